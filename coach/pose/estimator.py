@@ -1,0 +1,68 @@
+"""The only module that imports MediaPipe: image in, ``PoseFrame`` out.
+
+Uses the Tasks API (``PoseLandmarker``). VIDEO mode for files (tracking between frames, needs
+strictly increasing timestamps); LIVE mode for cameras runs the same synchronous call on the
+newest frame, because the capture loop already drops stale frames and wants the result now.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.pose.frame import PoseFrame
+from coach.pose.model_files import model_path
+
+
+class PoseEstimator:
+    """Wraps ``mediapipe.tasks.python.vision.PoseLandmarker``.
+
+    ``mode``: "video" (files) or "live" (cameras). Both track across frames; timestamps given to
+    ``estimate`` must increase. ``num_poses`` > 1 lets the caller notice a second person.
+    """
+
+    def __init__(self, model: str = "full", mode: str = "video", num_poses: int = 1,
+                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+        import mediapipe as mp  # imported here so pure modules never pay for it
+        from mediapipe.tasks.python import BaseOptions, vision
+
+        if mode not in ("video", "live"):
+            raise ValueError(f"mode must be 'video' or 'live', got {mode!r}")
+        self._mp = mp
+        self.model = model
+        self.mode = mode
+        options = vision.PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(model_path(model))),
+            running_mode=vision.RunningMode.VIDEO,
+            num_poses=num_poses,
+            min_pose_detection_confidence=min_detection_confidence,
+            min_pose_presence_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+        self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._last_ms = -1
+        self.people_last_frame = 0
+
+    def estimate(self, rgb: np.ndarray, timestamp_s: float) -> PoseFrame:
+        """Pose of the most prominent person in an RGB uint8 image (H, W, 3)."""
+        h, w = rgb.shape[:2]
+        ms = int(round(timestamp_s * 1000))
+        if ms <= self._last_ms:  # MediaPipe rejects non-increasing timestamps
+            ms = self._last_ms + 1
+        self._last_ms = ms
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
+        result = self._landmarker.detect_for_video(image, ms)
+        self.people_last_frame = len(result.pose_landmarks)
+        if not result.pose_landmarks:
+            return PoseFrame.empty(timestamp_s, (w, h))
+        img = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0]
+                        for p in result.pose_landmarks[0]], dtype=float)
+        world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[0]], dtype=float)
+        return PoseFrame(timestamp_s, img, world, (w, h))
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def __enter__(self) -> "PoseEstimator":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
