@@ -1,0 +1,109 @@
+"""Video-file mode: analyse a recording end to end and collect the result.
+
+I/O at the edges: the source reads the file, the optional writer encodes the annotated video;
+everything between is the shared ``Pipeline``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from coach.overlay import Overlay
+from coach.pipeline import Pipeline
+from coach.pose.estimator import PoseEstimator
+from coach.pose.frame import PoseFrame, PoseSeries
+from coach.sources import VideoFileSource
+from exercises.base import Rep
+
+# A second person in more than this share of frames is worth a warning: counts may mix people.
+TWO_PEOPLE_WARN_SHARE = 0.1
+LOW_COVERAGE_WARN = 0.5
+
+
+@dataclass
+class AnalysisResult:
+    exercise: str
+    side: str
+    model: str
+    source: str
+    fps: float
+    frames: int
+    duration_s: float
+    pose_coverage: float
+    reps: list[Rep]  # counted reps and uncounted attempts, in time order
+    warnings: list[str] = field(default_factory=list)
+    view: str = "unknown"
+    poses: PoseSeries | None = None
+    annotated_video: Path | None = None
+
+    @property
+    def counted(self) -> list[Rep]:
+        return [r for r in self.reps if r.counted]
+
+
+ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
+
+
+def analyze_video(path: str | Path, exercise: str, side: str = "both", model: str = "full",
+                  annotated_path: Path | None = None, progress: ProgressFn | None = None,
+                  estimator=None, exercise_options: dict | None = None) -> AnalysisResult:
+    """Count and check ``exercise`` in the video at ``path``.
+
+    Raises SourceError / ModelError / ValueError (unknown exercise) before any work is done.
+    """
+    source = VideoFileSource(path)
+    own_estimator = estimator is None
+    pipeline = Pipeline.for_exercise(None, exercise, side=side, **(exercise_options or {}))
+    if own_estimator:
+        estimator = PoseEstimator(model=model, mode="video", num_poses=2)
+    pipeline.estimator = estimator
+    writer = overlay = None
+    if annotated_path is not None:
+        from coach.video_writer import BrowserVideoWriter
+
+        writer = BrowserVideoWriter(annotated_path, source.fps, source.size)
+        overlay = Overlay(exercise_label=exercise.replace("-", " ").title())
+    poses: list[PoseFrame] = []
+    two_people = 0
+    try:
+        for frame in source:
+            result = pipeline.process(frame)
+            poses.append(result.raw_pose)
+            two_people += result.people >= 2
+            if writer is not None:
+                writer.write(overlay.draw(frame.image, result.pose, result.state, result.events))
+            if progress:
+                progress(frame.index + 1, source.declared_frames)
+        pipeline.finish()
+    finally:
+        if own_estimator:
+            estimator.close()
+        if writer is not None:
+            writer.close()
+
+    n = len(poses)
+    coverage = sum(p.has_person for p in poses) / n if n else 0.0
+    warnings = _warnings(source, coverage, two_people / n if n else 0.0)
+    warnings += [e for e in getattr(pipeline.exercise, "warnings", [])]
+    duration = poses[-1].timestamp_s + 1.0 / source.fps if poses else 0.0
+    return AnalysisResult(
+        exercise=exercise, side=side, model=model if own_estimator else getattr(estimator, "model", model),
+        source=str(path), fps=source.fps, frames=n, duration_s=round(duration, 3),
+        pose_coverage=round(coverage, 4), reps=list(pipeline.exercise.reps), warnings=warnings,
+        view=pipeline.exercise.state.view, poses=PoseSeries.from_frames(poses, source.size),
+        annotated_video=annotated_path,
+    )
+
+
+def _warnings(source: VideoFileSource, coverage: float, two_people_share: float) -> list[str]:
+    out = []
+    if coverage == 0.0:
+        out.append("nobody was found in the video: check that the whole body is in view and the room is lit")
+    elif coverage < LOW_COVERAGE_WARN:
+        out.append(f"a person was found in only {coverage:.0%} of frames: counts may be incomplete")
+    if two_people_share > TWO_PEOPLE_WARN_SHARE:
+        out.append(f"two people were in view in {two_people_share:.0%} of frames: counts may mix them up")
+    if source.truncated:
+        out.append(f"the video ended early ({source.frames_read} of {source.declared_frames} frames): it may be truncated")
+    return out

@@ -1,0 +1,61 @@
+"""The ``coach`` command line. Each sub-command lives in ``coach.commands``; this module only
+builds the parser and turns expected failures into one-line messages (no tracebacks)."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coach.quiet import native_stderr_silenced
+from coach.sources import SourceError
+
+EXPECTED_ERRORS = (SourceError, ValueError, FileNotFoundError, PermissionError, OSError)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from coach.commands import analyze
+
+    parser = argparse.ArgumentParser(prog="coach", description="Home exercise coach for neurological rehabilitation.")
+    parser.add_argument("--verbose", action="store_true", help="show native library logs and full tracebacks")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyze.register(sub)
+    for module in _optional_command_modules():
+        module.register(sub)
+    return parser
+
+
+def _optional_command_modules():
+    import importlib
+
+    for name in ("coach.commands.synth", "coach.commands.evaluate", "coach.commands.live",
+                 "coach.store.commands", "coach.commands.app"):
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue  # that feature is not installed in this checkout
+            raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    from coach.pose.model_files import ModelError
+
+    try:
+        with native_stderr_silenced(enabled=not args.verbose):
+            return int(args.func(args) or 0)
+    except (ModelError, *EXPECTED_ERRORS) as exc:
+        if args.verbose:
+            raise
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("coach: stopped", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""``coach eval MANIFEST``: accuracy against ground truth, per clip and in total."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from coach.analysis import analyze_video
+from coach.evaluation import ClipScore, ManifestRow, evaluate, read_manifest, totals
+from coach.quiet import native_stderr_silenced  # noqa: F401  (CLI already silences; kept for scripts)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("eval", help="measure counting accuracy on clips with ground truth",
+                              description="Run the coach over every clip of a TSV manifest (file, exercise, "
+                                          "true_reps[, side, rep_times_s, test_time_s]) and compare with the truth.")
+    p.add_argument("manifest", type=Path)
+    p.add_argument("--model", default="full", help="lite, full (default) or heavy")
+    p.add_argument("--json", action="store_true", help="print per-clip rows and totals as JSON")
+    p.set_defaults(func=run_eval)
+
+
+def five_times_sts_time(reps) -> float | None:
+    counted = [r for r in reps if r.counted]
+    if len(counted) < 5:
+        return None
+    return counted[4].end_s - counted[0].start_s
+
+
+def _analyze(model: str):
+    def run(row: ManifestRow):
+        result = analyze_video(row.path, row.exercise, side=row.side, model=model)
+        test_time = five_times_sts_time(result.reps) if row.test_time_s is not None else None
+        return result.reps, result.pose_coverage, test_time
+    return run
+
+
+def _print_row(score: ClipScore) -> None:
+    if score.error:
+        print(f"{score.row.path.name:42} {score.row.exercise:13} ERROR {score.error}")
+        return
+    timing = score.mean_rep_time_error_s
+    tt = score.test_time_error_s
+    print(f"{score.row.path.name:42} {score.row.exercise:13} true {score.row.true_reps:2d}  got {score.predicted_reps:2d}  "
+          f"err {score.count_error:+d}  coverage {score.pose_coverage:4.0%}"
+          + (f"  rep-time err {timing:.2f}s" if timing is not None else "")
+          + (f"  test-time err {tt:+.2f}s" if tt is not None else ""), flush=True)
+
+
+def run_eval(args) -> int:
+    rows = read_manifest(args.manifest)
+    if not rows:
+        raise ValueError(f"{args.manifest}: no clips listed")
+    scores = evaluate(rows, _analyze(args.model), on_clip=None if args.json else _print_row)
+    summary = totals(scores)
+    if args.json:
+        print(json.dumps({
+            "clips": [{"file": s.row.path.name, "exercise": s.row.exercise, "true_reps": s.row.true_reps,
+                       "predicted_reps": s.predicted_reps, "count_error": s.count_error,
+                       "predicted_rep_times_s": [round(t, 2) for t in s.predicted_rep_times_s],
+                       "test_time_error_s": s.test_time_error_s, "pose_coverage": s.pose_coverage,
+                       "error": s.error} for s in scores],
+            "totals": asdict(summary)}, indent=2))
+    else:
+        print(f"\n{summary.clips} clips: exact {summary.exact_rate:.0%}, off by one {summary.off_by_one_rate:.0%}, "
+              f"within one {summary.within_one_rate:.0%}, mean |count error| {summary.mean_abs_count_error:.2f}"
+              + (f", mean |test-time error| {summary.mean_abs_test_time_error_s:.2f} s"
+                 if summary.mean_abs_test_time_error_s is not None else "")
+              + (f", {summary.failed} failed" if summary.failed else ""))
+    return 0 if summary.failed == 0 else 1

@@ -1,0 +1,53 @@
+"""One frame through the engine: pose -> smoothing -> exercise.
+
+Shared by file analysis, the live loop and the browser app, so every path counts the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+
+from coach.pose.frame import PoseFrame
+from coach.smoothing import PoseSmoother
+from coach.sources import TimedFrame
+from exercises import create_exercise
+from exercises.base import Event, Exercise, ExerciseState
+
+
+@dataclass(frozen=True)
+class FrameResult:
+    frame: TimedFrame
+    pose: PoseFrame  # smoothed
+    raw_pose: PoseFrame
+    people: int  # how many people the estimator saw
+    events: list[Event]
+    state: ExerciseState
+
+
+class Pipeline:
+    """Feeds frames to an estimator (anything with ``estimate(rgb, t) -> PoseFrame``) and an exercise."""
+
+    def __init__(self, estimator, exercise: Exercise, smoother: PoseSmoother | None = None):
+        self.estimator = estimator
+        self.exercise = exercise
+        self.smoother = smoother or PoseSmoother()
+        self.last_time_s = 0.0
+
+    @classmethod
+    def for_exercise(cls, estimator, exercise: str, side: str = "both", **options) -> "Pipeline":
+        return cls(estimator, create_exercise(exercise, side=side, **options))
+
+    def process(self, frame: TimedFrame) -> FrameResult:
+        rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
+        raw = self.estimator.estimate(rgb, frame.timestamp_s)
+        return self.process_pose(frame, raw, getattr(self.estimator, "people_last_frame", int(raw.has_person)))
+
+    def process_pose(self, frame: TimedFrame, raw: PoseFrame, people: int = 1) -> FrameResult:
+        pose = self.smoother.apply(raw)
+        events = self.exercise.update(pose)
+        self.last_time_s = frame.timestamp_s
+        return FrameResult(frame, pose, raw, people, events, self.exercise.state)
+
+    def finish(self) -> list[Event]:
+        return self.exercise.finish(self.last_time_s)

@@ -1,0 +1,140 @@
+"""Frame sources: a video file or a camera, behind one iterator of timestamped frames.
+
+Timestamps come from the container where it has them (files) or from a monotonic clock at
+capture (cameras), so everything downstream works in seconds, not frame counts.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+
+class SourceError(RuntimeError):
+    """The input cannot be read as video (missing, not a video, no frames, camera absent)."""
+
+
+@dataclass(frozen=True)
+class TimedFrame:
+    index: int  # position in the source (frames skipped by the reader still count)
+    timestamp_s: float
+    image: np.ndarray  # BGR uint8, as OpenCV gives it
+
+
+class VideoFileSource:
+    """Frames of a video file with container timestamps.
+
+    Raises SourceError up front for a missing path, a file OpenCV cannot open, or a video
+    with no decodable frame. A truncated file yields the frames it has; ``truncated`` says so.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        if not self.path.exists():
+            raise SourceError(f"no such file: {self.path}")
+        if self.path.is_dir():
+            raise SourceError(f"{self.path} is a folder, not a video file")
+        if self.path.stat().st_size == 0:
+            raise SourceError(f"{self.path} is empty (0 bytes)")
+        self._cap = cv2.VideoCapture(str(self.path))
+        if not self._cap.isOpened():
+            raise SourceError(f"{self.path} is not a readable video (unknown or corrupt format)")
+        fps = self._cap.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if fps and 1.0 <= fps <= 480.0 else 30.0
+        self.declared_frames = max(int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
+        self.size = (int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+        self._first = self._read_one()
+        if self._first is None:
+            self._cap.release()
+            raise SourceError(f"{self.path} contains no video frames")
+        self.frames_read = 0
+
+    def _read_one(self) -> tuple[float, np.ndarray] | None:
+        ok, image = self._cap.read()
+        if not ok or image is None:
+            return None
+        return self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0, image
+
+    @property
+    def duration_s(self) -> float:
+        return self.declared_frames / self.fps if self.declared_frames else 0.0
+
+    @property
+    def truncated(self) -> bool:
+        """True when the file ended well before the frame count its header declares."""
+        return self.declared_frames > 0 and self.frames_read < 0.95 * self.declared_frames - 1
+
+    def __iter__(self) -> Iterator[TimedFrame]:
+        item, index, last_t = self._first, 0, -1.0
+        while item is not None:
+            container_t, image = item
+            # Trust the container's clock unless it is missing or goes backwards.
+            t = container_t if container_t > last_t or (index == 0 and container_t >= 0) else index / self.fps
+            if t <= last_t:
+                t = last_t + 1.0 / self.fps
+            yield TimedFrame(index, t, image)
+            last_t, index = t, index + 1
+            self.frames_read = index
+            item = self._read_one()
+        self._cap.release()
+
+    def close(self) -> None:
+        self._cap.release()
+
+
+def parse_camera(spec: str | int) -> int | str:
+    """'0' -> 0; '/dev/video2' stays a path."""
+    if isinstance(spec, int):
+        return spec
+    return int(spec) if str(spec).isdigit() else str(spec)
+
+
+class CameraSource:
+    """Frames from a webcam (index or device path), stamped with a monotonic clock at capture.
+
+    ``read()`` returns None when the camera stops delivering (unplugged); the live loop decides
+    whether to wait for it or stop. ``reopen()`` tries to get it back.
+    """
+
+    def __init__(self, device: str | int = 0, size: tuple[int, int] | None = (640, 480)):
+        self.device = parse_camera(device)
+        self.requested_size = size
+        self._cap = None
+        self._index = 0
+        self._t0 = time.monotonic()
+        if not self.reopen():
+            raise SourceError(f"camera {self.device!r} could not be opened (not connected, or in use by another app)")
+
+    def reopen(self) -> bool:
+        if self._cap is not None:
+            self._cap.release()
+        self._cap = cv2.VideoCapture(self.device)
+        if not self._cap.isOpened():
+            return False
+        if self.requested_size:
+            self._cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.requested_size[0])
+            self._cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.requested_size[1])
+        fps = self._cap.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if fps and fps > 1 else 30.0
+        return True
+
+    def read(self) -> TimedFrame | None:
+        ok, image = self._cap.read()
+        if not ok or image is None:
+            return None
+        frame = TimedFrame(self._index, time.monotonic() - self._t0, image)
+        self._index += 1
+        return frame
+
+    def __iter__(self) -> Iterator[TimedFrame]:
+        while (frame := self.read()) is not None:
+            yield frame
+
+    def close(self) -> None:
+        if self._cap is not None:
+            self._cap.release()
