@@ -1,0 +1,18 @@
+"""Synthetic exercise videos with exact ground truth.
+
+A kinematic stick body (``body``) is moved by per-exercise scripts (``scripts``), placed before a
+level pinhole camera (``camera``), turned into true BlazePose landmarks (``landmarks33``) and
+drawn with OpenCV (``render``) so MediaPipe can find it. The truth comes from how the clip was
+made, never from a detector.
+
+    clip = generate(ClipSpec(exercise="sit-to-stand", view="side", reps=5))
+    clip.poses      # true PoseFrames, no rendering needed
+    clip.truth      # GroundTruth: reps, faults, 5xSTS time
+    write_clip(clip, "out/sts.mp4")  # + out/sts.json
+"""
+from coach.synth.clip import SynthClip, generate, write_clip
+from coach.synth.spec import EXERCISES, VIEWS, ClipSpec
+from coach.synth.truth import GroundTruth, RepTruth, load_truth
+
+__all__ = ["EXERCISES", "VIEWS", "ClipSpec", "GroundTruth", "RepTruth", "SynthClip", "generate",
+           "load_truth", "write_clip"]
