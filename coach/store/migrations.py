@@ -1,0 +1,83 @@
+"""Schema versioning: a ``schema_migrations`` table and an ordered list of upgrade steps.
+
+Why not Alembic: the coach upgrades patients' own databases silently at start-up, with no
+migration scripts directory or ini file to ship, and the schema is small. A fresh database is
+created from ``schema.metadata`` at the current version and stamped (what Alembic's docs advise
+too); an older database gets every step after its version, each in its own transaction.
+A database newer than this code is refused rather than misread.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, inspect, select
+from sqlalchemy.engine import Connection, Engine
+
+from coach.store import schema
+from coach.store.errors import SchemaTooNew
+
+_version_meta = MetaData()
+schema_migrations = Table(
+    "schema_migrations", _version_meta,
+    Column("version", Integer, primary_key=True),
+    Column("description", Text, nullable=False),
+    Column("applied_at", DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Migration:
+    """Upgrade from ``version - 1`` to ``version``."""
+
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _create_v1(conn: Connection) -> None:
+    schema.metadata.create_all(conn)
+
+
+# Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "initial schema", _create_v1),
+)
+
+
+def current_version(conn: Connection) -> int:
+    """The database's schema version, 0 for an empty database."""
+    if not inspect(conn).has_table("schema_migrations"):
+        return 0
+    return conn.execute(select(schema_migrations.c.version).order_by(
+        schema_migrations.c.version.desc()).limit(1)).scalar() or 0
+
+
+def upgrade(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
+    """Bring the database to the newest version; return it."""
+    head = migrations[-1].version
+    with engine.begin() as conn:
+        _version_meta.create_all(conn)
+        version = current_version(conn)
+        if version > head:
+            raise SchemaTooNew(
+                f"The database is at schema version {version} but this coach only knows up to {head}. "
+                "Update the coach software; the database was not changed.")
+        if version == 0 and migrations is MIGRATIONS:
+            # Fresh database: build the current schema in one go and stamp every step as applied.
+            schema.metadata.create_all(conn)
+            for m in migrations:
+                _stamp(conn, m)
+            return head
+    for m in migrations:
+        if m.version > version:
+            with engine.begin() as conn:
+                m.apply(conn)
+                _stamp(conn, m)
+    return head
+
+
+def _stamp(conn: Connection, m: Migration) -> None:
+    conn.execute(schema_migrations.insert().values(
+        version=m.version, description=m.description, applied_at=datetime.now(timezone.utc)))

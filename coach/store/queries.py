@@ -1,0 +1,105 @@
+"""Read queries that turn rows into the dataclasses of ``coach.store.records``."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timezone
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.engine import Connection
+
+from coach.pose.frame import PoseSeries
+from coach.store import poses
+from coach.store import schema as t
+from coach.store.records import SessionRecord, SessionSummary, StoredEvent, StoredSet, TestResult
+from coach.store.repcodec import rep_from_row
+from exercises.base import Fault, Rep
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes; everything the store writes is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=timezone.utc)
+
+
+def session_summaries(conn: Connection, patient_id: str | None = None, since: datetime | None = None,
+                      until: datetime | None = None, exercise: str | None = None,
+                      session_id: int | None = None) -> list[SessionSummary]:
+    s = t.sessions
+    rep_counts = (select(t.sets.c.session_id,
+                         func.count(t.reps.c.id).label("n"),
+                         func.sum(case((t.reps.c.counted, 1), else_=0)).label("counted"))
+                  .join(t.reps, t.reps.c.set_id == t.sets.c.id)
+                  .group_by(t.sets.c.session_id).subquery())
+    set_counts = (select(t.sets.c.session_id, func.count(t.sets.c.id).label("n"))
+                  .group_by(t.sets.c.session_id).subquery())
+    fault_counts = (select(t.sets.c.session_id, func.count(t.faults.c.id).label("n"))
+                    .join(t.reps, t.reps.c.set_id == t.sets.c.id)
+                    .join(t.faults, t.faults.c.rep_id == t.reps.c.id)
+                    .group_by(t.sets.c.session_id).subquery())
+    q = (select(s.c.id, s.c.uuid, s.c.patient_id, s.c.exercise, s.c.source, s.c.status, s.c.started_at,
+                s.c.ended_at, func.coalesce(set_counts.c.n, 0), func.coalesce(rep_counts.c.n, 0),
+                func.coalesce(rep_counts.c.counted, 0), func.coalesce(fault_counts.c.n, 0))
+         .outerjoin(set_counts, set_counts.c.session_id == s.c.id)
+         .outerjoin(rep_counts, rep_counts.c.session_id == s.c.id)
+         .outerjoin(fault_counts, fault_counts.c.session_id == s.c.id)
+         .order_by(s.c.started_at, s.c.id))
+    conds = []
+    if patient_id is not None:
+        conds.append(s.c.patient_id == patient_id)
+    if since is not None:
+        conds.append(s.c.started_at >= since)
+    if until is not None:
+        conds.append(s.c.started_at < until)
+    if exercise is not None:
+        conds.append(s.c.exercise == exercise)
+    if session_id is not None:
+        conds.append(s.c.id == session_id)
+    if conds:
+        q = q.where(and_(*conds))
+    out = []
+    for (sid, uuid, pid, ex, src, status, started, ended, n_sets, n_reps, counted, n_faults) in conn.execute(q):
+        out.append(SessionSummary(sid, uuid, pid, ex, src, status, as_utc(started), as_utc(ended), int(n_sets),
+                                  int(counted), int(n_reps) - int(counted), int(n_faults)))
+    return out
+
+
+def load_session(conn: Connection, session_id: int) -> SessionRecord | None:
+    found = session_summaries(conn, session_id=session_id)
+    if not found:
+        return None
+    row = conn.execute(select(t.sessions).where(t.sessions.c.id == session_id)).mappings().one()
+    set_rows = conn.execute(select(t.sets).where(t.sets.c.session_id == session_id)
+                            .order_by(t.sets.c.set_no)).mappings().all()
+    rep_rows = conn.execute(select(t.reps).join(t.sets, t.sets.c.id == t.reps.c.set_id)
+                            .where(t.sets.c.session_id == session_id)
+                            .order_by(t.reps.c.set_id, t.reps.c.seq)).mappings().all()
+    fault_rows = conn.execute(select(t.faults).join(t.reps, t.reps.c.id == t.faults.c.rep_id)
+                              .join(t.sets, t.sets.c.id == t.reps.c.set_id)
+                              .where(t.sets.c.session_id == session_id)
+                              .order_by(t.faults.c.time_s, t.faults.c.id)).mappings().all()
+    faults_by_rep: dict[int, list[Fault]] = defaultdict(list)
+    for f in fault_rows:
+        faults_by_rep[f["rep_id"]].append(Fault(f["code"], f["time_s"], f["detail"]))
+    reps_by_set: dict[int, list[Rep]] = defaultdict(list)
+    for r in rep_rows:
+        reps_by_set[r["set_id"]].append(rep_from_row(r, faults_by_rep[r["id"]]))
+    sets = tuple(StoredSet(s["set_no"], s["target_reps"], s["side"], as_utc(s["started_at"]),
+                           as_utc(s["ended_at"]), tuple(reps_by_set[s["id"]])) for s in set_rows)
+    events = tuple(StoredEvent(e.kind, e.time_s, e.detail) for e in conn.execute(
+        select(t.events).where(t.events.c.session_id == session_id).order_by(t.events.c.seq)))
+    tests = tuple(TestResult(r.test, r.value, r.unit, r.norm_low, r.norm_high, r.norm_source, r.interpretation)
+                  for r in conn.execute(select(t.test_results).where(t.test_results.c.session_id == session_id)
+                                        .order_by(t.test_results.c.seq)))
+    return SessionRecord(found[0], row["schema_version"], row["app_version"], row["algorithm_version"],
+                         dict(row["settings"]), row["programme_version"], row["video_path"], row["notes"],
+                         sets, events, tests)
+
+
+def load_poses(conn: Connection, session_id: int, set_no: int | None = None) -> PoseSeries:
+    q = (select(t.pose_chunks.c.data).join(t.sets, t.sets.c.id == t.pose_chunks.c.set_id)
+         .where(t.sets.c.session_id == session_id)
+         .order_by(t.sets.c.set_no, t.pose_chunks.c.seq))
+    if set_no is not None:
+        q = q.where(t.sets.c.set_no == set_no)
+    return poses.concat([poses.decode_chunk(bytes(d)) for (d,) in conn.execute(q)])

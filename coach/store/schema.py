@@ -1,0 +1,137 @@
+"""The database tables (SQLAlchemy Core), current version ``SCHEMA_VERSION``.
+
+Core rather than ORM: the store hands plain dataclasses to reports and the UI, and
+explicit statements keep every commit visible, which the crash-safety promise depends on.
+Times: ``*_at`` are UTC wall-clock datetimes; ``*_s`` are seconds on the recording's own clock
+(the pose timestamps the exercises see).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (JSON, Boolean, Column, DateTime, Float, ForeignKey, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+SCHEMA_VERSION = 1
+
+metadata = MetaData()
+
+patients = Table(
+    "patients", metadata,
+    Column("id", String(64), primary_key=True),  # pseudonymous code chosen by the clinic, never a name
+    Column("age", Integer),
+    Column("sex", String(16)),  # "female" / "male" / "other" / ""
+    Column("condition", String(64)),  # e.g. "stroke", "parkinsons", "ms"
+    Column("affected_side", String(16)),  # "left" / "right" / "both" / "none"
+    Column("notes", Text, nullable=False, default=""),
+    Column("video_opt_in", Boolean, nullable=False, default=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+programmes = Table(
+    "programmes", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("version", Integer, nullable=False),  # 1, 2, ... per patient; never edited, only superseded
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("author", String(128), nullable=False, default=""),
+    Column("note", Text, nullable=False, default=""),
+    Column("body", JSON, nullable=False),  # Programme.to_dict(): exercises, progression rules
+    UniqueConstraint("patient_id", "version"),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),  # lets a fallback file find its session
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("exercise", String(32), nullable=False),
+    Column("source", String(256), nullable=False, default=""),  # "camera:0" or a video file
+    Column("status", String(16), nullable=False),  # "recording" / "complete" / "stopped" / "interrupted"
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    Column("last_write_at", DateTime(timezone=True), nullable=False),  # heartbeat for crash detection
+    Column("host", String(128), nullable=False, default=""),
+    Column("pid", Integer),
+    Column("schema_version", Integer, nullable=False),
+    Column("app_version", String(32), nullable=False),
+    Column("algorithm_version", String(64), nullable=False, default=""),
+    Column("settings", JSON, nullable=False),
+    Column("programme_version", Integer),
+    Column("video_path", Text),  # relative to the media directory; only with the patient's opt-in
+    Column("notes", Text, nullable=False, default=""),
+)
+
+sets = Table(
+    "sets", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("set_no", Integer, nullable=False),  # 1-based within the session
+    Column("target_reps", Integer),
+    Column("side", String(16), nullable=False, default=""),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+    UniqueConstraint("session_id", "set_no"),
+)
+
+reps = Table(
+    "reps", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("set_id", Integer, ForeignKey("sets.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),  # order within the set, counting uncounted attempts too
+    Column("rep_index", Integer, nullable=False),  # Rep.index: 1-based among counted reps, 0 otherwise
+    Column("start_s", Float, nullable=False),
+    Column("end_s", Float, nullable=False),
+    Column("counted", Boolean, nullable=False),
+    Column("confidence", String(8), nullable=False),
+    Column("side", String(16), nullable=False, default=""),
+    Column("view", String(16), nullable=False, default=""),  # camera view the rep was seen from
+    Column("metrics", JSON, nullable=False),
+    Column("extra", JSON, nullable=False),  # other Rep fields, see coach.store.repcodec
+    UniqueConstraint("set_id", "seq"),
+)
+
+faults = Table(
+    "faults", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("rep_id", Integer, ForeignKey("reps.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("time_s", Float, nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+)
+
+events = Table(
+    "events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),  # "fall_like", "camera_lost", "stopped_for_pain", ...
+    Column("time_s", Float, nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    UniqueConstraint("session_id", "seq"),
+)
+
+pose_chunks = Table(
+    "pose_chunks", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("set_id", Integer, ForeignKey("sets.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("t_start_s", Float, nullable=False),
+    Column("t_end_s", Float, nullable=False),
+    Column("n_frames", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),  # see coach.store.poses: compressed npz
+    UniqueConstraint("set_id", "seq"),
+)
+
+test_results = Table(
+    "test_results", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("test", String(32), nullable=False),  # "chair_stand_30s", "five_times_sts", "functional_reach"
+    Column("value", Float, nullable=False),
+    Column("unit", String(16), nullable=False),
+    Column("norm_low", Float),
+    Column("norm_high", Float),
+    Column("norm_source", Text, nullable=False, default=""),
+    Column("interpretation", Text, nullable=False, default=""),
+    UniqueConstraint("session_id", "seq"),
+)
