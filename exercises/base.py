@@ -32,6 +32,8 @@ class Rep:
     faults: tuple[Fault, ...] = ()
     confidence: str = "ok"  # "ok" or "low" (poor visibility, partly out of frame, long gap)
     side: str = ""  # "left" / "right" / "both" where the exercise is sided
+    view: str = ""  # view the rep was seen from ("side" / "front" / "oblique"); added field
+    skipped_checks: tuple[str, ...] = ()  # fault checks not run because they need another view
 
     @property
     def fault_codes(self) -> list[str]:

@@ -1,0 +1,304 @@
+"""The machinery every rep exercise shares: gating, gaps, view, calibration, reps and events.
+
+A concrete exercise says only what is specific to it (see ``RepExercise``'s hooks):
+which landmarks it needs, how a pose becomes ``progress`` (0 rest .. 1 goal) plus per-frame
+measurements, the rep metrics, and its fault checks (each declaring the view it needs).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from coach.geometry import in_frame, visibility_of
+from coach.pose.frame import PoseFrame
+from coach.pose.landmarks import Landmark
+from coach.views import UNKNOWN, ViewTracker, check_applies
+from exercises.base import Event, ExerciseState, Fault, Rep
+from exercises.calibration import BodyCalibration
+from exercises.faults import FAULTS
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
+
+SIDES = ("left", "right", "both")
+MIN_VISIBILITY = 0.5  # MediaPipe's own presence cut-off; below it positions are guesses
+LOW_CONFIDENCE_VISIBILITY = 0.7  # a rep whose key joints dip below this is flagged "low"
+MAX_UNSEEN_FRACTION = 0.2  # more than this share of a rep without a confident pose -> "low"
+WARNING_AFTER_S = 1.0  # a problem must last this long before the UI is told (no flicker)
+WARNING_REPEAT_S = 5.0
+
+
+@dataclass
+class Sample:
+    """One confident frame's reading during a rep."""
+
+    t: float
+    progress: float
+    visibility: float
+    values: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A fault check: ``test`` returns (time, detail) when the fault is present in a rep."""
+
+    code: str
+    test: Callable[["RepContext"], tuple[float, str] | None]
+    view: str = ""  # defaults to the view in exercises.faults.FAULTS
+
+    @property
+    def needs(self) -> str:
+        return self.view or (FAULTS[self.code].view if self.code in FAULTS else "any")
+
+
+@dataclass
+class RepContext:
+    """Everything a metric or check may look at for one rep."""
+
+    samples: list[Sample]
+    start_s: float
+    target_s: float | None
+    end_s: float
+    reached: bool
+    peak: float
+    view: str
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def series(self, key: str, t0: float | None = None, t1: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(times, values) of one measurement, NaNs dropped, optionally within [t0, t1]."""
+        t = np.array([s.t for s in self.samples])
+        v = np.array([s.values.get(key, np.nan) for s in self.samples], dtype=float)
+        keep = np.isfinite(v)
+        if t0 is not None:
+            keep &= t >= t0
+        if t1 is not None:
+            keep &= t <= t1
+        return t[keep], v[keep]
+
+    def extreme(self, key: str, kind: str = "max", t0=None, t1=None) -> tuple[float, float]:
+        """(time, value) of the max or min of a measurement; (nan, nan) when never seen."""
+        t, v = self.series(key, t0, t1)
+        if len(v) == 0:
+            return float("nan"), float("nan")
+        i = int(np.argmax(v) if kind == "max" else np.argmin(v))
+        return float(t[i]), float(v[i])
+
+
+class RepExercise:
+    """Base class: subclasses set ``name``, ``phase_names``, ``config`` and the hooks below."""
+
+    name = "exercise"
+    phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning"}
+    key_angle_name = ""
+    count_on = "target"  # "target": the count goes up when the goal is reached; "end": when back at rest
+    incomplete_fault = "short_range"  # fault given to an attempt that never reached the goal
+    config = PhaseConfig()
+
+    def __init__(self, side: str = "both", **options) -> None:
+        if side not in SIDES:
+            raise ValueError(f"side must be one of {SIDES}, got {side!r}")
+        self.side = side
+        self.options = options
+        self.calibration = BodyCalibration()
+        self.machine = PhaseMachine(self.config)
+        self.views = ViewTracker()
+        self._reps: list[Rep] = []
+        self._count = 0
+        self._samples: list[Sample] = []
+        self._recent: list[Sample] = []  # the last second before a rep starts (backdated onset)
+        self._seen = 0
+        self._unseen = 0
+        self._gap_in_rep = False
+        self._progress = 0.0
+        self._key_angle: float | None = None
+        self._problem: str | None = None
+        self._problem_since: float | None = None
+        self._warned: tuple[str, float] | None = None
+        self._active_faults: tuple[str, ...] = ()
+        self._last_t = 0.0
+
+    # ---- hooks ---------------------------------------------------------------------------
+    def landmark_sets(self) -> list[tuple[Landmark, ...]]:
+        """Alternative sets of landmarks; the pose is usable when any one set is seen and in frame."""
+        raise NotImplementedError
+
+    def measure(self, pose: PoseFrame, view: str) -> tuple[float, dict[str, float]]:
+        """(progress, per-frame measurements); progress NaN when it cannot be read."""
+        raise NotImplementedError
+
+    def posture_problem(self, pose: PoseFrame) -> str | None:
+        """A message when the pose is visible but not in a position the exercise can read."""
+        return None
+
+    def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
+        return {}
+
+    def rep_invalid(self, ctx: RepContext) -> str | None:
+        """A message when a finished excursion was not the exercise at all (e.g. walking).
+        Only consulted for exercises that count on return (``count_on == "end"``)."""
+        return None
+
+    def checks(self) -> list[Check]:
+        return []
+
+    def settled(self, sample: Sample) -> bool:
+        """Whether the person has been still long enough to count as in position."""
+        return False
+
+    def after_sample(self, sample: Sample, phase: str) -> None:
+        """Called with each confident sample after the phase machine ran (update baselines here)."""
+
+    # ---- driving -------------------------------------------------------------------------
+    def update(self, pose: PoseFrame) -> list[Event]:
+        t = pose.timestamp_s
+        self._last_t = t
+        events: list[Event] = []
+        problem = self._usable(pose)
+        if problem is None:
+            self.calibration.observe(pose)
+            view = self.views.update(pose)
+            progress, values = self.measure(pose, view)
+            if not np.isfinite(progress):
+                problem = "Hold still where the camera can see you"
+        if problem is not None:
+            events += self._note_problem(t, problem)
+            if self.machine.phase in (OUT, TARGET, BACK):
+                self._unseen += 1
+            events += self._handle(self.machine.gap(t))
+            return events
+        self._note_problem(t, None)
+        vis = self._visibility(pose)
+        sample = Sample(t, float(progress), vis, values)
+        self._progress = float(np.clip(progress, 0.0, 1.0))
+        key = values.get(self.key_angle_name) if self.key_angle_name else None
+        self._key_angle = float(key) if key is not None and np.isfinite(key) else None
+        before = self.machine.phase
+        if self.machine._last_t is not None and t - self.machine._last_t > self.config.max_gap_s and before in (OUT, TARGET, BACK):
+            self._gap_in_rep = True
+        transitions = self.machine.update(t, sample.progress, self.settled(sample))
+        for tr in transitions:
+            if tr.kind == "start":
+                self._begin_rep(tr.time_s)
+        if self.machine.phase in (OUT, TARGET, BACK) or any(tr.kind in ("end", "abort") for tr in transitions):
+            self._samples.append(sample)
+            self._seen += 1
+        else:
+            self._recent = [s for s in self._recent if s.t >= t - 1.0] + [sample]
+        events += self._handle(transitions)
+        self.after_sample(sample, self.machine.phase)
+        return events
+
+    def finish(self, time_s: float) -> list[Event]:
+        return self._handle(self.machine.finish(time_s), at_finish=True)
+
+    # ---- internals -----------------------------------------------------------------------
+    def _usable(self, pose: PoseFrame) -> str | None:
+        if not pose.has_person:
+            return "No one in view"
+        sets = self.landmark_sets()
+        if not any(visibility_of(pose, s) >= MIN_VISIBILITY for s in sets):
+            return "Step back so the camera can see the moving joints"
+        if not any(in_frame(pose, s, margin=0.0) and visibility_of(pose, s) >= MIN_VISIBILITY for s in sets):
+            return "Move so your whole body is inside the picture"
+        return self.posture_problem(pose)
+
+    def _visibility(self, pose: PoseFrame) -> float:
+        return max(visibility_of(pose, s) for s in self.landmark_sets())
+
+    def _note_problem(self, t: float, problem: str | None) -> list[Event]:
+        if problem != self._problem:
+            self._problem, self._problem_since = problem, t
+        if problem is None or t - (self._problem_since or t) < WARNING_AFTER_S:
+            return []
+        if self._warned and self._warned[0] == problem and t - self._warned[1] < WARNING_REPEAT_S:
+            return []
+        self._warned = (problem, t)
+        return [Event("warning", t, message=problem)]
+
+    def _begin_rep(self, start_s: float) -> None:
+        self._samples = [s for s in self._recent if s.t >= start_s - 0.05]
+        self._recent = []
+        self._seen = len(self._samples)
+        self._unseen = 0
+        self._gap_in_rep = False
+
+    def _handle(self, transitions: list[Transition], at_finish: bool = False) -> list[Event]:
+        events: list[Event] = []
+        for tr in transitions:
+            if tr.kind == "target" and self.count_on == "target":
+                self._count += 1
+            elif tr.kind in ("end", "abort"):
+                events += self._close_rep(tr, aborted=tr.kind == "abort" or at_finish)
+        return events
+
+    def _close_rep(self, tr: Transition, aborted: bool) -> list[Event]:
+        samples = self._samples
+        self._samples = []
+        if tr.kind == "end" and not tr.reached and tr.peak <= 0.0:
+            return []  # fidget below the attempt threshold
+        if tr.kind == "abort" and not tr.reached:
+            return [Event("warning", tr.time_s, message="Rep not counted: lost sight of you mid-movement")]
+        start = tr.start_s if tr.start_s is not None else (samples[0].t if samples else tr.time_s)
+        ctx = RepContext(samples, start, tr.target_s, tr.time_s, tr.reached, tr.peak, self.views.view)
+        counted = tr.reached
+        if self.count_on == "end":
+            problem = self.rep_invalid(ctx)
+            if problem:
+                return [Event("warning", tr.time_s, message=problem)]
+        if counted and self.count_on == "end":
+            self._count += 1
+        ctx.metrics = self.rep_metrics(ctx)
+        faults, skipped = self._run_checks(ctx, counted)
+        confidence = self._confidence(samples, aborted and tr.kind == "abort")
+        rep = Rep(index=self._count if counted else 0, start_s=round(ctx.start_s, 3), end_s=round(ctx.end_s, 3),
+                  counted=counted, metrics={k: round(float(v), 3) for k, v in ctx.metrics.items() if np.isfinite(v)},
+                  faults=tuple(faults), confidence=confidence, side=self.side, view=ctx.view,
+                  skipped_checks=tuple(skipped))
+        self._reps.append(rep)
+        self._active_faults = tuple(rep.fault_codes)
+        events = [Event("fault", f.time_s, fault=f) for f in faults]
+        events.append(Event("rep" if counted else "attempt", tr.time_s, rep=rep))
+        return events
+
+    def _run_checks(self, ctx: RepContext, counted: bool) -> tuple[list[Fault], list[str]]:
+        faults, skipped = [], []
+        if not counted:
+            code = self.incomplete_fault
+            faults.append(Fault(code, ctx.end_s, f"reached {ctx.peak:.0%} of the way"))
+        view = ctx.view if ctx.view != UNKNOWN else "any"
+        for check in self.checks():
+            if not check_applies(check.needs, view):
+                skipped.append(check.code)
+                continue
+            found = check.test(ctx)
+            if found is not None:
+                faults.append(Fault(check.code, round(found[0], 3), found[1]))
+        return faults, skipped
+
+    def _confidence(self, samples: list[Sample], aborted: bool) -> str:
+        if aborted or self._gap_in_rep or not samples:
+            return "low"
+        total = self._seen + self._unseen
+        if total and self._unseen / total > MAX_UNSEEN_FRACTION:
+            return "low"
+        if min(s.visibility for s in samples) < LOW_CONFIDENCE_VISIBILITY:
+            return "low"
+        return "ok"
+
+    # ---- read-only views -----------------------------------------------------------------
+    @property
+    def reps(self) -> list[Rep]:
+        return list(self._reps)
+
+    @property
+    def state(self) -> ExerciseState:
+        return ExerciseState(
+            reps=self._count,
+            phase=self.phase_names.get(self.machine.phase, self.machine.phase),
+            progress=self._progress,
+            key_angle_name=self.key_angle_name,
+            key_angle_deg=self._key_angle,
+            active_faults=self._active_faults,
+            view=self.views.view,
+            message=self._problem or "",
+        )

@@ -1,0 +1,152 @@
+"""Measurements shared by sit-to-stand and squat: hip height, trunk, knees, hands.
+
+The key signal is the hip's height above the lower ankle in units of the person's own shank
+length (both from the image, so no camera calibration is needed). Anatomy fixes its range:
+standing it is about thigh + shank = 2 shanks; seated on a standard chair (seat at knee
+height) or in a parallel squat the hip is level with the knee, about 1 shank. Because it
+measures vertical extent in units of a segment that stays near-vertical, it reads the same in
+side, front and oblique views, which joint angles in the image do not.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.geometry import angle_between, joint_angle, midpoint, trunk_lean_deg
+from coach.pose.frame import PoseFrame
+from coach.pose.landmarks import Landmark as L
+from coach.views import SIDE
+
+STANDING_HIP_RATIO = 1.95  # thigh ~ shank (Winter's tables: 0.245 vs 0.246 of height), minus a soft knee
+SEATED_HIP_RATIO = 1.0  # hip level with the knee: 43-45 cm seat ~ knee height (CLINICAL.md chair)
+LEG = {side: tuple(L[f"{side.upper()}_{p}"] for p in ("HIP", "KNEE", "ANKLE")) for side in ("left", "right")}
+
+
+def leg_sets(side: str) -> list[tuple]:
+    sides = ("left", "right") if side == "both" else (side,)
+    return [LEG[s] for s in sides]
+
+
+def _good_sides(pose: PoseFrame, side: str, threshold: float = 0.5) -> list[str]:
+    sides = ["left", "right"] if side == "both" else [side]
+    good = [s for s in sides if pose.visible(*LEG[s], threshold=threshold)]
+    return good or sides
+
+
+def hip_ratio(pose: PoseFrame, side: str = "both") -> float:
+    """Hip height above the lower ankle, in shank lengths (image); NaN if unreadable."""
+    xy = pose.xy_px
+    sides = _good_sides(pose, side)
+    hips = [xy[LEG[s][0]][1] for s in sides]
+    ankles = [xy[LEG[s][2]][1] for s in sides]
+    shanks = [np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in sides]
+    shank = float(np.nanmean(shanks)) if shanks else float("nan")
+    if not shank > 1e-6:
+        return float("nan")
+    return float((np.nanmax(ankles) - np.nanmean(hips)) / shank)
+
+
+def trunk_tilt_deg(pose: PoseFrame, view: str) -> float:
+    """Trunk angle from vertical: in the image plane in a side view (= sagittal flexion);
+    elsewhere the 3D world tilt (any direction), which a front view cannot split further."""
+    if view == SIDE:
+        return trunk_lean_deg(pose, "image")
+    if pose.world is None:
+        return float("nan")
+    top = midpoint(pose, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, "world")
+    bottom = midpoint(pose, L.LEFT_HIP, L.RIGHT_HIP, "world")
+    return angle_between(top - bottom, np.array([0.0, -1.0, 0.0]))
+
+
+def mean_joint_angle(pose: PoseFrame, joint: str, side: str, view: str) -> float:
+    """Mean over the readable sides; image angles in a side view, world angles otherwise."""
+    space = "image" if view == SIDE else "world"
+    values = [joint_angle(pose, f"{s}_{joint}", space) for s in _good_sides(pose, side)]
+    values = [v for v in values if np.isfinite(v)]
+    return float(np.mean(values)) if values else float("nan")
+
+
+def hand_to_thigh(pose: PoseFrame) -> float:
+    """Smallest distance from either wrist to either thigh segment, in thigh lengths (image)."""
+    xy = pose.xy_px
+    best = float("nan")
+    for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST):
+        for side in ("left", "right"):
+            hip, knee = xy[LEG[side][0]], xy[LEG[side][1]]
+            d = _point_to_segment(xy[wrist], hip, knee) / max(np.linalg.norm(knee - hip), 1e-6)
+            best = d if not np.isfinite(best) or d < best else best
+    return float(best)
+
+
+def _point_to_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    ab = b - a
+    denom = float(np.dot(ab, ab))
+    u = 0.0 if denom < 1e-9 else float(np.clip(np.dot(p - a, ab) / denom, 0.0, 1.0))
+    return float(np.linalg.norm(p - (a + u * ab)))
+
+
+def knee_width_ratio(pose: PoseFrame) -> float:
+    """Knee separation over ankle separation (image x); below ~0.75 the knees cave in (front view)."""
+    xy = pose.xy_px
+    knees = abs(xy[L.LEFT_KNEE][0] - xy[L.RIGHT_KNEE][0])
+    ankles = abs(xy[L.LEFT_ANKLE][0] - xy[L.RIGHT_ANKLE][0])
+    return float(knees / ankles) if ankles > 1e-6 else float("nan")
+
+
+def lateral_offsets(pose: PoseFrame) -> tuple[float, float]:
+    """(trunk, pelvis) sideways offset from the middle of the feet, in shoulder widths (image x).
+
+    Positive = towards the image right. Used in front view for lateral shift and weight
+    asymmetry; relative to the person's own shoulder width so distance does not matter.
+    """
+    xy = pose.xy_px
+    width = abs(xy[L.LEFT_SHOULDER][0] - xy[L.RIGHT_SHOULDER][0])
+    if not width > 1e-6:
+        return float("nan"), float("nan")
+    base = (xy[L.LEFT_ANKLE][0] + xy[L.RIGHT_ANKLE][0]) / 2
+    shoulders = (xy[L.LEFT_SHOULDER][0] + xy[L.RIGHT_SHOULDER][0]) / 2
+    hips = (xy[L.LEFT_HIP][0] + xy[L.RIGHT_HIP][0]) / 2
+    return float((shoulders - base) / width), float((hips - base) / width)
+
+
+def leg_values(pose: PoseFrame, side: str, view: str) -> dict[str, float]:
+    """Per-frame measurements both sit-to-stand and squat record."""
+    trunk_shift, pelvis_shift = lateral_offsets(pose)
+    return {
+        "hip_ratio": hip_ratio(pose, side),
+        "trunk_deg": trunk_tilt_deg(pose, view),
+        "knee_deg": mean_joint_angle(pose, "knee", side, view),
+        "hip_deg": mean_joint_angle(pose, "hip", side, view),
+        "hand_thigh": hand_to_thigh(pose),
+        "knee_width": knee_width_ratio(pose),
+        "trunk_shift": trunk_shift,
+        "pelvis_shift": pelvis_shift,
+        "feet_x_px": feet_x_px(pose),
+        "shank_px": shank_px(pose),
+    }
+
+
+def upright_problem(pose: PoseFrame) -> str | None:
+    """Lying (or sitting on the floor): trunk near horizontal and the hip no higher than about
+    half a shank above the feet. A deep squat leans the trunk as much but keeps the hip up."""
+    tilt = trunk_tilt_deg(pose, "front")
+    if np.isfinite(tilt) and tilt > 65.0 and hip_ratio(pose) < 0.6:
+        return "Get up onto the chair or your feet to start"
+    return None
+
+
+def feet_x_px(pose: PoseFrame) -> float:
+    """Horizontal image position of the middle of the feet (pixels), for stepping checks."""
+    xy = pose.xy_px
+    return float((xy[L.LEFT_ANKLE][0] + xy[L.RIGHT_ANKLE][0]) / 2)
+
+
+def shank_px(pose: PoseFrame) -> float:
+    xy = pose.xy_px
+    return float(np.nanmean([np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in ("left", "right")]))
+
+
+def feet_travel(x_px: np.ndarray, shank: np.ndarray) -> float:
+    """How far the feet wandered (max - min) in shank lengths; walking moves them several."""
+    if len(x_px) == 0 or len(shank) == 0:
+        return 0.0
+    return float((np.max(x_px) - np.min(x_px)) / np.median(shank))

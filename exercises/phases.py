@@ -1,0 +1,171 @@
+"""A rep as a walk along one progress signal: rest -> out -> target -> back -> rest.
+
+Every exercise reduces a pose to ``progress`` (0 = rest position, 1 = target position, relative
+to the person's own calibration). This machine turns that signal into rep boundaries with:
+
+- hysteresis: leaving rest needs ``start``, coming back needs ``rest`` (< start); the target is
+  entered at ``target`` and left below ``target_exit``, so jitter at a threshold never
+  double-counts;
+- times in seconds, never frame counts (live frames are dropped);
+- gap handling: a rep is never carried across a hole longer than ``max_gap_s``;
+- a settled rest before the first rep, so getting into position is not a rep.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class PhaseConfig:
+    start: float = 0.25  # progress that means the movement has begun
+    rest: float = 0.12  # back at rest below this (hysteresis band start..rest)
+    target: float = 0.85  # the rep reaches its goal at this progress
+    target_exit: float = 0.7  # leaving the goal below this
+    attempt_min: float = 0.35  # a failed excursion smaller than this is fidgeting, not an attempt
+    min_rest_s: float = 0.3  # rest must be held this long before the first rep (getting into position)
+    min_rep_s: float = 0.3  # excursions shorter than this are noise
+    min_target_s: float = 0.0  # hold needed at the goal for the rep to count
+    max_gap_s: float = 0.7  # a longer hole in confident poses breaks the rep
+    onset_level: float = 0.06  # start/end times are taken where progress crosses this
+    rest_peak_fraction: float = 0.0  # also back at rest once within this fraction of the rep's peak
+
+    def __post_init__(self) -> None:
+        if not (self.onset_level <= self.rest < self.start <= self.attempt_min <= self.target_exit < self.target):
+            raise ValueError(f"thresholds must satisfy onset <= rest < start <= attempt <= exit < target: {self}")
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What the machine saw at this sample.
+
+    kind: "start" (left rest; ``time_s`` is the backdated onset), "target" (goal reached; the
+    rep counts from now), "end" (rep over: ``reached`` says whether it met the goal),
+    "abort" (broken by a gap or the person leaving; ``reached`` as for end).
+    """
+
+    kind: str
+    time_s: float
+    reached: bool = False
+    peak: float = 0.0
+    start_s: float | None = None  # on "end"/"abort": when the rep began
+    target_s: float | None = None  # on "end"/"abort": when the goal was reached (None if never)
+
+
+WAITING, REST, OUT, TARGET, BACK = "waiting", "rest", "out", "target", "back"
+
+
+@dataclass
+class PhaseMachine:
+    config: PhaseConfig = field(default_factory=PhaseConfig)
+    phase: str = WAITING
+    peak: float = 0.0
+    start_s: float = 0.0
+    target_s: float | None = None
+    reached: bool = False
+    _rest_since: float | None = None
+    _onset_s: float | None = None  # last time progress was at rest level
+    _last_t: float | None = None
+    _last_p: float | None = None
+
+    def reset(self) -> None:
+        self.phase = WAITING
+        self._rest_since = self._onset_s = self._last_t = self._last_p = None
+        self.peak, self.reached, self.target_s = 0.0, False, None
+
+    def gap(self, t: float) -> list[Transition]:
+        """Call on a frame without a confident pose; breaks the rep once the hole is too long."""
+        if self._last_t is None or t - self._last_t <= self.config.max_gap_s:
+            return []
+        return self._abort(self._last_t)
+
+    def _abort(self, t: float) -> list[Transition]:
+        out = []
+        if self.phase in (OUT, TARGET, BACK):
+            out.append(Transition("abort", t, self.reached, self.peak, self.start_s, self.target_s))
+        self.reset()
+        return out
+
+    def update(self, t: float, progress: float, settled: bool = False) -> list[Transition]:
+        """Feed one confident sample. ``settled``: the caller knows the signal has been still
+        for a while (its own window), which stands in for ``min_rest_s`` when waiting."""
+        c = self.config
+        out = self.gap(t)
+        prev_t, prev_p = self._last_t, self._last_p
+        self._last_t, self._last_p = t, progress
+        crossing = _crossing_time(prev_t, prev_p, t, progress, c.onset_level)
+
+        if self.phase == WAITING:
+            if progress <= c.rest:
+                self._rest_since = t if self._rest_since is None else self._rest_since
+                if settled or t - self._rest_since >= c.min_rest_s:
+                    self.phase = REST
+                    self._onset_s = t
+            else:
+                self._rest_since = None
+            return out
+
+        if self.phase == REST:
+            if progress <= c.onset_level:
+                self._onset_s = t
+            elif crossing is not None:
+                self._onset_s = crossing
+            if progress >= c.start:
+                self.phase = OUT
+                self.start_s = self._onset_s if self._onset_s is not None else t
+                self.peak, self.reached, self.target_s = progress, False, None
+                out.append(Transition("start", self.start_s))
+            else:
+                return out
+
+        self.peak = max(self.peak, progress)
+        if self.phase == OUT:
+            if progress >= c.target:
+                self.phase = TARGET
+                self.target_s = _crossing_time(prev_t, prev_p, t, progress, c.target) or t
+            elif progress <= c.rest:
+                return out + self._close(t, prev_t, prev_p, progress)
+        if self.phase == TARGET:
+            if not self.reached and t - (self.target_s or t) >= c.min_target_s:
+                self.reached = True
+                out.append(Transition("target", self.target_s or t, True, self.peak))
+            if progress < c.target_exit:
+                self.phase = BACK
+        if self.phase == BACK:
+            if progress >= c.target:
+                self.phase = TARGET
+            elif progress <= max(c.rest, c.rest_peak_fraction * self.peak):
+                return out + self._close(t, prev_t, prev_p, progress)
+        return out
+
+    def _close(self, t, prev_t, prev_p, progress) -> list[Transition]:
+        c = self.config
+        end = _crossing_time(prev_t, prev_p, t, progress, max(c.onset_level, min(progress, c.rest))) or t
+        reached, peak = self.reached, self.peak
+        self.phase = REST
+        self._onset_s = t
+        if not reached and (peak < c.attempt_min or end - self.start_s < c.min_rep_s):
+            return [Transition("end", end, False, 0.0, self.start_s)]  # fidget: peak 0 so callers drop it
+        return [Transition("end", end, reached, peak, self.start_s, self.target_s if reached else None)]
+
+    def finish(self, t: float) -> list[Transition]:
+        """End of input: a rep in progress is closed as it stands."""
+        if self.phase in (OUT, TARGET, BACK):
+            reached = self.reached or (self.phase in (TARGET, BACK) and self.target_s is not None)
+            end = self._last_t if self._last_t is not None else t
+            result = [Transition("end", end, reached, self.peak, self.start_s, self.target_s if reached else None)]
+            self.reset()
+            return result
+        return []
+
+    @property
+    def at_rest(self) -> bool:
+        return self.phase == REST
+
+
+def _crossing_time(t0, p0, t1, p1, level) -> float | None:
+    """Time the signal crossed ``level`` between two samples (linear), or None."""
+    if t0 is None or p0 is None:
+        return None
+    if (p0 - level) * (p1 - level) > 0 or p0 == p1:
+        return None
+    return t0 + (level - p0) / (p1 - p0) * (t1 - t0)

@@ -1,0 +1,19 @@
+"""Exercise names the app and CLI use, and the factory that builds them."""
+from __future__ import annotations
+
+from exercises.engine import RepExercise
+from exercises.sit_to_stand import SitToStand
+from exercises.squat import Squat
+
+_EXERCISES: dict[str, type[RepExercise]] = {
+    "sit-to-stand": SitToStand,
+    "squat": Squat,
+}
+EXERCISE_NAMES: tuple[str, ...] = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
+
+
+def create_exercise(name: str, side: str = "both", **options) -> RepExercise:
+    """A fresh exercise state machine. ``side``: "left", "right" or "both"."""
+    if name not in _EXERCISES:
+        raise ValueError(f"unknown exercise {name!r}; valid names: {', '.join(EXERCISE_NAMES)}")
+    return _EXERCISES[name](side=side, **options)

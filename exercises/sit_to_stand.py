@@ -1,0 +1,173 @@
+"""Sit-to-stand: a rep counts when full standing is reached from sitting (30-second chair stand
+rule, Rikli & Jones 1999); the sit that follows completes its metrics. A rise that turns back
+before full standing is an uncounted attempt with ``incomplete_stand``.
+
+Works from the side, the front and oblique views (progress comes from hip height in shank
+lengths, see ``exercises.lower_body``). Checks declare their view: trunk flexion needs the side,
+lateral shift, knee valgus and asymmetry need the front; others run in any view.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.pose.frame import PoseFrame
+from coach.views import FRONT
+from exercises import lower_body as lb
+from exercises.calibration import QuietWindow, RestBaseline
+from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+
+# Progress 0 = seated level, 1 = this person's standing level. Standing counts at 0.85: with
+# the hip-height scale that leaves about 0.15 shank below full height, inside the spread of a
+# quiet stand (soft knees, sway), while a half stand peaks near 0.5.
+STS_PHASES = PhaseConfig(start=0.25, rest=0.12, target=0.85, target_exit=0.7, attempt_min=0.35,
+                         min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.7, onset_level=0.06)
+
+# Fault limits. Not norms (CLINICAL.md has none for these): screening defaults a physio can
+# override through options. Each says why.
+TRUNK_FLEXION_LIMIT_DEG = 55.0  # a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work
+HAND_ON_THIGH_DIST = 0.2  # wrist within a fifth of a thigh length of the thigh = resting on it
+HAND_ON_THIGH_MIN_S = 0.2  # touching briefly while crossing the arms is not pushing
+UNCONTROLLED_SIT_RATIO = 0.5  # "descent much faster than rise": sit in under half the rise time
+LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from where it started
+KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
+
+
+class SitToStand(RepExercise):
+    name = "sit-to-stand"
+    phase_names = {WAITING: "waiting", REST: "seated", OUT: "rising", TARGET: "standing", BACK: "sitting"}
+    key_angle_name = "knee_deg"
+    count_on = "target"
+    incomplete_fault = "incomplete_stand"
+    config = STS_PHASES
+
+    def __init__(self, side: str = "both", **options) -> None:
+        super().__init__(side, **options)
+        self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
+        self.seated = RestBaseline(tau_s=5.0, settle=3)
+        self.standing = RestBaseline(tau_s=5.0)
+        self.quiet = QuietWindow(window_s=0.3, tolerance=0.08)  # 0.08 shank: seated/standing jitter
+        self._quiet_now = False
+
+    def landmark_sets(self):
+        return lb.leg_sets(self.side)
+
+    def posture_problem(self, pose: PoseFrame) -> str | None:
+        return lb.upright_problem(pose)
+
+    def levels(self) -> tuple[float, float]:
+        """(seated, standing) hip ratios for this person, clamped to anatomically possible values."""
+        seat = float(np.clip(self.seated.value(lb.SEATED_HIP_RATIO), 0.6, 1.35))
+        stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.7, 2.3))
+        return seat, stand
+
+    def measure(self, pose: PoseFrame, view: str):
+        values = lb.leg_values(pose, self.side, view)
+        seat, stand = self.levels()
+        progress = (values["hip_ratio"] - seat) / (stand - seat)
+        return progress, values
+
+    def settled(self, sample: Sample) -> bool:
+        self._quiet_now = self.quiet.update(sample.t, sample.values["hip_ratio"])
+        return self._quiet_now and sample.progress < 0.4
+
+    def after_sample(self, sample: Sample, phase: str) -> None:
+        # Learn the person's own seated and standing hip height, only while clearly there.
+        # A quiet stretch nearer the seat than standing is sitting (this person's chair height,
+        # this camera's angle); quiet and near the top is standing. Mid-movement never teaches.
+        ratio = sample.values["hip_ratio"]
+        quiet = self._quiet_now
+        if quiet and sample.progress < 0.4 and phase != OUT:
+            self.seated.update(sample.t, ratio)
+        elif (quiet and sample.progress > 0.7) or (phase == TARGET and sample.progress >= self.config.target):
+            self.standing.update(sample.t, ratio)
+
+    # ---- metrics ----------------------------------------------------------------------------
+    def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
+        m: dict[str, float] = {"peak_rise_pct": 100.0 * min(ctx.peak, 1.2)}
+        top = ctx.target_s if ctx.target_s is not None else ctx.extreme("hip_ratio", "max")[0]
+        if ctx.target_s is not None:
+            m["stand_time_s"] = ctx.target_s
+            m["rise_time_s"] = ctx.target_s - ctx.start_s
+            descent = self._descent_start(ctx)
+            if descent is not None and ctx.end_s > descent:
+                m["sit_time_s"] = ctx.end_s - descent
+        m["peak_trunk_flexion_deg"] = ctx.extreme("trunk_deg", "max", ctx.start_s, top)[1]
+        if np.isfinite(top):
+            m["knee_extension_deg"] = ctx.extreme("knee_deg", "max", top - 0.1, top + 0.6)[1]
+            m["hip_extension_deg"] = ctx.extreme("hip_deg", "max", top - 0.1, top + 0.6)[1]
+        if ctx.view == FRONT:
+            m["lateral_shift_pct"] = 100.0 * _max_abs_change(ctx, "trunk_shift")
+            m["asymmetry_pct"] = 100.0 * _max_abs_change(ctx, "pelvis_shift")
+        return m
+
+    @staticmethod
+    def _descent_start(ctx: RepContext) -> float | None:
+        t = [s.t for s in ctx.samples if s.progress >= STS_PHASES.target and s.t >= (ctx.target_s or 0)]
+        return max(t) if t else None
+
+    # ---- checks -----------------------------------------------------------------------------
+    def checks(self) -> list[Check]:
+        return [
+            Check("trunk_flexion", self._trunk_flexion),
+            Check("hands_on_thighs", self._hands_on_thighs),
+            Check("uncontrolled_sit", self._uncontrolled_sit),
+            Check("lateral_shift", self._lateral_shift),
+            Check("knee_valgus", self._knee_valgus),
+        ]
+
+    def _trunk_flexion(self, ctx: RepContext):
+        t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s, ctx.target_s or ctx.end_s)
+        if np.isfinite(peak) and peak > self.trunk_limit:
+            return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
+        return None
+
+    def _hands_on_thighs(self, ctx: RepContext):
+        t, d = ctx.series("hand_thigh", ctx.start_s, ctx.target_s or ctx.end_s)
+        return _held_below(t, d, HAND_ON_THIGH_DIST, HAND_ON_THIGH_MIN_S, "hand on the thigh while rising")
+
+    def _uncontrolled_sit(self, ctx: RepContext):
+        rise, sit = ctx.metrics.get("rise_time_s"), ctx.metrics.get("sit_time_s")
+        if rise and sit and sit < UNCONTROLLED_SIT_RATIO * rise:
+            return ctx.end_s, f"sat down in {sit:.1f} s after rising in {rise:.1f} s"
+        return None
+
+    def _lateral_shift(self, ctx: RepContext):
+        return _shift_fault(ctx, "trunk_shift", LATERAL_SHIFT_LIMIT, "trunk")
+
+    def _knee_valgus(self, ctx: RepContext):
+        t, ratio = ctx.extreme("knee_width", "min", ctx.start_s, ctx.target_s or ctx.end_s)
+        if np.isfinite(ratio) and ratio < KNEE_VALGUS_RATIO:
+            return t, f"knees {ratio:.0%} of the ankle distance apart"
+        return None
+
+
+def _max_abs_change(ctx: RepContext, key: str) -> float:
+    t, v = ctx.series(key)
+    if len(v) == 0:
+        return float("nan")
+    return float(np.max(np.abs(v - v[0])))
+
+
+def _shift_fault(ctx: RepContext, key: str, limit: float, what: str):
+    t, v = ctx.series(key)
+    if len(v) == 0:
+        return None
+    change = np.abs(v - v[0])
+    i = int(np.argmax(change))
+    if change[i] > limit:
+        return float(t[i]), f"{what} moved {change[i]:.0%} of shoulder width sideways"
+    return None
+
+
+def _held_below(t: np.ndarray, v: np.ndarray, limit: float, min_s: float, detail: str):
+    """First time ``v`` stayed below ``limit`` for at least ``min_s`` seconds."""
+    since = None
+    for ti, vi in zip(t, v):
+        if vi < limit:
+            since = ti if since is None else since
+            if ti - since >= min_s:
+                return float(since), detail
+        else:
+            since = None
+    return None

@@ -1,0 +1,98 @@
+"""Squat (mini-squats without a chair, deeper squats, jump squats): standing -> down -> up.
+
+Shares the hip-height signal with sit-to-stand, read the other way: depth 0 = this person's
+standing hip height, 1 = hip level with the knee (thighs parallel). A rep counts when the
+person comes back up from at least ``min_depth`` (a mini-squat); shallower dips are
+uncounted attempts with ``shallow_squat``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.pose.frame import PoseFrame
+from coach.views import FRONT
+from exercises import lower_body as lb
+from exercises.calibration import RestBaseline
+from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+from exercises.sit_to_stand import KNEE_VALGUS_RATIO, LATERAL_SHIFT_LIMIT, _max_abs_change, _shift_fault
+
+# Depth 0.3 of the stand-to-parallel range is about 50 deg of knee flexion: the lower end of a
+# rehab mini-squat. Leaving rest at 0.15 (~35 deg) and back at 0.08 keeps standing sway
+# (hip ratio jitter about +-0.05 shank) from starting reps.
+SQUAT_PHASES = PhaseConfig(start=0.15, rest=0.08, target=0.3, target_exit=0.25, attempt_min=0.18,
+                           min_rest_s=0.3, min_rep_s=0.5, max_gap_s=0.7, onset_level=0.04,
+                           rest_peak_fraction=0.25)  # "back up" = regained 3/4 of this rep's depth
+MAX_FEET_TRAVEL = 0.5  # shank lengths; a squat (even a jump squat) lands where it started
+TRUNK_FLEXION_LIMIT_DEG = 60.0  # squats lean more than chair rises; beyond 60 the back does the work
+
+
+class Squat(RepExercise):
+    name = "squat"
+    phase_names = {WAITING: "waiting", REST: "standing", OUT: "going down", TARGET: "bottom", BACK: "coming up"}
+    key_angle_name = "knee_deg"
+    count_on = "end"
+    incomplete_fault = "shallow_squat"
+
+    def __init__(self, side: str = "both", **options) -> None:
+        depth = float(options.get("min_depth", SQUAT_PHASES.target))
+        self.config = PhaseConfig(**{**SQUAT_PHASES.__dict__, "target": depth,
+                                     "target_exit": min(SQUAT_PHASES.target_exit, depth - 0.03)})
+        super().__init__(side, **options)
+        self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
+        self.standing = RestBaseline(tau_s=5.0)
+
+    def landmark_sets(self):
+        return lb.leg_sets(self.side)
+
+    def posture_problem(self, pose: PoseFrame) -> str | None:
+        return lb.upright_problem(pose)
+
+    def measure(self, pose: PoseFrame, view: str):
+        values = lb.leg_values(pose, self.side, view)
+        stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.6, 2.4))
+        depth = (stand - values["hip_ratio"]) / (stand - lb.SEATED_HIP_RATIO)
+        return depth, values
+
+    def after_sample(self, sample: Sample, phase: str) -> None:
+        if phase in (WAITING, REST) and sample.progress <= self.config.start:
+            self.standing.update(sample.t, sample.values["hip_ratio"])
+
+    def rep_invalid(self, ctx: RepContext) -> str | None:
+        travel = lb.feet_travel(ctx.series("feet_x_px")[1], ctx.series("shank_px")[1])
+        if travel > MAX_FEET_TRAVEL:
+            return "Not counted: the feet moved (walking, not a squat)"
+        return None
+
+    def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
+        bottom_t, _ = ctx.extreme("hip_ratio", "min")
+        m = {"depth_pct": 100.0 * ctx.peak,
+             "min_knee_angle_deg": ctx.extreme("knee_deg", "min")[1],
+             "peak_trunk_flexion_deg": ctx.extreme("trunk_deg", "max")[1]}
+        if np.isfinite(bottom_t):
+            m["bottom_time_s"] = bottom_t
+            m["descent_time_s"] = bottom_t - ctx.start_s
+            m["ascent_time_s"] = ctx.end_s - bottom_t
+        if ctx.view == FRONT:
+            m["lateral_shift_pct"] = 100.0 * _max_abs_change(ctx, "trunk_shift")
+            m["asymmetry_pct"] = 100.0 * _max_abs_change(ctx, "pelvis_shift")
+        return m
+
+    def checks(self) -> list[Check]:
+        return [
+            Check("trunk_flexion", self._trunk_flexion),
+            Check("lateral_shift", lambda ctx: _shift_fault(ctx, "trunk_shift", LATERAL_SHIFT_LIMIT, "trunk")),
+            Check("knee_valgus", self._knee_valgus),
+        ]
+
+    def _trunk_flexion(self, ctx: RepContext):
+        t, peak = ctx.extreme("trunk_deg", "max")
+        if np.isfinite(peak) and peak > self.trunk_limit:
+            return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
+        return None
+
+    def _knee_valgus(self, ctx: RepContext):
+        t, ratio = ctx.extreme("knee_width", "min")
+        if np.isfinite(ratio) and ratio < KNEE_VALGUS_RATIO:
+            return t, f"knees {ratio:.0%} of the ankle distance apart"
+        return None
