@@ -20,7 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from coach.pose.frame import PoseSeries
-from coach.store import fallback, ops, paths, queries
+from coach.programme.model import Programme
+from coach.store import fallback, ops, paths, programmes, queries
 from coach.store import schema as t
 from coach.store.errors import NotFound, StoreError, StoreWriteError
 from coach.store.migrations import upgrade
@@ -137,17 +138,38 @@ class Store:
             rows = conn.execute(select(t.patients).order_by(t.patients.c.id)).mappings().all()
         return [Patient(**{**r, "created_at": queries.as_utc(r["created_at"])}) for r in rows]
 
+    # --- programmes ---------------------------------------------------------------------------
+
+    @_clear_errors("save the programme")
+    def save_programme(self, programme: Programme) -> Programme:
+        """Save as the patient's next version (earlier versions are kept); return it numbered."""
+        self.patient(programme.patient_id)
+        with self.engine.begin() as conn:
+            return programmes.save(conn, programme)
+
+    @_clear_errors("read the programme")
+    def programme(self, patient_id: str, version: int | None = None) -> Programme | None:
+        """The patient's current programme (or a given version); None if there is none."""
+        with self.engine.connect() as conn:
+            return programmes.load(conn, patient_id, version)
+
+    @_clear_errors("read the programme history")
+    def programme_history(self, patient_id: str) -> list[Programme]:
+        with self.engine.connect() as conn:
+            return programmes.history(conn, patient_id)
+
     # --- recording ----------------------------------------------------------------------------
 
     def start_session(self, patient_id: str, exercise: str, source: str = "", settings: dict | None = None,
                       *, algorithm_version: str = "", programme_version: int | None = None,
-                      retry_interval_s: float = 10.0) -> SessionRecorder:
+                      started_at: datetime | None = None, retry_interval_s: float = 10.0) -> SessionRecorder:
         """Begin recording. Raises ``StoreWriteError`` if the database cannot take the session at all
-        (better said before the patient starts than after)."""
+        (better said before the patient starts than after). ``started_at`` (default now) is for
+        sessions analysed from an earlier video."""
         self.patient(patient_id)
         start = ops.SessionStart(
             uuid=str(uuidlib.uuid4()), patient_id=patient_id, exercise=exercise, source=source,
-            started_at=_now(), host=socket.gethostname(), pid=os.getpid(), schema_version=t.SCHEMA_VERSION,
+            started_at=started_at or _now(), host=socket.gethostname(), pid=os.getpid(), schema_version=t.SCHEMA_VERSION,
             app_version=app_version(), algorithm_version=algorithm_version,
             settings=json.loads(json.dumps(settings or {}, default=str)), programme_version=programme_version)
         writer = fallback.FallbackWriter(self.fallback_dirs, self.identity, start.uuid)

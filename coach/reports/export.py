@@ -1,0 +1,70 @@
+"""Everything in a patient's history as CSV files (one per record type) or one JSON document."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from coach.reports.data import PatientHistory
+
+CSV_FILES = ("sessions.csv", "reps.csv", "faults.csv", "events.csv", "tests.csv")
+
+
+def to_json(h: PatientHistory) -> dict:
+    p = h.patient
+    return {
+        "format": "rehab-coach-report/1",
+        "patient": {"id": p.id, "age": p.age, "sex": p.sex, "condition": p.condition,
+                    "affected_side": p.affected_side, "notes": p.notes, "video_opt_in": p.video_opt_in},
+        "programme": ({**h.programme.to_dict(), "version": h.programme.version} if h.programme else None),
+        "suggestions": [{"exercise": s.exercise, "kind": s.kind, "change": s.change, "reason": s.reason,
+                         "sessions": list(s.session_ids)} for s in h.suggestions],
+        "sessions": [s.record.to_dict() for s in h.sessions],
+    }
+
+
+def write_json(h: PatientHistory, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(to_json(h), indent=1, default=str), encoding="utf-8")
+
+
+def write_csv(h: PatientHistory, directory: str | Path) -> list[Path]:
+    d = Path(directory)
+    d.mkdir(parents=True, exist_ok=True)
+    metric_names = sorted({k for s in h.sessions for r in s.record.reps for k in r.metrics})
+    sessions, reps, faults, events, tests = [], [], [], [], []
+    for s in h.sessions:
+        rec = s.record
+        sm = rec.summary
+        sessions.append([sm.id, sm.uuid, sm.patient_id, sm.exercise, sm.status, sm.started_at.isoformat(),
+                         sm.ended_at.isoformat() if sm.ended_at else "", sm.sets, sm.reps, sm.attempts,
+                         sm.faults, sm.source, rec.app_version, rec.algorithm_version, rec.schema_version,
+                         rec.programme_version or "", json.dumps(rec.settings)])
+        for st in rec.sets:
+            for seq, r in enumerate(st.reps, start=1):
+                reps.append([sm.id, st.set_no, seq, r.index, int(r.counted), r.start_s, r.end_s, r.side,
+                             r.confidence, *(r.metrics.get(k, "") for k in metric_names), " ".join(r.fault_codes)])
+                faults.extend([sm.id, st.set_no, seq, f.code, f.time_s, f.detail] for f in r.faults)
+        events.extend([sm.id, e.kind, e.time_s, e.detail] for e in rec.events)
+        tests.extend([sm.id, sm.started_at.isoformat(), t.test, t.value, t.unit,
+                      "" if t.norm_low is None else t.norm_low, "" if t.norm_high is None else t.norm_high,
+                      t.interpretation, t.norm_source] for t in rec.tests)
+    content = {
+        "sessions.csv": (["session", "uuid", "patient", "exercise", "status", "started_at", "ended_at", "sets",
+                          "reps", "attempts", "faults", "source", "app_version", "algorithm_version",
+                          "schema_version", "programme_version", "settings"], sessions),
+        "reps.csv": (["session", "set", "seq", "rep", "counted", "start_s", "end_s", "side", "confidence",
+                      *metric_names, "faults"], reps),
+        "faults.csv": (["session", "set", "seq", "code", "time_s", "detail"], faults),
+        "events.csv": (["session", "kind", "time_s", "detail"], events),
+        "tests.csv": (["session", "date", "test", "value", "unit", "norm_low", "norm_high", "interpretation",
+                       "source"], tests),
+    }
+    written = []
+    for name in CSV_FILES:
+        header, rows = content[name]
+        with open(d / name, "w", newline="", encoding="utf-8") as f:
+            w = csv.writer(f)
+            w.writerow(header)
+            w.writerows(rows)
+        written.append(d / name)
+    return written

@@ -1,0 +1,100 @@
+"""The PDF report, with fpdf2. Core fonts only cover Latin-1, so text is folded to it."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from fpdf import FPDF
+from fpdf.fonts import FontFace
+
+from coach.reports.tables import Section, Table
+
+_HEADER_FILL = (228, 236, 244)
+
+
+class _ReportPDF(FPDF):
+    def __init__(self, title: str, generated: datetime):
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self._title = title
+        self._generated = generated
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_margins(12, 12, 12)
+
+    def header(self) -> None:
+        if self.page_no() > 1:
+            self.set_font("Helvetica", "I", 8)
+            self.set_text_color(120)
+            self.cell(0, 5, _latin1(self._title), align="L")
+            self.ln(7)
+            self.set_text_color(0)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font("Helvetica", "I", 8)
+        self.set_text_color(120)
+        self.cell(0, 5, f"Generated {self._generated:%Y-%m-%d %H:%M} - confidential health data - "
+                        f"page {self.page_no()}/{{nb}}", align="C")
+        self.set_text_color(0)
+
+
+def render(title: str, sections: list[Section], generated: datetime) -> bytes:
+    pdf = _ReportPDF(title, generated)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+    for s in sections:
+        if pdf.get_y() > pdf.h - 60:
+            pdf.add_page()
+        pdf.set_font("Helvetica", "B", 12)
+        pdf.multi_cell(0, 7, _latin1(s.title), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 9)
+        for line in s.lines:
+            pdf.multi_cell(0, 4.5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        for t in s.tables:
+            _table(pdf, t)
+        for caption, png in s.figures:
+            width = pdf.epw
+            if pdf.get_y() > pdf.h - 80:
+                pdf.add_page()
+            pdf.set_font("Helvetica", "B", 9)
+            pdf.cell(0, 5, _latin1(caption), new_x="LMARGIN", new_y="NEXT")
+            pdf.image(io.BytesIO(png), w=width)
+            pdf.ln(2)
+        pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def _table(pdf: FPDF, t: Table) -> None:
+    if pdf.get_y() > pdf.h - 40:
+        pdf.add_page()
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(0, 5, _latin1(t.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "", 7)
+    widths = _column_widths(pdf, t)
+    with pdf.table(col_widths=widths, text_align="LEFT", line_height=3.6, padding=0.8,
+                   headings_style=FontFace(emphasis="BOLD", fill_color=_HEADER_FILL),
+                   borders_layout="SINGLE_TOP_LINE", first_row_as_headings=True) as table:
+        for row in (t.headers, *t.rows):
+            r = table.row()
+            for cell in row:
+                r.cell(_latin1(cell))
+    if t.note:
+        pdf.set_font("Helvetica", "I", 7)
+        pdf.multi_cell(0, 4, _latin1(t.note), new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(2)
+
+
+def _column_widths(pdf: FPDF, t: Table) -> tuple[float, ...]:
+    """Widths proportional to content length, so short columns stay narrow."""
+    lengths = []
+    for i, h in enumerate(t.headers):
+        longest = max([len(h)] + [len(row[i]) for row in t.rows])
+        lengths.append(min(max(longest, 3), 40))
+    return tuple(lengths)
+
+
+def _latin1(text: str) -> str:
+    text = text.replace("\u2013", "-").replace("\u2014", "-").replace("\u2192", "->").replace("\u00d7", "x")
+    return text.encode("latin-1", "replace").decode("latin-1")

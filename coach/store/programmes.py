@@ -1,0 +1,44 @@
+"""Saving and loading programme versions (rows of ``programmes``; the body is ``Programme.to_dict``)."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from coach.programme.model import Programme, from_dict
+from coach.store import schema as t
+from coach.store.queries import as_utc
+
+
+def save(conn: Connection, programme: Programme) -> Programme:
+    """Store ``programme`` as the patient's next version; return it with version and time set."""
+    latest = conn.execute(select(func.max(t.programmes.c.version))
+                          .where(t.programmes.c.patient_id == programme.patient_id)).scalar() or 0
+    saved = replace(programme, version=latest + 1, created_at=datetime.now(timezone.utc))
+    conn.execute(t.programmes.insert().values(
+        patient_id=saved.patient_id, version=saved.version, created_at=saved.created_at,
+        author=saved.author, note=saved.note, body=saved.to_dict()))
+    return saved
+
+
+def load(conn: Connection, patient_id: str, version: int | None = None) -> Programme | None:
+    """The given version, or the newest; None when the patient has none."""
+    q = select(t.programmes).where(t.programmes.c.patient_id == patient_id)
+    q = q.where(t.programmes.c.version == version) if version is not None else \
+        q.order_by(t.programmes.c.version.desc()).limit(1)
+    row = conn.execute(q).mappings().first()
+    return _programme(row) if row else None
+
+
+def history(conn: Connection, patient_id: str) -> list[Programme]:
+    rows = conn.execute(select(t.programmes).where(t.programmes.c.patient_id == patient_id)
+                        .order_by(t.programmes.c.version)).mappings().all()
+    return [_programme(r) for r in rows]
+
+
+def _programme(row) -> Programme:
+    p = from_dict(dict(row["body"]), source=f"stored programme v{row['version']}")
+    return replace(p, version=row["version"], author=row["author"], note=row["note"],
+                   created_at=as_utc(row["created_at"]))
