@@ -133,6 +133,10 @@ class RepExercise:
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         return {}
 
+    def rep_counts(self, ctx: RepContext) -> bool:
+        """Whether a finished rep counts; by default when it reached the goal."""
+        return ctx.reached
+
     def rep_invalid(self, ctx: RepContext) -> str | None:
         """A message when a finished excursion was not the exercise at all (e.g. walking).
         Only consulted for exercises that count on return (``count_on == "end"``)."""
@@ -241,13 +245,14 @@ class RepExercise:
         start = tr.start_s if tr.start_s is not None else (samples[0].t if samples else tr.time_s)
         ctx = RepContext(samples, start, tr.target_s, tr.time_s, tr.reached, tr.peak, self.views.view)
         counted = tr.reached
+        ctx.metrics = self.rep_metrics(ctx)
         if self.count_on == "end":
             problem = self.rep_invalid(ctx)
             if problem:
                 return [Event("warning", tr.time_s, message=problem)]
-        if counted and self.count_on == "end":
-            self._count += 1
-        ctx.metrics = self.rep_metrics(ctx)
+            counted = self.rep_counts(ctx)
+            if counted:
+                self._count += 1
         faults, skipped = self._run_checks(ctx, counted)
         confidence = self._confidence(samples, aborted and tr.kind == "abort")
         rep = Rep(index=self._count if counted else 0, start_s=round(ctx.start_s, 3), end_s=round(ctx.end_s, 3),

@@ -1,0 +1,137 @@
+"""Arm raise: overhead (flexion) or sideways (abduction), standing or seated, left/right/both.
+
+Progress is the upper-arm elevation from hanging, relative to this person's arm at rest and
+the target (``target_deg``, default 90 = shoulder height, the least a raise aims at; a physio
+can set 150 for overhead). A rep counts at 15 deg short of the target: single-camera shoulder
+angles carry about that much error (CLINICAL.md: MediaPipe angle errors of 6-15 deg).
+Only shoulders, elbows and wrists are needed, so the legs may be out of frame. The plane
+(flexion or abduction) is detected per rep from the world landmarks.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.geometry import trunk_lean_deg
+from coach.pose.frame import PoseFrame
+from coach.views import FRONT
+from exercises import arms
+from exercises.calibration import QuietWindow, RestBaseline
+from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+
+TARGET_DEG = 90.0
+COUNT_MARGIN_DEG = 15.0
+REST_ELEVATION_DEG = 15.0  # arms hanging read 5-25 deg (clothing, camera angle) until measured
+ARM_PHASES = PhaseConfig(start=0.3, rest=0.2, target=0.8, target_exit=0.65, attempt_min=0.35,
+                         min_rest_s=0.3, min_rep_s=0.5, max_gap_s=0.7, onset_level=0.1,
+                         rest_peak_fraction=0.3)  # "arms down" once 70% of the raise is undone
+ELBOW_BENT_DEG = 150.0  # straight arms read 165-180; 150 means a clearly bent elbow
+TRUNK_LEAN_LIMIT_DEG = 8.0  # trunk tilted this much more than at rest to get the arm up
+SHOULDER_HIKE_DROP = 0.3  # ear-to-shoulder distance shrank by 30% (~4 cm of ~14 cm)
+ASYMMETRY_DEG = 25.0  # left and right peaks differ by more than this (front view)
+
+
+class ArmRaise(RepExercise):
+    name = "arm-raise"
+    phase_names = {WAITING: "waiting", REST: "arms down", OUT: "raising", TARGET: "top", BACK: "lowering"}
+    key_angle_name = "elevation_deg"
+    count_on = "end"
+    incomplete_fault = "short_range"
+    config = ARM_PHASES
+
+    def __init__(self, side: str = "both", **options) -> None:
+        super().__init__(side, **options)
+        self.target_deg = float(options.get("target_deg", TARGET_DEG))
+        self.rest = RestBaseline(tau_s=4.0)
+        self.quiet = QuietWindow(window_s=0.4, tolerance=6.0)
+        self._quiet = False
+
+    def landmark_sets(self):
+        return [arms.ARM[s][:2] for s in arms.arm_sides(self.side)]
+
+    def measure(self, pose: PoseFrame, view: str):
+        sides = arms.readable_arms(pose, self.side) or list(arms.arm_sides(self.side))
+        values: dict[str, float] = {}
+        for s in sides:
+            plane = arms.raise_plane(pose, s)
+            values[f"elev_{s}"] = arms.elevation_deg(pose, s)
+            values[f"plane_{s}"] = plane
+            values[f"elbow_{s}"] = arms.elbow_deg(pose, s, view, plane)
+            values[f"ear_{s}"] = arms.ear_to_shoulder(pose, s)
+        elevations = [values[f"elev_{s}"] for s in sides if np.isfinite(values[f"elev_{s}"])]
+        if not elevations:
+            return float("nan"), values
+        values["elevation_deg"] = float(np.mean(elevations))
+        values["trunk_deg"] = trunk_lean_deg(pose) if arms.hips_seen(pose) else float("nan")
+        rest = self.rest.value(REST_ELEVATION_DEG)
+        target = self.target_deg - COUNT_MARGIN_DEG  # progress 0.8 lands here
+        span = max((target - rest) / ARM_PHASES.target, 20.0)
+        return (values["elevation_deg"] - rest) / span, values
+
+    def settled(self, sample: Sample) -> bool:
+        self._quiet = self.quiet.update(sample.t, sample.values["elevation_deg"])
+        return self._quiet and sample.progress < ARM_PHASES.start
+
+    def after_sample(self, sample: Sample, phase: str) -> None:
+        if self._quiet and phase in (WAITING, REST) and sample.progress < ARM_PHASES.start:
+            self.rest.update(sample.t, sample.values["elevation_deg"])
+
+    def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
+        peak_t, peak = ctx.extreme("elevation_deg", "max")
+        m: dict[str, float] = {"peak_shoulder_deg": peak}
+        peaks = {}
+        for s in arms.arm_sides(self.side):
+            t, v = ctx.extreme(f"elev_{s}", "max")
+            if np.isfinite(v):
+                peaks[s] = v
+                m[f"peak_{s}_shoulder_deg"] = v
+                m[f"{s}_elbow_extension_deg"] = ctx.extreme(f"elbow_{s}", "min", t - 0.3, t + 0.3)[1]
+                m[f"{s}_abduction_share"] = ctx.extreme(f"plane_{s}", "max", t - 0.1, t + 0.1)[1]
+        if len(peaks) == 2:
+            m["shoulder_lr_diff_deg"] = peaks["left"] - peaks["right"]
+        elbows = [v for k, v in m.items() if k.endswith("_elbow_extension_deg") and np.isfinite(v)]
+        if elbows:
+            m["elbow_extension_deg"] = min(elbows)
+        return m
+
+    def checks(self) -> list[Check]:
+        return [
+            Check("elbow_bent", self._elbow_bent),
+            Check("trunk_lean", self._trunk_lean),
+            Check("shoulder_hike", self._shoulder_hike),
+            Check("asymmetry", self._asymmetry),
+        ]
+
+    def _elbow_bent(self, ctx: RepContext):
+        e = ctx.metrics.get("elbow_extension_deg")
+        if e is not None and np.isfinite(e) and e < ELBOW_BENT_DEG:
+            return ctx.extreme("elevation_deg", "max")[0], f"elbow at {e:.0f} deg at the top"
+        return None
+
+    def _trunk_lean(self, ctx: RepContext):
+        t, v = ctx.series("trunk_deg")
+        if len(v) < 2:
+            return None
+        d = v - v[0]
+        i = int(np.argmax(np.abs(d)))
+        if abs(d[i]) > TRUNK_LEAN_LIMIT_DEG:
+            return float(t[i]), f"trunk moved {abs(d[i]):.0f} deg"
+        return None
+
+    def _shoulder_hike(self, ctx: RepContext):
+        for s in arms.arm_sides(self.side):
+            t, v = ctx.series(f"ear_{s}")
+            if len(v) < 2 or not v[0] > 0:
+                continue
+            drop = 1 - v / v[0]
+            i = int(np.argmax(drop))
+            if drop[i] > SHOULDER_HIKE_DROP:
+                return float(t[i]), f"{s} shoulder rose toward the ear ({drop[i]:.0%})"
+        return None
+
+    def _asymmetry(self, ctx: RepContext):
+        diff = ctx.metrics.get("shoulder_lr_diff_deg")
+        if diff is not None and abs(diff) > ASYMMETRY_DEG:
+            weak = "left" if diff < 0 else "right"
+            return ctx.extreme("elevation_deg", "max")[0], f"{weak} arm {abs(diff):.0f} deg lower"
+        return None

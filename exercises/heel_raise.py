@@ -1,0 +1,177 @@
+"""Heel raise (calf raise), side or front view: heels up past a threshold and back down.
+
+Signal: how far the heel and ankle rise above the toes (which stay on the floor), in the
+person's shank lengths, minus the standing baseline learned while still. Image-vertical rise
+reads the same from the side and the front for a level camera.
+Lift is expressed as a fraction of foot length (calibrated from world landmarks), so the
+thresholds scale with the person: a rep counts above 7% of foot length (~2 cm for a 26 cm
+foot, clearly more than a twitch) and 18% (~4.7 cm) is a full raise; counted reps below that
+get ``heel_low``. CLINICAL.md has no published lift height; these are screening defaults.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.geometry import joint_angle
+from coach.pose.frame import PoseFrame
+from coach.pose.landmarks import Landmark as L
+from coach.views import SIDE
+from exercises.calibration import QuietWindow, RestBaseline
+from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+
+FOOT = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")) for s in ("left", "right")}
+COUNT_LIFT_FOOT = 0.07
+FULL_LIFT_FOOT = 0.18
+# Mean of heel rise and ankle rise (the ankle rises ~3/4 as much as the heel when the foot
+# turns about the ball), so the signal is ~0.875 of the heel lift.
+SIGNAL_PER_HEEL_LIFT = 0.875
+# progress 1 = full lift; the count threshold is COUNT/FULL = 0.39 of it.
+HEEL_PHASES = PhaseConfig(start=0.22, rest=0.12, target=0.39, target_exit=0.3, attempt_min=0.22,
+                          min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.6, onset_level=0.08,
+                          rest_peak_fraction=0.5)  # heels "down" once half the lift is lost
+KNEE_BEND_LIMIT_DEG = 15.0  # knee flexion added during the raise (side view)
+SWAY_LIMIT_SHANK = 0.3  # shoulders moved over the feet by 0.3 shank (~12 cm)
+ASYMMETRY_LIMIT = 0.35  # one heel lifts 35% less than the other (front view)
+NO_CONTROL_DOWN_S = 0.35  # heels dropped in under 0.35 s ...
+NO_CONTROL_RATIO = 0.5  # ... and in under half the time it took to rise
+MAX_FEET_TRAVEL_SHANK = 0.4  # toes must stay put; more is a step
+
+
+class HeelRaise(RepExercise):
+    name = "heel-raise"
+    phase_names = {WAITING: "waiting", REST: "heels down", OUT: "rising", TARGET: "top", BACK: "lowering"}
+    key_angle_name = "lift_pct_foot"
+    count_on = "end"
+    incomplete_fault = "heel_low"
+    config = HEEL_PHASES
+
+    def __init__(self, side: str = "both", **options) -> None:
+        super().__init__(side, **options)
+        self.baseline = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}
+        self.quiet = QuietWindow(window_s=0.4, tolerance=0.03)
+
+    def _sides(self) -> tuple[str, ...]:
+        return ("left", "right") if self.side == "both" else (self.side,)
+
+    def landmark_sets(self):
+        return [FOOT[s] for s in self._sides()]
+
+    def _foot_shank_ratio(self) -> float:
+        return self.calibration.length_m("foot") / self.calibration.length_m("shank")
+
+    def measure(self, pose: PoseFrame, view: str):
+        xy = pose.xy_px
+        values: dict[str, float] = {}
+        lifts = []
+        full = FULL_LIFT_FOOT * self._foot_shank_ratio() * SIGNAL_PER_HEEL_LIFT  # in shank lengths
+        for s in self._sides():
+            knee, ankle, heel, toe = (xy[int(lm)] for lm in FOOT[s])
+            shank = np.linalg.norm(knee - ankle)
+            if not shank > 1e-6 or not pose.visible(*FOOT[s], threshold=0.5):
+                continue
+            raw = ((toe[1] - heel[1]) + (toe[1] - ankle[1])) / 2 / shank
+            values[f"raw_{s}"] = raw
+            base = self.baseline[s].value(raw)
+            values[f"lift_{s}"] = (raw - base) / full
+            values[f"knee_{s}"] = joint_angle(pose, f"{s}_knee", "image")
+            values[f"toe_x_{s}"] = toe[0] / shank
+            lifts.append(values[f"lift_{s}"])
+            values["shank_px"] = shank
+        if not lifts:
+            return float("nan"), values
+        progress = float(np.mean(lifts))
+        mid_sh = (xy[int(L.LEFT_SHOULDER)][0] + xy[int(L.RIGHT_SHOULDER)][0]) / 2
+        toes = np.mean([xy[int(FOOT[s][3])][0] for s in self._sides()])
+        values["sway"] = (mid_sh - toes) / values["shank_px"]
+        values["lift_pct_foot"] = 100.0 * progress * FULL_LIFT_FOOT
+        return progress, values
+
+    def settled(self, sample: Sample) -> bool:
+        raws = [sample.values.get(f"raw_{s}", np.nan) for s in self._sides()]
+        self._quiet = self.quiet.update(sample.t, float(np.nanmean(raws)) if np.any(np.isfinite(raws)) else np.nan)
+        return self._quiet and sample.progress < HEEL_PHASES.start
+
+    def after_sample(self, sample: Sample, phase: str) -> None:
+        # Learn "heels down" only when still and not mid-raise.
+        if getattr(self, "_quiet", False) and phase in (WAITING, REST) and sample.progress < HEEL_PHASES.start:
+            for s in self._sides():
+                if f"raw_{s}" in sample.values:
+                    self.baseline[s].update(sample.t, sample.values[f"raw_{s}"])
+
+    def rep_invalid(self, ctx: RepContext) -> str | None:
+        for s in self._sides():
+            _, x = ctx.series(f"toe_x_{s}")
+            if len(x) and np.max(x) - np.min(x) > MAX_FEET_TRAVEL_SHANK:
+                return "Not counted: the feet moved"
+        return None
+
+    def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
+        shank_cm = 100.0 * self.calibration.length_m("shank")
+        foot_cm = 100.0 * self.calibration.length_m("foot")
+        peak_t, peak = ctx.extreme("lift_pct_foot", "max")
+        m = {"lift_pct_foot": peak, "lift_height_cm": peak / 100.0 * foot_cm}
+        t, p = np.array([s.t for s in ctx.samples]), np.array([s.progress for s in ctx.samples])
+        top = t[p >= 0.8 * ctx.peak] if len(p) else np.array([])
+        if len(top):
+            m["hold_s"] = float(top[-1] - top[0])
+            m["rise_time_s"] = float(top[0] - ctx.start_s)
+            m["lower_time_s"] = float(ctx.end_s - top[-1])
+        sides = [s for s in self._sides() if ctx.series(f"lift_{s}")[1].size]
+        if len(sides) == 2:
+            peaks = [ctx.extreme(f"lift_{s}", "max")[1] * FULL_LIFT_FOOT * foot_cm for s in sides]
+            m["lift_lr_diff_cm"] = peaks[0] - peaks[1]
+        _ = shank_cm, peak_t
+        return m
+
+    def checks(self) -> list[Check]:
+        return [
+            Check("heel_low", self._heel_low),
+            Check("knee_bend", self._knee_bend),
+            Check("trunk_sway", self._sway),
+            Check("asymmetry", self._asymmetry),
+            Check("no_control", self._no_control),
+        ]
+
+    def _heel_low(self, ctx: RepContext):
+        if ctx.reached and ctx.peak < 0.75:  # full lift is 1.0; allow a quarter short for noise
+            t, v = ctx.extreme("lift_pct_foot", "max")
+            return t, f"heels up {v:.0f}% of foot length (aim {100 * FULL_LIFT_FOOT:.0f}%)"
+        return None
+
+    def _knee_bend(self, ctx: RepContext):
+        worst = None
+        for s in self._sides():
+            t, k = ctx.series(f"knee_{s}")
+            if len(k) < 2:
+                continue
+            bend = k[0] - k
+            i = int(np.argmax(bend))
+            if bend[i] > KNEE_BEND_LIMIT_DEG and (worst is None or bend[i] > worst[1]):
+                worst = (float(t[i]), float(bend[i]))
+        return (worst[0], f"knee bent {worst[1]:.0f} deg during the raise") if worst else None
+
+    def _sway(self, ctx: RepContext):
+        t, v = ctx.series("sway")
+        if len(v) < 2:
+            return None
+        d = np.abs(v - v[0])
+        i = int(np.argmax(d))
+        return (float(t[i]), f"body moved {d[i]:.2f} shank lengths over the feet") if d[i] > SWAY_LIMIT_SHANK else None
+
+    def _asymmetry(self, ctx: RepContext):
+        if self.side != "both":
+            return None
+        (tl, l), (tr, r) = ctx.extreme("lift_left", "max"), ctx.extreme("lift_right", "max")
+        if not (np.isfinite(l) and np.isfinite(r)) or max(l, r) <= 0:
+            return None
+        if min(l, r) < (1 - ASYMMETRY_LIMIT) * max(l, r):
+            weak = "left" if l < r else "right"
+            return (tl if l > r else tr), f"{weak} heel lifted {min(l, r) / max(l, r):.0%} of the other"
+        return None
+
+    def _no_control(self, ctx: RepContext):
+        down, up = ctx.metrics.get("lower_time_s"), ctx.metrics.get("rise_time_s")
+        if down is not None and up and down < NO_CONTROL_DOWN_S and down < NO_CONTROL_RATIO * up:
+            return ctx.end_s, f"heels dropped in {down:.2f} s"
+        return None
