@@ -27,7 +27,7 @@ ARM_PHASES = PhaseConfig(start=0.3, rest=0.2, target=0.8, target_exit=0.65, atte
                          rest_peak_fraction=0.3)  # "arms down" once 70% of the raise is undone
 ELBOW_BENT_DEG = 150.0  # straight arms read 165-180; 150 means a clearly bent elbow
 TRUNK_LEAN_LIMIT_DEG = 8.0  # trunk tilted this much more than at rest to get the arm up
-SHOULDER_HIKE_DROP = 0.3  # ear-to-shoulder distance shrank by 30% (~4 cm of ~14 cm)
+SHOULDER_HIKE_DROP = 0.25  # ear-to-shoulder distance shrank by a quarter (~4 cm of ~15 cm)
 ASYMMETRY_DEG = 25.0  # left and right peaks differ by more than this (front view)
 
 

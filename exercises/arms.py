@@ -6,7 +6,6 @@ import numpy as np
 from coach.geometry import arm_elevation_deg, joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
-from coach.views import FRONT, SIDE
 
 ARM = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("SHOULDER", "ELBOW", "WRIST")) for s in ("left", "right")}
 
@@ -50,10 +49,9 @@ def raise_plane(pose: PoseFrame, side: str) -> float:
 
 
 def elbow_deg(pose: PoseFrame, side: str, view: str, plane: float) -> float:
-    """Elbow angle (180 = straight): image angle when the arm moves across the image plane
-    (abduction from the front, flexion from the side), else the world angle."""
-    in_plane = (view == FRONT and plane >= 0.5) or (view == SIDE and plane < 0.5)
-    return joint_angle(pose, f"{side}_elbow", "image" if in_plane else "world")
+    """Elbow angle (180 = straight) from the world landmarks: the forearm may bend out of the
+    raise plane (toward the camera), where the image angle would still look straight."""
+    return joint_angle(pose, f"{side}_elbow", "world")
 
 
 def ear_to_shoulder(pose: PoseFrame, side: str) -> float:

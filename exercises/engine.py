@@ -133,6 +133,10 @@ class RepExercise:
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         return {}
 
+    def refine_start(self, ctx: RepContext) -> float:
+        """The movement's true onset, when a preparatory move precedes the progress signal."""
+        return ctx.start_s
+
     def rep_counts(self, ctx: RepContext) -> bool:
         """Whether a finished rep counts; by default when it reached the goal."""
         return ctx.reached
@@ -220,7 +224,9 @@ class RepExercise:
         return [Event("warning", t, message=problem)]
 
     def _begin_rep(self, start_s: float) -> None:
-        self._samples = [s for s in self._recent if s.t >= start_s - 0.05]
+        # Keep the second before the onset too: preparatory moves (the forward lean before
+        # seat-off) and the rest values that metrics compare against live there.
+        self._samples = list(self._recent)
         self._recent = []
         self._seen = len(self._samples)
         self._unseen = 0
@@ -244,6 +250,7 @@ class RepExercise:
             return [Event("warning", tr.time_s, message="Rep not counted: lost sight of you mid-movement")]
         start = tr.start_s if tr.start_s is not None else (samples[0].t if samples else tr.time_s)
         ctx = RepContext(samples, start, tr.target_s, tr.time_s, tr.reached, tr.peak, self.views.view)
+        ctx.start_s = self.refine_start(ctx)
         counted = tr.reached
         ctx.metrics = self.rep_metrics(ctx)
         if self.count_on == "end":

@@ -101,7 +101,7 @@ class HeelRaise(RepExercise):
 
     def rep_invalid(self, ctx: RepContext) -> str | None:
         for s in self._sides():
-            _, x = ctx.series(f"toe_x_{s}")
+            _, x = ctx.series(f"toe_x_{s}", ctx.start_s, ctx.end_s)
             if len(x) and np.max(x) - np.min(x) > MAX_FEET_TRAVEL_SHANK:
                 return "Not counted: the feet moved"
         return None

@@ -28,6 +28,7 @@ class PhaseConfig:
     max_gap_s: float = 0.7  # a longer hole in confident poses breaks the rep
     onset_level: float = 0.06  # start/end times are taken where progress crosses this
     rest_peak_fraction: float = 0.0  # also back at rest once within this fraction of the rep's peak
+    exit_peak_fraction: float = 0.0  # also leaving the goal once below this fraction of the peak
 
     def __post_init__(self) -> None:
         if not (self.onset_level <= self.rest < self.start <= self.attempt_min <= self.target_exit < self.target):
@@ -128,7 +129,7 @@ class PhaseMachine:
             if not self.reached and t - (self.target_s or t) >= c.min_target_s:
                 self.reached = True
                 out.append(Transition("target", self.target_s or t, True, self.peak))
-            if progress < c.target_exit:
+            if progress < max(c.target_exit, c.exit_peak_fraction * self.peak):
                 self.phase = BACK
         if self.phase == BACK:
             if progress >= c.target:
@@ -143,7 +144,7 @@ class PhaseMachine:
         reached, peak = self.reached, self.peak
         self.phase = REST
         self._onset_s = t
-        if not reached and (peak < c.attempt_min or end - self.start_s < c.min_rep_s):
+        if (not reached and peak < c.attempt_min) or end - self.start_s < c.min_rep_s:
             return [Transition("end", end, False, 0.0, self.start_s)]  # fidget: peak 0 so callers drop it
         return [Transition("end", end, reached, peak, self.start_s, self.target_s if reached else None)]
 

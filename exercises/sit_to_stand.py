@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from coach.pose.frame import PoseFrame
-from coach.views import FRONT
+from coach.views import FRONT, SIDE
 from exercises import lower_body as lb
 from exercises.calibration import QuietWindow, RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
@@ -31,6 +31,8 @@ HAND_ON_THIGH_MIN_S = 0.2  # touching briefly while crossing the arms is not pus
 UNCONTROLLED_SIT_RATIO = 0.5  # "descent much faster than rise": sit in under half the rise time
 LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from where it started
 KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
+STANDING_KNEE_DEG = 150.0  # knee within 30 deg of straight: standing, not a crouch
+LEAN_ONSET_DEG = 3.0  # trunk lean beyond rest that marks the start of a rise
 
 
 class SitToStand(RepExercise):
@@ -65,7 +67,26 @@ class SitToStand(RepExercise):
         values = lb.leg_values(pose, self.side, view)
         seat, stand = self.levels()
         progress = (values["hip_ratio"] - seat) / (stand - seat)
+        # Full standing also needs the knee extended. Checked where the knee angle is
+        # trustworthy (side view, image plane); a three-quarter rise with bent knees can put
+        # the hip almost as high as standing.
+        if view == SIDE and np.isfinite(values["knee_deg"]) and values["knee_deg"] < STANDING_KNEE_DEG:
+            progress = min(progress, STS_PHASES.target - 0.01)
         return progress, values
+
+    def refine_start(self, ctx: RepContext) -> float:
+        """A rise begins with the forward lean, before the hips leave the seat: walk back from
+        the hip onset while the trunk was still leaning more than at rest."""
+        t, trunk = ctx.series("trunk_deg", None, ctx.start_s)
+        if len(trunk) < 3:
+            return ctx.start_s
+        rest = float(np.min(trunk))
+        start = ctx.start_s
+        for ti, v in zip(t[::-1], trunk[::-1]):
+            if v <= rest + LEAN_ONSET_DEG:
+                break
+            start = float(ti)
+        return start
 
     def settled(self, sample: Sample) -> bool:
         self._quiet_now = self.quiet.update(sample.t, sample.values["hip_ratio"])
@@ -92,7 +113,7 @@ class SitToStand(RepExercise):
             descent = self._descent_start(ctx)
             if descent is not None and ctx.end_s > descent:
                 m["sit_time_s"] = ctx.end_s - descent
-        m["peak_trunk_flexion_deg"] = ctx.extreme("trunk_deg", "max", ctx.start_s, top)[1]
+        m["peak_trunk_flexion_deg"] = ctx.extreme("trunk_deg", "max", ctx.start_s - 0.5, top)[1]
         if np.isfinite(top):
             m["knee_extension_deg"] = ctx.extreme("knee_deg", "max", top - 0.1, top + 0.6)[1]
             m["hip_extension_deg"] = ctx.extreme("hip_deg", "max", top - 0.1, top + 0.6)[1]
@@ -117,7 +138,7 @@ class SitToStand(RepExercise):
         ]
 
     def _trunk_flexion(self, ctx: RepContext):
-        t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s, ctx.target_s or ctx.end_s)
+        t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s - 0.5, ctx.target_s or ctx.end_s)
         if np.isfinite(peak) and peak > self.trunk_limit:
             return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
         return None
@@ -143,14 +164,14 @@ class SitToStand(RepExercise):
 
 
 def _max_abs_change(ctx: RepContext, key: str) -> float:
-    t, v = ctx.series(key)
+    t, v = ctx.series(key, ctx.start_s - 0.3, ctx.end_s)
     if len(v) == 0:
         return float("nan")
     return float(np.max(np.abs(v - v[0])))
 
 
 def _shift_fault(ctx: RepContext, key: str, limit: float, what: str):
-    t, v = ctx.series(key)
+    t, v = ctx.series(key, ctx.start_s - 0.3, ctx.end_s)
     if len(v) == 0:
         return None
     change = np.abs(v - v[0])

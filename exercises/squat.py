@@ -17,12 +17,15 @@ from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 from exercises.sit_to_stand import KNEE_VALGUS_RATIO, LATERAL_SHIFT_LIMIT, _max_abs_change, _shift_fault
 
-# Depth 0.3 of the stand-to-parallel range is about 50 deg of knee flexion: the lower end of a
-# rehab mini-squat. Leaving rest at 0.15 (~35 deg) and back at 0.08 keeps standing sway
-# (hip ratio jitter about +-0.05 shank) from starting reps.
-SQUAT_PHASES = PhaseConfig(start=0.15, rest=0.08, target=0.3, target_exit=0.25, attempt_min=0.18,
-                           min_rest_s=0.3, min_rep_s=0.5, max_gap_s=0.7, onset_level=0.04,
-                           rest_peak_fraction=0.25)  # "back up" = regained 3/4 of this rep's depth
+# Depth is the hip drop over the stand-to-parallel range. The hip falls slowly at first (the
+# shank tilts forward as the knee bends), so a 60 deg knee-bend mini-squat drops only ~0.25
+# of the range: it counts from 0.15 (~45-50 deg of knee bend). Movement begins at 0.1; back
+# at rest below 0.06. Standing sway moves the ratio ~+-0.05 shank (~0.05 of the range).
+SQUAT_PHASES = PhaseConfig(start=0.1, rest=0.06, target=0.15, target_exit=0.12, attempt_min=0.1,
+                           min_rest_s=0.3, min_rep_s=0.6, max_gap_s=0.7, onset_level=0.04,
+                           exit_peak_fraction=0.5,  # "coming up" = regained half of this rep's depth
+                           rest_peak_fraction=0.25)  # "back up" = regained 3/4 of it
+# min_rep_s 0.6: down and up faster than that is a stumble or a step (a jump squat takes ~1.5 s).
 MAX_FEET_TRAVEL = 0.5  # shank lengths; a squat (even a jump squat) lands where it started
 TRUNK_FLEXION_LIMIT_DEG = 60.0  # squats lean more than chair rises; beyond 60 the back does the work
 
@@ -59,16 +62,18 @@ class Squat(RepExercise):
             self.standing.update(sample.t, sample.values["hip_ratio"])
 
     def rep_invalid(self, ctx: RepContext) -> str | None:
-        travel = lb.feet_travel(ctx.series("feet_x_px")[1], ctx.series("shank_px")[1])
+        window = (ctx.start_s, ctx.end_s)
+        travel = lb.feet_travel(ctx.series("feet_x_px", *window)[1], ctx.series("shank_px", *window)[1])
         if travel > MAX_FEET_TRAVEL:
             return "Not counted: the feet moved (walking, not a squat)"
         return None
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
-        bottom_t, _ = ctx.extreme("hip_ratio", "min")
+        window = (ctx.start_s, ctx.end_s)
+        bottom_t, _ = ctx.extreme("hip_ratio", "min", *window)
         m = {"depth_pct": 100.0 * ctx.peak,
-             "min_knee_angle_deg": ctx.extreme("knee_deg", "min")[1],
-             "peak_trunk_flexion_deg": ctx.extreme("trunk_deg", "max")[1]}
+             "min_knee_angle_deg": ctx.extreme("knee_deg", "min", *window)[1],
+             "peak_trunk_flexion_deg": ctx.extreme("trunk_deg", "max", *window)[1]}
         if np.isfinite(bottom_t):
             m["bottom_time_s"] = bottom_t
             m["descent_time_s"] = bottom_t - ctx.start_s
@@ -86,13 +91,13 @@ class Squat(RepExercise):
         ]
 
     def _trunk_flexion(self, ctx: RepContext):
-        t, peak = ctx.extreme("trunk_deg", "max")
+        t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s, ctx.end_s)
         if np.isfinite(peak) and peak > self.trunk_limit:
             return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
         return None
 
     def _knee_valgus(self, ctx: RepContext):
-        t, ratio = ctx.extreme("knee_width", "min")
+        t, ratio = ctx.extreme("knee_width", "min", ctx.start_s, ctx.end_s)
         if np.isfinite(ratio) and ratio < KNEE_VALGUS_RATIO:
             return t, f"knees {ratio:.0%} of the ankle distance apart"
         return None
