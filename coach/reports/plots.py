@@ -3,6 +3,7 @@ global backend switch, safe in any thread."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 from collections import defaultdict
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -25,8 +26,10 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _dates(ax) -> None:
-    locator = AutoDateLocator(maxticks=8)
+def _dates(ax, times) -> None:
+    # A day either side: one session, or sessions hours apart, still get a readable date axis.
+    ax.set_xlim(min(times) - timedelta(days=1), max(times) + timedelta(days=1))
+    locator = AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(alpha=0.3)
@@ -58,8 +61,9 @@ def reps_and_duration(history: PatientHistory) -> bytes | None:
     ax_dur.set_title("Rep duration", fontsize=10)
     if by_ex:
         ax_dur.legend(fontsize=7, loc="best")
-    _dates(ax_reps)
-    _dates(ax_dur)
+    times = [s.started_at for s in history.sessions]
+    _dates(ax_reps, times)
+    _dates(ax_dur, times)
     return _png(fig)
 
 
@@ -76,7 +80,7 @@ def rom_trend(history: PatientHistory) -> bytes | None:
         ax.plot(*zip(*pts), marker="o", ms=4, label=f"{ex}: {metric}")
     ax.set_title("Range of motion (mean of counted reps)", fontsize=10)
     ax.legend(fontsize=7, loc="best")
-    _dates(ax)
+    _dates(ax, [t for pts in series.values() for t, _ in pts])
     return _png(fig)
 
 
@@ -104,7 +108,7 @@ def test_trend(history: PatientHistory) -> bytes | None:
         ax.set_ylabel(latest.unit)
         ax.set_title(TESTS.get(test, test), fontsize=10)
         ax.legend(fontsize=7, loc="best")
-        _dates(ax)
+        _dates(ax, times)
     return _png(fig)
 
 
@@ -121,7 +125,7 @@ def symmetry(history: PatientHistory) -> bytes | None:
     ax.set_title("Left / right range of motion" + (f" (affected side: {affected})" if affected else ""),
                  fontsize=10)
     ax.legend(fontsize=7, loc="best")
-    _dates(ax)
+    _dates(ax, [t for t, _ in pts])
     return _png(fig)
 
 

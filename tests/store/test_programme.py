@@ -1,0 +1,160 @@
+"""Programme files, versions, what is due, and progression suggestions."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from coach.programme import tomlfile
+from coach.programme.model import ProgrammeExercise
+from coach.programme.progression import accept, suggest
+from coach.programme.schedule import due
+from exercises.base import Fault, Rep
+from tests.store.factories import PROGRAMME_TOML
+
+BAD = """patient = "P001"
+
+[[exercise]]
+name = "sit-to-stand"
+reps = 8
+
+[[exercise]]
+name = "lunge"
+reps = 5
+
+[[exercise]]
+name = "squat"
+sets = 0
+reps = 2.5
+side = "middle"
+[exercise.thresholds]
+knee_valgus_deg = 270
+"""
+
+
+def test_bad_file_names_each_line():
+    with pytest.raises(tomlfile.ProgrammeFileError) as err:
+        tomlfile.loads(BAD, source="p001.toml")
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith("p001.toml line 8: exercise 2 (lunge): unknown exercise 'lunge' (valid: sit-to-stand")
+    assert any(x.startswith("p001.toml line 13: exercise 3 (squat): sets must be") for x in lines)
+    assert any(x.startswith("p001.toml line 14:") and "reps must be a whole number" in x for x in lines)
+    assert any(x.startswith("p001.toml line 15:") and "side 'middle'" in x for x in lines)
+    assert any(x.startswith("p001.toml line 17:") and "knee_valgus_deg = 270" in x for x in lines)
+
+
+def test_toml_syntax_error_has_a_line():
+    with pytest.raises(tomlfile.ProgrammeFileError, match=r"line 2"):
+        tomlfile.loads('patient = "P1"\nreps = = 3\n', source="x.toml")
+
+
+def test_wrong_patient_and_typo_keys_are_refused():
+    with pytest.raises(tomlfile.ProgrammeFileError, match="file is for patient 'P001', not 'P002'"):
+        tomlfile.loads(PROGRAMME_TOML, patient_id="P002")
+    with pytest.raises(tomlfile.ProgrammeFileError, match=r"line 6: .*unknown setting 'rep'"):
+        tomlfile.loads('patient = "P1"\n\n[[exercise]]\nname = "squat"\n\nrep = 5\n')
+
+
+def test_export_import_round_trip_and_versions(store, tmp_path):
+    p1 = store.save_programme(tomlfile.loads(PROGRAMME_TOML))
+    path = tmp_path / "p.toml"
+    tomlfile.dump(p1, path)
+    again = tomlfile.load(path, patient_id="P001")
+    assert again.exercises == p1.exercises and again.rules == p1.rules
+    p2 = store.save_programme(again.with_exercise(replace(again.exercises[0], reps=10)))
+    assert (p1.version, p2.version) == (1, 2)
+    assert store.programme("P001").exercise("sit-to-stand").reps == 10
+    assert store.programme("P001", version=1).exercise("sit-to-stand").reps == 8  # old versions are kept
+    assert store.programme("P001").exercise("sit-to-stand").thresholds == {"trunk_flexion_deg": 55.0}
+    assert [p.version for p in store.programme_history("P001")] == [1, 2]
+
+
+def test_due_today(store):
+    programme = store.save_programme(tomlfile.loads(PROGRAMME_TOML))
+    wednesday, tuesday = date(2026, 11, 18), date(2026, 11, 17)
+    rec = store.start_session("P001", "sit-to-stand",
+                              started_at=datetime(2026, 11, 18, 10, tzinfo=timezone.utc).astimezone())
+    rec.start_set(8)
+    rec.add_rep(Rep(1, 0, 2))
+    rec.finish()
+    items = {d.item.exercise: d for d in due(programme, store.sessions("P001"), wednesday)}
+    assert items["sit-to-stand"].sets_left == 1 and items["heel-raise"].sets_left == 2
+    assert "1 set(s) to do, 1 done" in items["sit-to-stand"].describe()
+    tue = {d.item.exercise: d for d in due(programme, store.sessions("P001"), tuesday)}
+    assert not tue["sit-to-stand"].due_today and "rest day" in tue["sit-to-stand"].describe()
+
+
+def _session(store, exercise, day, *, reps=8, faulty=0, slow_end=False, pain=False, sets=2):
+    rec = store.start_session("P001", exercise, started_at=datetime(2026, 12, 1, tzinfo=timezone.utc)
+                              + timedelta(days=day))
+    for _ in range(sets):
+        rec.start_set(reps)
+        for i in range(1, reps + 1):
+            dur = 4.0 if slow_end and i > reps * 2 // 3 else 2.0
+            faults = (Fault("trunk_flexion", 3.0 * i),) if i <= faulty else ()
+            rec.add_rep(Rep(i, 3.0 * i, 3.0 * i + dur, faults=faults))
+        rec.end_set()
+    if pain:
+        rec.add_event("stopped_for_pain", 20.0)
+    rec.finish("stopped" if pain else "complete")
+    return store.load_session(rec.session_id)
+
+
+def _programme(store):
+    p = store.save_programme(tomlfile.loads(PROGRAMME_TOML))
+    return replace(p, created_at=datetime(2026, 11, 30, tzinfo=timezone.utc))
+
+
+def test_progress_after_three_good_sessions_is_only_suggested(store):
+    programme = _programme(store)
+    records = [_session(store, "sit-to-stand", d, faulty=1) for d in range(2)]
+    assert suggest(programme, records) == []  # two good sessions are not enough
+    records.append(_session(store, "sit-to-stand", 2))
+    [s] = suggest(programme, records)
+    assert (s.kind, s.change) == ("progress", {"reps": 10})
+    assert "last 3 sessions" in s.reason
+    assert store.programme("P001").exercise("sit-to-stand").reps == 8  # nothing applied silently
+    accepted = accept(programme, s, author="physio B")
+    assert accepted.exercise("sit-to-stand").reps == 10 and "accepted suggestion" in accepted.note
+
+
+def test_progress_moves_to_support_when_reps_are_at_the_maximum(store):
+    programme = _programme(store)
+    heel = replace(programme.exercise("heel-raise"), reps=15)
+    programme = programme.with_exercise(heel)
+    programme = replace(programme, created_at=datetime(2026, 11, 30, tzinfo=timezone.utc))
+    records = [_session(store, "heel-raise", d, reps=15) for d in range(3)]
+    [s] = suggest(programme, records)
+    assert s.change == {"support": "fingertips"}
+
+
+@pytest.mark.parametrize("kwargs, reason", [
+    ({"pain": True}, "stopped_for_pain"),
+    ({"faulty": 4}, "50% of reps had faults"),
+    ({"slow_end": True}, "slowed"),
+])
+def test_regression(store, kwargs, reason):
+    programme = _programme(store)
+    records = [_session(store, "sit-to-stand", 0, faulty=0)]
+    records += [_session(store, "sit-to-stand", d, **kwargs) for d in (1, 2)]
+    [s] = suggest(programme, records)
+    assert s.kind == "regress" and s.change == {"reps": 6} and reason in s.reason
+
+
+def test_rising_faults_suggest_regression(store):
+    programme = _programme(store)
+    records = [_session(store, "sit-to-stand", d, faulty=f) for d, f in enumerate((0, 1, 3))]
+    [s] = suggest(programme, records)
+    assert s.kind == "regress" and "faults rising: 0% -> 12% -> 38%" in s.reason
+
+
+def test_sessions_before_the_current_version_do_not_count(store):
+    programme = _programme(store)
+    old = [_session(store, "sit-to-stand", d - 10) for d in range(3)]
+    assert suggest(programme, old) == []
+
+
+def test_starter_exercise_defaults():
+    e = ProgrammeExercise("reach")
+    assert e.effective_variant == "standing" and e.sets == 1

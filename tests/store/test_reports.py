@@ -1,0 +1,105 @@
+"""Reports: HTML/PDF content, CSV/JSON completeness, the CLI commands end to end."""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from coach.reports import collect, write_report
+from coach.reports.norms import interpret
+from coach.store.commands import register
+from tests.store.factories import PROGRAMME_TOML, seed_history
+
+
+@pytest.fixture
+def history_store(store):
+    ids = seed_history(store)
+    store.mark_interrupted(stale_after=timedelta(0))  # session 4 was left open on purpose
+    return store, ids
+
+
+def test_report_files(history_store, tmp_path):
+    store, ids = history_store
+    h = collect(store, "P001")
+    written = write_report(h, html_path=tmp_path / "r.html", pdf_path=tmp_path / "r.pdf",
+                           csv_dir=tmp_path / "csv", json_path=tmp_path / "r.json")
+    assert len(written) == 8
+    page = (tmp_path / "r.html").read_text()
+    for expected in ("Patient P001: 72 y, female, stroke", "Excessive forward trunk lean", "stopped for pain",
+                     "within the normal range 10-15 for age 72", "interrupted", "data:image/png;base64,",
+                     "Left / right symmetry", "Programme version 1"):
+        assert expected in page
+    assert page.count("<img") == 4  # reps/duration, ROM, tests with norm band, symmetry
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+    with open(tmp_path / "csv" / "reps.csv") as f:
+        rows = list(csv.DictReader(f))
+    total_reps = sum(len(store.load_session(i).reps) for i in ids)
+    assert len(rows) == total_reps and {"rom_deg", "faults", "start_s"} <= set(rows[0])
+    with open(tmp_path / "csv" / "faults.csv") as f:
+        faults = list(csv.DictReader(f))
+    assert faults[0]["code"] and float(faults[0]["time_s"]) > 0
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert [s["status"] for s in doc["sessions"]] == ["complete"] * 3 + ["interrupted", "stopped", "complete"]
+    assert doc["sessions"][0]["set_list"][0]["reps"][0]["fault_events"] is not None
+    assert doc["programme"]["version"] == 1
+
+
+def test_period_filter(history_store):
+    store, _ = history_store
+    h = collect(store, "P001", since=datetime(2026, 11, 5, tzinfo=timezone.utc),
+                until=datetime(2026, 11, 9, tzinfo=timezone.utc))
+    assert [s.started_at.day for s in h.sessions] == [6, 8]
+
+
+def test_symmetry_and_rom_stats(history_store):
+    store, _ = history_store
+    first = collect(store, "P001").sessions[0]
+    assert first.rom_by_side["left"] < first.rom_by_side["right"]  # affected left side moves less
+    assert 0.8 < first.symmetry < 1.0
+
+
+def test_norms():
+    assert interpret("chair_stand_30s", 7, 72, "female").interpretation.startswith("below the normal range 10-15")
+    t = interpret("five_times_sts", 17, 75, condition="parkinsons")
+    assert t.norm_high == 12.6 and "Parkinson" in t.interpretation
+    assert "no norm" in interpret("chair_stand_30s", 12, 45, "male").interpretation
+    assert interpret("functional_reach", 20, None, condition="parkinsons").norm_low == 25.4
+
+
+def _cli(db_url, *argv) -> int:
+    parser = argparse.ArgumentParser(prog="coach")
+    register(parser.add_subparsers(required=True))
+    args = parser.parse_args([*argv[:2], "--db", db_url, *argv[2:]] if argv[0] == "programme"
+                             else [argv[0], "--db", db_url, *argv[1:]])
+    return args.func(args)
+
+
+def test_cli(history_store, db_url, tmp_path, capsys):
+    store, _ = history_store
+    assert _cli(db_url, "sessions", "--patient", "P001", "--json") == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [s["status"] for s in listed][3] == "interrupted" and listed[0]["reps"] == 16
+
+    assert _cli(db_url, "report", "P001", "--from", "2026-11-04", "--to", "2026-11-08",
+                "--html", str(tmp_path / "r.html"), "--pdf", str(tmp_path / "r.pdf")) == 0
+    assert (tmp_path / "r.pdf").stat().st_size > 10_000
+    assert "2026-11-02" not in (tmp_path / "r.html").read_text().split("Sessions")[1]
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(PROGRAMME_TOML.replace('"heel-raise"', '"cartwheel"'))
+    capsys.readouterr()
+    assert _cli(db_url, "programme", "import", "P001", str(bad)) == 1
+    assert "bad.toml line 15: exercise 2 (cartwheel): unknown exercise" in capsys.readouterr().err
+
+    assert _cli(db_url, "programme", "set", "P001", "heel-raise", "reps=12", "days=['mon','thu']") == 0
+    assert _cli(db_url, "programme", "export", "P001", str(tmp_path / "out.toml")) == 0
+    assert "reps = 12" in (tmp_path / "out.toml").read_text()
+    assert _cli(db_url, "programme", "import", "P001", str(tmp_path / "out.toml")) == 0
+    assert store.programme("P001").version == 3
+    assert _cli(db_url, "today", "P001") == 0
+    assert "Today" in capsys.readouterr().out
+    assert _cli(db_url, "programme", "accept", "P001", "squat") == 1
