@@ -1,0 +1,95 @@
+"""``coach live``: the webcam coach (a video file may stand in for the camera)."""
+from __future__ import annotations
+
+import json
+import sys
+
+from coach.commands.analyze import MODELS, SIDES
+from exercises import EXERCISE_NAMES
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "live", help="coach an exercise live from the webcam",
+        description="Live coaching from the webcam: rep counts, form cues, sets and rests. "
+                    "Keys in the window: Space = start / carry on, R = end the set and rest, Q or Esc = stop.")
+    p.add_argument("--exercise", "-e", required=True, help=f"one of: {', '.join(EXERCISE_NAMES)}")
+    p.add_argument("--camera", default="0", help="camera index (0), /dev/videoN, or a video file played as a camera")
+    p.add_argument("--side", default="both", help="left, right or both (default both)")
+    p.add_argument("--sets", type=int, default=2, help="number of sets (default 2)")
+    p.add_argument("--reps", type=int, default=10, help="target reps per set (default 10)")
+    p.add_argument("--rest", type=float, default=60.0, help="rest between sets in seconds (default 60)")
+    p.add_argument("--model", default="full", help="pose model: lite, full (default) or heavy")
+    p.add_argument("--no-window", action="store_true", help="no window (automation): sets start at once, no countdown")
+    p.add_argument("--json", action="store_true", help="print the session summary as JSON at the end")
+    p.add_argument("--patient", default=None, help="patient ID: save the session in the session store")
+    p.add_argument("--record-video", action="store_true", help="also keep the video (needs the patient's consent on record)")
+    p.add_argument("--voice", default="auto", help="speech: auto (espeak-ng if installed), espeak-ng, espeak or none")
+    p.add_argument("--fatigue-margin", type=float, default=0.30,
+                   help="suggest a rest when reps get this much slower or smaller than the first reps (default 0.30)")
+    p.set_defaults(func=run_live)
+
+
+def validate(args) -> None:
+    if args.exercise not in EXERCISE_NAMES:
+        raise ValueError(f"unknown exercise '{args.exercise}': choose one of {', '.join(EXERCISE_NAMES)}")
+    if args.side not in SIDES:
+        raise ValueError(f"unknown side '{args.side}': choose left, right or both")
+    if args.model not in MODELS:
+        raise ValueError(f"unknown model '{args.model}': choose lite, full or heavy")
+    if not 0.05 <= args.fatigue_margin <= 0.9:
+        raise ValueError("--fatigue-margin must be between 0.05 and 0.9 (e.g. 0.3 for 30%)")
+    if args.record_video and not args.patient:
+        raise ValueError("--record-video needs --patient (the video is kept with the patient's session)")
+
+
+def run_live(args) -> int:
+    from coach.live.factory import LiveOptions, build_runner, open_recorder
+    from coach.live.sinks import display_available
+
+    validate(args)
+    if not args.no_window and not display_available():
+        print("coach: error: no display found for the live window; run with --no-window "
+              "(add --json for the summary)", file=sys.stderr)
+        return 2
+    opts = LiveOptions(exercise=args.exercise, camera=args.camera, side=args.side, model=args.model,
+                       sets=args.sets, reps=args.reps, rest_s=args.rest, window=not args.no_window,
+                       speech=args.voice, fatigue_margin=args.fatigue_margin, patient=args.patient,
+                       record_video=args.record_video)
+    opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
+    store = recorder = None
+    if args.patient:
+        try:
+            store, recorder = open_recorder(opts, source_label=str(args.camera))
+        except Exception as exc:
+            if type(exc).__module__.startswith("coach.store"):
+                print(f"coach: error: {exc}", file=sys.stderr)
+                return 2
+            raise
+    runner, estimator = build_runner(opts, recorder=recorder, store=store)
+    try:
+        summary = runner.run()
+    finally:
+        estimator.close()
+        if store is not None:
+            store.close()
+    for note in opts.notes:
+        print(f"coach: note: {note}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(summary.to_dict(), indent=2))
+    else:
+        print_human(summary)
+    return 0
+
+
+def print_human(summary) -> None:
+    title = summary.exercise.replace("-", " ").capitalize()
+    print(f"{title}: {summary.reps} reps in {len(summary.sets)} set(s) ({summary.status})")
+    for s in summary.sets:
+        note = f"  - {s.fatigue}" if s.fatigue else ""
+        print(f"  set {s.set_no}: {s.reps} of {s.target}{note}")
+    lat = summary.latency()
+    print(f"frames: {summary.frames_processed} processed, {summary.frames_dropped} dropped of {summary.frames_seen}; "
+          f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms")
+    for e in summary.events:
+        print(f"event at {e.time_s:.1f} s: {e.kind} {e.detail}".rstrip())

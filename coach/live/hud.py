@@ -1,0 +1,195 @@
+"""The live screen: mirrored camera image, skeleton, big rep counter, phase bar, cue, timers.
+
+Made to be read from 2-3 m by an older patient: large white text with a black outline on dark
+panels, one instruction at a time, colours that mean one thing (green: good rep, yellow: form
+tip, blue: set-up, red: stop/paused). ``LiveHud`` only draws; it keeps a little display state
+(the green flash after a rep) and never changes the session.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from coach.overlay import draw_skeleton
+from coach.pose.frame import PoseFrame
+
+from coach.live.sets import ACTIVE, COUNTDOWN, DONE, PAUSED, REST, SETUP
+from coach.live.update import LiveUpdate
+
+FONT = cv2.FONT_HERSHEY_DUPLEX  # heavier strokes than SIMPLEX: easier to read at a distance
+WHITE, BLACK = (255, 255, 255), (0, 0, 0)
+GREEN, YELLOW, BLUE, RED, GREY = (40, 150, 40), (0, 210, 255), (150, 80, 20), (30, 30, 200), (45, 45, 45)
+CUE_COLOURS = {"count": GREEN, "praise": GREEN, "coach": YELLOW, "setup": BLUE, "announce": BLUE, "safety": RED}
+SAFETY_LINE = "Stop if you feel dizzy or in pain.  Q = stop"
+PAUSE_TEXT = {
+    "fall": "Are you all right? Paused.",
+    "out_of_view": "I can't see you. Paused.",
+    "camera_lost": "Camera stopped. Paused.",
+}
+
+def mirror_pose(pose: PoseFrame) -> PoseFrame:
+    """The pose as seen in a mirrored image (x flipped; the person's left stays their left)."""
+    if not pose.has_person:
+        return pose
+    image = pose.image.copy()
+    image[:, 0] = 1.0 - image[:, 0]
+    return PoseFrame(pose.timestamp_s, image, pose.world, pose.size)
+
+
+def _clock(seconds: float) -> str:
+    s = max(0, int(round(seconds)))
+    return f"{s // 60}:{s % 60:02d}"
+
+
+def _text(img, text: str, org, scale: float, colour=WHITE, thickness: int = 2) -> None:
+    cv2.putText(img, text, org, FONT, scale, BLACK, thickness + 4, cv2.LINE_AA)
+    cv2.putText(img, text, org, FONT, scale, colour, thickness, cv2.LINE_AA)
+
+
+def _panel(img, x0: int, y0: int, x1: int, y1: int, colour=BLACK, alpha: float = 0.65) -> None:
+    """A darkened box behind text (translucent, so the person stays visible behind it)."""
+    h, w = img.shape[:2]
+    x0, y0, x1, y1 = max(0, x0), max(0, y0), min(w, x1), min(h, y1)
+    if x1 <= x0 or y1 <= y0:
+        return
+    roi = img[y0:y1, x0:x1]
+    cv2.addWeighted(roi, 1 - alpha, np.full_like(roi, colour), alpha, 0, dst=roi)
+
+
+def _fit(text: str, max_w: int, scale: float, thickness: int) -> tuple[list[str], float]:
+    """Lines and a scale so ``text`` fits ``max_w``: wrap into two lines before shrinking."""
+    def width(s: str, sc: float) -> int:
+        return cv2.getTextSize(s, FONT, sc, thickness)[0][0]
+
+    if width(text, scale) <= max_w:
+        return [text], scale
+    words = text.split()
+    best = None
+    for i in range(1, len(words)):
+        lines = [" ".join(words[:i]), " ".join(words[i:])]
+        widest = max(width(s, scale) for s in lines)
+        if best is None or widest < best[0]:
+            best = (widest, lines)
+    if best is None:  # one long word
+        return [text], scale * max_w / width(text, scale)
+    widest, lines = best
+    return lines, scale if widest <= max_w else scale * max_w / widest
+
+
+def _centred_lines(img, lines: list[str], y_centre: int, scale: float, thickness: int, colour=WHITE) -> None:
+    w = img.shape[1]
+    line_h = int(cv2.getTextSize("Ag", FONT, scale, thickness)[0][1] * 1.6)
+    y = y_centre - line_h * (len(lines) - 1) // 2
+    for line in lines:
+        tw = cv2.getTextSize(line, FONT, scale, thickness)[0][0]
+        _text(img, line, ((w - tw) // 2, y + line_h // 3), scale, colour, thickness)
+        y += line_h
+
+
+@dataclass
+class LiveHud:
+    mirror: bool = True  # a mirror image is what people expect of a camera facing them
+    exercise_label: str = ""
+    frame_size: tuple[int, int] = (640, 480)
+    flash_s: float = 0.8
+    _flash_until: float = field(default=-1.0, init=False)
+
+    def render(self, image: np.ndarray | None, pose: PoseFrame | None, update: LiveUpdate) -> np.ndarray:
+        if image is None:  # no camera image: keep the screen and its messages alive
+            out = np.zeros((self.frame_size[1], self.frame_size[0], 3), np.uint8)
+        else:
+            self.frame_size = (image.shape[1], image.shape[0])
+            out = cv2.flip(image, 1) if self.mirror else image.copy()
+        if pose is not None:
+            draw_skeleton(out, mirror_pose(pose) if self.mirror else pose)
+        h, w = out.shape[:2]
+        u = max(h, w) / 640.0
+        if any(r.counted for r in update.reps):
+            self._flash_until = update.time_s + self.flash_s
+        self._reps(out, update, u)
+        self._set_info(out, update, u)
+        self._centre(out, update, u)
+        self._bottom(out, update, u)
+        return out
+
+    def _reps(self, img, up: LiveUpdate, u: float) -> None:
+        flash = up.time_s <= self._flash_until
+        x1, y1 = int(215 * u), int(150 * u)
+        _panel(img, 0, 0, x1, y1, GREEN if flash else BLACK, 0.85 if flash else 0.65)
+        _text(img, "REPS", (int(12 * u), int(30 * u)), 0.8 * u)
+        big = str(up.set_reps)
+        _text(img, big, (int(10 * u), int(118 * u)), 3.2 * u, thickness=max(3, int(6 * u)))
+        bw = cv2.getTextSize(big, FONT, 3.2 * u, max(3, int(6 * u)))[0][0]
+        _text(img, f"/{up.target_reps}", (int(20 * u) + bw, int(118 * u)), 1.2 * u, thickness=max(2, int(3 * u)))
+        if up.result is not None and up.phase == ACTIVE:  # phase bar: how far along the movement
+            state = up.result.state
+            x0, y0, bar_w, bar_h = int(12 * u), int(130 * u), int(190 * u), int(14 * u)
+            cv2.rectangle(img, (x0, y0), (x0 + bar_w, y0 + bar_h), (90, 90, 90), -1)
+            filled = int(bar_w * float(np.clip(state.progress, 0.0, 1.0)))
+            cv2.rectangle(img, (x0, y0), (x0 + filled, y0 + bar_h), YELLOW, -1)
+
+    def _set_info(self, img, up: LiveUpdate, u: float) -> None:
+        w = img.shape[1]
+        x0 = w - int(215 * u)
+        _panel(img, x0, 0, w, int(100 * u))
+        _text(img, f"Set {up.set_no} of {up.sets_total}", (x0 + int(12 * u), int(36 * u)), 0.9 * u)
+        if up.phase == ACTIVE or (up.phase == PAUSED and up.set_elapsed_s > 0):
+            _text(img, _clock(up.set_elapsed_s), (x0 + int(12 * u), int(84 * u)), 1.3 * u, thickness=3)
+        elif self.exercise_label:
+            _text(img, self.exercise_label, (x0 + int(12 * u), int(80 * u)), 0.7 * u)
+
+    def _centre(self, img, up: LiveUpdate, u: float) -> None:
+        h, w = img.shape[:2]
+        box = (int(40 * u), int(h * 0.33), w - int(40 * u), int(h * 0.72))
+        title, lines, colour = "", [], BLACK
+        if up.phase == SETUP:
+            title = up.setup.instruction or "Hold still, getting ready"
+            lines = list(up.setup.reminders[:1]) + ["Space = start now"]
+            colour = BLUE
+        elif up.phase == COUNTDOWN:
+            _centred_lines(img, [str(max(1, int(np.ceil(up.time_left_s))))], h // 2, 5.0 * u, max(4, int(10 * u)))
+            return
+        elif up.phase == REST:
+            title = f"Rest  {_clock(up.time_left_s)}"
+            lines = [f"Next: set {up.set_no + 1} of {up.sets_total}", "Space = skip rest"]
+        elif up.phase == PAUSED:
+            title = PAUSE_TEXT.get(up.pause_reason, "Paused.")
+            lines = ["Space = carry on    Q = stop"]
+            colour = RED
+        elif up.phase == DONE:
+            title, lines, colour = "All done. Well done!", [], GREEN
+        if not title:
+            return
+        _panel(img, *box, colour, 0.8)
+        tl, ts = _fit(title, box[2] - box[0] - int(24 * u), 1.4 * u, 3)
+        _centred_lines(img, tl, box[1] + int(45 * u) + (int(22 * u) if len(tl) > 1 else 0), ts, 3)
+        y = box[3] - int(22 * u) - int(36 * u) * (len(lines) - 1)
+        for line in lines:
+            ll, ls = _fit(line, box[2] - box[0] - int(24 * u), 0.8 * u, 2)
+            _centred_lines(img, ll[:1], y, ls, 2)
+            y += int(36 * u)
+
+    def _bottom(self, img, up: LiveUpdate, u: float) -> None:
+        h, w = img.shape[:2]
+        strip = int(30 * u)
+        _panel(img, 0, h - strip, w, h, BLACK, 0.85)
+        sl, ss = _fit(SAFETY_LINE, w - int(20 * u), 0.65 * u, 1)
+        _centred_lines(img, sl[:1], h - strip // 2, ss, 1)
+        if not up.cue_text or up.phase in (COUNTDOWN, PAUSED):
+            return
+        band = int(70 * u)
+        colour = CUE_COLOURS.get(up.cue_kind, BLUE)
+        _panel(img, 0, h - strip - band, w, h - strip, colour, 0.9)
+        text_colour = BLACK if colour == YELLOW else WHITE
+        lines, scale = _fit(up.cue_text, w - int(30 * u), 1.3 * u, 3)
+        if text_colour == BLACK:  # dark text on yellow: no black outline, just the text
+            line_h = int(cv2.getTextSize("Ag", FONT, scale, 3)[0][1] * 1.6)
+            y = h - strip - band // 2 - line_h * (len(lines) - 1) // 2
+            for line in lines:
+                tw = cv2.getTextSize(line, FONT, scale, 3)[0][0]
+                cv2.putText(img, line, ((w - tw) // 2, y + line_h // 3), FONT, scale, BLACK, 3, cv2.LINE_AA)
+                y += line_h
+        else:
+            _centred_lines(img, lines, h - strip - band // 2, scale, 3)

@@ -1,0 +1,269 @@
+"""``LiveSession``: the live coach as one object that frames are pushed into.
+
+``push(frame) -> LiveUpdate`` runs the shared ``Pipeline`` and then, in order, the safety
+monitor, the set-up check, the set controller, fatigue and cues, renders the HUD and hands the
+update to the sinks (speaker, store, window). The CLI's ``LiveRunner`` pulls frames from a
+camera and pushes them here; the browser app pushes from its frame callback. Logic runs on frame
+timestamps, never on frame counts, so dropped frames change nothing but smoothness.
+"""
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable, Protocol
+
+from coach.pipeline import FrameResult, Pipeline
+from coach.sources import TimedFrame
+
+from coach.live.cues import Cue, CueEngine
+from coach.live.fatigue import FatigueMonitor
+from coach.live.safety import SafetyMonitor
+from coach.live.sets import ACTIVE, DONE, PAUSED, SETUP, SetController, SetEvent, SetPlan
+from coach.live.setup_check import SetupResult, frame_brightness, frame_problems, needs_for, summarise_setup
+from coach.live.update import LiveSummary, LiveUpdate, SessionEvent
+
+CUE_HOLD_S = 3.0  # a cue stays on screen this long
+SETUP_EVERY_S = 0.25  # the set-up check looks at the last SETUP_WINDOW_S, this often
+SETUP_WINDOW_S = 1.5
+RECORDED_SAFETY = ("fall_like", "out_of_view", "back_in_view")
+
+
+class Sink(Protocol):
+    def on_update(self, update: LiveUpdate) -> None: ...
+
+    def close(self, summary: LiveSummary) -> None: ...
+
+
+class Renderer(Protocol):
+    def render(self, image, pose, update: LiveUpdate): ...
+
+
+@dataclass
+class LiveSession:
+    pipeline: Pipeline
+    exercise: str
+    plan: SetPlan = field(default_factory=SetPlan)
+    side: str = "both"
+    fatigue: FatigueMonitor = field(default_factory=FatigueMonitor)
+    cue_engine: CueEngine = field(default_factory=CueEngine)
+    safety: SafetyMonitor = field(default_factory=SafetyMonitor)
+    renderer: Renderer | None = None
+    sinks: list = field(default_factory=list)
+    speech_name: str = "none"
+    clock: Callable[[], float] = time.monotonic
+
+    def __post_init__(self) -> None:
+        self.sets = SetController(self.plan)
+        self.needs = needs_for(self.exercise)
+        self.events: list[SessionEvent] = []
+        self.latencies_ms: list[float] = []
+        self.frames_processed = 0
+        self.setup = SetupResult(False)
+        self.setup_problems: list[str] = []
+        self._poses: deque = deque()  # (time, that frame's set-up problems)
+        self._brightness: float | None = None
+        self._setup_checked_s = float("-inf")
+        self._cue: Cue | None = None
+        self._range = [float("inf"), float("-inf")]  # key angle min/max since the last rep
+        self._last_t = 0.0
+        self._first_t: float | None = None
+        self._source_lost = False
+        self._actions: deque = deque()  # key presses from the UI thread, applied on the next frame
+        self._pending_set_events: list[SetEvent] = []  # from source_back, emitted with the next frame
+        self._pending_events: list[SessionEvent] = []
+        self.stopped_by_patient = False
+
+    # --- input --------------------------------------------------------------------------------
+
+    @property
+    def source_is_lost(self) -> bool:
+        return self._source_lost
+
+    @property
+    def finished(self) -> bool:
+        return self.sets.phase == DONE
+
+    def request(self, action: str) -> None:
+        """From the UI: "go" (start now / end rest / resume), "rest" (end the set early), "stop"."""
+        if action not in ("go", "rest", "stop"):
+            raise ValueError(f"unknown action {action!r}")
+        self._actions.append(action)
+
+    def push(self, frame: TimedFrame, captured_at: float | None = None) -> LiveUpdate:
+        """Process one frame; ``captured_at`` (monotonic) is when it left the camera."""
+        captured_at = self.clock() if captured_at is None else captured_at
+        t = frame.timestamp_s
+        self._first_t = t if self._first_t is None else self._first_t
+        self._last_t = t
+        result = self.pipeline.process(frame)
+        self.frames_processed += 1
+        b = frame_brightness(frame.image)
+        self._brightness = b if self._brightness is None else 0.8 * self._brightness + 0.2 * b
+
+        set_events, events, cues, reps = self._pending_set_events, self._pending_events, [], []
+        self._pending_set_events, self._pending_events = [], []
+        set_events += self._apply_actions(t, events)
+        set_events += self._safety(result, events)
+        self._check_setup(result, t)
+        set_events += self.sets.tick(t, self.setup.ok)
+        if self.sets.phase == SETUP:
+            cues += self.cue_engine.on_setup(t, self.setup)
+        set_events += self._exercise_events(result, t, cues, reps, events)
+        for event in set_events:
+            if event.kind == "set_started":
+                self.fatigue.reset()
+                self._range = [float("inf"), float("-inf")]
+        return self._emit(t, result, set_events, events, cues, reps, captured_at)
+
+    def source_lost(self, t: float | None = None) -> LiveUpdate:
+        """The camera stopped delivering: pause, keep every rep so far."""
+        t = self._last_t if t is None else t
+        events, set_events = [], []
+        if not self._source_lost:
+            self._source_lost = True
+            events.append(self._record("camera_lost", t))
+            set_events += self.sets.pause(t, "camera_lost")
+        return self._emit(t, None, set_events, events, [], [], None)
+
+    def source_back(self, t: float) -> None:
+        """Frames again after a loss: the next push resumes the set."""
+        if self._source_lost:
+            self._source_lost = False
+            self._pending_events.append(self._record("camera_back", t))
+            self._pending_set_events += self.sets.resume(t, "camera_lost")
+
+    def finish(self, status: str = "", frames_seen: int | None = None, frames_dropped: int = 0) -> LiveSummary:
+        """End of session: close any rep in progress, tell the sinks, return the summary."""
+        t = self._last_t
+        if not self.finished:
+            for event in self.pipeline.finish():
+                if event.kind == "rep" and event.rep is not None and self.sets.counting:
+                    self.sets.on_rep(event.time_s)
+            self.sets.stop(t)
+        status = status or ("stopped" if self.stopped_by_patient else "complete")
+        summary = LiveSummary(
+            exercise=self.exercise, status=status, sets=list(self.sets.results),
+            frames_seen=self.frames_processed if frames_seen is None else frames_seen,
+            frames_processed=self.frames_processed, frames_dropped=frames_dropped,
+            latencies_ms=list(self.latencies_ms), events=list(self.events), setup_problems=self.setup_problems,
+            speech=self.speech_name, duration_s=t - (t if self._first_t is None else self._first_t))
+        for sink in self.sinks:
+            sink.close(summary)
+        return summary
+
+    # --- steps --------------------------------------------------------------------------------
+
+    def _apply_actions(self, t: float, events: list[SessionEvent]) -> list[SetEvent]:
+        out = []
+        while self._actions:
+            action = self._actions.popleft()
+            if action == "go":
+                out += self.sets.skip(t)
+            elif action == "rest":
+                out += self.sets.end_set(t)
+            else:
+                events.append(self._record("stopped", t, "stopped by the patient"))
+                self.stopped_by_patient = True
+                self.sets.stop(t)
+        return out
+
+    def _safety(self, result: FrameResult, events: list[SessionEvent]) -> list[SetEvent]:
+        out = []
+        for s in self.safety.update(result.pose):
+            if s.kind in RECORDED_SAFETY:
+                events.append(self._record(s.kind, s.time_s, s.detail))
+            if s.kind == "fall_like" or (s.kind == "out_of_view" and s.detail):
+                # Possible fall: stays paused until the patient confirms ("go") or stops.
+                out += self.sets.pause(s.time_s, "fall")
+            elif s.kind == "out_of_view":
+                out += self.sets.pause(s.time_s, "out_of_view")
+            elif s.kind == "back_in_view":
+                out += self.sets.resume(s.time_s, "out_of_view")
+        return out
+
+    def _check_setup(self, result: FrameResult, t: float) -> None:
+        self._poses.append((t, frame_problems(result.pose, self.needs)))
+        while self._poses and t - self._poses[0][0] > SETUP_WINDOW_S:
+            self._poses.popleft()
+        if t - self._setup_checked_s < SETUP_EVERY_S:
+            return
+        self._setup_checked_s = t
+        span = t - self._poses[0][0]
+        self.setup = summarise_setup([p for _, p in self._poses], span, self._brightness or 0.0, self.needs)
+        in_setup = self.sets.phase == SETUP or (self.sets.phase == ACTIVE and t - self.sets.phase_since_s < 2.0)
+        if in_setup:
+            for code in self.setup.codes:
+                if code not in self.setup_problems:
+                    self.setup_problems.append(code)
+
+    def _exercise_events(self, result: FrameResult, t: float, cues: list[Cue], reps: list,
+                         events: list[SessionEvent]) -> list[SetEvent]:
+        state = result.state
+        if self.sets.counting and state.key_angle_deg is not None:
+            self._range = [min(self._range[0], state.key_angle_deg), max(self._range[1], state.key_angle_deg)]
+        out = []
+        for event in result.events:
+            if not self.sets.counting:
+                continue  # movement during set-up, rest or a pause is not part of the set
+            if event.kind == "rep" and event.rep is not None:
+                reps.append(event.rep)
+                out += self.sets.on_rep(event.time_s)
+                cues += self.cue_engine.on_rep(event.time_s, event.rep, self.sets.set_reps)
+                out += self._fatigue(event.rep, cues, events)
+            elif event.kind == "attempt" and event.rep is not None:
+                reps.append(event.rep)
+                cues += self.cue_engine.on_attempt(event.time_s, event.rep)
+            elif event.kind == "fault" and event.fault is not None:
+                cues += self.cue_engine.on_fault(event.time_s, event.fault.code)
+        return out
+
+    def _fatigue(self, rep, cues: list[Cue], events: list[SessionEvent]) -> list[SetEvent]:
+        lo, hi = self._range
+        self._range = [float("inf"), float("-inf")]
+        signal = self.fatigue.add_rep(rep.end_s, rep.end_s - rep.start_s, hi - lo if hi >= lo else None)
+        if signal is None:
+            return []
+        events.append(self._record("fatigue", signal.time_s, signal.detail))
+        if self.sets.current is not None:
+            self.sets.current.fatigue = signal.detail
+        cues += self.cue_engine.on_fatigue(signal.time_s, signal)
+        return []
+
+    def _emit(self, t: float, result: FrameResult | None, set_events: list[SetEvent], events: list[SessionEvent],
+              cues: list[Cue], reps: list, captured_at: float | None) -> LiveUpdate:
+        for event in set_events:
+            cues += self.cue_engine.on_set_event(event)
+        if cues:
+            self._cue = cues[-1]
+        shown = self._cue if self._cue is not None and t - self._cue.time_s <= CUE_HOLD_S else None
+        current = self.sets.current
+        update = LiveUpdate(
+            time_s=t, result=result, phase=self.sets.phase, set_no=self.sets.set_no, sets_total=self.plan.sets,
+            set_reps=self.sets.set_reps, target_reps=self.plan.reps,
+            set_elapsed_s=(t - current.started_s) if current is not None and current.ended_s is None else 0.0,
+            time_left_s=self.sets.time_left_s(t), pause_reason=self.sets.pause_reason if self.sets.phase == PAUSED else "",
+            setup=self.setup, cue_text=shown.text if shown else "", cue_kind=shown.kind if shown else "",
+            cues=tuple(cues), set_events=tuple(set_events), events=tuple(events), reps=tuple(reps))
+        if self.renderer is not None:
+            image = self.renderer.render(result.frame.image if result else None, result.pose if result else None, update)
+            latency = None if captured_at is None else (self.clock() - captured_at) * 1000.0
+            if latency is not None:
+                self.latencies_ms.append(latency)
+            update = _with_image(update, image, latency)
+        elif captured_at is not None:
+            self.latencies_ms.append((self.clock() - captured_at) * 1000.0)
+        for sink in self.sinks:
+            sink.on_update(update)
+        return update
+
+    def _record(self, kind: str, t: float, detail: str = "") -> SessionEvent:
+        event = SessionEvent(kind, t, detail)
+        self.events.append(event)
+        return event
+
+
+def _with_image(update: LiveUpdate, image, latency_ms: float | None) -> LiveUpdate:
+    from dataclasses import replace
+
+    return replace(update, image=image, latency_ms=latency_ms)

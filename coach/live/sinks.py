@@ -1,0 +1,158 @@
+"""Where live updates go besides the session: the speaker, the on-screen window, the session store.
+
+Each sink has ``on_update(update)`` and ``close(summary)``; the session works with none of them.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from dataclasses import dataclass, field
+
+import cv2
+
+from coach.live.speech import Speaker
+from coach.live.update import LiveSummary, LiveUpdate
+
+log = logging.getLogger(__name__)
+POSE_CHUNK_S = 1.0  # landmarks go to the store about once a second
+STOP_KEYS = {ord("q"), ord("Q"), 27}  # q or Esc
+GO_KEYS = {ord(" "), 13}  # Space or Enter
+REST_KEYS = {ord("r"), ord("R")}
+
+
+@dataclass
+class SpeechSink:
+    speaker: Speaker
+
+    def on_update(self, update: LiveUpdate) -> None:
+        for cue in update.cues:  # the speaker keeps only the newest if it is still talking
+            self.speaker.say(cue.text)
+
+    def close(self, summary: LiveSummary) -> None:
+        self.speaker.close()
+
+
+def display_available() -> bool:
+    """False on a Linux machine with no X11 or Wayland display (e.g. over SSH, in CI)."""
+    if not sys.platform.startswith("linux"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+@dataclass
+class WindowSink:
+    """An OpenCV window showing the HUD; reads the keys and passes them to the session."""
+
+    session: object  # LiveSession (anything with request(action))
+    title: str = "Exercise coach"
+    fullscreen: bool = False
+    _open: bool = field(default=False, init=False)
+
+    def on_update(self, update: LiveUpdate) -> None:
+        if update.image is None:
+            return
+        if not self._open:
+            cv2.namedWindow(self.title, cv2.WINDOW_NORMAL)
+            if self.fullscreen:
+                cv2.setWindowProperty(self.title, cv2.WND_PROP_FULLSCREEN, cv2.WINDOW_FULLSCREEN)
+            self._open = True
+        cv2.imshow(self.title, update.image)
+        self.poll_keys()
+
+    def poll_keys(self) -> None:
+        key = cv2.waitKey(1) & 0xFF
+        if key in STOP_KEYS:
+            self.session.request("stop")
+        elif key in GO_KEYS:
+            self.session.request("go")
+        elif key in REST_KEYS:
+            self.session.request("rest")
+
+    def close(self, summary: LiveSummary) -> None:
+        if self._open:
+            cv2.destroyWindow(self.title)
+
+
+@dataclass
+class RecorderSink:
+    """Feeds a ``coach.store.SessionRecorder``: sets, reps, events and the landmark track.
+
+    A store that fails mid-session must not stop the exercise: errors are logged, the recorder
+    itself keeps unsaved writes in its fallback file.
+    """
+
+    recorder: object  # coach.store.SessionRecorder
+    side: str = ""
+    _poses: list = field(default_factory=list, init=False)
+    _in_set: bool = field(default=False, init=False)
+    errors: int = field(default=0, init=False)
+
+    def on_update(self, update: LiveUpdate) -> None:
+        try:
+            self._record(update)
+        except Exception as exc:  # noqa: BLE001 - recording must never break the live loop
+            self.errors += 1
+            if self.errors == 1:
+                log.error("could not record the session: %s", exc)
+
+    def _record(self, update: LiveUpdate) -> None:
+        for event in update.set_events:
+            if event.kind == "set_started":
+                self.recorder.start_set(target_reps=int(event.value), side=self.side)
+                self._in_set, self._poses = True, []
+        if self._in_set:
+            for rep in update.reps:
+                self.recorder.add_rep(rep)
+            if update.result is not None:
+                self._poses.append(update.result.raw_pose)
+                if self._poses[-1].timestamp_s - self._poses[0].timestamp_s >= POSE_CHUNK_S:
+                    self._flush_poses()
+        for event in update.events:
+            self.recorder.add_event(event.kind, event.time_s, event.detail)
+        if any(e.kind == "set_done" for e in update.set_events) and self._in_set:
+            self._flush_poses()
+            self.recorder.end_set()
+            self._in_set = False
+
+    def _flush_poses(self) -> None:
+        if self._poses:
+            self.recorder.add_poses(self._poses)
+            self._poses = []
+
+    def close(self, summary: LiveSummary) -> None:
+        try:
+            if self._in_set:
+                self._flush_poses()
+            self.recorder.finish("stopped" if summary.status == "stopped" else "complete")
+        except Exception as exc:  # noqa: BLE001
+            log.error("could not finish the session record: %s", exc)
+            raise
+
+
+@dataclass
+class VideoSink:
+    """Writes the raw (un-annotated) frames to a browser-playable MP4, only when asked for.
+
+    Frames the loop dropped are filled by repeating the last one, so the video keeps real time.
+    """
+
+    writer: object  # coach.video_writer.BrowserVideoWriter
+    fps: float
+    _last: object = field(default=None, init=False)
+    _next_t: float | None = field(default=None, init=False)
+
+    def on_update(self, update: LiveUpdate) -> None:
+        if update.result is None:
+            return
+        t, image = update.time_s, update.result.frame.image
+        if self._next_t is None:
+            self._next_t = t
+        while self._last is not None and self._next_t < t - 0.5 / self.fps:
+            self.writer.write(self._last)
+            self._next_t += 1.0 / self.fps
+        self.writer.write(image)
+        self._last, self._next_t = image, self._next_t + 1.0 / self.fps
+
+    def close(self, summary: LiveSummary) -> None:
+        self.writer.close()
