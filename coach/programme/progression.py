@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from statistics import mean
 
-from coach.programme.model import (SUPPORT_LEVELS, VARIANTS, Programme, ProgrammeExercise,
-                                   ProgressionRules)
+from coach.programme.model import SUPPORT_LEVELS, VARIANTS, Programme, ProgrammeExercise, ProgressionRules
 from coach.store.records import SessionRecord
 
 SAFETY_EVENTS = ("stopped_for_pain", "fall_like")

@@ -91,7 +91,7 @@ def _column_widths(pdf: FPDF, t: Table) -> tuple[float, ...]:
     lengths = []
     for i, h in enumerate(t.headers):
         longest = max([len(h)] + [len(row[i]) for row in t.rows])
-        lengths.append(min(max(longest, 3), 40))
+        lengths.append(min(max(longest, 3), 40) + 2)  # + padding, so short headers do not wrap
     return tuple(lengths)
 
 

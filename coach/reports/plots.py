@@ -3,8 +3,8 @@ global backend switch, safe in any thread."""
 from __future__ import annotations
 
 import io
-from datetime import timedelta
 from collections import defaultdict
+from datetime import timedelta
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
@@ -53,7 +53,7 @@ def reps_and_duration(history: PatientHistory) -> bytes | None:
         if dur:
             ax_dur.plot(*zip(*dur), marker="o", ms=4, label=ex)
     ax_reps.set_ylabel("counted reps")
-    ax_reps.set_ylim(bottom=0)
+    ax_reps.set_ylim(0, max(s.reps for s in history.sessions) * 1.15 + 1)
     ax_reps.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_reps.set_title("Reps per session (colour: status)", fontsize=10)
     ax_reps.legend(fontsize=7, loc="best")

@@ -4,9 +4,16 @@
 ``store.start_session(...)`` gives a ``SessionRecorder`` that commits every rep as it comes.
 """
 from coach.store.errors import NotFound, SchemaTooNew, StoreError, StoreWriteError
-from coach.store.records import (Patient, RecorderHealth, SessionRecord, SessionSummary, StoredEvent,
-                                 StoredSet, TestResult)
 from coach.store.recorder import SessionRecorder
+from coach.store.records import (
+                                 Patient,
+                                 RecorderHealth,
+                                 SessionRecord,
+                                 SessionSummary,
+                                 StoredEvent,
+                                 StoredSet,
+                                 TestResult,
+)
 from coach.store.store import Store
 
 __all__ = ["NotFound", "Patient", "RecorderHealth", "SchemaTooNew", "SessionRecord", "SessionRecorder",

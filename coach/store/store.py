@@ -25,8 +25,8 @@ from coach.store import fallback, ops, paths, programmes, queries
 from coach.store import schema as t
 from coach.store.errors import NotFound, StoreError, StoreWriteError
 from coach.store.migrations import upgrade
-from coach.store.records import Patient, SessionRecord, SessionSummary
 from coach.store.recorder import SessionRecorder
+from coach.store.records import Patient, SessionRecord, SessionSummary
 from coach.store.versions import app_version
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,8 @@ class Store:
         self.patient(patient_id)
         start = ops.SessionStart(
             uuid=str(uuidlib.uuid4()), patient_id=patient_id, exercise=exercise, source=source,
-            started_at=started_at or _now(), host=socket.gethostname(), pid=os.getpid(), schema_version=t.SCHEMA_VERSION,
+            started_at=started_at or _now(), host=socket.gethostname(), pid=os.getpid(),
+            schema_version=t.SCHEMA_VERSION,
             app_version=app_version(), algorithm_version=algorithm_version,
             settings=json.loads(json.dumps(settings or {}, default=str)), programme_version=programme_version)
         writer = fallback.FallbackWriter(self.fallback_dirs, self.identity, start.uuid)

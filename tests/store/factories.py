@@ -33,8 +33,8 @@ def seed_history(store, patient_id: str = "P001", days: int = 6):
     session, one interrupted session and one stopped for pain. Returns the session ids."""
     from datetime import datetime, timedelta, timezone
 
-    from coach.reports.norms import interpret
     from coach.programme import tomlfile
+    from coach.reports.norms import interpret
 
     patient = store.patient(patient_id)
     store.save_programme(tomlfile.loads(PROGRAMME_TOML.replace("P001", patient_id)))
@@ -44,7 +44,7 @@ def seed_history(store, patient_id: str = "P001", days: int = 6):
         rec = store.start_session(patient_id, "sit-to-stand", "camera:0", {"model": "full"},
                                   algorithm_version="sts-1", programme_version=1,
                                   started_at=start + timedelta(days=2 * day))
-        for set_no in range(2):
+        for _ in range(2):
             rec.start_set(8)
             for i in range(1, 9 + (day > 2)):
                 side = "left" if i % 2 else "right"
