@@ -36,6 +36,7 @@ class AnalysisResult:
     view: str = "unknown"
     poses: PoseSeries | None = None
     annotated_video: Path | None = None
+    truncated: bool = False  # the file ended before its declared length
 
     @property
     def counted(self) -> list[Rep]:
@@ -92,7 +93,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
         source=str(path), fps=source.fps, frames=n, duration_s=round(duration, 3),
         pose_coverage=round(coverage, 4), reps=list(pipeline.exercise.reps), warnings=warnings,
         view=pipeline.exercise.state.view, poses=PoseSeries.from_frames(poses, source.size),
-        annotated_video=annotated_path,
+        annotated_video=annotated_path, truncated=source.truncated,
     )
 
 

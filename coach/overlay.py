@@ -100,7 +100,8 @@ class Overlay:
         y = int(28 * unit)
         _text(out, self.exercise_label, (w - int(250 * unit), y), 0.7 * unit)
         if state.key_angle_deg is not None and state.key_angle_name:
-            _text(out, f"{state.key_angle_name}: {state.key_angle_deg:.0f} deg",
+            label = state.key_angle_name.removesuffix("_deg").replace("_", " ")
+            _text(out, f"{label}: {state.key_angle_deg:.0f} deg",
                   (w - int(250 * unit), y + int(30 * unit)), 0.6 * unit)
         for i, line in enumerate(extra_lines):
             _text(out, line, (int(12 * unit), h - int((50 + 30 * i) * unit)), 0.6 * unit)

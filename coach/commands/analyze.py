@@ -108,14 +108,21 @@ def print_human(result: AnalysisResult, paths: dict[str, Path]) -> None:
         print(f"{name}: {path}")
 
 
+EXIT_TRUNCATED = 3  # results were saved, but the input was incomplete
+
+
 def run_analyze(args) -> int:
     result, paths = run_analysis(args.video, args)
-    if not args.json:
+    if args.json:
+        print(json.dumps(summary(result), indent=2))
+        for w in result.warnings:  # stdout holds the JSON; warnings still reach the person
+            print(f"coach: warning: {w}", file=sys.stderr)
+    else:
         print_human(result, paths)
-        return 0
-    print(json.dumps(summary(result), indent=2))
-    for w in result.warnings:  # stdout holds the JSON; warnings still reach the person
-        print(f"coach: warning: {w}", file=sys.stderr)
+    if result.truncated:
+        print(f"coach: error: {args.video} is truncated; the {result.frames} readable frames were analysed and saved",
+              file=sys.stderr)
+        return EXIT_TRUNCATED
     return 0
 
 
