@@ -18,7 +18,7 @@ from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
 from exercises.faults import FAULTS
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
+from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
 
 SIDES = ("left", "right", "both")
 MIN_VISIBILITY = 0.5  # MediaPipe's own presence cut-off; below it positions are guesses
@@ -88,7 +88,7 @@ class RepExercise:
     """Base class: subclasses set ``name``, ``phase_names``, ``config`` and the hooks below."""
 
     name = "exercise"
-    phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning"}
+    phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning", SETTLE: "returning"}
     key_angle_name = ""
     count_on = "target"  # "target": the count goes up when the goal is reached; "end": when back at rest
     incomplete_fault = "short_range"  # fault given to an attempt that never reached the goal
@@ -170,7 +170,7 @@ class RepExercise:
                 problem = "Hold still where the camera can see you"
         if problem is not None:
             events += self._note_problem(t, problem)
-            if self.machine.phase in (OUT, TARGET, BACK):
+            if self.machine.phase in ACTIVE:
                 self._unseen += 1
             events += self._handle(self.machine.gap(t))
             return events
@@ -181,13 +181,13 @@ class RepExercise:
         key = values.get(self.key_angle_name) if self.key_angle_name else None
         self._key_angle = float(key) if key is not None and np.isfinite(key) else None
         before = self.machine.phase
-        if self.machine._last_t is not None and t - self.machine._last_t > self.config.max_gap_s and before in (OUT, TARGET, BACK):
+        if self.machine._last_t is not None and t - self.machine._last_t > self.config.max_gap_s and before in ACTIVE:
             self._gap_in_rep = True
         transitions = self.machine.update(t, sample.progress, self.settled(sample))
         for tr in transitions:
             if tr.kind == "start":
                 self._begin_rep(tr.time_s)
-        if self.machine.phase in (OUT, TARGET, BACK) or any(tr.kind in ("end", "abort") for tr in transitions):
+        if self.machine.phase in ACTIVE or any(tr.kind in ("end", "abort") for tr in transitions):
             self._samples.append(sample)
             self._seen += 1
         else:
@@ -306,7 +306,7 @@ class RepExercise:
     def state(self) -> ExerciseState:
         return ExerciseState(
             reps=self._count,
-            phase=self.phase_names.get(self.machine.phase, self.machine.phase),
+            phase=self.phase_names.get(self.machine.phase, self.phase_names.get(BACK, self.machine.phase)),
             progress=self._progress,
             key_angle_name=self.key_angle_name,
             key_angle_deg=self._key_angle,

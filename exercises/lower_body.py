@@ -32,14 +32,20 @@ def _good_sides(pose: PoseFrame, side: str, threshold: float = 0.5) -> list[str]
     return good or sides
 
 
-def hip_ratio(pose: PoseFrame, side: str = "both") -> float:
-    """Hip height above the lower ankle, in shank lengths (image); NaN if unreadable."""
+def hip_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("nan")) -> float:
+    """Hip height above the lower ankle, in shank lengths (image); NaN if unreadable.
+
+    ``shank_ref_px``: the shank's image length when upright (learned at rest). A shank tilting
+    toward the camera (front view squat) only ever looks shorter, so the larger of the two is
+    the true scale."""
     xy = pose.xy_px
     sides = _good_sides(pose, side)
     hips = [xy[LEG[s][0]][1] for s in sides]
     ankles = [xy[LEG[s][2]][1] for s in sides]
     shanks = [np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in sides]
     shank = float(np.nanmean(shanks)) if shanks else float("nan")
+    if np.isfinite(shank_ref_px) and shank_ref_px > shank:
+        shank = shank_ref_px
     if not shank > 1e-6:
         return float("nan")
     return float((np.nanmax(ankles) - np.nanmean(hips)) / shank)
@@ -108,11 +114,11 @@ def lateral_offsets(pose: PoseFrame) -> tuple[float, float]:
     return float((shoulders - base) / width), float((hips - base) / width)
 
 
-def leg_values(pose: PoseFrame, side: str, view: str) -> dict[str, float]:
+def leg_values(pose: PoseFrame, side: str, view: str, shank_ref_px: float = float("nan")) -> dict[str, float]:
     """Per-frame measurements both sit-to-stand and squat record."""
     trunk_shift, pelvis_shift = lateral_offsets(pose)
     return {
-        "hip_ratio": hip_ratio(pose, side),
+        "hip_ratio": hip_ratio(pose, side, shank_ref_px),
         "trunk_deg": trunk_tilt_deg(pose, view),
         "knee_deg": mean_joint_angle(pose, "knee", side, view),
         "hip_deg": mean_joint_angle(pose, "hip", side, view),

@@ -29,6 +29,7 @@ class PhaseConfig:
     onset_level: float = 0.06  # start/end times are taken where progress crosses this
     rest_peak_fraction: float = 0.0  # also back at rest once within this fraction of the rep's peak
     exit_peak_fraction: float = 0.0  # also leaving the goal once below this fraction of the peak
+    settle_s: float = 0.0  # after reaching rest, wait up to this long for the signal to bottom out
 
     def __post_init__(self) -> None:
         if not (self.onset_level <= self.rest < self.start <= self.attempt_min <= self.target_exit < self.target):
@@ -52,7 +53,8 @@ class Transition:
     target_s: float | None = None  # on "end"/"abort": when the goal was reached (None if never)
 
 
-WAITING, REST, OUT, TARGET, BACK = "waiting", "rest", "out", "target", "back"
+WAITING, REST, OUT, TARGET, BACK, SETTLE = "waiting", "rest", "out", "target", "back", "settle"
+ACTIVE = (OUT, TARGET, BACK, SETTLE)  # a rep is in progress
 
 
 @dataclass
@@ -81,7 +83,7 @@ class PhaseMachine:
 
     def _abort(self, t: float) -> list[Transition]:
         out = []
-        if self.phase in (OUT, TARGET, BACK):
+        if self.phase in ACTIVE:
             out.append(Transition("abort", t, self.reached, self.peak, self.start_s, self.target_s))
         self.reset()
         return out
@@ -96,7 +98,9 @@ class PhaseMachine:
         crossing = _crossing_time(prev_t, prev_p, t, progress, c.onset_level)
 
         if self.phase == WAITING:
-            if progress <= c.rest:
+            # Below the start threshold and holding there is "in position"; the tighter rest
+            # band only matters for ending a rep.
+            if progress < c.start:
                 self._rest_since = t if self._rest_since is None else self._rest_since
                 if settled or t - self._rest_since >= c.min_rest_s:
                     self.phase = REST
@@ -104,6 +108,11 @@ class PhaseMachine:
             else:
                 self._rest_since = None
             return out
+
+        if self.phase == SETTLE:
+            out += self._settle(t, prev_t, prev_p, progress)
+            if self.phase == SETTLE:
+                return out
 
         if self.phase == REST:
             if progress <= c.onset_level:
@@ -135,12 +144,33 @@ class PhaseMachine:
             if progress >= c.target:
                 self.phase = TARGET
             elif progress <= max(c.rest, c.rest_peak_fraction * self.peak):
+                if c.settle_s > 0 and progress > c.onset_level:
+                    self.phase = SETTLE
+                    self._settle_since, self._low = t, (t, progress)
+                    return out
                 return out + self._close(t, prev_t, prev_p, progress)
         return out
 
-    def _close(self, t, prev_t, prev_p, progress) -> list[Transition]:
+    def _settle(self, t, prev_t, prev_p, progress) -> list[Transition]:
+        """Back near rest: the rep ends where the signal bottoms out (e.g. buttocks on the seat),
+        not where it crossed the rest threshold on the way."""
         c = self.config
-        end = _crossing_time(prev_t, prev_p, t, progress, max(c.onset_level, min(progress, c.rest))) or t
+        if progress <= c.onset_level:
+            return self._close(t, prev_t, prev_p, progress, level=c.onset_level)
+        if progress < self._low[1]:
+            self._low = (t, progress)
+        if progress >= self._low[1] + (c.start - c.rest) or t - self._settle_since >= c.settle_s:
+            end_t = self._low[0]
+            closed = self._close(t, prev_t, prev_p, progress, end=end_t)
+            self._onset_s = end_t
+            return closed
+        return []
+
+    def _close(self, t, prev_t, prev_p, progress, level=None, end=None) -> list[Transition]:
+        c = self.config
+        if end is None:
+            level = max(c.onset_level, min(progress, c.rest)) if level is None else level
+            end = _crossing_time(prev_t, prev_p, t, progress, level) or t
         reached, peak = self.reached, self.peak
         self.phase = REST
         self._onset_s = t
@@ -150,8 +180,8 @@ class PhaseMachine:
 
     def finish(self, t: float) -> list[Transition]:
         """End of input: a rep in progress is closed as it stands."""
-        if self.phase in (OUT, TARGET, BACK):
-            reached = self.reached or (self.phase in (TARGET, BACK) and self.target_s is not None)
+        if self.phase in ACTIVE:
+            reached = self.reached or (self.phase in (TARGET, BACK, SETTLE) and self.target_s is not None)
             end = self._last_t if self._last_t is not None else t
             result = [Transition("end", end, reached, self.peak, self.start_s, self.target_s if reached else None)]
             self.reset()

@@ -5,7 +5,7 @@ The trial's boundaries come from the arm going up and down (elevation); the reac
 the hand's forward travel from where it was when the arm first settled at shoulder height,
 converted to centimetres with the person's own arm length (world landmarks / image pixels).
 A trial counts when the hand travelled at least ``min_reach_frac`` of the arm length (default
-15%: ~9 cm, well above landmark jitter); shorter ones are uncounted with ``short_range``.
+10%: ~6 cm, over twice the landmark jitter); shorter ones are uncounted with ``short_range``.
 Side view gives the distance in the image plane; other views fall back to world landmarks.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ RAISED_DEG = 70.0  # arm counts as up for the reach at 70 deg (horizontal is 90,
 REST_DEG = 20.0
 REACH_PHASES = PhaseConfig(start=0.35, rest=0.25, target=0.9, target_exit=0.7, attempt_min=0.35,
                            min_rest_s=0.3, min_rep_s=1.0, max_gap_s=0.7, onset_level=0.15)
-MIN_REACH_FRAC = 0.15
+MIN_REACH_FRAC = 0.10
 TRUNK_COMPENSATION_DEG = 30.0  # trunk pitch added beyond ~30 deg: the hips, not the arm, reach
 ELBOW_BENT_DEG = 150.0
 STEP_SHANK = 0.3  # a foot moved 0.3 shank (~12 cm) or ...

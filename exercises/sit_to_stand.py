@@ -21,7 +21,8 @@ from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 # the hip-height scale that leaves about 0.15 shank below full height, inside the spread of a
 # quiet stand (soft knees, sway), while a half stand peaks near 0.5.
 STS_PHASES = PhaseConfig(start=0.25, rest=0.12, target=0.85, target_exit=0.7, attempt_min=0.35,
-                         min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.7, onset_level=0.06)
+                         min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.7, onset_level=0.06,
+                         settle_s=0.6)  # re-seated = where the hip bottoms out on the seat
 
 # Fault limits. Not norms (CLINICAL.md has none for these): screening defaults a physio can
 # override through options. Each says why.
@@ -32,7 +33,7 @@ UNCONTROLLED_SIT_RATIO = 0.5  # "descent much faster than rise": sit in under ha
 LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from where it started
 KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
 STANDING_KNEE_DEG = 150.0  # knee within 30 deg of straight: standing, not a crouch
-LEAN_ONSET_DEG = 3.0  # trunk lean beyond rest that marks the start of a rise
+LEAN_ONSET_DEG = 2.0  # trunk lean beyond rest that marks the start of a rise
 
 
 class SitToStand(RepExercise):
@@ -50,6 +51,7 @@ class SitToStand(RepExercise):
         self.standing = RestBaseline(tau_s=5.0)
         self.quiet = QuietWindow(window_s=0.3, tolerance=0.08)  # 0.08 shank: seated/standing jitter
         self._quiet_now = False
+        self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned at rest
 
     def landmark_sets(self):
         return lb.leg_sets(self.side)
@@ -64,7 +66,7 @@ class SitToStand(RepExercise):
         return seat, stand
 
     def measure(self, pose: PoseFrame, view: str):
-        values = lb.leg_values(pose, self.side, view)
+        values = lb.leg_values(pose, self.side, view, self.shank_ref.value())
         seat, stand = self.levels()
         progress = (values["hip_ratio"] - seat) / (stand - seat)
         # Full standing also needs the knee extended. Checked where the knee angle is
@@ -98,6 +100,8 @@ class SitToStand(RepExercise):
         # this camera's angle); quiet and near the top is standing. Mid-movement never teaches.
         ratio = sample.values["hip_ratio"]
         quiet = self._quiet_now
+        if quiet and phase in (WAITING, REST):
+            self.shank_ref.update(sample.t, sample.values["shank_px"])
         if quiet and sample.progress < 0.4 and phase != OUT:
             self.seated.update(sample.t, ratio)
         elif (quiet and sample.progress > 0.7) or (phase == TARGET and sample.progress >= self.config.target):

@@ -44,6 +44,7 @@ class Squat(RepExercise):
         super().__init__(side, **options)
         self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
         self.standing = RestBaseline(tau_s=5.0)
+        self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned standing
 
     def landmark_sets(self):
         return lb.leg_sets(self.side)
@@ -52,7 +53,7 @@ class Squat(RepExercise):
         return lb.upright_problem(pose)
 
     def measure(self, pose: PoseFrame, view: str):
-        values = lb.leg_values(pose, self.side, view)
+        values = lb.leg_values(pose, self.side, view, self.shank_ref.value())
         stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.6, 2.4))
         depth = (stand - values["hip_ratio"]) / (stand - lb.SEATED_HIP_RATIO)
         return depth, values
@@ -60,6 +61,7 @@ class Squat(RepExercise):
     def after_sample(self, sample: Sample, phase: str) -> None:
         if phase in (WAITING, REST) and sample.progress <= self.config.start:
             self.standing.update(sample.t, sample.values["hip_ratio"])
+            self.shank_ref.update(sample.t, sample.values["shank_px"])
 
     def rep_invalid(self, ctx: RepContext) -> str | None:
         window = (ctx.start_s, ctx.end_s)

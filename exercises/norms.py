@@ -1,0 +1,68 @@
+"""Published norms and cut-offs for the validated tests, as data with their sources.
+
+Every value here is copied from /work/shared/CLINICAL.md, which cites the primary source;
+nothing is interpolated or invented. Where no norm exists the functions return None.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NormBand:
+    low: float
+    high: float
+    label: str  # e.g. "25th-75th percentile, women 70-74"
+    source: str
+
+
+# 30-second chair stand, normal range (25th-75th percentile) of full stands in 30 s.
+# Rikli & Jones 1999, Senior Fitness Test (first edition values).
+CHAIR_STAND_SOURCE = "Rikli & Jones 1999 (Senior Fitness Test), 25th-75th percentile"
+CHAIR_STAND_30S: dict[tuple[int, int], dict[str, tuple[int, int]]] = {
+    (60, 64): {"female": (12, 17), "male": (14, 19)},
+    (65, 69): {"female": (11, 16), "male": (12, 18)},
+    (70, 74): {"female": (10, 15), "male": (12, 17)},
+    (75, 79): {"female": (10, 15), "male": (11, 17)},
+    (80, 84): {"female": (9, 14), "male": (10, 15)},
+    (85, 89): {"female": (8, 13), "male": (8, 14)},
+    (90, 94): {"female": (4, 11), "male": (7, 12)},
+}
+CHAIR_STAND_LOW_FUNCTION = 8  # fewer unassisted stands: lower functional ability (Rikli & Jones)
+
+# Five-times sit-to-stand.
+FTSTS_WORSE_THAN_AVERAGE_S = {(60, 69): 11.4, (70, 79): 12.6, (80, 89): 14.8}  # Bohannon 2006 meta-analysis
+FTSTS_SOURCE = "Bohannon 2006 (meta-analysis)"
+FTSTS_RECURRENT_FALLS_S = 15.0  # >= 15 s, people 65+ (Buatois 2008; sens 55%, spec 65%)
+FTSTS_DISABILITY_S = 13.6  # >= 13.6 s (Guralnik 2000)
+FTSTS_PARKINSONS_FALLS_S = 16.0  # > 16 s in Parkinson's disease (Duncan 2011)
+
+# Functional Reach Test (Duncan 1990).
+FRT_FALL_RISK_CM = 15.0  # < 15 cm (6 in): about 4x fall risk
+FRT_PARKINSONS_CM = 25.4  # < 25.4 cm in Parkinson's disease (sens 30%, spec 92%)
+FRT_MCID_CM = (3.0, 5.0)  # minimal clinically important difference, secondary source
+
+# Calf-Raise Senior test (Andre 2016): reliability only; CLINICAL.md lists no normal range.
+CALF_RAISE_SEM_REPS = 2.0
+CALF_RAISE_SOURCE = "Andre 2016 (Calf-Raise Senior test): ICC 0.90, SEM 2.0 reps; no normal range published in our reference"
+
+
+def chair_stand_band(age: int | None, sex: str | None) -> NormBand | None:
+    """Normal range for the 30-s chair stand, or None outside 60-94 years or without sex."""
+    if age is None or sex not in ("female", "male"):
+        return None
+    for (lo, hi), bands in CHAIR_STAND_30S.items():
+        if lo <= age <= hi:
+            low, high = bands[sex]
+            return NormBand(low, high, f"{sex}, {lo}-{hi} years", CHAIR_STAND_SOURCE)
+    return None
+
+
+def ftsts_cutoff(age: int | None) -> tuple[float, str] | None:
+    """Bohannon's "worse than average" time for the age decade, or None outside 60-89."""
+    if age is None:
+        return None
+    for (lo, hi), cutoff in FTSTS_WORSE_THAN_AVERAGE_S.items():
+        if lo <= age <= hi:
+            return cutoff, f"{lo}-{hi} years"
+    return None
