@@ -172,7 +172,7 @@ def _planted_leg(dims: BodyDims, leg: LegPose, side: str, stance_half: float) ->
     # Feet wider than the hips splay the legs: hip at hip width, knee on the straight line between.
     hip = hip * np.array([1, 1, 0]) + LEFT * s * dims.hip_half
     knee[2] = (hip[2] + ankle[2]) / 2 - s * leg.knee_in
-    return {"ankle": ankle, "heel": heel, "toe": foot["toe"], "knee": knee, "hip": hip}
+    return {"ankle": ankle, "heel": heel, "ball": ball, "toe": foot["toe"], "knee": knee, "hip": hip}
 
 
 def _hanging_leg(dims: BodyDims, leg: LegPose, hip: np.ndarray) -> dict[str, np.ndarray]:
@@ -182,7 +182,7 @@ def _hanging_leg(dims: BodyDims, leg: LegPose, hip: np.ndarray) -> dict[str, np.
     rest = _foot_rest(dims, np.zeros(3))
     rot = shank_angle + 25.0  # foot rides with the shank, toes pointed a little
     return {"knee": knee, "ankle": ankle,
-            **{k: ankle + tilt(rest[k] - rest["ankle"], rot) for k in ("heel", "toe")}}
+            **{k: ankle + tilt(rest[k] - rest["ankle"], rot) for k in ("heel", "ball", "toe")}}
 
 
 def _arm(dims: BodyDims, arm: ArmPose, side: str, shoulder: np.ndarray, up: np.ndarray, fwd: np.ndarray,

@@ -123,16 +123,12 @@ class Renderer:
             s = f"{side}_"
             thigh_top = j[s + "hip"] + (j[s + "hip"] - j[s + "knee"]) * 0.05
             parts.append(self._limb(thigh_top, j[s + "knee"], 0.072 * h, pal.trousers, side))
-            parts.append(self._limb(j[s + "knee"], j[s + "ankle"], 0.056 * h, pal.trousers, side))
-            foot_axis = unit(j[s + "toe"] - j[s + "heel"])
-            shoe_c = (j[s + "heel"] + j[s + "toe"]) / 2
-            up_axis = unit(j[s + "ankle"] - shoe_c)
-            side_axis = np.cross(foot_axis, up_axis)
-            shoe = np.concatenate([self._ellipsoid_pts(shoe_c, (foot_axis, up_axis, side_axis), (0.13 * h, 0.045 * h, 0.05 * h)),
-                                   self._ellipsoid_pts(j[s + "ankle"], (foot_axis, up_axis, side_axis), (0.05 * h, 0.04 * h, 0.045 * h))])
-            parts.append(self._solid(shoe, SHOES, side, depth_bias=-0.01))
+            # The hem stops at the ankle (a round line cap would hide the heel).
+            hem = j[s + "ankle"] + unit(j[s + "knee"] - j[s + "ankle"]) * 0.04 * h
+            parts.append(self._limb(j[s + "knee"], hem, 0.056 * h, pal.trousers, side))
+            parts.extend(self._shoe(j, s, side))
             parts.append(self._limb(j[s + "shoulder"], j[s + "elbow"], 0.048 * h, pal.shirt, side))
-            parts.append(self._limb(j[s + "elbow"], j[s + "wrist"], 0.036 * h, pal.skin, side))
+            parts.append(self._limb(j[s + "elbow"], j[s + "wrist"], 0.036 * h, pal.shirt, side))  # long sleeves
             hand_dir = unit(j[s + "wrist"] - j[s + "elbow"])
             thumb = sk.thumb_dir[side]
             hand = self._ellipsoid_pts(j[s + "wrist"] + hand_dir * 0.055 * h,
@@ -140,6 +136,26 @@ class Renderer:
             parts.append(self._solid(hand, pal.skin, side, depth_bias=-0.005))
         parts.append(self._head(sk))
         return parts
+
+    def _shoe(self, j: dict, s: str, side: str):
+        """Rear foot (heel to ball) and forefoot (ball to toe) as separate solids, so a raised heel
+        shows as a bend at the ball of the foot. Kept low: a tall shoe pulls MediaPipe's ankle up."""
+        h = self.h
+        heel, ball, toe, ankle = j[s + "heel"], j[s + "ball"], j[s + "toe"], j[s + "ankle"]
+        rear_axis = unit(ball - heel)
+        up_axis = unit(ankle - heel - np.dot(ankle - heel, rear_axis) * rear_axis)
+        side_axis = np.cross(rear_axis, up_axis)
+        rear = self._ellipsoid_pts((heel + ball) / 2 + up_axis * 0.014 * h, (rear_axis, up_axis, side_axis),
+                                   (np.linalg.norm(ball - heel) / 2 + 0.015 * h, 0.03 * h, 0.046 * h))
+        ankle_pts = self._ellipsoid_pts(ankle - up_axis * 0.02 * h, (rear_axis, up_axis, side_axis),
+                                        (0.045 * h, 0.026 * h, 0.04 * h))
+        fore_axis = unit(toe - ball)
+        fore_up = unit(np.cross(side_axis, fore_axis)) if np.dot(np.cross(side_axis, fore_axis), up_axis) > 0 \
+            else -unit(np.cross(side_axis, fore_axis))
+        fore = self._ellipsoid_pts((ball + toe) / 2 + fore_up * 0.012 * h, (fore_axis, fore_up, side_axis),
+                                   (np.linalg.norm(toe - ball) / 2 + 0.025 * h, 0.022 * h, 0.046 * h))
+        return [self._solid(np.concatenate([rear, ankle_pts]), SHOES, side, depth_bias=-0.01),
+                self._solid(fore, SHOES, side, depth_bias=-0.011)]
 
     def _head(self, sk: Skeleton):
         pal, h = self.palette, self.h

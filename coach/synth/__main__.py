@@ -1,0 +1,3 @@
+from coach.synth.cli import main
+
+raise SystemExit(main())
