@@ -26,7 +26,10 @@ REACH_FALL_RISK_CM = 15.0  # < 15 cm: about 4x fall risk
 REACH_PARKINSONS_CM = 25.4  # Parkinson's cut-off (Duncan et al.)
 
 TESTS = {"chair_stand_30s": "30-second chair stand", "five_times_sts": "Five-times sit-to-stand",
-         "functional_reach": "Functional reach"}
+         "functional_reach": "Functional reach",
+         # names used by exercises.validated_tests
+         "30s-chair-stand": "30-second chair stand", "5x-sit-to-stand": "Five-times sit-to-stand",
+         "functional-reach": "Functional reach", "30s-calf-raise": "30-second calf raise"}
 
 
 def interpret(test: str, value: float, age: int | None, sex: str = "", condition: str = "") -> TestResult:

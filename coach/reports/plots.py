@@ -87,7 +87,8 @@ def rom_trend(history: PatientHistory) -> bytes | None:
 def test_trend(history: PatientHistory) -> bytes | None:
     by_test = defaultdict(list)
     for when, t in history.tests:
-        by_test[t.test].append((when, t))
+        if t.value is not None:
+            by_test[t.test].append((when, t))
     if not by_test:
         return None
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN * len(by_test) * 0.8 + 0.4))

@@ -115,7 +115,7 @@ def session_section(s: SessionStats) -> Section:
 
 
 def test_table(tests) -> Table:
-    rows = tuple((TESTS.get(t.test, t.test), f"{t.value:g} {t.unit}",
+    rows = tuple((TESTS.get(t.test, t.test), "not scored" if t.value is None else f"{t.value:g} {t.unit}",
                   "-".join(_f(v, "{:g}") for v in (t.norm_low, t.norm_high) if v is not None) or "-",
                   t.interpretation, t.norm_source) for t in tests)
     return Table("Tests", ("test", "score", "norm", "interpretation", "source"), rows)

@@ -87,7 +87,11 @@ class SessionRecorder:
         self._seq["event"] += 1
         self._write(ops.EventAdded(self._seq["event"], kind, float(time_s), detail))
 
-    def add_test_result(self, result: TestResult) -> None:
+    def add_test_result(self, result) -> None:
+        """Record a test score: a ``TestResult`` of the store, or one of ``exercises.validated_tests``
+        (score/norm/trust/flags), which is converted (its norm text kept, no numeric band)."""
+        if not isinstance(result, TestResult):
+            result = _from_validated(result)
         self._seq["test"] += 1
         self._write(ops.TestAdded(self._seq["test"], result))
 
@@ -174,6 +178,16 @@ class SessionRecorder:
         self._failed_at = None
         self._error = ""
         self._fallback.discard()
+
+
+def _from_validated(r) -> TestResult:
+    notes = [r.interpretation]
+    if getattr(r, "trust", "ok") != "ok":
+        notes.append("low trust: tracking or protocol problem")
+    if getattr(r, "flags", ()):
+        notes.append("flags: " + ", ".join(r.flags))
+    return TestResult(r.test, None if r.score is None else float(r.score), r.unit,
+                      None, None, r.norm, "; ".join(n for n in notes if n))
 
 
 def _short(e: BaseException) -> str:

@@ -33,7 +33,7 @@ class TestResult:
     __test__ = False  # not a pytest class
 
     test: str  # "chair_stand_30s", "five_times_sts", "functional_reach"
-    value: float
+    value: float | None  # None: could not be scored
     unit: str  # "reps", "s", "cm"
     norm_low: float | None = None
     norm_high: float | None = None

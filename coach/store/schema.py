@@ -140,7 +140,7 @@ test_results = Table(
     Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("seq", Integer, nullable=False),
     Column("test", String(32), nullable=False),  # "chair_stand_30s", "five_times_sts", "functional_reach"
-    Column("value", Float, nullable=False),
+    Column("value", Float),  # None: the test could not be scored (the interpretation says why)
     Column("unit", String(16), nullable=False),
     Column("norm_low", Float),
     Column("norm_high", Float),

@@ -110,3 +110,22 @@ def test_default_location_is_the_user_data_dir(tmp_path, fallback_dir):
     with Store.open(fallback_dirs=[fallback_dir]) as s:  # COACH_DATA_DIR set by the autouse fixture
         assert s.url == f"sqlite:///{tmp_path / 'data' / 'coach.db'}"
     assert (tmp_path / "data" / "coach.db").is_file()
+
+
+def test_validated_test_results_are_accepted(store):
+    from exercises.validated_tests import five_times_sit_to_stand
+    reps = [make_rep(i) for i in range(1, 6)]
+    result = five_times_sit_to_stand(reps, age=72)
+    rec = store.start_session("P001", "sit-to-stand")
+    rec.add_test_result(result)
+    rec.finish()
+    [stored] = store.load_session(rec.session_id).tests
+    assert stored.test == result.test and stored.norm_source == result.norm
+    assert stored.value == result.score and result.interpretation in stored.interpretation
+
+
+def test_unscored_test_is_kept(store):
+    rec = store.start_session("P001", "reach")
+    rec.add_test_result(TestResult("functional_reach", None, "cm", interpretation="heels lifted: not scored"))
+    rec.finish()
+    assert store.load_session(rec.session_id).tests[0].value is None
