@@ -214,9 +214,11 @@ class RepExercise:
         return max(visibility_of(pose, s) for s in self.landmark_sets())
 
     def _note_problem(self, t: float, problem: str | None) -> list[Event]:
-        if problem != self._problem:
-            self._problem, self._problem_since = problem, t
-        if problem is None or t - (self._problem_since or t) < WARNING_AFTER_S:
+        if (problem is None) != (self._problem is None):  # the clock runs while any problem lasts
+            self._problem_since = t
+        self._problem = problem
+        since = self._problem_since if self._problem_since is not None else t
+        if problem is None or t - since < WARNING_AFTER_S:
             return []
         if self._warned and self._warned[0] == problem and t - self._warned[1] < WARNING_REPEAT_S:
             return []

@@ -135,9 +135,10 @@ class PhaseMachine:
             elif progress <= c.rest:
                 return out + self._close(t, prev_t, prev_p, progress)
         if self.phase == TARGET:
-            if not self.reached and t - (self.target_s or t) >= c.min_target_s:
+            target_s = self.target_s if self.target_s is not None else t
+            if not self.reached and t - target_s >= c.min_target_s:
                 self.reached = True
-                out.append(Transition("target", self.target_s or t, True, self.peak))
+                out.append(Transition("target", target_s, True, self.peak))
             if progress < max(c.target_exit, c.exit_peak_fraction * self.peak):
                 self.phase = BACK
         if self.phase == BACK:

@@ -112,8 +112,8 @@ class SitToStand(RepExercise):
         m: dict[str, float] = {"peak_rise_pct": 100.0 * min(ctx.peak, 1.2)}
         top = ctx.target_s if ctx.target_s is not None else ctx.extreme("hip_ratio", "max")[0]
         if ctx.target_s is not None:
-            m["stand_time_s"] = ctx.target_s
-            m["rise_time_s"] = ctx.target_s - ctx.start_s
+            m["stand_time_s"] = self._full_stand_time(ctx)
+            m["rise_time_s"] = m["stand_time_s"] - ctx.start_s
             descent = self._descent_start(ctx)
             if descent is not None and ctx.end_s > descent:
                 m["sit_time_s"] = ctx.end_s - descent
@@ -125,6 +125,17 @@ class SitToStand(RepExercise):
             m["lateral_shift_pct"] = 100.0 * _max_abs_change(ctx, "trunk_shift")
             m["asymmetry_pct"] = 100.0 * _max_abs_change(ctx, "pelvis_shift")
         return m
+
+    @staticmethod
+    def _full_stand_time(ctx: RepContext) -> float:
+        """The count fires at 85% of the rise; full standing is where the hip reaches its
+        plateau: the first moment within 0.05 of the highest progress soon after."""
+        after = [s for s in ctx.samples if ctx.target_s <= s.t <= ctx.target_s + 0.7]  # a rise ends within 0.7 s
+        top = max((s.progress for s in after), default=ctx.peak)
+        for s in after:
+            if s.progress >= top - 0.05:
+                return s.t
+        return ctx.target_s
 
     @staticmethod
     def _descent_start(ctx: RepContext) -> float | None:
