@@ -26,7 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _optional_command_modules():
     import importlib
 
-    for name in ("coach.commands.synth", "coach.commands.evaluate", "coach.commands.live",
+    for name in ("coach.commands.synth", "coach.commands.evaluate", "coach.commands.validated", "coach.commands.live",
                  "coach.store.commands", "coach.commands.app"):
         try:
             yield importlib.import_module(name)
@@ -38,7 +38,10 @@ def _optional_command_modules():
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown and not getattr(args, "passes_unknown_args", False):
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.unknown_args = unknown
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

@@ -9,6 +9,7 @@ from pathlib import Path
 from coach.analysis import AnalysisResult, analyze_video
 from coach.result_files import summary, write_outputs
 from exercises import EXERCISE_NAMES
+from exercises.validated_tests import five_times_sit_to_stand
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_VIDEO = REPO_ROOT / "sample_videos" / "sit_to_stand_side_5.mp4"
@@ -136,9 +137,12 @@ def run_demo(args) -> int:
         print(json.dumps(summary(result), indent=2))
         return 0
     print_human(result, paths)
-    truth = DEMO_VIDEO.with_suffix(".json")
-    if truth.exists():
-        true_reps = json.loads(truth.read_text()).get("true_reps")
-        verdict = "matches" if true_reps == len(result.counted) else "DIFFERS FROM"
-        print(f"The generator made {true_reps} reps: the count {verdict} the truth.")
+    test = five_times_sit_to_stand(result.reps)
+    print(f"Five-times sit-to-stand: {test.interpretation}")
+    truth_file = DEMO_VIDEO.with_suffix(".json")
+    if truth_file.exists():
+        truth = json.loads(truth_file.read_text())
+        verdict = "matches" if truth.get("true_reps") == len(result.counted) else "DIFFERS FROM"
+        print(f"Ground truth (from the generator): {truth.get('true_reps')} reps, test time {truth.get('test_time_s')} s; "
+              f"the count {verdict} the truth.")
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from coach.analysis import analyze_video
 from coach.evaluation import ClipScore, ManifestRow, evaluate, read_manifest, totals
-from coach.quiet import native_stderr_silenced  # noqa: F401  (CLI already silences; kept for scripts)
+from exercises.validated_tests import five_times_sit_to_stand
 
 
 def register(subparsers) -> None:
@@ -21,17 +21,10 @@ def register(subparsers) -> None:
     p.set_defaults(func=run_eval)
 
 
-def five_times_sts_time(reps) -> float | None:
-    counted = [r for r in reps if r.counted]
-    if len(counted) < 5:
-        return None
-    return counted[4].end_s - counted[0].start_s
-
-
 def _analyze(model: str):
     def run(row: ManifestRow):
         result = analyze_video(row.path, row.exercise, side=row.side, model=model)
-        test_time = five_times_sts_time(result.reps) if row.test_time_s is not None else None
+        test_time = five_times_sit_to_stand(result.reps).score if row.test_time_s is not None else None
         return result.reps, result.pose_coverage, test_time
     return run
 
