@@ -44,7 +44,11 @@ def _clock(seconds: float) -> str:
 
 
 def _text(img, text: str, org, scale: float, colour=WHITE, thickness: int = 2) -> None:
-    cv2.putText(img, text, org, FONT, scale, BLACK, thickness + 4, cv2.LINE_AA)
+    """Text with a drop shadow. (A thicker black copy as outline does not line up: OpenCV 5's
+    font engine widens the letters with the stroke, so the outline drifts along the line.)"""
+    shadow = max(1, int(round(scale * 2)))
+    if colour != BLACK:
+        cv2.putText(img, text, (org[0] + shadow, org[1] + shadow), FONT, scale, BLACK, thickness, cv2.LINE_AA)
     cv2.putText(img, text, org, FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
@@ -80,11 +84,12 @@ def _fit(text: str, max_w: int, scale: float, thickness: int) -> tuple[list[str]
 
 def _centred_lines(img, lines: list[str], y_centre: int, scale: float, thickness: int, colour=WHITE) -> None:
     w = img.shape[1]
-    line_h = int(cv2.getTextSize("Ag", FONT, scale, thickness)[0][1] * 1.6)
+    (_, text_h), _ = cv2.getTextSize("A", FONT, scale, thickness)
+    line_h = int(text_h * 1.7)
     y = y_centre - line_h * (len(lines) - 1) // 2
     for line in lines:
         tw = cv2.getTextSize(line, FONT, scale, thickness)[0][0]
-        _text(img, line, ((w - tw) // 2, y + line_h // 3), scale, colour, thickness)
+        _text(img, line, ((w - tw) // 2, y + text_h // 2), scale, colour, thickness)
         y += line_h
 
 
@@ -142,34 +147,43 @@ class LiveHud:
 
     def _centre(self, img, up: LiveUpdate, u: float) -> None:
         h, w = img.shape[:2]
-        box = (int(40 * u), int(h * 0.33), w - int(40 * u), int(h * 0.72))
-        title, lines, colour = "", [], BLACK
+        rows: list[tuple[str, float, int]] = []  # (text, scale, thickness), top to bottom
+        colour = BLACK
         if up.phase == SETUP:
-            title = up.setup.instruction or "Hold still, getting ready"
-            lines = list(up.setup.reminders[:1]) + ["Space = start now"]
+            rows = [(up.setup.instruction or "Hold still, getting ready", 1.3, 3),
+                    *((r, 0.8, 2) for r in up.setup.reminders[:1]), ("Space = start now", 0.75, 2)]
             colour = BLUE
         elif up.phase == COUNTDOWN:
             _centred_lines(img, [str(max(1, int(np.ceil(up.time_left_s))))], h // 2, 5.0 * u, max(4, int(10 * u)))
             return
         elif up.phase == REST:
-            title = f"Rest  {_clock(up.time_left_s)}"
-            lines = [f"Next: set {up.set_no + 1} of {up.sets_total}", "Space = skip rest"]
+            rows = [(f"Rest  {_clock(up.time_left_s)}", 2.0, 4),
+                    (f"Next: set {up.set_no + 1} of {up.sets_total}", 0.9, 2), ("Space = skip rest", 0.75, 2)]
         elif up.phase == PAUSED:
-            title = PAUSE_TEXT.get(up.pause_reason, "Paused.")
-            lines = ["Space = carry on    Q = stop"]
+            rows = [(PAUSE_TEXT.get(up.pause_reason, "Paused."), 1.3, 3), ("Space = carry on    Q = stop", 0.85, 2)]
             colour = RED
         elif up.phase == DONE:
-            title, lines, colour = "All done. Well done!", [], GREEN
-        if not title:
+            rows, colour = [("All done. Well done!", 1.4, 3)], GREEN
+        if not rows:
             return
-        _panel(img, *box, colour, 0.8)
-        tl, ts = _fit(title, box[2] - box[0] - int(24 * u), 1.4 * u, 3)
-        _centred_lines(img, tl, box[1] + int(45 * u) + (int(22 * u) if len(tl) > 1 else 0), ts, 3)
-        y = box[3] - int(22 * u) - int(36 * u) * (len(lines) - 1)
-        for line in lines:
-            ll, ls = _fit(line, box[2] - box[0] - int(24 * u), 0.8 * u, 2)
-            _centred_lines(img, ll[:1], y, ls, 2)
-            y += int(36 * u)
+        margin, pad = int(30 * u), int(14 * u)
+        area_top, area_bottom = int(155 * u), h - int(100 * u)  # between the counters and the cue band
+        shrink = 1.0
+        for _ in range(4):  # shrink the text until the panel fits the free area
+            laid = []  # (lines, scale, thickness, line height)
+            for text, scale, thick in rows:
+                lines, sc = _fit(text, w - 2 * margin - 2 * pad, scale * u * shrink, thick)
+                laid.append((lines, sc, thick, int(cv2.getTextSize("Ag", FONT, sc, thick)[0][1] * 1.7)))
+            total = sum(len(lines) * lh for lines, _, _, lh in laid) + pad * (len(laid) + 1)
+            if total <= area_bottom - area_top:
+                break
+            shrink *= 0.85
+        top = area_top + max(0, (area_bottom - area_top - total) // 2)
+        _panel(img, margin, top, w - margin, top + total, colour, 0.8)
+        y = top + pad
+        for lines, sc, thick, lh in laid:
+            _centred_lines(img, lines, y + len(lines) * lh // 2, sc, thick)
+            y += len(lines) * lh + pad
 
     def _bottom(self, img, up: LiveUpdate, u: float) -> None:
         h, w = img.shape[:2]
@@ -177,19 +191,11 @@ class LiveHud:
         _panel(img, 0, h - strip, w, h, BLACK, 0.85)
         sl, ss = _fit(SAFETY_LINE, w - int(20 * u), 0.65 * u, 1)
         _centred_lines(img, sl[:1], h - strip // 2, ss, 1)
-        if not up.cue_text or up.phase in (COUNTDOWN, PAUSED):
-            return
+        if not up.cue_text or up.phase in (COUNTDOWN, PAUSED) or (up.phase == SETUP and up.cue_kind == "setup"):
+            return  # (the set-up panel already shows the instruction)
         band = int(70 * u)
         colour = CUE_COLOURS.get(up.cue_kind, BLUE)
         _panel(img, 0, h - strip - band, w, h - strip, colour, 0.9)
-        text_colour = BLACK if colour == YELLOW else WHITE
         lines, scale = _fit(up.cue_text, w - int(30 * u), 1.3 * u, 3)
-        if text_colour == BLACK:  # dark text on yellow: no black outline, just the text
-            line_h = int(cv2.getTextSize("Ag", FONT, scale, 3)[0][1] * 1.6)
-            y = h - strip - band // 2 - line_h * (len(lines) - 1) // 2
-            for line in lines:
-                tw = cv2.getTextSize(line, FONT, scale, 3)[0][0]
-                cv2.putText(img, line, ((w - tw) // 2, y + line_h // 3), FONT, scale, BLACK, 3, cv2.LINE_AA)
-                y += line_h
-        else:
-            _centred_lines(img, lines, h - strip - band // 2, scale, 3)
+        # Dark text on yellow reads best; white (with shadow) on the darker colours.
+        _centred_lines(img, lines, h - strip - band // 2, scale, 3, BLACK if colour == YELLOW else WHITE)

@@ -37,13 +37,13 @@ class TruthEstimator:
 
 @pytest.fixture(scope="session")
 def sts_clip():
-    """Sit-to-stand, side view, 3 reps (about 12 s)."""
-    return generate(ClipSpec(exercise="sit-to-stand", view="side", reps=3, fps=30, size=(640, 480), seed=3))
+    """Sit-to-stand, side view, 2 reps (about 10 s); small frames keep rendering and the model quick."""
+    return generate(ClipSpec(exercise="sit-to-stand", view="side", reps=2, fps=30, size=(320, 240), seed=3))
 
 
 @pytest.fixture(scope="session")
 def sts_video(sts_clip, tmp_path_factory) -> Path:
-    path, _ = write_clip(sts_clip, tmp_path_factory.mktemp("live") / "sts3.mp4")
+    path, _ = write_clip(sts_clip, tmp_path_factory.mktemp("live") / "sts2.mp4")
     return path
 
 
