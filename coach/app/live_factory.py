@@ -1,0 +1,54 @@
+"""Assembles a ``BrowserCoach`` the way ``coach.live.factory`` assembles the CLI's coach: the same
+``Pipeline``, ``LiveSession``, HUD, cues and store recorder; only the set plan differs (the
+browser has buttons, so the set-up check and countdown stay on)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach.live import LiveSession, SetPlan
+from coach.live.cues import CueEngine
+from coach.live.hud import LiveHud
+from coach.live.sinks import RecorderSink, SpeechSink
+from coach.live.speech import make_speaker
+from coach.pipeline import Pipeline
+
+from coach.app.webrtc_coach import BrowserCoach
+
+
+@dataclass(frozen=True)
+class LivePlan:
+    exercise: str
+    side: str = "both"
+    sets: int = 1
+    reps: int = 10
+    rest_s: float = 60.0
+    programme_version: int | None = None
+
+
+def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store=None,
+                voice: str = "none", estimator=None) -> BrowserCoach:
+    """A ready coach; records to ``store`` when a patient is given. Raises ModelError/StoreError."""
+    if estimator is None:
+        from coach.pose.estimator import PoseEstimator
+
+        estimator = PoseEstimator(model=model, mode="live")
+    speaker = make_speaker(voice)
+    session = LiveSession(
+        Pipeline.for_exercise(estimator, plan.exercise, side=plan.side), plan.exercise,
+        plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s),
+        side=plan.side, cue_engine=CueEngine(),
+        renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title()),
+        speech_name=speaker.name)
+    session.sinks.append(SpeechSink(speaker))
+    if patient_id and store is not None:
+        try:
+            recorder = store.start_session(
+                patient_id, plan.exercise, source="browser camera",
+                settings={"sets": plan.sets, "reps": plan.reps, "rest_s": plan.rest_s, "side": plan.side,
+                          "model": model, "mode": "live-browser"},
+                programme_version=plan.programme_version)
+        except Exception:
+            estimator.close()
+            raise
+        session.sinks.append(RecorderSink(recorder, side=plan.side))
+    return BrowserCoach(session, on_close=estimator.close)

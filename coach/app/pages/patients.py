@@ -1,0 +1,72 @@
+"""Physio: the patient list, adding a patient, and a patient's sessions at a glance."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from coach.app import ui
+
+SIDES = ("", "left", "right", "both", "none")
+
+
+def render() -> None:
+    ui.title("Patients")
+    store = ui.store()
+    patients = store.patients()
+    sessions = store.sessions()
+    if patients:
+        rows = []
+        for p in patients:
+            mine = [s for s in sessions if s.patient_id == p.id]
+            last = max((s.started_at for s in mine), default=None)
+            rows.append({"Patient": p.id, "Age": p.age, "Condition": p.condition, "Affected side": p.affected_side,
+                         "Video allowed": "yes" if p.video_opt_in else "no", "Sessions": len(mine),
+                         "Last session": last.astimezone().strftime("%Y-%m-%d %H:%M") if last else ""})
+        st.dataframe(pd.DataFrame(rows), hide_index=True, key="patients_table")
+        chosen = ui.pick_patient(ui.PHYSIO_PATIENT_KEY, "Open patient")
+        if chosen:
+            _sessions(store, chosen)
+    else:
+        st.info("No patients yet. Add the first one below.")
+    _add_form(store)
+
+
+def _sessions(store, patient_id: str) -> None:
+    st.subheader(f"Sessions of {patient_id}")
+    found = store.sessions(patient_id)
+    if not found:
+        st.write("No sessions recorded yet.")
+        return
+    st.dataframe(pd.DataFrame([{
+        "Session": s.id, "Started": s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), "Exercise": s.exercise,
+        "Status": s.status, "Sets": s.sets, "Reps": s.reps, "Not counted": s.attempts, "Faults": s.faults,
+        "Source": s.source} for s in reversed(found)]), hide_index=True, key="sessions_table")
+    st.caption("Open **Session review** in the menu to watch a session and see its reps.")
+
+
+def _add_form(store) -> None:
+    with st.expander("Add a patient", expanded=not store.patients()):
+        with st.form("add_patient", clear_on_submit=True):
+            pid = st.text_input("Patient code (pseudonymous, never a name)", max_chars=32)
+            c1, c2, c3 = st.columns(3)
+            age = c1.number_input("Age", min_value=0, max_value=120, value=None)
+            sex = c2.selectbox("Sex", ("", "female", "male", "other"))
+            side = c3.selectbox("Affected side", SIDES)
+            condition = st.text_input("Condition (e.g. stroke, Parkinson's, MS)")
+            opt_in = st.checkbox("The patient agrees to video being kept with their sessions")
+            if st.form_submit_button("Add patient", type="primary"):
+                _add(store, pid.strip(), age, sex, side, condition.strip(), opt_in)
+
+
+def _add(store, pid: str, age, sex: str, side: str, condition: str, opt_in: bool) -> None:
+    if not pid or not all(c.isalnum() or c in "-_." for c in pid):
+        st.error("Use letters, digits, '-', '_' or '.' for the patient code.")
+        return
+    try:
+        store.add_patient(pid, age=int(age) if age is not None else None, sex=sex, condition=condition,
+                          affected_side=side, video_opt_in=opt_in)
+    except Exception as exc:  # noqa: BLE001 - duplicate id, database trouble
+        st.error(str(exc))
+        return
+    st.session_state[ui.PHYSIO_PATIENT_KEY] = pid
+    st.success(f"Added patient {pid}.")

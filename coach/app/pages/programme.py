@@ -1,0 +1,125 @@
+"""Physio: the patient's programme as an editable table (saved as a new version, validated by
+``coach.programme``), its history, and the progression suggestions with an Accept button."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from coach.app import ui
+from coach.programme.model import EXERCISES, SIDES, SUPPORT_LEVELS, WEEKDAYS, ProgrammeError, from_dict
+
+COLUMNS = ("exercise", "sets", "reps", "rest_s", "side", "tempo_s", "variant", "support", "days", "notes")
+
+
+def render() -> None:
+    ui.title("Programme")
+    patient = ui.pick_patient(ui.PHYSIO_PATIENT_KEY, "Patient")
+    if patient is None:
+        st.info("No patients yet: add one on the Patients page.")
+        return
+    store = ui.store()
+    current = store.programme(patient)
+    if current is not None:
+        st.caption(f"Version {current.version}" + (f" by {current.author}" if current.author else "")
+                   + (f": {current.note}" if current.note else ""))
+        _suggestions(store, current)
+    else:
+        st.info("No programme yet: fill in the table and save.")
+    _editor(store, patient, current)
+    history = store.programme_history(patient)
+    if len(history) > 1:
+        with st.expander("Earlier versions"):
+            for p in reversed(history):
+                st.markdown(f"- v{p.version} {p.created_at:%Y-%m-%d} {p.author} {p.note}: "
+                            + ", ".join(f"{e.exercise} {e.sets}x{e.reps}" for e in p.exercises))
+
+
+def table(programme) -> pd.DataFrame:
+    rows = []
+    for e in (programme.exercises if programme else ()):
+        rows.append({"exercise": e.exercise, "sets": e.sets, "reps": e.reps, "rest_s": e.rest_s, "side": e.side,
+                     "tempo_s": e.tempo_s, "variant": e.variant, "support": e.support, "days": " ".join(e.days),
+                     "notes": e.notes})
+    if not rows:
+        rows.append({"exercise": "sit-to-stand", "sets": 2, "reps": 10, "rest_s": 60.0, "side": "both",
+                     "tempo_s": None, "variant": "", "support": "none", "days": " ".join(WEEKDAYS), "notes": ""})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str, current=None):
+    """Validate the edited table; raises ``ProgrammeError`` listing every problem."""
+    items = []
+    for _, row in df.iterrows():
+        if not isinstance(row["exercise"], str) or not row["exercise"]:
+            continue
+        item = {"name": row["exercise"]}
+        for col in ("sets", "reps"):
+            if not pd.isna(row[col]):
+                item[col] = int(row[col])
+        for col in ("rest_s", "tempo_s"):
+            if not pd.isna(row[col]):
+                item[col] = float(row[col])
+        for col in ("side", "variant", "support", "notes"):
+            if isinstance(row[col], str) and row[col]:
+                item[col] = row[col]
+        if isinstance(row["days"], str) and row["days"].strip():
+            item["days"] = row["days"].replace(",", " ").split()
+        if current is not None and (old := current.exercise(row["exercise"])) is not None:
+            if old.targets:
+                item["targets"] = dict(old.targets)
+            if old.thresholds:
+                item["thresholds"] = dict(old.thresholds)
+        items.append(item)
+    data = {"patient": patient, "exercise": items, "author": author, "note": note}
+    if current is not None:
+        data["progression"] = current.to_dict()["progression"]
+    return from_dict(data, patient_id=patient, source="programme table")
+
+
+def _editor(store, patient: str, current) -> None:
+    st.subheader("Exercises")
+    edited = st.data_editor(
+        table(current), num_rows="dynamic", hide_index=True, key=f"programme_editor_{patient}",
+        column_config={
+            "exercise": st.column_config.SelectboxColumn("Exercise", options=list(EXERCISES), required=True),
+            "sets": st.column_config.NumberColumn("Sets", min_value=1, max_value=10, step=1),
+            "reps": st.column_config.NumberColumn("Reps", min_value=1, max_value=100, step=1),
+            "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600),
+            "side": st.column_config.SelectboxColumn("Side", options=list(SIDES)),
+            "tempo_s": st.column_config.NumberColumn("Tempo (s per rep)", min_value=0.5, max_value=20),
+            "variant": st.column_config.TextColumn("Variant"),
+            "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS)),
+            "days": st.column_config.TextColumn("Days (mon tue ...)"),
+            "notes": st.column_config.TextColumn("Notes for the patient"),
+        })
+    c1, c2 = st.columns(2)
+    author = c1.text_input("Your name or initials", key="programme_author")
+    note = c2.text_input("Reason for the change", key="programme_note")
+    if st.button("Save as a new version", type="primary", key="programme_save"):
+        try:
+            programme = programme_from_table(edited, patient, author, note, current)
+        except ProgrammeError as exc:
+            st.error("The programme was not saved:\n\n" + "\n".join(f"- {m}" for m in str(exc).splitlines()))
+            return
+        saved = store.save_programme(programme)
+        st.success(f"Saved version {saved.version}.")
+        st.rerun()
+
+
+def _suggestions(store, current) -> None:
+    from coach.programme.progression import accept, suggest
+
+    records = [store.load_session(s.id) for s in store.sessions(current.patient_id)]
+    found = suggest(current, records)
+    st.subheader("Suggestions")
+    if not found:
+        st.caption("No change suggested from the recent sessions.")
+        return
+    for i, s in enumerate(found):
+        item = current.exercise(s.exercise)
+        box = st.container(border=True)
+        box.markdown(f"**{'Progress' if s.kind == 'progress' else 'Make easier'}**: {s.describe(item)}")
+        if box.button("Accept", key=f"accept_{i}_{s.exercise}"):
+            saved = store.save_programme(accept(current, s, author=st.session_state.get("programme_author", "")))
+            st.success(f"Saved version {saved.version}.")
+            st.rerun()

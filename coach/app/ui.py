@@ -1,0 +1,120 @@
+"""Shared page pieces: the store, the patient picker, large high-contrast styles, the big counter.
+
+Patients read this from across the room, often tired or with poor sight: large type, strong
+contrast, one thing to do at a time, big buttons (the CSS below widens and enlarges them).
+"""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from coach.app.settings import AppSettings
+
+PATIENT_KEY = "patient_id"  # the patient using the patient pages
+PHYSIO_PATIENT_KEY = "physio_patient_id"  # the patient a physio is looking at
+
+CSS = """
+<style>
+html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
+[data-testid="stAppViewContainer"] p, [data-testid="stAppViewContainer"] li { font-size: 1.15rem; line-height: 1.5; }
+.stButton > button, .stDownloadButton > button, [data-testid="stFormSubmitButton"] > button {
+  font-size: 1.3rem; font-weight: 700; min-height: 3.2rem; padding: 0.4rem 1.4rem; border-width: 2px; }
+.coach-counter { background:#000; color:#fff; border-radius:18px; padding:0.6rem 1rem; text-align:center; }
+.coach-counter .num { font-size:6.5rem; font-weight:800; line-height:1; }
+.coach-counter .of { font-size:1.6rem; }
+.coach-phase { font-size:2rem; font-weight:800; text-align:center; padding:0.4rem; border-radius:12px; }
+.coach-cue { font-size:2.2rem; font-weight:800; text-align:center; padding:0.8rem; border-radius:14px;
+  background:#ffd500; color:#000; border:4px solid #000; }
+.coach-cue.setup, .coach-cue.announce { background:#0b3d91; color:#fff; }
+.coach-cue.count, .coach-cue.praise { background:#1b7a1b; color:#fff; }
+.coach-cue.safety { background:#b00020; color:#fff; }
+.coach-big { font-size:1.8rem; font-weight:700; }
+.coach-card { border:3px solid #222; border-radius:16px; padding:0.8rem 1.2rem; margin-bottom:0.6rem; }
+.coach-card h3 { margin:0 0 0.3rem 0; font-size:1.9rem; }
+</style>
+"""
+
+PHASE_TEXT = {
+    "setup": ("Getting ready", "#0b3d91"), "countdown": ("Get ready...", "#0b3d91"),
+    "active": ("Go!", "#1b7a1b"), "rest": ("Rest", "#444"), "paused": ("Paused", "#b00020"),
+    "done": ("All done", "#1b7a1b"),
+}
+
+
+def apply_style() -> None:
+    st.markdown(CSS, unsafe_allow_html=True)
+
+
+def settings() -> AppSettings:
+    return AppSettings.from_env()
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(url: str | None, data_dir: str):
+    from coach.store import Store
+
+    return Store.open(url)
+
+
+def store():
+    """The session store (opened once per database and shared; SQLAlchemy pools connections)."""
+    s = settings()
+    return _open_store(s.database_url, str(s.data_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def model_file(model: str) -> str:
+    """The pose model file, checked once per process (raises ModelError with the fix if missing).
+
+    The landmarker itself keeps per-stream tracking state, so each analysis and each live
+    session gets its own instance; only this lookup and check are shared."""
+    from coach.pose.model_files import model_path
+
+    return str(model_path(model))
+
+
+def title(text: str) -> None:
+    st.markdown(f"<h1 style='font-size:2.6rem'>{html.escape(text)}</h1>", unsafe_allow_html=True)
+
+
+def exercise_label(name: str) -> str:
+    return name.replace("-", " ").capitalize()
+
+
+def pick_patient(key: str, label: str = "Who is exercising?") -> str | None:
+    """A patient id chosen from the store (the only one is chosen by itself), or None."""
+    patients = [p.id for p in store().patients()]
+    if not patients:
+        return None
+    current = st.session_state.get(key)
+    if len(patients) == 1:
+        st.session_state[key] = patients[0]
+        return patients[0]
+    index = patients.index(current) if current in patients else 0
+    chosen = st.selectbox(label, patients, index=index, key=f"{key}_select")
+    st.session_state[key] = chosen
+    return chosen
+
+
+def counter_html(reps: int, target: int, set_no: int, sets_total: int) -> str:
+    return (f"<div class='coach-counter' data-testid='coach-rep-counter'>"
+            f"<div class='of'>Set {set_no} of {sets_total}</div>"
+            f"<div class='num' id='coach-reps'>{reps}</div>"
+            f"<div class='of'>of {target} repetitions</div></div>")
+
+
+def phase_html(phase: str, seconds_left: float = 0.0, pause_reason: str = "") -> str:
+    text, colour = PHASE_TEXT.get(phase, (phase.capitalize(), "#333"))
+    if phase in ("rest", "countdown") and seconds_left > 0:
+        text += f" {int(round(seconds_left))} s"
+    if phase == "paused" and pause_reason:
+        text += {"fall": ": are you all right?", "out_of_view": ": step back into view",
+                 "camera_lost": ": camera stopped"}.get(pause_reason, "")
+    return f"<div class='coach-phase' style='background:{colour};color:#fff'>{html.escape(text)}</div>"
+
+
+def cue_html(text: str, kind: str = "") -> str:
+    if not text:
+        return ""
+    return f"<div class='coach-cue {html.escape(kind)}'>{html.escape(text)}</div>"

@@ -1,0 +1,175 @@
+"""The bridge between streamlit-webrtc and the live coach (``coach.live.LiveSession``).
+
+``BrowserCoach.callback`` runs on streamlit-webrtc's worker thread: it turns each ``av.VideoFrame``
+into a ``TimedFrame``, pushes it into the session (the same engine as ``coach live``) and returns
+the HUD image. What the page needs goes through ``updates`` (a bounded queue of ``LiveStatus``;
+the oldest is dropped when the page falls behind). The page thread only reads that queue and
+calls ``request``/``finish``; nothing here writes module-level state.
+"""
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from coach.live import LiveSession, LiveSummary, LiveUpdate
+from coach.sources import TimedFrame
+
+log = logging.getLogger(__name__)
+QUEUE_SIZE = 16
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    """A snapshot for the page (immutable: safe to hand between threads)."""
+
+    phase: str = "setup"  # coach.live.sets phases
+    set_no: int = 1
+    sets_total: int = 1
+    set_reps: int = 0
+    target_reps: int = 0
+    total_reps: int = 0
+    time_left_s: float = 0.0
+    cue_text: str = ""
+    cue_kind: str = ""
+    setup_instruction: str = ""
+    pause_reason: str = ""
+    frames: int = 0
+    finished: bool = False
+    summary: LiveSummary | None = None
+    error: str = ""
+
+    @classmethod
+    def from_update(cls, u: LiveUpdate, total_reps: int, frames: int) -> "LiveStatus":
+        return cls(phase=u.phase, set_no=u.set_no, sets_total=u.sets_total, set_reps=u.set_reps,
+                   target_reps=u.target_reps, total_reps=total_reps, time_left_s=u.time_left_s,
+                   cue_text=u.cue_text, cue_kind=u.cue_kind, setup_instruction=u.setup.instruction,
+                   pause_reason=u.pause_reason, frames=frames)
+
+
+class BrowserCoach:
+    """One live session in one browser tab. Keep it in ``st.session_state``."""
+
+    def __init__(self, session: LiveSession, on_close: Callable[[], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic):
+        self.session = session
+        self.updates: queue.Queue[LiveStatus] = queue.Queue(maxsize=QUEUE_SIZE)
+        self._on_close = on_close
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._t0: float | None = None
+        self._last_t = -1.0
+        self._last_image: np.ndarray | None = None
+        self.summary: LiveSummary | None = None
+        self.last_status = LiveStatus(sets_total=session.plan.sets, target_reps=session.plan.reps)
+
+    # --- worker thread ------------------------------------------------------------------------
+
+    def callback(self, frame):
+        """streamlit-webrtc ``video_frame_callback``: av.VideoFrame in, av.VideoFrame out."""
+        import av
+
+        image = frame.to_ndarray(format="bgr24")
+        out = self.process(image, frame.time)
+        return av.VideoFrame.from_ndarray(out, format="bgr24")
+
+    def process(self, image_bgr: np.ndarray, stream_time_s: float | None = None) -> np.ndarray:
+        """Push one BGR frame; return the image to show. Never raises (the stream must go on)."""
+        with self._lock:
+            if self.summary is not None:
+                return self._last_image if self._last_image is not None else image_bgr
+            try:
+                update = self.session.push(TimedFrame(self.session.frames_processed, self._time(stream_time_s),
+                                                      image_bgr))
+            except Exception as exc:  # noqa: BLE001 - report on the page, keep the video running
+                log.exception("live coach failed on a frame")
+                self._publish(LiveStatus(error=f"The coach stopped working: {exc}"))
+                return image_bgr
+            total = sum(s.reps for s in self.session.sets.results)
+            status = LiveStatus.from_update(update, total, self.session.frames_processed)
+            self._last_image = update.image if update.image is not None else image_bgr
+            if self.session.finished:
+                self._finish_locked("")
+                status = _replace(status, finished=True, summary=self.summary)
+            self._publish(status)
+            return self._last_image
+
+    def _time(self, stream_time_s: float | None) -> float:
+        """Seconds since the first frame, from the stream clock when it has one; always increasing."""
+        now = stream_time_s if stream_time_s is not None else self._clock()
+        if self._t0 is None:
+            self._t0 = now
+        t = now - self._t0
+        if t <= self._last_t:
+            t = self._last_t + 1e-3
+        self._last_t = t
+        return t
+
+    def _publish(self, status: LiveStatus) -> None:
+        self.last_status = status
+        while True:
+            try:
+                self.updates.put_nowait(status)
+                return
+            except queue.Full:
+                try:
+                    self.updates.get_nowait()  # drop the oldest: only the newest matters
+                except queue.Empty:
+                    pass
+
+    # --- page thread --------------------------------------------------------------------------
+
+    def latest(self, timeout_s: float = 0.5) -> LiveStatus | None:
+        """The newest status (waiting up to ``timeout_s`` for one), or None."""
+        try:
+            status = self.updates.get(timeout=timeout_s)
+        except queue.Empty:
+            return None
+        while True:
+            try:
+                status = self.updates.get_nowait()
+            except queue.Empty:
+                return status
+
+    def request(self, action: str) -> None:
+        """"go" (start now / end the rest), "rest" (end this set), "stop"."""
+        self.session.request(action)
+
+    @property
+    def started(self) -> bool:
+        return self.session.frames_processed > 0
+
+    @property
+    def finished(self) -> bool:
+        return self.summary is not None
+
+    def finish(self, status: str = "") -> LiveSummary | None:
+        """End the session (idempotent): saves it and frees the pose model."""
+        with self._lock:
+            return self._finish_locked(status)
+
+    def _finish_locked(self, status: str) -> LiveSummary | None:
+        if self.summary is None:
+            try:
+                self.summary = self.session.finish(status=status)
+            except Exception as exc:  # noqa: BLE001 - the record keeps its fallback file
+                log.error("could not finish the live session: %s", exc)
+                self.summary = LiveSummary(self.session.exercise, "stopped", list(self.session.sets.results),
+                                           self.session.frames_processed, self.session.frames_processed, 0)
+            finally:
+                if self._on_close is not None:
+                    self._on_close()
+                    self._on_close = None
+            self.last_status = _replace(self.last_status, finished=True, summary=self.summary)
+        return self.summary
+
+
+def _replace(status: LiveStatus, **changes) -> LiveStatus:
+    from dataclasses import replace
+
+    return replace(status, **changes)
