@@ -75,7 +75,7 @@ def model_file(model: str) -> str:
 
 
 def title(text: str) -> None:
-    st.markdown(f"<h1 style='font-size:2.6rem'>{html.escape(text)}</h1>", unsafe_allow_html=True)
+    st.markdown(f"<h1 style='font-size:2.6rem'>{html.escape(text, quote=False)}</h1>", unsafe_allow_html=True)
 
 
 def exercise_label(name: str) -> str:

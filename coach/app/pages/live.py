@@ -61,7 +61,7 @@ def _setup_check(plan: LivePlan, patient: str | None) -> None:
     st.markdown("\n".join(f"- {i}" for i in items))
     if patient is None:
         st.caption("Practice mode: this session is not saved.")
-    if st.button("I'm ready: turn on the camera", type="primary", use_container_width=True, key="live_ready"):
+    if st.button("I'm ready: turn on the camera", type="primary", width="stretch", key="live_ready"):
         settings = ui.settings()
         try:
             ui.model_file(settings.model)
@@ -95,11 +95,11 @@ def _coaching(coach: BrowserCoach) -> None:
     with right:
         board = st.empty()
         c1, c2, c3 = st.columns(3)
-        if c1.button("Start now", key="live_go", use_container_width=True):
+        if c1.button("Start now", key="live_go", width="stretch"):
             coach.request("go")
-        if c2.button("Rest", key="live_rest", use_container_width=True):
+        if c2.button("Rest", key="live_rest", width="stretch"):
             coach.request("rest")
-        if c3.button("Finish", key="live_stop", type="primary", use_container_width=True):
+        if c3.button("Finish", key="live_stop", type="primary", width="stretch"):
             coach.request("stop")
             coach.finish("stopped")
             st.rerun()
@@ -145,5 +145,5 @@ def _summary(coach: BrowserCoach) -> None:
         st.markdown(f"- Set {x.set_no}: {x.reps} of {x.target}" + (f" ({html.escape(x.fatigue)})" if x.fatigue else ""))
     if s.status == "stopped":
         st.info("You stopped early. That is fine: listen to your body.")
-    if st.button("Back to today's list", type="primary", use_container_width=True, key="live_done"):
+    if st.button("Back to today's list", type="primary", width="stretch", key="live_done"):
         leave()

@@ -36,13 +36,13 @@ def _trends(history) -> None:
     st.subheader("Trends")
     df = charts.session_trends(history)
     c1, c2 = st.columns(2)
-    c1.altair_chart(charts.trend_chart(df, "reps", "Counted reps per session"), use_container_width=True)
-    c2.altair_chart(charts.trend_chart(df, "mean rep (s)", "Mean rep duration (s)"), use_container_width=True)
+    c1.altair_chart(charts.trend_chart(df, "reps", "Counted reps per session"), width="stretch")
+    c2.altair_chart(charts.trend_chart(df, "mean rep (s)", "Mean rep duration (s)"), width="stretch")
     c3, c4 = st.columns(2)
     if df["range of motion"].notna().any():
-        c3.altair_chart(charts.trend_chart(df, "range of motion", "Range of motion"), use_container_width=True)
+        c3.altair_chart(charts.trend_chart(df, "range of motion", "Range of motion"), width="stretch")
     if df["fault rate"].notna().any():
-        c4.altair_chart(charts.trend_chart(df, "fault rate", "Share of reps with a fault"), use_container_width=True)
+        c4.altair_chart(charts.trend_chart(df, "fault rate", "Share of reps with a fault"), width="stretch")
 
 
 def _tests(history) -> None:
@@ -54,7 +54,7 @@ def _tests(history) -> None:
         st.caption("No standardised test recorded yet.")
         return
     for test in df["test"].unique():
-        st.altair_chart(charts.test_chart(df, test, TESTS.get(test, test)), use_container_width=True)
+        st.altair_chart(charts.test_chart(df, test, TESTS.get(test, test)), width="stretch")
     st.dataframe(df, hide_index=True, key="tests_table")
 
 

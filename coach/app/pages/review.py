@@ -53,7 +53,7 @@ def _session(store, sid: int) -> None:
     st.subheader("Rep timeline")
     if reps:
         event = st.altair_chart(charts.rep_timeline(reps, 0.0), on_select="rerun", key=f"timeline_{sid}",
-                                use_container_width=True)
+                                width="stretch")
         picked = charts.picked_time(event)
         if picked is not None and abs(picked - start) > 0.05:
             _jump(picked)

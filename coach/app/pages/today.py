@@ -48,7 +48,7 @@ def _card(d, programme_version: int | None) -> None:
                    unsafe_allow_html=True)
         label = "Start" if d.sets_left else "Do it again"
         if st.button(f"{label}: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", type="primary",
-                     use_container_width=True):
+                     width="stretch"):
             start(LivePlan(e.exercise, e.side, max(d.sets_left, 1) if d.due_today else e.sets, e.reps,
                            e.rest_s, programme_version))
 
@@ -60,7 +60,7 @@ def _practice(patient: str | None) -> None:
         st.info("You have no programme yet. You can still practise here.")
     exercise = st.selectbox("Exercise", EXERCISE_NAMES, format_func=ui.exercise_label, key="practice_exercise")
     reps = st.number_input("Repetitions", min_value=1, max_value=30, value=10, key="practice_reps")
-    if st.button("Start", type="primary", use_container_width=True, key="practice_start"):
+    if st.button("Start", type="primary", width="stretch", key="practice_start"):
         start(LivePlan(exercise, "both", 1, int(reps), 60.0))
 
 
