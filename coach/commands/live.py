@@ -75,6 +75,8 @@ def run_live(args) -> int:
             store.close()
     for note in opts.notes:
         print(f"coach: note: {note}", file=sys.stderr)
+    for warning in summary.warnings:
+        print(f"coach: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps(summary.to_dict(), indent=2))
     else:

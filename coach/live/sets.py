@@ -104,8 +104,11 @@ class SetController:
         return []
 
     def skip(self, t: float) -> list[SetEvent]:
-        """The patient (or physio) pressed "go": start now, or end the rest early."""
-        if self.phase in (SETUP, COUNTDOWN):
+        """The patient (or physio) pressed "go": past the set-up check to the countdown, start
+        at once from the countdown, end the rest early, or carry on after a pause."""
+        if self.phase == SETUP:
+            return self._after_setup(t)
+        if self.phase == COUNTDOWN:
             return self._start_set(t)
         if self.phase == REST:
             return [SetEvent("rest_over", t, self.set_no), *self._next_set(t)]

@@ -125,9 +125,10 @@ class RecorderSink:
             if self._in_set:
                 self._flush_poses()
             self.recorder.finish("stopped" if summary.status == "stopped" else "complete")
-        except Exception as exc:  # noqa: BLE001
-            log.error("could not finish the session record: %s", exc)
-            raise
+        except Exception as exc:  # noqa: BLE001 - StoreWriteError names the fallback file: tell the user
+            summary.warnings.append(f"the session could not be saved completely: {exc}")
+        if self.errors:
+            summary.warnings.append(f"{self.errors} recording step(s) failed during the session")
 
 
 @dataclass

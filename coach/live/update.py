@@ -63,6 +63,7 @@ class LiveSummary:
     setup_problems: list[str] = field(default_factory=list)
     speech: str = "none"
     duration_s: float = 0.0
+    warnings: list[str] = field(default_factory=list)  # for the user: e.g. the store could not be written
 
     @property
     def reps(self) -> int:
@@ -80,5 +81,5 @@ class LiveSummary:
             "frames_seen": self.frames_seen, "frames_processed": self.frames_processed,
             "frames_dropped": self.frames_dropped, "latency_ms": self.latency(),
             "sets": [s.to_dict() for s in self.sets], "events": [e.to_dict() for e in self.events],
-            "setup_problems": self.setup_problems, "speech": self.speech, "duration_s": round(self.duration_s, 2),
+            "setup_problems": self.setup_problems, "speech": self.speech, "duration_s": round(self.duration_s, 2), "warnings": self.warnings,
         }
