@@ -12,28 +12,15 @@ EXPECTED_ERRORS = (SourceError, ValueError, FileNotFoundError, PermissionError, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coach.commands import analyze
+    from coach.commands import analyze, app, evaluate, live, synth, validated
+    from coach.store import commands as store_commands
 
     parser = argparse.ArgumentParser(prog="coach", description="Home exercise coach for neurological rehabilitation.")
     parser.add_argument("--verbose", action="store_true", help="show native library logs and full tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    analyze.register(sub)
-    for module in _optional_command_modules():
+    for module in (analyze, live, validated, evaluate, synth, store_commands, app):
         module.register(sub)
     return parser
-
-
-def _optional_command_modules():
-    import importlib
-
-    for name in ("coach.commands.synth", "coach.commands.evaluate", "coach.commands.validated", "coach.commands.live",
-                 "coach.store.commands", "coach.commands.app"):
-        try:
-            yield importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue  # that feature is not installed in this checkout
-            raise
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,7 +20,7 @@ from exercises.faults import fault_info
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 LEFT_COLOUR, RIGHT_COLOUR, CENTRE_COLOUR = (255, 170, 0), (0, 200, 255), (230, 230, 230)
 FAULT_COLOUR, GOOD_COLOUR = (40, 40, 230), (60, 200, 60)
-FONT = cv2.FONT_HERSHEY_SIMPLEX
+FONT = cv2.FONT_HERSHEY_DUPLEX  # heavier strokes than SIMPLEX: easier to read at a distance
 
 
 def _bone_colour(a: Landmark, b: Landmark) -> tuple[int, int, int]:
@@ -48,9 +48,12 @@ def draw_skeleton(image: np.ndarray, pose: PoseFrame, min_visibility: float = 0.
             cv2.circle(image, tuple(int(v) for v in xy[lm]), thickness + 2, WHITE, -1, cv2.LINE_AA)
 
 
-def _text(image, text, org, scale, colour=WHITE, thickness=2) -> None:
-    """White text with a black outline: readable on any background."""
-    cv2.putText(image, text, org, FONT, scale, BLACK, thickness + 3, cv2.LINE_AA)
+def draw_text(image, text: str, org, scale: float, colour=WHITE, thickness: int = 2) -> None:
+    """Text with a drop shadow: readable on any background. (A thicker black copy as an outline
+    does not line up: OpenCV 5's font engine widens letters with the stroke.)"""
+    shadow = max(1, int(round(scale * 2)))
+    if colour != BLACK:
+        cv2.putText(image, text, (org[0] + shadow, org[1] + shadow), FONT, scale, BLACK, thickness, cv2.LINE_AA)
     cv2.putText(image, text, org, FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
@@ -98,13 +101,13 @@ class Overlay:
         self._rep_box(out, state, pose.timestamp_s, unit)
         self._phase_bar(out, state, unit)
         y = int(28 * unit)
-        _text(out, self.exercise_label, (w - int(250 * unit), y), 0.7 * unit)
+        draw_text(out, self.exercise_label, (w - int(250 * unit), y), 0.7 * unit)
         if state.key_angle_deg is not None and state.key_angle_name:
             label = state.key_angle_name.removesuffix("_deg").replace("_", " ")
-            _text(out, f"{label}: {state.key_angle_deg:.0f} deg",
+            draw_text(out, f"{label}: {state.key_angle_deg:.0f} deg",
                   (w - int(250 * unit), y + int(30 * unit)), 0.6 * unit)
         for i, line in enumerate(extra_lines):
-            _text(out, line, (int(12 * unit), h - int((50 + 30 * i) * unit)), 0.6 * unit)
+            draw_text(out, line, (int(12 * unit), h - int((50 + 30 * i) * unit)), 0.6 * unit)
         code = self.flash.current(pose.timestamp_s)
         if code:
             self._banner(out, fault_info(code).cue or fault_info(code).label, FAULT_COLOUR, unit)
@@ -118,8 +121,8 @@ class Overlay:
         box_w, box_h = int(150 * unit), int(110 * unit)
         colour = GOOD_COLOUR if self.flash.good_rep(t) else (40, 40, 40)
         cv2.rectangle(image, (0, 0), (box_w, box_h), colour, -1)
-        _text(image, "REPS", (int(10 * unit), int(26 * unit)), 0.7 * unit)
-        _text(image, str(state.reps), (int(12 * unit), int(96 * unit)), 2.6 * unit, thickness=max(3, int(5 * unit)))
+        draw_text(image, "REPS", (int(10 * unit), int(26 * unit)), 0.7 * unit)
+        draw_text(image, str(state.reps), (int(12 * unit), int(96 * unit)), 2.6 * unit, thickness=max(3, int(5 * unit)))
 
     def _phase_bar(self, image, state: ExerciseState, unit: float) -> None:
         x0, y0 = int(12 * unit), int(125 * unit)
@@ -127,7 +130,7 @@ class Overlay:
         cv2.rectangle(image, (x0, y0), (x0 + bar_w, y0 + bar_h), (60, 60, 60), -1)
         filled = int(bar_w * float(np.clip(state.progress, 0.0, 1.0)))
         cv2.rectangle(image, (x0, y0), (x0 + filled, y0 + bar_h), (0, 200, 255), -1)
-        _text(image, state.phase, (x0, y0 + bar_h + int(24 * unit)), 0.6 * unit)
+        draw_text(image, state.phase, (x0, y0 + bar_h + int(24 * unit)), 0.6 * unit)
 
     @staticmethod
     def _banner(image, text: str, colour, unit: float) -> None:
@@ -136,4 +139,4 @@ class Overlay:
         cv2.rectangle(image, (0, h - band), (w, h), colour, -1)
         scale = 0.9 * unit
         (tw, _), _ = cv2.getTextSize(text, FONT, scale, 2)
-        _text(image, text, (max(4, (w - tw) // 2), h - int(18 * unit)), scale)
+        draw_text(image, text, (max(4, (w - tw) // 2), h - int(18 * unit)), scale)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
-from coach.commands.analyze import MODELS, SIDES
+from coach.commands.analyze import validate_choices
 from exercises import EXERCISE_NAMES
 
 
@@ -31,12 +31,7 @@ def register(subparsers) -> None:
 
 
 def validate(args) -> None:
-    if args.exercise not in EXERCISE_NAMES:
-        raise ValueError(f"unknown exercise '{args.exercise}': choose one of {', '.join(EXERCISE_NAMES)}")
-    if args.side not in SIDES:
-        raise ValueError(f"unknown side '{args.side}': choose left, right or both")
-    if args.model not in MODELS:
-        raise ValueError(f"unknown model '{args.model}': choose lite, full or heavy")
+    validate_choices(args)
     if not 0.05 <= args.fatigue_margin <= 0.9:
         raise ValueError("--fatigue-margin must be between 0.05 and 0.9 (e.g. 0.3 for 30%)")
     if args.record_video and not args.patient:

@@ -13,12 +13,14 @@ import cv2
 import numpy as np
 
 from coach.overlay import draw_skeleton
+from coach.overlay import FONT
+from coach.overlay import draw_text as _text
 from coach.pose.frame import PoseFrame
 
 from coach.live.sets import ACTIVE, COUNTDOWN, DONE, PAUSED, REST, SETUP
 from coach.live.update import LiveUpdate
 
-FONT = cv2.FONT_HERSHEY_DUPLEX  # heavier strokes than SIMPLEX: easier to read at a distance
+
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 GREEN, YELLOW, BLUE, RED, GREY = (40, 150, 40), (0, 210, 255), (150, 80, 20), (30, 30, 200), (45, 45, 45)
 CUE_COLOURS = {"count": GREEN, "praise": GREEN, "coach": YELLOW, "setup": BLUE, "announce": BLUE, "safety": RED}
@@ -41,15 +43,6 @@ def mirror_pose(pose: PoseFrame) -> PoseFrame:
 def _clock(seconds: float) -> str:
     s = max(0, int(round(seconds)))
     return f"{s // 60}:{s % 60:02d}"
-
-
-def _text(img, text: str, org, scale: float, colour=WHITE, thickness: int = 2) -> None:
-    """Text with a drop shadow. (A thicker black copy as outline does not line up: OpenCV 5's
-    font engine widens the letters with the stroke, so the outline drifts along the line.)"""
-    shadow = max(1, int(round(scale * 2)))
-    if colour != BLACK:
-        cv2.putText(img, text, (org[0] + shadow, org[1] + shadow), FONT, scale, BLACK, thickness, cv2.LINE_AA)
-    cv2.putText(img, text, org, FONT, scale, colour, thickness, cv2.LINE_AA)
 
 
 def _panel(img, x0: int, y0: int, x1: int, y1: int, colour=BLACK, alpha: float = 0.65) -> None:
