@@ -1,12 +1,19 @@
 """Heel raise (calf raise), side or front view: heels up past a threshold and back down.
 
-Signal: how far the heel and ankle rise above the toes (which stay on the floor), in the
-person's shank lengths, minus the standing baseline learned while still. Image-vertical rise
-reads the same from the side and the front for a level camera.
-Lift is expressed as a fraction of foot length (calibrated from world landmarks), so the
-thresholds scale with the person: a rep counts above 7% of foot length (~2 cm for a 26 cm
-foot, clearly more than a twitch) and 18% (~4.7 cm) is a full raise; counted reps below that
-get ``heel_low``. CLINICAL.md has no published lift height; these are screening defaults.
+Signal: how far the KNEE rises above the toes (which stay on the floor), as a fraction of the
+person's own knee height above the toes at rest (learned while standing still). Why the knee and
+not the heel: on rendered video MediaPipe's foot landmarks barely follow the heel (about 30-50%
+of the true lift in a front view, 50-80% from the side, almost nothing in world coordinates),
+while the knee, a large well-tracked joint, rises with the ankle by ~3/4 of the heel lift (the
+foot turns about the ball) in every view. Image-vertical rise reads the same from the side and
+the front for a level camera, and dividing by the person's own rest knee height makes it
+independent of distance and body size.
+
+The thresholds are in heel lift as a fraction of foot length (knee height and foot length from
+the person's own calibration), so they scale with the person: a rep counts above 7% of foot
+length (~2 cm for a 26 cm foot, clearly more than a twitch) and 18% (~4.7 cm) is a full raise;
+counted reps below 75% of that get ``heel_low``, as do reps well below this person's own usual
+lift (see ``LOW_VS_OWN``). CLINICAL.md has no published lift height; these are screening defaults.
 """
 from __future__ import annotations
 
@@ -16,20 +23,24 @@ from coach.geometry import joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE
-from exercises.calibration import QuietWindow, RestBaseline
+from exercises.calibration import DEFAULT_LENGTHS_M, QuietWindow, RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
 FOOT = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")) for s in ("left", "right")}
 COUNT_LIFT_FOOT = 0.07
 FULL_LIFT_FOOT = 0.18
-# Mean of heel rise and ankle rise (the ankle rises ~3/4 as much as the heel when the foot
-# turns about the ball), so the signal is ~0.875 of the heel lift.
-SIGNAL_PER_HEEL_LIFT = 0.875
+# The knee rises with the ankle, ~3/4 as much as the heel when the foot turns about the ball.
+SIGNAL_PER_HEEL_LIFT = 0.75
+# Knee joint height above the floor over shank length (Winter's tables: knee 0.285 of height,
+# shank 0.246): converts the calibrated shank into this person's rest knee height.
+KNEE_HEIGHT_PER_SHANK = 1.16
+LOW_VS_OWN = 0.6  # a counted rep under 60% of this person's median lift so far is also heel_low
 # progress 1 = full lift; the count threshold is COUNT/FULL = 0.39 of it.
 HEEL_PHASES = PhaseConfig(start=0.22, rest=0.12, target=0.39, target_exit=0.3, attempt_min=0.22,
                           min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.6, onset_level=0.08,
-                          rest_peak_fraction=0.5)  # heels "down" once half the lift is lost
+                          rest_peak_fraction=0.5,  # heels "down" once half the lift is lost ...
+                          settle_s=0.6)  # ... and the rep ends where they bottom out (no re-trigger on the tail)
 KNEE_BEND_LIMIT_DEG = 15.0  # knee flexion added during the raise (side view)
 SWAY_LIMIT_SHANK = 0.3  # shoulders moved over the feet by 0.3 shank (~12 cm)
 ASYMMETRY_LIMIT = 0.35  # one heel lifts 35% less than the other (front view)
@@ -49,7 +60,10 @@ class HeelRaise(RepExercise):
     def __init__(self, side: str = "both", **options) -> None:
         super().__init__(side, **options)
         self.baseline = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}
-        self.quiet = QuietWindow(window_s=0.4, tolerance=0.03)
+        self.quiet = QuietWindow(window_s=0.4, tolerance=0.02)  # 2% of knee height (~1 cm): still
+        self.knee_height = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # px, at rest
+        self.floor = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # toe image y at rest
+        self._peaks: list[float] = []  # peak progress of the counted reps so far
 
     def _sides(self) -> tuple[str, ...]:
         return ("left", "right") if self.side == "both" else (self.side,)
@@ -57,27 +71,41 @@ class HeelRaise(RepExercise):
     def landmark_sets(self):
         return [FOOT[s] for s in self._sides()]
 
-    def _foot_shank_ratio(self) -> float:
-        return self.calibration.length_m("foot") / self.calibration.length_m("shank")
+    @staticmethod
+    def _foot_shank_ratio() -> float:
+        # Body proportions (Winter), not the world-landmark foot: MediaPipe's world foot is
+        # unreliable (about half its true length on rendered video) while the shank holds.
+        return DEFAULT_LENGTHS_M["foot"] / DEFAULT_LENGTHS_M["shank"]
+
+    def _full_rise(self) -> float:
+        """A full heel raise as a fraction of the rest knee height (knee rise / knee height)."""
+        return FULL_LIFT_FOOT * self._foot_shank_ratio() * SIGNAL_PER_HEEL_LIFT / KNEE_HEIGHT_PER_SHANK
 
     def measure(self, pose: PoseFrame, view: str):
         xy = pose.xy_px
         values: dict[str, float] = {}
         lifts = []
-        full = FULL_LIFT_FOOT * self._foot_shank_ratio() * SIGNAL_PER_HEEL_LIFT  # in shank lengths
+        full = self._full_rise()
         for s in self._sides():
             knee, ankle, heel, toe = (xy[int(lm)] for lm in FOOT[s])
             shank = np.linalg.norm(knee - ankle)
             if not shank > 1e-6 or not pose.visible(*FOOT[s], threshold=0.5):
                 continue
-            raw = ((toe[1] - heel[1]) + (toe[1] - ankle[1])) / 2 / shank
+            # Knee above the floor, pixels (image y grows downwards). The floor is the toes' rest
+            # level, not the toes of this frame: MediaPipe's foot points jitter by a few pixels
+            # (as much as a low raise lifts the knee) while the toes truly stay put.
+            values[f"toe_y_{s}"] = toe[1]
+            height = self.floor[s].value(toe[1]) - knee[1]
+            values[f"knee_h_{s}"] = height
+            ref = self.knee_height[s].value(height)
+            raw = height / ref
             values[f"raw_{s}"] = raw
             base = self.baseline[s].value(raw)
             values[f"lift_{s}"] = (raw - base) / full
             values[f"knee_{s}"] = joint_angle(pose, f"{s}_knee", "image")
-            values[f"toe_x_{s}"] = toe[0] / shank
+            values[f"toe_x_{s}"] = toe[0] / ref
             lifts.append(values[f"lift_{s}"])
-            values["shank_px"] = shank
+            values["shank_px"] = ref / KNEE_HEIGHT_PER_SHANK
         if not lifts:
             return float("nan"), values
         progress = float(np.mean(lifts))
@@ -98,17 +126,19 @@ class HeelRaise(RepExercise):
             for s in self._sides():
                 if f"raw_{s}" in sample.values:
                     self.baseline[s].update(sample.t, sample.values[f"raw_{s}"])
+                    self.knee_height[s].update(sample.t, sample.values[f"knee_h_{s}"])
+                    self.floor[s].update(sample.t, sample.values[f"toe_y_{s}"])
 
     def rep_invalid(self, ctx: RepContext) -> str | None:
         for s in self._sides():
             _, x = ctx.series(f"toe_x_{s}", ctx.start_s, ctx.end_s)
-            if len(x) and np.max(x) - np.min(x) > MAX_FEET_TRAVEL_SHANK:
+            if len(x) and np.max(x) - np.min(x) > MAX_FEET_TRAVEL_SHANK / KNEE_HEIGHT_PER_SHANK:
                 return "Not counted: the feet moved"
         return None
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         shank_cm = 100.0 * self.calibration.length_m("shank")
-        foot_cm = 100.0 * self.calibration.length_m("foot")
+        foot_cm = shank_cm * self._foot_shank_ratio()
         peak_t, peak = ctx.extreme("lift_pct_foot", "max")
         m = {"lift_pct_foot": peak, "lift_height_cm": peak / 100.0 * foot_cm}
         t, p = np.array([s.t for s in ctx.samples]), np.array([s.progress for s in ctx.samples])
@@ -134,9 +164,19 @@ class HeelRaise(RepExercise):
         ]
 
     def _heel_low(self, ctx: RepContext):
-        if ctx.reached and ctx.peak < 0.75:  # full lift is 1.0; allow a quarter short for noise
-            t, v = ctx.extreme("lift_pct_foot", "max")
+        # Against the absolute aim (full lift is 1.0; allow a quarter short for noise) and against
+        # this person's own usual lift: one clearly lower raise stands out even when the
+        # camera attenuates every lift.
+        own = float(np.median(self._peaks)) if self._peaks else float("nan")
+        if ctx.reached:
+            self._peaks.append(ctx.peak)
+        if not ctx.reached:
+            return None
+        t, v = ctx.extreme("lift_pct_foot", "max")
+        if ctx.peak < 0.75:
             return t, f"heels up {v:.0f}% of foot length (aim {100 * FULL_LIFT_FOOT:.0f}%)"
+        if np.isfinite(own) and ctx.peak < LOW_VS_OWN * own:
+            return t, f"heels up {ctx.peak / own:.0%} of your usual raise"
         return None
 
     def _knee_bend(self, ctx: RepContext):
