@@ -131,3 +131,35 @@ class QuietWindow:
         values = [v for _, v in self._buf]
         covered = t - self._buf[0][0] >= 0.8 * self.window_s
         return covered and max(values) - min(values) <= self.tolerance
+
+
+@dataclass
+class OwnTypical:
+    """This person's typical value of a per-rep measure (median of their reps so far).
+
+    Per-patient baselines beat fixed thresholds (CLINICAL.md): a camera may under-read an angle
+    (MediaPipe reads ~3/4 of the true trunk flexion on rendered video), but one rep that stands
+    clearly out from the person's own reps is visible either way. ``exceeds`` compares a new
+    rep's value with the median of the earlier ones; the rep's value is then added.
+    """
+
+    margin: float  # absolute margin above the typical value
+    ratio: float = 1.0  # and at least this multiple of it
+    min_reps: int = 1
+    _values: list[float] = field(default_factory=list)
+
+    @property
+    def value(self) -> float:
+        return float(np.median(self._values)) if len(self._values) >= self.min_reps else float("nan")
+
+    def limit(self) -> float:
+        typical = self.value
+        return max(typical + self.margin, typical * self.ratio) if np.isfinite(typical) else float("nan")
+
+    def exceeds(self, value: float) -> bool:
+        lim = self.limit()
+        return bool(np.isfinite(lim) and np.isfinite(value) and value > lim)
+
+    def add(self, value: float) -> None:
+        if np.isfinite(value):
+            self._values.append(float(value))

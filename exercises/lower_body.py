@@ -18,6 +18,7 @@ from coach.views import SIDE
 
 STANDING_HIP_RATIO = 1.95  # thigh ~ shank (Winter's tables: 0.245 vs 0.246 of height), minus a soft knee
 SEATED_HIP_RATIO = 1.0  # hip level with the knee: 43-45 cm seat ~ knee height (CLINICAL.md chair)
+HAND_AWAY_FROM_CHEST_TRUNK = 0.55  # a wrist closer than this (trunk lengths) to a shoulder is on the chest
 LEG = {side: tuple(L[f"{side.upper()}_{p}"] for p in ("HIP", "KNEE", "ANKLE")) for side in ("left", "right")}
 
 
@@ -72,15 +73,28 @@ def mean_joint_angle(pose: PoseFrame, joint: str, side: str, view: str) -> float
 
 
 def hand_to_thigh(pose: PoseFrame) -> float:
-    """Smallest distance from either wrist to either thigh segment, in thigh lengths (image)."""
+    """Smallest distance from either wrist to either thigh segment, in thigh lengths (image).
+
+    A wrist near the chest or shoulders does not count (returns no distance for it): with the
+    arms crossed on the chest and the trunk flexed well forward, a side view puts the wrists
+    over the thighs in the image though they never touch them. A wrist pushing on the thigh is
+    at least half a trunk length from the shoulders (the arm hangs down to it)."""
     xy = pose.xy_px
     best = float("nan")
+    shoulders = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
+    hips = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
+    trunk = float(np.linalg.norm(shoulders - hips))
     for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST):
+        near_chest = min(np.linalg.norm(xy[wrist] - xy[L.LEFT_SHOULDER]),
+                         np.linalg.norm(xy[wrist] - xy[L.RIGHT_SHOULDER]),
+                         np.linalg.norm(xy[wrist] - shoulders))
+        if trunk > 1e-6 and near_chest < HAND_AWAY_FROM_CHEST_TRUNK * trunk:
+            continue
         for side in ("left", "right"):
             hip, knee = xy[LEG[side][0]], xy[LEG[side][1]]
             d = _point_to_segment(xy[wrist], hip, knee) / max(np.linalg.norm(knee - hip), 1e-6)
             best = d if not np.isfinite(best) or d < best else best
-    return float(best)
+    return float(best) if np.isfinite(best) else 9.0
 
 
 def _point_to_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:

@@ -13,7 +13,7 @@ import numpy as np
 from coach.pose.frame import PoseFrame
 from coach.views import FRONT, SIDE
 from exercises import lower_body as lb
-from exercises.calibration import QuietWindow, RestBaseline
+from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
@@ -27,8 +27,14 @@ STS_PHASES = PhaseConfig(start=0.25, rest=0.12, target=0.85, target_exit=0.7, at
 # Fault limits. Not norms (CLINICAL.md has none for these): screening defaults a physio can
 # override through options. Each says why.
 TRUNK_FLEXION_LIMIT_DEG = 55.0  # a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work
+# ... or clearly more than this person's own usual lean: rep-to-rep variation of peak trunk lean
+# is a few degrees, so 12 deg (or +40%) above the median of their earlier reps is a change of
+# strategy, not noise. This also catches an excessive lean when the camera under-reads angles.
+TRUNK_FLEXION_OVER_OWN_DEG = 12.0
+TRUNK_FLEXION_OVER_OWN_RATIO = 1.4
 HAND_ON_THIGH_DIST = 0.2  # wrist within a fifth of a thigh length of the thigh = resting on it
-HAND_ON_THIGH_MIN_S = 0.2  # touching briefly while crossing the arms is not pushing
+HAND_ON_THIGH_MIN_S = 0.35  # pushing lasts through the push-off; passing over the thigh is a few frames
+HAND_ON_THIGH_RISE_SHARE = 0.4  # ... and at least this share of the rise (slow risers push longer)
 UNCONTROLLED_SIT_RATIO = 0.5  # "descent much faster than rise": sit in under half the rise time
 LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from where it started
 KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
@@ -52,6 +58,7 @@ class SitToStand(RepExercise):
         self.quiet = QuietWindow(window_s=0.3, tolerance=0.08)  # 0.08 shank: seated/standing jitter
         self._quiet_now = False
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned at rest
+        self.own_trunk = OwnTypical(TRUNK_FLEXION_OVER_OWN_DEG, TRUNK_FLEXION_OVER_OWN_RATIO)
 
     def landmark_sets(self):
         return lb.leg_sets(self.side)
@@ -154,13 +161,23 @@ class SitToStand(RepExercise):
 
     def _trunk_flexion(self, ctx: RepContext):
         t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s - 0.5, ctx.target_s or ctx.end_s)
+        own, typical = self.own_trunk.limit(), self.own_trunk.value
+        if ctx.reached:
+            self.own_trunk.add(peak)
         if np.isfinite(peak) and peak > self.trunk_limit:
             return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
+        if np.isfinite(peak) and np.isfinite(own) and peak > own:
+            return t, f"trunk {peak:.0f} deg forward, well beyond your usual {typical:.0f}"
         return None
 
     def _hands_on_thighs(self, ctx: RepContext):
-        t, d = ctx.series("hand_thigh", ctx.start_s, ctx.target_s or ctx.end_s)
-        return _held_below(t, d, HAND_ON_THIGH_DIST, HAND_ON_THIGH_MIN_S, "hand on the thigh while rising")
+        # Sustained contact during the rise only: a flexed trunk with the arms crossed can put a
+        # wrist over the thigh in a side view for a moment (MediaPipe even guesses the wrist
+        # there), and wrists near the shoulders never count (see lower_body.hand_to_thigh).
+        top = ctx.target_s or ctx.end_s
+        t, d = ctx.series("hand_thigh", ctx.start_s, top)
+        min_s = max(HAND_ON_THIGH_MIN_S, HAND_ON_THIGH_RISE_SHARE * (top - ctx.start_s))
+        return _held_below(t, d, HAND_ON_THIGH_DIST, min_s, "hand on the thigh while rising")
 
     def _uncontrolled_sit(self, ctx: RepContext):
         rise, sit = ctx.metrics.get("rise_time_s"), ctx.metrics.get("sit_time_s")

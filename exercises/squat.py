@@ -15,7 +15,9 @@ from exercises import lower_body as lb
 from exercises.calibration import RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
-from exercises.sit_to_stand import KNEE_VALGUS_RATIO, LATERAL_SHIFT_LIMIT, _max_abs_change, _shift_fault
+from exercises.calibration import OwnTypical
+from exercises.sit_to_stand import (KNEE_VALGUS_RATIO, LATERAL_SHIFT_LIMIT, TRUNK_FLEXION_OVER_OWN_DEG,
+                                    TRUNK_FLEXION_OVER_OWN_RATIO, _max_abs_change, _shift_fault)
 
 # Depth is the hip drop over the stand-to-parallel range. The hip falls slowly at first (the
 # shank tilts forward as the knee bends), so a 60 deg knee-bend mini-squat drops only ~0.25
@@ -43,6 +45,7 @@ class Squat(RepExercise):
                                      "target_exit": min(SQUAT_PHASES.target_exit, depth - 0.03)})
         super().__init__(side, **options)
         self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
+        self.own_trunk = OwnTypical(TRUNK_FLEXION_OVER_OWN_DEG, TRUNK_FLEXION_OVER_OWN_RATIO)
         self.standing = RestBaseline(tau_s=5.0)
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned standing
 
@@ -94,8 +97,13 @@ class Squat(RepExercise):
 
     def _trunk_flexion(self, ctx: RepContext):
         t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s, ctx.end_s)
+        own, typical = self.own_trunk.limit(), self.own_trunk.value  # same per-person rule as sit-to-stand (see there)
+        if ctx.reached:
+            self.own_trunk.add(peak)
         if np.isfinite(peak) and peak > self.trunk_limit:
             return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
+        if np.isfinite(peak) and np.isfinite(own) and peak > own:
+            return t, f"trunk {peak:.0f} deg forward, well beyond your usual {typical:.0f}"
         return None
 
     def _knee_valgus(self, ctx: RepContext):
