@@ -16,9 +16,10 @@ from coach.pose.frame import PoseFrame, PoseSeries
 from coach.sources import VideoFileSource
 from exercises.base import Rep
 
-# A second person in more than this share of frames is worth a warning: counts may mix people.
+# A second person in more than this share of checks is worth a warning: counts may mix people.
 TWO_PEOPLE_WARN_SHARE = 0.1
 LOW_COVERAGE_WARN = 0.5
+PEOPLE_CHECK_INTERVAL_S = 2.0  # how often to look for a second person (costs one lite inference)
 
 
 @dataclass
@@ -57,7 +58,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
     own_estimator = estimator is None
     pipeline = Pipeline.for_exercise(None, exercise, side=side, **(exercise_options or {}))
     if own_estimator:
-        estimator = PoseEstimator(model=model, mode="video", num_poses=2)
+        estimator = PoseEstimator(model=model, mode="video", people_check_interval_s=PEOPLE_CHECK_INTERVAL_S)
     pipeline.estimator = estimator
     writer = overlay = None
     if annotated_path is not None:
@@ -66,12 +67,10 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
         writer = BrowserVideoWriter(annotated_path, source.fps, source.size)
         overlay = Overlay(exercise_label=exercise.replace("-", " ").title())
     poses: list[PoseFrame] = []
-    two_people = 0
     try:
         for frame in source:
             result = pipeline.process(frame)
             poses.append(result.raw_pose)
-            two_people += result.people >= 2
             if writer is not None:
                 writer.write(overlay.draw(frame.image, result.pose, result.state, result.events))
             if progress:
@@ -85,7 +84,9 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
 
     n = len(poses)
     coverage = sum(p.has_person for p in poses) / n if n else 0.0
-    warnings = _warnings(source, coverage, two_people / n if n else 0.0)
+    checks = getattr(estimator, "people_checks", 0)
+    two_people_share = getattr(estimator, "checks_with_two_people", 0) / checks if checks else 0.0
+    warnings = _warnings(source, coverage, two_people_share)
     warnings += [e for e in getattr(pipeline.exercise, "warnings", [])]
     duration = poses[-1].timestamp_s + 1.0 / source.fps if poses else 0.0
     return AnalysisResult(
@@ -104,7 +105,7 @@ def _warnings(source: VideoFileSource, coverage: float, two_people_share: float)
     elif coverage < LOW_COVERAGE_WARN:
         out.append(f"a person was found in only {coverage:.0%} of frames: counts may be incomplete")
     if two_people_share > TWO_PEOPLE_WARN_SHARE:
-        out.append(f"two people were in view in {two_people_share:.0%} of frames: counts may mix them up")
+        out.append(f"two people were in view for {two_people_share:.0%} of the video: counts may mix them up")
     if source.truncated:
         out.append(f"the video ended early ({source.frames_read} of {source.declared_frames} frames): it may be truncated")
     return out

@@ -16,11 +16,14 @@ class PoseEstimator:
     """Wraps ``mediapipe.tasks.python.vision.PoseLandmarker``.
 
     ``mode``: "video" (files) or "live" (cameras). Both track across frames; timestamps given to
-    ``estimate`` must increase. ``num_poses`` > 1 lets the caller notice a second person.
+    ``estimate`` must increase. The tracker follows ONE person: asking it for two changes its
+    tracking and cost it most reps on real squat clips, so a second, untracked landmarker looks
+    for a second person every ``people_check_interval_s`` instead (``people_last_frame``; 0 = off).
     """
 
     def __init__(self, model: str = "full", mode: str = "video", num_poses: int = 1,
-                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5):
+                 min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
+                 people_check_interval_s: float = 0.0):
         import mediapipe as mp  # imported here so pure modules never pay for it
         from mediapipe.tasks.python import BaseOptions, vision
 
@@ -38,8 +41,19 @@ class PoseEstimator:
             min_tracking_confidence=min_tracking_confidence,
         )
         self._landmarker = vision.PoseLandmarker.create_from_options(options)
+        self._people_checker = None
+        if people_check_interval_s > 0:
+            self._people_checker = vision.PoseLandmarker.create_from_options(vision.PoseLandmarkerOptions(
+                base_options=BaseOptions(model_asset_path=str(model_path("lite"))),
+                running_mode=vision.RunningMode.IMAGE, num_poses=2,
+                min_pose_detection_confidence=min_detection_confidence,
+                min_pose_presence_confidence=min_detection_confidence))
+        self.people_check_interval_s = people_check_interval_s
+        self._next_people_check_s = 0.0
         self._last_ms = -1
-        self.people_last_frame = 0
+        self.people_last_frame = 0  # people seen in the last frame (at most 1 between checks)
+        self.people_checks = 0  # second-person checks run, and how many saw two or more people
+        self.checks_with_two_people = 0
 
     def estimate(self, rgb: np.ndarray, timestamp_s: float) -> PoseFrame:
         """Pose of the most prominent person in an RGB uint8 image (H, W, 3)."""
@@ -51,6 +65,12 @@ class PoseEstimator:
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         result = self._landmarker.detect_for_video(image, ms)
         self.people_last_frame = len(result.pose_landmarks)
+        if self._people_checker is not None and timestamp_s >= self._next_people_check_s:
+            self._next_people_check_s = timestamp_s + self.people_check_interval_s
+            seen = len(self._people_checker.detect(image).pose_landmarks)
+            self.people_checks += 1
+            self.checks_with_two_people += seen >= 2
+            self.people_last_frame = max(self.people_last_frame, seen)
         if not result.pose_landmarks:
             return PoseFrame.empty(timestamp_s, (w, h))
         img = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0]
@@ -60,6 +80,8 @@ class PoseEstimator:
 
     def close(self) -> None:
         self._landmarker.close()
+        if self._people_checker is not None:
+            self._people_checker.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self
