@@ -23,14 +23,14 @@ sys.path.insert(0, str(REPO))
 DEFAULT_VIDEO = REPO / "sample_videos" / "sit_to_stand_side_5.mp4"
 
 
-def _bare(video: str, model: str, num_poses: int) -> float:
+def _bare(video: str, model: str) -> float:
     import cv2
 
     from coach.pose.estimator import PoseEstimator
     from coach.sources import VideoFileSource
 
     source = VideoFileSource(video)
-    with PoseEstimator(model, num_poses=num_poses) as estimator:
+    with PoseEstimator(model) as estimator:
         start, n = time.perf_counter(), 0
         for frame in source:
             estimator.estimate(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB), frame.timestamp_s)
@@ -54,9 +54,7 @@ def _child(conn, kind: str, video: str, model: str, exercise: str) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)  # MediaPipe's native logs
     if kind == "bare":
-        fps = _bare(video, model, 1)
-    elif kind == "bare2":
-        fps = _bare(video, model, 2)
+        fps = _bare(video, model)
     else:
         fps = _coach(video, model, kind == "coach+video", exercise)
     conn.send((fps, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
@@ -80,7 +78,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     args = ap.parse_args()
 
-    kinds = ("bare", "bare2", "coach", "coach+video")
+    kinds = ("bare", "coach", "coach+video")
     best = {k: (0.0, 0.0) for k in kinds}
     for r in range(args.rounds):
         for kind in kinds:
@@ -90,8 +88,8 @@ def main() -> None:
                 best[kind] = (fps, peak)
     bare = best["bare"][0]
     print(f"\nvideo {args.video}, model {args.model}, best of {args.rounds} rounds")
-    labels = {"bare": "bare pose model (1 pose)", "bare2": "bare pose model (2 poses)",
-              "coach": "coach analyze, no video", "coach+video": "coach analyze + annotated video"}
+    labels = {"bare": "bare pose model (decode + estimate)", "coach": "coach analyze, no video",
+              "coach+video": "coach analyze + annotated video"}
     for kind in kinds:
         fps, peak = best[kind]
         print(f"{labels[kind]:34s} {fps:6.1f} frames/s  ratio {fps / bare:4.2f}  peak RSS {peak:5.0f} MB")
