@@ -33,11 +33,12 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 2
     from coach.pose.model_files import ModelError
+    from coach.store import StoreError
 
     try:
         with native_stderr_silenced(enabled=not args.verbose):
             return int(args.func(args) or 0)
-    except (ModelError, *EXPECTED_ERRORS) as exc:
+    except (ModelError, StoreError, *EXPECTED_ERRORS) as exc:
         if args.verbose:
             raise
         print(f"coach: error: {exc}", file=sys.stderr)

@@ -26,6 +26,8 @@ def add_analysis_options(p: argparse.ArgumentParser, default_exercise: str | Non
     p.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
     p.add_argument("--json", action="store_true", help="print the JSON summary to stdout")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.add_argument("--patient", default=None, help="patient ID: also save the analysis as a session in the store")
+    p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
 
 
 def register(subparsers) -> None:
@@ -57,6 +59,8 @@ def default_out_dir(video: Path) -> Path:
 
 def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     validate_choices(args)
+    if getattr(args, "patient", None):
+        _check_patient(args)  # before the long part, not after it
     out_dir = args.out or default_out_dir(video)
     out_dir.mkdir(parents=True, exist_ok=True)
     annotated = None if getattr(args, "no_video", False) else out_dir / "annotated.mp4"
@@ -66,7 +70,29 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     paths = write_outputs(result, out_dir)
     if annotated is not None:
         paths["annotated_video"] = annotated
+    if getattr(args, "patient", None):
+        paths["session"] = _save_session(args, video, result)
     return result, paths
+
+
+def _check_patient(args) -> None:
+    from coach.store import NotFound, Store
+
+    with Store.open(args.db) as store:
+        try:
+            store.patient(args.patient)
+        except NotFound:
+            raise NotFound(f"no patient '{args.patient}' in {store.identity}; "
+                           f"add one with: coach programme create {args.patient}") from None
+
+
+def _save_session(args, video: Path, result: AnalysisResult) -> str:
+    from coach.store import Store
+    from coach.store.from_analysis import save_analysis
+
+    with Store.open(args.db) as store:
+        session_id = save_analysis(store, args.patient, result, video.name)
+        return f"session {session_id} of patient {args.patient} ({store.identity})"
 
 
 class _progress_bar:
