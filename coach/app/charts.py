@@ -60,10 +60,14 @@ def session_trends(history) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def trend_chart(df: pd.DataFrame, column: str, title: str) -> alt.Chart:
+DATE_AXIS = alt.Axis(format="%d %b", labelAngle=0, tickCount={"interval": "day", "step": 1}, labelOverlap=True)
+
+
+def trend_chart(df: pd.DataFrame, column: str, title: str, percent: bool = False) -> alt.Chart:
     data = df.dropna(subset=[column])
+    y_axis = alt.Axis(format=".0%", title=None) if percent else alt.Axis(title=None)
     return alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
-        x=alt.X("date:T", title=None), y=alt.Y(f"{column}:Q", title=title),
+        x=alt.X("date:T", title=None, axis=DATE_AXIS), y=alt.Y(f"{column}:Q", axis=y_axis, scale=alt.Scale(zero=True)),
         color=alt.Color("exercise:N", legend=alt.Legend(orient="top", title=None)),
         tooltip=["session", "exercise", alt.Tooltip("date:T", format="%Y-%m-%d %H:%M"), column, "status"],
     ).properties(height=220).interactive(bind_y=False)
@@ -82,7 +86,7 @@ def test_chart(df: pd.DataFrame, test: str, title: str) -> alt.LayerChart | alt.
     data = df[(df["test"] == test) & df["value"].notna()]
     unit = data["unit"].iloc[-1] if len(data) else ""
     points = alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=110), color="#2a7ab0").encode(
-        x=alt.X("date:T", title=None), y=alt.Y("value:Q", title=unit),
+        x=alt.X("date:T", title=None, axis=DATE_AXIS), y=alt.Y("value:Q", title=unit),
         tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "value", "interpretation"])
     latest = data.iloc[-1] if len(data) else None
     if latest is None or (pd.isna(latest["norm_low"]) and pd.isna(latest["norm_high"])):

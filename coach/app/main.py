@@ -12,7 +12,7 @@ def pages() -> dict[str, list]:
     return {
         "Patient": [st.Page(today.render, title="Today's exercises", icon=":material/directions_run:",
                             url_path="today", default=True),
-                    st.Page(upload.render, title="Check a recorded video", icon=":material/upload:",
+                    st.Page(upload.render, title="Upload a video", icon=":material/upload:",
                             url_path="upload")],
         "Physiotherapist": [st.Page(patients.render, title="Patients", icon=":material/group:", url_path="patients"),
                             st.Page(review.render, title="Session review", icon=":material/play_circle:",
@@ -34,4 +34,6 @@ def run() -> None:
     except Exception as exc:  # noqa: BLE001 - e.g. data folder not writable
         st.error(f"The session store could not be opened: {exc}")
         st.stop()
-    st.navigation(pages(), position="sidebar", expanded=True).run()
+    page = st.navigation(pages(), position="sidebar", expanded=True)
+    st.set_page_config(page_title=f"{page.title} - Exercise coach", layout="wide")  # navigation resets it
+    page.run()

@@ -16,7 +16,6 @@ PHYSIO_PATIENT_KEY = "physio_patient_id"  # the patient a physio is looking at
 
 CSS = """
 <style>
-html, body, [data-testid="stAppViewContainer"] { font-size: 20px; }
 [data-testid="stAppViewContainer"] p, [data-testid="stAppViewContainer"] li { font-size: 1.15rem; line-height: 1.5; }
 .stButton > button, .stDownloadButton > button, [data-testid="stFormSubmitButton"] > button {
   font-size: 1.3rem; font-weight: 700; min-height: 3.2rem; padding: 0.4rem 1.4rem; border-width: 2px; }

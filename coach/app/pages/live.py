@@ -31,7 +31,7 @@ ENCOURAGEMENT = ("Well done! Every session makes a difference.", "Great work tod
 def render(plan: LivePlan, patient: str | None) -> None:
     ui.title(ui.exercise_label(plan.exercise))
     coach: BrowserCoach | None = st.session_state.get(COACH_KEY)
-    if st.button("Back to today's list", key="live_back"):
+    if (coach is None or not coach.finished) and st.button("Back to today's list", key="live_back"):
         leave()
     if coach is None:
         _setup_check(plan, patient)
@@ -94,15 +94,15 @@ def _coaching(coach: BrowserCoach) -> None:
         st.caption("Press **Turn on the camera** and allow the camera when the browser asks.")
     with right:
         board = st.empty()
-        c1, c2, c3 = st.columns(3)
-        if c1.button("Start now", key="live_go", width="stretch"):
-            coach.request("go")
-        if c2.button("Rest", key="live_rest", width="stretch"):
-            coach.request("rest")
-        if c3.button("Finish", key="live_stop", type="primary", width="stretch"):
-            coach.request("stop")
-            coach.finish("stopped")
-            st.rerun()
+    c1, c2, c3 = st.columns(3)
+    if c1.button("Start now", key="live_go", width="stretch", help="Skip the countdown or end the rest"):
+        coach.request("go")
+    if c2.button("Rest now", key="live_rest", width="stretch", help="End this set and rest"):
+        coach.request("rest")
+    if c3.button("Finish", key="live_stop", type="primary", width="stretch", help="End today's session"):
+        coach.request("stop")
+        coach.finish("stopped")
+        st.rerun()
     _show(board, coach.last_status)
     if not playing():
         if coach.started:  # the camera was turned off mid-session: keep what was done

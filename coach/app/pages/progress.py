@@ -13,6 +13,7 @@ import streamlit as st
 from coach.app import charts, ui
 
 PDF_KEY = "progress_pdf"
+CHART_H = 260
 
 
 def render() -> None:
@@ -36,13 +37,15 @@ def _trends(history) -> None:
     st.subheader("Trends")
     df = charts.session_trends(history)
     c1, c2 = st.columns(2)
-    c1.altair_chart(charts.trend_chart(df, "reps", "Counted reps per session"), width="stretch")
-    c2.altair_chart(charts.trend_chart(df, "mean rep (s)", "Mean rep duration (s)"), width="stretch")
+    c1.altair_chart(charts.trend_chart(df, "reps", "Counted reps per session"), width="stretch", height=CHART_H)
+    c2.altair_chart(charts.trend_chart(df, "mean rep (s)", "Mean rep duration (s)"), width="stretch", height=CHART_H)
     c3, c4 = st.columns(2)
     if df["range of motion"].notna().any():
-        c3.altair_chart(charts.trend_chart(df, "range of motion", "Range of motion"), width="stretch")
+        c3.altair_chart(charts.trend_chart(df, "range of motion", "Range of motion (mean per session)"),
+                        width="stretch", height=CHART_H)
     if df["fault rate"].notna().any():
-        c4.altair_chart(charts.trend_chart(df, "fault rate", "Share of reps with a fault"), width="stretch")
+        c4.altair_chart(charts.trend_chart(df, "fault rate", "Share of reps with a fault", percent=True),
+                        width="stretch", height=CHART_H)
 
 
 def _tests(history) -> None:
@@ -54,7 +57,7 @@ def _tests(history) -> None:
         st.caption("No standardised test recorded yet.")
         return
     for test in df["test"].unique():
-        st.altair_chart(charts.test_chart(df, test, TESTS.get(test, test)), width="stretch")
+        st.altair_chart(charts.test_chart(df, test, TESTS.get(test, test)), width="stretch", height=CHART_H)
     st.dataframe(df, hide_index=True, key="tests_table")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.app import charts, ui
-from coach.app.analysis_view import rep_table
+from coach.app.analysis_view import rep_rows
 from exercises.faults import fault_info
 
 SESSION_KEY = "review_session_id"
@@ -52,14 +52,20 @@ def _session(store, sid: int) -> None:
     reps = record.reps
     st.subheader("Rep timeline")
     if reps:
-        event = st.altair_chart(charts.rep_timeline(reps, 0.0), on_select="rerun", key=f"timeline_{sid}",
-                                width="stretch")
-        picked = charts.picked_time(event)
-        if picked is not None and abs(picked - start) > 0.05:
-            _jump(picked)
-        _fault_buttons(reps)
+        chart = charts.rep_timeline(reps, 0.0)
+        if any(r.faults for r in reps):  # a click on a fault diamond jumps the video there
+            event = st.altair_chart(chart, on_select="rerun", key=f"timeline_{sid}", width="stretch")
+            picked = charts.picked_time(event)
+            if picked is not None and abs(max(0.0, picked - 1.0) - start) > 0.05:
+                _jump(picked)
+        else:
+            st.altair_chart(chart, width="stretch")
+        _fault_buttons(record, video is not None)
     st.subheader("Repetitions")
-    rep_table(reps, key=f"review_reps_{sid}")
+    if reps:
+        table = rep_rows(reps)
+        table.insert(0, "Set", [s.set_no for s in record.sets for _ in s.reps])
+        st.dataframe(table, hide_index=True, key=f"review_reps_{sid}")
     if record.events:
         st.subheader("Events")
         for e in record.events:
@@ -73,16 +79,21 @@ def _session(store, sid: int) -> None:
                         f"{t.interpretation}")
 
 
-def _fault_buttons(reps) -> None:
-    faults = sorted(((f, r) for r in reps for f in r.faults), key=lambda x: x[0].time_s)
+def _fault_buttons(record, playable: bool) -> None:
+    faults = sorted(((f, r, s.set_no) for s in record.sets for r in s.reps for f in r.faults),
+                    key=lambda x: (x[2], x[0].time_s))
     if not faults:
         st.caption("No faults in this session.")
         return
-    st.caption("Click a fault to watch that moment.")
-    cols = st.columns(3)
-    for i, (f, r) in enumerate(faults):
-        label = f"{f.time_s:.1f} s · rep {r.index or '-'} · {fault_info(f.code).label}"
-        if cols[i % 3].button(label, key=f"fault_{i}_{f.time_s:.3f}", help=f.detail or None):
+    if playable:
+        st.caption("Click a fault to watch that moment.")
+    several_sets = len(record.sets) > 1
+    cols = st.columns(2 if len(faults) > 6 else 1)
+    for i, (f, r, set_no) in enumerate(faults):
+        where = (f"set {set_no}, " if several_sets else "") + (f"rep {r.index}" if r.counted else "attempt")
+        label = f"{f.time_s:.1f} s ({where}): {fault_info(f.code).label.split(' (')[0]}"
+        if cols[i % len(cols)].button(label, key=f"fault_{i}_{f.time_s:.3f}", help=f.detail or None,
+                              disabled=not playable, width="stretch"):
             _jump(f.time_s)
 
 

@@ -71,7 +71,7 @@ def _analyse(uploaded, exercise: str, side: str, patient: str | None, settings) 
     bar.empty()
     session_id = None
     if patient:
-        from coach.app.records import save_analysis
+        from coach.store.from_analysis import save_analysis
 
         try:
             session_id = save_analysis(ui.store(), patient, result, saved.display_name)

@@ -1,0 +1,75 @@
+"""Helpers for the real-browser tests: a Streamlit server on a free local port, a synthetic clip
+(MP4 for upload, Y4M for Chromium's fake camera), Chromium found on the system (never downloaded)."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+CHROMIUM = Path(os.environ.get("COACH_TEST_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                  "--autoplay-policy=no-user-gesture-required"]
+FAKE_CAMERA_FLAGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(app_file: str, env: dict, log_path: Path, timeout_s: float = 60.0):
+    """Yield the base URL of ``streamlit run`` on 127.0.0.1; stop it (and only it) afterwards."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "streamlit", "run", app_file, "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(cmd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=str(Path(app_file).parent), start_new_session=True)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + timeout_s
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"streamlit exited early:\n{log_path.read_text()[-3000:]}")
+                try:
+                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"streamlit did not start in {timeout_s:.0f} s")
+                time.sleep(0.3)
+            yield url
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)  # the session this test started, nothing else
+                proc.wait(timeout=15)
+            except (ProcessLookupError, subprocess.TimeoutExpired):
+                os.killpg(proc.pid, signal.SIGKILL)
+
+
+def make_clip(folder: Path, reps: int = 3, fps: float = 15.0):
+    """(mp4 path, y4m path, truth) of a side-view sit-to-stand made by coach.synth."""
+    import imageio_ffmpeg
+
+    from coach.synth import ClipSpec, generate, write_clip
+
+    clip = generate(ClipSpec(exercise="sit-to-stand", view="side", reps=reps, fps=fps, start_rest_s=2.0,
+                             end_rest_s=1.0))
+    mp4 = folder / "sit_to_stand.mp4"
+    write_clip(clip, mp4)
+    y4m = folder / "sit_to_stand.y4m"
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(mp4),
+                    "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", str(y4m)], check=True)
+    return mp4, y4m, clip.truth
