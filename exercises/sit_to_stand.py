@@ -40,6 +40,7 @@ LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from
 KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
 STANDING_KNEE_DEG = 150.0  # knee within 30 deg of straight: standing, not a crouch
 LEAN_ONSET_DEG = 2.0  # trunk lean beyond rest that marks the start of a rise
+LEAN_JITTER_DEG = 0.05  # smoothed trunk angle jitter at rest; a steady fall larger than this is the lean
 
 
 class SitToStand(RepExercise):
@@ -85,16 +86,24 @@ class SitToStand(RepExercise):
 
     def refine_start(self, ctx: RepContext) -> float:
         """A rise begins with the forward lean, before the hips leave the seat: walk back from
-        the hip onset while the trunk was still leaning more than at rest."""
+        the hip onset while the trunk was still leaning more than at rest, then on to where the
+        lean began (the last sample before it the trunk was no lower: its local minimum), since a
+        movement starts slowly and a 2-degree threshold alone is crossed late."""
         t, trunk = ctx.series("trunk_deg", None, ctx.start_s)
         if len(trunk) < 3:
             return ctx.start_s
         rest = float(np.min(trunk))
         start = ctx.start_s
-        for ti, v in zip(t[::-1], trunk[::-1]):
-            if v <= rest + LEAN_ONSET_DEG:
+        i = len(trunk)
+        for i in range(len(trunk) - 1, -1, -1):
+            if trunk[i] <= rest + LEAN_ONSET_DEG:
                 break
-            start = float(ti)
+            start = float(t[i])
+        # Keep walking while the trunk keeps falling going back in time (by more than jitter).
+        while i > 0 and trunk[i - 1] < trunk[i] - LEAN_JITTER_DEG:
+            i -= 1
+        if i < len(trunk) and trunk[i] <= rest + LEAN_ONSET_DEG:
+            start = min(start, float(t[i]))
         return start
 
     def settled(self, sample: Sample) -> bool:

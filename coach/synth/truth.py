@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 STS_TEST_REPS = 5  # the Five Times Sit-to-Stand test
+SEAT_CONTACT_M = 0.01  # hip within 1 cm of its seated height = buttocks on the seat (~1 px at 480x360)
 
 
 @dataclass(frozen=True)
@@ -14,7 +15,10 @@ class RepTruth:
 
     ``start_s``: movement begins; ``end_s``: back at rest (seated, heels down, arms down);
     ``peak_s``: the top of the movement (full standing, highest heel, deepest squat, furthest
-    reach, highest arm); ``stand_s`` (sit-to-stand only): full standing reached, None if never.
+    reach, highest arm); ``stand_s`` (sit-to-stand only): full standing reached, None if never;
+    ``seated_s`` (sit-to-stand only): the buttocks back on the seat, i.e. the first moment of the
+    descent the hip is within ``SEAT_CONTACT_M`` of its seated height (the 5xSTS stop, CLINICAL.md);
+    ``end_s`` comes later, once the trunk is back upright and the legs have settled.
     ``metrics``: the true values that made it, e.g. peak trunk flexion, heel lift in metres.
     """
 
@@ -25,6 +29,7 @@ class RepTruth:
     faults: tuple[str, ...] = ()
     peak_s: float = 0.0
     stand_s: float | None = None
+    seated_s: float | None = None
     metrics: dict[str, float] = field(default_factory=dict)
 
 
@@ -49,13 +54,16 @@ class GroundTruth:
 
     @property
     def test_time_s(self) -> float | None:
-        """5xSTS time: start of the first rise to seated after the 5th counted rep."""
+        """5xSTS time: start of the first rise to the buttocks touching the seat after the 5th
+        counted stand (``seated_s``; ``end_s`` for truth written before seated_s existed)."""
         if self.exercise != "sit-to-stand":
             return None
         counted = [r for r in self.reps if r.counted]
         if len(counted) < STS_TEST_REPS:
             return None
-        return round(counted[STS_TEST_REPS - 1].end_s - self.reps[0].start_s, 4)
+        last = counted[STS_TEST_REPS - 1]
+        stop = last.seated_s if last.seated_s is not None else last.end_s
+        return round(stop - self.reps[0].start_s, 4)
 
     def to_dict(self) -> dict:
         return {

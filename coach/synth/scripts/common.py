@@ -66,10 +66,11 @@ def plan_attempts(spec: ClipSpec, supported: set[str], partial_fault: str,
 
 
 def rep_truth(a: Attempt, start_s: float, end_s: float, peak_s: float, stand_s: float | None = None,
-              **metrics: float) -> RepTruth:
+              seated_s: float | None = None, **metrics: float) -> RepTruth:
     return RepTruth(index=a.index, start_s=round(start_s, 4), end_s=round(end_s, 4), counted=not a.partial,
                     faults=tuple(sorted(set(a.faults))), peak_s=round(peak_s, 4),
                     stand_s=None if stand_s is None else round(stand_s, 4),
+                    seated_s=None if seated_s is None else round(seated_s, 4),
                     metrics={k: round(float(v), 4) for k, v in metrics.items()})
 
 

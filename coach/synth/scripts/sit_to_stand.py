@@ -12,6 +12,7 @@ from coach.synth.body import ArmPose, BodyDims, LegPose, Posture, solve
 from coach.synth.motion import Timeline
 from coach.synth.scripts.common import Chair, Motion, plan_attempts, rep_truth
 from coach.synth.spec import ClipSpec
+from coach.synth.truth import SEAT_CONTACT_M
 
 SUPPORTED = {"incomplete_stand", "trunk_flexion", "hands_on_thighs", "uncontrolled_sit", "asymmetry",
              "lateral_shift"}
@@ -40,6 +41,17 @@ def chair_under(dims: BodyDims, seated: Posture) -> Chair:
     return Chair(seat_height_m=seat, front_m=front, back_m=front - 0.42)
 
 
+def seat_contact(tl: Timeline, dims: BodyDims, seated: Posture, t0: float, t1: float) -> float:
+    """First time in [t0, t1] the hip is within SEAT_CONTACT_M of its seated height."""
+    level = solve(dims, seated)["hip_mid"][1] + SEAT_CONTACT_M
+    steps = max(2, int(round((t1 - t0) / 0.005)))
+    for k in range(steps + 1):
+        t = t0 + (t1 - t0) * k / steps
+        if solve(dims, tl.posture_at(t))["hip_mid"][1] <= level:
+            return t
+    return t1
+
+
 def build(spec: ClipSpec, dims: BodyDims) -> Motion:
     attempts = plan_attempts(spec, SUPPORTED, "incomplete_stand")
     tl = Timeline(SEATED)
@@ -61,7 +73,8 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
             top = tl.move(a.dur(0.9), [(0.55, seat_off), (1.0, half)])
             tl.hold(a.dur(0.25))
             end = tl.move(a.dur(0.9), [(0.5, seat_off), (1.0, seated)])
-            reps.append(rep_truth(a, start, end, top, None, trunk_flexion_peak_deg=peak,
+            reps.append(rep_truth(a, start, end, top, None, seat_contact(tl, dims, seated, top, end),
+                                  trunk_flexion_peak_deg=peak,
                                   rise_s=top - start, descent_s=end - top - a.dur(0.25)))
         else:
             mid = replace(legs(seated, 38, 8), trunk_flexion=peak * 0.6, trunk_lateral=lateral)
@@ -73,7 +86,8 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
             descent = rise / UNCONTROLLED_RATIO if a.has("uncontrolled_sit") else a.dur(SIT_S)
             sit_lean = replace(seat_off, trunk_flexion=peak * 0.9)
             end = tl.move(descent, [(0.3, replace(mid, trunk_flexion=peak * 0.55)), (0.7, sit_lean), (1.0, seated)])
-            reps.append(rep_truth(a, start, end, stand, stand, trunk_flexion_peak_deg=peak, rise_s=rise,
+            reps.append(rep_truth(a, start, end, stand, stand, seat_contact(tl, dims, seated, leave, end),
+                                  trunk_flexion_peak_deg=peak, rise_s=rise,
                                   descent_s=end - leave, seat_height_m=chair_under(dims, SEATED).seat_height_m))
         tl.hold(a.dur(SEATED_REST_S) + a.pause_after_s)
         if seated != SEATED:
