@@ -52,6 +52,21 @@ def hip_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("
     return float((np.nanmax(ankles) - np.nanmean(hips)) / shank)
 
 
+def shoulder_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("nan")) -> float:
+    """Shoulder-midpoint height above the lower ankle, in shank lengths (image), like hip_ratio."""
+    xy = pose.xy_px
+    sides = _good_sides(pose, side)
+    ankles = [xy[LEG[s][2]][1] for s in sides]
+    shanks = [np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in sides]
+    shank = float(np.nanmean(shanks)) if shanks else float("nan")
+    if np.isfinite(shank_ref_px) and shank_ref_px > shank:
+        shank = shank_ref_px
+    if not shank > 1e-6:
+        return float("nan")
+    shoulders = (xy[L.LEFT_SHOULDER][1] + xy[L.RIGHT_SHOULDER][1]) / 2
+    return float((np.nanmax(ankles) - shoulders) / shank)
+
+
 def trunk_tilt_deg(pose: PoseFrame, view: str) -> float:
     """Trunk angle from vertical: in the image plane in a side view (= sagittal flexion);
     elsewhere the 3D world tilt (any direction), which a front view cannot split further."""

@@ -47,6 +47,7 @@ class Squat(RepExercise):
         self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
         self.own_trunk = OwnTypical(TRUNK_FLEXION_OVER_OWN_DEG, TRUNK_FLEXION_OVER_OWN_RATIO)
         self.standing = RestBaseline(tau_s=5.0)
+        self.standing_shoulder = RestBaseline(tau_s=5.0)  # shoulder height when standing (front view)
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned standing
 
     def landmark_sets(self):
@@ -58,12 +59,23 @@ class Squat(RepExercise):
     def measure(self, pose: PoseFrame, view: str):
         values = lb.leg_values(pose, self.side, view, self.shank_ref.value())
         stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.6, 2.4))
-        depth = (stand - values["hip_ratio"]) / (stand - lb.SEATED_HIP_RATIO)
+        drop = stand - values["hip_ratio"]
+        if view == FRONT:
+            # Facing the camera, MediaPipe's hip point sinks only ~half as far as the hip really
+            # does (thighs coming toward the lens), while the shoulders, well tracked, drop by
+            # the hip drop plus a little trunk lean. Average the two drops (same shank units).
+            values["shoulder_ratio"] = lb.shoulder_ratio(pose, self.side, self.shank_ref.value())
+            sh_stand = self.standing_shoulder.value(values["shoulder_ratio"])
+            if np.isfinite(values["shoulder_ratio"]) and np.isfinite(sh_stand):
+                drop = (drop + (sh_stand - values["shoulder_ratio"])) / 2
+        depth = drop / (stand - lb.SEATED_HIP_RATIO)
         return depth, values
 
     def after_sample(self, sample: Sample, phase: str) -> None:
         if phase in (WAITING, REST) and sample.progress <= self.config.start:
             self.standing.update(sample.t, sample.values["hip_ratio"])
+            if "shoulder_ratio" in sample.values:
+                self.standing_shoulder.update(sample.t, sample.values["shoulder_ratio"])
             self.shank_ref.update(sample.t, sample.values["shank_px"])
 
     def rep_invalid(self, ctx: RepContext) -> str | None:

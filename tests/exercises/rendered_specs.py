@@ -38,3 +38,7 @@ SPECS: dict[str, tuple[ClipSpec, str, list[set[str]]]] = {
     "arm_front_b": (_spec("arm-raise", "front", {2: ("asymmetry",), 3: ("trunk_lean",)}, seed=20,
                           arm_mode="abduction"), "both", [set(), {"asymmetry"}, {"trunk_lean"}]),
 }
+
+# Cases that fail on the rendered figure for a measured reason (see test_rendered_faults): kept in
+# the table as strict xfails so a fix shows up, never loosened to pass.
+KNOWN_WEAK: dict[str, str] = {}
