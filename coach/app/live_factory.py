@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coach.app.webrtc_coach import BrowserCoach
 from coach.live import LiveSession, SetPlan
 from coach.live.cues import CueEngine
 from coach.live.hud import LiveHud
 from coach.live.sinks import RecorderSink, SpeechSink
 from coach.live.speech import make_speaker
 from coach.pipeline import Pipeline
-
-from coach.app.webrtc_coach import BrowserCoach
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ class AppSettings:
     voice: str = "auto"
 
     @classmethod
-    def from_env(cls, env: dict | None = None) -> "AppSettings":
+    def from_env(cls, env: dict | None = None) -> AppSettings:
         env = os.environ if env is None else env
         try:
             max_mb = float(env.get("COACH_APP_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB))

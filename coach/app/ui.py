@@ -106,7 +106,7 @@ def counter_html(reps: int, target: int, set_no: int, sets_total: int) -> str:
 def phase_html(phase: str, seconds_left: float = 0.0, pause_reason: str = "") -> str:
     text, colour = PHASE_TEXT.get(phase, (phase.capitalize(), "#333"))
     if phase in ("rest", "countdown") and seconds_left > 0:
-        text += f" {int(round(seconds_left))} s"
+        text += f" {round(seconds_left)} s"
     if phase == "paused" and pause_reason:
         text += {"fall": ": are you all right?", "out_of_view": ": step back into view",
                  "camera_lost": ": camera stopped"}.get(pause_reason, "")

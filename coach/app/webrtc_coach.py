@@ -12,8 +12,8 @@ import logging
 import queue
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -45,7 +45,7 @@ class LiveStatus:
     error: str = ""
 
     @classmethod
-    def from_update(cls, u: LiveUpdate, total_reps: int, frames: int) -> "LiveStatus":
+    def from_update(cls, u: LiveUpdate, total_reps: int, frames: int) -> LiveStatus:
         return cls(phase=u.phase, set_no=u.set_no, sets_total=u.sets_total, set_reps=u.set_reps,
                    target_reps=u.target_reps, total_reps=total_reps, time_left_s=u.time_left_s,
                    cue_text=u.cue_text, cue_kind=u.cue_kind, setup_instruction=u.setup.instruction,
@@ -86,7 +86,7 @@ class BrowserCoach:
             try:
                 update = self.session.push(TimedFrame(self.session.frames_processed, self._time(stream_time_s),
                                                       image_bgr))
-            except Exception as exc:  # noqa: BLE001 - report on the page, keep the video running
+            except Exception as exc:
                 log.exception("live coach failed on a frame")
                 self._publish(LiveStatus(error=f"The coach stopped working: {exc}"))
                 return image_bgr

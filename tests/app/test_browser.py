@@ -53,7 +53,7 @@ def _browser(p, tmp_path, extra=()):
 
 
 def test_upload_shows_the_true_rep_count_and_a_playable_video(server, clip, shots, tmp_path):
-    url, data = server
+    url, _ = server
     mp4, _, truth = clip
     with playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
@@ -75,7 +75,7 @@ def test_upload_shows_the_true_rep_count_and_a_playable_video(server, clip, shot
 
 
 def test_hostile_upload_in_the_browser_gets_a_message(server, shots, tmp_path):
-    url, data = server
+    url, _ = server
     bad = tmp_path / "notes.txt"
     bad.write_text("not a video")
     with playwright_api.sync_playwright() as p:
@@ -95,7 +95,12 @@ def test_live_camera_counts_the_clip(server, clip, shots, tmp_path):
         ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
         page = ctx.new_page()
         page.goto(url)
-        page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand")).click()
+        start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand"))
+        start.wait_for(timeout=30_000)
+        page.screenshot(path=str(shots / "today.png"), full_page=True)
+        start.click()
+        page.get_by_role("button", name=re.compile("I'm ready")).wait_for(timeout=30_000)
+        page.screenshot(path=str(shots / "live_setup_check.png"), full_page=True)
         page.get_by_role("button", name=re.compile("I'm ready")).click()
         frame = page.frame_locator("iframe[title*='streamlit_webrtc']")
         frame.get_by_role("button", name="Turn on the camera").click(timeout=30_000)
@@ -117,7 +122,7 @@ def test_live_camera_counts_the_clip(server, clip, shots, tmp_path):
 
 def test_physio_pages_render_in_the_browser(server, shots, tmp_path):
     """After the uploads and live session above: the physio's review, progress and programme pages."""
-    url, data = server
+    url, _ = server
     with playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
         page = ctx.new_page()

@@ -21,7 +21,7 @@ class TruthEstimator:
     def estimate(self, rgb, t):
         from coach.pose.frame import PoseFrame
 
-        i = min(int(round((t % self.period) * 30)), len(self.poses) - 1)
+        i = min(round((t % self.period) * 30), len(self.poses) - 1)
         p = self.poses[i]
         return PoseFrame(t, p.image, p.world, p.size)
 

@@ -8,7 +8,7 @@ machine: the browser and the server meet on localhost.
 from __future__ import annotations
 
 import html
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 

@@ -45,17 +45,16 @@ def _sessions(store, patient_id: str) -> None:
 
 
 def _add_form(store) -> None:
-    with st.expander("Add a patient", expanded=not store.patients()):
-        with st.form("add_patient", clear_on_submit=True):
-            pid = st.text_input("Patient code (pseudonymous, never a name)", max_chars=32)
-            c1, c2, c3 = st.columns(3)
-            age = c1.number_input("Age", min_value=0, max_value=120, value=None)
-            sex = c2.selectbox("Sex", ("", "female", "male", "other"))
-            side = c3.selectbox("Affected side", SIDES)
-            condition = st.text_input("Condition (e.g. stroke, Parkinson's, MS)")
-            opt_in = st.checkbox("The patient agrees to video being kept with their sessions")
-            if st.form_submit_button("Add patient", type="primary"):
-                _add(store, pid.strip(), age, sex, side, condition.strip(), opt_in)
+    with st.expander("Add a patient", expanded=not store.patients()), st.form("add_patient", clear_on_submit=True):
+        pid = st.text_input("Patient code (pseudonymous, never a name)", max_chars=32)
+        c1, c2, c3 = st.columns(3)
+        age = c1.number_input("Age", min_value=0, max_value=120, value=None)
+        sex = c2.selectbox("Sex", ("", "female", "male", "other"))
+        side = c3.selectbox("Affected side", SIDES)
+        condition = st.text_input("Condition (e.g. stroke, Parkinson's, MS)")
+        opt_in = st.checkbox("The patient agrees to video being kept with their sessions")
+        if st.form_submit_button("Add patient", type="primary"):
+            _add(store, pid.strip(), age, sex, side, condition.strip(), opt_in)
 
 
 def _add(store, pid: str, age, sex: str, side: str, condition: str, opt_in: bool) -> None:
