@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Callable
 
 from coach.overlay import Overlay
-from coach.pipeline import Pipeline
+from coach.pipeline import FrameResult, Pipeline
 from coach.pose.estimator import PoseEstimator
 from coach.pose.frame import PoseFrame, PoseSeries
 from coach.sources import VideoFileSource
+from coach.threads import WriteBehind, read_ahead
+from coach.video_writer import BrowserVideoWriter
 from exercises.base import Rep
 
 # A second person in more than this share of checks is worth a warning: counts may mix people.
@@ -60,27 +62,28 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
     if own_estimator:
         estimator = PoseEstimator(model=model, mode="video", people_check_interval_s=PEOPLE_CHECK_INTERVAL_S)
     pipeline.estimator = estimator
-    writer = overlay = None
+    writer = behind = None
     if annotated_path is not None:
-        from coach.video_writer import BrowserVideoWriter
-
         writer = BrowserVideoWriter(annotated_path, source.fps, source.size)
-        overlay = Overlay(exercise_label=exercise.replace("-", " ").title())
+        behind = WriteBehind(_annotator(writer, Overlay(exercise_label=exercise.replace("-", " ").title())))
     poses: list[PoseFrame] = []
     try:
-        for frame in source:
+        for frame in read_ahead(source):
             result = pipeline.process(frame)
             poses.append(result.raw_pose)
-            if writer is not None:
-                writer.write(overlay.draw(frame.image, result.pose, result.state, result.events))
+            if behind is not None:
+                behind.put(result)
             if progress:
                 progress(frame.index + 1, source.declared_frames)
         pipeline.finish()
     finally:
         if own_estimator:
             estimator.close()
-        if writer is not None:
-            writer.close()
+        if behind is not None:
+            try:
+                behind.close()
+            finally:
+                writer.close()
 
     n = len(poses)
     coverage = sum(p.has_person for p in poses) / n if n else 0.0
@@ -96,6 +99,13 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
         view=pipeline.exercise.state.view, poses=PoseSeries.from_frames(poses, source.size),
         annotated_video=annotated_path, truncated=source.truncated,
     )
+
+
+def _annotator(writer: BrowserVideoWriter, overlay: Overlay):
+    """Draw and encode one frame (runs on the write-behind thread; the overlay is used only there)."""
+    def write(result: FrameResult) -> None:
+        writer.write(overlay.draw(result.frame.image, result.pose, result.state, result.events))
+    return write
 
 
 def _warnings(source: VideoFileSource, coverage: float, two_people_share: float) -> list[str]:
