@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from coach.app.webrtc_coach import BrowserCoach
 from coach.live import LiveSession, SetPlan
 from coach.live.cues import CueEngine
-from coach.live.hud import LiveHud
+from coach.live.hud import BUTTON_HINTS, LiveHud
 from coach.live.sinks import RecorderSink, SpeechSink
 from coach.live.speech import make_speaker
 from coach.pipeline import Pipeline
@@ -36,7 +36,7 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
         Pipeline.for_exercise(estimator, plan.exercise, side=plan.side), plan.exercise,
         plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s),
         side=plan.side, cue_engine=CueEngine(),
-        renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title()),
+        renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),
         speech_name=speaker.name)
     session.sinks.append(SpeechSink(speaker))
     if patient_id and store is not None:

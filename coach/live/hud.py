@@ -24,7 +24,23 @@ from coach.live.update import LiveUpdate
 WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 GREEN, YELLOW, BLUE, RED, GREY = (40, 150, 40), (0, 210, 255), (150, 80, 20), (30, 30, 200), (45, 45, 45)
 CUE_COLOURS = {"count": GREEN, "praise": GREEN, "coach": YELLOW, "setup": BLUE, "announce": BLUE, "safety": RED}
-SAFETY_LINE = "Stop if you feel dizzy or in pain.  Q = stop"
+SAFETY_LINE = "Stop if you feel dizzy or in pain."
+
+
+@dataclass(frozen=True)
+class ControlHints:
+    """How the patient gives each command on this screen: keys in the OpenCV window, buttons in
+    the browser (where there is no Q key)."""
+
+    stop: str = "Q = stop"
+    start: str = "Space = start now"
+    skip_rest: str = "Space = skip rest"
+    carry_on: str = "Space = carry on"
+
+
+KEYBOARD_HINTS = ControlHints()
+BUTTON_HINTS = ControlHints(stop="Press Finish to stop", start="Press Start now", skip_rest="Press Start now to skip the rest",
+                            carry_on="Press Start now to carry on")
 PAUSE_TEXT = {
     "fall": "Are you all right? Paused.",
     "out_of_view": "I can't see you. Paused.",
@@ -92,6 +108,7 @@ class LiveHud:
     exercise_label: str = ""
     frame_size: tuple[int, int] = (640, 480)
     flash_s: float = 0.8
+    hints: ControlHints = KEYBOARD_HINTS
     _flash_until: float = field(default=-1.0, init=False)
 
     def render(self, image: np.ndarray | None, pose: PoseFrame | None, update: LiveUpdate) -> np.ndarray:
@@ -144,16 +161,16 @@ class LiveHud:
         colour = BLACK
         if up.phase == SETUP:
             rows = [(up.setup.instruction or "Hold still, getting ready", 1.3, 3),
-                    *((r, 0.8, 2) for r in up.setup.reminders[:1]), ("Space = start now", 0.75, 2)]
+                    *((r, 0.8, 2) for r in up.setup.reminders[:1]), (self.hints.start, 0.75, 2)]
             colour = BLUE
         elif up.phase == COUNTDOWN:
             _centred_lines(img, [str(max(1, int(np.ceil(up.time_left_s))))], h // 2, 5.0 * u, max(4, int(10 * u)))
             return
         elif up.phase == REST:
             rows = [(f"Rest  {_clock(up.time_left_s)}", 2.0, 4),
-                    (f"Next: set {up.set_no + 1} of {up.sets_total}", 0.9, 2), ("Space = skip rest", 0.75, 2)]
+                    (f"Next: set {up.set_no + 1} of {up.sets_total}", 0.9, 2), (self.hints.skip_rest, 0.75, 2)]
         elif up.phase == PAUSED:
-            rows = [(PAUSE_TEXT.get(up.pause_reason, "Paused."), 1.3, 3), ("Space = carry on    Q = stop", 0.85, 2)]
+            rows = [(PAUSE_TEXT.get(up.pause_reason, "Paused."), 1.3, 3), (f"{self.hints.carry_on}    {self.hints.stop}", 0.85, 2)]
             colour = RED
         elif up.phase == DONE:
             rows, colour = [("All done. Well done!", 1.4, 3)], GREEN
@@ -182,7 +199,7 @@ class LiveHud:
         h, w = img.shape[:2]
         strip = int(30 * u)
         _panel(img, 0, h - strip, w, h, BLACK, 0.85)
-        sl, ss = _fit(SAFETY_LINE, w - int(20 * u), 0.65 * u, 1)
+        sl, ss = _fit(f"{SAFETY_LINE}  {self.hints.stop}", w - int(20 * u), 0.65 * u, 1)
         _centred_lines(img, sl[:1], h - strip // 2, ss, 1)
         if not up.cue_text or up.phase in (COUNTDOWN, PAUSED) or (up.phase == SETUP and up.cue_kind == "setup"):
             return  # (the set-up panel already shows the instruction)
