@@ -27,6 +27,7 @@ from coach.store.errors import NotFound, StoreError, StoreWriteError
 from coach.store.migrations import upgrade
 from coach.store.recorder import SessionRecorder
 from coach.store.records import Patient, SessionRecord, SessionSummary
+from exercises import ALGORITHM_VERSION
 from coach.store.versions import app_version
 
 log = logging.getLogger(__name__)
@@ -171,7 +172,7 @@ class Store:
             uuid=str(uuidlib.uuid4()), patient_id=patient_id, exercise=exercise, source=source,
             started_at=started_at or _now(), host=socket.gethostname(), pid=os.getpid(),
             schema_version=t.SCHEMA_VERSION,
-            app_version=app_version(), algorithm_version=algorithm_version,
+            app_version=app_version(), algorithm_version=algorithm_version or ALGORITHM_VERSION,
             settings=json.loads(json.dumps(settings or {}, default=str)), programme_version=programme_version)
         writer = fallback.FallbackWriter(self.fallback_dirs, self.identity, start.uuid)
         rec = SessionRecorder(self.engine, start, writer, retry_interval_s=retry_interval_s)
