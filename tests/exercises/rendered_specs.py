@@ -33,12 +33,21 @@ SPECS: dict[str, tuple[ClipSpec, str, list[set[str]]]] = {
                   [set(), {"knee_bend"}, {"no_control"}]),
     "reach_side": (_spec("reach", "side", {2: ("trunk_compensation",), 3: ("stepping",)}, seed=18, side="right"),
                    "right", [set(), {"trunk_compensation"}, {"stepping"}]),
-    "arm_front_a": (_spec("arm-raise", "front", {2: ("elbow_bent",), 3: ("shoulder_hike",)}, seed=19,
-                          arm_mode="abduction"), "both", [set(), {"elbow_bent"}, {"shoulder_hike"}]),
+    "arm_front_hike": (_spec("arm-raise", "front", {2: ("shoulder_hike",)}, seed=19, arm_mode="abduction"),
+                       "both", [set(), {"shoulder_hike"}, set()]),
+    "arm_front_elbow": (_spec("arm-raise", "front", {2: ("elbow_bent",)}, reps=2, seed=21, arm_mode="abduction"),
+                        "both", [set(), {"elbow_bent"}]),
     "arm_front_b": (_spec("arm-raise", "front", {2: ("asymmetry",), 3: ("trunk_lean",)}, seed=20,
                           arm_mode="abduction"), "both", [set(), {"asymmetry"}, {"trunk_lean"}]),
 }
 
 # Cases that fail on the rendered figure for a measured reason (see test_rendered_faults): kept in
 # the table as strict xfails so a fix shows up, never loosened to pass.
-KNOWN_WEAK: dict[str, str] = {}
+KNOWN_WEAK: dict[str, str] = {
+    "arm_front_elbow": "elbow bent 50 deg (elbow 130 deg) is not seen facing the camera: MediaPipe reads "
+                       "elbow extension ~165 deg on the bent rep, the same as on clean reps (limit 150)",
+    "heel_side": "side view: the near knee/ankle visibility hovers at 0.3-0.6, under the 0.5 usability gate "
+                 "for long stretches, so reps are split or lost (2 of 3 counted; heel_low on a clean rep)",
+    "reach_side": "reach on rendered side view: clean reps read 0-1.5 cm of reach (uncounted short_range) "
+                  "and every rep reads a foot moving 10-13 cm (stepping), so only the compensated rep counts",
+}
