@@ -18,12 +18,15 @@ TESTS = {
 }
 
 
+SEX_NAMES = {"f": "female", "m": "male"}  # the CLI's short flags -> the norm tables' keys
+
+
 def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool) -> vt.TestResult:
     """Score ``test`` from an analysis. Timed tests start at the first movement: a video has no 'go'."""
     reps = result.reps
     start = min((r.start_s for r in reps), default=0.0)
     if test == "chair-stand-30s":
-        return vt.chair_stand_30s(reps, start, end_s=result.duration_s, age=age, sex=sex)
+        return vt.chair_stand_30s(reps, start, end_s=result.duration_s, age=age, sex=SEX_NAMES.get(sex or ""))
     if test == "five-times-sts":
         return vt.five_times_sit_to_stand(reps, age=age, parkinsons=parkinsons)
     if test == "functional-reach":
