@@ -1,12 +1,24 @@
 """Forward reach, Functional-Reach style (Duncan 1990): arm up to shoulder height, reach forward
 as far as possible without stepping, come back, arm down. One trial per raise of the arm.
 
-The trial's boundaries come from the arm going up and down (elevation); the reach distance is
-the hand's forward travel from where it was when the arm first settled at shoulder height,
-converted to centimetres with the person's own arm length (world landmarks / image pixels).
+The trial's boundaries come from the arm going up and down (elevation). The reach distance is
+what the Functional Reach Test measures: the forward travel of the hand (3rd metacarpal: here the
+midpoint of MediaPipe's wrist and index points) from where it was when the arm first settled at
+shoulder height. In a side view this is image-horizontal travel, converted to centimetres with
+the person's own body length: the standing shoulder-hip-knee-ankle chain in pixels (learned at
+rest, arm down) against the same chain in metres (the ``height_m`` option x 0.779, Winter's
+proportions, or else MediaPipe's world segment lengths, which on rendered video read that chain
+within ~4% while the world arm and foot read 12% and 45% short). A long, vertical, in-plane
+chain learned over many still frames is a far steadier ruler than the moving arm itself.
+Other views fall back to world landmarks (forward is toward the camera, not in the image).
 A trial counts when the hand travelled at least ``min_reach_frac`` of the arm length (default
 10%: ~6 cm, over twice the landmark jitter); shorter ones are uncounted with ``short_range``.
-Side view gives the distance in the image plane; other views fall back to world landmarks.
+
+``stepping`` (the trial is invalid in the FRT): a foot moved from its rest position (learned
+while standing still before the trials) by a quarter of a foot length, or a heel/ankle rose by
+6% of a foot length (~1.5 cm), either sustained for ``SUSTAIN_S`` so one frame of jitter is not
+a step. In a side view only the near (best-seen) foot is used: the far foot is hidden behind it
+and MediaPipe places it loosely (its heel wanders ~3 px up and down on clean trials).
 """
 from __future__ import annotations
 
@@ -16,6 +28,7 @@ from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE
 from exercises import arms
+from exercises.calibration import DEFAULT_LENGTHS_M, RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.lower_body import trunk_tilt_deg
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
@@ -27,8 +40,15 @@ REACH_PHASES = PhaseConfig(start=0.35, rest=0.25, target=0.9, target_exit=0.7, a
 MIN_REACH_FRAC = 0.10
 TRUNK_COMPENSATION_DEG = 30.0  # trunk pitch added beyond ~30 deg: the hips, not the arm, reach
 ELBOW_BENT_DEG = 150.0
-STEP_SHANK = 0.3  # a foot moved 0.3 shank (~12 cm) or ...
-HEEL_LIFT_SHANK = 0.06  # ... a heel rose 0.06 shank (~2.5 cm): the test is invalid
+# FRT trial invalid: a foot moved a quarter of its length (~6.5 cm; rest jitter of the foot
+# points is ~2-3% of a foot, clean trials shift them under 10%) or ...
+STEP_FOOT = 0.25
+# ... a heel rose 6% of a foot (~1.5 cm; clean trials read the near heel going DOWN 1-3 px as
+# the shank tilts back; MediaPipe shows ~55% of a true heel lift on rendered video).
+HEEL_LIFT_FOOT = 0.06
+SETTLED_DEG = 3.0  # the arm is "at shoulder height" within 3 deg of its level (MediaPipe jitter ~1-2 deg)
+SUSTAIN_S = 0.3  # held this long: a step or a heel rise is a posture, not one frame of jitter
+BODY_PER_HEIGHT = 0.779  # shoulder (0.818 H) to ankle (0.039 H) height, Winter's proportions
 
 
 class Reach(RepExercise):
@@ -42,13 +62,23 @@ class Reach(RepExercise):
     def __init__(self, side: str = "both", **options) -> None:
         super().__init__(side, **options)
         self.min_reach_frac = float(options.get("min_reach_frac", MIN_REACH_FRAC))
-        self._origin: dict[str, np.ndarray] | None = None
+        self._body_px = RestBaseline(tau_s=4.0)  # shoulder-hip-knee-ankle chain at rest, px
+        self._feet_rest = {f"{k}_{s}": RestBaseline(tau_s=4.0) for k in ("foot_x", "foot_y", "heel_y")
+                           for s in ("left", "right")}
+        self._foot_vis = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}
 
     def landmark_sets(self):
         return [arms.ARM[s] for s in arms.arm_sides(self.side)]
 
     def _arm_length_m(self) -> float:
         return self.calibration.length_m("upper_arm") + self.calibration.length_m("forearm")
+
+    def _body_m(self) -> float:
+        """Shoulder-to-ankle chain (trunk + thigh + shank) in metres."""
+        height = self.options.get("height_m")
+        if height:
+            return BODY_PER_HEIGHT * float(height)
+        return sum(self.calibration.length_m(k) for k in ("trunk", "thigh", "shank"))
 
     def measure(self, pose: PoseFrame, view: str):
         sides = arms.readable_arms(pose, self.side) or list(arms.arm_sides(self.side))
@@ -66,26 +96,48 @@ class Reach(RepExercise):
         return (values["elevation_deg"] - REST_DEG) / (RAISED_DEG - REST_DEG) * REACH_PHASES.target, values
 
     def _hand_and_feet(self, pose: PoseFrame, sides: list[str], view: str) -> dict[str, float]:
-        """Hand, shoulder and feet positions in metres (image scaled by arm length in side view)."""
-        out: dict[str, float] = {}
-        xy = pose.xy_px
-        arm_px = np.mean([np.linalg.norm(xy[int(arms.ARM[s][0])] - xy[int(arms.ARM[s][1])])
-                          + np.linalg.norm(xy[int(arms.ARM[s][1])] - xy[int(arms.ARM[s][2])]) for s in sides])
-        if view == SIDE and arm_px > 1e-6:
-            scale = self._arm_length_m() / arm_px  # only valid while the arm is level and in-plane
-            pts = {k: xy[int(lm)] * scale for k, lm in (("hand", arms.ARM[sides[0]][2]), ("shoulder", arms.ARM[sides[0]][0]),
-                                                         ("lheel", L.LEFT_HEEL), ("rheel", L.RIGHT_HEEL),
-                                                         ("ltoe", L.LEFT_FOOT_INDEX), ("rtoe", L.RIGHT_FOOT_INDEX))}
-            out["scale"] = scale
-            for k, p in pts.items():
-                out[f"{k}_x"], out[f"{k}_y"] = float(p[0]), float(p[1])
-        elif pose.world is not None:
+        """Image positions (px) of the hand, the body chain and the feet; world hand outside side view."""
+        out: dict[str, float] = {"side_view": 1.0 if view == SIDE else 0.0}
+        xy, arm = pose.xy_px, sides[0]
+        wrist, index = int(arms.ARM[arm][2]), int(L[f"{arm.upper()}_INDEX"])
+        hand = (xy[wrist] + xy[index]) / 2 if pose.visible(L(index), threshold=0.5) else xy[wrist]
+        out["hand_px"], out["shoulder_px"] = float(hand[0]), float(xy[int(arms.ARM[arm][0])][0])
+        chains = []
+        for s in ("left", "right"):
+            pts = [xy[int(L[f"{s.upper()}_{j}"])] for j in ("SHOULDER", "HIP", "KNEE", "ANKLE")]
+            if pose.visible(*(L[f"{s.upper()}_{j}"] for j in ("SHOULDER", "HIP", "KNEE", "ANKLE")), threshold=0.5):
+                chains.append(sum(float(np.linalg.norm(b - a)) for a, b in zip(pts, pts[1:])))
+        out["body_px"] = float(np.mean(chains)) if chains else float("nan")
+        for s in ("left", "right"):
+            lms = [L[f"{s.upper()}_{j}"] for j in ("HEEL", "ANKLE", "FOOT_INDEX")]
+            out[f"foot_vis_{s}"] = float(np.mean([pose.visibility[int(lm)] for lm in lms]))
+            out[f"foot_x_{s}"] = float(np.mean([xy[int(lm)][0] for lm in lms]))
+            out[f"foot_y_{s}"] = float(np.mean([xy[int(lm)][1] for lm in lms]))
+            out[f"heel_y_{s}"] = float((xy[int(lms[0])][1] + xy[int(lms[1])][1]) / 2)  # heel and ankle
+        if view != SIDE and pose.world is not None:
             w = pose.world
-            for k, lm in (("hand", arms.ARM[sides[0]][2]), ("shoulder", arms.ARM[sides[0]][0]),
-                          ("lheel", L.LEFT_HEEL), ("rheel", L.RIGHT_HEEL), ("ltoe", L.LEFT_FOOT_INDEX), ("rtoe", L.RIGHT_FOOT_INDEX)):
-                out[f"{k}_x"], out[f"{k}_y"], out[f"{k}_z"] = (float(v) for v in w[int(lm)])
-        out["shank_m"] = self.calibration.length_m("shank")
+            out["hand_x"], out["hand_z"] = float(w[wrist][0]), float(w[wrist][2])
+            out["shoulder_x"], out["shoulder_z"] = (float(v) for v in w[int(arms.ARM[arm][0])][[0, 2]])
         return out
+
+    def after_sample(self, sample: Sample, phase: str) -> None:
+        # The ruler and the feet's rest positions are learned only standing with the arm down.
+        if phase not in (WAITING, REST) or sample.progress > REACH_PHASES.rest:
+            return
+        v = sample.values
+        self._body_px.update(sample.t, v.get("body_px", np.nan))
+        for s in ("left", "right"):
+            if v.get(f"foot_vis_{s}", 0.0) >= 0.3:
+                for k in ("foot_x", "foot_y", "heel_y"):
+                    self._feet_rest[f"{k}_{s}"].update(sample.t, v.get(f"{k}_{s}", np.nan))
+                self._foot_vis[s].update(sample.t, v[f"foot_vis_{s}"])
+
+    def _m_per_px(self, ctx: RepContext) -> float:
+        body_px = self._body_px.value()
+        if not np.isfinite(body_px):  # never seen at rest: this rep's own frames
+            _, b = ctx.series("body_px")
+            body_px = float(np.median(b)) if len(b) else float("nan")
+        return self._body_m() / body_px if body_px > 1e-6 else float("nan")
 
     def rep_counts(self, ctx: RepContext) -> bool:
         reach = ctx.metrics.get("reach_distance_cm", float("nan"))
@@ -97,19 +149,34 @@ class Reach(RepExercise):
         if not t_up:
             return m
         t0, t1 = t_up[0], t_up[-1]
-        ref = next(s for s in ctx.samples if s.t >= t0)
-        hand0 = np.array([ref.values.get("hand_x", np.nan), ref.values.get("hand_z", 0.0)])
-        sh0 = np.array([ref.values.get("shoulder_x", np.nan), ref.values.get("shoulder_z", 0.0)])
-        forward = hand0 - sh0
-        if not np.linalg.norm(forward) > 1e-6:
+        # The FRT start is the arm settled at shoulder height, not the moment it passes 70 deg on
+        # the way up (the hand still moves ~3 cm forward from 70 to 90 deg): the first frame
+        # within SETTLED_DEG of the arm's level over the trial.
+        _, elev = ctx.series("elevation_deg", t0, t1)
+        level = float(np.median(elev)) if len(elev) else float("nan")
+        ref = next((s for s in ctx.samples if t0 <= s.t <= t1 and s.values.get("elevation_deg", -1.0) >= level - SETTLED_DEG),
+                   next(s for s in ctx.samples if s.t >= t0))
+        t0 = ref.t
+        scale = self._m_per_px(ctx)
+        side_view = ref.values.get("side_view", 0.0) > 0.5
+        if side_view:
+            t, hand = ctx.series("hand_px", t0, t1)
+            forward = np.sign(ref.values.get("hand_px", np.nan) - ref.values.get("shoulder_px", np.nan))
+            # 3-sample median: one stray frame does not make the reach.
+            travel = forward * (_median3(hand) - _median3(hand)[0]) * scale
+        else:
+            t, hx = ctx.series("hand_x", t0, t1)
+            _, hz = ctx.series("hand_z", t0, t1)
+            d = np.array([ref.values.get("hand_x", np.nan) - ref.values.get("shoulder_x", np.nan),
+                          ref.values.get("hand_z", np.nan) - ref.values.get("shoulder_z", np.nan)])
+            if len(hx) != len(hz) or not np.linalg.norm(d) > 1e-6:
+                return m
+            d /= np.linalg.norm(d)
+            travel = (hx - hx[0]) * d[0] + (hz - hz[0]) * d[1]
+        if not len(travel) or not np.any(np.isfinite(travel)):
             return m
-        forward = forward / np.linalg.norm(forward)
-        best, best_t = 0.0, t0
-        for s in ctx.samples:
-            if t0 <= s.t <= t1:
-                d = float(np.dot(np.array([s.values.get("hand_x", np.nan), s.values.get("hand_z", 0.0)]) - hand0, forward))
-                if np.isfinite(d) and d > best:
-                    best, best_t = d, s.t
+        i = int(np.nanargmax(travel))
+        best, best_t = max(0.0, float(travel[i])), float(t[i])
         m["reach_distance_cm"] = 100.0 * best
         m["reach_time_s"] = best_t
         trunk0 = ref.values.get("trunk_deg", np.nan)
@@ -118,29 +185,29 @@ class Reach(RepExercise):
         elbows = [e for e in elbows if np.isfinite(e)]
         if elbows:
             m["elbow_extension_deg"] = min(elbows)
-        m["step_m"] = self._feet_moved(ctx, ref, t0, t1)
-        m["heel_lift_m"] = self._heel_lift(ctx, ref, t0, t1)
+        step, lift = self._feet(ctx, scale, side_view)
+        m["step_m"], m["heel_lift_m"] = step, lift
         return m
 
-    @staticmethod
-    def _feet_moved(ctx: RepContext, ref: Sample, t0: float, t1: float) -> float:
-        worst = 0.0
-        for k in ("ltoe", "rtoe"):
-            _, x = ctx.series(f"{k}_x", t0, t1)
-            if len(x):
-                worst = max(worst, float(np.max(np.abs(x - ref.values.get(f"{k}_x", x[0])))))
-        return worst
-
-    @staticmethod
-    def _heel_lift(ctx: RepContext, ref: Sample, t0: float, t1: float) -> float:
-        worst = 0.0
-        for heel, toe in (("lheel", "ltoe"), ("rheel", "rtoe")):
-            _, hy = ctx.series(f"{heel}_y", t0, t1)
-            _, ty = ctx.series(f"{toe}_y", t0, t1)
-            if len(hy) and len(hy) == len(ty):
-                rel = ty - hy  # image/world y grows downwards: heel above toe -> positive
-                worst = max(worst, float(np.max(rel - (ref.values.get(f"{toe}_y", ty[0]) - ref.values.get(f"{heel}_y", hy[0])))))
-        return worst
+    def _feet(self, ctx: RepContext, scale: float, side_view: bool) -> tuple[float, float]:
+        """(sustained foot travel, sustained heel rise) in metres over the whole trial."""
+        seen = [s for s in ("left", "right") if self._feet_rest[f"foot_x_{s}"].ready]
+        if side_view and seen:  # the near foot only: the far one is hidden behind it
+            seen = [max(seen, key=lambda s: self._foot_vis[s].value(0.0))]
+        step = lift = 0.0
+        if not np.isfinite(scale):
+            return step, lift
+        for s in seen:
+            t, x = ctx.series(f"foot_x_{s}")
+            _, y = ctx.series(f"foot_y_{s}")
+            _, hy = ctx.series(f"heel_y_{s}")
+            if not len(t) or not len(t) == len(y) == len(hy):
+                continue
+            moved = np.hypot(x - self._feet_rest[f"foot_x_{s}"].value(), y - self._feet_rest[f"foot_y_{s}"].value())
+            rise = self._feet_rest[f"heel_y_{s}"].value() - hy  # image y grows downwards
+            step = max(step, _sustained(t, moved, SUSTAIN_S) * scale)
+            lift = max(lift, _sustained(t, rise, SUSTAIN_S) * scale)
+        return step, lift
 
     def checks(self) -> list[Check]:
         return [Check("trunk_compensation", self._trunk), Check("elbow_bent", self._elbow), Check("stepping", self._stepping)]
@@ -158,9 +225,29 @@ class Reach(RepExercise):
         return None
 
     def _stepping(self, ctx: RepContext):
-        shank = self.calibration.length_m("shank")
-        if ctx.metrics.get("step_m", 0.0) > STEP_SHANK * shank:
-            return ctx.metrics.get("reach_time_s", ctx.end_s), "a foot moved"
-        if ctx.metrics.get("heel_lift_m", 0.0) > HEEL_LIFT_SHANK * shank:
-            return ctx.metrics.get("reach_time_s", ctx.end_s), "heels came up"
+        # Foot length from body proportions, not the world foot (MediaPipe's world foot reads
+        # about half its true length on rendered video), scaled by this person's shank.
+        foot = self.calibration.length_m("shank") * DEFAULT_LENGTHS_M["foot"] / DEFAULT_LENGTHS_M["shank"]
+        step, lift = ctx.metrics.get("step_m", 0.0), ctx.metrics.get("heel_lift_m", 0.0)
+        if step > STEP_FOOT * foot:
+            return ctx.metrics.get("reach_time_s", ctx.end_s), f"a foot moved {100 * step:.0f} cm"
+        if lift > HEEL_LIFT_FOOT * foot:
+            return ctx.metrics.get("reach_time_s", ctx.end_s), f"heels came up {100 * lift:.1f} cm"
         return None
+
+
+def _median3(x: np.ndarray) -> np.ndarray:
+    if len(x) < 3:
+        return x
+    pad = np.concatenate([x[:1], x, x[-1:]])
+    return np.median(np.stack([pad[:-2], pad[1:-1], pad[2:]]), axis=0)
+
+
+def _sustained(t: np.ndarray, v: np.ndarray, hold_s: float) -> float:
+    """The largest level ``v`` stayed at or above for ``hold_s`` (min over each window)."""
+    best = 0.0
+    for i in range(len(t)):
+        j = np.searchsorted(t, t[i] + hold_s, side="right")
+        if t[j - 1] - t[i] >= 0.8 * hold_s:
+            best = max(best, float(np.min(v[i:j])))
+    return best

@@ -48,6 +48,4 @@ KNOWN_WEAK: dict[str, str] = {
                        "elbow extension ~165 deg on the bent rep, the same as on clean reps (limit 150)",
     "heel_side": "side view: the near knee/ankle visibility hovers at 0.3-0.6, under the 0.5 usability gate "
                  "for long stretches, so reps are split or lost (2 of 3 counted; heel_low on a clean rep)",
-    "reach_side": "reach on rendered side view: clean reps read 0-1.5 cm of reach (uncounted short_range) "
-                  "and every rep reads a foot moving 10-13 cm (stepping), so only the compensated rep counts",
 }
