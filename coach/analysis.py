@@ -21,7 +21,6 @@ from exercises.base import Rep
 # A second person in more than this share of checks is worth a warning: counts may mix people.
 TWO_PEOPLE_WARN_SHARE = 0.1
 LOW_COVERAGE_WARN = 0.5
-PEOPLE_CHECK_INTERVAL_S = 2.0  # how often to look for a second person (costs one lite inference)
 
 
 @dataclass
@@ -60,7 +59,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
     own_estimator = estimator is None
     pipeline = Pipeline.for_exercise(None, exercise, side=side, **(exercise_options or {}))
     if own_estimator:
-        estimator = PoseEstimator(model=model, mode="video", people_check_interval_s=PEOPLE_CHECK_INTERVAL_S)
+        estimator = PoseEstimator(model=model, mode="video")
     pipeline.estimator = estimator
     writer = behind = None
     if annotated_path is not None:

@@ -20,7 +20,7 @@ class FrameResult:
     frame: TimedFrame
     pose: PoseFrame  # smoothed
     raw_pose: PoseFrame
-    people: int  # how many people the estimator saw
+    people: int  # people in view: this frame's, or more if the last second-person check saw more
     events: list[Event]
     state: ExerciseState
 
@@ -41,7 +41,8 @@ class Pipeline:
     def process(self, frame: TimedFrame) -> FrameResult:
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         raw = self.estimator.estimate(rgb, frame.timestamp_s)
-        return self.process_pose(frame, raw, getattr(self.estimator, "people_last_frame", int(raw.has_person)))
+        people = max(int(raw.has_person), getattr(self.estimator, "people_at_last_check", 0))
+        return self.process_pose(frame, raw, people)
 
     def process_pose(self, frame: TimedFrame, raw: PoseFrame, people: int = 1) -> FrameResult:
         pose = self.smoother.apply(raw)

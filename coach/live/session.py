@@ -183,7 +183,7 @@ class LiveSession:
         return out
 
     def _check_setup(self, result: FrameResult, t: float) -> None:
-        self._poses.append((t, frame_problems(result.pose, self.needs)))
+        self._poses.append((t, frame_problems(result.pose, self.needs, people=result.people)))
         while self._poses and t - self._poses[0][0] > SETUP_WINDOW_S:
             self._poses.popleft()
         if t - self._setup_checked_s < SETUP_EVERY_S:

@@ -98,11 +98,16 @@ def _inside(pose: PoseFrame, landmarks: tuple[L, ...], min_visibility: float) ->
     return bool(np.any(on_image & (pts[:, 3] >= min_visibility)))
 
 
-def frame_problems(pose: PoseFrame, needs: SetupNeeds, min_visibility: float = 0.5) -> list[SetupProblem]:
-    """Everything wrong with one frame (brightness aside)."""
+TWO_PEOPLE = SetupProblem("two_people", "Only one person in the picture, please")
+
+
+def frame_problems(pose: PoseFrame, needs: SetupNeeds, min_visibility: float = 0.5,
+                   people: int = 1) -> list[SetupProblem]:
+    """Everything wrong with one frame (brightness aside). ``people``: how many are in view
+    (a second person can take over the tracking and mix up the count)."""
     if not pose.has_person:
         return [SetupProblem("no_person", "Step into the picture")]
-    problems = []
+    problems = [TWO_PEOPLE] if people >= 2 else []
     cut = [part for part in PART_MESSAGES if part in needs.parts
            and not _inside(pose, PART_LANDMARKS[part], min_visibility)]
     if cut:
@@ -145,6 +150,6 @@ def summarise_setup(per_frame: Sequence[Sequence[SetupProblem]], span_s: float, 
         for problem in problems:
             counts[problem.code] = counts.get(problem.code, 0) + 1
             first.setdefault(problem.code, problem)
-    order = ["no_person", *(f"cut_off_{p}" for p in PART_MESSAGES), "too_far", "wrong_view"]
+    order = ["no_person", "two_people", *(f"cut_off_{p}" for p in PART_MESSAGES), "too_far", "wrong_view"]
     found = tuple(first[c] for c in order if counts.get(c, 0) >= problem_share * len(per_frame))
     return SetupResult(not found and span_s >= min_span_s, found, needs.reminders)

@@ -18,12 +18,12 @@ class PoseEstimator:
     ``mode``: "video" (files) or "live" (cameras). Both track across frames; timestamps given to
     ``estimate`` must increase. The tracker follows ONE person: asking it for two changes its
     tracking and cost it most reps on real squat clips, so a second, untracked landmarker looks
-    for a second person every ``people_check_interval_s`` instead (``people_last_frame``; 0 = off).
+    for a second person every ``people_check_interval_s`` instead (``people_at_last_check``; 0 = off).
     """
 
     def __init__(self, model: str = "full", mode: str = "video", num_poses: int = 1,
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
-                 people_check_interval_s: float = 0.0):
+                 people_check_interval_s: float = 2.0):
         import mediapipe as mp  # imported here so pure modules never pay for it
         from mediapipe.tasks.python import BaseOptions, vision
 
@@ -51,7 +51,8 @@ class PoseEstimator:
         self.people_check_interval_s = people_check_interval_s
         self._next_people_check_s = 0.0
         self._last_ms = -1
-        self.people_last_frame = 0  # people seen in the last frame (at most 1 between checks)
+        self.people_last_frame = 0  # people the tracker returned for the last frame (0 or 1)
+        self.people_at_last_check = 0  # people the second-person check saw last time it ran
         self.people_checks = 0  # second-person checks run, and how many saw two or more people
         self.checks_with_two_people = 0
 
@@ -70,7 +71,7 @@ class PoseEstimator:
             seen = len(self._people_checker.detect(image).pose_landmarks)
             self.people_checks += 1
             self.checks_with_two_people += seen >= 2
-            self.people_last_frame = max(self.people_last_frame, seen)
+            self.people_at_last_check = seen
         if not result.pose_landmarks:
             return PoseFrame.empty(timestamp_s, (w, h))
         img = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0]
