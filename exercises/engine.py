@@ -160,6 +160,10 @@ class RepExercise:
     def after_sample(self, sample: Sample, phase: str) -> None:
         """Called with each confident sample after the phase machine ran (update baselines here)."""
 
+    def min_visibility(self, pose: PoseFrame) -> float:
+        """The visibility a landmark set needs for a frame to be used (best set counts)."""
+        return MIN_VISIBILITY
+
     # ---- driving -------------------------------------------------------------------------
     def update(self, pose: PoseFrame) -> list[Event]:
         t = pose.timestamp_s
@@ -208,9 +212,10 @@ class RepExercise:
         if not pose.has_person:
             return "No one in view"
         sets = self.landmark_sets()
-        if not any(visibility_of(pose, s) >= MIN_VISIBILITY for s in sets):
+        gate = self.min_visibility(pose)
+        if not any(visibility_of(pose, s) >= gate for s in sets):
             return "Step back so the camera can see the moving joints"
-        if not any(in_frame(pose, s, margin=0.0) and visibility_of(pose, s) >= MIN_VISIBILITY for s in sets):
+        if not any(in_frame(pose, s, margin=0.0) and visibility_of(pose, s) >= gate for s in sets):
             return "Move so your whole body is inside the picture"
         return self.posture_problem(pose)
 

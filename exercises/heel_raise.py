@@ -22,7 +22,7 @@ import numpy as np
 from coach.geometry import joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
-from coach.views import SIDE
+from coach.views import SIDE, classify_view
 from exercises.calibration import DEFAULT_LENGTHS_M, QuietWindow, RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
@@ -44,9 +44,25 @@ HEEL_PHASES = PhaseConfig(start=0.22, rest=0.12, target=0.39, target_exit=0.3, a
 KNEE_BEND_LIMIT_DEG = 15.0  # knee flexion added during the raise (side view)
 SWAY_LIMIT_SHANK = 0.3  # shoulders moved over the feet by 0.3 shank (~12 cm)
 ASYMMETRY_LIMIT = 0.35  # one heel lifts 35% less than the other (front view)
-NO_CONTROL_DOWN_S = 0.35  # heels dropped in under 0.35 s ...
-NO_CONTROL_RATIO = 0.5  # ... and in under half the time it took to rise
+TIMING_BAND = (0.2, 0.8)  # rise/lowering timed over 20% -> 80% of the rep's peak lift
+# no_control (heels dropped, not lowered), timed over the middle 60% of the travel (TIMING_BAND):
+# either faster than 0.2 s (~0.5 s for the whole drop with smooth start/stop: the middle 60%
+# takes ~42% of a smooth movement; a controlled lowering takes 1-2 s) and under half the rise
+# time, or ...
+NO_CONTROL_DOWN_S = 0.2
+NO_CONTROL_RATIO = 0.5
+# ... under 60% of this person's own usual lowering time (median of their earlier reps): the
+# pose model and the smoother blur a true drop (a 0.09 s fall reads ~0.2 s on rendered video),
+# but a rep lowered in half the usual time stands out against the person's own rhythm.
+NO_CONTROL_VS_OWN = 0.6
 MAX_FEET_TRAVEL_SHANK = 0.4  # toes must stay put; more is a step
+# Side view: the legs overlap in the image and MediaPipe's visibility for them, near leg
+# included, drops to 0.3-0.6 for long stretches (it scores how un-occluded a point looks, not
+# how well it is placed). Measured on rendered side-view clips (heel raise, reach, squat,
+# sit-to-stand), knee/ankle/heel/toe positions at visibility 0.3-0.6 are as close to the truth
+# as at 0.9 (median error 2-13% of the shank either way), so 0.5 throws good frames away. Under
+# 0.3 there are too few frames to say; 0.3 keeps a margin over guesses.
+SIDE_VIEW_MIN_VISIBILITY = 0.3
 
 
 class HeelRaise(RepExercise):
@@ -64,6 +80,7 @@ class HeelRaise(RepExercise):
         self.knee_height = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # px, at rest
         self.floor = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # toe image y at rest
         self._peaks: list[float] = []  # peak progress of the counted reps so far
+        self._lowers: list[float] = []  # lowering times of the earlier reps
 
     def _sides(self) -> tuple[str, ...]:
         return ("left", "right") if self.side == "both" else (self.side,)
@@ -81,15 +98,30 @@ class HeelRaise(RepExercise):
         """A full heel raise as a fraction of the rest knee height (knee rise / knee height)."""
         return FULL_LIFT_FOOT * self._foot_shank_ratio() * SIGNAL_PER_HEEL_LIFT / KNEE_HEIGHT_PER_SHANK
 
+    def _side_view(self, pose: PoseFrame) -> bool:
+        return self.views.view == SIDE or classify_view(pose) == SIDE
+
+    def min_visibility(self, pose: PoseFrame) -> float:
+        return SIDE_VIEW_MIN_VISIBILITY if self._side_view(pose) else super().min_visibility(pose)
+
+    def _used_sides(self, pose: PoseFrame, view: str) -> tuple[tuple[str, ...], float]:
+        """Sides to measure and their visibility gate. Side view: the best-seen (near) leg only;
+        the far leg is hidden behind it and its points are at best copies of the near one."""
+        if view == SIDE or (view != "front" and self._side_view(pose)):
+            near = max(self._sides(), key=lambda s: min(pose.visibility[int(lm)] for lm in FOOT[s]))
+            return (near,), SIDE_VIEW_MIN_VISIBILITY
+        return self._sides(), 0.5
+
     def measure(self, pose: PoseFrame, view: str):
         xy = pose.xy_px
         values: dict[str, float] = {}
         lifts = []
         full = self._full_rise()
-        for s in self._sides():
+        sides, gate = self._used_sides(pose, view)
+        for s in sides:
             knee, ankle, heel, toe = (xy[int(lm)] for lm in FOOT[s])
             shank = np.linalg.norm(knee - ankle)
-            if not shank > 1e-6 or not pose.visible(*FOOT[s], threshold=0.5):
+            if not shank > 1e-6 or not pose.visible(*FOOT[s], threshold=gate):
                 continue
             # Knee above the floor, pixels (image y grows downwards). The floor is the toes' rest
             # level, not the toes of this frame: MediaPipe's foot points jitter by a few pixels
@@ -110,7 +142,7 @@ class HeelRaise(RepExercise):
             return float("nan"), values
         progress = float(np.mean(lifts))
         mid_sh = (xy[int(L.LEFT_SHOULDER)][0] + xy[int(L.RIGHT_SHOULDER)][0]) / 2
-        toes = np.mean([xy[int(FOOT[s][3])][0] for s in self._sides()])
+        toes = np.mean([xy[int(FOOT[s][3])][0] for s in sides])
         values["sway"] = (mid_sh - toes) / values["shank_px"]
         values["lift_pct_foot"] = 100.0 * progress * FULL_LIFT_FOOT
         return progress, values
@@ -145,8 +177,17 @@ class HeelRaise(RepExercise):
         top = t[p >= 0.8 * ctx.peak] if len(p) else np.array([])
         if len(top):
             m["hold_s"] = float(top[-1] - top[0])
-            m["rise_time_s"] = float(top[0] - ctx.start_s)
-            m["lower_time_s"] = float(ctx.end_s - top[-1])
+            # Rise and lowering over the middle of the travel, 20% -> 80% of this rep's peak and
+            # back: where the heel actually moves. The rep's start/end are backdated/settled
+            # (onset, bottoming out), so "start to top" mixes in the slow tails and the smoother's lag.
+            lo, hi = TIMING_BAND[0] * ctx.peak, TIMING_BAND[1] * ctx.peak
+            ipk = int(np.argmax(p))
+            up_lo, up_hi = _crossing(t[:ipk + 1], p[:ipk + 1], lo), _crossing(t[:ipk + 1], p[:ipk + 1], hi)
+            dn_hi, dn_lo = (_crossing(t[ipk:][::-1], p[ipk:][::-1], v) for v in (hi, lo))
+            if np.isfinite(up_lo) and np.isfinite(up_hi):
+                m["rise_time_s"] = float(up_hi - up_lo)
+            if np.isfinite(dn_lo) and np.isfinite(dn_hi):
+                m["lower_time_s"] = float(dn_lo - dn_hi)
         sides = [s for s in self._sides() if ctx.series(f"lift_{s}")[1].size]
         if len(sides) == 2:
             peaks = [ctx.extreme(f"lift_{s}", "max")[1] * FULL_LIFT_FOOT * foot_cm for s in sides]
@@ -212,6 +253,23 @@ class HeelRaise(RepExercise):
 
     def _no_control(self, ctx: RepContext):
         down, up = ctx.metrics.get("lower_time_s"), ctx.metrics.get("rise_time_s")
-        if down is not None and up and down < NO_CONTROL_DOWN_S and down < NO_CONTROL_RATIO * up:
+        if down is None or not np.isfinite(down):
+            return None
+        own = float(np.median(self._lowers)) if self._lowers else float("nan")
+        self._lowers.append(down)
+        if up and down < NO_CONTROL_DOWN_S and down < NO_CONTROL_RATIO * up:
             return ctx.end_s, f"heels dropped in {down:.2f} s"
+        if np.isfinite(own) and down < NO_CONTROL_VS_OWN * own:
+            return ctx.end_s, f"heels dropped in {down:.2f} s, {down / own:.0%} of your usual lowering"
         return None
+
+
+def _crossing(t: np.ndarray, v: np.ndarray, level: float) -> float:
+    """Time of the LAST upward crossing of ``level`` in (t, v), linearly interpolated; NaN if none.
+    Called on the rise as is and on the lowering time-reversed (so the last crossing going down)."""
+    idx = np.nonzero((v[:-1] < level) & (v[1:] >= level))[0]
+    if not len(idx):
+        return float("nan")
+    i = int(idx[-1])
+    f = (level - v[i]) / (v[i + 1] - v[i])
+    return float(t[i] + f * (t[i + 1] - t[i]))

@@ -31,6 +31,8 @@ SPECS: dict[str, tuple[ClipSpec, str, list[set[str]]]] = {
                    [set(), {"heel_low"}, {"asymmetry"}]),
     "heel_side": (_spec("heel-raise", "side", {2: ("knee_bend",), 3: ("no_control",)}, seed=17), "both",
                   [set(), {"knee_bend"}, {"no_control"}]),
+    "heel_side_knee": (_spec("heel-raise", "side", {2: ("heel_low",), 3: ("knee_bend",)}, seed=22), "both",
+                       [set(), {"heel_low"}, {"knee_bend"}]),
     "reach_side": (_spec("reach", "side", {2: ("trunk_compensation",), 3: ("stepping",)}, seed=18, side="right"),
                    "right", [set(), {"trunk_compensation"}, {"stepping"}]),
     "arm_front_hike": (_spec("arm-raise", "front", {2: ("shoulder_hike",)}, seed=19, arm_mode="abduction"),
@@ -46,6 +48,4 @@ SPECS: dict[str, tuple[ClipSpec, str, list[set[str]]]] = {
 KNOWN_WEAK: dict[str, str] = {
     "arm_front_elbow": "elbow bent 50 deg (elbow 130 deg) is not seen facing the camera: MediaPipe reads "
                        "elbow extension ~165 deg on the bent rep, the same as on clean reps (limit 150)",
-    "heel_side": "side view: the near knee/ankle visibility hovers at 0.3-0.6, under the 0.5 usability gate "
-                 "for long stretches, so reps are split or lost (2 of 3 counted; heel_low on a clean rep)",
 }
