@@ -13,6 +13,7 @@ import numpy as np
 from coach.pose.frame import PoseFrame
 from coach.views import FRONT, SIDE
 from exercises import lower_body as lb
+from exercises import lower_body_checks as checks
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
@@ -27,11 +28,7 @@ STS_PHASES = PhaseConfig(start=0.25, rest=0.12, target=0.85, target_exit=0.7, at
 # Fault limits. Not norms (CLINICAL.md has none for these): screening defaults a physio can
 # override through options. Each says why.
 TRUNK_FLEXION_LIMIT_DEG = 55.0  # a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work
-# ... or clearly more than this person's own usual lean: rep-to-rep variation of peak trunk lean
-# is a few degrees, so 12 deg (or +40%) above the median of their earlier reps is a change of
-# strategy, not noise. This also catches an excessive lean when the camera under-reads angles.
-TRUNK_FLEXION_OVER_OWN_DEG = 12.0
-TRUNK_FLEXION_OVER_OWN_RATIO = 1.4
+# ... or clearly more than this person's own usual lean (see lower_body_checks).
 HAND_ON_THIGH_DIST = 0.2  # wrist within a fifth of a thigh length of the thigh = resting on it
 HAND_ON_THIGH_MIN_S = 0.35  # pushing lasts through the push-off; passing over the thigh is a few frames
 HAND_ON_THIGH_RISE_SHARE = 0.4  # ... and at least this share of the rise (slow risers push longer)
@@ -40,8 +37,6 @@ UNCONTROLLED_SIT_OWN = 0.55  # ... and, once known, in under 55% of this person'
 # A dropped sit is ~3.5x faster than a controlled one, but video timing compresses it (MediaPipe
 # + smoothing on rendered clips: dropped sit 0.46 of usual; a controlled sit with a side shift
 # in front view 0.62), so the margin is thin: a screening flag, not a measurement.
-LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from where it started
-KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
 STANDING_KNEE_DEG = 150.0  # knee within 30 deg of straight: standing, not a crouch
 LEAN_ONSET_DEG = 2.0  # trunk lean beyond rest that marks the start of a rise
 LEAN_JITTER_DEG = 0.05  # smoothed trunk angle jitter at rest; a steady fall larger than this is the lean
@@ -63,7 +58,7 @@ class SitToStand(RepExercise):
         self.quiet = QuietWindow(window_s=0.3, tolerance=0.08)  # 0.08 shank: seated/standing jitter
         self._quiet_now = False
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned at rest
-        self.own_trunk = OwnTypical(TRUNK_FLEXION_OVER_OWN_DEG, TRUNK_FLEXION_OVER_OWN_RATIO)
+        self.own_trunk = checks.own_trunk_typical()
         self.own_sit = OwnTypical(0.0)
 
     def landmark_sets(self):
@@ -143,8 +138,8 @@ class SitToStand(RepExercise):
             m["knee_extension_deg"] = ctx.extreme("knee_deg", "max", top - 0.1, top + 0.6)[1]
             m["hip_extension_deg"] = ctx.extreme("hip_deg", "max", top - 0.1, top + 0.6)[1]
         if ctx.view == FRONT:
-            m["lateral_shift_pct"] = 100.0 * _max_abs_change(ctx, "trunk_shift")
-            m["asymmetry_pct"] = 100.0 * _max_abs_change(ctx, "pelvis_shift")
+            m["lateral_shift_pct"] = 100.0 * checks.max_abs_change(ctx, "trunk_shift")
+            m["asymmetry_pct"] = 100.0 * checks.max_abs_change(ctx, "pelvis_shift")
         return m
 
     @staticmethod
@@ -169,20 +164,14 @@ class SitToStand(RepExercise):
             Check("trunk_flexion", self._trunk_flexion),
             Check("hands_on_thighs", self._hands_on_thighs),
             Check("uncontrolled_sit", self._uncontrolled_sit),
-            Check("lateral_shift", self._lateral_shift),
+            Check("lateral_shift", checks.lateral_shift_fault),
             Check("knee_valgus", self._knee_valgus),
         ]
 
     def _trunk_flexion(self, ctx: RepContext):
-        t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s - 0.5, ctx.target_s or ctx.end_s)
-        own, typical = self.own_trunk.limit(), self.own_trunk.value
-        if ctx.reached:
-            self.own_trunk.add(peak)
-        if np.isfinite(peak) and peak > self.trunk_limit:
-            return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
-        if np.isfinite(peak) and np.isfinite(own) and peak > own:
-            return t, f"trunk {peak:.0f} deg forward, well beyond your usual {typical:.0f}"
-        return None
+        # The lean of a rise starts just before the hips leave the seat.
+        return checks.trunk_flexion_fault(ctx, self.own_trunk, self.trunk_limit, ctx.start_s - 0.5,
+                                          ctx.target_s or ctx.end_s)
 
     def _hands_on_thighs(self, ctx: RepContext):
         # Sustained contact during the rise only: a flexed trunk with the arms crossed can put a
@@ -204,32 +193,9 @@ class SitToStand(RepExercise):
             return ctx.end_s, f"sat down in {sit:.1f} s after rising in {rise:.1f} s"
         return None
 
-    def _lateral_shift(self, ctx: RepContext):
-        return _shift_fault(ctx, "trunk_shift", LATERAL_SHIFT_LIMIT, "trunk")
-
-    def _knee_valgus(self, ctx: RepContext):
-        t, ratio = ctx.extreme("knee_width", "min", ctx.start_s, ctx.target_s or ctx.end_s)
-        if np.isfinite(ratio) and ratio < KNEE_VALGUS_RATIO:
-            return t, f"knees {ratio:.0%} of the ankle distance apart"
-        return None
-
-
-def _max_abs_change(ctx: RepContext, key: str) -> float:
-    t, v = ctx.series(key, ctx.start_s - 0.3, ctx.end_s)
-    if len(v) == 0:
-        return float("nan")
-    return float(np.max(np.abs(v - v[0])))
-
-
-def _shift_fault(ctx: RepContext, key: str, limit: float, what: str):
-    t, v = ctx.series(key, ctx.start_s - 0.3, ctx.end_s)
-    if len(v) == 0:
-        return None
-    change = np.abs(v - v[0])
-    i = int(np.argmax(change))
-    if change[i] > limit:
-        return float(t[i]), f"{what} moved {change[i]:.0%} of shoulder width sideways"
-    return None
+    @staticmethod
+    def _knee_valgus(ctx: RepContext):
+        return checks.knee_valgus_fault(ctx, ctx.start_s, ctx.target_s or ctx.end_s)
 
 
 def _held_below(t: np.ndarray, v: np.ndarray, limit: float, min_s: float, detail: str):

@@ -12,12 +12,10 @@ import numpy as np
 from coach.pose.frame import PoseFrame
 from coach.views import FRONT
 from exercises import lower_body as lb
+from exercises import lower_body_checks as checks
 from exercises.calibration import RestBaseline
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
-from exercises.calibration import OwnTypical
-from exercises.sit_to_stand import (KNEE_VALGUS_RATIO, LATERAL_SHIFT_LIMIT, TRUNK_FLEXION_OVER_OWN_DEG,
-                                    TRUNK_FLEXION_OVER_OWN_RATIO, _max_abs_change, _shift_fault)
 
 # Depth is the hip drop over the stand-to-parallel range. The hip falls slowly at first (the
 # shank tilts forward as the knee bends), so a 60 deg knee-bend mini-squat drops only ~0.25
@@ -45,7 +43,7 @@ class Squat(RepExercise):
                                      "target_exit": min(SQUAT_PHASES.target_exit, depth - 0.03)})
         super().__init__(side, **options)
         self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
-        self.own_trunk = OwnTypical(TRUNK_FLEXION_OVER_OWN_DEG, TRUNK_FLEXION_OVER_OWN_RATIO)
+        self.own_trunk = checks.own_trunk_typical()
         self.standing = RestBaseline(tau_s=5.0)
         self.standing_shoulder = RestBaseline(tau_s=5.0)  # shoulder height when standing (front view)
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned standing
@@ -96,30 +94,20 @@ class Squat(RepExercise):
             m["descent_time_s"] = bottom_t - ctx.start_s
             m["ascent_time_s"] = ctx.end_s - bottom_t
         if ctx.view == FRONT:
-            m["lateral_shift_pct"] = 100.0 * _max_abs_change(ctx, "trunk_shift")
-            m["asymmetry_pct"] = 100.0 * _max_abs_change(ctx, "pelvis_shift")
+            m["lateral_shift_pct"] = 100.0 * checks.max_abs_change(ctx, "trunk_shift")
+            m["asymmetry_pct"] = 100.0 * checks.max_abs_change(ctx, "pelvis_shift")
         return m
 
     def checks(self) -> list[Check]:
         return [
             Check("trunk_flexion", self._trunk_flexion),
-            Check("lateral_shift", lambda ctx: _shift_fault(ctx, "trunk_shift", LATERAL_SHIFT_LIMIT, "trunk")),
+            Check("lateral_shift", checks.lateral_shift_fault),
             Check("knee_valgus", self._knee_valgus),
         ]
 
     def _trunk_flexion(self, ctx: RepContext):
-        t, peak = ctx.extreme("trunk_deg", "max", ctx.start_s, ctx.end_s)
-        own, typical = self.own_trunk.limit(), self.own_trunk.value  # same per-person rule as sit-to-stand (see there)
-        if ctx.reached:
-            self.own_trunk.add(peak)
-        if np.isfinite(peak) and peak > self.trunk_limit:
-            return t, f"trunk {peak:.0f} deg forward (limit {self.trunk_limit:.0f})"
-        if np.isfinite(peak) and np.isfinite(own) and peak > own:
-            return t, f"trunk {peak:.0f} deg forward, well beyond your usual {typical:.0f}"
-        return None
+        return checks.trunk_flexion_fault(ctx, self.own_trunk, self.trunk_limit, ctx.start_s, ctx.end_s)
 
-    def _knee_valgus(self, ctx: RepContext):
-        t, ratio = ctx.extreme("knee_width", "min", ctx.start_s, ctx.end_s)
-        if np.isfinite(ratio) and ratio < KNEE_VALGUS_RATIO:
-            return t, f"knees {ratio:.0%} of the ankle distance apart"
-        return None
+    @staticmethod
+    def _knee_valgus(ctx: RepContext):
+        return checks.knee_valgus_fault(ctx, ctx.start_s, ctx.end_s)
