@@ -39,10 +39,14 @@ class Pipeline:
         return cls(estimator, create_exercise(exercise, side=side, **options))
 
     def process(self, frame: TimedFrame) -> FrameResult:
+        return self.process_pose(frame, *self.estimate(frame))
+
+    def estimate(self, frame: TimedFrame) -> tuple[PoseFrame, int]:
+        """The pose model's part: (raw pose, people in view). Separate so a caller can run the
+        model for the next frame while the exercise logic handles this one."""
         rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
         raw = self.estimator.estimate(rgb, frame.timestamp_s)
-        people = max(int(raw.has_person), getattr(self.estimator, "people_at_last_check", 0))
-        return self.process_pose(frame, raw, people)
+        return raw, max(int(raw.has_person), getattr(self.estimator, "people_at_last_check", 0))
 
     def process_pose(self, frame: TimedFrame, raw: PoseFrame, people: int = 1) -> FrameResult:
         pose = self.smoother.apply(raw)

@@ -74,7 +74,9 @@ class WriteBehind:
         self._q.put(item)
 
     def close(self) -> None:
-        self._q.put(_DONE)
-        self._thread.join()
+        """Idempotent: a second call (e.g. from a ``finally``) only re-raises a worker error."""
+        if self._thread.is_alive():
+            self._q.put(_DONE)
+            self._thread.join()
         if self._error is not None:
             raise self._error
