@@ -85,8 +85,8 @@ def main() -> int:
         summary = runner.run()
         wall = time.perf_counter() - wall
         estimator.close()
-    truth = video.with_suffix(".json")
-    true_reps = json.loads(truth.read_text()).get("true_reps") if truth.exists() else None
+        truth = video.with_suffix(".json")  # read before the temporary folder goes
+        true_reps = json.loads(truth.read_text()).get("true_reps") if truth.exists() else None
     lat = summary.latency()
     model_ms = np.asarray(estimator.ms[5:] or estimator.ms)
     clip_s = summary.frames_seen / 30.0
