@@ -39,21 +39,17 @@ def hip_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("
     ``shank_ref_px``: the shank's image length when upright (learned at rest). A shank tilting
     toward the camera (front view squat) only ever looks shorter, so the larger of the two is
     the true scale."""
-    xy = pose.xy_px
-    sides = _good_sides(pose, side)
-    hips = [xy[LEG[s][0]][1] for s in sides]
-    ankles = [xy[LEG[s][2]][1] for s in sides]
-    shanks = [np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in sides]
-    shank = float(np.nanmean(shanks)) if shanks else float("nan")
-    if np.isfinite(shank_ref_px) and shank_ref_px > shank:
-        shank = shank_ref_px
-    if not shank > 1e-6:
-        return float("nan")
-    return float((np.nanmax(ankles) - np.nanmean(hips)) / shank)
+    return _height_in_shanks(pose, side, shank_ref_px, lambda xy, sides: np.nanmean([xy[LEG[s][0]][1] for s in sides]))
 
 
 def shoulder_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("nan")) -> float:
     """Shoulder-midpoint height above the lower ankle, in shank lengths (image), like hip_ratio."""
+    return _height_in_shanks(pose, side, shank_ref_px,
+                             lambda xy, _: (xy[L.LEFT_SHOULDER][1] + xy[L.RIGHT_SHOULDER][1]) / 2)
+
+
+def _height_in_shanks(pose: PoseFrame, side: str, shank_ref_px: float, point_y) -> float:
+    """Height of ``point_y(xy_px, good_sides)`` above the lower ankle, in shank lengths."""
     xy = pose.xy_px
     sides = _good_sides(pose, side)
     ankles = [xy[LEG[s][2]][1] for s in sides]
@@ -63,8 +59,7 @@ def shoulder_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = fl
         shank = shank_ref_px
     if not shank > 1e-6:
         return float("nan")
-    shoulders = (xy[L.LEFT_SHOULDER][1] + xy[L.RIGHT_SHOULDER][1]) / 2
-    return float((np.nanmax(ankles) - shoulders) / shank)
+    return float((np.nanmax(ankles) - point_y(xy, sides)) / shank)
 
 
 def trunk_tilt_deg(pose: PoseFrame, view: str) -> float:
