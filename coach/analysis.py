@@ -16,6 +16,7 @@ from coach.pose.frame import PoseFrame, PoseSeries
 from coach.sources import TimedFrame, VideoFileSource
 from coach.threads import WriteBehind, read_ahead
 from coach.video_writer import BrowserVideoWriter
+from exercises import create_exercise
 from exercises.base import Rep
 
 # A second person in more than this share of checks is worth a warning: counts may mix people.
@@ -56,11 +57,11 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
     Raises SourceError / ModelError / ValueError (unknown exercise) before any work is done.
     """
     source = VideoFileSource(path)
+    state_machine = create_exercise(exercise, side=side, **(exercise_options or {}))  # bad name: fails here
     own_estimator = estimator is None
-    pipeline = Pipeline.for_exercise(None, exercise, side=side, **(exercise_options or {}))
     if own_estimator:
         estimator = PoseEstimator(model=model, mode="video")
-    pipeline.estimator = estimator
+    pipeline = Pipeline(estimator, state_machine)
     # With an annotated video, drawing and encoding (and the exercise logic before them) run
     # behind the pose model on a worker; without one the logic (~0.5 ms a frame) runs inline,
     # where a thread hand-off would cost more than it saves.

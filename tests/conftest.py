@@ -7,7 +7,16 @@ import cv2
 import numpy as np
 import pytest
 
+from coach.pose.model_files import ModelError, model_path
 from coach.video_writer import BrowserVideoWriter
+
+
+def require_model(name: str) -> None:
+    """Skip (with the fix in the reason) when a pose model bundle is missing or damaged."""
+    try:
+        model_path(name)
+    except ModelError as exc:
+        pytest.skip(str(exc))
 
 
 def write_noise_video(path: Path, frames: int = 30, size=(320, 240), fps: float = 30.0, seed: int = 0) -> Path:

@@ -9,17 +9,14 @@ import pytest
 pytest.importorskip("mediapipe")
 
 from coach.pose.landmarks import Landmark as L  # noqa: E402
-from coach.pose.model_files import ModelError, model_path  # noqa: E402
 from coach.synth import ClipSpec, generate  # noqa: E402
 from coach.synth.verify import measure  # noqa: E402
+from tests.conftest import require_model  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def lite_available():
-    try:
-        model_path("lite")
-    except ModelError as e:
-        pytest.skip(str(e))
+    require_model("lite")
 
 
 def test_front_heel_raise_is_detected_accurately(lite_available):

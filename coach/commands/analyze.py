@@ -64,7 +64,7 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     out_dir = args.out or default_out_dir(video)
     out_dir.mkdir(parents=True, exist_ok=True)
     annotated = None if getattr(args, "no_video", False) else out_dir / "annotated.mp4"
-    with _progress_bar(video, enabled=not getattr(args, "quiet", False)) as progress:
+    with ProgressBar(video, enabled=not getattr(args, "quiet", False)) as progress:
         result = analyze_video(video, args.exercise, side=args.side, model=args.model,
                                annotated_path=annotated, progress=progress)
     paths = write_outputs(result, out_dir)
@@ -95,7 +95,7 @@ def _save_session(args, video: Path, result: AnalysisResult) -> str:
         return f"session {session_id} of patient {args.patient} ({store.identity})"
 
 
-class _progress_bar:
+class ProgressBar:
     """tqdm on stderr, created lazily once the frame count is known."""
 
     def __init__(self, video: Path, enabled: bool):

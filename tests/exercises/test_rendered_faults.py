@@ -13,17 +13,14 @@ import pytest
 
 pytest.importorskip("mediapipe")
 
-from coach.pose.model_files import ModelError, model_path  # noqa: E402
 from coach.synth import generate, write_clip  # noqa: E402
+from tests.conftest import require_model  # noqa: E402
 from tests.exercises.rendered_specs import KNOWN_WEAK, SPECS  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def full_model():
-    try:
-        model_path("full")
-    except ModelError as e:
-        pytest.skip(str(e))
+    require_model("full")
 
 
 def _cases():

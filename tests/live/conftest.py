@@ -51,12 +51,9 @@ def sts_video(sts_clip, tmp_path_factory) -> Path:
 def lite_estimator_factory():
     """Makes lite-model estimators (skips when the model bundle is missing)."""
     from coach.pose.estimator import PoseEstimator
-    from coach.pose.model_files import ModelError, model_path
+    from tests.conftest import require_model
 
-    try:
-        model_path("lite")
-    except ModelError as exc:
-        pytest.skip(str(exc))
+    require_model("lite")
     made = []
 
     def make():
