@@ -1,7 +1,8 @@
-"""Published norms and cut-offs for the validated tests, as data with their sources.
+"""Published norms and cut-offs for the validated tests: the project's one norms table.
 
-Every value here is copied from /work/shared/CLINICAL.md, which cites the primary source;
-nothing is interpolated or invented. Where no norm exists the functions return None.
+Every value here is copied from shared CLINICAL.md, which cites the primary source; nothing is
+interpolated or invented. Lookups return None where no norm exists. Scoring and interpretation
+(``exercises.validated_tests``) and the reports (``coach.reports.norms``) read only this module.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 class NormBand:
     low: float
     high: float
-    label: str  # e.g. "25th-75th percentile, women 70-74"
+    label: str  # e.g. "female, 70-74 years"
     source: str
 
 
@@ -41,15 +42,25 @@ FTSTS_PARKINSONS_FALLS_S = 16.0  # > 16 s in Parkinson's disease (Duncan 2011)
 FRT_FALL_RISK_CM = 15.0  # < 15 cm (6 in): about 4x fall risk
 FRT_PARKINSONS_CM = 25.4  # < 25.4 cm in Parkinson's disease (sens 30%, spec 92%)
 FRT_MCID_CM = (3.0, 5.0)  # minimal clinically important difference, secondary source
+FRT_SOURCE = "Duncan 1990"
 
 # Calf-Raise Senior test (Andre 2016): reliability only; CLINICAL.md lists no normal range.
 CALF_RAISE_SEM_REPS = 2.0
 CALF_RAISE_SOURCE = "Andre 2016 (Calf-Raise Senior test): ICC 0.90, SEM 2.0 reps; no normal range published in our reference"
 
+_SEX = {"f": "female", "female": "female", "woman": "female", "w": "female",
+        "m": "male", "male": "male", "man": "male"}
+
+
+def normalise_sex(sex: str | None) -> str | None:
+    """"f"/"female"/"F" -> "female", "m"/"male" -> "male"; anything else (incl. "other") -> None."""
+    return _SEX.get((sex or "").strip().lower())
+
 
 def chair_stand_band(age: int | None, sex: str | None) -> NormBand | None:
     """Normal range for the 30-s chair stand, or None outside 60-94 years or without sex."""
-    if age is None or sex not in ("female", "male"):
+    sex = normalise_sex(sex)
+    if age is None or sex is None:
         return None
     for (lo, hi), bands in CHAIR_STAND_30S.items():
         if lo <= age <= hi:
@@ -66,3 +77,7 @@ def ftsts_cutoff(age: int | None) -> tuple[float, str] | None:
         if lo <= age <= hi:
             return cutoff, f"{lo}-{hi} years"
     return None
+
+
+def frt_cutoff(parkinsons: bool) -> float:
+    return FRT_PARKINSONS_CM if parkinsons else FRT_FALL_RISK_CM

@@ -1,13 +1,17 @@
-"""Scoring of validated clinical tests from a list of Reps (pure, no video).
+"""Validated clinical tests: the one test-ID vocabulary, the one ``TestResult`` and the scoring.
 
-Each result carries the score, the norm it is compared with (and its source), a plain-words
-interpretation for the physio and a trust flag ("ok"/"low") that is "low" whenever a rep it
-rests on had low tracking confidence, the test ran short, or the protocol was broken.
+Pure (no video): everything is computed from ``Rep``s and, when given, the recording's
+timestamps and per-frame "person found" flags. A test is scored only when the recording can
+support it (``recording_problem``): a person found through the test, a frame rate and timestamp
+steadiness good enough for the timing the norm needs, and the whole test duration present.
+Otherwise the result has ``value=None`` and ``cannot_score`` says why, in words.
+
+Entry point for the app and the CLI: ``score_test(test_id, reps, duration_s, ...)``.
 Norm values live in ``exercises.norms`` (copied from CLINICAL.md with sources).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -20,55 +24,318 @@ FTSTS_REPS = 5
 
 
 @dataclass(frozen=True)
-class TestResult:
-    test: str  # "30s-chair-stand", "5x-sit-to-stand", "functional-reach", "30s-calf-raise"
-    score: float | None  # stands, seconds, centimetres or raises; None when it cannot be scored
-    unit: str
-    norm: str  # the comparison used, with its source ("" when none exists)
-    interpretation: str  # plain words for the physio
-    trust: str = "ok"  # "ok" or "low"
-    flags: tuple[str, ...] = ()  # e.g. "fall_risk", "below_norm", "used_hands"
-    details: dict[str, float] = field(default_factory=dict)
+class TestSpec:
+    """One validated test: its canonical id, the exercise that is analysed, what is measured."""
 
+    __test__ = False
+    id: str
+    label: str
+    exercise: str  # the exercise state machine that counts it
+    unit: str
+    duration_s: float | None  # fixed test time, or None (ends at the fifth stand / the trials)
+    min_fps: float  # below this the pose timing is too coarse for the norm
+    max_uncertainty_s: float  # timing uncertainty above this cannot support the norm
+    instructions: str  # protocol in plain words, for the patient
+
+
+TESTS: dict[str, TestSpec] = {t.id: t for t in (
+    TestSpec("chair-stand-30s", "30-second chair stand", "sit-to-stand", "stands", CHAIR_STAND_DURATION_S,
+             10.0, 1.0, "Sit in the middle of an armless chair, back straight, feet flat, arms crossed on "
+             "your chest. On 'Go', stand up fully and sit down again, as many times as you can in 30 seconds."),
+    TestSpec("five-times-sts", "Five-times sit-to-stand", "sit-to-stand", "s", None,
+             15.0, 0.5, "Sit on an armless chair with your arms folded across your chest. On 'Go', stand "
+             "up fully and sit down five times, as quickly as you safely can."),
+    TestSpec("functional-reach", "Functional reach", "reach", "cm", None,
+             10.0, 1.0, "Stand side-on to the camera, feet apart. Raise your arm straight in front to "
+             "shoulder height, then reach forward as far as you can without stepping or lifting your heels. "
+             "Two practice reaches, then three that count."),
+    TestSpec("calf-raise-30s", "30-second calf raise", "heel-raise", "raises", CALF_RAISE_DURATION_S,
+             10.0, 1.0, "Stand tall, holding a chair back lightly for balance if you need to. On 'Go', rise "
+             "up onto your toes as high as you can and lower again, as many times as you can in 30 seconds."),
+)}
+TEST_IDS = tuple(TESTS)
+
+# Spellings used before the vocabulary was unified (stored rows, old callers): read, never written.
+ALIASES = {
+    "30s-chair-stand": "chair-stand-30s", "chair_stand_30s": "chair-stand-30s",
+    "5x-sit-to-stand": "five-times-sts", "five_times_sts": "five-times-sts", "5xsts": "five-times-sts",
+    "functional_reach": "functional-reach",
+    "30s-calf-raise": "calf-raise-30s", "calf_raise_30s": "calf-raise-30s",
+}
+
+
+def canonical_test_id(name: str) -> str:
+    """The canonical id for ``name`` (itself or an old spelling); ValueError names the choices."""
+    key = (name or "").strip().lower()
+    if key in TESTS:
+        return key
+    if key in ALIASES:
+        return ALIASES[key]
+    raise ValueError(f"unknown test '{name}': choose one of {', '.join(TEST_IDS)}")
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """A test score with the norm it was read against; the one type stored, reported and shown.
+
+    ``value`` is None when the test could not be scored (``cannot_score`` says why) or the
+    protocol failed it (``flags`` says which). ``norm_low``/``norm_high`` are the numeric band
+    for charts (None where the norm is one-sided or absent); ``norm`` is the same in words.
+    ``timing_uncertainty_s`` is how far the timing can be off given the recording's frame rate
+    and steadiness (None when the recording's timing was not given).
+    """
+
+    __test__ = False  # not a pytest class
+
+    test: str  # canonical id, one of TEST_IDS
+    value: float | None
+    unit: str
+    norm_low: float | None = None
+    norm_high: float | None = None
+    norm_source: str = ""
+    interpretation: str = ""
+    norm: str = ""
+    trust: str = "ok"  # "ok" or "low"
+    flags: tuple[str, ...] = ()  # e.g. "fall_risk", "below_norm", "used_hands", "cannot_score"
+    details: dict = field(default_factory=dict)
+    timing_uncertainty_s: float | None = None
+    cannot_score: str = ""  # why no score was given ("" when scored or failed by protocol)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "test", canonical_test_id(self.test))
+        object.__setattr__(self, "flags", tuple(self.flags))
+
+    @property
+    def score(self) -> float | None:
+        return self.value
+
+    @property
+    def label(self) -> str:
+        return TESTS[self.test].label
+
+    @property
+    def trust_text(self) -> str:
+        """The trust flag in words, with the timing uncertainty in seconds when known."""
+        timing = "" if self.timing_uncertainty_s is None else f", timing within ±{self.timing_uncertainty_s:.2f} s"
+        return f"{self.trust}{timing}"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["flags"] = list(self.flags)
+        d["score"] = self.value
+        d["label"] = self.label
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "TestResult":
+        names = {f.name for f in fields(cls)}
+        kwargs = {k: v for k, v in d.items() if k in names}
+        if "value" not in kwargs and "score" in d:
+            kwargs["value"] = d["score"]
+        kwargs["flags"] = tuple(kwargs.get("flags") or ())
+        kwargs["details"] = dict(kwargs.get("details") or {})
+        return cls(**kwargs)
+
+
+# --- can the recording support a score? ------------------------------------------------------
+
+PERSON_SHARE_MIN = 0.8  # a person must be found in this share of the test's frames
+PERSON_ABSENT_MAX_S = 2.0  # ... and never missing for longer than this
+TIMESTAMP_GAP_MAX_S = 1.0  # a longer step between frames is a jump, not a frame interval
+
+
+@dataclass(frozen=True)
+class RecordingQuality:
+    """Timing and tracking facts of the part of a recording a test was scored on."""
+
+    frames: int
+    fps: float  # median frame rate
+    max_step_s: float  # longest step between consecutive timestamps
+    backwards: int  # timestamps that went back in time
+    person_share: float
+    longest_absent_s: float
+    window_s: tuple[float, float]
+
+    def uncertainty_s(self, events: int = 2) -> float:
+        """How far a time measured between ``events`` frame-located moments can be off: each
+        moment is placed to within one frame interval (the longest step, where frames were lost)."""
+        step = max(1.0 / self.fps if self.fps > 0 else float("inf"), self.max_step_s)
+        return round(events * step, 3)
+
+
+def recording_quality(timestamps_s, person_found, window_s: tuple[float, float] | None = None) -> RecordingQuality:
+    """Facts of the frames inside ``window_s`` (default: all). ``person_found`` is one bool per frame."""
+    ts = np.asarray(timestamps_s, dtype=float)
+    found = np.asarray(person_found, dtype=bool)
+    if window_s is not None and len(ts):
+        order_ok = np.all(np.diff(ts) > 0)
+        if order_ok:
+            lo, hi = window_s
+            keep = (ts >= lo - 1e-6) & (ts <= hi + 1e-6)
+            ts, found = ts[keep], found[keep]
+    if len(ts) < 2:
+        return RecordingQuality(len(ts), 0.0, 0.0, 0, float(found.mean()) if len(found) else 0.0, 0.0,
+                                (float(ts[0]), float(ts[0])) if len(ts) else (0.0, 0.0))
+    steps = np.diff(ts)
+    forward = steps[steps > 0]
+    fps = float(1.0 / np.median(forward)) if len(forward) else 0.0
+    absent, longest, t0 = False, 0.0, 0.0
+    for t, f in zip(ts, found):
+        if not f and not absent:
+            absent, t0 = True, t
+        elif f and absent:
+            absent, longest = False, max(longest, t - t0)
+    if absent:
+        longest = max(longest, ts[-1] - t0)
+    return RecordingQuality(len(ts), round(fps, 2), float(np.max(np.abs(steps))), int(np.sum(steps <= 0)),
+                            float(found.mean()), float(longest), (float(ts[0]), float(ts[-1])))
+
+
+def recording_problem(spec: TestSpec, q: RecordingQuality) -> str:
+    """Why this recording cannot support ``spec``'s score ("" when it can)."""
+    if q.frames == 0 or q.person_share == 0.0:
+        return "nobody was found in the recording: check that the whole body is in view and the room is lit"
+    if q.backwards:
+        return f"the video's timestamps go backwards {q.backwards} time(s), so the timing cannot be trusted"
+    if q.max_step_s > TIMESTAMP_GAP_MAX_S:
+        return (f"the video's timestamps jump by {q.max_step_s:.1f} s during the test (frames missing or a broken "
+                f"clock), so the timing cannot be trusted")
+    if q.fps < spec.min_fps:
+        return (f"the video has {q.fps:.0f} frames per second; the {spec.label} needs at least "
+                f"{spec.min_fps:.0f} for its timing")
+    if q.person_share < PERSON_SHARE_MIN:
+        return (f"the person was found in only {q.person_share:.0%} of the test's frames "
+                f"(at least {PERSON_SHARE_MIN:.0%} needed)")
+    if q.longest_absent_s > PERSON_ABSENT_MAX_S:
+        return f"the person was not seen for {q.longest_absent_s:.1f} s during the test"
+    if q.uncertainty_s() > spec.max_uncertainty_s:
+        return (f"the timing is only known to ±{q.uncertainty_s():.2f} s; the {spec.label} needs "
+                f"±{spec.max_uncertainty_s:.1f} s")
+    return ""
+
+
+def cannot_score(test_id: str, why: str, details: dict | None = None) -> TestResult:
+    spec = TESTS[canonical_test_id(test_id)]
+    return TestResult(spec.id, None, spec.unit, interpretation=f"Cannot score: {why}.", trust="low",
+                      flags=("cannot_score",), details=dict(details or {}), cannot_score=why)
+
+
+# --- the norms, read for one value -----------------------------------------------------------
+
+def interpret(test: str, value: float | None, age: int | None = None, sex: str | None = None,
+              condition: str = "") -> TestResult:
+    """A raw score read against the norms for the patient: band, flags and plain words."""
+    spec = TESTS[canonical_test_id(test)]
+    if value is None:
+        return TestResult(spec.id, None, spec.unit, interpretation="Not scored.", trust="low")
+    parkinsons = (condition or "").lower() in ("parkinsons", "parkinson's", "pd")
+    if spec.id == "chair-stand-30s":
+        return _interpret_chair_stand(value, age, sex)
+    if spec.id == "five-times-sts":
+        return _interpret_ftsts(value, age, parkinsons)
+    if spec.id == "functional-reach":
+        return _interpret_reach(value, parkinsons)
+    return TestResult(spec.id, float(value), spec.unit, norm_source=norms.CALF_RAISE_SOURCE, norm=norms.CALF_RAISE_SOURCE,
+                      interpretation=f"{value:g} heel raises in 30 s. No published normal range in our reference; a "
+                      f"change of a couple of raises is within measurement error (SEM {norms.CALF_RAISE_SEM_REPS:.0f}).")
+
+
+def _interpret_chair_stand(value: float, age: int | None, sex: str | None) -> TestResult:
+    band = norms.chair_stand_band(age, sex)
+    flags = []
+    if value < norms.CHAIR_STAND_LOW_FUNCTION:
+        flags.append("low_function")
+    if band is None:
+        norm, low, high = "", None, None
+        words = f"{value:g} stands in 30 s; no norm for this age/sex (tables cover 60-94, women and men)."
+    else:
+        norm, low, high = f"{band.low}-{band.high} stands ({band.label}; {band.source})", band.low, band.high
+        where = "below" if value < band.low else "above" if value > band.high else "within"
+        if where == "below":
+            flags.append("below_norm")
+        words = (f"{value:g} stands in 30 s: {where} the normal range for {band.label} "
+                 f"({band.low}-{band.high}).")
+    if "low_function" in flags:
+        words += f" Fewer than {norms.CHAIR_STAND_LOW_FUNCTION} stands is associated with lower functional ability."
+    return TestResult("chair-stand-30s", float(value), "stands", low, high, norms.CHAIR_STAND_SOURCE, words,
+                      norm, flags=tuple(flags))
+
+
+def _interpret_ftsts(value: float, age: int | None, parkinsons: bool) -> TestResult:
+    flags, notes, norm, high = [], [], "", None
+    cutoff = norms.ftsts_cutoff(age)
+    if cutoff is not None:
+        limit, decade = cutoff
+        high = limit
+        norm = f"worse than average above {limit} s at {decade} ({norms.FTSTS_SOURCE})"
+        if value > limit:
+            flags.append("below_norm")
+            notes.append(f"slower than average for {decade} ({limit} s)")
+        else:
+            notes.append(f"within the average for {decade} ({limit} s)")
+    else:
+        notes.append("no age norm (Bohannon 2006 covers 60-89)")
+    if parkinsons and value > norms.FTSTS_PARKINSONS_FALLS_S:
+        flags.append("fall_risk_pd")
+        notes.append(f"above {norms.FTSTS_PARKINSONS_FALLS_S:.0f} s, the fall-risk cut-off in Parkinson's disease (Duncan 2011)")
+    elif value >= norms.FTSTS_RECURRENT_FALLS_S:
+        flags.append("fall_risk")
+        notes.append(f"at or above {norms.FTSTS_RECURRENT_FALLS_S:.0f} s, which predicts recurrent falls in people "
+                     "over 65 (Buatois 2008)")
+    elif value >= norms.FTSTS_DISABILITY_S:
+        notes.append(f"at or above {norms.FTSTS_DISABILITY_S} s, associated with disability (Guralnik 2000)")
+    words = f"Five stands in {value:.1f} s: " + "; ".join(notes) + "."
+    return TestResult("five-times-sts", round(float(value), 2), "s", None, high,
+                      f"{norms.FTSTS_SOURCE}; Buatois 2008; Duncan 2011", words, norm, flags=tuple(flags))
+
+
+def _interpret_reach(value: float, parkinsons: bool) -> TestResult:
+    cutoff = norms.frt_cutoff(parkinsons)
+    source = norms.FRT_SOURCE + ("; Parkinson's cut-off 25.4 cm" if parkinsons else "")
+    below = value < cutoff
+    words = (f"Reach {value:.0f} cm: " + (f"below the {cutoff:g} cm fall-risk cut-off ({source})." if below
+                                          else f"at or above the {cutoff:g} cm fall-risk cut-off."))
+    return TestResult("functional-reach", round(float(value), 1), "cm", cutoff, None, source, words,
+                      f"< {cutoff:g} cm flags fall risk ({source})", flags=("fall_risk",) if below else ())
+
+
+# --- scoring from reps -----------------------------------------------------------------------
 
 def _trust(reps: list[Rep], extra_low: bool = False) -> str:
     return "low" if extra_low or any(r.confidence != "ok" for r in reps) else "ok"
 
 
+def _used_hands(rep: Rep) -> bool:
+    return "hands_on_thighs" in rep.fault_codes
+
+
+def _with(result: TestResult, **changes) -> TestResult:
+    from dataclasses import replace
+    return replace(result, **changes)
+
+
 def chair_stand_30s(reps: list[Rep], start_s: float, end_s: float | None = None,
                     age: int | None = None, sex: str | None = None) -> TestResult:
-    """30-second chair stand (Rikli & Jones 1999): full stands reached within 30 s of the start;
-    a stand more than halfway up when time ends counts."""
+    """30-second chair stand (Rikli & Jones 1999): full stands within 30 s of the start; a stand
+    more than halfway up when time ends counts. The protocol counts unassisted stands (arms
+    crossed): a stand pushed up with the hands is not counted, and the result is flagged."""
     stop = start_s + CHAIR_STAND_DURATION_S
+    if end_s is not None and end_s < stop - 1e-6:
+        return cannot_score("chair-stand-30s", f"the recording ends {end_s - start_s:.1f} s after the start; "
+                            f"the test needs {CHAIR_STAND_DURATION_S:.0f} s")
     full = [r for r in reps if r.counted and start_s <= r.metrics.get("stand_time_s", r.end_s) <= stop]
     halfway = [r for r in reps if r.start_s < stop and r not in full and _risen_fraction_at(r, stop) > 0.5]
-    score = len(full) + (1 if halfway else 0)
-    band = norms.chair_stand_band(age, sex)
-    flags = []
-    if score < norms.CHAIR_STAND_LOW_FUNCTION:
-        flags.append("low_function")
-    if band is None:
-        norm = ""
-        words = f"{score} stands in 30 s."
-    else:
-        norm = f"{band.low}-{band.high} stands ({band.label}; {band.source})"
-        if score < band.low:
-            flags.append("below_norm")
-            words = f"{score} stands in 30 s: below the normal range for {band.label} ({band.low}-{band.high})."
-        elif score > band.high:
-            words = f"{score} stands in 30 s: above the normal range for {band.label} ({band.low}-{band.high})."
-        else:
-            words = f"{score} stands in 30 s: within the normal range for {band.label} ({band.low}-{band.high})."
-    if "low_function" in flags:
-        words += f" Fewer than {norms.CHAIR_STAND_LOW_FUNCTION} stands is associated with lower functional ability."
-    if any("hands_on_thighs" in r.fault_codes for r in full):
+    assisted = [r for r in full + halfway if _used_hands(r)]
+    score = len(full) + (1 if halfway else 0) - len(assisted)
+    result = _interpret_chair_stand(score, age, sex)
+    words, flags = result.interpretation, list(result.flags)
+    if assisted:
         flags.append("used_hands")
-        words += " Hands pushed on the thighs in some stands (protocol asks for arms crossed)."
-    short = end_s is not None and end_s < stop
-    if short:
-        words += " The recording ended before 30 s."
-    return TestResult("30s-chair-stand", float(score), "stands", norm, words, _trust(full + halfway, short),
-                      tuple(flags), {"halfway_at_end": float(bool(halfway))})
+        words += (f" {len(assisted)} stand(s) pushed up with the hands were not counted (the protocol asks for "
+                  "arms crossed on the chest).")
+    return _with(result, interpretation=words, flags=tuple(flags), trust=_trust(full + halfway, bool(assisted)),
+                 details={"halfway_at_end": float(bool(halfway)), "assisted_stands": float(len(assisted)),
+                          "start_s": start_s})
 
 
 def _risen_fraction_at(rep: Rep, t: float) -> float:
@@ -83,37 +350,20 @@ def _risen_fraction_at(rep: Rep, t: float) -> float:
 
 def five_times_sit_to_stand(reps: list[Rep], age: int | None = None, parkinsons: bool = False) -> TestResult:
     """5xSTS: start of the first rise to seated after the fifth stand (Bohannon 2006 cut-offs;
-    >= 15 s recurrent falls, Buatois 2008; >= 13.6 s disability, Guralnik 2000)."""
+    >= 15 s recurrent falls, Buatois 2008; >= 13.6 s disability, Guralnik 2000). Needing the arms
+    fails the test (CLINICAL.md): no score, flagged, the time kept in ``details`` for reference."""
     stands = [r for r in reps if r.counted][:FTSTS_REPS]
     if len(stands) < FTSTS_REPS:
-        return TestResult("5x-sit-to-stand", None, "s", "", f"Only {len(stands)} of 5 stands completed: test not scored.",
-                          "low", ("incomplete",))
-    score = stands[-1].end_s - stands[0].start_s
-    flags, notes = [], []
-    cutoff = norms.ftsts_cutoff(age)
-    norm = ""
-    if cutoff is not None:
-        limit, decade = cutoff
-        norm = f"worse than average above {limit} s at {decade} ({norms.FTSTS_SOURCE})"
-        if score > limit:
-            flags.append("below_norm")
-            notes.append(f"slower than average for {decade} ({limit} s)")
-        else:
-            notes.append(f"within the average for {decade} ({limit} s)")
-    if score >= norms.FTSTS_RECURRENT_FALLS_S:
-        flags.append("fall_risk")
-        notes.append(f"at or above {norms.FTSTS_RECURRENT_FALLS_S:.0f} s, which predicts recurrent falls in people over 65 (Buatois 2008)")
-    elif score >= norms.FTSTS_DISABILITY_S:
-        notes.append(f"at or above {norms.FTSTS_DISABILITY_S} s, associated with disability (Guralnik 2000)")
-    if parkinsons and score > norms.FTSTS_PARKINSONS_FALLS_S:
-        flags.append("fall_risk_pd")
-        notes.append(f"above {norms.FTSTS_PARKINSONS_FALLS_S:.0f} s, the fall-risk cut-off in Parkinson's disease (Duncan 2011)")
-    if any("hands_on_thighs" in r.fault_codes for r in stands):
-        flags.append("used_hands")
-        notes.append("the hands were used to push up, which fails the test protocol")
-    words = f"Five stands in {score:.1f} s" + (": " + "; ".join(notes) if notes else "") + "."
-    return TestResult("5x-sit-to-stand", round(score, 2), "s", norm, words, _trust(stands, "used_hands" in flags),
-                      tuple(flags), {"first_rise_s": stands[0].start_s, "last_seated_s": stands[-1].end_s})
+        return cannot_score("five-times-sts", f"only {len(stands)} of 5 stands were completed")
+    time_s = stands[-1].end_s - stands[0].start_s
+    details = {"first_rise_s": stands[0].start_s, "last_seated_s": stands[-1].end_s, "time_s": round(time_s, 2)}
+    if any(_used_hands(r) for r in stands):
+        return TestResult("five-times-sts", None, "s", norm_source=norms.FTSTS_SOURCE, trust="low",
+                          flags=("used_hands", "failed_protocol"), details=details,
+                          interpretation=(f"Test failed: the hands were used to push up (the protocol needs arms "
+                                          f"folded). The five stands took {time_s:.1f} s, for reference only."))
+    result = _interpret_ftsts(time_s, age, parkinsons)
+    return _with(result, trust=_trust(stands), details=details)
 
 
 def functional_reach(reps: list[Rep], parkinsons: bool = False) -> TestResult:
@@ -122,30 +372,82 @@ def functional_reach(reps: list[Rep], parkinsons: bool = False) -> TestResult:
     trials = [r for r in reps if r.counted and "reach_distance_cm" in r.metrics and "stepping" not in r.fault_codes]
     stepped = sum("stepping" in r.fault_codes for r in reps)
     if not trials:
-        return TestResult("functional-reach", None, "cm", "", "No valid reach trial.", "low", ("incomplete",))
+        why = "no valid reach trial" + (f" ({stepped} discarded for stepping or lifting the heels)" if stepped else "")
+        return cannot_score("functional-reach", why)
     scored = trials[2:5] if len(trials) >= 5 else trials
     distances = [r.metrics["reach_distance_cm"] for r in scored]
     mean, best = float(np.mean(distances)), float(max(r.metrics["reach_distance_cm"] for r in trials))
-    cutoff = norms.FRT_PARKINSONS_CM if parkinsons else norms.FRT_FALL_RISK_CM
-    source = "Parkinson's cut-off" if parkinsons else "about 4x fall risk below it (Duncan 1990)"
-    flags = ("fall_risk",) if mean < cutoff else ()
-    words = f"Mean reach {mean:.0f} cm (best {best:.0f} cm) over {len(scored)} trials: " + (
-        f"below {cutoff} cm, {source}." if flags else f"at or above {cutoff} cm.")
+    result = _interpret_reach(mean, parkinsons)
+    words = (f"Mean reach {mean:.0f} cm (best {best:.0f} cm) over {len(scored)} trials: "
+             + result.interpretation.split(": ", 1)[1])
     if stepped:
         words += f" {stepped} trial(s) discarded for stepping or lifting the heels."
-    low = len(trials) < 3
-    return TestResult("functional-reach", round(mean, 1), "cm", f"< {cutoff} cm flags fall risk ({source})", words,
-                      _trust(scored, low), flags, {"best_cm": round(best, 1), "trials": float(len(scored))})
+    return _with(result, interpretation=words, trust=_trust(scored, len(trials) < 3),
+                 details={"best_cm": round(best, 1), "trials": float(len(scored))})
 
 
 def calf_raise_30s(reps: list[Rep], start_s: float, end_s: float | None = None) -> TestResult:
     """Calf-Raise Senior test (Andre 2016): full raises completed within 30 s. No normal range
     is in our reference, so only the count and its measurement error are reported."""
     stop = start_s + CALF_RAISE_DURATION_S
+    if end_s is not None and end_s < stop - 1e-6:
+        return cannot_score("calf-raise-30s", f"the recording ends {end_s - start_s:.1f} s after the start; "
+                            f"the test needs {CALF_RAISE_DURATION_S:.0f} s")
     done = [r for r in reps if r.counted and start_s <= r.end_s <= stop]
-    short = end_s is not None and end_s < stop
-    words = (f"{len(done)} heel raises in 30 s. No published normal range in our reference; "
-             f"a change of a couple of raises is within measurement error (SEM {norms.CALF_RAISE_SEM_REPS:.0f}).")
-    if short:
-        words += " The recording ended before 30 s."
-    return TestResult("30s-calf-raise", float(len(done)), "raises", norms.CALF_RAISE_SOURCE, words, _trust(done, short))
+    return _with(interpret("calf-raise-30s", float(len(done))), trust=_trust(done), details={"start_s": start_s})
+
+
+def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: float | None = None,
+               age: int | None = None, sex: str | None = None, condition: str = "",
+               timestamps_s=None, person_found=None, orientation_problem: str = "") -> TestResult:
+    """Score a validated test on a finished recording (a file, or a guided test in the app).
+
+    - ``test_id``: a canonical id (``TEST_IDS``) or an old spelling.
+    - ``reps``: the exercise's reps and attempts (``exercise.reps``) in time order.
+    - ``duration_s``: end of the recording on the reps' clock (the last timestamp + one frame).
+    - ``start_s``: the "Go" moment of a guided test; a recording without one starts at the first
+      movement (the first rep's start).
+    - ``age``, ``sex`` ("f"/"m"/"female"/"male"), ``condition`` ("parkinsons" selects PD cut-offs).
+    - ``timestamps_s`` / ``person_found``: per-frame times and "a person was found" flags of the
+      landmark track. With them, the recording is checked (``recording_problem``) and the result
+      states its timing uncertainty; without them trust is "low" (timing not checked).
+    - ``orientation_problem``: non-empty when the video looks rotated or the body lying: no score.
+
+    Returns a ``TestResult``; ``value`` None with ``cannot_score`` set when it cannot be scored.
+    """
+    spec = TESTS[canonical_test_id(test_id)]
+    if orientation_problem:
+        return cannot_score(spec.id, orientation_problem)
+    counted = [r for r in reps if r.counted]
+    first = start_s if start_s is not None else min((r.start_s for r in reps), default=0.0)
+    parkinsons = (condition or "").lower() in ("parkinsons", "parkinson's", "pd")
+    if spec.duration_s is not None:
+        window = (first, first + spec.duration_s)
+    elif spec.id == "five-times-sts" and len(counted) >= FTSTS_REPS:
+        window = (counted[0].start_s, counted[FTSTS_REPS - 1].end_s)
+    else:
+        window = (first, duration_s)
+    quality = None
+    if timestamps_s is not None and person_found is not None:
+        quality = recording_quality(timestamps_s, person_found, window)
+        if not reps and quality.person_share < PERSON_SHARE_MIN:
+            quality = recording_quality(timestamps_s, person_found)  # nobody: say so for the whole video
+        why = recording_problem(spec, quality)
+        if why:
+            return cannot_score(spec.id, why, {"fps": quality.fps, "person_share": round(quality.person_share, 3)})
+    if spec.id == "chair-stand-30s":
+        result = chair_stand_30s(reps, first, end_s=duration_s, age=age, sex=sex)
+    elif spec.id == "five-times-sts":
+        result = five_times_sit_to_stand(reps, age=age, parkinsons=parkinsons)
+    elif spec.id == "functional-reach":
+        result = functional_reach(reps, parkinsons=parkinsons)
+    else:
+        result = calf_raise_30s(reps, first, end_s=duration_s)
+    if result.cannot_score:
+        return result
+    if quality is None:
+        return _with(result, trust="low", interpretation=result.interpretation + " Timing not checked (no frame times).")
+    # A timed test places two moments (start, fifth seat); a count test one (the 30-s boundary).
+    uncertainty = quality.uncertainty_s(events=2 if spec.duration_s is None else 1)
+    return _with(result, timing_uncertainty_s=uncertainty,
+                 details={**result.details, "fps": quality.fps, "person_share": round(quality.person_share, 3)})

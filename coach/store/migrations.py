@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, inspect, select
+from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, inspect, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from coach.store import schema
@@ -40,9 +40,28 @@ def _create_v1(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _v2_exclusion_and_test_details(conn: Connection) -> None:
+    """Session exclusion (who, why) and the full TestResult; old test-id spellings made canonical."""
+    from sqlalchemy import update
+
+    from exercises.validated_tests import ALIASES
+
+    pg = conn.dialect.name == "postgresql"
+    words = {"false": "false" if pg else "0", "timestamp": "TIMESTAMP WITH TIME ZONE" if pg else "DATETIME"}
+    insp = inspect(conn)
+    for table, columns in schema.V2_COLUMNS.items():
+        have = {c["name"] for c in insp.get_columns(table)}
+        for name, ddl in columns:
+            if name not in have:  # a database created by _create_v1 from today's metadata has them
+                conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {name} {ddl.format(**words)}"))
+    for old, new in ALIASES.items():
+        conn.execute(update(schema.test_results).where(schema.test_results.c.test == old).values(test=new))
+
+
 # Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_v1),
+    Migration(2, "session exclusion; full test results", _v2_exclusion_and_test_details),
 )
 
 

@@ -7,6 +7,7 @@ stores everything exactly once. The recorder and the fallback import share this 
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import asdict, dataclass, fields
 from datetime import datetime, timezone
 
@@ -92,13 +93,20 @@ class SessionEnd:
     ended_at: datetime
 
 
-Op = SessionStart | SetStart | SetEnd | RepAdded | EventAdded | PosesAdded | TestAdded | VideoAttached | SessionEnd
-_OP_TYPES = {cls.__name__: cls for cls in (SessionStart, SetStart, SetEnd, RepAdded, EventAdded, PosesAdded,
+@dataclass(frozen=True)
+class Heartbeat:
+    """Nothing new, but the session is alive: only ``last_write_at`` moves."""
+
+
+Op = Heartbeat | SessionStart | SetStart | SetEnd | RepAdded | EventAdded | PosesAdded | TestAdded | VideoAttached | SessionEnd
+_OP_TYPES = {cls.__name__: cls for cls in (Heartbeat, SessionStart, SetStart, SetEnd, RepAdded, EventAdded, PosesAdded,
                                              TestAdded, VideoAttached, SessionEnd)}
 
 
-def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime) -> int:
-    """Apply ``ops`` (inside the caller's transaction); return the session's id."""
+def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime, revive: bool = False) -> int:
+    """Apply ``ops`` (inside the caller's transaction); return the session's id. ``revive``: the
+    recording process is alive and writing, so a session marked "interrupted" meanwhile (the
+    database hung past ``Store.mark_stale``'s limit) is "recording" again."""
     session_id = conn.execute(select(t.sessions.c.id).where(t.sessions.c.uuid == session_uuid)).scalar()
     set_ids: dict[int, int] = {}
 
@@ -116,6 +124,8 @@ def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime) -> 
         return conn.execute(select(table.c.id).where(*cond).limit(1)).first() is not None
 
     for op in ops:
+        if isinstance(op, Heartbeat):
+            continue
         if isinstance(op, SessionStart):
             if session_id is None:
                 session_id = conn.execute(t.sessions.insert().values(
@@ -143,7 +153,7 @@ def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime) -> 
         elif isinstance(op, TestAdded):
             if not exists(t.test_results, session_id=session_id, seq=op.seq):
                 conn.execute(t.test_results.insert().values(session_id=session_id, seq=op.seq,
-                                                            **asdict(op.result)))
+                                                            **test_columns(op.result)))
         elif isinstance(op, VideoAttached):
             conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(video_path=op.path))
         elif isinstance(op, SessionEnd):
@@ -151,8 +161,20 @@ def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime) -> 
                 status=op.status, ended_at=op.ended_at))
         else:
             raise TypeError(f"unknown op {op!r}")
+    if session_id is None:
+        raise ValueError(f"session {session_uuid} was never started")
     conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(last_write_at=now))
+    if revive and not any(isinstance(op, SessionEnd) for op in ops):
+        conn.execute(update(t.sessions).where(t.sessions.c.id == session_id, t.sessions.c.status == "interrupted")
+                     .values(status="recording", ended_at=None))
     return session_id
+
+
+def test_columns(result: TestResult) -> dict:
+    d = asdict(result)
+    d["flags"] = list(result.flags)
+    d["details"] = json.loads(json.dumps(result.details, default=float))
+    return d
 
 
 def _insert_rep(conn: Connection, set_id: int, seq: int, rep: Rep) -> None:
@@ -183,7 +205,7 @@ def from_json(d: dict) -> Op:
         elif f.name == "rep":
             v = rep_from_json(v)
         elif f.name == "result":
-            v = TestResult(**v)
+            v = TestResult.from_dict(v)
         kwargs[f.name] = v
     return cls(**kwargs)
 
@@ -196,5 +218,5 @@ def _encode(v):
     if isinstance(v, Rep):
         return rep_to_json(v)
     if isinstance(v, TestResult):
-        return asdict(v)
+        return test_columns(v)
     return v

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from platformdirs import user_data_dir
@@ -47,9 +46,6 @@ def media_dir(url: str) -> Path:
 
 
 def fallback_dirs() -> list[Path]:
-    """Places to try, in order, for unsaved data when the database cannot be written.
-
-    Several, on purpose: a full or read-only data directory should not take the last resort with it.
-    """
-    return [data_dir() / "unsaved", Path.home() / "rehab-coach-unsaved",
-            Path(tempfile.gettempdir()) / "rehab-coach-unsaved"]
+    """Where session journals go: only inside the user's private data folder (0700). A shared place
+    such as /tmp would let another local user read health data or plant a forged session."""
+    return [data_dir() / "unsaved"]

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 from coach.pose.frame import PoseSeries
 from coach.store import poses
 from coach.store import schema as t
-from coach.store.records import SessionRecord, SessionSummary, StoredEvent, StoredSet, TestResult
+from coach.store.records import SessionRecord, SessionSummary, StoredEvent, StoredSet, StoredTest, TestResult
 from coach.store.repcodec import rep_from_row
 from exercises.base import Fault, Rep
 
@@ -39,7 +39,8 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
                     .group_by(t.sets.c.session_id).subquery())
     q = (select(s.c.id, s.c.uuid, s.c.patient_id, s.c.exercise, s.c.source, s.c.status, s.c.started_at,
                 s.c.ended_at, func.coalesce(set_counts.c.n, 0), func.coalesce(rep_counts.c.n, 0),
-                func.coalesce(rep_counts.c.counted, 0), func.coalesce(fault_counts.c.n, 0))
+                func.coalesce(rep_counts.c.counted, 0), func.coalesce(fault_counts.c.n, 0),
+                s.c.excluded, s.c.excluded_by, s.c.excluded_reason)
          .outerjoin(set_counts, set_counts.c.session_id == s.c.id)
          .outerjoin(rep_counts, rep_counts.c.session_id == s.c.id)
          .outerjoin(fault_counts, fault_counts.c.session_id == s.c.id)
@@ -58,9 +59,11 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
     if conds:
         q = q.where(and_(*conds))
     out = []
-    for (sid, uuid, pid, ex, src, status, started, ended, n_sets, n_reps, counted, n_faults) in conn.execute(q):
+    for (sid, uuid, pid, ex, src, status, started, ended, n_sets, n_reps, counted, n_faults,
+         excluded, excluded_by, excluded_reason) in conn.execute(q):
         out.append(SessionSummary(sid, uuid, pid, ex, src, status, as_utc(started), as_utc(ended), int(n_sets),
-                                  int(counted), int(n_reps) - int(counted), int(n_faults)))
+                                  int(counted), int(n_reps) - int(counted), int(n_faults), bool(excluded),
+                                  excluded_by or "", excluded_reason or ""))
     return out
 
 
@@ -88,9 +91,8 @@ def load_session(conn: Connection, session_id: int) -> SessionRecord | None:
                            as_utc(s["ended_at"]), tuple(reps_by_set[s["id"]])) for s in set_rows)
     events = tuple(StoredEvent(e.kind, e.time_s, e.detail) for e in conn.execute(
         select(t.events).where(t.events.c.session_id == session_id).order_by(t.events.c.seq)))
-    tests = tuple(TestResult(r.test, r.value, r.unit, r.norm_low, r.norm_high, r.norm_source, r.interpretation)
-                  for r in conn.execute(select(t.test_results).where(t.test_results.c.session_id == session_id)
-                                        .order_by(t.test_results.c.seq)))
+    tests = tuple(test_from_row(r) for r in conn.execute(
+        select(t.test_results).where(t.test_results.c.session_id == session_id).order_by(t.test_results.c.seq)))
     return SessionRecord(found[0], row["schema_version"], row["app_version"], row["algorithm_version"],
                          dict(row["settings"]), row["programme_version"], row["video_path"], row["notes"],
                          sets, events, tests)
@@ -103,3 +105,18 @@ def load_poses(conn: Connection, session_id: int, set_no: int | None = None) -> 
     if set_no is not None:
         q = q.where(t.sets.c.set_no == set_no)
     return poses.concat([poses.decode_chunk(bytes(d)) for (d,) in conn.execute(q)])
+
+
+def test_from_row(r) -> TestResult:
+    return TestResult(r.test, r.value, r.unit, r.norm_low, r.norm_high, r.norm_source, r.interpretation,
+                      r.norm or "", r.trust or "ok", tuple(r.flags or ()), dict(r.details or {}),
+                      r.timing_uncertainty_s, r.cannot_score or "")
+
+
+def test_results(conn: Connection, patient_id: str) -> list[StoredTest]:
+    q = (select(t.test_results, t.sessions.c.patient_id, t.sessions.c.started_at)
+         .join(t.sessions, t.sessions.c.id == t.test_results.c.session_id)
+         .where(t.sessions.c.patient_id == patient_id)
+         .order_by(t.sessions.c.started_at, t.test_results.c.session_id, t.test_results.c.seq))
+    return [StoredTest(r.id, r.session_id, r.patient_id, as_utc(r.started_at), test_from_row(r))
+            for r in conn.execute(q)]

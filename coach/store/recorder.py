@@ -1,23 +1,26 @@
 """``SessionRecorder``: what the live loop calls per set, rep, event and chunk of frames.
 
-Each call commits at once, so ``kill -9`` loses at most the call in flight. When the database
-cannot be written (locked, read-only, disk full) nothing is dropped: the writes stay queued in
-memory, are copied to a fallback file (``coach.store.fallback``) and go to the database on a later
-call once it accepts them again. ``health`` tells the UI; ``finish`` raises ``StoreWriteError``
-(naming the fallback file) if the data still has not reached the database by the end.
+Real-time work never waits on the database. Each call appends its write to the session's durable
+local journal (``coach.store.fallback``: flushed to the OS before the call returns, so ``kill -9``
+loses nothing acknowledged) and hands it to the recorder's own writer thread, which commits to the
+database in batches. A hung (SIGSTOPped) PostgreSQL or a locked SQLite file only makes the writer
+wait and retry: ``health`` tells the UI how far behind saving is, and everything is saved when the
+database answers again. ``finish`` waits a while for the writer; if the database still has not taken
+everything it raises ``StoreWriteError`` naming the journal, which the next ``Store.open`` replays.
 
-While the database refuses writes, a new attempt is made at most every ``retry_interval_s`` (and
-always at ``end_set``/``finish``), so a locked SQLite file stalls the caller only now and then.
+No junk sessions: nothing reaches the database (or the journal) until the first rep or attempt,
+a test result or a possible fall is recorded. A session ended before that leaves no trace
+(``recorded`` stays False).
 """
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
 
 from coach.pose.frame import PoseFrame
 from coach.store import ops
@@ -28,7 +31,11 @@ from coach.store.records import RecorderHealth, TestResult
 from exercises.base import Rep
 
 log = logging.getLogger(__name__)
-FINAL_STATUSES = ("complete", "stopped")  # "stopped": ended early on purpose (pain, tiredness)
+FINAL_STATUSES = ("complete", "stopped")  # "stopped": ended early (on purpose, or the plan not finished)
+LAG_WARN_S = 5.0  # saving this far behind is worth telling the patient/physio
+FINISH_WAIT_S = 10.0  # at the end, wait this long for the database before naming the journal
+HEARTBEAT_S = 15.0  # well inside Store.mark_stale's 60 s
+MATERIALISING_EVENTS = ("fall_like",)  # a possible fall is recorded even before the first rep
 
 
 def _now() -> datetime:
@@ -39,21 +46,40 @@ class SessionRecorder:
     """Records one session; get one from ``Store.start_session``."""
 
     def __init__(self, engine: Engine, start: ops.SessionStart, fallback: FallbackWriter,
-                 retry_interval_s: float = 10.0, clock: Callable[[], datetime] = _now):
+                 retry_interval_s: float = 1.0, clock: Callable[[], datetime] = _now, *, lazy: bool = True,
+                 lag_warn_s: float = LAG_WARN_S, finish_wait_s: float = FINISH_WAIT_S):
         self._engine = engine
         self._fallback = fallback
         self._retry_interval_s = retry_interval_s
         self._clock = clock
+        self._lag_warn_s = lag_warn_s
+        self._finish_wait_s = finish_wait_s
+        self._start = start
         self.uuid = start.uuid
+        self.patient_id = start.patient_id
         self.session_id: int | None = None
-        self._pending: list[ops.Op] = []
-        self._failed_at: float | None = None  # monotonic time of the last failed write
-        self._error: str = ""
+        self._held: list[ops.Op] = []  # before the first rep: in memory only
+        self._recorded = False
+        self._cv = threading.Condition()
+        self._queue: list[ops.Op] = []  # journaled, not yet in the database
+        self._queued_at: list[float] = []  # monotonic time each queued op was made
+        self._error = ""
+        self._wake = False
+        self._thread: threading.Thread | None = None
+        self._journal_ok = True
         self._set_no = 0
         self._in_set = False
         self._seq = {"rep": 0, "event": 0, "poses": 0, "test": 0}
         self._finished = False
-        self._write(start, force=True)
+        self._abandoned = False
+        self._last_beat = time.monotonic()
+        if not lazy:
+            self._materialise()
+
+    @property
+    def recorded(self) -> bool:
+        """True once the session exists (in the journal, and in the database when it answers)."""
+        return self._recorded
 
     # --- the live loop's calls ----------------------------------------------------------------
 
@@ -71,7 +97,7 @@ class SessionRecorder:
         """Record a finished rep or uncounted attempt, with its metrics and faults."""
         self._require_set()
         self._seq["rep"] += 1
-        self._write(ops.RepAdded(self._set_no, self._seq["rep"], rep))
+        self._write(ops.RepAdded(self._set_no, self._seq["rep"], rep), materialise=True)
 
     def add_poses(self, frames: Sequence[PoseFrame]) -> None:
         """Record a chunk of the set's landmark track (call every second or so)."""
@@ -85,15 +111,27 @@ class SessionRecorder:
     def add_event(self, kind: str, time_s: float, detail: str = "") -> None:
         """Record a safety or tracking event: "fall_like", "camera_lost", "stopped_for_pain", ..."""
         self._seq["event"] += 1
-        self._write(ops.EventAdded(self._seq["event"], kind, float(time_s), detail))
+        self._write(ops.EventAdded(self._seq["event"], kind, float(time_s), detail),
+                    materialise=kind in MATERIALISING_EVENTS)
 
-    def add_test_result(self, result) -> None:
-        """Record a test score: a ``TestResult`` of the store, or one of ``exercises.validated_tests``
-        (score/norm/trust/flags), which is converted (its norm text kept, no numeric band)."""
+    def heartbeat(self) -> None:
+        """Call every frame: a still-running session touches its database row now and then, so one
+        whose browser tab closed goes silent and ``Store.mark_stale`` ends it as interrupted."""
+        now = time.monotonic()
+        if self._recorded and not self._finished and now - self._last_beat >= HEARTBEAT_S:
+            self._last_beat = now
+            with self._cv:
+                if not self._queue:  # anything queued touches the row anyway
+                    self._queue.append(ops.Heartbeat())
+                    self._queued_at.append(now)
+                    self._cv.notify_all()
+
+    def add_test_result(self, result: TestResult) -> None:
+        """Record a validated-test result (``exercises.validated_tests.TestResult``)."""
         if not isinstance(result, TestResult):
-            result = _from_validated(result)
+            raise TypeError(f"expected a TestResult, got {type(result).__name__}")
         self._seq["test"] += 1
-        self._write(ops.TestAdded(self._seq["test"], result))
+        self._write(ops.TestAdded(self._seq["test"], result), materialise=True)
 
     def attach_video(self, relative_path: str) -> None:
         """Reference the session's video (stored under the media directory; only with opt-in)."""
@@ -102,10 +140,11 @@ class SessionRecorder:
     def end_set(self) -> None:
         self._require_set()
         self._in_set = False
-        self._write(ops.SetEnd(self._set_no, self._clock()), force=True)
+        self._write(ops.SetEnd(self._set_no, self._clock()))
 
     def finish(self, status: str = "complete") -> None:
-        """Close the session. Raises ``StoreWriteError`` if data is still waiting for the database."""
+        """Close the session. A session with nothing recorded is dropped without a trace. Raises
+        ``StoreWriteError`` naming the journal if the database has not taken everything in time."""
         if status not in FINAL_STATUSES:
             raise ValueError(f"status must be one of {FINAL_STATUSES}, got {status!r}")
         if self._finished:
@@ -113,25 +152,51 @@ class SessionRecorder:
         if self._in_set:
             self.end_set()
         self._finished = True
-        self._write(ops.SessionEnd(status, self._clock()), force=True)
-        if self._pending:
+        if not self._recorded:
+            self._held.clear()
+            return
+        self._write(ops.SessionEnd(status, self._clock()))
+        if not self.flush(self._finish_wait_s):
             raise StoreWriteError(self.health.message, str(self._fallback.path) if self._fallback.path else None)
+        if self._thread is not None:
+            self._thread.join(timeout=5.0)  # it removes the journal on its way out
 
-    def flush(self) -> bool:
-        """Try again to write what is pending; True when nothing is left waiting."""
-        self._try_commit()
-        return not self._pending
+    def flush(self, timeout_s: float = 5.0) -> bool:
+        """Ask the writer to try now and wait up to ``timeout_s``; True when nothing is left waiting."""
+        with self._cv:
+            self._wake = True
+            self._cv.notify_all()
+            self._cv.wait_for(lambda: not self._queue, timeout=timeout_s)
+            return not self._queue
+
+    def abandon(self) -> None:
+        """Stop the writer and unlock the journal without finishing: what a crash leaves behind.
+        The next ``Store.open`` replays the journal and marks the session interrupted."""
+        with self._cv:
+            self._abandoned = self._finished = True
+            self._queue.clear()
+            self._queued_at.clear()
+            self._cv.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+        self._fallback.release()
 
     @property
     def health(self) -> RecorderHealth:
-        if not self._pending:
-            return RecorderHealth()
-        where = (f"a copy is in {self._fallback.path}" if self._fallback.path
+        with self._cv:
+            pending = len(self._queue)
+            lag = time.monotonic() - self._queued_at[0] if pending else 0.0
+            error = self._error
+        if not pending or (not error and lag < self._lag_warn_s):
+            return RecorderHealth(pending=pending, lag_s=lag)
+        path = self._fallback.path if self._journal_ok else None
+        where = (f"a copy is in {path}" if path
                  else "no fallback file could be written either: do not close the coach")
-        msg = (f"Could not save to the database ({self._error}). {len(self._pending)} write(s) are held "
-               f"in memory and will be saved when the database can be written again; {where}.")
-        return RecorderHealth(False, msg, str(self._fallback.path) if self._fallback.path else None,
-                              len(self._pending))
+        why = f"Could not save to the database ({error})" if error else \
+            f"Saving to the database is {lag:.0f} s behind (the database is not answering)"
+        msg = (f"{why}. {pending} write(s) are held and will be saved when the database can be written "
+               f"again; {where}.")
+        return RecorderHealth(False, msg, str(path) if path else None, pending, lag)
 
     def __enter__(self) -> "SessionRecorder":
         return self
@@ -144,50 +209,76 @@ class SessionRecorder:
     # --- internals ----------------------------------------------------------------------------
 
     def _require_set(self) -> None:
-        if not self._in_set:
-            raise RuntimeError("no set is open: call start_set() first")
         if self._finished:
             raise RuntimeError("the session is finished")
+        if not self._in_set:
+            raise RuntimeError("no set is open: call start_set() first")
 
-    def _write(self, op: ops.Op, force: bool = False) -> None:
-        self._pending.append(op)
-        if self._failed_at is not None and not force and \
-                time.monotonic() - self._failed_at < self._retry_interval_s:
-            if not self._fallback.append(op):
-                self._fallback.write_all(self._pending, self._error)
+    def _write(self, op: ops.Op, materialise: bool = False) -> None:
+        if not self._recorded:
+            self._held.append(op)
+            if materialise:
+                self._materialise()
             return
-        self._try_commit()
+        self._enqueue([op])
 
-    def _try_commit(self) -> None:
-        if not self._pending:
-            return
-        try:
-            with self._engine.begin() as conn:
-                self.session_id = ops.apply(conn, self.uuid, self._pending, self._clock())
-        except (SQLAlchemyError, OSError) as e:
-            self._failed_at = time.monotonic()
-            self._error = _short(e)
-            path = self._fallback.write_all(self._pending, self._error)
-            log.error("session %s: database write failed (%s); %d write(s) kept in memory%s", self.uuid,
-                      self._error, len(self._pending), f" and in {path}" if path else "")
-            return
-        if self._failed_at is not None:
-            log.warning("session %s: database writable again; %d held write(s) saved", self.uuid,
-                        len(self._pending))
-        self._pending.clear()
-        self._failed_at = None
-        self._error = ""
-        self._fallback.discard()
+    def _materialise(self) -> None:
+        self._recorded = True
+        batch, self._held = [self._start, *self._held], []
+        self._journal_ok = self._fallback.write_all(batch, "journal") is not None
+        if not self._journal_ok:
+            log.error("session %s: no place for the local journal; writes are kept in memory only", self.uuid)
+        self._enqueue(batch, journaled=True)
+        self._thread = threading.Thread(target=self._run, name=f"store-writer-{self.uuid[:8]}", daemon=True)
+        self._thread.start()
 
+    def _enqueue(self, batch: list[ops.Op], journaled: bool = False) -> None:
+        if not journaled and self._journal_ok:
+            for op in batch:
+                if not self._fallback.append(op):
+                    self._journal_ok = False
+        now = time.monotonic()
+        with self._cv:
+            self._queue.extend(batch)
+            self._queued_at.extend([now] * len(batch))
+            self._cv.notify_all()
 
-def _from_validated(r) -> TestResult:
-    notes = [r.interpretation]
-    if getattr(r, "trust", "ok") != "ok":
-        notes.append("low trust: tracking or protocol problem")
-    if getattr(r, "flags", ()):
-        notes.append("flags: " + ", ".join(r.flags))
-    return TestResult(r.test, None if r.score is None else float(r.score), r.unit,
-                      None, None, r.norm, "; ".join(n for n in notes if n))
+    def _run(self) -> None:
+        """The writer thread: commit what is queued, retry on failure, end once finished and empty."""
+        while True:
+            with self._cv:
+                self._cv.wait_for(lambda: self._queue or self._finished, timeout=1.0)
+                if not self._queue:
+                    if self._finished:
+                        break
+                    continue
+                batch = list(self._queue)
+                self._wake = False
+            self._fallback.sync()
+            try:
+                with self._engine.begin() as conn:
+                    session_id = ops.apply(conn, self.uuid, batch, self._clock(), revive=True)
+            except Exception as e:  # noqa: BLE001 - whatever it is, the writes stay queued and journaled
+                first = not self._error
+                with self._cv:
+                    self._error = _short(e)
+                    if first:
+                        log.error("session %s: database write failed (%s); %d write(s) held in %s", self.uuid,
+                                  self._error, len(self._queue), self._fallback.path or "memory")
+                    self._cv.wait_for(lambda: self._wake or self._abandoned, timeout=self._retry_interval_s)
+                continue
+            with self._cv:
+                if self._abandoned:
+                    return
+                if self._error:
+                    log.warning("session %s: database writable again; %d held write(s) saved", self.uuid, len(batch))
+                del self._queue[:len(batch)]
+                del self._queued_at[:len(batch)]
+                self.session_id = session_id
+                self._error = ""
+                self._cv.notify_all()
+        if self._journal_ok and not self._abandoned:
+            self._fallback.discard()
 
 
 def _short(e: BaseException) -> str:

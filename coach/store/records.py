@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from exercises.base import Rep
+from exercises.validated_tests import TestResult  # the project's one test-result type
 
 SESSION_STATUSES = ("recording", "complete", "stopped", "interrupted")
 EXERCISES = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
@@ -24,21 +25,6 @@ class Patient:
     notes: str = ""
     video_opt_in: bool = False
     created_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class TestResult:
-    """A standardised test score with the norm it was read against (see coach.reports.norms)."""
-
-    __test__ = False  # not a pytest class
-
-    test: str  # "chair_stand_30s", "five_times_sts", "functional_reach"
-    value: float | None  # None: could not be scored
-    unit: str  # "reps", "s", "cm"
-    norm_low: float | None = None
-    norm_high: float | None = None
-    norm_source: str = ""
-    interpretation: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,12 +64,16 @@ class SessionSummary:
     reps: int  # counted
     attempts: int  # not counted
     faults: int
+    excluded: bool = False  # left out of trends and suggestions by the physio (kept, marked)
+    excluded_by: str = ""
+    excluded_reason: str = ""
 
     def to_dict(self) -> dict:
         return {"id": self.id, "uuid": self.uuid, "patient": self.patient_id, "exercise": self.exercise,
                 "source": self.source, "status": self.status, "started_at": _iso(self.started_at),
                 "ended_at": _iso(self.ended_at), "sets": self.sets, "reps": self.reps,
-                "attempts": self.attempts, "faults": self.faults}
+                "attempts": self.attempts, "faults": self.faults, "excluded": self.excluded,
+                "excluded_by": self.excluded_by, "excluded_reason": self.excluded_reason}
 
 
 @dataclass(frozen=True)
@@ -115,18 +105,36 @@ class SessionRecord:
                               "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
                               "reps": [r.to_dict() for r in s.reps]} for s in self.sets],
                 "events": [vars(e).copy() for e in self.events],
-                "tests": [{k: getattr(t, k) for k in t.__dataclass_fields__} for t in self.tests]}
+                "tests": [t.to_dict() for t in self.tests]}
 
 
 def _iso(t: datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
+@dataclass(frozen=True)
+class StoredTest:
+    """A stored validated-test result with where and when it was recorded."""
+
+    __test__ = False
+    id: int
+    session_id: int
+    patient_id: str
+    recorded_at: datetime  # the session's start
+    result: TestResult
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "session_id": self.session_id, "patient": self.patient_id,
+                "recorded_at": _iso(self.recorded_at), **self.result.to_dict()}
+
+
 @dataclass
 class RecorderHealth:
-    """What the live loop shows when saving has trouble; ``ok`` False means data is held back."""
+    """What the live loop shows when saving has trouble or lags; ``ok`` False means the patient
+    or physio should be told (nothing is lost: the writes are in the local journal)."""
 
     ok: bool = True
     message: str = ""
-    fallback_path: str | None = None
+    fallback_path: str | None = None  # the session's local journal file
     pending: int = 0  # writes waiting for the database
+    lag_s: float = 0.0  # age of the oldest write not yet in the database

@@ -23,7 +23,7 @@ from sqlalchemy import (
                         UniqueConstraint,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 metadata = MetaData()
 
@@ -71,6 +71,11 @@ sessions = Table(
     Column("programme_version", Integer),
     Column("video_path", Text),  # relative to the media directory; only with the patient's opt-in
     Column("notes", Text, nullable=False, default=""),
+    # v2: the physio can leave a session out of trends and suggestions; it is kept, marked, with who and why.
+    Column("excluded", Boolean, nullable=False, default=False, server_default="0"),
+    Column("excluded_by", String(128), nullable=False, default="", server_default=""),
+    Column("excluded_reason", Text, nullable=False, default="", server_default=""),
+    Column("excluded_at", DateTime(timezone=True)),
 )
 
 sets = Table(
@@ -139,12 +144,28 @@ test_results = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
     Column("seq", Integer, nullable=False),
-    Column("test", String(32), nullable=False),  # "chair_stand_30s", "five_times_sts", "functional_reach"
+    Column("test", String(32), nullable=False),  # exercises.validated_tests.TEST_IDS, e.g. "chair-stand-30s"
     Column("value", Float),  # None: the test could not be scored (the interpretation says why)
     Column("unit", String(16), nullable=False),
     Column("norm_low", Float),
     Column("norm_high", Float),
     Column("norm_source", Text, nullable=False, default=""),
     Column("interpretation", Text, nullable=False, default=""),
+    # v2: the rest of exercises.validated_tests.TestResult
+    Column("norm", Text, nullable=False, default="", server_default=""),
+    Column("trust", String(8), nullable=False, default="ok", server_default="ok"),
+    Column("flags", JSON),
+    Column("details", JSON),
+    Column("timing_uncertainty_s", Float),
+    Column("cannot_score", Text, nullable=False, default="", server_default=""),
     UniqueConstraint("session_id", "seq"),
 )
+
+# v2 columns, added to v1 databases by coach.store.migrations
+V2_COLUMNS = {
+    "sessions": [("excluded", "BOOLEAN NOT NULL DEFAULT {false}"), ("excluded_by", "VARCHAR(128) NOT NULL DEFAULT ''"),
+                 ("excluded_reason", "TEXT NOT NULL DEFAULT ''"), ("excluded_at", "{timestamp}")],
+    "test_results": [("norm", "TEXT NOT NULL DEFAULT ''"), ("trust", "VARCHAR(8) NOT NULL DEFAULT 'ok'"),
+                     ("flags", "JSON"), ("details", "JSON"), ("timing_uncertainty_s", "FLOAT"),
+                     ("cannot_score", "TEXT NOT NULL DEFAULT ''")],
+}

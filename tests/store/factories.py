@@ -55,12 +55,15 @@ def seed_history(store, patient_id: str = "P001", days: int = 6):
                                 side=side))
             rec.add_rep(Rep(0, 40.0, 42.0, counted=False, faults=(Fault("incomplete_stand", 41.0),)))
             rec.end_set()
-        rec.add_test_result(interpret("chair_stand_30s", 9 + day, patient.age, patient.sex))
+        rec.add_test_result(interpret("chair-stand-30s", 9 + day, patient.age, patient.sex))
         if day == 4:
             rec.add_event("stopped_for_pain", 30.0, "knee pain")
             rec.finish("stopped")
         elif day != 3:
             rec.finish()
+        else:
+            rec.flush()
+            rec.abandon()  # day 3: the coach crashed mid-session
         ids.append(rec.session_id)
     return ids
 

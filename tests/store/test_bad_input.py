@@ -41,25 +41,27 @@ def test_locked_database_holds_reps_then_saves_them(tmp_path, fallback_dir):
     path = tmp_path / "data" / "coach.db"
     store = Store.open(f"sqlite:///{path}", fallback_dirs=[fallback_dir], busy_timeout_s=0.05)
     store.add_patient("P001")
-    rec = store.start_session("P001", "sit-to-stand", retry_interval_s=0)
+    rec = store.start_session("P001", "sit-to-stand", retry_interval_s=0.05)
     rec.start_set(10)
     rec.add_rep(make_rep(1))
+    assert rec.flush()
 
     locker = sqlite3.connect(path, isolation_level=None)
     locker.execute("BEGIN EXCLUSIVE")  # another program holds the database
     rec.add_rep(make_rep(2))
     rec.add_rep(make_rep(3))
+    assert not rec.flush(timeout_s=0.5)
     health = rec.health
     assert not health.ok and "database is locked" in health.message and health.pending == 2
-    held = fallback.read(fallback_dir / f"session-{rec.uuid}.jsonl")
-    assert [o.rep.index for o in held.ops] == [2, 3]
+    journal = fallback.read(fallback_dir / f"session-{rec.uuid}.jsonl")  # the durable local copy
+    assert [o.rep.index for o in journal.ops if isinstance(o, ops.RepAdded)] == [1, 2, 3]
     locker.execute("ROLLBACK")
     locker.close()
 
     rec.add_rep(make_rep(4))  # the database is back: everything held goes in
-    assert rec.health.ok
-    assert not list(fallback_dir.glob("*.jsonl"))
+    assert rec.flush() and rec.health.ok
     rec.finish()
+    assert not list(fallback_dir.glob("*.jsonl"))  # all in the database: the journal is gone
     assert [r.index for r in store.load_session(rec.session_id).reps] == [1, 2, 3, 4]
     store.close()
 
@@ -78,17 +80,19 @@ def test_start_session_on_locked_database_is_a_clear_error(tmp_path, fallback_di
 
 
 def test_disk_full_mid_set_then_crash_is_recovered_from_fallback(store, db_url, fallback_dir, monkeypatch):
-    rec = store.start_session("P001", "heel-raise", retry_interval_s=0)
+    rec = store.start_session("P001", "heel-raise", retry_interval_s=0.05)
     rec.start_set(10)
     rec.add_rep(make_rep(1))
+    assert rec.flush()
     monkeypatch.setattr(ops, "apply", _disk_full)  # the disk fills up
     rec.add_rep(make_rep(2, faults=("heel_low",)))
     rec.add_poses(make_frames(6.0))
     rec.add_event("camera_lost", 7.0, "no person for 3 s")
+    assert not rec.flush(timeout_s=0.3)
     assert "database or disk is full" in rec.health.message
     assert rec.health.fallback_path.startswith(str(fallback_dir))
+    rec.abandon()  # the coach dies before the disk comes back (kill -9 drops its lock)
     monkeypatch.undo()
-    del rec  # the coach dies before the disk comes back
 
     with Store.open(db_url, fallback_dirs=[fallback_dir]) as reopened:  # next start: replayed
         assert not list(fallback_dir.glob("*.jsonl"))
@@ -104,10 +108,11 @@ def test_disk_full_mid_set_then_crash_is_recovered_from_fallback(store, db_url, 
 
 def test_finish_while_failing_raises_naming_the_file(store, db_url, fallback_dir, monkeypatch):
     rec = store.start_session("P001", "reach", retry_interval_s=3600)
+    rec._finish_wait_s = 0.5
     rec.start_set(5)
     monkeypatch.setattr(ops, "apply", _disk_full)
     for i in range(1, 4):
-        rec.add_rep(make_rep(i))  # retries are throttled: later reps are appended to the file
+        rec.add_rep(make_rep(i))  # the writer thread fails; every rep is in the journal
     with pytest.raises(StoreWriteError) as err:
         rec.finish()
     assert err.value.fallback_path and err.value.fallback_path in str(err.value)
@@ -121,10 +126,11 @@ def test_no_fallback_place_keeps_data_in_memory(store, tmp_path, monkeypatch):
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
     store.fallback_dirs = [blocker / "unsaved"]  # mkdir fails even for root
-    rec = store.start_session("P001", "squat", retry_interval_s=0)
+    rec = store.start_session("P001", "squat", retry_interval_s=0.05)
     rec.start_set(5)
     monkeypatch.setattr(ops, "apply", _disk_full)
     rec.add_rep(make_rep(1))
+    assert not rec.flush(timeout_s=0.3)
     assert "no fallback file could be written" in rec.health.message
     monkeypatch.undo()
     rec.finish()

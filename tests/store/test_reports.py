@@ -29,7 +29,7 @@ def test_report_files(history_store, tmp_path):
     assert len(written) == 8
     page = (tmp_path / "r.html").read_text()
     for expected in ("Patient P001: 72 y, female, stroke", "Excessive forward trunk lean", "stopped for pain",
-                     "within the normal range 10-15 for age 72", "interrupted", "data:image/png;base64,",
+                     "within the normal range for female, 70-74 years (10-15)", "interrupted", "data:image/png;base64,",
                      "Left / right symmetry", "Programme version 1"):
         assert expected in page
     assert page.count("<img") == 4  # reps/duration, ROM, tests with norm band, symmetry
@@ -63,11 +63,18 @@ def test_symmetry_and_rom_stats(history_store):
 
 
 def test_norms():
-    assert interpret("chair_stand_30s", 7, 72, "female").interpretation.startswith("below the normal range 10-15")
-    t = interpret("five_times_sts", 17, 75, condition="parkinsons")
-    assert t.norm_high == 12.6 and "Parkinson" in t.interpretation
-    assert "no norm" in interpret("chair_stand_30s", 12, 45, "male").interpretation
+    """One norms table: the reports' ``interpret`` is the scoring's, and old id spellings still read."""
+    low = interpret("chair_stand_30s", 7, 72, "female")
+    assert low.test == "chair-stand-30s" and (low.norm_low, low.norm_high) == (10, 15)
+    assert "below the normal range for female, 70-74 years (10-15)" in low.interpretation
+    assert "below_norm" in low.flags and "low_function" in low.flags
+    t = interpret("five-times-sts", 17, 75, condition="parkinsons")
+    assert t.norm_high == 12.6 and "Parkinson" in t.interpretation and "fall_risk_pd" in t.flags
+    assert "no norm" in interpret("chair-stand-30s", 12, 45, "male").interpretation
     assert interpret("functional_reach", 20, None, condition="parkinsons").norm_low == 25.4
+    assert interpret("functional-reach", 20, None).flags == ()  # 20 cm is above the general 15 cm cut-off
+    with pytest.raises(ValueError, match="unknown test 'hop'"):
+        interpret("hop", 3)
 
 
 def _cli(db_url, *argv) -> int:

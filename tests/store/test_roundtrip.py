@@ -94,16 +94,77 @@ def test_patients(store):
 
 def test_video_only_with_opt_in(store):
     rec = store.start_session("P001", "squat")
-    rec.finish()
-    sid = store.sessions()[0].id
-    assert store.video_path_for(sid) is None  # no opt-in: no video may be kept
+    assert store.video_path_for(rec) is None  # no opt-in: no video may be kept
     store.update_patient("P001", video_opt_in=True)
-    absolute, rel = store.video_path_for(sid)
-    assert absolute.name.endswith(".mp4") and str(absolute).endswith(rel)
-    rec2 = store.start_session("P001", "squat")
-    rec2.attach_video(rel)
+    absolute, rel = store.video_path_for(rec)  # known before the session reaches the database
+    assert absolute.name.endswith(".mp4") and str(absolute).endswith(rel) and rec.uuid in rel
+    rec.attach_video(rel)
+    rec.start_set(3)
+    rec.add_rep(make_rep(1))
+    rec.finish()
+    [summary] = store.sessions()
+    assert store.load_session(summary.id).video_path == str(absolute)
+    assert store.video_path_for(summary.id) == (absolute, rel)
+
+
+def test_no_session_before_the_first_rep(store):
+    """'I'm ready', a set started, landmarks and a camera event, then the tab closes: no session."""
+    rec = store.start_session("P001", "sit-to-stand")
+    rec.start_set(10)
+    rec.add_poses(make_frames(0.0, 30))
+    rec.add_event("camera_lost", 2.0)
+    rec.finish()
+    assert not rec.recorded and rec.session_id is None
+    assert store.sessions() == []
+    rec2 = store.start_session("P001", "sit-to-stand")
+    rec2.start_set(10)
+    rec2.add_poses(make_frames(0.0, 30))
+    rec2.add_rep(make_rep(0, counted=False))  # an attempt is something the physio should see
     rec2.finish()
-    assert store.load_session(store.sessions()[-1].id).video_path == str(absolute)
+    [summary] = store.sessions()
+    assert summary.attempts == 1 and len(store.load_poses(summary.id)) == 30  # what came before is kept
+
+
+def test_stale_recording_session_becomes_interrupted(store):
+    """A closed browser tab: the recorder stops writing; mark_stale ends it within the limit."""
+    import time
+    rec = store.start_session("P001", "squat")
+    rec.start_set(5)
+    rec.add_rep(make_rep(1))
+    assert rec.flush()
+    assert store.mark_stale(max_silence_s=60) == []  # writing recently: left alone
+    time.sleep(1.1)
+    [sid] = store.mark_stale(max_silence_s=1)
+    [summary] = store.sessions()
+    assert summary.id == sid and summary.status == "interrupted"
+    rec.add_rep(make_rep(2))  # it was only a hang: its next write makes it "recording" again
+    assert rec.flush()
+    assert store.sessions()[0].status == "recording"
+    rec.finish()
+    assert store.sessions()[0].status == "complete"
+
+
+def test_exclude_include_and_discard(store, tmp_path):
+    ids = []
+    for n in range(3):
+        with store.start_session("P001", "squat") as rec:
+            rec.start_set(5)
+            rec.add_rep(make_rep(1))
+        ids.append(rec.session_id)
+    store.exclude_session(ids[0], by="physio A", reason="patient had flu")
+    first = store.sessions()[0]
+    assert (first.excluded, first.excluded_by, first.excluded_reason) == (True, "physio A", "patient had flu")
+    assert first.to_dict()["excluded_reason"] == "patient had flu"
+    with pytest.raises(ValueError, match="who"):
+        store.exclude_session(ids[1], by="", reason="x")
+    store.include_session(ids[0])
+    assert not store.sessions()[0].excluded
+    store.discard_session(ids[2])
+    assert [s.id for s in store.sessions()] == ids[:2]
+    with pytest.raises(NotFound):
+        store.load_session(ids[2])
+    with pytest.raises(NotFound):
+        store.exclude_session(9999, by="a", reason="b")
 
 
 def test_default_location_is_the_user_data_dir(tmp_path, fallback_dir):
@@ -120,8 +181,26 @@ def test_validated_test_results_are_accepted(store):
     rec.add_test_result(result)
     rec.finish()
     [stored] = store.load_session(rec.session_id).tests
-    assert stored.test == result.test and stored.norm_source == result.norm
-    assert stored.value == result.score and result.interpretation in stored.interpretation
+    assert stored == result  # one TestResult type, every field kept (flags, trust, details)
+
+
+def test_save_test_result_and_list_them(store):
+    from exercises.validated_tests import chair_stand_30s
+    reps = [make_rep(i) for i in range(1, 10)]
+    result = chair_stand_30s(reps, 0.0, end_s=31.0, age=72, sex="f")
+    sid = store.save_test_result("P001", result)
+    [stored] = store.test_results("P001")
+    assert stored.session_id == sid and stored.result == result and stored.result.value == 9
+    summary = store.sessions("P001")[0]
+    assert summary.exercise == "sit-to-stand" and summary.status == "complete"
+    assert store.load_session(sid).settings == {"mode": "test", "test": "chair-stand-30s"}
+    # into an existing session, after what is there
+    store.save_test_result("P001", result, session_id=sid)
+    assert [t.session_id for t in store.test_results("P001")] == [sid, sid]
+    store.add_patient("P002")
+    with pytest.raises(ValueError, match="another patient"):
+        store.save_test_result("P002", result, session_id=sid)
+    assert store.test_results("P002") == []
 
 
 def test_unscored_test_is_kept(store):
