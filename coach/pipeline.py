@@ -26,17 +26,30 @@ class FrameResult:
 
 
 class Pipeline:
-    """Feeds frames to an estimator (anything with ``estimate(rgb, t) -> PoseFrame``) and an exercise."""
+    """Feeds frames to an estimator (anything with ``estimate(rgb, t) -> PoseFrame``) and an exercise.
 
-    def __init__(self, estimator, exercise: Exercise, smoother: PoseSmoother | None = None):
+    ``two_pass``: a recording (file mode) is counted twice: the first, causal pass is what the
+    annotated video shows as it goes; at ``finish`` the exercise is re-run over the same smoothed
+    poses with the person's own levels from the whole recording, and that result replaces it.
+    Live stays causal. Default: two passes when the estimator runs in "video" mode.
+    """
+
+    def __init__(self, estimator, exercise: Exercise, smoother: PoseSmoother | None = None,
+                 two_pass: bool | None = None):
         self.estimator = estimator
         self.exercise = exercise
         self.smoother = smoother or PoseSmoother()
         self.last_time_s = 0.0
+        if two_pass is None:
+            two_pass = getattr(estimator, "mode", "live") == "video"
+        self.two_pass = two_pass and hasattr(exercise, "second_pass")
+        self.first_pass: Exercise | None = None  # the causal pass, kept for comparison (coach eval)
+        self._poses: list[PoseFrame] = []
 
     @classmethod
-    def for_exercise(cls, estimator, exercise: str, side: str = "both", **options) -> "Pipeline":
-        return cls(estimator, create_exercise(exercise, side=side, **options))
+    def for_exercise(cls, estimator, exercise: str, side: str = "auto", overrides: dict | None = None,
+                     two_pass: bool | None = None) -> "Pipeline":
+        return cls(estimator, create_exercise(exercise, side=side, overrides=overrides), two_pass=two_pass)
 
     def process(self, frame: TimedFrame) -> FrameResult:
         return self.process_pose(frame, *self.estimate(frame))
@@ -50,9 +63,17 @@ class Pipeline:
 
     def process_pose(self, frame: TimedFrame, raw: PoseFrame, people: int = 1) -> FrameResult:
         pose = self.smoother.apply(raw)
+        if self.two_pass:
+            self._poses.append(pose)
         events = self.exercise.update(pose)
         self.last_time_s = frame.timestamp_s
         return FrameResult(frame, pose, raw, people, events, self.exercise.state)
 
     def finish(self) -> list[Event]:
-        return self.exercise.finish(self.last_time_s)
+        events = self.exercise.finish(self.last_time_s)
+        if self.two_pass:
+            self.first_pass = self.exercise
+            self.exercise = self.exercise.second_pass(self._poses)
+            self._poses = []
+            events = []  # the second pass's outcome is in its reps and warnings
+        return events

@@ -16,6 +16,7 @@ from coach.pose.frame import PoseFrame
 from coach.views import FRONT
 from exercises import arms
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
+from exercises.counting import SignalScale
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
@@ -41,9 +42,14 @@ class ArmRaise(RepExercise):
     key_angle_name = "elevation_deg"
     count_on = "end"
     incomplete_fault = "short_range"
-    config = ARM_PHASES
+    clinical_target = ARM_PHASES.target
+    # Upper-arm elevation from hanging, per arm. Under 25 deg is a shrug or a fidget; a raise to
+    # shoulder height is ~75 deg from the arm at rest.
+    scale = SignalScale("deg", min_range=25.0, expected_range=75.0)
+    sided = True
+    limb = "arm"
 
-    def __init__(self, side: str = "both", **options) -> None:
+    def __init__(self, side: str = "auto", **options) -> None:
         super().__init__(side, **options)
         self.target_deg = float(options.get("target_deg", TARGET_DEG))
         self.rest = RestBaseline(tau_s=4.0)
@@ -65,12 +71,16 @@ class ArmRaise(RepExercise):
         elevations = [values[f"elev_{s}"] for s in sides if np.isfinite(values[f"elev_{s}"])]
         if not elevations:
             return float("nan"), values
-        values["elevation_deg"] = float(np.mean(elevations))
+        # Found side: the arm that rises most; both: their mean (the weaker arm pulls it down).
+        values["elevation_deg"] = float(np.max(elevations) if self.side == "auto" else np.mean(elevations))
         values["trunk_deg"] = trunk_lean_deg(pose) if arms.hips_seen(pose) else float("nan")
         rest = self.rest.value(REST_ELEVATION_DEG)
         target = self.target_deg - COUNT_MARGIN_DEG  # progress 0.8 lands here
         span = max((target - rest) / ARM_PHASES.target, 20.0)
         return (values["elevation_deg"] - rest) / span, values
+
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        return {s: values[f"elev_{s}"] for s in ("left", "right") if f"elev_{s}" in values}
 
     def settled(self, sample: Sample) -> bool:
         self._quiet = self.quiet.update(sample.t, sample.values["elevation_deg"])
@@ -98,8 +108,8 @@ class ArmRaise(RepExercise):
             m["elbow_extension_deg"] = min(elbows)
         return m
 
-    def _run_checks(self, ctx: RepContext, counted: bool):
-        faults, skipped = super()._run_checks(ctx, counted)
+    def _run_checks(self, ctx: RepContext, counted: bool, relative_peak: float = 1.0):
+        faults, skipped = super()._run_checks(ctx, counted, relative_peak)
         lean = next((f for f in faults if f.code == "trunk_lean"), None)
         if lean is None:
             return faults, skipped

@@ -11,7 +11,7 @@ ARM = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("SHOULDER", "ELBOW", "WRIST")) f
 
 
 def arm_sides(side: str) -> tuple[str, ...]:
-    return ("left", "right") if side == "both" else (side,)
+    return ("left", "right") if side in ("both", "auto") else (side,)
 
 
 def readable_arms(pose: PoseFrame, side: str, threshold: float = 0.5) -> list[str]:

@@ -34,6 +34,7 @@ class Rep:
     side: str = ""  # "left" / "right" / "both" where the exercise is sided
     view: str = ""  # view the rep was seen from ("side" / "front" / "oblique"); added field
     skipped_checks: tuple[str, ...] = ()  # fault checks not run because they need another view
+    reason: str = ""  # why an uncounted attempt did not count, in plain words
 
     @property
     def fault_codes(self) -> list[str]:

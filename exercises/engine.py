@@ -17,10 +17,19 @@ from coach.pose.landmarks import Landmark
 from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
+from exercises.counting import MAX_HOLE_S, FixedLevels, RunningLevels, SignalScale, SignalTrace, combine, fixed_levels
 from exercises.faults import FAULTS
 from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
 
-SIDES = ("left", "right", "both")
+SIDES = ("auto", "left", "right", "both")
+LIVE_RELEARN_VIEWS = ("front", "side")
+# Rep boundaries in fractions of the person's own range (exercises.counting): out of rest past
+# 0.35, the top at 0.7, back at rest under 0.3. A first sight part-way out opens a rep (clips
+# that start mid-rep); holes up to 1.5 s are bridged (a side view where the model loses the
+# figure now and then).
+RELATIVE_PHASES = PhaseConfig(start=0.35, rest=0.3, target=0.7, target_exit=0.55, attempt_min=0.45,
+                              min_rest_s=0.0, min_rep_s=0.4, max_gap_s=MAX_HOLE_S, onset_level=0.12,
+                              mid_rep_start=True)
 MIN_VISIBILITY = 0.5  # MediaPipe's own presence cut-off; below it positions are guesses
 LOW_CONFIDENCE_VISIBILITY = 0.7  # a rep whose key joints dip below this is flagged "low"
 MAX_UNSEEN_FRACTION = 0.2  # more than this share of a rep without a confident pose -> "low"
@@ -34,12 +43,16 @@ WARNING_REPEAT_S = 5.0
 
 @dataclass
 class Sample:
-    """One confident frame's reading during a rep."""
+    """One confident frame's reading during a rep.
+
+    ``progress``: toward the clinical target (1 = target met); ``relative``: along this
+    person's own range (what the count uses)."""
 
     t: float
     progress: float
     visibility: float
     values: dict[str, float]
+    relative: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -64,9 +77,10 @@ class RepContext:
     target_s: float | None
     end_s: float
     reached: bool
-    peak: float
+    peak: float  # highest clinical progress (1 = the clinical target)
     view: str
     metrics: dict[str, float] = field(default_factory=dict)
+    sides: tuple[str, ...] = ()  # the sides that moved in this rep
 
     def series(self, key: str, t0: float | None = None, t1: float | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(times, values) of one measurement, NaNs dropped, optionally within [t0, t1]."""
@@ -95,15 +109,25 @@ class RepExercise:
     phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning", SETTLE: "returning"}
     key_angle_name = ""
     count_on = "target"  # "target": the count goes up when the goal is reached; "end": when back at rest
-    incomplete_fault = "short_range"  # fault given to an attempt that never reached the goal
-    config = PhaseConfig()
+    incomplete_fault = "short_range"  # fault given to a rep that fell short of the clinical target
+    config = RELATIVE_PHASES  # counting thresholds, relative to the person's own range
+    clinical_target = 1.0  # clinical progress that meets the target (short_range below it)
+    scale = SignalScale("", 0.0, 1.0)  # what the counting signal means (exercises.counting)
+    sided = False  # True: signals per side (arms, one leg) and ``side`` picks or finds the side
 
-    def __init__(self, side: str = "both", **options) -> None:
+    def __init__(self, side: str = "auto", levels: FixedLevels | None = None, **options) -> None:
         if side not in SIDES:
             raise ValueError(f"side must be one of {SIDES}, got {side!r}")
         self.side = side
         self.options = options
         self.calibration = BodyCalibration()
+        self.levels = levels if levels is not None else RunningLevels(self.scale)
+        self.trace = SignalTrace()  # what this pass saw: the second pass learns the levels from it
+        self.warnings: list[str] = []
+        self._attempt_reasons: list[str] = []
+        self._moving_seen: set[str] = set()
+        self._level_view: str | None = None
+        self._last_seen_t: float | None = None
         self.machine = PhaseMachine(self.config)
         self.views = ViewTracker()
         self._reps: list[Rep] = []
@@ -127,7 +151,12 @@ class RepExercise:
         raise NotImplementedError
 
     def measure(self, pose: PoseFrame, view: str) -> tuple[float, dict[str, float]]:
-        """(progress, per-frame measurements); progress NaN when it cannot be read."""
+        """(clinical progress, per-frame measurements); progress NaN when it cannot be read."""
+        raise NotImplementedError
+
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        """The counting signal, per side ("left"/"right") or for the body ("body"), in
+        ``scale.unit``; larger = further out of the rest position."""
         raise NotImplementedError
 
     def posture_problem(self, pose: PoseFrame) -> str | None:
@@ -169,29 +198,33 @@ class RepExercise:
         t = pose.timestamp_s
         self._last_t = t
         events: list[Event] = []
+        relative = float("nan")
         problem = self._usable(pose)
         if problem is None:
             self.calibration.observe(pose)
             view = self.views.update(pose)
             progress, values = self.measure(pose, view)
-            if not np.isfinite(progress):
+            if np.isfinite(progress):
+                relative = self._relative(t, view, values)
+            else:
                 problem = "Hold still where the camera can see you"
-        if problem is not None:
-            events += self._note_problem(t, problem)
+        if problem is not None or not np.isfinite(relative):
+            if problem is not None:
+                events += self._note_problem(t, problem)
             if self.machine.phase in ACTIVE:
                 self._unseen += 1
             events += self._handle(self.machine.gap(t))
             return events
         self._note_problem(t, None)
         vis = self._visibility(pose)
-        sample = Sample(t, float(progress), vis, values)
+        sample = Sample(t, float(progress), vis, values, float(relative))
         self._progress = float(np.clip(progress, 0.0, 1.0))
         key = values.get(self.key_angle_name) if self.key_angle_name else None
         self._key_angle = float(key) if key is not None and np.isfinite(key) else None
         before = self.machine.phase
         if self.machine._last_t is not None and t - self.machine._last_t > self.config.max_gap_s and before in ACTIVE:
             self._gap_in_rep = True
-        transitions = self.machine.update(t, sample.progress, self.settled(sample))
+        transitions = self.machine.update(t, sample.relative, self.settled(sample))
         for tr in transitions:
             if tr.kind == "start":
                 self._begin_rep(tr.time_s)
@@ -204,8 +237,65 @@ class RepExercise:
         self.after_sample(sample, self.machine.phase)
         return events
 
+    def _relative(self, t: float, view: str, values: dict[str, float]) -> float:
+        """Progress along the person's own range; stores per-side values in ``values``."""
+        signals = {k: v for k, v in self.signals(values).items() if np.isfinite(v)}
+        if not signals:
+            return float("nan")
+        # A new camera set-up (view change, long hole) is relearned, never judged by the old one.
+        gap = self._last_seen_t is not None and t - self._last_seen_t > MAX_HOLE_S
+        if gap or (view in LIVE_RELEARN_VIEWS and self._level_view not in (None, view)):
+            self.levels.reset()
+        if view in LIVE_RELEARN_VIEWS:
+            self._level_view = view
+        self._last_seen_t = t
+        self.trace.add(t, view, signals)
+        normalised = {}
+        for side, value in signals.items():
+            self.levels.observe(t, side, value)
+            if not self.levels.moving(t, side):
+                continue
+            self._moving_seen.add(side)
+            lv = self.levels.levels(t, side)
+            if lv is not None:
+                normalised[side] = lv.normalise(value)
+                values[f"rel_{side}"] = normalised[side]
+        if not normalised:
+            return 0.0 if signals else float("nan")  # seen, but nothing moves yet: at rest
+        mode = self.side if self.sided else "auto"
+        relative, _ = combine(normalised, mode)
+        return relative if np.isfinite(relative) else 0.0
+
+    def second_pass(self, poses) -> "RepExercise":
+        """File mode: the same exercise re-run over the same (smoothed) poses with the person's
+        own levels learned from the whole recording (this pass's trace)."""
+        again = type(self)(side=self.side, levels=fixed_levels(self.trace, self.scale), **self.options)
+        last = None
+        for pose in poses:
+            again.update(pose)
+            last = pose.timestamp_s
+        again.finish(last if last is not None else self._last_t)
+        return again
+
     def finish(self, time_s: float) -> list[Event]:
-        return self._handle(self.machine.finish(time_s), at_finish=True)
+        events = []
+        m = self.machine
+        if self.count_on == "end" and m.phase in (OUT, TARGET, BACK):
+            # A rep counts when it is back at rest; the recording stopped before it came back.
+            m.reset()
+            self._samples = []
+            reason = "the recording ended before the movement came back"
+            self._attempt_reasons.append(reason)
+            events.append(Event("warning", time_s, message=f"Last movement not counted: {reason}"))
+        events += self._handle(m.finish(time_s), at_finish=True)
+        self.warnings = self.diagnosis()
+        return events + [Event("warning", time_s, message=w) for w in self.warnings]
+
+    def diagnosis(self) -> list[str]:
+        """Plain words for a physio or patient when movement was seen but reps were not counted."""
+        from exercises.diagnosis import explain
+
+        return explain(self)
 
     # ---- internals -----------------------------------------------------------------------
     def _usable(self, pose: PoseFrame) -> str | None:
@@ -258,43 +348,76 @@ class RepExercise:
         if tr.kind == "end" and not tr.reached and tr.peak <= 0.0:
             return []  # fidget below the attempt threshold
         if tr.kind == "abort" and not tr.reached:
-            return [Event("warning", tr.time_s, message="Rep not counted: lost sight of you mid-movement")]
+            reason = "lost sight of you mid-movement"
+            self._attempt_reasons.append(reason)
+            return [Event("warning", tr.time_s, message=f"Rep not counted: {reason}")]
         start = tr.start_s if tr.start_s is not None else (samples[0].t if samples else tr.time_s)
-        ctx = RepContext(samples, start, tr.target_s, tr.time_s, tr.reached, tr.peak, self.views.view)
+        in_rep = [s for s in samples if start - 1e-6 <= s.t <= tr.time_s + 1e-6] or samples
+        clinical_peak = max((s.progress for s in in_rep), default=0.0)
+        ctx = RepContext(samples, start, tr.target_s, tr.time_s, tr.reached, clinical_peak, self.views.view,
+                         sides=self._moved_sides(in_rep))
         ctx.start_s = self.refine_start(ctx)
         counted = tr.reached
         ctx.metrics = self.rep_metrics(ctx)
+        reason = ""
         if self.count_on == "end":
             problem = self.rep_invalid(ctx)
             if problem:
+                self._attempt_reasons.append(problem)
                 return [Event("warning", tr.time_s, message=problem)]
             counted = self.rep_counts(ctx)
             if counted:
                 self._count += 1
-        faults, skipped = self._run_checks(ctx, counted)
+        if not counted:
+            reason = (f"a smaller movement than your usual ({min(tr.peak, 1.0):.0%} of it)" if not tr.reached
+                      else "did not meet this exercise's rules")
+            self._attempt_reasons.append(reason)
+        faults, skipped = self._run_checks(ctx, counted, tr.peak)
         confidence = self._confidence(samples, aborted and tr.kind == "abort")
         rep = Rep(index=self._count if counted else 0, start_s=round(ctx.start_s, 3), end_s=round(ctx.end_s, 3),
                   counted=counted, metrics={k: round(float(v), 3) for k, v in ctx.metrics.items() if np.isfinite(v)},
-                  faults=tuple(faults), confidence=confidence, side=self.side, view=ctx.view,
-                  skipped_checks=tuple(skipped))
+                  faults=tuple(faults), confidence=confidence, side=self._side_label(ctx.sides), view=ctx.view,
+                  skipped_checks=tuple(skipped), reason=reason)
         self._reps.append(rep)
         self._active_faults = tuple(rep.fault_codes)
         events = [Event("fault", f.time_s, fault=f) for f in faults]
-        events.append(Event("rep" if counted else "attempt", tr.time_s, rep=rep))
+        events.append(Event("rep" if counted else "attempt", tr.time_s, rep=rep,
+                            message="" if counted else f"Not counted: {reason}"))
         return events
 
-    def _run_checks(self, ctx: RepContext, counted: bool) -> tuple[list[Fault], list[str]]:
+    def _moved_sides(self, samples: list[Sample]) -> tuple[str, ...]:
+        """Sides whose own signal reached the top of their range during the rep."""
+        moved = []
+        for side in ("left", "right"):
+            rel = [s.values.get(f"rel_{side}", np.nan) for s in samples]
+            rel = [r for r in rel if np.isfinite(r)]
+            if rel and max(rel) >= self.config.target:
+                moved.append(side)
+        return tuple(moved)
+
+    def _side_label(self, moved: tuple[str, ...]) -> str:
+        if not self.sided:
+            return "both" if self.side == "auto" else self.side
+        if len(moved) == 2:
+            return "both"
+        return moved[0] if moved else (self.side if self.side in ("left", "right") else "")
+
+    def _run_checks(self, ctx: RepContext, counted: bool, relative_peak: float = 1.0) -> tuple[list[Fault], list[str]]:
         faults, skipped = [], []
+        # Clinical limits label the rep; they never decide whether it was seen.
         if not counted:
-            code = self.incomplete_fault
-            faults.append(Fault(code, ctx.end_s, f"reached {ctx.peak:.0%} of the way"))
+            faults.append(Fault(self.incomplete_fault, ctx.end_s,
+                                f"{min(relative_peak, 1.0):.0%} of your usual movement"))
+        elif ctx.peak < self.clinical_target:
+            at = ctx.target_s if ctx.target_s is not None else ctx.end_s
+            faults.append(Fault(self.incomplete_fault, at, f"reached {ctx.peak / self.clinical_target:.0%} of the target"))
         view = ctx.view if ctx.view != UNKNOWN else "any"
         for check in self.checks():
             if not check_applies(check.needs, view):
                 skipped.append(check.code)
                 continue
             found = check.test(ctx)
-            if found is not None:
+            if found is not None and check.code not in {f.code for f in faults}:
                 faults.append(Fault(check.code, round(found[0], 3), found[1]))
         return faults, skipped
 

@@ -23,8 +23,11 @@ from coach.geometry import joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE, classify_view
+from dataclasses import replace
+
 from exercises.calibration import DEFAULT_LENGTHS_M, QuietWindow, RestBaseline
-from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.counting import SignalScale
+from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
 FOOT = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")) for s in ("left", "right")}
@@ -55,6 +58,7 @@ NO_CONTROL_RATIO = 0.5
 # pose model and the smoother blur a true drop (a 0.09 s fall reads ~0.2 s on rendered video),
 # but a rep lowered in half the usual time stands out against the person's own rhythm.
 NO_CONTROL_VS_OWN = 0.6
+FLOOR_WINDOW_S = 3.0  # a raise and its lowering take ~1-2 s: the median over 3 s stays on the floor
 MAX_FEET_TRAVEL_SHANK = 0.4  # toes must stay put; more is a step
 # Side view: the legs overlap in the image and MediaPipe's visibility for them, near leg
 # included, drops to 0.3-0.6 for long stretches (it scores how un-occluded a point looks, not
@@ -71,19 +75,26 @@ class HeelRaise(RepExercise):
     key_angle_name = "lift_pct_foot"
     count_on = "end"
     incomplete_fault = "heel_low"
-    config = HEEL_PHASES
+    config = replace(RELATIVE_PHASES, settle_s=HEEL_PHASES.settle_s)  # ends where the heels bottom out
+    clinical_target = HEEL_PHASES.target  # 7% of foot length: below it the raise is heel_low
+    # Knee height above the toes in shank lengths, per leg (the toes stay on the floor, so the
+    # knee rises with the heel). A 5 cm heel lift raises it ~0.09; under 0.025 is landmark jitter.
+    scale = SignalScale("shank lengths", min_range=0.025, expected_range=0.09)
+    sided = True
+    limb = "leg"
 
-    def __init__(self, side: str = "both", **options) -> None:
+    def __init__(self, side: str = "auto", **options) -> None:
         super().__init__(side, **options)
         self.baseline = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}
         self.quiet = QuietWindow(window_s=0.4, tolerance=0.02)  # 2% of knee height (~1 cm): still
         self.knee_height = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # px, at rest
         self.floor = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # toe image y at rest
+        self._toe_history: dict[str, list[tuple[float, float, float]]] = {}
         self._peaks: list[float] = []  # peak progress of the counted reps so far
         self._lowers: list[float] = []  # lowering times of the earlier reps
 
     def _sides(self) -> tuple[str, ...]:
-        return ("left", "right") if self.side == "both" else (self.side,)
+        return ("left", "right") if self.side in ("both", "auto") else (self.side,)
 
     def landmark_sets(self):
         return [FOOT[s] for s in self._sides()]
@@ -127,6 +138,9 @@ class HeelRaise(RepExercise):
             # level, not the toes of this frame: MediaPipe's foot points jitter by a few pixels
             # (as much as a low raise lifts the knee) while the toes truly stay put.
             values[f"toe_y_{s}"] = toe[1]
+            floor_y, planted = self._floor_now(s, pose.timestamp_s, toe, shank)
+            if planted:  # a foot on the move (stepping, walking off) is no heel raise
+                values[f"rise_{s}"] = (floor_y - knee[1]) / shank
             height = self.floor[s].value(toe[1]) - knee[1]
             values[f"knee_h_{s}"] = height
             ref = self.knee_height[s].value(height)
@@ -146,6 +160,23 @@ class HeelRaise(RepExercise):
         values["sway"] = (mid_sh - toes) / values["shank_px"]
         values["lift_pct_foot"] = 100.0 * progress * FULL_LIFT_FOOT
         return progress, values
+
+    def _floor_now(self, side: str, t: float, toe: np.ndarray, shank_px: float) -> tuple[float, bool]:
+        """(floor height under this foot, whether the foot is planted).
+
+        The floor is the median toe height of the last ``FLOOR_WINDOW_S``: MediaPipe's toe point
+        often rises with the heel (it follows the foot's outline), so the toe of this very frame
+        would cancel the raise; a camera that drifts is followed. Planted: the toe is within
+        ``MAX_FEET_TRAVEL_SHANK`` of its median position sideways."""
+        buf = self._toe_history.setdefault(side, [])
+        buf.append((t, float(toe[0]), float(toe[1])))
+        while buf and buf[0][0] < t - FLOOR_WINDOW_S:
+            buf.pop(0)
+        x_mid = float(np.median([x for _, x, _ in buf]))
+        return float(np.median([y for _, _, y in buf])), abs(toe[0] - x_mid) <= MAX_FEET_TRAVEL_SHANK * shank_px
+
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        return {s: values[f"rise_{s}"] for s in ("left", "right") if f"rise_{s}" in values}
 
     def settled(self, sample: Sample) -> bool:
         raws = [sample.values.get(f"raw_{s}", np.nan) for s in self._sides()]
@@ -241,7 +272,7 @@ class HeelRaise(RepExercise):
         return (float(t[i]), f"body moved {d[i]:.2f} shank lengths over the feet") if d[i] > SWAY_LIMIT_SHANK else None
 
     def _asymmetry(self, ctx: RepContext):
-        if self.side != "both":
+        if self.side not in ("both", "auto"):
             return None
         (tl, l), (tr, r) = ctx.extreme("lift_left", "max"), ctx.extreme("lift_right", "max")
         if not (np.isfinite(l) and np.isfinite(r)) or max(l, r) <= 0:

@@ -23,12 +23,12 @@ LEG = {side: tuple(L[f"{side.upper()}_{p}"] for p in ("HIP", "KNEE", "ANKLE")) f
 
 
 def leg_sets(side: str) -> list[tuple]:
-    sides = ("left", "right") if side == "both" else (side,)
+    sides = ("left", "right") if side in ("both", "auto") else (side,)
     return [LEG[s] for s in sides]
 
 
 def _good_sides(pose: PoseFrame, side: str, threshold: float = 0.5) -> list[str]:
-    sides = ["left", "right"] if side == "both" else [side]
+    sides = ["left", "right"] if side in ("both", "auto") else [side]
     good = [s for s in sides if pose.visible(*LEG[s], threshold=threshold)]
     return good or sides
 

@@ -30,6 +30,7 @@ class PhaseConfig:
     rest_peak_fraction: float = 0.0  # also back at rest once within this fraction of the rep's peak
     exit_peak_fraction: float = 0.0  # also leaving the goal once below this fraction of the peak
     settle_s: float = 0.0  # after reaching rest, wait up to this long for the signal to bottom out
+    mid_rep_start: bool = False  # a first sample between start and target opens a rep
 
     def __post_init__(self) -> None:
         if not (self.onset_level <= self.rest < self.start <= self.attempt_min <= self.target_exit < self.target):
@@ -98,6 +99,13 @@ class PhaseMachine:
         crossing = _crossing_time(prev_t, prev_p, t, progress, c.onset_level)
 
         if self.phase == WAITING:
+            if c.mid_rep_start and prev_t is None and c.start <= progress < c.target:
+                # The first sight is part-way out (a clip that starts mid-rep): the rep began
+                # before we saw it. One that starts AT the goal is not armed: its start is unseen.
+                self.phase = OUT
+                self.start_s = t
+                self.peak, self.reached, self.target_s = progress, False, None
+                return out + [Transition("start", t)]
             # Below the start threshold and holding there is "in position"; the tighter rest
             # band only matters for ending a rep.
             if progress < c.start:

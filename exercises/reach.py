@@ -29,6 +29,7 @@ from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE
 from exercises import arms
 from exercises.calibration import DEFAULT_LENGTHS_M, RestBaseline
+from exercises.counting import SignalScale
 from exercises.engine import Check, RepContext, RepExercise, Sample
 from exercises.lower_body import trunk_tilt_deg
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
@@ -57,9 +58,14 @@ class Reach(RepExercise):
     key_angle_name = "reach_cm"
     count_on = "end"
     incomplete_fault = "short_range"
-    config = REACH_PHASES
+    clinical_target = REACH_PHASES.target  # the arm at ~70 deg or more: a Functional-Reach posture
+    # Hand-to-hip distance over the trunk length (world landmarks, so any view): ~0.4 with the
+    # arm hanging, ~1.2 at shoulder height in front, ~1.9 overhead. Under 0.3 is not a reach.
+    scale = SignalScale("trunk lengths", min_range=0.3, expected_range=0.8)
+    sided = True
+    limb = "arm"
 
-    def __init__(self, side: str = "both", **options) -> None:
+    def __init__(self, side: str = "auto", **options) -> None:
         super().__init__(side, **options)
         self.min_reach_frac = float(options.get("min_reach_frac", MIN_REACH_FRAC))
         self._body_px = RestBaseline(tau_s=4.0)  # shoulder-hip-knee-ankle chain at rest, px
@@ -92,6 +98,8 @@ class Reach(RepExercise):
             values[f"elev_{s}"] = arms.elevation_deg(pose, s)
             values[f"elbow_{s}"] = arms.elbow_deg(pose, s, view, 0.0)
         values["trunk_deg"] = trunk_tilt_deg(pose, view)
+        for s in sides:
+            values[f"hand_hip_{s}"] = _hand_to_hip(pose, s)
         values.update(self._hand_and_feet(pose, sides, view))
         return (values["elevation_deg"] - REST_DEG) / (RAISED_DEG - REST_DEG) * REACH_PHASES.target, values
 
@@ -139,9 +147,8 @@ class Reach(RepExercise):
             body_px = float(np.median(b)) if len(b) else float("nan")
         return self._body_m() / body_px if body_px > 1e-6 else float("nan")
 
-    def rep_counts(self, ctx: RepContext) -> bool:
-        reach = ctx.metrics.get("reach_distance_cm", float("nan"))
-        return ctx.reached and np.isfinite(reach) and reach >= 100 * self.min_reach_frac * self._arm_length_m()
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        return {s: values[f"hand_hip_{s}"] for s in ("left", "right") if np.isfinite(values.get(f"hand_hip_{s}", np.nan))}
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         m: dict[str, float] = {}
@@ -251,3 +258,15 @@ def _sustained(t: np.ndarray, v: np.ndarray, hold_s: float) -> float:
         if t[j - 1] - t[i] >= 0.8 * hold_s:
             best = max(best, float(np.min(v[i:j])))
     return best
+
+
+def _hand_to_hip(pose: PoseFrame, side: str) -> float:
+    """Wrist-to-hip distance over the shoulder-to-hip distance, same side, world landmarks."""
+    if pose.world is None:
+        return float("nan")
+    w = pose.world
+    up = side.upper()
+    wrist, shoulder, hip = (w[int(L[f"{up}_{j}"])] for j in ("WRIST", "SHOULDER", "HIP"))
+    trunk = float(np.linalg.norm(shoulder - hip))
+    return float(np.linalg.norm(wrist - hip) / trunk) if trunk > 1e-6 else float("nan")
+

@@ -18,8 +18,8 @@ _EXERCISES: dict[str, type[RepExercise]] = {
 EXERCISE_NAMES: tuple[str, ...] = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
 
 
-def create_exercise(name: str, side: str = "both", **options) -> RepExercise:
-    """A fresh exercise state machine. ``side``: "left", "right" or "both"."""
+def create_exercise(name: str, side: str = "auto", overrides: dict | None = None, **options) -> RepExercise:
+    """A fresh exercise state machine. ``side``: "auto" (found from the motion), "left", "right" or "both"."""
     if name not in _EXERCISES:
         raise ValueError(f"unknown exercise {name!r}; valid names: {', '.join(EXERCISE_NAMES)}")
-    return _EXERCISES[name](side=side, **options)
+    return _EXERCISES[name](side=side, **{**(overrides or {}), **options})

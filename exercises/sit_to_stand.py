@@ -14,8 +14,11 @@ from coach.pose.frame import PoseFrame
 from coach.views import FRONT, SIDE
 from exercises import lower_body as lb
 from exercises import lower_body_checks as checks
+from dataclasses import replace
+
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
-from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.counting import SignalScale
+from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
 # Progress 0 = seated level, 1 = this person's standing level. Standing counts at 0.85: with
@@ -48,9 +51,13 @@ class SitToStand(RepExercise):
     key_angle_name = "knee_deg"
     count_on = "target"
     incomplete_fault = "incomplete_stand"
-    config = STS_PHASES
+    config = replace(RELATIVE_PHASES, settle_s=STS_PHASES.settle_s)  # re-seated = where the hip bottoms out
+    clinical_target = STS_PHASES.target
+    # Hip height above the ankles in shank lengths: seated ~1.0-1.2, standing ~2.0. Under 0.3
+    # (~12 cm of hip travel) is shifting on the seat; a full rise is ~0.9.
+    scale = SignalScale("shank lengths", min_range=0.3, expected_range=0.9)
 
-    def __init__(self, side: str = "both", **options) -> None:
+    def __init__(self, side: str = "auto", **options) -> None:
         super().__init__(side, **options)
         self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
         self.seated = RestBaseline(tau_s=5.0, settle=3)
@@ -67,7 +74,10 @@ class SitToStand(RepExercise):
     def posture_problem(self, pose: PoseFrame) -> str | None:
         return lb.upright_problem(pose)
 
-    def levels(self) -> tuple[float, float]:
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        return {"body": values["hip_ratio"]}
+
+    def body_levels(self) -> tuple[float, float]:
         """(seated, standing) hip ratios for this person, clamped to anatomically possible values."""
         seat = float(np.clip(self.seated.value(lb.SEATED_HIP_RATIO), 0.6, 1.35))
         stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.7, 2.3))
@@ -75,7 +85,7 @@ class SitToStand(RepExercise):
 
     def measure(self, pose: PoseFrame, view: str):
         values = lb.leg_values(pose, self.side, view, self.shank_ref.value())
-        seat, stand = self.levels()
+        seat, stand = self.body_levels()
         progress = (values["hip_ratio"] - seat) / (stand - seat)
         # Full standing also needs the knee extended. Checked where the knee angle is
         # trustworthy (side view, image plane); a three-quarter rise with bent knees can put
@@ -120,7 +130,7 @@ class SitToStand(RepExercise):
             self.shank_ref.update(sample.t, sample.values["shank_px"])
         if quiet and sample.progress < 0.4 and phase != OUT:
             self.seated.update(sample.t, ratio)
-        elif (quiet and sample.progress > 0.7) or (phase == TARGET and sample.progress >= self.config.target):
+        elif (quiet and sample.progress > 0.7) or (phase == TARGET and sample.progress >= self.clinical_target):
             self.standing.update(sample.t, ratio)
 
     # ---- metrics ----------------------------------------------------------------------------

@@ -13,8 +13,11 @@ from coach.pose.frame import PoseFrame
 from coach.views import FRONT
 from exercises import lower_body as lb
 from exercises import lower_body_checks as checks
+from dataclasses import replace
+
 from exercises.calibration import RestBaseline
-from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.counting import SignalScale
+from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
 # Depth is the hip drop over the stand-to-parallel range. The hip falls slowly at first (the
@@ -37,10 +40,13 @@ class Squat(RepExercise):
     count_on = "end"
     incomplete_fault = "shallow_squat"
 
-    def __init__(self, side: str = "both", **options) -> None:
-        depth = float(options.get("min_depth", SQUAT_PHASES.target))
-        self.config = PhaseConfig(**{**SQUAT_PHASES.__dict__, "target": depth,
-                                     "target_exit": min(SQUAT_PHASES.target_exit, depth - 0.03)})
+    config = replace(RELATIVE_PHASES, min_rep_s=SQUAT_PHASES.min_rep_s)
+    # Lowering of the hips and shoulders (mean) in shank lengths. A mini-squat lowers them ~0.25,
+    # standing sway ~0.05; under 0.15 is not a squat.
+    scale = SignalScale("shank lengths", min_range=0.15, expected_range=0.5)
+
+    def __init__(self, side: str = "auto", **options) -> None:
+        self.clinical_target = float(options.get("min_depth", SQUAT_PHASES.target))
         super().__init__(side, **options)
         self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
         self.own_trunk = checks.own_trunk_typical()
@@ -67,10 +73,14 @@ class Squat(RepExercise):
             if np.isfinite(values["shoulder_ratio"]) and np.isfinite(sh_stand):
                 drop = (drop + (sh_stand - values["shoulder_ratio"])) / 2
         depth = drop / (stand - lb.SEATED_HIP_RATIO)
+        values["lowering"] = -(values["hip_ratio"] + lb.shoulder_ratio(pose, self.side, self.shank_ref.value())) / 2
         return depth, values
 
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        return {"body": values["lowering"]}
+
     def after_sample(self, sample: Sample, phase: str) -> None:
-        if phase in (WAITING, REST) and sample.progress <= self.config.start:
+        if phase in (WAITING, REST) and sample.progress <= SQUAT_PHASES.start:
             self.standing.update(sample.t, sample.values["hip_ratio"])
             if "shoulder_ratio" in sample.values:
                 self.standing_shoulder.update(sample.t, sample.values["shoulder_ratio"])

@@ -1,0 +1,228 @@
+"""Rep boundaries relative to the person's own movement.
+
+Each exercise reduces a pose to one counting signal per side (hip height in shanks, arm
+elevation in degrees, ...). Whether an excursion of that signal is a repetition is judged
+against the person's OWN levels: where they rest and how far they usually go. A stroke
+patient's small, slow raise is still a repetition; a half stand among full stands is not.
+Clinical targets (standing reached, heel height) never decide the count: they label faults.
+
+Levels come from one of two places:
+- ``RunningLevels`` (live, causal): percentiles of the signal over the last ``window_s``,
+  with a prior range until the person has shown their own;
+- ``FixedLevels`` (file mode, second pass): percentiles of the recording within a few seconds
+  either side of each moment, never across a long gap or a change between front and side view.
+
+A side whose own range stays under ``min_range`` (in the signal's units) is not moving: its
+jitter never becomes a rep, and the coach says so ("only your left arm moved").
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+LOW_PCT, HIGH_PCT = 5.0, 95.0  # the person's rest and top: robust to a few wild frames
+LEVEL_WINDOW_S = 6.0  # file mode: levels from the recording within 6 s either side
+
+
+@dataclass(frozen=True)
+class SignalScale:
+    """What a counting signal means physically, in its own units.
+
+    ``min_range``: excursions smaller than this are fidgeting or landmark jitter, never a rep.
+    ``expected_range``: a typical full excursion, the live prior before the person has shown
+    their own range (only a fraction of it, ``PRIOR_SHARE``, is asked of a first rep).
+    """
+
+    unit: str
+    min_range: float
+    expected_range: float
+
+
+PRIOR_SHARE = 0.6  # live, first rep: the count needs 0.6 x 0.7 = 42% of a typical full excursion
+
+
+@dataclass(frozen=True)
+class Levels:
+    low: float
+    high: float
+
+    @property
+    def range(self) -> float:
+        return self.high - self.low
+
+    def normalise(self, value: float) -> float:
+        return (value - self.low) / self.range if self.range > 0 else float("nan")
+
+
+class RunningLevels:
+    """Causal levels per side: the low and high percentiles of the last ``window_s`` seconds.
+
+    Reset on a view change or a long gap, so a camera that moves or cuts is relearned from the
+    new picture instead of being judged by the old one.
+    """
+
+    def __init__(self, scale: SignalScale, window_s: float = 30.0):
+        self.scale = scale
+        self.window_s = window_s
+        self._buf: dict[str, deque[tuple[float, float]]] = {}
+
+    def reset(self) -> None:
+        self._buf.clear()
+
+    def observe(self, t: float, side: str, value: float) -> None:
+        if not np.isfinite(value):
+            return
+        buf = self._buf.setdefault(side, deque())
+        buf.append((t, value))
+        while buf and buf[0][0] < t - self.window_s:
+            buf.popleft()
+
+    def levels(self, t: float, side: str) -> Levels | None:
+        buf = self._buf.get(side)
+        if not buf or len(buf) < 3:
+            return None
+        values = np.fromiter((v for _, v in buf), float, len(buf))
+        low, high = np.percentile(values, (LOW_PCT, HIGH_PCT))
+        span = max(high - low, PRIOR_SHARE * self.scale.expected_range)
+        return Levels(float(low), float(low + span))
+
+    def moving(self, t: float, side: str) -> bool:
+        buf = self._buf.get(side)
+        if not buf or len(buf) < 3:
+            return False
+        values = np.fromiter((v for _, v in buf), float, len(buf))
+        low, high = np.percentile(values, (LOW_PCT, HIGH_PCT))
+        return bool(high - low >= self.scale.min_range)
+
+
+class FixedLevels:
+    """Second pass in file mode: levels at each moment from the recording around it.
+
+    The person's rest and top are the low and high percentiles of the signal within
+    ``LEVEL_WINDOW_S`` either side, inside the same stretch (camera set-up): a view that
+    changes, a camera that drifts, or a person who tires are followed, while a window that
+    long always holds several reps (and the rests between slow ones).
+    """
+
+    def __init__(self, times: np.ndarray, levels: dict[str, list[Levels | None]], scale: SignalScale):
+        self.times = times
+        self._levels = levels
+        self.scale = scale
+
+    def reset(self) -> None:  # fixed: nothing to relearn
+        pass
+
+    def observe(self, t: float, side: str, value: float) -> None:
+        pass
+
+    def levels(self, t: float, side: str) -> Levels | None:
+        col = self._levels.get(side)
+        if col is None or len(self.times) == 0:
+            return None
+        i = int(np.clip(np.searchsorted(self.times, t), 0, len(self.times) - 1))
+        if i > 0 and abs(self.times[i - 1] - t) < abs(self.times[i] - t):
+            i -= 1
+        return col[i]
+
+    def moving(self, t: float, side: str) -> bool:
+        lv = self.levels(t, side)
+        return lv is not None and lv.range >= self.scale.min_range
+
+
+@dataclass
+class SignalTrace:
+    """What the first pass saw, per frame, to learn the levels from."""
+
+    t: list[float] = field(default_factory=list)
+    view: list[str] = field(default_factory=list)
+    values: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, t: float, view: str, signals: dict[str, float]) -> None:
+        n = len(self.t)
+        self.t.append(t)
+        self.view.append(view)
+        for side, v in signals.items():
+            self.values.setdefault(side, [float("nan")] * n)
+        for side, col in self.values.items():
+            col.append(float(signals.get(side, float("nan"))))
+
+
+MAX_HOLE_S = 1.5  # a longer hole in the pose may hide a cut: the stretch ends there
+
+VIEWS_THAT_SPLIT = ("front", "oblique", "side")
+SUSTAINED_VIEW_S = 3.0
+VIEW_HOLD_S = 0.7  # coach.views.ViewTracker.hold_s
+STRETCH_RANGE_SHARE = 0.5  # a local window's range is at least half its stretch's: a lone small dip
+#                            among big reps (settling a barbell) stays small  # a shorter stretch borrows the levels of the whole recording
+
+
+def split_stretches(trace: SignalTrace) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of the trace seen from one camera set-up."""
+    t = np.asarray(trace.t, float)
+    if len(t) == 0:
+        return []
+    cuts = [i for i in range(1, len(t)) if t[i] - t[i - 1] > MAX_HOLE_S]
+    # Runs of one view; a change between two runs that each last SUSTAINED_VIEW_S is a new
+    # picture (a cut or a moved camera). Shorter runs are the view estimate wavering.
+    runs: list[list] = []  # [view, first index, last index]
+    for i, view in enumerate(trace.view):
+        if view not in VIEWS_THAT_SPLIT:
+            continue
+        if runs and runs[-1][0] == view:
+            runs[-1][2] = i
+        else:
+            runs.append([view, i, i])
+    long_runs = [r for r in runs if t[r[2]] - t[r[1]] >= SUSTAINED_VIEW_S]
+    # The tracker adopts a view only after it has held for a while: the picture changed then.
+    cuts += [int(np.searchsorted(t, t[b[1]] - VIEW_HOLD_S)) for a, b in zip(long_runs, long_runs[1:]) if a[0] != b[0]]
+    cuts = [c for c in cuts if 0 < c < len(t)]
+    bounds = [0] + sorted(set(cuts)) + [len(t)]
+    return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def levels_of(values: np.ndarray) -> Levels | None:
+    v = values[np.isfinite(values)]
+    if len(v) < 3:
+        return None
+    low, high = np.percentile(v, (LOW_PCT, HIGH_PCT))
+    return Levels(float(low), float(high))
+
+
+def fixed_levels(trace: SignalTrace, scale: SignalScale) -> FixedLevels:
+    """The person's own levels at every moment of the recording (the second pass's reference)."""
+    t = np.asarray(trace.t, float)
+    out: dict[str, list[Levels | None]] = {side: [None] * len(t) for side in trace.values}
+    for a, b in split_stretches(trace):
+        ts = t[a:b]
+        for side, col in trace.values.items():
+            v = np.asarray(col[a:b], float)
+            whole = levels_of(v)
+            floor = STRETCH_RANGE_SHARE * whole.range if whole is not None else 0.0
+            lo_i = np.searchsorted(ts, ts - LEVEL_WINDOW_S)
+            hi_i = np.searchsorted(ts, ts + LEVEL_WINDOW_S, side="right")
+            for k in range(len(ts)):
+                local = levels_of(v[lo_i[k]:hi_i[k]])
+                if local is not None and local.range < floor:
+                    local = Levels(local.low, local.low + floor)
+                out[side][a + k] = local
+    return FixedLevels(t, out, scale)
+
+
+def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, ...]]:
+    """One progress value from the per-side ones, and the sides that carry it.
+
+    ``auto``: the side that moves most (a one-arm rep counts for that arm); ``both``: the side
+    that moves least (both must move); a named side: that side only.
+    """
+    finite = {s: v for s, v in normalised.items() if np.isfinite(v)}
+    if not finite:
+        return float("nan"), ()
+    if mode in finite:
+        return finite[mode], (mode,)
+    if mode in ("left", "right"):
+        return float("nan"), ()
+    pick = min if mode == "both" else max
+    side = pick(finite, key=finite.get)
+    return finite[side], tuple(sorted(finite))
