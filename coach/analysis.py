@@ -40,6 +40,9 @@ class AnalysisResult:
     poses: PoseSeries | None = None
     annotated_video: Path | None = None
     truncated: bool = False  # the file ended before its declared length
+    orientation: str = "upright"  # "upright", "sideways" (rotated 90 deg or lying) or "upside_down"
+    orientation_problem: str = ""  # why the pose model's reading cannot be trusted for counting ("" if fine)
+    counted_person: str = ""  # with two people in view: whose reps were counted, in words
 
     @property
     def counted(self) -> list[Rep]:
@@ -93,16 +96,74 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
     coverage = sum(p.has_person for p in poses) / n if n else 0.0
     checks = getattr(estimator, "people_checks", 0)
     two_people_share = getattr(estimator, "checks_with_two_people", 0) / checks if checks else 0.0
-    warnings = _warnings(source, coverage, two_people_share)
+    series = PoseSeries.from_frames(poses, source.size)
+    orientation = body_orientation(series)
+    problem = ORIENTATION_PROBLEMS.get(orientation, "")
+    counted_person = ""
+    if getattr(estimator, "two_people_seconds", 0.0) > TWO_PEOPLE_MIN_S or two_people_share > TWO_PEOPLE_WARN_SHARE:
+        counted_person = f"the person {_where_in_picture(series)}"
+    warnings = _warnings(source, coverage, two_people_share, getattr(estimator, "two_people_seconds", 0.0),
+                         counted_person)
+    if problem:
+        warnings.append(problem + ": rotate the video so the person stands upright; counts are not reliable")
     warnings += [e for e in getattr(pipeline.exercise, "warnings", [])]
     duration = poses[-1].timestamp_s + 1.0 / source.fps if poses else 0.0
     return AnalysisResult(
         exercise=exercise, side=side, model=model if own_estimator else getattr(estimator, "model", model),
         source=str(path), fps=source.fps, frames=n, duration_s=round(duration, 3),
         pose_coverage=round(coverage, 4), reps=list(pipeline.exercise.reps), warnings=warnings,
-        view=pipeline.exercise.state.view, poses=PoseSeries.from_frames(poses, source.size),
+        view=pipeline.exercise.state.view, poses=series,
         annotated_video=annotated_path, truncated=source.truncated,
+        orientation=orientation, orientation_problem=problem, counted_person=counted_person,
     )
+
+
+ORIENTATION_PROBLEMS = {
+    "sideways": "the person appears lying down or the video is turned 90 degrees",
+    "upside_down": "the video appears upside down",
+}
+SIDEWAYS_DEG = 55.0  # trunk further than this from upright in most frames: not a standing/sitting exercise
+UPSIDE_DOWN_DEG = 125.0
+TWO_PEOPLE_MIN_S = 1.0  # a second person in view for longer than this is reported
+
+
+def body_orientation(series: PoseSeries) -> str:
+    """"upright", "sideways" or "upside_down", from the trunk's direction in the picture (shoulders
+    above hips when upright) over the frames with a person; "upright" when too few are seen.
+
+    Every home exercise here is done sitting or standing, so a trunk that is mostly horizontal means
+    a video turned 90 degrees (a phone's rotation tag lost) or a person lying down."""
+    import numpy as np
+
+    img = series.image
+    seen = ~np.isnan(img[:, 0, 0]) if len(series) else np.zeros(0, bool)
+    if seen.sum() < 10:
+        return "upright"
+    w, h = series.size
+    pts = img[seen][:, :, :2] * np.array([w, h], dtype=float)
+    shoulders = pts[:, [11, 12]].mean(axis=1)
+    hips = pts[:, [23, 24]].mean(axis=1)
+    up = shoulders - hips  # image y grows downwards: upright trunk has negative dy
+    angle = np.degrees(np.arctan2(np.abs(up[:, 0]), -up[:, 1]))  # 0 = upright, 180 = upside down
+    median = float(np.median(angle))
+    if median >= UPSIDE_DOWN_DEG:
+        return "upside_down"
+    if median >= SIDEWAYS_DEG:
+        return "sideways"
+    return "upright"
+
+
+def _where_in_picture(series: PoseSeries) -> str:
+    """Where the tracked (counted) person mostly was: "on the left/in the middle/on the right of the picture"."""
+    import numpy as np
+
+    x = series.image[:, [23, 24], 0]
+    x = x[~np.isnan(x).any(axis=1)]
+    if not len(x):
+        return "the tracker followed"
+    mid = float(np.median(x.mean(axis=1)))
+    side = "on the left" if mid < 0.4 else "on the right" if mid > 0.6 else "in the middle"
+    return f"{side} of the picture"
 
 
 def _frame_handler(pipeline: Pipeline, writer: BrowserVideoWriter | None, overlay: Overlay):
@@ -115,14 +176,16 @@ def _frame_handler(pipeline: Pipeline, writer: BrowserVideoWriter | None, overla
     return handle
 
 
-def _warnings(source: VideoFileSource, coverage: float, two_people_share: float) -> list[str]:
+def _warnings(source: VideoFileSource, coverage: float, two_people_share: float, two_people_s: float = 0.0,
+              counted_person: str = "") -> list[str]:
     out = []
     if coverage == 0.0:
         out.append("nobody was found in the video: check that the whole body is in view and the room is lit")
     elif coverage < LOW_COVERAGE_WARN:
         out.append(f"a person was found in only {coverage:.0%} of frames: counts may be incomplete")
-    if two_people_share > TWO_PEOPLE_WARN_SHARE:
-        out.append(f"two people were in view for {two_people_share:.0%} of the video: counts may mix them up")
+    if counted_person:
+        seen = f"for about {two_people_s:.0f} s" if two_people_s else f"in {two_people_share:.0%} of checks"
+        out.append(f"two people were in view {seen}: only the reps of {counted_person} were counted")
     if source.truncated:
         out.append(f"the video ended early ({source.frames_read} of {source.declared_frames} frames): it may be truncated")
     return out

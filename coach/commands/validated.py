@@ -1,37 +1,38 @@
-"""``coach test NAME VIDEO``: the validated clinical tests, scored against their norms."""
+"""``coach test NAME VIDEO [--patient ID]``: a validated clinical test, scored against its norm.
+
+A score is given only when the recording supports it (``exercises.validated_tests.score_test``
+checks the person was found through the test, the frame rate and timestamps, the whole test
+duration, the picture's orientation); otherwise "cannot score: why", exit code 1, and nothing is
+stored. With ``--patient`` the result is stored with the analysed session (reps and landmarks).
+"""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+import sys
+from argparse import Namespace
 from pathlib import Path
 
 from coach.analysis import AnalysisResult
-from coach.commands.analyze import run_analysis
 from exercises import validated_tests as vt
 
-# test name -> (exercise analysed, scoring function of the result)
-TESTS = {
-    "chair-stand-30s": "sit-to-stand",
-    "five-times-sts": "sit-to-stand",
-    "functional-reach": "reach",
-    "calf-raise-30s": "heel-raise",
-}
+TESTS = {tid: spec.exercise for tid, spec in vt.TESTS.items()}  # test id -> exercise analysed
+EXIT_CANNOT_SCORE = 1
 
 
-SEX_NAMES = {"f": "female", "m": "male"}  # the CLI's short flags -> the norm tables' keys
+def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool,
+          condition: str = "") -> vt.TestResult:
+    """Score ``test`` from an analysis. A video has no 'go': timed tests start at the first movement."""
+    poses = result.poses
+    timestamps = found = None
+    if poses is not None and len(poses):
+        import numpy as np
 
-
-def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool) -> vt.TestResult:
-    """Score ``test`` from an analysis. Timed tests start at the first movement: a video has no 'go'."""
-    reps = result.reps
-    start = min((r.start_s for r in reps), default=0.0)
-    if test == "chair-stand-30s":
-        return vt.chair_stand_30s(reps, start, end_s=result.duration_s, age=age, sex=SEX_NAMES.get(sex or ""))
-    if test == "five-times-sts":
-        return vt.five_times_sit_to_stand(reps, age=age, parkinsons=parkinsons)
-    if test == "functional-reach":
-        return vt.functional_reach(reps, parkinsons=parkinsons)
-    return vt.calf_raise_30s(reps, start, end_s=result.duration_s)
+        timestamps = poses.timestamps_s
+        found = ~np.isnan(poses.image[:, 0, 0])
+    return vt.score_test(test, result.reps, result.duration_s, age=age, sex=sex,
+                         condition="parkinsons" if parkinsons else condition,
+                         timestamps_s=timestamps, person_found=found,
+                         orientation_problem=getattr(result, "orientation_problem", ""))
 
 
 def register(subparsers) -> None:
@@ -39,9 +40,11 @@ def register(subparsers) -> None:
                               description="Analyse a recording of a validated test and score it against its norm.")
     p.add_argument("test", help=", ".join(TESTS))
     p.add_argument("video", type=Path)
-    p.add_argument("--age", type=int, default=None)
-    p.add_argument("--sex", default=None, help="f or m (for the chair-stand norm band)")
+    p.add_argument("--age", type=int, default=None, help="default: the patient's age when --patient is given")
+    p.add_argument("--sex", default=None, help="f or m (for the chair-stand norm band; default: the patient's)")
     p.add_argument("--parkinsons", action="store_true", help="use Parkinson's disease cut-offs where published")
+    p.add_argument("--patient", default=None, help="store the result for this patient")
+    p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
     p.add_argument("--side", default="both")
     p.add_argument("--model", default="full")
     p.add_argument("--out", type=Path, default=None)
@@ -51,26 +54,66 @@ def register(subparsers) -> None:
 
 
 def run_test(args) -> int:
-    if args.test not in TESTS:
-        raise ValueError(f"unknown test '{args.test}': choose one of {', '.join(TESTS)}")
+    test = vt.canonical_test_id(args.test)  # ValueError names the choices
     if args.sex not in (None, "f", "m"):
         raise ValueError("--sex must be f or m")
     if args.age is not None and not 18 <= args.age <= 110:
         raise ValueError(f"--age {args.age} is outside 18-110")
-    args.exercise, args.no_video = TESTS[args.test], False
-    result, paths = run_analysis(args.video, args)
-    outcome = score(args.test, result, args.age, args.sex, args.parkinsons)
+    patient = _patient(args) if args.patient else None
+    age = args.age if args.age is not None else getattr(patient, "age", None)
+    sex = args.sex or getattr(patient, "sex", None)
+    condition = getattr(patient, "condition", "") or ""
+    from coach.commands.analyze import run_analysis
+
+    analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "no_video": False, "patient": None})
+    result, paths = run_analysis(args.video, analysis_args)  # saved below, together with the score
+    outcome = score(test, result, age, sex, args.parkinsons, condition)
+    if args.patient and outcome.cannot_score == "":
+        paths["session"] = _store(args, result, outcome)
     if args.json:
-        print(json.dumps({**asdict(outcome), "reps": len(result.counted), "pose_coverage": result.pose_coverage,
+        print(json.dumps({**outcome.to_dict(), "reps": len(result.counted), "pose_coverage": result.pose_coverage,
                           "warnings": result.warnings, "outputs": {k: str(v) for k, v in paths.items()}}, indent=2))
-        return 0
-    value = "not scored" if outcome.score is None else f"{outcome.score:g} {outcome.unit}"
-    print(f"{args.test}: {value}  (trust: {outcome.trust})")
-    print(outcome.interpretation)
-    if outcome.norm:
-        print(f"Norm: {outcome.norm}")
-    if outcome.flags:
-        print(f"Flags: {', '.join(outcome.flags)}")
+    else:
+        _print_human(test, outcome, result, paths)
+    if outcome.cannot_score:
+        print(f"coach: {test}: cannot score: {outcome.cannot_score}" + ("; nothing was stored" if args.patient else ""),
+              file=sys.stderr)
+        return EXIT_CANNOT_SCORE
+    return 0
+
+
+def _print_human(test: str, outcome: vt.TestResult, result: AnalysisResult, paths: dict) -> None:
+    if outcome.cannot_score:
+        print(f"{test}: cannot score: {outcome.cannot_score}")
+    else:
+        value = "not scored (failed protocol)" if outcome.value is None else f"{outcome.value:g} {outcome.unit}"
+        print(f"{test}: {value}  (trust: {outcome.trust_text})")
+        print(outcome.interpretation)
+        if outcome.norm:
+            print(f"Norm: {outcome.norm}")
+        if outcome.flags:
+            print(f"Flags: {', '.join(outcome.flags)}")
     for w in result.warnings:
         print(f"warning: {w}")
-    return 0
+    for name, path in paths.items():
+        print(f"{name}: {path}")
+
+
+def _patient(args):
+    from coach.store import NotFound, Store
+
+    with Store.open(args.db) as store:
+        try:
+            return store.patient(args.patient)
+        except NotFound:
+            raise NotFound(f"no patient '{args.patient}' in {store.identity}; "
+                           f"add one with: coach programme create {args.patient}") from None
+
+
+def _store(args, result: AnalysisResult, outcome: vt.TestResult) -> str:
+    from coach.store import Store
+    from coach.store.from_analysis import save_analysis
+
+    with Store.open(args.db) as store:
+        session_id = save_analysis(store, args.patient, result, args.video.name, test_result=outcome)
+        return f"session {session_id} of patient {args.patient} ({store.identity})"

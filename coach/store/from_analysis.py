@@ -14,12 +14,15 @@ POSE_CHUNK = 30  # landmark frames per stored chunk
 
 
 def save_analysis(store, patient_id: str, result: AnalysisResult, display_name: str,
-                  programme_version: int | None = None) -> int | None:
-    """Record the analysis; return the new session id."""
+                  programme_version: int | None = None, test_result=None) -> int | None:
+    """Record the analysis (with ``test_result``, a validated test's score, when given); return the
+    new session id. An upload is saved even with no rep: the patient chose to send it."""
+    settings = {"side": result.side, "model": result.model, "mode": "upload", "fps": round(result.fps, 3)}
+    if test_result is not None:
+        settings.update(mode="test", test=test_result.test)
     recorder = store.start_session(
-        patient_id, result.exercise, source=f"upload:{display_name}",
-        settings={"side": result.side, "model": result.model, "mode": "upload", "fps": round(result.fps, 3)},
-        programme_version=programme_version, started_at=datetime.now(timezone.utc))
+        patient_id, result.exercise, source=f"upload:{display_name}", settings=settings,
+        programme_version=programme_version, started_at=datetime.now(timezone.utc), lazy=False)
     recorder.start_set(target_reps=None, side=result.side)
     for rep in result.reps:
         recorder.add_rep(rep)
@@ -30,8 +33,10 @@ def save_analysis(store, patient_id: str, result: AnalysisResult, display_name: 
     for warning in result.warnings:
         recorder.add_event("warning", 0.0, warning)
     recorder.end_set()
-    if result.annotated_video is not None and recorder.session_id is not None:
-        target = store.video_path_for(recorder.session_id)
+    if test_result is not None:
+        recorder.add_test_result(test_result)
+    if result.annotated_video is not None:
+        target = store.video_path_for(recorder)
         if target is not None and result.annotated_video.exists():
             path, relative = target
             path.parent.mkdir(parents=True, exist_ok=True)
