@@ -27,6 +27,7 @@ CUE_HOLD_S = 3.0  # a cue stays on screen this long
 SETUP_EVERY_S = 0.25  # the set-up check looks at the last SETUP_WINDOW_S, this often
 SETUP_WINDOW_S = 1.5
 RECORDED_SAFETY = ("fall_like", "out_of_view", "back_in_view")
+STORAGE_LAG_CUE = "Saving is behind. Keep going: nothing is lost."
 
 
 class Sink(Protocol):
@@ -73,6 +74,7 @@ class LiveSession:
         self._pending_set_events: list[SetEvent] = []  # from source_back, emitted with the next frame
         self._pending_events: list[SessionEvent] = []
         self.stopped_by_patient = False
+        self._storage_lagging = False
 
     # --- input --------------------------------------------------------------------------------
 
@@ -141,7 +143,9 @@ class LiveSession:
                 if event.kind == "rep" and event.rep is not None and self.sets.counting:
                     self.sets.on_rep(event.time_s)
             self.sets.stop(t)
-        status = status or ("stopped" if self.stopped_by_patient else "complete")
+        # "complete" only when every planned set reached its target: "rest now" on the last set or
+        # closing early must not make an unfinished session look done in the record.
+        status = status or ("complete" if self.sets.plan_completed and not self.stopped_by_patient else "stopped")
         summary = LiveSummary(
             exercise=self.exercise, status=status, sets=list(self.sets.results),
             frames_seen=self.frames_processed if frames_seen is None else frames_seen,
@@ -230,8 +234,25 @@ class LiveSession:
         cues += self.cue_engine.on_fatigue(signal.time_s, signal)
         return []
 
+    def _storage(self, t: float, cues: list[Cue], events: list[SessionEvent]) -> None:
+        """Tell the patient/physio once when saving falls behind (the loop itself never waits on it),
+        and once when it has caught up."""
+        warning = ""
+        for sink in self.sinks:
+            check = getattr(sink, "storage_warning", None)
+            if check is not None:
+                warning = check() or warning
+        if bool(warning) != self._storage_lagging:
+            self._storage_lagging = bool(warning)
+            if warning:
+                events.append(self._record("storage_lag", t, warning))
+                cues.append(Cue(STORAGE_LAG_CUE, "safety", t))
+            else:
+                events.append(self._record("storage_ok", t, "saving caught up"))
+
     def _emit(self, t: float, result: FrameResult | None, set_events: list[SetEvent], events: list[SessionEvent],
               cues: list[Cue], reps: list, captured_at: float | None) -> LiveUpdate:
+        self._storage(t, cues, events)
         for event in set_events:
             cues += self.cue_engine.on_set_event(event)
         if cues:

@@ -78,6 +78,13 @@ class SetController:
     def counting(self) -> bool:
         return self.phase == ACTIVE
 
+    @property
+    def plan_completed(self) -> bool:
+        """Every planned set was done to its target: only then is a session "complete". Ending the
+        last set early ("rest now") or stopping leaves it unfinished, whatever the phase says."""
+        done = [r for r in self.results if r.ended_s is not None]
+        return len(done) >= self.plan.sets and all(r.reps >= r.target for r in done[:self.plan.sets])
+
     def time_left_s(self, t: float) -> float:
         """Seconds left in the rest or countdown (0 in other phases)."""
         if self.phase == REST:
@@ -130,7 +137,8 @@ class SetController:
         if self.phase not in (ACTIVE, PAUSED) or self.current is None:
             return []
         self.current.ended_s = t
-        events = [SetEvent("set_done", t, self.set_no, self.current.reps)]
+        early = "ended_early" if self.current.reps < self.current.target else ""
+        events = [SetEvent("set_done", t, self.set_no, self.current.reps, detail=early)]
         if self.set_no >= self.plan.sets:
             self._enter(DONE, t)
             return events + [SetEvent("all_done", t, self.set_no, sum(r.reps for r in self.results))]

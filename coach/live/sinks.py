@@ -79,7 +79,8 @@ class RecorderSink:
     """Feeds a ``coach.store.SessionRecorder``: sets, reps, events and the landmark track.
 
     A store that fails mid-session must not stop the exercise: errors are logged, the recorder
-    itself keeps unsaved writes in its fallback file.
+    itself keeps every write in its local journal and saves from its own thread, so no call here
+    waits on the database. ``storage_warning`` tells the session when saving lags.
     """
 
     recorder: object  # coach.store.SessionRecorder
@@ -91,10 +92,21 @@ class RecorderSink:
     def on_update(self, update: LiveUpdate) -> None:
         try:
             self._record(update)
+            heartbeat = getattr(self.recorder, "heartbeat", None)
+            if heartbeat is not None:
+                heartbeat()
         except Exception as exc:  # noqa: BLE001 - recording must never break the live loop
             self.errors += 1
             if self.errors == 1:
                 log.error("could not record the session: %s", exc)
+
+    def storage_warning(self) -> str:
+        """The recorder's message while saving lags or fails ("" when all is well)."""
+        try:
+            health = self.recorder.health
+            return "" if health is None or getattr(health, "ok", True) else str(health.message)
+        except Exception:  # noqa: BLE001 - a broken recorder is reported at close
+            return ""
 
     def _record(self, update: LiveUpdate) -> None:
         for event in update.set_events:
@@ -124,7 +136,7 @@ class RecorderSink:
         try:
             if self._in_set:
                 self._flush_poses()
-            self.recorder.finish("stopped" if summary.status == "stopped" else "complete")
+            self.recorder.finish("complete" if summary.status == "complete" else "stopped")
         except Exception as exc:  # noqa: BLE001 - StoreWriteError names the fallback file: tell the user
             summary.warnings.append(f"the session could not be saved completely: {exc}")
         if self.errors:

@@ -12,6 +12,10 @@ The rules (thresholds in ``ProgressionRules``, adjustable per programme):
   missed in the last two. The change is the first possible step in ``regress_order``.
 
 Fatigue: within a set, the last third of reps took ``fatigue_slowdown`` longer than the first third.
+
+Sessions that say nothing about the prescription are ignored: excluded by the physio, interrupted
+(crash, closed tab), still recording, with no counted rep, or a validated test's own session.
+Every suggestion names the sessions it rests on (ids and dates) in its reason.
 """
 from __future__ import annotations
 
@@ -70,20 +74,28 @@ def _slowdown(reps) -> float:
     return (last - first) / first if first > 0 else 0.0
 
 
+def counts_for_progression(record: SessionRecord) -> bool:
+    """False for sessions that must not move a suggestion (see the module notes)."""
+    s = record.summary
+    return (not getattr(s, "excluded", False) and s.status in ("complete", "stopped") and s.reps > 0
+            and (record.settings or {}).get("mode") != "test")
+
+
 def suggest(programme: Programme, records: list[SessionRecord]) -> list[Suggestion]:
     """One suggestion at most per exercise, from its sessions (any order) since the programme's
     current version was saved; sessions under an older prescription say nothing about this one."""
     rules = programme.rules
     out = []
     for item in programme.exercises:
-        mine = sorted((r for r in records if r.summary.exercise == item.exercise
-                       and r.summary.status != "recording"
+        mine = sorted((r for r in records if r.summary.exercise == item.exercise and counts_for_progression(r)
                        and (programme.created_at is None or r.summary.started_at >= programme.created_at)),
                       key=lambda r: r.summary.started_at)
+        when = {r.summary.id: r.summary.started_at for r in mine}
         outcomes = [outcome(r, item, rules) for r in mine]
         s = _regression(item, outcomes, rules) or _progression(item, outcomes, rules)
         if s:
-            out.append(s)
+            named = ", ".join(f"#{i} ({when[i]:%Y-%m-%d})" for i in s.session_ids)
+            out.append(replace(s, reason=f"{s.reason} [sessions {named}]"))
     return out
 
 

@@ -124,3 +124,21 @@ def test_out_of_view_after_two_seconds_then_back():
     gone = run(m, [body(1 + i / 30, 0.5, present=False) for i in range(75)])
     assert kinds(gone) == ["out_of_view"] and abs(gone[0].time_s - (1 + 60 / 30)) < 0.05
     assert kinds(m.update(body(4, 0.5))) == ["back_in_view"]
+
+
+def test_rest_now_on_the_last_set_is_not_a_completed_plan():
+    from coach.live.sets import SetController, SetPlan
+    c = SetController(SetPlan(sets=2, reps=3, rest_s=0, skip_countdown=True, setup_gate=False))
+    c.tick(0.0, True)
+    for t in (1.0, 2.0, 3.0):
+        c.on_rep(t)  # set 1 reaches its target
+    c.tick(3.1, True)
+    c.on_rep(4.0)
+    events = c.end_set(5.0)  # "rest now" on the last set after 1 of 3 reps
+    assert [e.kind for e in events] == ["set_done", "all_done"] and events[0].detail == "ended_early"
+    assert c.phase == "done" and not c.plan_completed
+    full = SetController(SetPlan(sets=1, reps=2, rest_s=0, skip_countdown=True, setup_gate=False))
+    full.tick(0.0, True)
+    full.on_rep(1.0)
+    full.on_rep(2.0)
+    assert full.phase == "done" and full.plan_completed

@@ -1,6 +1,7 @@
 """Programme files, versions, what is due, and progression suggestions."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
@@ -158,3 +159,24 @@ def test_sessions_before_the_current_version_do_not_count(store):
 def test_starter_exercise_defaults():
     e = ProgrammeExercise("reach")
     assert e.effective_variant == "standing" and e.sets == 1
+
+
+def test_excluded_interrupted_and_empty_sessions_are_ignored_and_sources_named(store):
+    """Issue 10: suggestions ignore excluded, interrupted and 0-rep sessions and name the rest."""
+    programme = _programme(store)
+    good = [_session(store, "sit-to-stand", d) for d in range(3)]
+    [s] = suggest(programme, good)
+    assert s.kind == "progress" and s.session_ids == tuple(r.summary.id for r in good)
+    for r in good:
+        assert f"#{r.summary.id} ({r.summary.started_at:%Y-%m-%d})" in s.reason
+    # A painful session the physio excluded (wrong patient on camera) no longer triggers a regression.
+    pain = _session(store, "sit-to-stand", 3, pain=True)
+    assert suggest(programme, good + [pain])[0].kind == "regress"
+    store.exclude_session(pain.summary.id, by="physio A", reason="the patient's husband did this one")
+    pain = store.load_session(pain.summary.id)
+    assert suggest(programme, good + [pain])[0].kind == "progress"
+    # Interrupted and 0-rep sessions are not evidence either way.
+    crashed = _session(store, "sit-to-stand", 4, faulty=4)
+    crashed = dataclasses.replace(crashed, summary=dataclasses.replace(crashed.summary, status="interrupted"))
+    empty = dataclasses.replace(good[0], summary=dataclasses.replace(good[0].summary, id=999, reps=0), sets=())
+    assert suggest(programme, good + [pain, crashed, empty])[0].kind == "progress"
