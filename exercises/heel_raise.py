@@ -58,7 +58,9 @@ NO_CONTROL_RATIO = 0.5
 # pose model and the smoother blur a true drop (a 0.09 s fall reads ~0.2 s on rendered video),
 # but a rep lowered in half the usual time stands out against the person's own rhythm.
 NO_CONTROL_VS_OWN = 0.6
-FLOOR_WINDOW_S = 3.0  # a raise and its lowering take ~1-2 s: the median over 3 s stays on the floor
+FLOOR_WINDOW_S = 3.0  # a raise and its lowering take ~1-2 s: 3 s always hold the foot flat
+FLOOR_PERCENTILE = 50.0  # the median: MediaPipe toe points jitter both ways
+CAMERA_JUMP_SHANK = 0.5  # the toe moved half a shank between two frames: the camera moved
 MAX_FEET_TRAVEL_SHANK = 0.4  # toes must stay put; more is a step
 # Side view: the legs overlap in the image and MediaPipe's visibility for them, near leg
 # included, drops to 0.3-0.6 for long stretches (it scores how un-occluded a point looks, not
@@ -164,16 +166,20 @@ class HeelRaise(RepExercise):
     def _floor_now(self, side: str, t: float, toe: np.ndarray, shank_px: float) -> tuple[float, bool]:
         """(floor height under this foot, whether the foot is planted).
 
-        The floor is the median toe height of the last ``FLOOR_WINDOW_S``: MediaPipe's toe point
+        The floor is the low toe position (image y is down: a high percentile) of the last
+        ``FLOOR_WINDOW_S``, the toe planted: MediaPipe's toe point
         often rises with the heel (it follows the foot's outline), so the toe of this very frame
         would cancel the raise; a camera that drifts is followed. Planted: the toe is within
         ``MAX_FEET_TRAVEL_SHANK`` of its median position sideways."""
         buf = self._toe_history.setdefault(side, [])
+        if buf and np.hypot(toe[0] - buf[-1][1], toe[1] - buf[-1][2]) > CAMERA_JUMP_SHANK * shank_px:
+            buf.clear()  # the whole picture jumped (camera knocked): a new floor
         buf.append((t, float(toe[0]), float(toe[1])))
         while buf and buf[0][0] < t - FLOOR_WINDOW_S:
             buf.pop(0)
         x_mid = float(np.median([x for _, x, _ in buf]))
-        return float(np.median([y for _, _, y in buf])), abs(toe[0] - x_mid) <= MAX_FEET_TRAVEL_SHANK * shank_px
+        floor = float(np.percentile([y for _, _, y in buf], FLOOR_PERCENTILE))
+        return floor, abs(toe[0] - x_mid) <= MAX_FEET_TRAVEL_SHANK * shank_px
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
         return {s: values[f"rise_{s}"] for s in ("left", "right") if f"rise_{s}" in values}
