@@ -30,7 +30,7 @@ def register_programme(subparsers) -> None:
         c.set_defaults(func=handler)
         return c
 
-    c = cmd("create", create, "add a patient (if new) and their first programme")
+    c = cmd("create", create, "add a patient and their first programme (refused when they have one)")
     c.add_argument("--age", type=int)
     c.add_argument("--sex", choices=("female", "male", "other"))
     c.add_argument("--condition", help='e.g. "stroke", "parkinsons", "ms"')
@@ -74,14 +74,19 @@ def register_today(subparsers) -> None:
 def create(args, store) -> int:
     details = {"age": args.age, "sex": args.sex or "", "condition": args.condition or "",
                "affected_side": args.affected_side or "", "notes": args.notes, "video_opt_in": args.video_opt_in}
+    programme = (tomlfile.load(args.file, patient_id=args.patient) if args.file
+                 else Programme(args.patient, (STARTER,), note="starter programme"))  # file errors before any change
     try:
         store.patient(args.patient)
-        print(f"Patient {args.patient} exists; adding a programme version.")
+        existing = store.programme(args.patient)
+        if existing is not None:
+            print(f"error: patient {args.patient} already has programme version {existing.version}; create would "
+                  f"replace it. Change it with 'coach programme import/edit/set {args.patient} ...'", file=sys.stderr)
+            return 1
+        print(f"Patient {args.patient} exists; adding their first programme.")
     except NotFound:
         store.add_patient(args.patient, **details)
         print(f"Added patient {args.patient}.")
-    programme = (tomlfile.load(args.file, patient_id=args.patient) if args.file
-                 else Programme(args.patient, (STARTER,), note="starter programme"))
     saved = store.save_programme(Programme(programme.patient_id, programme.exercises, programme.rules,
                                            author=args.author or programme.author, note=programme.note))
     print(f"Saved programme version {saved.version}:\n")
@@ -228,6 +233,10 @@ def remove(args, store) -> int:
         print(f"error: {args.exercise} is not in the programme", file=sys.stderr)
         return 1
     kept = tuple(e for e in current.exercises if e.exercise != args.exercise)
+    if not kept:
+        print(f"error: {args.exercise} is the programme's only exercise; a programme needs at least one. "
+              f"Add the next exercise first ('coach programme set {args.patient} EXERCISE sets=...').", file=sys.stderr)
+        return 1
     saved = store.save_programme(Programme(args.patient, kept, current.rules, note=f"removed {args.exercise}"))
     print(f"Saved programme version {saved.version}.")
     return 0

@@ -38,11 +38,27 @@ class ProgrammeFileError(ValueError):
     """A programme file that cannot be used; the message names the file and line of each problem."""
 
 
+MAX_FILE_CHARS = 256 * 1024  # a programme is a page of text; more is a mistake (or an attack)
+MAX_NOTE_CHARS = 20_000
+MAX_DEPTH = 8  # tables and arrays nested deeper than any programme needs
+
+
 def loads(text: str, *, source: str = "programme", patient_id: str | None = None) -> Programme:
+    if len(text) > MAX_FILE_CHARS:
+        raise ProgrammeFileError(f"{source}: {len(text):,} characters; a programme file is at most "
+                                 f"{MAX_FILE_CHARS:,} (is this the right file?)")
+    depth = _max_bracket_depth(text)
+    if depth > MAX_DEPTH:
+        raise ProgrammeFileError(f"{source}: values nested {depth} deep; a programme needs at most {MAX_DEPTH}")
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ProgrammeFileError(f"{source}: not valid TOML: {e}") from e
+    except RecursionError:
+        raise ProgrammeFileError(f"{source}: values nested too deeply to read") from None
+    for key in ("note", "author"):
+        if isinstance(data.get(key), str) and len(data[key]) > MAX_NOTE_CHARS:
+            raise ProgrammeFileError(f"{source}: the {key} is {len(data[key]):,} characters; at most {MAX_NOTE_CHARS:,}")
     try:
         return from_dict(data, patient_id=patient_id, source=source)
     except ProgrammeError as e:
@@ -51,9 +67,34 @@ def loads(text: str, *, source: str = "programme", patient_id: str | None = None
         raise ProgrammeFileError("\n".join(lines)) from e
 
 
+def _max_bracket_depth(text: str) -> int:
+    """Nesting of [ and { outside strings and comments (cheap, before the parser recurses)."""
+    depth = deepest = 0
+    quote = ""
+    comment = False
+    for ch in text:
+        if comment:
+            comment = ch != "\n"
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            comment = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def load(path: str | Path, *, patient_id: str | None = None) -> Programme:
     path = Path(path)
     try:
+        if path.stat().st_size > 4 * MAX_FILE_CHARS:
+            raise ProgrammeFileError(f"{path}: {path.stat().st_size:,} bytes; a programme file is at most "
+                                     f"{MAX_FILE_CHARS:,} characters (is this the right file?)")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
         raise ProgrammeFileError(f"Cannot read programme file {path}: {e}") from e

@@ -1,15 +1,19 @@
 """Saving and loading programme versions (rows of ``programmes``; the body is ``Programme.to_dict``)."""
 from __future__ import annotations
 
+import logging
+
 from dataclasses import replace
 from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from coach.programme.model import Programme, from_dict
+from coach.programme.model import Programme, ProgrammeError, from_dict
 from coach.store import schema as t
 from coach.store.queries import as_utc
+
+log = logging.getLogger(__name__)
 
 
 def save(conn: Connection, programme: Programme) -> Programme:
@@ -24,18 +28,33 @@ def save(conn: Connection, programme: Programme) -> Programme:
 
 
 def load(conn: Connection, patient_id: str, version: int | None = None) -> Programme | None:
-    """The given version, or the newest; None when the patient has none."""
+    """The given version, or the newest usable one; None when the patient has none.
+
+    A stored version that no longer validates (older coaches could save a programme with no
+    exercise) is skipped when the newest is asked for, so one bad version never locks a patient
+    out of every command; asked for by number, its problem is raised."""
     q = select(t.programmes).where(t.programmes.c.patient_id == patient_id)
-    q = q.where(t.programmes.c.version == version) if version is not None else \
-        q.order_by(t.programmes.c.version.desc()).limit(1)
-    row = conn.execute(q).mappings().first()
-    return _programme(row) if row else None
+    if version is not None:
+        row = conn.execute(q.where(t.programmes.c.version == version)).mappings().first()
+        return _programme(row) if row else None
+    for row in conn.execute(q.order_by(t.programmes.c.version.desc())).mappings():
+        try:
+            return _programme(row)
+        except ProgrammeError as e:
+            log.warning("skipping unusable programme version %s of %s: %s", row["version"], patient_id, e)
+    return None
 
 
 def history(conn: Connection, patient_id: str) -> list[Programme]:
     rows = conn.execute(select(t.programmes).where(t.programmes.c.patient_id == patient_id)
                         .order_by(t.programmes.c.version)).mappings().all()
-    return [_programme(r) for r in rows]
+    out = []
+    for r in rows:
+        try:
+            out.append(_programme(r))
+        except ProgrammeError as e:
+            log.warning("skipping unusable programme version %s of %s: %s", r["version"], patient_id, e)
+    return out
 
 
 def _programme(row) -> Programme:

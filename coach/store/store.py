@@ -179,6 +179,9 @@ class Store:
         """Save as the patient's next version (earlier versions are kept); return it numbered."""
         self._require_writable("save the programme")
         self.patient(programme.patient_id)
+        if not programme.exercises:
+            raise ValueError(f"a programme needs at least one exercise (patient {programme.patient_id})")
+        validate_notes(programme.note)
         with self.engine.begin() as conn:
             return programmes.save(conn, programme)
 
