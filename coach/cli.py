@@ -3,6 +3,7 @@ builds the parser and turns expected failures into one-line messages (no traceba
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from coach.quiet import native_stderr_silenced
@@ -24,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Health data: every folder and file the coach (and the app it starts) creates is the user's
+    # alone (0700 / 0600), whatever the login's umask.
+    os.umask(os.umask(0o077) | 0o077)
     parser = build_parser()
     args, unknown = parser.parse_known_args(argv)
     if unknown and not getattr(args, "passes_unknown_args", False):

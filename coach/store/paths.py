@@ -45,7 +45,9 @@ def media_dir(url: str) -> Path:
     return (db_file.parent if db_file else data_dir()) / "media"
 
 
-def fallback_dirs() -> list[Path]:
-    """Where session journals go: only inside the user's private data folder (0700). A shared place
-    such as /tmp would let another local user read health data or plant a forged session."""
-    return [data_dir() / "unsaved"]
+def fallback_dirs(url: str | None = None) -> list[Path]:
+    """Where session journals go: beside a SQLite file, else in the user's private data folder
+    (0700). Never a shared place such as /tmp, where another local user could read health data
+    or plant a forged session."""
+    db_file = sqlite_file(url) if url else None
+    return [(db_file.parent if db_file else data_dir()) / "unsaved"]

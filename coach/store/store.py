@@ -96,7 +96,8 @@ class Store:
             raise StoreError(f"Cannot open the database {_masked(url)}: {_short(e)}") from e
         if db_file is not None and not read_only:
             _make_private(db_file)  # SQLite creates files 0644; its WAL and SHM files copy the database's mode
-        store = cls(engine, url, fallback_dirs if fallback_dirs is not None else paths.fallback_dirs(), read_only)
+            _close_tree(paths.media_dir(url))
+        store = cls(engine, url, fallback_dirs if fallback_dirs is not None else paths.fallback_dirs(url), read_only)
         if read_only:
             log.warning("database opened read-only: %s", read_only)
             return store
@@ -483,6 +484,21 @@ def _make_private(db_file: Path) -> None:
                 os.chmod(f, 0o600)
     except OSError as e:
         log.warning("could not make %s private: %s", db_file.parent, e)
+
+
+def _close_tree(folder: Path) -> None:
+    """Videos and uploads written by older versions (0755 / 0644): closed to group and others."""
+    if not folder.is_dir():
+        return
+    me = os.geteuid()
+    try:
+        for root, dirs, files in os.walk(folder):
+            for name in [root, *(os.path.join(root, f) for f in files)]:
+                st = os.lstat(name)
+                if st.st_uid == me and st.st_mode & 0o077 and not os.path.islink(name):
+                    os.chmod(name, 0o700 if name == root else 0o600)
+    except OSError as e:
+        log.warning("could not make %s private: %s", folder, e)
 
 
 def _check_version_read_only(engine: Engine) -> None:
