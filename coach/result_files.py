@@ -1,8 +1,15 @@
-"""Turns an analysis result into the files a physio keeps: JSON summary and per-rep CSV."""
+"""Turns an analysis result into the files a physio keeps: JSON summary, per-rep CSV, landmarks.
+
+Each file is written to a temporary name in the same folder and renamed into place, so a full disk
+or a crash leaves the previous file or none, never a torn one; a failure names the file.
+"""
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
 import json
+import os
 from pathlib import Path
 
 from coach import __version__
@@ -44,9 +51,34 @@ def summary(result: AnalysisResult) -> dict:
     }
 
 
+class ResultFileError(OSError):
+    """A result file could not be written; the message names it (and ``errno`` is kept)."""
+
+    def __init__(self, errno: int | None, message: str):
+        super().__init__(message)
+        self.errno = errno
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path, mode: str = "w"):
+    """Open a temporary sibling of ``path`` (0600); on success it replaces ``path``."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, mode, **({"newline": ""} if "b" not in mode else {})) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as e:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise ResultFileError(e.errno, f"could not write {path}: {e.strerror or e}") from e
+
+
 def write_rep_csv(result: AnalysisResult, path: Path) -> None:
     metric_keys = sorted({k for r in result.reps for k in r.metrics})
-    with open(path, "w", newline="") as f:
+    with atomic_file(path) as f:
         writer = csv.writer(f)
         writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults", *metric_keys])
         for r in result.reps:
@@ -63,10 +95,29 @@ def _fmt(value) -> str:
 
 def write_outputs(result: AnalysisResult, out_dir: Path) -> dict[str, Path]:
     """summary.json, reps.csv and poses.npz (the landmark track) in ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ResultFileError(e.errno, f"could not create the output folder {out_dir}: {e.strerror or e}") from e
     paths = {"summary": out_dir / "summary.json", "reps_csv": out_dir / "reps.csv", "poses": out_dir / "poses.npz"}
-    paths["summary"].write_text(json.dumps(summary(result), indent=2))
+    with atomic_file(paths["summary"]) as f:
+        f.write(json.dumps(summary(result), indent=2))
     write_rep_csv(result, paths["reps_csv"])
     if result.poses is not None:
-        result.poses.save(paths["poses"])
+        buffer = io.BytesIO()
+        result.poses.save(buffer)
+        with atomic_file(paths["poses"], "wb") as f:
+            f.write(buffer.getvalue())
     return paths
+
+
+def check_writable(out_dir: Path) -> None:
+    """Fail before a long analysis, not after it: ``out_dir`` must accept a file."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with atomic_file(out_dir / ".coach-write-test") as f:
+            f.write("ok")
+        (out_dir / ".coach-write-test").unlink()
+    except OSError as e:
+        raise ResultFileError(e.errno, f"cannot write to the output folder {out_dir}: "
+                              f"{getattr(e, 'strerror', None) or e}; choose another with --out") from e

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from coach.analysis import AnalysisResult, analyze_video
-from coach.result_files import summary, write_outputs
+from coach.result_files import check_writable, summary, write_outputs
 from exercises import EXERCISE_NAMES
 from exercises.validated_tests import five_times_sit_to_stand
 
@@ -62,16 +62,20 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     if getattr(args, "patient", None):
         _check_patient(args)  # before the long part, not after it
     out_dir = args.out or default_out_dir(video)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir)  # a read-only --out fails now, not after the analysis
     annotated = None if getattr(args, "no_video", False) else out_dir / "annotated.mp4"
     with ProgressBar(video, enabled=not getattr(args, "quiet", False)) as progress:
         result = analyze_video(video, args.exercise, side=args.side, model=args.model,
                                annotated_path=annotated, progress=progress)
-    paths = write_outputs(result, out_dir)
+    saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
+    try:
+        paths = write_outputs(result, out_dir)
+    except OSError as e:
+        raise OSError(f"{e}" + (f" ({saved} was saved)" if saved else "")) from e
     if annotated is not None:
         paths["annotated_video"] = annotated
-    if getattr(args, "patient", None):
-        paths["session"] = _save_session(args, video, result)
+    if saved:
+        paths["session"] = saved
     return result, paths
 
 

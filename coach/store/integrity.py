@@ -33,15 +33,16 @@ def way_back(db_file: Path) -> str:
             "and keep it for a data-recovery tool (sqlite3 .recover)")
 
 
-def problem(db_file: Path, full: bool = False) -> str:
-    """"" when the file is sound (or absent), else what is wrong, in words."""
+def problem(db_file: Path, full: bool = False, immutable: bool = False) -> str:
+    """"" when the file is sound (or absent), else what is wrong, in words. ``immutable``: the folder
+    is read-only, so SQLite must not try to create its shared-memory file."""
     if not db_file.exists():
         return ""
     size = db_file.stat().st_size
     if size == 0:
         return "the file is empty (0 bytes): its data is gone"
     try:
-        con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True, timeout=2.0)
+        con = sqlite3.connect(f"file:{db_file}?mode=ro" + ("&immutable=1" if immutable else ""), uri=True, timeout=2.0)
     except sqlite3.Error as e:
         return f"it cannot be opened ({e})"
     try:

@@ -79,7 +79,7 @@ class Store:
         if db_file is not None:
             read_only = _prepare_sqlite_file(db_file)
             if check:
-                damaged = integrity.problem(db_file)
+                damaged = integrity.problem(db_file, immutable=bool(read_only))
                 if damaged:
                     raise StoreError(f"The database {db_file} is damaged ({damaged}); nothing was written to it. "
                                      f"Way back: {integrity.way_back(db_file)}.")
