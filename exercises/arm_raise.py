@@ -9,6 +9,8 @@ Only shoulders, elbows and wrists are needed, so the legs may be out of frame. T
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from coach.geometry import trunk_lean_deg
@@ -17,7 +19,7 @@ from coach.views import FRONT
 from exercises import arms
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
-from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
 
 TARGET_DEG = 90.0
@@ -42,6 +44,9 @@ class ArmRaise(RepExercise):
     key_angle_name = "elevation_deg"
     count_on = "end"
     incomplete_fault = "short_range"
+    # Arm elevation is a large, clean signal (jitter ~2 deg of a 60-150 deg range): a narrower
+    # rest band lets a raise a quarter of the usual height register as an attempt, with a reason.
+    config = replace(RELATIVE_PHASES, start=0.25, rest=0.2, attempt_min=0.25)
     clinical_target = ARM_PHASES.target
     # Upper-arm elevation from hanging, per arm. Under 25 deg is a shrug or a fidget; a raise to
     # shoulder height is ~75 deg from the arm at rest.

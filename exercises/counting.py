@@ -40,6 +40,7 @@ class SignalScale:
     expected_range: float
 
 
+BOTH_MOVING = 0.25  # side="both": each side at least this far out of its own rest
 PRIOR_SHARE = 0.6  # live, first rep: the count needs 0.6 x 0.7 = 42% of a typical full excursion
 
 
@@ -213,8 +214,9 @@ def fixed_levels(trace: SignalTrace, scale: SignalScale) -> FixedLevels:
 def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, ...]]:
     """One progress value from the per-side ones, and the sides that carry it.
 
-    ``auto``: the side that moves most (a one-arm rep counts for that arm); ``both``: the side
-    that moves least (both must move); a named side: that side only.
+    ``auto``: the side that moves most (a one-arm rep counts for that arm); ``both``: the same
+    while every side is out of its rest (both must move; a weak side that moves less than the
+    other, or less than its own usual, is a finding, not a missing rep); a named side: that side.
     """
     finite = {s: v for s, v in normalised.items() if np.isfinite(v)}
     if not finite:
@@ -223,6 +225,7 @@ def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, 
         return finite[mode], (mode,)
     if mode in ("left", "right"):
         return float("nan"), ()
-    pick = min if mode == "both" else max
-    side = pick(finite, key=finite.get)
-    return finite[side], tuple(sorted(finite))
+    strongest = max(finite, key=finite.get)
+    if mode == "both" and len(finite) == 2 and min(finite.values()) < BOTH_MOVING:
+        return min(finite.values()), tuple(sorted(finite))
+    return finite[strongest], tuple(sorted(finite))

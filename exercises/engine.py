@@ -24,11 +24,12 @@ from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, P
 SIDES = ("auto", "left", "right", "both")
 LIVE_RELEARN_VIEWS = ("front", "side")
 # Rep boundaries in fractions of the person's own range (exercises.counting): out of rest past
-# 0.35, the top at 0.7, back at rest under 0.3. A first sight part-way out opens a rep (clips
+# 0.35, the top at 0.7, back at rest under 0.3 (a wide band: small, noisy signals like a heel
+# raise seen from the front jitter by a fifth of their range). A first sight part-way out opens a rep (clips
 # that start mid-rep); holes up to 1.5 s are bridged (a side view where the model loses the
 # figure now and then).
-RELATIVE_PHASES = PhaseConfig(start=0.35, rest=0.3, target=0.7, target_exit=0.55, attempt_min=0.45,
-                              min_rest_s=0.0, min_rep_s=0.4, max_gap_s=MAX_HOLE_S, onset_level=0.12,
+RELATIVE_PHASES = PhaseConfig(start=0.35, rest=0.3, target=0.7, target_exit=0.55, attempt_min=0.35,
+                              min_rest_s=0.0, min_rep_s=0.4, max_gap_s=MAX_HOLE_S, onset_level=0.05,
                               mid_rep_start=True)
 MIN_VISIBILITY = 0.5  # MediaPipe's own presence cut-off; below it positions are guesses
 LOW_CONFIDENCE_VISIBILITY = 0.7  # a rep whose key joints dip below this is flagged "low"
@@ -354,7 +355,10 @@ class RepExercise:
         start = tr.start_s if tr.start_s is not None else (samples[0].t if samples else tr.time_s)
         in_rep = [s for s in samples if start - 1e-6 <= s.t <= tr.time_s + 1e-6] or samples
         clinical_peak = max((s.progress for s in in_rep), default=0.0)
-        ctx = RepContext(samples, start, tr.target_s, tr.time_s, tr.reached, clinical_peak, self.views.view,
+        # Metrics time the rep from where it met the clinical target (e.g. full standing), when
+        # it did; the count itself fired at the top of the person's own range.
+        target_s = next((s.t for s in in_rep if s.progress >= self.clinical_target), tr.target_s) if tr.reached else None
+        ctx = RepContext(samples, start, target_s, tr.time_s, tr.reached, clinical_peak, self.views.view,
                          sides=self._moved_sides(in_rep))
         ctx.start_s = self.refine_start(ctx)
         counted = tr.reached

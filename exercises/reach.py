@@ -11,8 +11,9 @@ proportions, or else MediaPipe's world segment lengths, which on rendered video 
 within ~4% while the world arm and foot read 12% and 45% short). A long, vertical, in-plane
 chain learned over many still frames is a far steadier ruler than the moving arm itself.
 Other views fall back to world landmarks (forward is toward the camera, not in the image).
-A trial counts when the hand travelled at least ``min_reach_frac`` of the arm length (default
-10%: ~6 cm, over twice the landmark jitter); shorter ones are uncounted with ``short_range``.
+A reach out and back counts (forward, sideways or up; the hand's distance from the hip against
+the person's own usual reach); one whose hand travelled forward less than ``min_reach_frac`` of
+the arm (default 10%: ~6 cm, over twice the landmark jitter) is labelled ``short_range``.
 
 ``stepping`` (the trial is invalid in the FRT): a foot moved from its rest position (learned
 while standing still before the trials) by a quarter of a foot length, or a heel/ankle rose by
@@ -58,7 +59,7 @@ class Reach(RepExercise):
     key_angle_name = "reach_cm"
     count_on = "end"
     incomplete_fault = "short_range"
-    clinical_target = REACH_PHASES.target  # the arm at ~70 deg or more: a Functional-Reach posture
+    clinical_target = 0.0  # short_range comes from the reach distance (``_short``), not the arm angle
     # Hand-to-hip distance over the trunk length (world landmarks, so any view): ~0.4 with the
     # arm hanging, ~1.2 at shoulder height in front, ~1.9 overhead. Under 0.3 is not a reach.
     scale = SignalScale("trunk lengths", min_range=0.3, expected_range=0.8)
@@ -217,7 +218,17 @@ class Reach(RepExercise):
         return step, lift
 
     def checks(self) -> list[Check]:
-        return [Check("trunk_compensation", self._trunk), Check("elbow_bent", self._elbow), Check("stepping", self._stepping)]
+        return [Check("short_range", self._short), Check("trunk_compensation", self._trunk),
+                Check("elbow_bent", self._elbow), Check("stepping", self._stepping)]
+
+    def _short(self, ctx: RepContext):
+        """The hand travelled forward less than ``min_reach_frac`` of the arm (FRT distance)."""
+        reach = ctx.metrics.get("reach_distance_cm", float("nan"))
+        need = 100 * self.min_reach_frac * self._arm_length_m()
+        if not np.isfinite(reach) or reach < need:
+            shown = f"{reach:.0f} cm" if np.isfinite(reach) else "no forward reach at shoulder height"
+            return ctx.metrics.get("reach_time_s", ctx.end_s), f"reached {shown} (aim at least {need:.0f} cm)"
+        return None
 
     def _trunk(self, ctx: RepContext):
         lean = ctx.metrics.get("trunk_lean_deg")

@@ -51,7 +51,9 @@ class SitToStand(RepExercise):
     key_angle_name = "knee_deg"
     count_on = "target"
     incomplete_fault = "incomplete_stand"
-    config = replace(RELATIVE_PHASES, settle_s=STS_PHASES.settle_s)  # re-seated = where the hip bottoms out
+    # Standing is the top of the person's own range, so the count needs 85% of it (a half stand
+    # raises the hip ~60-75%: the hip rises fastest early); re-seated = where the hip bottoms out.
+    config = replace(RELATIVE_PHASES, target=0.85, target_exit=0.7, settle_s=STS_PHASES.settle_s)
     clinical_target = STS_PHASES.target
     # Hip height above the ankles in shank lengths: seated ~1.0-1.2, standing ~2.0. Under 0.3
     # (~12 cm of hip travel) is shifting on the seat; a full rise is ~0.9.

@@ -66,8 +66,11 @@ def plan_attempts(spec: ClipSpec, supported: set[str], partial_fault: str,
 
 
 def rep_truth(a: Attempt, start_s: float, end_s: float, peak_s: float, stand_s: float | None = None,
-              seated_s: float | None = None, **metrics: float) -> RepTruth:
-    return RepTruth(index=a.index, start_s=round(start_s, 4), end_s=round(end_s, 4), counted=not a.partial,
+              seated_s: float | None = None, counted: bool | None = None, **metrics: float) -> RepTruth:
+    """``counted``: by default a partial attempt does not count; a script may say otherwise
+    (a short forward reach is still a reach out and back, with ``short_range``)."""
+    counted = (not a.partial) if counted is None else counted
+    return RepTruth(index=a.index, start_s=round(start_s, 4), end_s=round(end_s, 4), counted=counted,
                     faults=tuple(sorted(set(a.faults))), peak_s=round(peak_s, 4),
                     stand_s=None if stand_s is None else round(stand_s, 4),
                     seated_s=None if seated_s is None else round(seated_s, 4),

@@ -57,7 +57,8 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
         tl.hold(a.dur(REACH_HOLD_S))
         tl.to(a.dur(RETURN_S), raised)
         end = tl.to(a.dur(LOWER_S), STANDING)
-        reps.append(rep_truth(a, start, end, peak, trunk_flexion_peak_deg=trunk))
+        # A short reach is still a reach out and back: it counts, labelled short_range.
+        reps.append(rep_truth(a, start, end, peak, counted=True, trunk_flexion_peak_deg=trunk))
         tl.hold(a.dur(REST_S) + a.pause_after_s)
     tl.hold(spec.end_rest_s)
     return Motion(tl, reps, center_fwd_m=0.15)
