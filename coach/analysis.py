@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import cv2
+
 from coach.overlay import Overlay
 from coach.pipeline import Pipeline
 from coach.pose.estimator import PoseEstimator
@@ -43,6 +45,7 @@ class AnalysisResult:
     orientation: str = "upright"  # "upright", "sideways" (rotated 90 deg or lying) or "upside_down"
     orientation_problem: str = ""  # why the pose model's reading cannot be trusted for counting ("" if fine)
     counted_person: str = ""  # with two people in view: whose reps were counted, in words
+    rotated_deg: int = 0  # the frames were turned this far (clockwise) before analysis
 
     @property
     def counted(self) -> list[Rep]:
@@ -52,10 +55,19 @@ class AnalysisResult:
 ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
 
 
+ORIENTATION_CHECK_FRAMES = 45  # frames with a person before the picture's orientation is judged
+_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
 def analyze_video(path: str | Path, exercise: str, side: str = "both", model: str = "full",
                   annotated_path: Path | None = None, progress: ProgressFn | None = None,
-                  estimator=None, exercise_options: dict | None = None) -> AnalysisResult:
+                  estimator=None, exercise_options: dict | None = None, rotate: int | None = None) -> AnalysisResult:
     """Count and check ``exercise`` in the video at ``path``.
+
+    A video turned 90 or 180 degrees (a phone's rotation tag lost) is noticed from the first
+    ``ORIENTATION_CHECK_FRAMES`` frames with a person and analysed again turned upright (with the
+    coach's own estimator; a caller's estimator gets a warning instead). ``rotate`` (90 = clockwise,
+    180, 270) turns every frame first.
 
     Raises SourceError / ModelError / ValueError (unknown exercise) before any work is done.
     """
@@ -65,24 +77,38 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
     if own_estimator:
         estimator = PoseEstimator(model=model, mode="video")
     pipeline = Pipeline(estimator, state_machine)
+    turn = _TURNS.get(rotate or 0)
+    size = (source.size[1], source.size[0]) if rotate in (90, 270) else source.size
     # With an annotated video, drawing and encoding (and the exercise logic before them) run
     # behind the pose model on a worker; without one the logic (~0.5 ms a frame) runs inline,
     # where a thread hand-off would cost more than it saves.
-    writer = BrowserVideoWriter(annotated_path, source.fps, source.size) if annotated_path is not None else None
+    writer = BrowserVideoWriter(annotated_path, source.fps, size) if annotated_path is not None else None
     handle = _frame_handler(pipeline, writer, Overlay(exercise_label=exercise.replace("-", " ").title()))
     behind = WriteBehind(handle) if writer is not None else None
     poses: list[PoseFrame] = []
+    seen = 0
+    restart = None
+    frames = read_ahead(source)
     try:
-        for frame in read_ahead(source):
+        for frame in frames:
+            if turn is not None:
+                frame = TimedFrame(frame.index, frame.timestamp_s, cv2.rotate(frame.image, turn))
             raw, people = pipeline.estimate(frame)
             poses.append(raw)
+            seen += raw.has_person
+            if own_estimator and rotate is None and raw.has_person and seen == ORIENTATION_CHECK_FRAMES:
+                restart = rotation_needed(PoseSeries.from_frames([p for p in poses if p.has_person], size))
+                if restart:
+                    break
             (behind.put if behind is not None else handle)((frame, raw, people))
             if progress:
                 progress(frame.index + 1, source.declared_frames)
-        if behind is not None:
+        if behind is not None and not restart:
             behind.close()
-        pipeline.finish()
+        if not restart:
+            pipeline.finish()
     finally:
+        frames.close()
         try:
             if behind is not None:
                 behind.close()
@@ -91,12 +117,18 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
                 estimator.close()
             if writer is not None:
                 writer.close()
+    if restart:
+        result = analyze_video(path, exercise, side, model, annotated_path, progress, None, exercise_options,
+                               rotate=restart)
+        result.warnings.insert(0, f"the video was on its side or upside down: it was turned {restart} degrees "
+                                  "and analysed upright")
+        return result
 
     n = len(poses)
     coverage = sum(p.has_person for p in poses) / n if n else 0.0
     checks = getattr(estimator, "people_checks", 0)
     two_people_share = getattr(estimator, "checks_with_two_people", 0) / checks if checks else 0.0
-    series = PoseSeries.from_frames(poses, source.size)
+    series = PoseSeries.from_frames(poses, size)
     orientation = body_orientation(series)
     problem = ORIENTATION_PROBLEMS.get(orientation, "")
     counted_person = ""
@@ -115,7 +147,23 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
         view=pipeline.exercise.state.view, poses=series,
         annotated_video=annotated_path, truncated=source.truncated,
         orientation=orientation, orientation_problem=problem, counted_person=counted_person,
+        rotated_deg=rotate or 0,
     )
+
+
+def rotation_needed(series: PoseSeries) -> int | None:
+    """Degrees (clockwise) that turn a sideways or upside-down picture upright; None if upright."""
+    import numpy as np
+
+    orientation = body_orientation(series)
+    if orientation == "upright":
+        return None
+    if orientation == "upside_down":
+        return 180
+    w, h = series.size
+    pts = series.image[:, :, :2] * np.array([w, h], dtype=float)
+    up_x = float(np.nanmedian(pts[:, [11, 12], 0].mean(axis=1) - pts[:, [23, 24], 0].mean(axis=1)))
+    return 90 if up_x < 0 else 270  # head towards the left: a clockwise turn brings it to the top
 
 
 ORIENTATION_PROBLEMS = {
