@@ -9,7 +9,7 @@ Only shoulders, elbows and wrists are needed, so the legs may be out of frame. T
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,43 +20,34 @@ from exercises import arms
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
-TARGET_DEG = 90.0
-COUNT_MARGIN_DEG = 15.0
 REST_ELEVATION_DEG = 15.0  # arms hanging read 5-25 deg (clothing, camera angle) until measured
-ARM_PHASES = PhaseConfig(start=0.3, rest=0.2, target=0.8, target_exit=0.65, attempt_min=0.35,
-                         min_rest_s=0.3, min_rep_s=0.5, max_gap_s=0.7, onset_level=0.1,
-                         rest_peak_fraction=0.3)  # "arms down" once 70% of the raise is undone
-ELBOW_BENT_DEG = 150.0  # straight arms read 165-180; 150 means a clearly bent elbow
-TRUNK_LEAN_LIMIT_DEG = 8.0  # trunk tilted this much more than at rest to get the arm up
-SHOULDER_HIKE_DROP = 0.25  # ear-to-shoulder distance shrank by a quarter (~4 cm of ~15 cm)
-# ... or by clearly more than in this person's own raises: MediaPipe narrows the ear-shoulder gap
-# by 0.12-0.19 in every clean abduction (the raised arm covers the shoulder), and a 5 cm hike
-# adds ~0.10 on top; 0.06 over their own median (rep-to-rep spread ~0.01) is a hike.
-SHOULDER_HIKE_OVER_OWN = 0.06
-ASYMMETRY_DEG = 25.0  # left and right peaks differ by more than this (front view)
+TARGET_PROGRESS = 0.8  # clinical progress at (target - margin): the scale the overlay shows
+
+
+@dataclass(frozen=True)
+class ArmRaiseParams(Params):
+    target_deg: float = param(90.0, "deg", "shoulder height, the least a raise aims at; a physio can set 150 for overhead")
+    count_margin_deg: float = param(
+        15.0, "deg", "the target is met 15 deg short of it: single-camera shoulder angles carry about that "
+        "much error (CLINICAL.md: MediaPipe angle errors of 6-15 deg); short of it a rep gets short_range")
+    elbow_bent_deg: float = param(150.0, "deg", "straight arms read 165-180; 150 means a clearly bent elbow")
+    trunk_lean_limit_deg: float = param(8.0, "deg", "trunk tilted this much more than at rest to get the arm up")
+    shoulder_hike_drop: float = param(0.25, "share of the ear-shoulder gap", "the gap shrank by a quarter (~4 cm of ~15 cm)")
+    shoulder_hike_over_own: float = param(
+        0.06, "share of the ear-shoulder gap", "... or by this much more than in this person's own raises: MediaPipe "
+        "narrows the gap by 0.12-0.19 in every clean abduction, a 5 cm hike adds ~0.10 (rep-to-rep spread ~0.01)")
+    asymmetry_deg: float = param(25.0, "deg", "left and right peaks differ by more than this (front view)")
 
 
 class ArmRaise(RepExercise):
-    name = "arm-raise"
     phase_names = {WAITING: "waiting", REST: "arms down", OUT: "raising", TARGET: "top", BACK: "lowering"}
-    key_angle_name = "elevation_deg"
-    count_on = "end"
-    incomplete_fault = "short_range"
-    # Arm elevation is a large, clean signal (jitter ~2 deg of a 60-150 deg range): a narrower
-    # rest band lets a raise a quarter of the usual height register as an attempt, with a reason.
-    config = replace(RELATIVE_PHASES, start=0.25, rest=0.2, attempt_min=0.25)
-    clinical_target = ARM_PHASES.target
-    # Upper-arm elevation from hanging, per arm. Under 25 deg is a shrug or a fidget; a raise to
-    # shoulder height is ~75 deg from the arm at rest.
-    scale = SignalScale("deg", min_range=25.0, expected_range=75.0)
-    sided = True
-    limb = "arm"
+    clinical_target = TARGET_PROGRESS
 
-    def __init__(self, side: str = "auto", **options) -> None:
-        super().__init__(side, **options)
-        self.target_deg = float(options.get("target_deg", TARGET_DEG))
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self.rest = RestBaseline(tau_s=4.0)
         self.quiet = QuietWindow(window_s=0.4, tolerance=6.0)
         self._quiet = False
@@ -80,8 +71,8 @@ class ArmRaise(RepExercise):
         values["elevation_deg"] = float(np.max(elevations) if self.side == "auto" else np.mean(elevations))
         values["trunk_deg"] = trunk_lean_deg(pose) if arms.hips_seen(pose) else float("nan")
         rest = self.rest.value(REST_ELEVATION_DEG)
-        target = self.target_deg - COUNT_MARGIN_DEG  # progress 0.8 lands here
-        span = max((target - rest) / ARM_PHASES.target, 20.0)
+        target = self.params.target_deg - self.params.count_margin_deg  # progress 0.8 lands here
+        span = max((target - rest) / TARGET_PROGRESS, 20.0)
         return (values["elevation_deg"] - rest) / span, values
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
@@ -89,10 +80,10 @@ class ArmRaise(RepExercise):
 
     def settled(self, sample: Sample) -> bool:
         self._quiet = self.quiet.update(sample.t, sample.values["elevation_deg"])
-        return self._quiet and sample.progress < ARM_PHASES.start
+        return self._quiet and sample.progress < self.config.start
 
     def after_sample(self, sample: Sample, phase: str) -> None:
-        if self._quiet and phase in (WAITING, REST) and sample.progress < ARM_PHASES.start:
+        if self._quiet and phase in (WAITING, REST) and sample.progress < self.config.start:
             self.rest.update(sample.t, sample.values["elevation_deg"])
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
@@ -130,7 +121,7 @@ class ArmRaise(RepExercise):
         for f in faults:
             if f.code == "shoulder_hike":
                 continue
-            if f.code == "asymmetry" and diff <= 2 * lean_deg + ASYMMETRY_DEG:
+            if f.code == "asymmetry" and diff <= 2 * lean_deg + self.params.asymmetry_deg:
                 continue
             keep.append(f)
         return keep, skipped
@@ -145,7 +136,7 @@ class ArmRaise(RepExercise):
 
     def _elbow_bent(self, ctx: RepContext):
         e = ctx.metrics.get("elbow_extension_deg")
-        if e is not None and np.isfinite(e) and e < ELBOW_BENT_DEG:
+        if e is not None and np.isfinite(e) and e < self.params.elbow_bent_deg:
             return ctx.extreme("elevation_deg", "max")[0], f"elbow at {e:.0f} deg at the top"
         return None
 
@@ -155,13 +146,13 @@ class ArmRaise(RepExercise):
             return None
         d = v - v[0]
         i = int(np.argmax(np.abs(d)))
-        if abs(d[i]) > TRUNK_LEAN_LIMIT_DEG:
+        if abs(d[i]) > self.params.trunk_lean_limit_deg:
             return float(t[i]), f"trunk moved {abs(d[i]):.0f} deg"
         return None
 
     def _shoulder_hike(self, ctx: RepContext):
         if not hasattr(self, "_own_hike"):
-            self._own_hike = {s: OwnTypical(SHOULDER_HIKE_OVER_OWN) for s in ("left", "right")}
+            self._own_hike = {s: OwnTypical(self.params.shoulder_hike_over_own) for s in ("left", "right")}
         found = None
         for s in arms.arm_sides(self.side):
             t, v = ctx.series(f"ear_{s}")
@@ -173,13 +164,31 @@ class ArmRaise(RepExercise):
             over_own = own.exceeds(float(drop[i]))
             if ctx.reached:
                 own.add(float(drop[i]))
-            if found is None and (drop[i] > SHOULDER_HIKE_DROP or over_own):
+            if found is None and (drop[i] > self.params.shoulder_hike_drop or over_own):
                 found = float(t[i]), f"{s} shoulder rose toward the ear ({drop[i]:.0%})"
         return found
 
     def _asymmetry(self, ctx: RepContext):
         diff = ctx.metrics.get("shoulder_lr_diff_deg")
-        if diff is not None and abs(diff) > ASYMMETRY_DEG:
+        if diff is not None and abs(diff) > self.params.asymmetry_deg:
             weak = "left" if diff < 0 else "right"
             return ctx.extreme("elevation_deg", "max")[0], f"{weak} arm {abs(diff):.0f} deg lower"
         return None
+
+
+SPEC = ExerciseSpec(
+    name="arm-raise", label="Arm raise", machine=ArmRaise, params=ArmRaiseParams,
+    # Upper-arm elevation from hanging, per arm. Under 25 deg is a shrug or a fidget; a raise to
+    # shoulder height is ~75 deg from the arm at rest.
+    scale=SignalScale("deg", min_range=25.0, expected_range=75.0),
+    # A large, clean signal (jitter ~2 deg of a 60-150 deg range): a narrower rest band lets a
+    # raise a quarter of the usual height register as an attempt, with a reason.
+    phases=replace(RELATIVE_PHASES, start=0.25, rest=0.2, attempt_min=0.25),
+    count_on="end", incomplete_fault="short_range",
+    faults=("short_range", "elbow_bent", "trunk_lean", "shoulder_hike", "asymmetry"),
+    # Front view: left/right symmetry and shoulder hiking; only the upper body is needed.
+    setup=SetupNeeds(("head", "trunk", "hands"), "front", min_height_share=0.25),
+    equipment="Space around you to lift your arms",
+    variants=("assisted", "active", "weighted"), default_variant="active",
+    synth_script="arm_raise", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg")
+

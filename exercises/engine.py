@@ -7,7 +7,7 @@ measurements, the rep metrics, and its fault checks (each declaring the view it 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
@@ -17,9 +17,12 @@ from coach.pose.landmarks import Landmark
 from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
-from exercises.counting import MAX_HOLE_S, FixedLevels, RunningLevels, SignalScale, SignalTrace, combine, fixed_levels
+from exercises.counting import MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
 from exercises.faults import FAULTS
 from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
+
+if TYPE_CHECKING:
+    from exercises.spec import ExerciseSpec, Params
 
 SIDES = ("auto", "left", "right", "both")
 LIVE_RELEARN_VIEWS = ("front", "side")
@@ -104,23 +107,27 @@ class RepContext:
 
 
 class RepExercise:
-    """Base class: subclasses set ``name``, ``phase_names``, ``config`` and the hooks below."""
+    """Base class: the spec (``exercises.spec.ExerciseSpec``) says what is counted and with which
+    thresholds; subclasses set ``phase_names`` and the hooks below."""
 
-    name = "exercise"
     phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning", SETTLE: "returning"}
-    key_angle_name = ""
-    count_on = "target"  # "target": the count goes up when the goal is reached; "end": when back at rest
-    incomplete_fault = "short_range"  # fault given to a rep that fell short of the clinical target
-    config = RELATIVE_PHASES  # counting thresholds, relative to the person's own range
     clinical_target = 1.0  # clinical progress that meets the target (short_range below it)
-    scale = SignalScale("", 0.0, 1.0)  # what the counting signal means (exercises.counting)
-    sided = False  # True: signals per side (arms, one leg) and ``side`` picks or finds the side
 
-    def __init__(self, side: str = "auto", levels: FixedLevels | None = None, **options) -> None:
+    def __init__(self, spec: "ExerciseSpec", side: str = "auto", params: "Params | None" = None,
+                 levels: FixedLevels | None = None) -> None:
         if side not in SIDES:
             raise ValueError(f"side must be one of {SIDES}, got {side!r}")
+        self.spec = spec
+        self.name = spec.name
+        self.params = params if params is not None else spec.params()
+        self.config = spec.phases  # counting bands, relative to the person's own range
+        self.scale = spec.scale
+        self.sided = spec.sided  # signals per side (arms, one leg); ``side`` picks or finds the side
+        self.limb = spec.limb
+        self.count_on = spec.count_on  # "target": counted on reaching the top; "end": when back at rest
+        self.incomplete_fault = spec.incomplete_fault
+        self.key_angle_name = spec.key_measure
         self.side = side
-        self.options = options
         self.calibration = BodyCalibration()
         self.levels = levels if levels is not None else RunningLevels(self.scale)
         self.trace = SignalTrace()  # what this pass saw: the second pass learns the levels from it
@@ -270,7 +277,7 @@ class RepExercise:
     def second_pass(self, poses) -> "RepExercise":
         """File mode: the same exercise re-run over the same (smoothed) poses with the person's
         own levels learned from the whole recording (this pass's trace)."""
-        again = type(self)(side=self.side, levels=fixed_levels(self.trace, self.scale), **self.options)
+        again = type(self)(self.spec, side=self.side, params=self.params, levels=fixed_levels(self.trace, self.scale))
         last = None
         for pose in poses:
             again.update(pose)

@@ -13,9 +13,11 @@ The thresholds are in heel lift as a fraction of foot length (knee height and fo
 the person's own calibration), so they scale with the person: a rep counts above 7% of foot
 length (~2 cm for a 26 cm foot, clearly more than a twitch) and 18% (~4.7 cm) is a full raise;
 counted reps below 75% of that get ``heel_low``, as do reps well below this person's own usual
-lift (see ``LOW_VS_OWN``). CLINICAL.md has no published lift height; these are screening defaults.
+lift (see ``low_vs_own``). CLINICAL.md has no published lift height; these are screening defaults.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -23,45 +25,24 @@ from coach.geometry import joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE, classify_view
-from dataclasses import replace
-
 from exercises.calibration import DEFAULT_LENGTHS_M, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
 FOOT = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")) for s in ("left", "right")}
-COUNT_LIFT_FOOT = 0.07
-FULL_LIFT_FOOT = 0.18
 # The knee rises with the ankle, ~3/4 as much as the heel when the foot turns about the ball.
 SIGNAL_PER_HEEL_LIFT = 0.75
 # Knee joint height above the floor over shank length (Winter's tables: knee 0.285 of height,
 # shank 0.246): converts the calibrated shank into this person's rest knee height.
 KNEE_HEIGHT_PER_SHANK = 1.16
-LOW_VS_OWN = 0.6  # a counted rep under 60% of this person's median lift so far is also heel_low
-# progress 1 = full lift; the count threshold is COUNT/FULL = 0.39 of it.
-HEEL_PHASES = PhaseConfig(start=0.22, rest=0.12, target=0.39, target_exit=0.3, attempt_min=0.22,
-                          min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.6, onset_level=0.08,
-                          rest_peak_fraction=0.5,  # heels "down" once half the lift is lost ...
-                          settle_s=0.6)  # ... and the rep ends where they bottom out (no re-trigger on the tail)
-KNEE_BEND_LIMIT_DEG = 15.0  # knee flexion added during the raise (side view)
-SWAY_LIMIT_SHANK = 0.3  # shoulders moved over the feet by 0.3 shank (~12 cm)
-ASYMMETRY_LIMIT = 0.35  # one heel lifts 35% less than the other (front view)
+QUIET_PROGRESS = 0.22  # clinical progress under which the heels are down (baselines learn there)
+SETTLE_S = 0.6  # the rep ends where the heels bottom out (no re-trigger on the tail)
 TIMING_BAND = (0.2, 0.8)  # rise/lowering timed over 20% -> 80% of the rep's peak lift
-# no_control (heels dropped, not lowered), timed over the middle 60% of the travel (TIMING_BAND):
-# either faster than 0.2 s (~0.5 s for the whole drop with smooth start/stop: the middle 60%
-# takes ~42% of a smooth movement; a controlled lowering takes 1-2 s) and under half the rise
-# time, or ...
-NO_CONTROL_DOWN_S = 0.2
-NO_CONTROL_RATIO = 0.5
-# ... under 60% of this person's own usual lowering time (median of their earlier reps): the
-# pose model and the smoother blur a true drop (a 0.09 s fall reads ~0.2 s on rendered video),
-# but a rep lowered in half the usual time stands out against the person's own rhythm.
-NO_CONTROL_VS_OWN = 0.6
 FLOOR_WINDOW_S = 3.0  # a raise and its lowering take ~1-2 s: 3 s always hold the foot flat
 FLOOR_PERCENTILE = 50.0  # the median: MediaPipe toe points jitter both ways
 CAMERA_JUMP_SHANK = 0.5  # the toe moved half a shank between two frames: the camera moved
-MAX_FEET_TRAVEL_SHANK = 0.4  # toes must stay put; more is a step
 # Side view: the legs overlap in the image and MediaPipe's visibility for them, near leg
 # included, drops to 0.3-0.6 for long stretches (it scores how un-occluded a point looks, not
 # how well it is placed). Measured on rendered side-view clips (heel raise, reach, squat,
@@ -71,22 +52,33 @@ MAX_FEET_TRAVEL_SHANK = 0.4  # toes must stay put; more is a step
 SIDE_VIEW_MIN_VISIBILITY = 0.3
 
 
-class HeelRaise(RepExercise):
-    name = "heel-raise"
-    phase_names = {WAITING: "waiting", REST: "heels down", OUT: "rising", TARGET: "top", BACK: "lowering"}
-    key_angle_name = "lift_pct_foot"
-    count_on = "end"
-    incomplete_fault = "heel_low"
-    config = replace(RELATIVE_PHASES, settle_s=HEEL_PHASES.settle_s)  # ends where the heels bottom out
-    clinical_target = HEEL_PHASES.target  # 7% of foot length: below it the raise is heel_low
-    # Knee height above the toes in shank lengths, per leg (the toes stay on the floor, so the
-    # knee rises with the heel). A 5 cm heel lift raises it ~0.09; under 0.025 is landmark jitter.
-    scale = SignalScale("shank lengths", min_range=0.025, expected_range=0.09)
-    sided = True
-    limb = "leg"
+@dataclass(frozen=True)
+class HeelRaiseParams(Params):
+    """CLINICAL.md has no published lift height; these are screening defaults."""
 
-    def __init__(self, side: str = "auto", **options) -> None:
-        super().__init__(side, **options)
+    count_lift_foot: float = param(0.07, "foot lengths", "~2 cm for a 26 cm foot, clearly more than a twitch; "
+                                   "a counted raise lower than this gets heel_low")
+    full_lift_foot: float = param(0.18, "foot lengths", "a full raise (~4.7 cm); counted reps under 75% of it get heel_low")
+    low_vs_own: float = param(0.6, "share of own usual lift", "a raise under 60% of this person's median lift so far is heel_low")
+    knee_bend_limit_deg: float = param(15.0, "deg", "knee flexion added during the raise (side view)")
+    sway_limit_shank: float = param(0.3, "shank lengths", "shoulders moved over the feet by 0.3 shank (~12 cm)")
+    asymmetry_limit: float = param(0.35, "share of the other heel's lift", "one heel lifts 35% less than the other (front view)")
+    no_control_down_s: float = param(
+        0.2, "s", "heels dropped, not lowered: the middle 60% of the lowering under 0.2 s (~0.5 s for the whole "
+        "drop; a controlled lowering takes 1-2 s) and ...")
+    no_control_ratio: float = param(0.5, "lowering / rise time", "... under half the rise time, or ...")
+    no_control_vs_own: float = param(
+        0.6, "share of own usual lowering", "... under 60% of this person's usual lowering: video blurs a true "
+        "drop (0.09 s reads ~0.2 s) but half the usual time stands out")
+    max_feet_travel_shank: float = param(0.4, "shank lengths", "toes must stay put; more is a step")
+
+
+class HeelRaise(RepExercise):
+    phase_names = {WAITING: "waiting", REST: "heels down", OUT: "rising", TARGET: "top", BACK: "lowering"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinical_target = self.params.count_lift_foot / self.params.full_lift_foot
         self.baseline = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}
         self.quiet = QuietWindow(window_s=0.4, tolerance=0.02)  # 2% of knee height (~1 cm): still
         self.knee_height = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # px, at rest
@@ -109,7 +101,7 @@ class HeelRaise(RepExercise):
 
     def _full_rise(self) -> float:
         """A full heel raise as a fraction of the rest knee height (knee rise / knee height)."""
-        return FULL_LIFT_FOOT * self._foot_shank_ratio() * SIGNAL_PER_HEEL_LIFT / KNEE_HEIGHT_PER_SHANK
+        return self.params.full_lift_foot * self._foot_shank_ratio() * SIGNAL_PER_HEEL_LIFT / KNEE_HEIGHT_PER_SHANK
 
     def _side_view(self, pose: PoseFrame) -> bool:
         return self.views.view == SIDE or classify_view(pose) == SIDE
@@ -160,7 +152,7 @@ class HeelRaise(RepExercise):
         mid_sh = (xy[int(L.LEFT_SHOULDER)][0] + xy[int(L.RIGHT_SHOULDER)][0]) / 2
         toes = np.mean([xy[int(FOOT[s][3])][0] for s in sides])
         values["sway"] = (mid_sh - toes) / values["shank_px"]
-        values["lift_pct_foot"] = 100.0 * progress * FULL_LIFT_FOOT
+        values["lift_pct_foot"] = 100.0 * progress * self.params.full_lift_foot
         return progress, values
 
     def _floor_now(self, side: str, t: float, toe: np.ndarray, shank_px: float) -> tuple[float, bool]:
@@ -170,7 +162,7 @@ class HeelRaise(RepExercise):
         ``FLOOR_WINDOW_S``, the toe planted: MediaPipe's toe point
         often rises with the heel (it follows the foot's outline), so the toe of this very frame
         would cancel the raise; a camera that drifts is followed. Planted: the toe is within
-        ``MAX_FEET_TRAVEL_SHANK`` of its median position sideways."""
+        ``max_feet_travel_shank`` of its median position sideways."""
         buf = self._toe_history.setdefault(side, [])
         if buf and np.hypot(toe[0] - buf[-1][1], toe[1] - buf[-1][2]) > CAMERA_JUMP_SHANK * shank_px:
             buf.clear()  # the whole picture jumped (camera knocked): a new floor
@@ -179,7 +171,7 @@ class HeelRaise(RepExercise):
             buf.pop(0)
         x_mid = float(np.median([x for _, x, _ in buf]))
         floor = float(np.percentile([y for _, _, y in buf], FLOOR_PERCENTILE))
-        return floor, abs(toe[0] - x_mid) <= MAX_FEET_TRAVEL_SHANK * shank_px
+        return floor, abs(toe[0] - x_mid) <= self.params.max_feet_travel_shank * shank_px
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
         return {s: values[f"rise_{s}"] for s in ("left", "right") if f"rise_{s}" in values}
@@ -187,11 +179,11 @@ class HeelRaise(RepExercise):
     def settled(self, sample: Sample) -> bool:
         raws = [sample.values.get(f"raw_{s}", np.nan) for s in self._sides()]
         self._quiet = self.quiet.update(sample.t, float(np.nanmean(raws)) if np.any(np.isfinite(raws)) else np.nan)
-        return self._quiet and sample.progress < HEEL_PHASES.start
+        return self._quiet and sample.progress < QUIET_PROGRESS
 
     def after_sample(self, sample: Sample, phase: str) -> None:
         # Learn "heels down" only when still and not mid-raise.
-        if getattr(self, "_quiet", False) and phase in (WAITING, REST) and sample.progress < HEEL_PHASES.start:
+        if getattr(self, "_quiet", False) and phase in (WAITING, REST) and sample.progress < QUIET_PROGRESS:
             for s in self._sides():
                 if f"raw_{s}" in sample.values:
                     self.baseline[s].update(sample.t, sample.values[f"raw_{s}"])
@@ -201,7 +193,7 @@ class HeelRaise(RepExercise):
     def rep_invalid(self, ctx: RepContext) -> str | None:
         for s in self._sides():
             _, x = ctx.series(f"toe_x_{s}", ctx.start_s, ctx.end_s)
-            if len(x) and np.max(x) - np.min(x) > MAX_FEET_TRAVEL_SHANK / KNEE_HEIGHT_PER_SHANK:
+            if len(x) and np.max(x) - np.min(x) > self.params.max_feet_travel_shank / KNEE_HEIGHT_PER_SHANK:
                 return "Not counted: the feet moved"
         return None
 
@@ -227,7 +219,7 @@ class HeelRaise(RepExercise):
                 m["lower_time_s"] = float(dn_lo - dn_hi)
         sides = [s for s in self._sides() if ctx.series(f"lift_{s}")[1].size]
         if len(sides) == 2:
-            peaks = [ctx.extreme(f"lift_{s}", "max")[1] * FULL_LIFT_FOOT * foot_cm for s in sides]
+            peaks = [ctx.extreme(f"lift_{s}", "max")[1] * self.params.full_lift_foot * foot_cm for s in sides]
             m["lift_lr_diff_cm"] = peaks[0] - peaks[1]
         _ = shank_cm, peak_t
         return m
@@ -252,8 +244,8 @@ class HeelRaise(RepExercise):
             return None
         t, v = ctx.extreme("lift_pct_foot", "max")
         if ctx.peak < 0.75:
-            return t, f"heels up {v:.0f}% of foot length (aim {100 * FULL_LIFT_FOOT:.0f}%)"
-        if np.isfinite(own) and ctx.peak < LOW_VS_OWN * own:
+            return t, f"heels up {v:.0f}% of foot length (aim {100 * self.params.full_lift_foot:.0f}%)"
+        if np.isfinite(own) and ctx.peak < self.params.low_vs_own * own:
             return t, f"heels up {ctx.peak / own:.0%} of your usual raise"
         return None
 
@@ -265,7 +257,7 @@ class HeelRaise(RepExercise):
                 continue
             bend = k[0] - k
             i = int(np.argmax(bend))
-            if bend[i] > KNEE_BEND_LIMIT_DEG and (worst is None or bend[i] > worst[1]):
+            if bend[i] > self.params.knee_bend_limit_deg and (worst is None or bend[i] > worst[1]):
                 worst = (float(t[i]), float(bend[i]))
         return (worst[0], f"knee bent {worst[1]:.0f} deg during the raise") if worst else None
 
@@ -275,7 +267,7 @@ class HeelRaise(RepExercise):
             return None
         d = np.abs(v - v[0])
         i = int(np.argmax(d))
-        return (float(t[i]), f"body moved {d[i]:.2f} shank lengths over the feet") if d[i] > SWAY_LIMIT_SHANK else None
+        return (float(t[i]), f"body moved {d[i]:.2f} shank lengths over the feet") if d[i] > self.params.sway_limit_shank else None
 
     def _asymmetry(self, ctx: RepContext):
         if self.side not in ("both", "auto"):
@@ -283,7 +275,7 @@ class HeelRaise(RepExercise):
         (tl, l), (tr, r) = ctx.extreme("lift_left", "max"), ctx.extreme("lift_right", "max")
         if not (np.isfinite(l) and np.isfinite(r)) or max(l, r) <= 0:
             return None
-        if min(l, r) < (1 - ASYMMETRY_LIMIT) * max(l, r):
+        if min(l, r) < (1 - self.params.asymmetry_limit) * max(l, r):
             weak = "left" if l < r else "right"
             return (tl if l > r else tr), f"{weak} heel lifted {min(l, r) / max(l, r):.0%} of the other"
         return None
@@ -294,9 +286,9 @@ class HeelRaise(RepExercise):
             return None
         own = float(np.median(self._lowers)) if self._lowers else float("nan")
         self._lowers.append(down)
-        if up and down < NO_CONTROL_DOWN_S and down < NO_CONTROL_RATIO * up:
+        if up and down < self.params.no_control_down_s and down < self.params.no_control_ratio * up:
             return ctx.end_s, f"heels dropped in {down:.2f} s"
-        if np.isfinite(own) and down < NO_CONTROL_VS_OWN * own:
+        if np.isfinite(own) and down < self.params.no_control_vs_own * own:
             return ctx.end_s, f"heels dropped in {down:.2f} s, {down / own:.0%} of your usual lowering"
         return None
 
@@ -310,3 +302,18 @@ def _crossing(t: np.ndarray, v: np.ndarray, level: float) -> float:
     i = int(idx[-1])
     f = (level - v[i]) / (v[i + 1] - v[i])
     return float(t[i] + f * (t[i + 1] - t[i]))
+
+
+SPEC = ExerciseSpec(
+    name="heel-raise", label="Heel raise", machine=HeelRaise, params=HeelRaiseParams,
+    # Knee height above the floor under the toes in shank lengths, per leg (the toes stay on the
+    # floor, so the knee rises with the heel). A 5 cm lift raises it ~0.09; under 0.025 is jitter.
+    scale=SignalScale("shank lengths", min_range=0.025, expected_range=0.09),
+    phases=replace(RELATIVE_PHASES, settle_s=SETTLE_S),
+    count_on="end", incomplete_fault="heel_low",
+    faults=("heel_low", "knee_bend", "trunk_sway", "asymmetry", "no_control"),
+    setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Hold on to a counter or a sturdy chair",)),
+    equipment="A counter or chair back to hold on to",
+    variants=("double-leg", "single-leg"), default_variant="double-leg",
+    synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot")
+

@@ -4,22 +4,29 @@ Limits are screening defaults, not norms (CLINICAL.md has none for these); each 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from exercises.calibration import OwnTypical
 from exercises.engine import RepContext
-
-# Clearly more than this person's own usual lean: rep-to-rep variation of peak trunk lean is a
-# few degrees, so 12 deg (or +40%) above the median of their earlier reps is a change of
-# strategy, not noise. This also catches an excessive lean when the camera under-reads angles.
-TRUNK_FLEXION_OVER_OWN_DEG = 12.0
-TRUNK_FLEXION_OVER_OWN_RATIO = 1.4
-LATERAL_SHIFT_LIMIT = 0.15  # trunk moved sideways by 15% of shoulder width from where it started
-KNEE_VALGUS_RATIO = 0.75  # knees closer together than 3/4 of the ankle distance
+from exercises.spec import Params, param
 
 
-def own_trunk_typical() -> OwnTypical:
-    return OwnTypical(TRUNK_FLEXION_OVER_OWN_DEG, TRUNK_FLEXION_OVER_OWN_RATIO)
+@dataclass(frozen=True)
+class LowerBodyLimits(Params):
+    """The limits sit-to-stand and squat share."""
+
+    trunk_flexion_over_own_deg: float = param(
+        12.0, "deg", "rep-to-rep variation of peak trunk lean is a few degrees: 12 deg over the median of "
+        "the person's earlier reps is a change of strategy (also when the camera under-reads angles)")
+    trunk_flexion_over_own_ratio: float = param(1.4, "x own usual", "... or 40% more than their usual lean")
+    lateral_shift_limit: float = param(0.15, "shoulder widths", "trunk moved sideways by 15% of shoulder width from where it started")
+    knee_valgus_ratio: float = param(0.75, "knee gap / ankle gap", "knees closer together than 3/4 of the ankle distance")
+
+
+def own_trunk_typical(limits: LowerBodyLimits) -> OwnTypical:
+    return OwnTypical(limits.trunk_flexion_over_own_deg, limits.trunk_flexion_over_own_ratio)
 
 
 def trunk_flexion_fault(ctx: RepContext, own: OwnTypical, limit_deg: float, t0: float, t1: float):
@@ -36,9 +43,9 @@ def trunk_flexion_fault(ctx: RepContext, own: OwnTypical, limit_deg: float, t0: 
     return None
 
 
-def knee_valgus_fault(ctx: RepContext, t0: float, t1: float):
+def knee_valgus_fault(ctx: RepContext, limits: LowerBodyLimits, t0: float, t1: float):
     t, ratio = ctx.extreme("knee_width", "min", t0, t1)
-    if np.isfinite(ratio) and ratio < KNEE_VALGUS_RATIO:
+    if np.isfinite(ratio) and ratio < limits.knee_valgus_ratio:
         return t, f"knees {ratio:.0%} of the ankle distance apart"
     return None
 
@@ -51,12 +58,12 @@ def max_abs_change(ctx: RepContext, key: str) -> float:
     return float(np.max(np.abs(v - v[0])))
 
 
-def lateral_shift_fault(ctx: RepContext):
+def lateral_shift_fault(ctx: RepContext, limits: LowerBodyLimits):
     t, v = ctx.series("trunk_shift", ctx.start_s - 0.3, ctx.end_s)
     if len(v) == 0:
         return None
     change = np.abs(v - v[0])
     i = int(np.argmax(change))
-    if change[i] > LATERAL_SHIFT_LIMIT:
+    if change[i] > limits.lateral_shift_limit:
         return float(t[i]), f"trunk moved {change[i]:.0%} of shoulder width sideways"
     return None

@@ -23,6 +23,8 @@ and MediaPipe places it loosely (its heel wanders ~3 px up and down on clean tri
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from coach.pose.frame import PoseFrame
@@ -31,44 +33,38 @@ from coach.views import SIDE
 from exercises import arms
 from exercises.calibration import DEFAULT_LENGTHS_M, RestBaseline
 from exercises.counting import SignalScale
-from exercises.engine import Check, RepContext, RepExercise, Sample
+from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
 from exercises.lower_body import trunk_tilt_deg
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
-RAISED_DEG = 70.0  # arm counts as up for the reach at 70 deg (horizontal is 90, less 20 for error)
+RAISED_DEG = 70.0  # arm "up" for the FRT distance at 70 deg (horizontal is 90, less 20 for error)
 REST_DEG = 20.0
-REACH_PHASES = PhaseConfig(start=0.35, rest=0.25, target=0.9, target_exit=0.7, attempt_min=0.35,
-                           min_rest_s=0.3, min_rep_s=1.0, max_gap_s=0.7, onset_level=0.15)
-MIN_REACH_FRAC = 0.10
-TRUNK_COMPENSATION_DEG = 30.0  # trunk pitch added beyond ~30 deg: the hips, not the arm, reach
-ELBOW_BENT_DEG = 150.0
-# FRT trial invalid: a foot moved a quarter of its length (~6.5 cm; rest jitter of the foot
-# points is ~2-3% of a foot, clean trials shift them under 10%) or ...
-STEP_FOOT = 0.25
-# ... a heel rose 6% of a foot (~1.5 cm; clean trials read the near heel going DOWN 1-3 px as
-# the shank tilts back; MediaPipe shows ~55% of a true heel lift on rendered video).
-HEEL_LIFT_FOOT = 0.06
+RAISED_PROGRESS = 0.9  # arm-angle progress at RAISED_DEG (what the overlay's bar shows)
+DOWN_PROGRESS = 0.25  # ... under which the arm is down: the ruler and the feet learn there
 SETTLED_DEG = 3.0  # the arm is "at shoulder height" within 3 deg of its level (MediaPipe jitter ~1-2 deg)
 SUSTAIN_S = 0.3  # held this long: a step or a heel rise is a posture, not one frame of jitter
 BODY_PER_HEIGHT = 0.779  # shoulder (0.818 H) to ankle (0.039 H) height, Winter's proportions
 
 
-class Reach(RepExercise):
-    name = "reach"
-    phase_names = {WAITING: "waiting", REST: "arm down", OUT: "raising", TARGET: "reaching", BACK: "lowering"}
-    key_angle_name = "reach_cm"
-    count_on = "end"
-    incomplete_fault = "short_range"
-    clinical_target = 0.0  # short_range comes from the reach distance (``_short``), not the arm angle
-    # Hand-to-hip distance over the trunk length (world landmarks, so any view): ~0.4 with the
-    # arm hanging, ~1.2 at shoulder height in front, ~1.9 overhead. Under 0.3 is not a reach.
-    scale = SignalScale("trunk lengths", min_range=0.3, expected_range=0.8)
-    sided = True
-    limb = "arm"
+@dataclass(frozen=True)
+class ReachParams(Params):
+    min_reach_frac: float = param(0.10, "arm lengths", "forward hand travel under 10% of the arm (~6 cm, over twice "
+                                  "the landmark jitter) is short_range")
+    trunk_compensation_deg: float = param(30.0, "deg", "trunk pitch added beyond ~30 deg: the hips, not the arm, reach")
+    elbow_bent_deg: float = param(150.0, "deg", "straight arms read 165-180; 150 means a clearly bent elbow")
+    step_foot: float = param(0.25, "foot lengths", "FRT trial invalid: a foot moved a quarter of its length (~6.5 cm; "
+                             "rest jitter is ~2-3% of a foot, clean trials under 10%)")
+    heel_lift_foot: float = param(0.06, "foot lengths", "... or a heel rose ~1.5 cm (MediaPipe shows ~55% of a true heel lift)")
+    height_m: float = param(0.0, "m", "the person's height, for reach distance in cm; 0 = from the pose model's world lengths")
 
-    def __init__(self, side: str = "auto", **options) -> None:
-        super().__init__(side, **options)
-        self.min_reach_frac = float(options.get("min_reach_frac", MIN_REACH_FRAC))
+
+class Reach(RepExercise):
+    phase_names = {WAITING: "waiting", REST: "arm down", OUT: "raising", TARGET: "reaching", BACK: "lowering"}
+    clinical_target = 0.0  # short_range comes from the reach distance (``_short``), not the arm angle
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
         self._body_px = RestBaseline(tau_s=4.0)  # shoulder-hip-knee-ankle chain at rest, px
         self._feet_rest = {f"{k}_{s}": RestBaseline(tau_s=4.0) for k in ("foot_x", "foot_y", "heel_y")
                            for s in ("left", "right")}
@@ -82,7 +78,7 @@ class Reach(RepExercise):
 
     def _body_m(self) -> float:
         """Shoulder-to-ankle chain (trunk + thigh + shank) in metres."""
-        height = self.options.get("height_m")
+        height = self.params.height_m
         if height:
             return BODY_PER_HEIGHT * float(height)
         return sum(self.calibration.length_m(k) for k in ("trunk", "thigh", "shank"))
@@ -102,7 +98,7 @@ class Reach(RepExercise):
         for s in sides:
             values[f"hand_hip_{s}"] = _hand_to_hip(pose, s)
         values.update(self._hand_and_feet(pose, sides, view))
-        return (values["elevation_deg"] - REST_DEG) / (RAISED_DEG - REST_DEG) * REACH_PHASES.target, values
+        return (values["elevation_deg"] - REST_DEG) / (RAISED_DEG - REST_DEG) * RAISED_PROGRESS, values
 
     def _hand_and_feet(self, pose: PoseFrame, sides: list[str], view: str) -> dict[str, float]:
         """Image positions (px) of the hand, the body chain and the feet; world hand outside side view."""
@@ -131,7 +127,7 @@ class Reach(RepExercise):
 
     def after_sample(self, sample: Sample, phase: str) -> None:
         # The ruler and the feet's rest positions are learned only standing with the arm down.
-        if phase not in (WAITING, REST) or sample.progress > REACH_PHASES.rest:
+        if phase not in (WAITING, REST) or sample.progress > DOWN_PROGRESS:
             return
         v = sample.values
         self._body_px.update(sample.t, v.get("body_px", np.nan))
@@ -153,7 +149,7 @@ class Reach(RepExercise):
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         m: dict[str, float] = {}
-        t_up = [s.t for s in ctx.samples if s.progress >= REACH_PHASES.target]
+        t_up = [s.t for s in ctx.samples if s.progress >= RAISED_PROGRESS]
         if not t_up:
             return m
         t0, t1 = t_up[0], t_up[-1]
@@ -224,7 +220,7 @@ class Reach(RepExercise):
     def _short(self, ctx: RepContext):
         """The hand travelled forward less than ``min_reach_frac`` of the arm (FRT distance)."""
         reach = ctx.metrics.get("reach_distance_cm", float("nan"))
-        need = 100 * self.min_reach_frac * self._arm_length_m()
+        need = 100 * self.params.min_reach_frac * self._arm_length_m()
         if not np.isfinite(reach) or reach < need:
             shown = f"{reach:.0f} cm" if np.isfinite(reach) else "no forward reach at shoulder height"
             return ctx.metrics.get("reach_time_s", ctx.end_s), f"reached {shown} (aim at least {need:.0f} cm)"
@@ -232,13 +228,13 @@ class Reach(RepExercise):
 
     def _trunk(self, ctx: RepContext):
         lean = ctx.metrics.get("trunk_lean_deg")
-        if lean is not None and np.isfinite(lean) and lean > TRUNK_COMPENSATION_DEG:
+        if lean is not None and np.isfinite(lean) and lean > self.params.trunk_compensation_deg:
             return ctx.metrics.get("reach_time_s", ctx.end_s), f"trunk pitched {lean:.0f} deg to reach"
         return None
 
     def _elbow(self, ctx: RepContext):
         e = ctx.metrics.get("elbow_extension_deg")
-        if e is not None and e < ELBOW_BENT_DEG:
+        if e is not None and e < self.params.elbow_bent_deg:
             return ctx.metrics.get("reach_time_s", ctx.end_s), f"elbow at {e:.0f} deg"
         return None
 
@@ -247,9 +243,9 @@ class Reach(RepExercise):
         # about half its true length on rendered video), scaled by this person's shank.
         foot = self.calibration.length_m("shank") * DEFAULT_LENGTHS_M["foot"] / DEFAULT_LENGTHS_M["shank"]
         step, lift = ctx.metrics.get("step_m", 0.0), ctx.metrics.get("heel_lift_m", 0.0)
-        if step > STEP_FOOT * foot:
+        if step > self.params.step_foot * foot:
             return ctx.metrics.get("reach_time_s", ctx.end_s), f"a foot moved {100 * step:.0f} cm"
-        if lift > HEEL_LIFT_FOOT * foot:
+        if lift > self.params.heel_lift_foot * foot:
             return ctx.metrics.get("reach_time_s", ctx.end_s), f"heels came up {100 * lift:.1f} cm"
         return None
 
@@ -280,4 +276,17 @@ def _hand_to_hip(pose: PoseFrame, side: str) -> float:
     wrist, shoulder, hip = (w[int(L[f"{up}_{j}"])] for j in ("WRIST", "SHOULDER", "HIP"))
     trunk = float(np.linalg.norm(shoulder - hip))
     return float(np.linalg.norm(wrist - hip) / trunk) if trunk > 1e-6 else float("nan")
+
+
+SPEC = ExerciseSpec(
+    name="reach", label="Reaching", machine=Reach, params=ReachParams,
+    # Hand-to-hip distance over the trunk length (world landmarks, so any view): ~0.4 with the
+    # arm hanging, ~1.2 at shoulder height in front, ~1.9 overhead. Under 0.3 is not a reach.
+    scale=SignalScale("trunk lengths", min_range=0.3, expected_range=0.8),
+    phases=RELATIVE_PHASES, count_on="end", incomplete_fault="short_range",
+    faults=("short_range", "trunk_compensation", "elbow_bent", "stepping"),
+    setup=SetupNeeds(("head", "trunk", "legs", "feet", "hands"), "side"),
+    equipment="Space in front of you to reach forward",
+    variants=("seated", "standing", "beyond-arm"), default_variant="standing",
+    synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm")
 

@@ -1,25 +1,34 @@
-"""Exercise names the app and CLI use, and the factory that builds them."""
+"""The exercises the coach knows: one spec each, and the factory that builds their state machines.
+
+Adding an exercise: write one module with its ``RepExercise`` subclass, its ``Params`` and its
+``SPEC`` (see ``exercises.spec``), then add the spec to ``SPECS`` below. Every list of exercises
+elsewhere (CLI choices, programme validation, the set-up check, the app, the store, the synthetic
+generator) is read from here.
+"""
 from __future__ import annotations
 
-from exercises.arm_raise import ArmRaise
+from exercises import arm_raise, heel_raise, reach, sit_to_stand, squat
 from exercises.engine import RepExercise
-from exercises.heel_raise import HeelRaise
-from exercises.reach import Reach
-from exercises.sit_to_stand import SitToStand
-from exercises.squat import Squat
+from exercises.spec import ExerciseSpec
 
-_EXERCISES: dict[str, type[RepExercise]] = {
-    "sit-to-stand": SitToStand,
-    "squat": Squat,
-    "heel-raise": HeelRaise,
-    "reach": Reach,
-    "arm-raise": ArmRaise,
-}
-EXERCISE_NAMES: tuple[str, ...] = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
+SPECS: tuple[ExerciseSpec, ...] = (sit_to_stand.SPEC, squat.SPEC, heel_raise.SPEC, reach.SPEC, arm_raise.SPEC)
+EXERCISES: dict[str, ExerciseSpec] = {spec.name: spec for spec in SPECS}
+EXERCISE_NAMES: tuple[str, ...] = tuple(EXERCISES)
 
 
-def create_exercise(name: str, side: str = "auto", overrides: dict | None = None, **options) -> RepExercise:
-    """A fresh exercise state machine. ``side``: "auto" (found from the motion), "left", "right" or "both"."""
-    if name not in _EXERCISES:
+def get_spec(name: str) -> ExerciseSpec:
+    if name not in EXERCISES:
         raise ValueError(f"unknown exercise {name!r}; valid names: {', '.join(EXERCISE_NAMES)}")
-    return _EXERCISES[name](side=side, **{**(overrides or {}), **options})
+    return EXERCISES[name]
+
+
+def create_exercise(name: str, side: str = "auto", overrides: dict | None = None, **legacy_overrides) -> RepExercise:
+    """A fresh exercise state machine.
+
+    ``side``: "auto" (found from the motion), "left", "right" or "both" (both must move).
+    ``overrides``: a physio's thresholds by ``Params`` field name (e.g. the programme's
+    ``thresholds`` table); an unknown name is a ValueError that lists the valid ones.
+    """
+    spec = get_spec(name)
+    params = spec.params.with_overrides({**(overrides or {}), **legacy_overrides})
+    return spec.machine(spec, side=side, params=params)

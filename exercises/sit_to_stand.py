@@ -8,66 +8,57 @@ lateral shift, knee valgus and asymmetry need the front; others run in any view.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
 from coach.pose.frame import PoseFrame
 from coach.views import FRONT, SIDE
 from exercises import lower_body as lb
 from exercises import lower_body_checks as checks
-from dataclasses import replace
-
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.spec import ExerciseSpec, SetupNeeds, param
 
-# Progress 0 = seated level, 1 = this person's standing level. Standing counts at 0.85: with
-# the hip-height scale that leaves about 0.15 shank below full height, inside the spread of a
-# quiet stand (soft knees, sway), while a half stand peaks near 0.5.
-STS_PHASES = PhaseConfig(start=0.25, rest=0.12, target=0.85, target_exit=0.7, attempt_min=0.35,
-                         min_rest_s=0.3, min_rep_s=0.4, max_gap_s=0.7, onset_level=0.06,
-                         settle_s=0.6)  # re-seated = where the hip bottoms out on the seat
-
-# Fault limits. Not norms (CLINICAL.md has none for these): screening defaults a physio can
-# override through options. Each says why.
-TRUNK_FLEXION_LIMIT_DEG = 55.0  # a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work
-# ... or clearly more than this person's own usual lean (see lower_body_checks).
-HAND_ON_THIGH_DIST = 0.2  # wrist within a fifth of a thigh length of the thigh = resting on it
-HAND_ON_THIGH_MIN_S = 0.35  # pushing lasts through the push-off; passing over the thigh is a few frames
-HAND_ON_THIGH_RISE_SHARE = 0.4  # ... and at least this share of the rise (slow risers push longer)
-UNCONTROLLED_SIT_RATIO = 0.5  # "descent much faster than rise": sit in under half the rise time
-UNCONTROLLED_SIT_OWN = 0.55  # ... and, once known, in under 55% of this person's usual sit time.
-# A dropped sit is ~3.5x faster than a controlled one, but video timing compresses it (MediaPipe
-# + smoothing on rendered clips: dropped sit 0.46 of usual; a controlled sit with a side shift
-# in front view 0.62), so the margin is thin: a screening flag, not a measurement.
-STANDING_KNEE_DEG = 150.0  # knee within 30 deg of straight: standing, not a crouch
+SETTLE_S = 0.6  # re-seated = where the hip bottoms out on the seat, within 0.6 s of sitting back
 LEAN_ONSET_DEG = 2.0  # trunk lean beyond rest that marks the start of a rise
 LEAN_JITTER_DEG = 0.05  # smoothed trunk angle jitter at rest; a steady fall larger than this is the lean
 
 
-class SitToStand(RepExercise):
-    name = "sit-to-stand"
-    phase_names = {WAITING: "waiting", REST: "seated", OUT: "rising", TARGET: "standing", BACK: "sitting"}
-    key_angle_name = "knee_deg"
-    count_on = "target"
-    incomplete_fault = "incomplete_stand"
-    # Standing is the top of the person's own range, so the count needs 85% of it (a half stand
-    # raises the hip ~60-75%: the hip rises fastest early); re-seated = where the hip bottoms out.
-    config = replace(RELATIVE_PHASES, target=0.85, target_exit=0.7, settle_s=STS_PHASES.settle_s)
-    clinical_target = STS_PHASES.target
-    # Hip height above the ankles in shank lengths: seated ~1.0-1.2, standing ~2.0. Under 0.3
-    # (~12 cm of hip travel) is shifting on the seat; a full rise is ~0.9.
-    scale = SignalScale("shank lengths", min_range=0.3, expected_range=0.9)
+@dataclass(frozen=True)
+class SitToStandParams(checks.LowerBodyLimits):
+    """Screening defaults, not norms (CLINICAL.md has none for these); a physio can override each."""
 
-    def __init__(self, side: str = "auto", **options) -> None:
-        super().__init__(side, **options)
-        self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
+    standing_progress: float = param(
+        0.85, "share of the seated-to-standing hip rise",
+        "full standing: leaves ~0.15 shank below full height, inside the spread of a quiet stand "
+        "(soft knees, sway), while a half stand peaks near 0.5; below it a counted rep gets incomplete_stand")
+    standing_knee_deg: float = param(150.0, "deg", "knee within 30 deg of straight: standing, not a crouch (side view)")
+    trunk_flexion_limit_deg: float = param(55.0, "deg", "a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work")
+    hand_on_thigh_dist: float = param(0.2, "thigh lengths", "wrist within a fifth of a thigh length of the thigh = resting on it")
+    hand_on_thigh_min_s: float = param(0.35, "s", "pushing lasts through the push-off; passing over the thigh is a few frames")
+    hand_on_thigh_rise_share: float = param(0.4, "share of the rise", "... and at least this share of the rise (slow risers push longer)")
+    uncontrolled_sit_ratio: float = param(0.5, "sit time / rise time", "descent much faster than the rise: sat in under half the rise time")
+    uncontrolled_sit_own: float = param(
+        0.55, "share of own usual sit time",
+        "once known, a sit in under 55% of this person's usual; video compresses a dropped sit (0.46 of "
+        "usual on rendered clips vs 0.62 for a controlled one), so this is a screening flag")
+
+
+class SitToStand(RepExercise):
+    phase_names = {WAITING: "waiting", REST: "seated", OUT: "rising", TARGET: "standing", BACK: "sitting"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinical_target = self.params.standing_progress
         self.seated = RestBaseline(tau_s=5.0, settle=3)
         self.standing = RestBaseline(tau_s=5.0)
         self.quiet = QuietWindow(window_s=0.3, tolerance=0.08)  # 0.08 shank: seated/standing jitter
         self._quiet_now = False
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned at rest
-        self.own_trunk = checks.own_trunk_typical()
+        self.own_trunk = checks.own_trunk_typical(self.params)
         self.own_sit = OwnTypical(0.0)
 
     def landmark_sets(self):
@@ -92,8 +83,8 @@ class SitToStand(RepExercise):
         # Full standing also needs the knee extended. Checked where the knee angle is
         # trustworthy (side view, image plane); a three-quarter rise with bent knees can put
         # the hip almost as high as standing.
-        if view == SIDE and np.isfinite(values["knee_deg"]) and values["knee_deg"] < STANDING_KNEE_DEG:
-            progress = min(progress, STS_PHASES.target - 0.01)
+        if view == SIDE and np.isfinite(values["knee_deg"]) and values["knee_deg"] < self.params.standing_knee_deg:
+            progress = min(progress, self.clinical_target - 0.01)
         return progress, values
 
     def refine_start(self, ctx: RepContext) -> float:
@@ -165,9 +156,8 @@ class SitToStand(RepExercise):
                 return s.t
         return ctx.target_s
 
-    @staticmethod
-    def _descent_start(ctx: RepContext) -> float | None:
-        t = [s.t for s in ctx.samples if s.progress >= STS_PHASES.target and s.t >= (ctx.target_s or 0)]
+    def _descent_start(self, ctx: RepContext) -> float | None:
+        t = [s.t for s in ctx.samples if s.progress >= self.clinical_target and s.t >= (ctx.target_s or 0)]
         return max(t) if t else None
 
     # ---- checks -----------------------------------------------------------------------------
@@ -176,13 +166,16 @@ class SitToStand(RepExercise):
             Check("trunk_flexion", self._trunk_flexion),
             Check("hands_on_thighs", self._hands_on_thighs),
             Check("uncontrolled_sit", self._uncontrolled_sit),
-            Check("lateral_shift", checks.lateral_shift_fault),
+            Check("lateral_shift", self._lateral_shift),
             Check("knee_valgus", self._knee_valgus),
         ]
 
+    def _lateral_shift(self, ctx: RepContext):
+        return checks.lateral_shift_fault(ctx, self.params)
+
     def _trunk_flexion(self, ctx: RepContext):
         # The lean of a rise starts just before the hips leave the seat.
-        return checks.trunk_flexion_fault(ctx, self.own_trunk, self.trunk_limit, ctx.start_s - 0.5,
+        return checks.trunk_flexion_fault(ctx, self.own_trunk, self.params.trunk_flexion_limit_deg, ctx.start_s - 0.5,
                                           ctx.target_s or ctx.end_s)
 
     def _hands_on_thighs(self, ctx: RepContext):
@@ -191,23 +184,23 @@ class SitToStand(RepExercise):
         # there), and wrists near the shoulders never count (see lower_body.hand_to_thigh).
         top = ctx.target_s or ctx.end_s
         t, d = ctx.series("hand_thigh", ctx.start_s, top)
-        min_s = max(HAND_ON_THIGH_MIN_S, HAND_ON_THIGH_RISE_SHARE * (top - ctx.start_s))
-        return _held_below(t, d, HAND_ON_THIGH_DIST, min_s, "hand on the thigh while rising")
+        p = self.params
+        min_s = max(p.hand_on_thigh_min_s, p.hand_on_thigh_rise_share * (top - ctx.start_s))
+        return _held_below(t, d, p.hand_on_thigh_dist, min_s, "hand on the thigh while rising")
 
     def _uncontrolled_sit(self, ctx: RepContext):
         rise, sit = ctx.metrics.get("rise_time_s"), ctx.metrics.get("sit_time_s")
         usual = self.own_sit.value
         if sit:
             self.own_sit.add(sit)
-        if np.isfinite(usual) and sit and sit >= UNCONTROLLED_SIT_OWN * usual:
+        if np.isfinite(usual) and sit and sit >= self.params.uncontrolled_sit_own * usual:
             return None
-        if rise and sit and sit < UNCONTROLLED_SIT_RATIO * rise:
+        if rise and sit and sit < self.params.uncontrolled_sit_ratio * rise:
             return ctx.end_s, f"sat down in {sit:.1f} s after rising in {rise:.1f} s"
         return None
 
-    @staticmethod
-    def _knee_valgus(ctx: RepContext):
-        return checks.knee_valgus_fault(ctx, ctx.start_s, ctx.target_s or ctx.end_s)
+    def _knee_valgus(self, ctx: RepContext):
+        return checks.knee_valgus_fault(ctx, self.params, ctx.start_s, ctx.target_s or ctx.end_s)
 
 
 def _held_below(t: np.ndarray, v: np.ndarray, limit: float, min_s: float, detail: str):
@@ -221,3 +214,21 @@ def _held_below(t: np.ndarray, v: np.ndarray, limit: float, min_s: float, detail
         else:
             since = None
     return None
+
+
+SPEC = ExerciseSpec(
+    name="sit-to-stand", label="Sit to stand", machine=SitToStand, params=SitToStandParams,
+    # Hip height above the ankles in shank lengths: seated ~1.0-1.2, standing ~2.0. Under 0.3
+    # (~12 cm of hip travel) is shifting on the seat; a full rise is ~0.9.
+    scale=SignalScale("shank lengths", min_range=0.3, expected_range=0.9),
+    # Standing is the top of the person's own range, so the count needs 85% of it (a half stand
+    # raises the hip ~60-75%: the hip rises fastest early).
+    phases=replace(RELATIVE_PHASES, target=0.85, target_exit=0.7, settle_s=SETTLE_S),
+    count_on="target", incomplete_fault="incomplete_stand",
+    faults=("incomplete_stand", "trunk_flexion", "hands_on_thighs", "uncontrolled_sit", "lateral_shift", "knee_valgus"),
+    setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side",
+                     reminders=("Put a sturdy chair with its back against the wall",)),
+    equipment="A firm chair without wheels, its back against a wall",
+    variants=("high-seat", "standard", "low-seat"), default_variant="standard",
+    synth_script="sit_to_stand", key_measure="knee_deg", key_unit="deg")
+

@@ -7,49 +7,41 @@ uncounted attempts with ``shallow_squat``.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 import numpy as np
 
 from coach.pose.frame import PoseFrame
 from coach.views import FRONT
 from exercises import lower_body as lb
 from exercises import lower_body_checks as checks
-from dataclasses import replace
-
 from exercises.calibration import RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseConfig
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.spec import ExerciseSpec, SetupNeeds, param
 
-# Depth is the hip drop over the stand-to-parallel range. The hip falls slowly at first (the
-# shank tilts forward as the knee bends), so a 60 deg knee-bend mini-squat drops only ~0.25
-# of the range: it counts from 0.15 (~45-50 deg of knee bend). Movement begins at 0.1; back
-# at rest below 0.06. Standing sway moves the ratio ~+-0.05 shank (~0.05 of the range).
-SQUAT_PHASES = PhaseConfig(start=0.1, rest=0.06, target=0.15, target_exit=0.12, attempt_min=0.1,
-                           min_rest_s=0.3, min_rep_s=0.6, max_gap_s=0.7, onset_level=0.04,
-                           exit_peak_fraction=0.5,  # "coming up" = regained half of this rep's depth
-                           rest_peak_fraction=0.25)  # "back up" = regained 3/4 of it
-# min_rep_s 0.6: down and up faster than that is a stumble or a step (a jump squat takes ~1.5 s).
-MAX_FEET_TRAVEL = 0.5  # shank lengths; a squat (even a jump squat) lands where it started
-TRUNK_FLEXION_LIMIT_DEG = 60.0  # squats lean more than chair rises; beyond 60 the back does the work
+STANDING_BAND = 0.1  # depth below which the person is standing: baselines learn only there
+MIN_REP_S = 0.6  # down and up faster than that is a stumble or a step (a jump squat takes ~1.5 s)
+
+
+@dataclass(frozen=True)
+class SquatParams(checks.LowerBodyLimits):
+    min_depth: float = param(
+        0.15, "share of the standing-to-thighs-parallel hip drop",
+        "the hip falls slowly at first (the shank tilts as the knee bends): a 60 deg knee-bend mini-squat "
+        "drops ~0.25 of the range, 0.15 is ~45-50 deg of knee bend; shallower counted reps get shallow_squat")
+    max_feet_travel: float = param(0.5, "shank lengths", "a squat (even a jump squat) lands where it started; more is walking")
+    trunk_flexion_limit_deg: float = param(60.0, "deg", "squats lean more than chair rises; beyond 60 the back does the work")
 
 
 class Squat(RepExercise):
-    name = "squat"
     phase_names = {WAITING: "waiting", REST: "standing", OUT: "going down", TARGET: "bottom", BACK: "coming up"}
-    key_angle_name = "knee_deg"
-    count_on = "end"
-    incomplete_fault = "shallow_squat"
 
-    config = replace(RELATIVE_PHASES, min_rep_s=SQUAT_PHASES.min_rep_s)
-    # Lowering of the hips and shoulders (mean) in shank lengths. A mini-squat lowers them ~0.25,
-    # standing sway ~0.05; under 0.15 is not a squat.
-    scale = SignalScale("shank lengths", min_range=0.15, expected_range=0.5)
-
-    def __init__(self, side: str = "auto", **options) -> None:
-        self.clinical_target = float(options.get("min_depth", SQUAT_PHASES.target))
-        super().__init__(side, **options)
-        self.trunk_limit = float(options.get("trunk_flexion_limit_deg", TRUNK_FLEXION_LIMIT_DEG))
-        self.own_trunk = checks.own_trunk_typical()
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinical_target = self.params.min_depth
+        self.own_trunk = checks.own_trunk_typical(self.params)
         self.standing = RestBaseline(tau_s=5.0)
         self.standing_shoulder = RestBaseline(tau_s=5.0)  # shoulder height when standing (front view)
         self.shank_ref = RestBaseline(tau_s=2.0)  # upright shank length in pixels, learned standing
@@ -80,7 +72,7 @@ class Squat(RepExercise):
         return {"body": values["lowering"]}
 
     def after_sample(self, sample: Sample, phase: str) -> None:
-        if phase in (WAITING, REST) and sample.progress <= SQUAT_PHASES.start:
+        if phase in (WAITING, REST) and sample.progress <= STANDING_BAND:
             self.standing.update(sample.t, sample.values["hip_ratio"])
             if "shoulder_ratio" in sample.values:
                 self.standing_shoulder.update(sample.t, sample.values["shoulder_ratio"])
@@ -89,7 +81,7 @@ class Squat(RepExercise):
     def rep_invalid(self, ctx: RepContext) -> str | None:
         window = (ctx.start_s, ctx.end_s)
         travel = lb.feet_travel(ctx.series("feet_x_px", *window)[1], ctx.series("shank_px", *window)[1])
-        if travel > MAX_FEET_TRAVEL:
+        if travel > self.params.max_feet_travel:
             return "Not counted: the feet moved (walking, not a squat)"
         return None
 
@@ -111,13 +103,30 @@ class Squat(RepExercise):
     def checks(self) -> list[Check]:
         return [
             Check("trunk_flexion", self._trunk_flexion),
-            Check("lateral_shift", checks.lateral_shift_fault),
+            Check("lateral_shift", self._lateral_shift),
             Check("knee_valgus", self._knee_valgus),
         ]
 
-    def _trunk_flexion(self, ctx: RepContext):
-        return checks.trunk_flexion_fault(ctx, self.own_trunk, self.trunk_limit, ctx.start_s, ctx.end_s)
+    def _lateral_shift(self, ctx: RepContext):
+        return checks.lateral_shift_fault(ctx, self.params)
 
-    @staticmethod
-    def _knee_valgus(ctx: RepContext):
-        return checks.knee_valgus_fault(ctx, ctx.start_s, ctx.end_s)
+    def _trunk_flexion(self, ctx: RepContext):
+        return checks.trunk_flexion_fault(ctx, self.own_trunk, self.params.trunk_flexion_limit_deg, ctx.start_s, ctx.end_s)
+
+    def _knee_valgus(self, ctx: RepContext):
+        return checks.knee_valgus_fault(ctx, self.params, ctx.start_s, ctx.end_s)
+
+
+SPEC = ExerciseSpec(
+    name="squat", label="Squat", machine=Squat, params=SquatParams,
+    # Lowering of the hips and shoulders (mean) in shank lengths. A mini-squat lowers them ~0.25,
+    # standing sway ~0.05; under 0.15 is not a squat.
+    scale=SignalScale("shank lengths", min_range=0.15, expected_range=0.5),
+    phases=replace(RELATIVE_PHASES, min_rep_s=MIN_REP_S),
+    count_on="end", incomplete_fault="shallow_squat",
+    faults=("shallow_squat", "trunk_flexion", "lateral_shift", "knee_valgus"),
+    setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Stand near a counter you can hold",)),
+    equipment="Something steady to hold on to (a counter or chair back)",
+    variants=("partial", "standard", "deep"), default_variant="partial",
+    synth_script="squat", key_measure="knee_deg", key_unit="deg")
+

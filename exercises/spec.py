@@ -1,0 +1,92 @@
+"""One declarative description per exercise, read by every other part of the coach.
+
+An ``ExerciseSpec`` holds what is true of an exercise: its name and label, the state machine that
+measures it (``machine``: pose -> typed measurements, counting signals, rep metrics, checks), how it
+is counted (``scale``, ``phases``, ``count_on``), every threshold (``params``: a frozen dataclass
+whose fields carry a unit and a reason, overridable per patient by the physio), the faults it can
+report, what the camera must see (``setup``), the equipment to tell the patient about, the
+programme's variants and the synthetic script that makes test clips. The registry
+(``exercises.registry``) lists the specs; CLI choices, programme validation, the set-up check, the
+app's pages, the store and the synthetic generator all read them from there.
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, replace
+from typing import Any
+
+from exercises.counting import SignalScale
+from exercises.phases import PhaseConfig
+
+
+def param(default: float, unit: str, why: str) -> Any:
+    """A threshold: its default, its unit and why it has that value (shown to the physio)."""
+    return field(default=default, metadata={"unit": unit, "why": why})
+
+
+@dataclass(frozen=True)
+class Params:
+    """Base of every exercise's thresholds. Subclasses declare fields with ``param``."""
+
+    @classmethod
+    def describe(cls) -> list[dict]:
+        """name, default, unit and reason of every threshold (for docs, the app and reports)."""
+        return [{"name": f.name, "default": f.default if f.default is not MISSING else None,
+                 "unit": f.metadata.get("unit", ""), "why": f.metadata.get("why", "")} for f in fields(cls)]
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+    @classmethod
+    def with_overrides(cls, overrides: dict | None) -> "Params":
+        """Defaults with a physio's overrides; an unknown key or a non-number is a clear error."""
+        base = cls()
+        if not overrides:
+            return base
+        unknown = sorted(set(overrides) - set(cls.names()))
+        if unknown:
+            raise ValueError(f"unknown threshold(s) {', '.join(unknown)} for this exercise; "
+                             f"valid: {', '.join(cls.names())}")
+        values = {}
+        for k, v in overrides.items():
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise ValueError(f"threshold {k} must be a number, got {v!r}")
+            values[k] = float(v)
+        return replace(base, **values)
+
+
+@dataclass(frozen=True)
+class SetupNeeds:
+    """What the camera must see before a set starts (``coach.live.setup_check`` reads it).
+
+    ``parts``: body parts that must be in the picture ("head", "trunk", "hands", "legs", "feet");
+    ``view``: the view the checks need most ("side", "front" or "any"); ``min_height_share``: the
+    person's seen height over the frame height; ``reminders``: short safety lines for the patient.
+    """
+
+    parts: tuple[str, ...]
+    view: str
+    min_height_share: float = 0.35
+    reminders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    name: str  # CLI and storage name, e.g. "sit-to-stand"
+    label: str  # what a person reads, e.g. "Sit to stand"
+    machine: type  # the RepExercise subclass that measures it
+    params: type[Params]
+    scale: SignalScale  # what the counting signal means (units, smallest real movement)
+    phases: PhaseConfig  # counting bands, in fractions of the person's own range
+    count_on: str  # "target": counted on reaching the top (standing); "end": on coming back
+    incomplete_fault: str  # the fault of a rep short of the clinical target
+    faults: tuple[str, ...]  # every fault code it can report (see exercises.faults)
+    setup: SetupNeeds
+    equipment: str  # said to the patient before the set
+    variants: tuple[str, ...]  # the programme's easier-to-harder forms
+    default_variant: str
+    synth_script: str  # module of coach.synth.scripts that makes clips with exact truth
+    sided: bool = False  # counts per side (arms, one leg); ``side="auto"`` finds the moving side
+    limb: str = ""  # "arm" or "leg", for plain-words messages about sides
+    key_measure: str = ""  # the per-frame value the live screen shows
+    key_unit: str = ""
