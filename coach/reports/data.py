@@ -27,6 +27,17 @@ class SessionStats:
     low_confidence: int  # reps seen with poor visibility
 
     @property
+    def excluded(self) -> bool:
+        """Left out of trends and suggestions by the physio (still listed, marked)."""
+        return self.record.summary.excluded
+
+    @property
+    def in_trends(self) -> bool:
+        """Counts in trend charts: not excluded, not interrupted, at least one counted rep or a test."""
+        s = self.record.summary
+        return not s.excluded and s.status != "interrupted" and (self.reps > 0 or bool(self.record.tests))
+
+    @property
     def started_at(self) -> datetime:
         return self.record.summary.started_at
 
@@ -50,8 +61,13 @@ class PatientHistory:
 
     @property
     def tests(self):
-        """(time, TestResult) for every test in time order."""
-        return [(s.started_at, t) for s in self.sessions for t in s.record.tests]
+        """(time, TestResult) for every test in time order (excluded sessions left out)."""
+        return [(s.started_at, t) for s in self.sessions if not s.excluded for t in s.record.tests]
+
+    @property
+    def trend_sessions(self) -> tuple[SessionStats, ...]:
+        """The sessions trend charts should plot (see ``SessionStats.in_trends``)."""
+        return tuple(s for s in self.sessions if s.in_trends)
 
 
 def rom_metrics(record: SessionRecord) -> list[str]:

@@ -110,3 +110,15 @@ def test_cli(history_store, db_url, tmp_path, capsys):
     assert _cli(db_url, "today", "P001") == 0
     assert "Today" in capsys.readouterr().out
     assert _cli(db_url, "programme", "accept", "P001", "squat") == 1
+
+
+def test_excluded_sessions_leave_trends_and_test_scores(history_store):
+    store, ids = history_store
+    before = collect(store, "P001")
+    store.exclude_session(ids[0], by="physio A", reason="wrong patient")
+    after = collect(store, "P001")
+    assert len(after.sessions) == len(before.sessions)  # still listed
+    assert [s.record.summary.id for s in after.sessions if s.excluded] == [ids[0]]
+    assert ids[0] not in [s.record.summary.id for s in after.trend_sessions]
+    assert len(after.tests) == len(before.tests) - 1
+    assert all(s.record.summary.status != "interrupted" for s in after.trend_sessions)
