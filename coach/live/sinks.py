@@ -19,6 +19,9 @@ POSE_CHUNK_S = 1.0  # landmarks go to the store about once a second
 STOP_KEYS = {ord("q"), ord("Q"), 27}  # q or Esc
 GO_KEYS = {ord(" "), 13}  # Space or Enter
 REST_KEYS = {ord("r"), ord("R")}
+# Live summary status -> stored session status: "complete" only when the plan was done (see
+# LiveSession.finish); a closed tab or a camera that never came back is "interrupted".
+RECORDED_STATUS = {"complete": "complete", "interrupted": "interrupted", "camera_lost": "interrupted"}
 
 
 @dataclass
@@ -136,7 +139,7 @@ class RecorderSink:
         try:
             if self._in_set:
                 self._flush_poses()
-            self.recorder.finish("complete" if summary.status == "complete" else "stopped")
+            self.recorder.finish(RECORDED_STATUS.get(summary.status, "stopped"))
         except Exception as exc:  # noqa: BLE001 - StoreWriteError names the fallback file: tell the user
             summary.warnings.append(f"the session could not be saved completely: {exc}")
         if self.errors:

@@ -31,7 +31,9 @@ from coach.store.records import RecorderHealth, TestResult
 from exercises.base import Rep
 
 log = logging.getLogger(__name__)
-FINAL_STATUSES = ("complete", "stopped")  # "stopped": ended early (on purpose, or the plan not finished)
+# "stopped": ended early (on purpose, or the plan not finished); "interrupted": the patient went away
+# (a closed browser tab, a camera that never came back)
+FINAL_STATUSES = ("complete", "stopped", "interrupted")
 LAG_WARN_S = 5.0  # saving this far behind is worth telling the patient/physio
 FINISH_WAIT_S = 10.0  # at the end, wait this long for the database before naming the journal
 HEARTBEAT_S = 15.0  # well inside Store.mark_stale's 60 s

@@ -127,3 +127,18 @@ def test_storage_lag_is_told_to_the_patient_once(sts_clip):
     assert "Saving is behind" in shown[31]
     lag = next(e for e in session.events if e.kind == "storage_lag")
     assert "7 s behind" in lag.detail
+
+
+def test_closed_tab_is_stored_as_interrupted(sts_clip, tmp_path):
+    store = store_mod.Store.open(f"sqlite:///{tmp_path / 'coach.db'}", fallback_dirs=[tmp_path / "fallback"])
+    try:
+        store.add_patient("P001")
+        recorder = store.start_session("P001", "sit-to-stand", source="test")
+        session = build_session(opts(), TruthEstimator(sts_clip.poses, sts_clip.fps), recorder=recorder)
+        image = np.full((240, 320, 3), 128, np.uint8)
+        for i in range(len(sts_clip.poses)):
+            session.push(TimedFrame(i, i / sts_clip.fps, image))
+        session.finish("interrupted")  # what the browser app says when the page went away
+        assert store.load_session(recorder.session_id).summary.status == "interrupted"
+    finally:
+        store.close()
