@@ -95,7 +95,7 @@ def open_video_writer(opts: LiveOptions, store, recorder, fps: float, size: tupl
     """An MP4 writer in the store's media folder, only with the patient's consent on record."""
     if not opts.record_video or store is None:
         return None
-    target = store.video_path_for(recorder.session_id) if recorder.session_id is not None else None
+    target = store.video_path_for(recorder)  # known before the session reaches the database
     if target is None:
         opts.notes.append(f"patient {opts.patient} has not agreed to video recording: landmarks only")
         return None
