@@ -3,7 +3,7 @@
 browser has buttons, so the set-up check and countdown stay on)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from coach.app.webrtc_coach import BrowserCoach
 from coach.live import LiveSession, SetPlan
@@ -12,16 +12,18 @@ from coach.live.hud import BUTTON_HINTS, LiveHud
 from coach.live.sinks import RecorderSink, SpeechSink
 from coach.live.speech import make_speaker
 from coach.pipeline import Pipeline
+from coach.programme.overrides import prescribed_overrides
 
 
 @dataclass(frozen=True)
 class LivePlan:
     exercise: str
-    side: str = "both"
+    side: str = "auto"
     sets: int = 1
     reps: int = 10
     rest_s: float = 60.0
     programme_version: int | None = None
+    overrides: dict[str, float] = field(default_factory=dict)  # thresholds; default: the patient's programme
 
 
 def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store=None,
@@ -32,8 +34,9 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
 
         estimator = PoseEstimator(model=model, mode="live")
     speaker = make_speaker(voice)
+    overrides = plan.overrides or prescribed_overrides(store, patient_id, plan.exercise)
     session = LiveSession(
-        Pipeline.for_exercise(estimator, plan.exercise, side=plan.side), plan.exercise,
+        Pipeline.for_exercise(estimator, plan.exercise, side=plan.side, overrides=overrides), plan.exercise,
         plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s),
         side=plan.side, cue_engine=CueEngine(),
         renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),

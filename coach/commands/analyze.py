@@ -8,25 +8,28 @@ from pathlib import Path
 
 from coach.analysis import AnalysisResult, analyze_video
 from coach.result_files import check_writable, summary, write_outputs
-from exercises import EXERCISE_NAMES
+from exercises import EXERCISE_NAMES, create_exercise
+from exercises.engine import SIDES
 from exercises.validated_tests import five_times_sit_to_stand
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEMO_VIDEO = REPO_ROOT / "sample_videos" / "sit_to_stand_side_5.mp4"
 MODELS = ("lite", "full", "heavy")
-SIDES = ("left", "right", "both")
 
 
 def add_analysis_options(p: argparse.ArgumentParser, default_exercise: str | None = None) -> None:
     p.add_argument("--exercise", "-e", default=default_exercise, required=default_exercise is None,
                    help=f"one of: {', '.join(EXERCISE_NAMES)}")
-    p.add_argument("--side", default="both", help="left, right or both (default both)")
+    p.add_argument("--side", default="auto", help="auto (the side that moves, default), left, right or both (both must move)")
     p.add_argument("--model", default="full", help="pose model: lite, full (default) or heavy")
     p.add_argument("--out", type=Path, default=None, help="folder for the annotated video, reps.csv and summary.json")
     p.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
     p.add_argument("--json", action="store_true", help="print the JSON summary to stdout")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    p.add_argument("--patient", default=None, help="patient ID: also save the analysis as a session in the store")
+    p.add_argument("--patient", default=None, help="patient ID: also save the analysis as a session in the store "
+                   "(the thresholds of the patient's programme apply)")
+    p.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one of the exercise's thresholds (repeatable), e.g. trunk_flexion_limit_deg=50")
     p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
 
 
@@ -48,7 +51,7 @@ def validate_choices(args) -> None:
     if args.exercise not in EXERCISE_NAMES:
         raise ValueError(f"unknown exercise '{args.exercise}': choose one of {', '.join(EXERCISE_NAMES)}")
     if args.side not in SIDES:
-        raise ValueError(f"unknown side '{args.side}': choose left, right or both")
+        raise ValueError(f"unknown side '{args.side}': choose {', '.join(SIDES)}")
     if args.model not in MODELS:
         raise ValueError(f"unknown model '{args.model}': choose lite, full or heavy")
 
@@ -59,14 +62,17 @@ def default_out_dir(video: Path) -> Path:
 
 def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     validate_choices(args)
+    overrides = {}
     if getattr(args, "patient", None):
-        _check_patient(args)  # before the long part, not after it
+        overrides = _check_patient(args)  # before the long part, not after it
+    overrides.update(parse_thresholds(getattr(args, "threshold", [])))
+    create_exercise(args.exercise, args.side, overrides)  # an unknown threshold fails now
     out_dir = args.out or default_out_dir(video)
     check_writable(out_dir)  # a read-only --out fails now, not after the analysis
     annotated = None if getattr(args, "no_video", False) else out_dir / "annotated.mp4"
     with ProgressBar(video, enabled=not getattr(args, "quiet", False)) as progress:
         result = analyze_video(video, args.exercise, side=args.side, model=args.model,
-                               annotated_path=annotated, progress=progress)
+                               annotated_path=annotated, progress=progress, exercise_options=overrides)
     saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
     try:
         paths = write_outputs(result, out_dir)
@@ -79,7 +85,23 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     return result, paths
 
 
-def _check_patient(args) -> None:
+def parse_thresholds(items: list[str]) -> dict[str, float]:
+    """``NAME=VALUE`` pairs from the command line; a malformed one is a one-line error."""
+    out = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        try:
+            out[name.strip()] = float(value)
+        except ValueError:
+            sep = ""
+        if not sep or not name.strip():
+            raise ValueError(f"--threshold takes NAME=VALUE (a number), got {item!r}")
+    return out
+
+
+def _check_patient(args) -> dict[str, float]:
+    """The patient exists; returns the thresholds their programme sets for this exercise."""
+    from coach.programme.overrides import prescribed_overrides
     from coach.store import NotFound, Store
 
     with Store.open(args.db) as store:
@@ -88,6 +110,7 @@ def _check_patient(args) -> None:
         except NotFound:
             raise NotFound(f"no patient '{args.patient}' in {store.identity}; "
                            f"add one with: coach programme create {args.patient}") from None
+        return prescribed_overrides(store, args.patient, args.exercise)
 
 
 def _save_session(args, video: Path, result: AnalysisResult) -> str:
@@ -160,7 +183,7 @@ def run_analyze(args) -> int:
 def run_demo(args) -> int:
     if not DEMO_VIDEO.exists():
         raise FileNotFoundError(f"sample video missing: {DEMO_VIDEO} (regenerate: python -m coach.synth, see sample_videos/README.md)")
-    args.exercise, args.side, args.no_video, args.quiet = "sit-to-stand", "both", False, False
+    args.exercise, args.side, args.no_video, args.quiet = "sit-to-stand", "auto", False, False
     args.out = args.out or Path("coach-output") / "demo"
     result, paths = run_analysis(DEMO_VIDEO, args)
     if args.json:

@@ -4,8 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
-from coach.commands.analyze import validate_choices
-from exercises import EXERCISE_NAMES
+from coach.commands.analyze import parse_thresholds, validate_choices
+from exercises import EXERCISE_NAMES, create_exercise
 
 
 def register(subparsers) -> None:
@@ -15,14 +15,17 @@ def register(subparsers) -> None:
                     "Keys in the window: Space = start / carry on, R = end the set and rest, Q or Esc = stop.")
     p.add_argument("--exercise", "-e", required=True, help=f"one of: {', '.join(EXERCISE_NAMES)}")
     p.add_argument("--camera", default="0", help="camera index (0), /dev/videoN, or a video file played as a camera")
-    p.add_argument("--side", default="both", help="left, right or both (default both)")
+    p.add_argument("--side", default="auto", help="auto (the side that moves, default), left, right or both (both must move)")
     p.add_argument("--sets", type=int, default=2, help="number of sets (default 2)")
     p.add_argument("--reps", type=int, default=10, help="target reps per set (default 10)")
     p.add_argument("--rest", type=float, default=60.0, help="rest between sets in seconds (default 60)")
     p.add_argument("--model", default="full", help="pose model: lite, full (default) or heavy")
     p.add_argument("--no-window", action="store_true", help="no window (automation): sets start at once, no countdown")
     p.add_argument("--json", action="store_true", help="print the session summary as JSON at the end")
-    p.add_argument("--patient", default=None, help="patient ID: save the session in the session store")
+    p.add_argument("--patient", default=None, help="patient ID: save the session in the session store "
+                   "(the thresholds of the patient's programme apply)")
+    p.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
+                   help="override one of the exercise's thresholds (repeatable), e.g. trunk_flexion_limit_deg=50")
     p.add_argument("--record-video", action="store_true", help="also keep the video (needs the patient's consent on record)")
     p.add_argument("--voice", default="auto", help="speech: auto (espeak-ng if installed), espeak-ng, espeak or none")
     p.add_argument("--fatigue-margin", type=float, default=0.30,
@@ -50,7 +53,8 @@ def run_live(args) -> int:
     opts = LiveOptions(exercise=args.exercise, camera=args.camera, side=args.side, model=args.model,
                        sets=args.sets, reps=args.reps, rest_s=args.rest, window=not args.no_window,
                        speech=args.voice, fatigue_margin=args.fatigue_margin, patient=args.patient,
-                       record_video=args.record_video)
+                       record_video=args.record_video, overrides=parse_thresholds(args.threshold))
+    create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
     store = recorder = None
     if args.patient:

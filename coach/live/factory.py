@@ -28,7 +28,8 @@ log = logging.getLogger(__name__)
 class LiveOptions:
     exercise: str
     camera: str = "0"  # camera index, /dev/videoN, or a video file standing in for the camera
-    side: str = "both"
+    side: str = "auto"
+    overrides: dict[str, float] = field(default_factory=dict)  # the physio's thresholds (exercise Params)
     model: str = "full"
     sets: int = 2
     reps: int = 10
@@ -58,7 +59,7 @@ def open_source(camera: str):
 
 
 def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None, fps: float = 30.0) -> LiveSession:
-    pipeline = Pipeline.for_exercise(estimator, opts.exercise, side=opts.side)
+    pipeline = Pipeline.for_exercise(estimator, opts.exercise, side=opts.side, overrides=opts.overrides)
     speaker = make_speaker(opts.speech)
     session = LiveSession(
         pipeline, opts.exercise, plan=opts.plan(), side=opts.side,
@@ -84,6 +85,9 @@ def open_recorder(opts: LiveOptions, source_label: str):
         opts.notes.append("the session store is not installed: this session is not saved")
         return None, None
     store = Store.open()
+    from coach.programme.overrides import prescribed_overrides
+
+    opts.overrides = {**prescribed_overrides(store, opts.patient, opts.exercise), **opts.overrides}
     recorder = store.start_session(
         opts.patient, opts.exercise, source=source_label,
         settings={"sets": opts.sets, "reps": opts.reps, "rest_s": opts.rest_s, "side": opts.side,

@@ -14,7 +14,9 @@ import numpy as np
 
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
-from coach.views import FRONT, SIDE, classify_view
+from coach.views import SIDE, classify_view
+from exercises import EXERCISES
+from exercises.spec import SetupNeeds
 
 HEAD = (L.NOSE,)
 HANDS = (L.LEFT_WRIST, L.RIGHT_WRIST)
@@ -24,18 +26,6 @@ FEET = (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
 
 MIN_BRIGHTNESS = 55.0  # mean grey level 0..255; below it the pose model starts to miss limbs
 EDGE_MARGIN = 0.01  # a landmark this close to the border is treated as cut off
-CHAIR_REMINDER = "Put a sturdy chair with its back against the wall"
-
-
-@dataclass(frozen=True)
-class SetupNeeds:
-    """What one exercise needs from the camera set-up."""
-
-    parts: tuple[str, ...]  # body parts that must be in the picture: head, hands, trunk, legs, feet
-    view: str = "any"  # "side", "front" or "any"
-    min_height_share: float = 0.35  # figure height (needed parts) / frame height
-    reminders: tuple[str, ...] = ()
-
 
 PART_LANDMARKS = {"head": HEAD, "hands": HANDS, "trunk": TRUNK, "legs": LEGS, "feet": FEET}
 # Instructions for a part that is cut off, most specific first.
@@ -48,19 +38,10 @@ PART_MESSAGES = {
 }
 FULL_BODY = ("head", "trunk", "legs", "feet")
 
-NEEDS: dict[str, SetupNeeds] = {
-    # Side view: knee and hip angles, trunk lean and standing height are read in profile.
-    "sit-to-stand": SetupNeeds(FULL_BODY, SIDE, reminders=(CHAIR_REMINDER,)),
-    "squat": SetupNeeds(FULL_BODY, SIDE, reminders=("Stand near a counter you can hold",)),
-    "heel-raise": SetupNeeds(FULL_BODY, SIDE, reminders=("Hold on to a counter or a sturdy chair",)),
-    "reach": SetupNeeds((*FULL_BODY, "hands"), SIDE),
-    # Front view: left/right symmetry and shoulder hiking; only the upper body is needed.
-    "arm-raise": SetupNeeds(("head", "trunk", "hands"), FRONT, min_height_share=0.25),
-}
-
-
 def needs_for(exercise: str) -> SetupNeeds:
-    return NEEDS.get(exercise, SetupNeeds(FULL_BODY))
+    """What the exercise's spec asks of the camera (exercises.spec.SetupNeeds)."""
+    spec = EXERCISES.get(exercise)
+    return spec.setup if spec is not None else SetupNeeds(FULL_BODY, "any")
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def set_values(args, store) -> int:
         if not sep:
             print(f"error: expected KEY=VALUE, got {pair!r}", file=sys.stderr)
             return 2
-        target, _, sub = key.partition(".")  # thresholds.trunk_flexion_deg=55
+        target, _, sub = key.partition(".")  # thresholds.trunk_flexion_limit_deg=55
         if sub:
             item.setdefault(target, {})[sub] = _value(raw)
         else:

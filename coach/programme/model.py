@@ -11,20 +11,15 @@ import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
-EXERCISES = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
-SIDES = ("both", "left", "right")
+from exercises import EXERCISE_NAMES as EXERCISES
+from exercises import EXERCISES as SPECS
+
+SIDES = ("auto", "both", "left", "right")  # auto: the side that moves; both: both must move
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Easier to harder. Support is what the patient holds on to (counter, chair back, armrests).
 SUPPORT_LEVELS = ("two-hands", "one-hand", "fingertips", "none")
-VARIANTS: dict[str, tuple[str, ...]] = {
-    "sit-to-stand": ("high-seat", "standard", "low-seat"),
-    "squat": ("partial", "standard", "deep"),
-    "heel-raise": ("double-leg", "single-leg"),
-    "reach": ("seated", "standing", "beyond-arm"),
-    "arm-raise": ("assisted", "active", "weighted"),
-}
-DEFAULT_VARIANT = {"sit-to-stand": "standard", "squat": "partial", "heel-raise": "double-leg",
-                   "reach": "standing", "arm-raise": "active"}
+VARIANTS: dict[str, tuple[str, ...]] = {name: spec.variants for name, spec in SPECS.items()}
+DEFAULT_VARIANT = {name: spec.default_variant for name, spec in SPECS.items()}
 
 # Ranges outside which a value is a mistake rather than a prescription.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -56,13 +51,13 @@ class ProgrammeExercise:
     sets: int = 1
     reps: int = 10
     rest_s: float = 60.0
-    side: str = "both"
+    side: str = "auto"
     tempo_s: float | None = None  # seconds per rep; slower is harder. None: patient's own pace
     variant: str = ""  # "" means the exercise's default
     support: str = "none"
     days: tuple[str, ...] = WEEKDAYS
     targets: dict[str, float] = field(default_factory=dict)  # e.g. {"rom_deg": 90}
-    thresholds: dict[str, float] = field(default_factory=dict)  # override exercise defaults
+    thresholds: dict[str, float] = field(default_factory=dict)  # the exercise's Params fields it overrides
     notes: str = ""
 
     @property
@@ -219,6 +214,11 @@ def _exercise(i: int, raw, problems) -> ProgrammeExercise | None:
     for key in ("targets", "thresholds"):
         if key in raw:
             values[key] = _numbers_table(raw[key], ("exercise", i, key), problems)
+    valid = SPECS[name].params.names()
+    for k in values.get("thresholds", {}):
+        if k not in valid:
+            problems.append((("exercise", i, "thresholds", k),
+                             f"{name} has no threshold {k!r}; valid: {', '.join(valid)}"))
     if "notes" in raw:
         values["notes"] = str(raw["notes"])
     return ProgrammeExercise(**values) if len(problems) == n_before else None

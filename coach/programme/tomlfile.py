@@ -16,7 +16,7 @@ Example::
     side = "both"
     support = "none"         # two-hands, one-hand, fingertips, none
     days = ["mon", "wed", "fri"]
-    thresholds = { trunk_flexion_deg = 55 }
+    thresholds = { trunk_flexion_limit_deg = 55 }
 """
 from __future__ import annotations
 
@@ -170,7 +170,7 @@ class _Locator:
             start = block[0][0]
             end = self._block_end(start)
             keys = loc[2:]
-            if len(keys) >= 2:  # e.g. thresholds.trunk_flexion_deg: its sub-table, or the inline line
+            if len(keys) >= 2:  # e.g. thresholds.trunk_flexion_limit_deg: its sub-table, or the inline line
                 for no, name in block:
                     if name == f"exercise.{keys[0]}":
                         return self._key_line(keys[1], no + 1, self._block_end(no)) or no

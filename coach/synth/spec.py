@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 
-EXERCISES = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
+from exercises import EXERCISE_NAMES as EXERCISES
+
 VIEWS = ("side", "front")
 
 

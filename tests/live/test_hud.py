@@ -12,7 +12,10 @@ import pytest
 
 from coach.live.factory import LiveOptions, build_session
 from coach.live.hud import LiveHud, mirror_pose
-from coach.live.setup_check import CHAIR_REMINDER, SetupProblem, SetupResult
+from coach.live.setup_check import SetupProblem, SetupResult
+from exercises import EXERCISES
+
+CHAIR_REMINDER = EXERCISES["sit-to-stand"].setup.reminders[0]
 from coach.sources import TimedFrame
 from coach.synth import ClipSpec, generate
 

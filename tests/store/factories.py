@@ -79,7 +79,7 @@ sets = 2
 reps = 8
 rest_s = 90
 days = ["mon", "wed", "fri"]
-thresholds = { trunk_flexion_deg = 55 }
+thresholds = { trunk_flexion_limit_deg = 55 }
 
 [[exercise]]
 name = "heel-raise"

@@ -67,7 +67,7 @@ def test_export_import_round_trip_and_versions(store, tmp_path):
     assert (p1.version, p2.version) == (1, 2)
     assert store.programme("P001").exercise("sit-to-stand").reps == 10
     assert store.programme("P001", version=1).exercise("sit-to-stand").reps == 8  # old versions are kept
-    assert store.programme("P001").exercise("sit-to-stand").thresholds == {"trunk_flexion_deg": 55.0}
+    assert store.programme("P001").exercise("sit-to-stand").thresholds == {"trunk_flexion_limit_deg": 55.0}
     assert [p.version for p in store.programme_history("P001")] == [1, 2]
 
 

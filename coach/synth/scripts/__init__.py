@@ -1,18 +1,15 @@
 """One script per exercise: ``build(spec, dims) -> Motion`` (movement + per-attempt truth)."""
 from __future__ import annotations
 
+from importlib import import_module
+
 from coach.synth.body import BodyDims
-from coach.synth.scripts import arm_raise, heel_raise, reach, sit_to_stand, squat
 from coach.synth.scripts.common import Chair, Motion
 from coach.synth.spec import ClipSpec
+from exercises import EXERCISES
 
-BUILDERS = {
-    "sit-to-stand": sit_to_stand.build,
-    "squat": squat.build,
-    "heel-raise": heel_raise.build,
-    "reach": reach.build,
-    "arm-raise": arm_raise.build,
-}
+# Each exercise's spec names its script module here (``ExerciseSpec.synth_script``).
+BUILDERS = {name: import_module(f"coach.synth.scripts.{spec.synth_script}").build for name, spec in EXERCISES.items()}
 
 
 def build_motion(spec: ClipSpec, dims: BodyDims) -> Motion:
