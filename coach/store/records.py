@@ -11,7 +11,6 @@ from exercises.base import Rep
 from exercises.validated_tests import TestResult  # the project's one test-result type
 
 SESSION_STATUSES = ("recording", "complete", "stopped", "interrupted")
-EXERCISES = ("sit-to-stand", "squat", "heel-raise", "reach", "arm-raise")
 SIDES = ("left", "right", "both", "none", "")
 
 
