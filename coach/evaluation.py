@@ -38,6 +38,13 @@ class ClipScore:
     predicted_test_time_s: float | None = None
     pose_coverage: float = 0.0
     error: str = ""
+    live_reps: int | None = None  # the causal (live) pass on the same landmarks, when measured
+    warnings: tuple[str, ...] = ()  # what the coach said about the clip (never a silent zero)
+
+    @property
+    def silent_zero(self) -> bool:
+        """Counted nothing and said nothing, although the truth has reps."""
+        return self.predicted_reps == 0 and self.row.true_reps > 0 and not self.warnings and not self.error
 
     @property
     def count_error(self) -> int:
@@ -67,6 +74,8 @@ class EvalTotals:
     mean_abs_count_error: float
     mean_abs_test_time_error_s: float | None
     failed: int
+    live_exact_rate: float | None = None  # the same, counted causally (live) on the same landmarks
+    silent_zeros: int = 0
 
 
 def _parse_times(text: str) -> tuple[float, ...]:
@@ -104,9 +113,11 @@ def completion_time(rep: Rep) -> float:
     return float(rep.metrics.get("stand_time_s", rep.end_s))
 
 
-def score_clip(row: ManifestRow, reps: list[Rep], pose_coverage: float, test_time_s: float | None = None) -> ClipScore:
+def score_clip(row: ManifestRow, reps: list[Rep], pose_coverage: float, test_time_s: float | None = None,
+               live_reps: int | None = None, warnings: tuple[str, ...] = ()) -> ClipScore:
     counted = [r for r in reps if r.counted]
-    return ClipScore(row, len(counted), [completion_time(r) for r in counted], test_time_s, pose_coverage)
+    return ClipScore(row, len(counted), [completion_time(r) for r in counted], test_time_s, pose_coverage,
+                     live_reps=live_reps, warnings=tuple(warnings))
 
 
 def totals(scores: list[ClipScore]) -> EvalTotals:
@@ -114,6 +125,7 @@ def totals(scores: list[ClipScore]) -> EvalTotals:
     errors = np.array([abs(s.count_error) for s in ok], dtype=float)
     time_errors = [abs(s.test_time_error_s) for s in ok if s.test_time_error_s is not None]
     n = len(ok)
+    live = [s for s in ok if s.live_reps is not None]
     return EvalTotals(
         clips=len(scores),
         exact_rate=float(np.mean(errors == 0)) if n else 0.0,
@@ -122,10 +134,13 @@ def totals(scores: list[ClipScore]) -> EvalTotals:
         mean_abs_count_error=float(errors.mean()) if n else 0.0,
         mean_abs_test_time_error_s=float(np.mean(time_errors)) if time_errors else None,
         failed=len(scores) - n,
+        live_exact_rate=float(np.mean([s.live_reps == s.row.true_reps for s in live])) if live else None,
+        silent_zeros=sum(s.silent_zero for s in ok),
     )
 
 
-AnalyzeFn = Callable[[ManifestRow], tuple[list[Rep], float, float | None]]  # reps, coverage, test time
+# (reps, coverage, test time) or (reps, coverage, test time, live reps, warnings)
+AnalyzeFn = Callable[[ManifestRow], tuple]
 
 
 def evaluate(rows: list[ManifestRow], analyze: AnalyzeFn, on_clip: Callable[[ClipScore], None] | None = None) -> list[ClipScore]:
@@ -133,8 +148,7 @@ def evaluate(rows: list[ManifestRow], analyze: AnalyzeFn, on_clip: Callable[[Cli
     scores = []
     for row in rows:
         try:
-            reps, coverage, test_time = analyze(row)
-            score = score_clip(row, reps, coverage, test_time)
+            score = score_clip(row, *analyze(row))
         except Exception as exc:  # noqa: BLE001 - one bad clip must not stop the evaluation
             score = ClipScore(row, 0, error=f"{type(exc).__name__}: {exc}")
         scores.append(score)

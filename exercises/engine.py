@@ -136,6 +136,7 @@ class RepExercise:
         self._moving_seen: set[str] = set()
         self._level_view: str | None = None
         self._last_seen_t: float | None = None
+        self._rep_counted = self._count_pending = False  # count-at-top: counted / waiting for the standard
         self.machine = PhaseMachine(self.config)
         self.views = ViewTracker()
         self._reps: list[Rep] = []
@@ -177,6 +178,13 @@ class RepExercise:
     def refine_start(self, ctx: RepContext) -> float:
         """The movement's true onset, when a preparatory move precedes the progress signal."""
         return ctx.start_s
+
+    def may_count(self, sample: Sample) -> bool:
+        """For exercises counted at the top (``count_on == "target"``): whether this sample meets
+        the exercise's own definition of the top (sit-to-stand: standing). Default: always."""
+        return True
+
+    not_counted_reason = "did not meet this exercise's rules"
 
     def rep_counts(self, ctx: RepContext) -> bool:
         """Whether a finished rep counts; by default when it reached the goal."""
@@ -241,7 +249,9 @@ class RepExercise:
             self._seen += 1
         else:
             self._recent = [s for s in self._recent if s.t >= t - 1.0] + [sample]
-        events += self._handle(transitions)
+        events += self._handle(transitions, sample=sample)
+        if self._count_pending and self.machine.phase in (TARGET, BACK) and self.may_count(sample):
+            events += self._count_now(t)  # the top of the own range came first, the standard later
         self.after_sample(sample, self.machine.phase)
         return events
 
@@ -270,6 +280,8 @@ class RepExercise:
                 values[f"rel_{side}"] = normalised[side]
         if not normalised:
             return 0.0 if signals else float("nan")  # seen, but nothing moves yet: at rest
+        if self.sided and self.side == "both" and len(normalised) < len(signals):
+            return 0.0  # both must move: one side seen still (the summary says which moved)
         mode = self.side if self.sided else "auto"
         relative, _ = combine(normalised, mode)
         return relative if np.isfinite(relative) else 0.0
@@ -340,12 +352,21 @@ class RepExercise:
         self._seen = len(self._samples)
         self._unseen = 0
         self._gap_in_rep = False
+        self._rep_counted = self._count_pending = False
 
-    def _handle(self, transitions: list[Transition], at_finish: bool = False) -> list[Event]:
+    def _count_now(self, t: float) -> list[Event]:
+        self._count += 1
+        self._rep_counted, self._count_pending = True, False
+        return []
+
+    def _handle(self, transitions: list[Transition], at_finish: bool = False, sample: Sample | None = None) -> list[Event]:
         events: list[Event] = []
         for tr in transitions:
             if tr.kind == "target" and self.count_on == "target":
-                self._count += 1
+                if sample is None or self.may_count(sample):
+                    events += self._count_now(tr.time_s)
+                else:
+                    self._count_pending = True
             elif tr.kind in ("end", "abort"):
                 events += self._close_rep(tr, aborted=tr.kind == "abort" or at_finish)
         return events
@@ -368,7 +389,8 @@ class RepExercise:
         ctx = RepContext(samples, start, target_s, tr.time_s, tr.reached, clinical_peak, self.views.view,
                          sides=self._moved_sides(in_rep))
         ctx.start_s = self.refine_start(ctx)
-        counted = tr.reached
+        counted = tr.reached and (self.count_on != "target" or self._rep_counted)
+        self._rep_counted = self._count_pending = False
         ctx.metrics = self.rep_metrics(ctx)
         reason = ""
         if self.count_on == "end":
@@ -381,7 +403,7 @@ class RepExercise:
                 self._count += 1
         if not counted:
             reason = (f"a smaller movement than your usual ({min(tr.peak, 1.0):.0%} of it)" if not tr.reached
-                      else "did not meet this exercise's rules")
+                      else self.not_counted_reason)
             self._attempt_reasons.append(reason)
         faults, skipped = self._run_checks(ctx, counted, tr.peak)
         confidence = self._confidence(samples, aborted and tr.kind == "abort")

@@ -42,6 +42,7 @@ SETTLE_S = 0.6  # the rep ends where the heels bottom out (no re-trigger on the 
 TIMING_BAND = (0.2, 0.8)  # rise/lowering timed over 20% -> 80% of the rep's peak lift
 FLOOR_WINDOW_S = 3.0  # a raise and its lowering take ~1-2 s: 3 s always hold the foot flat
 FLOOR_PERCENTILE = 50.0  # the median: MediaPipe toe points jitter both ways
+LIFTED_FOOT_SHANK = 0.3  # one toe this much higher than the other: that foot is held up
 CAMERA_JUMP_SHANK = 0.5  # the toe moved half a shank between two frames: the camera moved
 # Side view: the legs overlap in the image and MediaPipe's visibility for them, near leg
 # included, drops to 0.3-0.6 for long stretches (it scores how un-occluded a point looks, not
@@ -123,10 +124,11 @@ class HeelRaise(RepExercise):
         lifts = []
         full = self._full_rise()
         sides, gate = self._used_sides(pose, view)
+        lifted = _lifted_foot(xy) if len(sides) == 2 else None
         for s in sides:
             knee, ankle, heel, toe = (xy[int(lm)] for lm in FOOT[s])
             shank = np.linalg.norm(knee - ankle)
-            if not shank > 1e-6 or not pose.visible(*FOOT[s], threshold=gate):
+            if not shank > 1e-6 or not pose.visible(*FOOT[s], threshold=gate) or s == lifted:
                 continue
             # Knee above the floor, pixels (image y grows downwards). The floor is the toes' rest
             # level, not the toes of this frame: MediaPipe's foot points jitter by a few pixels
@@ -316,4 +318,17 @@ SPEC = ExerciseSpec(
     equipment="A counter or chair back to hold on to",
     variants=("double-leg", "single-leg"), default_variant="double-leg",
     synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot")
+
+
+def _lifted_foot(xy: np.ndarray) -> str | None:
+    """The side whose foot is off the floor (a one-leg heel raise), or None: its toe is higher in
+    the picture than the other by ``LIFTED_FOOT_SHANK`` shanks. That leg rises with the body
+    on every raise without doing one."""
+    toes = {s: xy[int(FOOT[s][3])][1] for s in ("left", "right")}
+    shank = np.mean([np.linalg.norm(xy[int(FOOT[s][0])] - xy[int(FOOT[s][1])]) for s in ("left", "right")])
+    if not shank > 1e-6:
+        return None
+    high = min(toes, key=toes.get)
+    low = "right" if high == "left" else "left"
+    return high if toes[low] - toes[high] > LIFTED_FOOT_SHANK * shank else None
 

@@ -35,6 +35,10 @@ class SitToStandParams(checks.LowerBodyLimits):
         0.85, "share of the seated-to-standing hip rise",
         "full standing: leaves ~0.15 shank below full height, inside the spread of a quiet stand "
         "(soft knees, sway), while a half stand peaks near 0.5; below it a counted rep gets incomplete_stand")
+    standing_gate: float = param(
+        0.8, "share of the seated-to-standing hip rise",
+        "a rise counts once it is also near standing (the 30-s chair stand counts full stands): a half stand "
+        "caps below it from the side (knee still bent), full stands on real clips reach 0.98-1.2")
     standing_knee_deg: float = param(150.0, "deg", "knee within 30 deg of straight: standing, not a crouch (side view)")
     trunk_flexion_limit_deg: float = param(55.0, "deg", "a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work")
     hand_on_thigh_dist: float = param(0.2, "thigh lengths", "wrist within a fifth of a thigh length of the thigh = resting on it")
@@ -67,6 +71,14 @@ class SitToStand(RepExercise):
     def posture_problem(self, pose: PoseFrame) -> str | None:
         return lb.upright_problem(pose)
 
+    not_counted_reason = "did not reach full standing"
+
+    def may_count(self, sample: Sample) -> bool:
+        # The chair-stand rule counts full stands: the top of the person's own range must also be
+        # standing (hip near standing height; from the side also the knee near straight, which
+        # ``measure`` folds into the progress). Alone, a half stand would be the person's range.
+        return sample.progress >= self.params.standing_gate
+
     def signals(self, values: dict[str, float]) -> dict[str, float]:
         return {"body": values["hip_ratio"]}
 
@@ -84,7 +96,7 @@ class SitToStand(RepExercise):
         # trustworthy (side view, image plane); a three-quarter rise with bent knees can put
         # the hip almost as high as standing.
         if view == SIDE and np.isfinite(values["knee_deg"]) and values["knee_deg"] < self.params.standing_knee_deg:
-            progress = min(progress, self.clinical_target - 0.01)
+            progress = min(progress, self.params.standing_gate - 0.01)
         return progress, values
 
     def refine_start(self, ctx: RepContext) -> float:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from coach.analysis import analyze_video
 from coach.evaluation import ClipScore, ManifestRow, evaluate, read_manifest, totals
+from coach.smoothing import PoseSmoother
+from exercises import create_exercise
 from exercises.validated_tests import five_times_sit_to_stand
 
 
@@ -25,8 +27,20 @@ def _analyze(model: str):
     def run(row: ManifestRow):
         result = analyze_video(row.path, row.exercise, side=row.side, model=model)
         test_time = five_times_sit_to_stand(result.reps).score if row.test_time_s is not None else None
-        return result.reps, result.pose_coverage, test_time
+        return result.reps, result.pose_coverage, test_time, _live_count(result.poses, row), tuple(result.warnings)
     return run
+
+
+def _live_count(poses, row: ManifestRow) -> int:
+    """The causal pass (what live coaching would have counted) on the same landmarks."""
+    smoother = PoseSmoother()
+    exercise = create_exercise(row.exercise, side=row.side)
+    last = 0.0
+    for pose in poses:
+        exercise.update(smoother.apply(pose))
+        last = pose.timestamp_s
+    exercise.finish(last)
+    return sum(r.counted for r in exercise.reps)
 
 
 def _print_row(score: ClipScore) -> None:
@@ -35,8 +49,10 @@ def _print_row(score: ClipScore) -> None:
         return
     timing = score.mean_rep_time_error_s
     tt = score.test_time_error_s
+    live = f"  live {score.live_reps:2d}" if score.live_reps is not None else ""
     print(f"{score.row.path.name:42} {score.row.exercise:13} true {score.row.true_reps:2d}  got {score.predicted_reps:2d}  "
-          f"err {score.count_error:+d}  coverage {score.pose_coverage:4.0%}"
+          f"err {score.count_error:+d}{live}  coverage {score.pose_coverage:4.0%}"
+          + ("  SILENT ZERO" if score.silent_zero else "")
           + (f"  rep-time err {timing:.2f}s" if timing is not None else "")
           + (f"  test-time err {tt:+.2f}s" if tt is not None else ""), flush=True)
 
@@ -53,12 +69,16 @@ def run_eval(args) -> int:
                        "predicted_reps": s.predicted_reps, "count_error": s.count_error,
                        "predicted_rep_times_s": [round(t, 2) for t in s.predicted_rep_times_s],
                        "test_time_error_s": s.test_time_error_s, "pose_coverage": s.pose_coverage,
+                       "live_reps": s.live_reps, "warnings": list(s.warnings),
                        "error": s.error} for s in scores],
             "totals": asdict(summary)}, indent=2))
     else:
-        print(f"\n{summary.clips} clips: exact {summary.exact_rate:.0%}, off by one {summary.off_by_one_rate:.0%}, "
+        live = f" (live, one causal pass: exact {summary.live_exact_rate:.0%})" if summary.live_exact_rate is not None else ""
+        print(f"\n{summary.clips} clips, file mode (two passes): exact {summary.exact_rate:.0%}{live}, "
+              f"off by one {summary.off_by_one_rate:.0%}, "
               f"within one {summary.within_one_rate:.0%}, mean |count error| {summary.mean_abs_count_error:.2f}"
               + (f", mean |test-time error| {summary.mean_abs_test_time_error_s:.2f} s"
                  if summary.mean_abs_test_time_error_s is not None else "")
-              + (f", {summary.failed} failed" if summary.failed else ""))
+              + (f", {summary.failed} failed" if summary.failed else "")
+              + f", silent zeros {summary.silent_zeros}")
     return 0 if summary.failed == 0 else 1
