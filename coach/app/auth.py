@@ -1,9 +1,15 @@
-"""Who may see patient data: anyone on this machine; others only after a password login.
+"""Who may see patient data.
 
-The server binds to 127.0.0.1 by default (``.streamlit/config.toml``, ``coach app``). When it is
-bound elsewhere, or a request comes from a non-loopback address, the page asks for the password
-in ``COACH_APP_PASSWORD`` and shows nothing else until it is given; with no password configured
-it refuses to show anything at all.
+Authentication is never decided from the client's address: behind a reverse proxy on the same
+host (the normal way to add TLS) every visitor arrives from 127.0.0.1. The rules:
+
+- ``COACH_APP_PASSWORD`` set: every browser session logs in with it, whatever its address.
+- The physio's pages (``coach app --physio``) always need the password; without one they refuse.
+- No password: only the patient's own pages, only on a server bound to this computer's loopback
+  address and only for requests that did not come through a proxy (no forwarding headers).
+  Anything else refuses to show patient data and says how to set the password.
+
+Failed logins are throttled per client (``coach.app.throttle``), not per browser session.
 """
 from __future__ import annotations
 
@@ -14,9 +20,10 @@ import time
 import streamlit as st
 
 from coach.app.settings import LOCAL_ADDRESSES, AppSettings
+from coach.app.throttle import THROTTLE
 
 AUTH_KEY = "coach_logged_in"
-FAILS_KEY = "coach_login_failures"
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-proto")
 
 
 def is_loopback(address: str | None) -> bool:
@@ -30,45 +37,63 @@ def is_loopback(address: str | None) -> bool:
         return False
 
 
-def login_required(server_address: str | None, client_ip: str | None) -> bool:
-    """True unless both the bound address and the client are this machine.
+def proxied(headers: dict) -> bool:
+    """True when a forwarding proxy stands between the browser and this server."""
+    return any(h in headers for h in PROXY_HEADERS)
 
-    An unset server address means Streamlit listens on every interface: remote, so a login.
-    A client address that cannot be read (tests, some proxies) counts as local only when the
-    server itself is bound to loopback.
-    """
-    if not is_loopback(server_address):
-        return True
-    return client_ip is not None and not is_loopback(client_ip)
+
+def login_required(settings: AppSettings, server_address: str | None, headers: dict) -> bool:
+    """True unless this is a patient-mode server on loopback, with no password set and no proxy."""
+    return bool(settings.password) or settings.physio or not is_loopback(server_address) or proxied(headers)
+
+
+def client_key(peer: str | None, headers: dict) -> str:
+    """Whom to count failed logins against: the peer; behind a proxy on this host, the address the
+    proxy added last to X-Forwarded-For (earlier entries are the client's own claim)."""
+    forwarded = headers.get("x-forwarded-for", "")
+    if is_loopback(peer) and forwarded:
+        return forwarded.split(",")[-1].strip() or (peer or "unknown")
+    return peer or "unknown"
 
 
 def password_ok(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def _headers() -> dict:
+    try:
+        return {k.lower(): v for k, v in dict(st.context.headers).items()}
+    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        return {}
+
+
 def gate(settings: AppSettings) -> bool:
     """Render the login form when one is needed; True when the page may show patient data."""
-    server_address = st.get_option("server.address")
-    client_ip = getattr(st.context, "ip_address", None)
-    client_ip = client_ip if isinstance(client_ip, str) else None  # unknown (e.g. in AppTest)
-    if not login_required(server_address, client_ip) or st.session_state.get(AUTH_KEY):
+    headers = _headers()
+    if not login_required(settings, st.get_option("server.address"), headers) or st.session_state.get(AUTH_KEY):
         return True
-    st.title("Exercise coach")
+    st.title("Physiotherapist login" if settings.physio else "Exercise coach")
     if not settings.password:
-        st.error("This coach is reachable from other computers, so it needs a password. "
-                 "Set COACH_APP_PASSWORD on the computer running it, or run it on this computer only "
-                 "(`coach app`, which listens on 127.0.0.1).")
+        why = ("The physiotherapist's pages need a password" if settings.physio else
+               "This coach is reachable from other computers (or through a proxy), so it needs a password")
+        st.error(f"{why}. Set COACH_APP_PASSWORD on the computer running it and start it again"
+                 + ("." if settings.physio else ", or run it on this computer only (`coach app`)."))
         return False
+    peer = getattr(st.context, "ip_address", None)
+    client = client_key(peer if isinstance(peer, str) else None, headers)
     with st.form("login"):
         given = st.text_input("Password", type="password")
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
+        wait = THROTTLE.wait_s(client)
+        if wait > 0:
+            st.error(f"Too many wrong passwords. Please wait {wait:.0f} s and try again.")
+            return False
         if password_ok(given, settings.password):
+            THROTTLE.succeeded(client)
             st.session_state[AUTH_KEY] = True
-            st.session_state.pop(FAILS_KEY, None)
             st.rerun()
-        fails = st.session_state.get(FAILS_KEY, 0) + 1
-        st.session_state[FAILS_KEY] = fails
-        time.sleep(min(0.5 * fails, 5.0))  # slows guessing down
-        st.error("That password is not right.")
+        wait = THROTTLE.failed(client)
+        time.sleep(0.5)
+        st.error("That password is not right." + (f" Please wait {wait:.0f} s before the next try." if wait else ""))
     return False

@@ -5,18 +5,28 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from coach import labels
 from exercises.faults import fault_info
+
+# One colour per exercise everywhere (colour-blind safe, Okabe-Ito), so trends read at a glance.
+EXERCISE_COLOURS = {"Sit to stand": "#0072B2", "Squat": "#D55E00", "Heel raise": "#009E73",
+                    "Forward reach": "#CC79A7", "Arm raise": "#E69F00"}
+EXERCISE_SCALE = alt.Scale(domain=list(EXERCISE_COLOURS), range=list(EXERCISE_COLOURS.values()))
 
 FAULT_SELECTION = "fault_pick"
 
 
 def timeline_frames(reps, offset_s: float = 0.0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(reps, faults) as tables; times shifted by ``offset_s`` so 0 is the video's start."""
-    rep_rows = [{"rep": (f"Rep {r.index}" if r.counted else "Not counted"), "start": r.start_s - offset_s,
+    from coach.app.analysis_view import rep_numbers
+
+    numbers = rep_numbers(list(reps))
+    rep_rows = [{"rep": (f"Rep {n}" if r.counted else "Not counted"), "start": r.start_s - offset_s,
                  "end": r.end_s - offset_s, "counted": "counted" if r.counted else "not counted",
-                 "faults": ", ".join(r.fault_codes) or "none"} for r in reps]
+                 "faults": ", ".join(fault_info(c).label for c in r.fault_codes) or "none"}
+                for n, r in zip(numbers, reps)]
     fault_rows = [{"time": f.time_s - offset_s, "code": f.code, "fault": fault_info(f.code).label,
-                   "detail": f.detail, "rep": r.index} for r in reps for f in r.faults]
+                   "detail": f.detail, "rep": n} for n, r in zip(numbers, reps) for f in r.faults]
     return pd.DataFrame(rep_rows), pd.DataFrame(fault_rows, columns=["time", "code", "fault", "detail", "rep"])
 
 
@@ -27,12 +37,14 @@ def rep_timeline(reps, offset_s: float = 0.0) -> alt.LayerChart | alt.Chart:
         x=alt.X("start:Q", title="Seconds from the start of the video"), x2="end:Q",
         color=alt.Color("counted:N", scale=alt.Scale(domain=["counted", "not counted"], range=["#2a7ab0", "#bbbbbb"]),
                         legend=alt.Legend(title=None, orient="top")),
-        tooltip=["rep", alt.Tooltip("start:Q", format=".1f"), alt.Tooltip("end:Q", format=".1f"), "faults"])
+        tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("start:Q", format=".1f", title="Start (s)"),
+                 alt.Tooltip("end:Q", format=".1f", title="End (s)"), alt.Tooltip("faults:N", title="Faults")])
     if fault_df.empty:
         return bars.properties(height=90)
     pick = alt.selection_point(name=FAULT_SELECTION, fields=["time"], on="click")
     points = alt.Chart(fault_df).mark_point(shape="diamond", size=260, filled=True, color="#d62728").encode(
-        x="time:Q", tooltip=["fault", "detail", alt.Tooltip("time:Q", format=".1f", title="at (s)")],
+        x="time:Q", tooltip=[alt.Tooltip("fault:N", title="Fault"), alt.Tooltip("detail:N", title="Detail"),
+                             alt.Tooltip("time:Q", format=".1f", title="At (s)")],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6))).add_params(pick)
     return alt.layer(bars, points).properties(height=90)
 
@@ -53,46 +65,85 @@ def session_trends(history) -> pd.DataFrame:
     rows = []
     for s in history.sessions:
         sm = s.record.summary
-        rows.append({"date": sm.started_at, "session": sm.id, "exercise": sm.exercise, "reps": s.reps,
+        if getattr(sm, "excluded", False):
+            continue  # left out by the physio: kept in the record, not in trends
+        rows.append({"date": sm.started_at.astimezone().replace(tzinfo=None), "session": sm.id,
+                     "exercise": labels.exercise(sm.exercise), "reps": s.reps,
                      "mean rep (s)": s.mean_rep_s, "fault rate": (sum(1 for r in s.record.reps if r.counted and r.faults)
                                                                    / s.reps if s.reps else None),
-                     "range of motion": next(iter(s.rom.values()), None), "status": sm.status})
-    return pd.DataFrame(rows)
+                     "range of motion": next(iter(s.rom.values()), None), "status": labels.status(sm.status)})
+    return pd.DataFrame(rows, columns=["date", "session", "exercise", "reps", "mean rep (s)", "fault rate",
+                                       "range of motion", "status"])
 
 
-DATE_AXIS = alt.Axis(format="%d %b", labelAngle=0, tickCount={"interval": "day", "step": 1}, labelOverlap=True)
+def date_x(dates) -> alt.X:
+    """A date axis that stays readable when every session falls on one day: the domain is padded
+    by half a day either side and labels show the time when the span is short."""
+    dates = pd.to_datetime(pd.Series(list(dates)))
+    if dates.empty:
+        return alt.X("date:T", title="Date")
+    lo, hi = dates.min(), dates.max()
+    short = (hi - lo) < pd.Timedelta(days=2)
+    pad = pd.Timedelta(hours=12) if short else (hi - lo) * 0.05
+    axis = alt.Axis(format="%d %b %H:%M" if short else "%d %b", labelAngle=0, labelOverlap=True, tickCount=6,
+                    title="Date and time" if short else "Date")
+    return alt.X("date:T", axis=axis, scale=alt.Scale(domain=[(lo - pad).isoformat(), (hi + pad).isoformat()]))
 
 
-def trend_chart(df: pd.DataFrame, column: str, title: str, percent: bool = False) -> alt.Chart:
+def trend_chart(df: pd.DataFrame, column: str, title: str, percent: bool = False, unit: str = "") -> alt.Chart:
     data = df.dropna(subset=[column])
-    y_axis = alt.Axis(format=".0%", title=None) if percent else alt.Axis(title=None)
+    y_axis = alt.Axis(format=".0%", title=unit or title) if percent else alt.Axis(title=unit or title)
     return alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
-        x=alt.X("date:T", title=None, axis=DATE_AXIS), y=alt.Y(f"{column}:Q", axis=y_axis, scale=alt.Scale(zero=True)),
-        color=alt.Color("exercise:N", legend=alt.Legend(orient="top", title=None)),
-        tooltip=["session", "exercise", alt.Tooltip("date:T", format="%Y-%m-%d %H:%M"), column, "status"],
-    ).properties(height=220).interactive(bind_y=False)
+        x=date_x(data["date"]), y=alt.Y(f"{column}:Q", axis=y_axis, scale=alt.Scale(zero=True)),
+        color=alt.Color("exercise:N", scale=EXERCISE_SCALE, legend=alt.Legend(orient="top", title=None)),
+        tooltip=[alt.Tooltip("session:Q", title="Session"), alt.Tooltip("exercise:N", title="Exercise"),
+                 alt.Tooltip("date:T", format="%Y-%m-%d %H:%M", title="Date"),
+                 alt.Tooltip(f"{column}:Q", title=title, format=".0%" if percent else ".1f"),
+                 alt.Tooltip("status:N", title="Status")],
+    ).properties(height=220)
 
 
 def test_frame(history) -> pd.DataFrame:
-    rows = [{"date": when, "test": t.test, "value": t.value, "unit": t.unit, "norm_low": t.norm_low,
-             "norm_high": t.norm_high, "interpretation": t.interpretation, "norm source": t.norm_source}
+    rows = [{"date": when.astimezone().replace(tzinfo=None), "test": labels.test(t.test), "value": t.value,
+             "unit": t.unit, "norm_low": t.norm_low, "norm_high": t.norm_high,
+             "trust": labels.trust(getattr(t, "trust", "ok")), "interpretation": t.interpretation,
+             "norm source": t.norm_source}
             for when, t in history.tests]
-    return pd.DataFrame(rows, columns=["date", "test", "value", "unit", "norm_low", "norm_high",
+    return pd.DataFrame(rows, columns=["date", "test", "value", "unit", "norm_low", "norm_high", "trust",
                                        "interpretation", "norm source"])
+
+
+def test_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The test scores for people: labelled columns, local dates, no "None"."""
+    out = pd.DataFrame({
+        "Date": df["date"].dt.strftime("%Y-%m-%d %H:%M"), "Test": df["test"],
+        "Score": [("not scored" if pd.isna(v) else f"{labels.value(float(v))} {u}") for v, u in zip(df["value"], df["unit"])],
+        "Usual range": [_band(lo, hi) for lo, hi in zip(df["norm_low"], df["norm_high"])],
+        "Trust": df["trust"], "What it means": df["interpretation"], "Norm source": df["norm source"].fillna("")})
+    return out
+
+
+def _band(lo, hi) -> str:
+    lo = None if lo is None or pd.isna(lo) else float(lo)
+    hi = None if hi is None or pd.isna(hi) else float(hi)
+    if lo is None and hi is None:
+        return "—"
+    return f"{labels.value(lo) if lo is not None else '…'}–{labels.value(hi) if hi is not None else '…'}"
 
 
 def test_chart(df: pd.DataFrame, test: str, title: str) -> alt.LayerChart | alt.Chart:
     """Scores over time with the norm band (green) of the latest result behind them."""
     data = df[(df["test"] == test) & df["value"].notna()]
     unit = data["unit"].iloc[-1] if len(data) else ""
-    points = alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=110), color="#2a7ab0").encode(
-        x=alt.X("date:T", title=None, axis=DATE_AXIS), y=alt.Y("value:Q", title=unit),
-        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d"), "value", "interpretation"])
+    points = alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=110), color="#0072B2").encode(
+        x=date_x(data["date"]), y=alt.Y("value:Q", title=unit or "score"),
+        tooltip=[alt.Tooltip("date:T", format="%Y-%m-%d %H:%M", title="Date"), alt.Tooltip("value:Q", title="Score"),
+                 alt.Tooltip("interpretation:N", title="What it means")])
     latest = data.iloc[-1] if len(data) else None
     if latest is None or (pd.isna(latest["norm_low"]) and pd.isna(latest["norm_high"])):
         return points.properties(height=200)
     lo = latest["norm_low"] if not pd.isna(latest["norm_low"]) else min(data["value"].min(), latest["norm_high"]) - 1
     hi = latest["norm_high"] if not pd.isna(latest["norm_high"]) else max(data["value"].max(), latest["norm_low"]) + 1
-    band = alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi]})).mark_rect(color="#2ecc71", opacity=0.2).encode(
-        y="lo:Q", y2="hi:Q")
+    band = alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi], "what": ["usual range"]})).mark_rect(
+        color="#2ecc71", opacity=0.2).encode(y="lo:Q", y2="hi:Q", tooltip=[alt.Tooltip("what:N", title="Band")])
     return alt.layer(band, points).properties(height=200)

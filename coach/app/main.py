@@ -1,4 +1,9 @@
-"""The app's entry: page setup, the login gate, and navigation between patient and physio pages."""
+"""The app's entry: page setup, the login gate, and the pages of this server's role.
+
+A patient-mode server (``coach app``) shows the patient's pages only; a physio-mode server
+(``coach app --physio``) shows the physio's pages only, always behind the password. No server
+shows both: a shared home laptop never offers the physio's views or a list of patient codes.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -6,34 +11,42 @@ import streamlit as st
 from coach.app import auth, ui
 
 
-def pages() -> dict[str, list]:
-    from coach.app.pages import patients, programme, progress, review, today, upload
+# (module in coach.app.pages, title, icon, url path); the first is the role's home page
+PATIENT_PAGES = (("today", "Today's exercises", ":material/directions_run:", "today"),
+                 ("test", "Take a test", ":material/timer:", "test"),
+                 ("upload", "Check a video", ":material/upload:", "upload"),
+                 ("share", "Share with my physio", ":material/send:", "share"))
+PHYSIO_PAGES = (("patients", "Patients", ":material/group:", "patients"),
+                ("review", "Session review", ":material/play_circle:", "review"),
+                ("progress", "Progress and reports", ":material/monitoring:", "progress"),
+                ("programme", "Programme", ":material/edit_note:", "programme"))
 
-    return {
-        "Patient": [st.Page(today.render, title="Today's exercises", icon=":material/directions_run:",
-                            url_path="today", default=True),
-                    st.Page(upload.render, title="Upload a video", icon=":material/upload:",
-                            url_path="upload")],
-        "Physiotherapist": [st.Page(patients.render, title="Patients", icon=":material/group:", url_path="patients"),
-                            st.Page(review.render, title="Session review", icon=":material/play_circle:",
-                                    url_path="review"),
-                            st.Page(progress.render, title="Progress and reports", icon=":material/monitoring:",
-                                    url_path="progress"),
-                            st.Page(programme.render, title="Programme", icon=":material/edit_note:",
-                                    url_path="programme")],
-    }
+
+def page_table(settings) -> tuple:
+    """The pages of this server's role: never both."""
+    return PHYSIO_PAGES if settings.physio else PATIENT_PAGES
+
+
+def pages(settings) -> list:
+    import importlib
+
+    return [st.Page(importlib.import_module(f"coach.app.pages.{module}").render, title=title, icon=icon,
+                    url_path=url, default=(i == 0))
+            for i, (module, title, icon, url) in enumerate(page_table(settings))]
 
 
 def run() -> None:
     st.set_page_config(page_title="Exercise coach", page_icon=":material/accessibility_new:", layout="wide")
     ui.apply_style()
-    if not auth.gate(ui.settings()):
+    settings = ui.settings()
+    if not auth.gate(settings):
         st.stop()
     try:
         ui.store()
     except Exception as exc:  # noqa: BLE001 - e.g. data folder not writable
         st.error(f"The session store could not be opened: {exc}")
         st.stop()
-    page = st.navigation(pages(), position="sidebar", expanded=True)
+    ui.end_abandoned_sessions()
+    page = st.navigation(pages(settings), position="sidebar", expanded=True)
     st.set_page_config(page_title=f"{page.title} - Exercise coach", layout="wide")  # navigation resets it
     page.run()

@@ -35,7 +35,7 @@ CSS = """
 """
 
 PHASE_TEXT = {
-    "setup": ("Getting ready", "#0b3d91"), "countdown": ("Get ready...", "#0b3d91"),
+    "starting": ("Starting the camera", "#0b3d91"), "setup": ("Getting ready", "#0b3d91"), "countdown": ("Get ready...", "#0b3d91"),
     "active": ("Go!", "#1b7a1b"), "rest": ("Rest", "#444"), "paused": ("Paused", "#b00020"),
     "done": ("All done", "#1b7a1b"),
 }
@@ -73,12 +73,62 @@ def model_file(model: str) -> str:
     return str(model_path(model))
 
 
+STALE_CHECK_EVERY_S = 15.0
+
+
+@st.cache_resource(show_spinner=False)
+def _stale_watcher(url: str | None, data_dir: str):
+    """One thread per server: sessions whose tab went away are ended as ``interrupted`` within a
+    minute (``Store.mark_stale``), even when nobody opens a page afterwards."""
+    import threading
+
+    the_store = _open_store(url, data_dir)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(STALE_CHECK_EVERY_S):
+            try:
+                the_store.mark_stale()
+            except Exception:  # noqa: BLE001 - a busy database: try again next time
+                continue
+
+    if hasattr(the_store, "mark_stale"):
+        threading.Thread(target=loop, name="coach-stale-sessions", daemon=True).start()
+    return stop
+
+
+def end_abandoned_sessions() -> None:
+    s = settings()
+    _stale_watcher(s.database_url, str(s.data_dir))
+
+
+def home_patient() -> str | None:
+    """The patient whose computer this is: ``coach app --patient`` / COACH_APP_PATIENT, or the only
+    patient in the store. Never a choice from a list: the patient pages show nobody else's code."""
+    s = settings()
+    ids = [p.id for p in store().patients()]
+    if s.patient_id:
+        return s.patient_id if s.patient_id in ids else None
+    return ids[0] if len(ids) == 1 else None
+
+
+def not_set_up_note() -> str:
+    s = settings()
+    if s.patient_id:
+        return (f"This computer is set up for patient code {s.patient_id}, but that code is not in the "
+                "records here. Please ask your physiotherapist.")
+    return ("This computer is not set up for you yet, so nothing is saved. Please ask your "
+            "physiotherapist to set it up.")
+
+
 def title(text: str) -> None:
     st.markdown(f"<h1 style='font-size:2.6rem'>{html.escape(text, quote=False)}</h1>", unsafe_allow_html=True)
 
 
 def exercise_label(name: str) -> str:
-    return name.replace("-", " ").capitalize()
+    from coach import labels
+
+    return labels.exercise(name)
 
 
 def pick_patient(key: str, label: str = "Who is exercising?") -> str | None:
@@ -101,6 +151,19 @@ def counter_html(reps: int, target: int, set_no: int, sets_total: int) -> str:
             f"<div class='of'>Set {set_no} of {sets_total}</div>"
             f"<div class='num' id='coach-reps'>{reps}</div>"
             f"<div class='of'>of {target} repetitions</div></div>")
+
+
+def test_counter_html(reps: int, protocol, seconds_left: float | None) -> str:
+    from coach import labels
+
+    noun = labels.reps_phrase(protocol.exercise, reps).split(" ", 1)[1]
+    if protocol.duration_s is not None:
+        clock = f"{seconds_left:.0f} s left" if seconds_left is not None else f"{protocol.duration_s:.0f} seconds"
+    else:
+        clock = f"of {protocol.stop_after}"
+    return (f"<div class='coach-counter' data-testid='coach-test-counter'><div class='of'>{html.escape(protocol.title)}</div>"
+            f"<div class='num' id='coach-reps'>{reps}</div>"
+            f"<div class='of'>{html.escape(noun)}, <span id='coach-clock'>{html.escape(clock)}</span></div></div>")
 
 
 def phase_html(phase: str, seconds_left: float = 0.0, pause_reason: str = "") -> str:

@@ -66,6 +66,7 @@ class BrowserCoach:
         self._last_t = -1.0
         self._last_image: np.ndarray | None = None
         self.summary: LiveSummary | None = None
+        self.end_status = ""  # the status a session ended by a rule (a test's bell) is saved with
         self.last_status = LiveStatus(sets_total=session.plan.sets, target_reps=session.plan.reps)
 
     # --- worker thread ------------------------------------------------------------------------
@@ -154,6 +155,7 @@ class BrowserCoach:
             return self._finish_locked(status)
 
     def _finish_locked(self, status: str) -> LiveSummary | None:
+        status = self.end_status or status
         if self.summary is None:
             try:
                 self.summary = self.session.finish(status=status)

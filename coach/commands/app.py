@@ -1,9 +1,18 @@
 """``coach app``: the browser app (``streamlit run streamlit_app.py``), on this computer only
-unless told otherwise; another address needs COACH_APP_PASSWORD (the app asks for it)."""
+unless told otherwise.
+
+- ``coach app [--patient P001]``: the patient's pages only (a home laptop).
+- ``coach app --physio``: the physio's pages only, behind COACH_APP_PASSWORD.
+
+The server replaces this process (exec), so stopping ``coach app`` (Ctrl-C, kill) stops the
+server; a port already in use gives one line saying so. The server's own upload limit is the
+app's (COACH_APP_MAX_UPLOAD_MB), so nothing bigger is ever held in its memory.
+"""
 from __future__ import annotations
 
+import errno
 import os
-import subprocess
+import socket
 import sys
 from pathlib import Path
 
@@ -12,30 +21,66 @@ LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("app", help="open the browser app (patient and physio pages)",
+    p = subparsers.add_parser("app", help="open the browser app (patient pages; --physio for the physio's)",
                               description="Start the browser app. It listens on 127.0.0.1 (this computer) "
                                           "unless --address says otherwise, which needs COACH_APP_PASSWORD.")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--address", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1; anything else requires COACH_APP_PASSWORD)")
+    p.add_argument("--physio", action="store_true",
+                   help="the physiotherapist's pages (patients, review, progress, programme); needs COACH_APP_PASSWORD")
+    p.add_argument("--patient", metavar="ID", default=None,
+                   help="the patient this computer belongs to (patient pages; no list of codes is ever shown)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     p.set_defaults(func=run_app)
 
 
-def command(args) -> list[str]:
+def max_upload_mb(env=None) -> int:
+    from coach.app.settings import AppSettings
+
+    return max(1, int(AppSettings.from_env(env).max_upload_mb))
+
+
+def command(args, env=None) -> list[str]:
     return [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
             "--server.address", args.address, "--server.port", str(args.port),
             "--server.headless", "true" if args.no_browser else "false",
+            "--server.maxUploadSize", str(max_upload_mb(env)),
             "--browser.gatherUsageStats", "false"]
+
+
+def environment(args, env=None) -> dict:
+    env = dict(os.environ if env is None else env)
+    env["COACH_APP_ROLE"] = "physio" if args.physio else "patient"
+    if args.patient:
+        env["COACH_APP_PATIENT"] = args.patient
+    return env
 
 
 def check(args, env=None) -> None:
     env = os.environ if env is None else env
     if not 1 <= args.port <= 65535:
         raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
+    if args.physio and args.patient:
+        raise ValueError("--physio and --patient do not go together: the physio's pages show every patient")
     if args.address not in LOCAL and not env.get("COACH_APP_PASSWORD"):
         raise ValueError(f"listening on {args.address} makes patient data reachable from other computers: "
                          "set COACH_APP_PASSWORD first (or leave --address at 127.0.0.1)")
+    if args.physio and not env.get("COACH_APP_PASSWORD"):
+        raise ValueError("the physio's pages need a password: set COACH_APP_PASSWORD first")
+
+
+def port_free(address: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((address, port))
+        except OSError as exc:
+            if exc.errno in (errno.EADDRINUSE, errno.EACCES):
+                return False
+            raise
+    return True
 
 
 def run_app(args) -> int:
@@ -46,5 +91,14 @@ def run_app(args) -> int:
         import streamlit  # noqa: F401
     except ModuleNotFoundError:
         raise ValueError("the browser app needs streamlit: pip install 'rehab-coach[app]'") from None
-    print(f"coach: app on http://{'localhost' if args.address in LOCAL else args.address}:{args.port}", file=sys.stderr)
-    return subprocess.call(command(args), cwd=str(APP_SCRIPT.parent))
+    host = "localhost" if args.address in LOCAL else args.address
+    if not port_free("127.0.0.1" if args.address == "localhost" else args.address, args.port):
+        raise ValueError(f"port {args.port} on {host} is already in use (is the coach already open? "
+                         f"Open http://{host}:{args.port} or use --port {args.port + 1})")
+    role = "physio" if args.physio else "patient"
+    print(f"coach: {role} app on http://{host}:{args.port} (Ctrl-C stops it)", file=sys.stderr)
+    sys.stderr.flush()
+    os.chdir(APP_SCRIPT.parent)
+    cmd = command(args)
+    os.execve(cmd[0], cmd, environment(args))  # the server becomes this process: stopping one stops both
+    return 0  # not reached

@@ -18,8 +18,14 @@ def app_env(tmp_path, monkeypatch):
 
     data = tmp_path / "data"
     monkeypatch.setenv("COACH_DATA_DIR", str(data))
-    for name in ("COACH_DATABASE_URL", "COACH_APP_PASSWORD", "COACH_APP_MAX_UPLOAD_MB"):
+    for name in ("COACH_DATABASE_URL", "COACH_APP_PASSWORD", "COACH_APP_MAX_UPLOAD_MB", "COACH_APP_ROLE",
+                 "COACH_APP_PATIENT"):
         monkeypatch.delenv(name, raising=False)
+    from coach.app.pages import upload
+    from coach.app.throttle import THROTTLE
+
+    upload.jobs.clear()  # background analyses are per server process: none carried between tests
+    THROTTLE._clients.clear()
     monkeypatch.setenv("COACH_APP_MODEL", "lite")
     monkeypatch.setenv("COACH_APP_VOICE", "none")
     old = config.get_option("server.address")
@@ -40,6 +46,21 @@ def run_page(module: str, state: dict | None = None, timeout: float = 30):
     for k, v in (state or {}).items():
         at.session_state[k] = v
     return at.run()
+
+
+def wait_for_job(owner: str = "practice", timeout_s: float = 120.0):
+    """The upload page's background analysis for ``owner``, once it has finished."""
+    import time
+
+    from coach.app.pages import upload
+
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        job = upload.jobs().get(owner)
+        if job is not None and job.finished:
+            return job
+        time.sleep(0.2)
+    raise AssertionError(f"the analysis of {owner} did not finish in {timeout_s:.0f} s")
 
 
 def no_exception(at) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.conftest import APP_FILE, no_exception, run_page
+from tests.app.conftest import APP_FILE, no_exception, run_page, wait_for_job
 
 
 def _outside(root: Path, data: Path) -> set[str]:
@@ -36,7 +36,9 @@ def test_upload_rejects_what_is_not_a_video(app_env, tmp_path, name, content, me
     at.file_uploader[0].upload(name, content, "video/mp4").run()  # type: ignore[attr-defined]
     no_exception(at)
     assert any(message in e.value for e in at.error), [e.value for e in at.error]
-    assert "upload_result" not in at.session_state
+    from coach.app.pages import upload
+
+    assert upload.jobs().get("practice") is None  # nothing was analysed
     assert _outside(outside, app_env) - before == set()  # nothing new outside the data dir
     uploads = app_env / "app" / "uploads"
     assert not any(p.is_file() for p in uploads.rglob("*")) if uploads.exists() else True
@@ -56,10 +58,12 @@ def test_hostile_file_name_stays_inside_the_data_dir(app_env, tmp_path, tiny_vid
     at = run_page("upload", timeout=60)
     at.file_uploader[0].upload(hostile, tiny_video, "video/mp4").run()  # type: ignore[attr-defined]
     no_exception(at)
+    job = wait_for_job()
+    at.run()
+    no_exception(at)
     assert not (tmp_path.parent / "etc").exists() and not (app_env.parent / "etc").exists()
-    entry = at.session_state["upload_result"]
-    assert entry["name"] == "x.mp4"
-    video = entry["result"].annotated_video
+    assert job.name == "x.mp4"
+    video = job.result.annotated_video
     assert app_env.resolve() in video.resolve().parents
     assert any("nobody was found" in w.value for w in at.warning)
     assert not any((app_env / "app" / "uploads").rglob("video.mp4"))  # the original is not kept
@@ -109,15 +113,49 @@ def test_remote_without_a_password_shows_nothing(app_env, monkeypatch):
     assert not at.text_input and not any("Today" in m.value for m in at.markdown)
 
 
-@pytest.mark.parametrize("server, client, needed", [
-    ("127.0.0.1", None, False), ("127.0.0.1", "127.0.0.1", False), ("localhost", "::1", False),
-    ("127.0.0.1", "192.168.1.20", True),  # proxied or forwarded from another machine
-    (None, None, True), ("", "127.0.0.1", True), ("0.0.0.0", "127.0.0.1", True), ("192.168.1.5", None, True),
+def _settings(**kw):
+    from coach.app.settings import AppSettings
+
+    base = dict(data_dir=Path("."), database_url=None, password=None, max_upload_mb=200, model="lite")
+    return AppSettings(**{**base, **kw})
+
+
+@pytest.mark.parametrize("server, headers, password, role, needed", [
+    ("127.0.0.1", {}, None, "patient", False),  # the patient's own laptop
+    ("localhost", {}, None, "patient", False), ("::1", {}, None, "patient", False),
+    # a reverse proxy on the same host: the peer is 127.0.0.1, but it is not this computer's user
+    ("127.0.0.1", {"x-forwarded-for": "203.0.113.9"}, None, "patient", True),
+    ("127.0.0.1", {"forwarded": "for=203.0.113.9"}, None, "patient", True),
+    ("127.0.0.1", {}, "pw", "patient", True),  # a password set: every session logs in
+    ("127.0.0.1", {}, None, "physio", True),  # the physio's pages: always behind the password
+    (None, {}, None, "patient", True), ("", {}, None, "patient", True), ("0.0.0.0", {}, None, "patient", True),
 ])
-def test_login_rules(server, client, needed):
+def test_login_rules_never_trust_the_peer_address(server, headers, password, role, needed):
     from coach.app.auth import login_required
 
-    assert login_required(server, client) is needed
+    assert login_required(_settings(password=password, role=role), server, headers) is needed
+
+
+def test_failed_logins_are_throttled_per_client_not_per_session():
+    from coach.app.auth import client_key
+    from coach.app.throttle import FREE_TRIES, LoginThrottle
+
+    now = [0.0]
+    t = LoginThrottle(clock=lambda: now[0])
+    proxy_a = client_key("127.0.0.1", {"x-forwarded-for": "198.51.100.7"})
+    proxy_b = client_key("127.0.0.1", {"x-forwarded-for": "10.9.9.9, 198.51.100.8"})  # first hop is the client's claim
+    assert (proxy_a, proxy_b) == ("198.51.100.7", "198.51.100.8")
+    assert client_key("192.0.2.5", {"x-forwarded-for": "1.2.3.4"}) == "192.0.2.5"  # not via a local proxy: ignored
+    for _ in range(FREE_TRIES):
+        assert t.failed(proxy_a) == 0.0
+    assert t.failed(proxy_a) > 0 and t.wait_s(proxy_a) > 0  # a new tab (session) changes nothing: same key
+    assert t.wait_s(proxy_b) == 0.0  # another client is not locked out
+    waits = [t.failed(proxy_a) for _ in range(3)]
+    assert waits == sorted(waits) and waits[-1] > waits[0]  # each failure doubles the wait
+    now[0] += 10_000
+    assert t.wait_s(proxy_a) == 0.0
+    t.succeeded(proxy_a)
+    assert t.failed(proxy_a) == 0.0  # a success resets the count
 
 
 def test_coach_app_binds_to_localhost_and_needs_a_password_elsewhere(monkeypatch):
@@ -129,7 +167,7 @@ def test_coach_app_binds_to_localhost_and_needs_a_password_elsewhere(monkeypatch
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
     assert cmd[cmd.index("run") + 1].endswith("streamlit_app.py")
     app.check(args, env={})
-    remote = argparse.Namespace(address="0.0.0.0", port=8501, no_browser=True)
+    remote = argparse.Namespace(address="0.0.0.0", port=8501, no_browser=True, physio=False, patient=None)
     with pytest.raises(ValueError, match="COACH_APP_PASSWORD"):
         app.check(remote, env={})
     app.check(remote, env={"COACH_APP_PASSWORD": "x"})

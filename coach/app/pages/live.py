@@ -1,9 +1,12 @@
-"""Patient: set-up check, then live coaching from the browser's camera (streamlit-webrtc).
+"""Patient: live coaching from the browser's camera (streamlit-webrtc), started by one press.
 
-The camera frames are processed on streamlit-webrtc's worker thread by ``BrowserCoach`` (the
-same ``LiveSession`` as ``coach live``); this page only reads its queue and shows the big counter,
-the phase, the cue and the buttons. With no STUN/TURN servers configured, nothing leaves the
-machine: the browser and the server meet on localhost.
+The "Start" press on the today card (or the test page) builds the coach and asks the browser for
+the camera at once; the set-up check runs on the video itself (its instruction is the caption).
+The camera frames are processed on streamlit-webrtc's worker thread by ``BrowserCoach`` (the same
+``LiveSession`` as ``coach live``); this page only reads its queue and shows the big counter, the
+phase, the cue and the buttons. With no STUN/TURN servers configured, nothing leaves the machine:
+the browser and the server meet on localhost. A tab closed or reloaded mid-session ends it as
+``interrupted`` (the stream's end), never ``complete``.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from coach.app.live_factory import LivePlan, build_coach
 from coach.app.webrtc_coach import BrowserCoach, LiveStatus
 
 COACH_KEY = "live_coach"
+EXTRA_SINK_KEY = "live_extra_sink"  # a factory for one more sink (the guided test's stopwatch)
 NO_EXTERNAL_SERVERS = {"iceServers": []}  # localhost needs none; never contact a public STUN server
 CHECKLIST = {
     "sit-to-stand": "A firm chair without wheels, its back against a wall",
@@ -25,125 +29,199 @@ CHECKLIST = {
     "reach": "Space in front of you to reach forward",
     "arm-raise": "Space around you to lift your arms",
 }
-ENCOURAGEMENT = ("Well done! Every session makes a difference.", "Great work today. Rest and drink some water.")
 
 
-def render(plan: LivePlan, patient: str | None) -> None:
-    ui.title(ui.exercise_label(plan.exercise))
+def checklist(exercise: str) -> list[str]:
+    return [CHECKLIST.get(exercise, "Space around you"),
+            "The laptop 2 to 3 metres away, so your whole body is on the screen",
+            "Lights on; no bright window behind you",
+            "Stop at once if you feel dizzy, short of breath or in pain"]
+
+
+def render(plan: LivePlan, patient: str | None, title: str | None = None, on_summary=None) -> None:
     coach: BrowserCoach | None = st.session_state.get(COACH_KEY)
-    if (coach is None or not coach.finished) and st.button("Back to today's list", key="live_back"):
-        leave()
+    ui.title(title or ui.exercise_label(plan.exercise))
     if coach is None:
-        _setup_check(plan, patient)
-        return
+        coach = _build(plan, patient)
+        if coach is None:
+            if st.button("Back", key="live_back_error", width="stretch"):
+                leave()
+            return
     if coach.finished:
-        _summary(coach)
+        (on_summary or _summary)(coach)
         return
-    _coaching(coach)
+    _coaching(coach, plan)
 
 
 def leave() -> None:
     coach = st.session_state.pop(COACH_KEY, None)
     if coach is not None:
         coach.finish("stopped")
-    st.session_state.pop("live_plan", None)
+    for key in ("live_plan", EXTRA_SINK_KEY):
+        st.session_state.pop(key, None)
     st.rerun()
 
 
-def _setup_check(plan: LivePlan, patient: str | None) -> None:
-    st.markdown(f"<p class='coach-big'>{plan.sets} set{'s' if plan.sets != 1 else ''} of {plan.reps}</p>",
-                unsafe_allow_html=True)
-    st.markdown("### Before you start")
-    items = [CHECKLIST.get(plan.exercise, "Space around you"),
-             "Stand the laptop 2 to 3 metres away, so your whole body is on the screen",
-             "Turn on the lights; no bright window behind you",
-             "Stop at once if you feel dizzy, short of breath or in pain"]
-    st.markdown("\n".join(f"- {i}" for i in items))
-    if patient is None:
-        st.caption("Practice mode: this session is not saved.")
-    if st.button("I'm ready: turn on the camera", type="primary", width="stretch", key="live_ready"):
-        settings = ui.settings()
-        try:
+def _build(plan: LivePlan, patient: str | None) -> BrowserCoach | None:
+    settings = ui.settings()
+    try:
+        with st.spinner("Starting the coach..."):
             ui.model_file(settings.model)
             coach = build_coach(plan, settings.model, patient, ui.store() if patient else None, voice=settings.voice)
-        except Exception as exc:  # noqa: BLE001 - model or store problem: say what to do
-            st.error(f"The coach could not start: {exc}")
-            return
-        st.session_state[COACH_KEY] = coach
-        st.rerun()
+    except Exception as exc:  # noqa: BLE001 - model or store problem: say what to do
+        st.error(f"The coach could not start: {exc}")
+        return None
+    extra = st.session_state.get(EXTRA_SINK_KEY)
+    coach.watch = None
+    if extra is not None:
+        coach.watch = extra(coach)
+        coach.session.sinks.append(coach.watch)
+    st.session_state[COACH_KEY] = coach
+    return coach
 
 
 def camera(coach: BrowserCoach) -> Callable[[], bool]:
-    """The browser camera (streamlit-webrtc), frames to ``coach.callback``; returns "is it playing?".
+    """The browser camera (streamlit-webrtc), frames to ``coach.callback``, asked for at once;
+    returns "is it playing?". When the stream ends without the page having finished the session
+    (tab closed, reloaded, camera unplugged), the session ends as ``interrupted``.
 
     Replaced in AppTest runs, which cannot host the WebRTC component (the browser test covers it)."""
     from streamlit_webrtc import WebRtcMode, webrtc_streamer
 
     ctx = webrtc_streamer(
         key="coach-live", mode=WebRtcMode.SENDRECV, video_frame_callback=coach.callback,
-        rtc_configuration=NO_EXTERNAL_SERVERS,
+        rtc_configuration=NO_EXTERNAL_SERVERS, desired_playing_state=True,
+        on_video_ended=lambda: coach.finish("interrupted"),
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
-        async_processing=True, translations={"start": "Turn on the camera", "stop": "Turn off the camera"})
+        video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
+                          "style": {"width": "100%", "maxHeight": "72vh", "objectFit": "contain"}},
+        async_processing=True, translations={"start": "Start the camera", "stop": "Stop the camera",
+                                             "select_device": "Choose a camera"})
     return lambda: ctx.state.playing
 
 
-def _coaching(coach: BrowserCoach) -> None:
-    left, right = st.columns([3, 2])
+def _coaching(coach: BrowserCoach, plan: LivePlan) -> None:
+    left, right = st.columns([3, 2], gap="medium")
     with left:
         playing = camera(coach)
-        st.caption("Press **Turn on the camera** and allow the camera when the browser asks.")
     with right:
         board = st.empty()
-    c1, c2, c3 = st.columns(3)
-    if c1.button("Start now", key="live_go", width="stretch", help="Skip the countdown or end the rest"):
-        coach.request("go")
-    if c2.button("Rest now", key="live_rest", width="stretch", help="End this set and rest"):
-        coach.request("rest")
-    if c3.button("Finish", key="live_stop", type="primary", width="stretch", help="End today's session"):
-        coach.request("stop")
-        coach.finish("stopped")
-        st.rerun()
-    _show(board, coach.last_status)
-    if not playing():
-        if coach.started:  # the camera was turned off mid-session: keep what was done
+        testing = getattr(coach, "watch", None) is not None
+        if not testing:
+            c1, c2 = st.columns(2)
+            if c1.button("Start now", key="live_go", width="stretch", help="Skip the countdown or end the rest"):
+                coach.request("go")
+            if c2.button("Rest now", key="live_rest", width="stretch", help="End this set and rest"):
+                coach.request("rest")
+        if st.button("Stop the test" if testing else "Finish", key="live_stop", type="primary", width="stretch",
+                     help="Stop now" if testing else "End today's session"):
+            coach.request("stop")
             coach.finish("stopped")
             st.rerun()
+        with st.expander("Before you start", expanded=not coach.started):
+            st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise)))
+    watch = getattr(coach, "watch", None)
+    _show(board, coach.last_status, coach.started, watch)
+    if not playing():
         return
     while playing():
         status = coach.latest(timeout_s=0.5)
         if status is None:
             continue
-        _show(board, status)
+        _show(board, status, True, watch)
         if status.finished or status.error:
             break
     if coach.finished:
         st.rerun()
 
 
-def _show(board, status: LiveStatus) -> None:
+def caption(status: LiveStatus, started: bool) -> str:
+    """The line under the counter: what is happening now, in plain words."""
+    if status.error:
+        return status.error
+    if not started:
+        return "Starting the camera... If the browser asks, press Allow."
+    if status.phase == "setup":
+        return status.setup_instruction or "Checking that the camera can see you..."
+    return status.cue_text
+
+
+def _show(board, status: LiveStatus, started: bool, watch=None) -> None:
     with board.container():
         if status.error:
             st.error(status.error)
-        st.markdown(ui.counter_html(status.set_reps, status.target_reps, status.set_no, status.sets_total),
+        if watch is not None:
+            st.markdown(ui.test_counter_html(status.set_reps, watch.protocol, watch.seconds_left()),
+                        unsafe_allow_html=True)
+        else:
+            st.markdown(ui.counter_html(status.set_reps, status.target_reps, status.set_no, status.sets_total),
+                        unsafe_allow_html=True)
+        st.markdown(ui.phase_html(status.phase if started else "starting", status.time_left_s, status.pause_reason),
                     unsafe_allow_html=True)
-        st.markdown(ui.phase_html(status.phase, status.time_left_s, status.pause_reason), unsafe_allow_html=True)
-        cue = status.cue_text or (status.setup_instruction if status.phase == "setup" else "")
-        st.markdown(ui.cue_html(cue, status.cue_kind or "setup") or "&nbsp;", unsafe_allow_html=True)
-        st.markdown(f"<p class='coach-big' data-testid='coach-total'>Total today: "
-                    f"<span id='coach-total-reps'>{status.total_reps}</span></p>", unsafe_allow_html=True)
+        text = caption(status, started)
+        kind = status.cue_kind if status.cue_text and status.phase != "setup" else "setup"
+        st.markdown(ui.cue_html(text, kind) or "&nbsp;", unsafe_allow_html=True)
+        if watch is None:
+            st.markdown(f"<p class='coach-big' data-testid='coach-total'>Total today: "
+                        f"<span id='coach-total-reps'>{status.total_reps}</span></p>", unsafe_allow_html=True)
+
+
+def summary_lines(reps: int, sets: list, status: str) -> tuple[str, str]:
+    """(headline, encouragement): no praise for a session with nothing in it."""
+    head = f"You did {reps} repetition{'s' if reps != 1 else ''}" + (f" in {len(sets)} sets." if len(sets) > 1 else ".")
+    if reps == 0:
+        return head, ("Nothing was counted this time. Check that the camera can see your whole body, "
+                      "and try again when you are ready.")
+    if status in ("stopped", "interrupted"):
+        return head, "You stopped early. That is fine: listen to your body."
+    return head, "Well done! Every session makes a difference. Rest and drink some water."
 
 
 def _summary(coach: BrowserCoach) -> None:
     s = coach.summary
-    st.balloons()
     st.markdown(ui.counter_html(s.reps, sum(x.target for x in s.sets) or s.reps, len(s.sets) or 1,
                                 len(s.sets) or 1), unsafe_allow_html=True)
-    st.markdown(f"<h2 data-testid='coach-summary'>You did {s.reps} repetition{'s' if s.reps != 1 else ''}"
-                f"{' in ' + str(len(s.sets)) + ' sets' if len(s.sets) > 1 else ''}.</h2>", unsafe_allow_html=True)
-    st.markdown(f"<p class='coach-big'>{html.escape(ENCOURAGEMENT[s.reps % 2])}</p>", unsafe_allow_html=True)
+    head, words = summary_lines(s.reps, s.sets, s.status)
+    st.markdown(f"<h2 data-testid='coach-summary'>{html.escape(head)}</h2>", unsafe_allow_html=True)
+    st.markdown(f"<p class='coach-big'>{html.escape(words)}</p>", unsafe_allow_html=True)
     for x in s.sets:
         st.markdown(f"- Set {x.set_no}: {x.reps} of {x.target}" + (f" ({html.escape(x.fatigue)})" if x.fatigue else ""))
-    if s.status == "stopped":
-        st.info("You stopped early. That is fine: listen to your body.")
+    for w in s.warnings:
+        st.warning(w)
+    _discard(coach)
     if st.button("Back to today's list", type="primary", width="stretch", key="live_done"):
         leave()
+
+
+def recorded_session_id(coach: BrowserCoach) -> int | None:
+    """The stored session this coach wrote to (None: practice, or nothing was recorded)."""
+    for sink in coach.session.sinks:
+        recorder = getattr(sink, "recorder", None)
+        if recorder is not None:
+            sid = getattr(recorder, "session_id", None)
+            return sid if isinstance(sid, int) else None
+    return None
+
+
+def _discard(coach: BrowserCoach) -> None:
+    """The patient's undo for a session made by mistake: removed from the record."""
+    sid = recorded_session_id(coach)
+    if sid is None:
+        return
+    store = ui.store()
+    if not hasattr(store, "discard_session"):
+        return
+    key = f"discarded_{sid}"
+    if st.session_state.get(key):
+        st.info("This session was removed from your record.")
+        return
+    with st.expander("Made by mistake? Remove this session"):
+        st.write("Your physiotherapist will not see it. This cannot be undone.")
+        if st.button("Remove this session", key="live_discard"):
+            try:
+                store.discard_session(sid)
+            except Exception as exc:  # noqa: BLE001 - say so, keep the page
+                st.error(f"It could not be removed: {exc}")
+                return
+            st.session_state[key] = True
+            st.rerun()

@@ -1,9 +1,13 @@
 """Physio: the patient list, adding a patient, and a patient's sessions at a glance."""
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
+from coach import labels
 from coach.app import ui
 
 SIDES = ("", "left", "right", "both", "none")
@@ -19,9 +23,9 @@ def render() -> None:
         for p in patients:
             mine = [s for s in sessions if s.patient_id == p.id]
             last = max((s.started_at for s in mine), default=None)
-            rows.append({"Patient": p.id, "Age": p.age, "Condition": p.condition, "Affected side": p.affected_side,
-                         "Video allowed": "yes" if p.video_opt_in else "no", "Sessions": len(mine),
-                         "Last session": last.astimezone().strftime("%Y-%m-%d %H:%M") if last else ""})
+            rows.append({"Patient": p.id, "Age": labels.value(p.age), "Condition": p.condition or "—",
+                         "Affected side": labels.side(p.affected_side), "Video allowed": "yes" if p.video_opt_in else "no",
+                         "Sessions": len(mine), "Last session": labels.when(last)})
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="patients_table")
         chosen = ui.pick_patient(ui.PHYSIO_PATIENT_KEY, "Open patient")
         if chosen:
@@ -29,6 +33,7 @@ def render() -> None:
     else:
         st.info("No patients yet. Add the first one below.")
     _add_form(store)
+    _import(store)
 
 
 def _sessions(store, patient_id: str) -> None:
@@ -38,9 +43,11 @@ def _sessions(store, patient_id: str) -> None:
         st.write("No sessions recorded yet.")
         return
     st.dataframe(pd.DataFrame([{
-        "Session": s.id, "Started": s.started_at.astimezone().strftime("%Y-%m-%d %H:%M"), "Exercise": s.exercise,
-        "Status": s.status, "Sets": s.sets, "Reps": s.reps, "Not counted": s.attempts, "Faults": s.faults,
-        "Source": s.source} for s in reversed(found)]), hide_index=True, key="sessions_table")
+        "Session": s.id, "Started": labels.when(s.started_at), "Exercise": labels.exercise(s.exercise),
+        "Status": labels.status(s.status), "Sets": s.sets, "Reps": s.reps, "Not counted": s.attempts,
+        "Faults": s.faults, "Source": s.source or "—",
+        "In trends": f"no: {s.excluded_reason} ({s.excluded_by})" if getattr(s, "excluded", False) else "yes"}
+        for s in reversed(found)]), hide_index=True, key="sessions_table")
     st.caption("Open **Session review** in the menu to watch a session and see its reps.")
 
 
@@ -69,3 +76,43 @@ def _add(store, pid: str, age, sex: str, side: str, condition: str, opt_in: bool
         return
     st.session_state[ui.PHYSIO_PATIENT_KEY] = pid
     st.success(f"Added patient {pid}.")
+
+
+def _import(store) -> None:
+    """A patient's "Share with my physio" file into this record: ids kept, nothing counted twice."""
+    try:
+        from coach.store import bundle
+    except ImportError:
+        bundle = None
+    with st.expander("Import a patient's shared file"):
+        if bundle is None or not hasattr(bundle, "import_bundle"):
+            st.caption("This version of the coach cannot import shared files yet.")
+            return
+        up = st.file_uploader("The file the patient sent you", key="import_bundle_file")
+        if up is not None and st.session_state.get("import_bundle_done") != up.file_id:
+            st.session_state["import_bundle_done"] = up.file_id
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "bundle.zip"
+                path.write_bytes(up.getvalue())
+                try:
+                    outcome = bundle.import_bundle(store, path)
+                except Exception as exc:  # noqa: BLE001 - a bad or foreign file: say why
+                    st.error(f"The file could not be imported: {exc}")
+                    return
+            st.session_state["import_bundle_message"] = import_message(outcome)
+        if st.session_state.get("import_bundle_message"):
+            st.success(st.session_state["import_bundle_message"])
+
+
+def import_message(outcome) -> str:
+    """The import's result in words, whatever shape the store returns it in."""
+    if isinstance(outcome, str):
+        return outcome
+    if hasattr(outcome, "describe"):
+        return outcome.describe()
+    fields = getattr(outcome, "__dict__", None) or (outcome if isinstance(outcome, dict) else {})
+    if fields:
+        parts = [f"{k.replace('_', ' ')}: {len(v) if isinstance(v, (list, tuple, set)) else v}"
+                 for k, v in fields.items()]
+        return "Imported. " + ", ".join(parts) + "."
+    return "Imported."

@@ -36,29 +36,37 @@ def render() -> None:
 def _trends(history) -> None:
     st.subheader("Trends")
     df = charts.session_trends(history)
-    c1, c2 = st.columns(2)
-    c1.altair_chart(charts.trend_chart(df, "reps", "Counted reps per session"), width="stretch", height=CHART_H)
-    c2.altair_chart(charts.trend_chart(df, "mean rep (s)", "Mean rep duration (s)"), width="stretch", height=CHART_H)
-    c3, c4 = st.columns(2)
-    if df["range of motion"].notna().any():
-        c3.altair_chart(charts.trend_chart(df, "range of motion", "Range of motion (mean per session)"),
-                        width="stretch", height=CHART_H)
-    if df["fault rate"].notna().any():
-        c4.altair_chart(charts.trend_chart(df, "fault rate", "Share of reps with a fault", percent=True),
-                        width="stretch", height=CHART_H)
+    excluded = len(history.sessions) - len(df)
+    if excluded:
+        st.caption(f"{excluded} session{'s' if excluded != 1 else ''} left out by the physio "
+                   "(see Session review).")
+    if df.empty:
+        st.caption("No sessions to show.")
+        return
+    wanted = [("reps", "Counted reps per session", "reps", False),
+              ("mean rep (s)", "Mean rep duration", "seconds", False),
+              ("range of motion", "Range of motion (mean per session)", "degrees or cm", False),
+              ("fault rate", "Share of reps with a fault", "share of reps", True)]
+    shown = [w for w in wanted if df[w[0]].notna().any()]
+    for i in range(0, len(shown), 2):  # filled pairs: no empty slot
+        cols = st.columns(2)
+        for col, (column, title, unit, percent) in zip(cols, shown[i:i + 2]):
+            col.altair_chart(charts.trend_chart(df, column, title, percent=percent, unit=unit),
+                             width="stretch", height=CHART_H)
 
 
 def _tests(history) -> None:
-    from coach.reports.norms import TESTS
-
     df = charts.test_frame(history)
     st.subheader("Test scores")
     if df.empty:
         st.caption("No standardised test recorded yet.")
         return
-    for test in df["test"].unique():
-        st.altair_chart(charts.test_chart(df, test, TESTS.get(test, test)), width="stretch", height=CHART_H)
-    st.dataframe(df, hide_index=True, key="tests_table")
+    names = list(df["test"].unique())
+    for i in range(0, len(names), 2):
+        cols = st.columns(2)
+        for col, name in zip(cols, names[i:i + 2]):
+            col.altair_chart(charts.test_chart(df, name, name), width="stretch", height=CHART_H)
+    st.dataframe(charts.test_table(df), hide_index=True, key="tests_table")
 
 
 def _exports(history, patient: str) -> None:

@@ -1,15 +1,28 @@
 """Physio: one session in detail. Video (or a skeleton replay from the stored landmarks), the rep
-timeline where a click on a fault jumps the video there, the per-rep table, events and tests."""
+timeline where a click on a fault plays the video from just before it, the per-rep table, events,
+test scores, and the control to leave the session out of trends and suggestions (kept, marked,
+with who and why)."""
 from __future__ import annotations
 
+import html
+
+import pandas as pd
 import streamlit as st
 
-from coach.app import charts, ui
+from coach import labels
+from coach.app import charts, media, ui
 from coach.app.analysis_view import rep_rows
 from exercises.faults import fault_info
 
 SESSION_KEY = "review_session_id"
 TIME_KEY = "review_time_s"
+LEAD_IN_S = 1.5  # a fault jump starts this long before the fault, to see it coming
+
+
+def session_label(s) -> str:
+    flag = "  [excluded]" if getattr(s, "excluded", False) else ""
+    return (f"#{s.id}  {labels.when(s.started_at)}  {labels.exercise(s.exercise)}  {s.reps} reps  "
+            f"({labels.status(s.status)}){flag}")
 
 
 def render() -> None:
@@ -24,11 +37,10 @@ def render() -> None:
         st.info(f"No sessions recorded for {patient} yet.")
         return
     ids = [s.id for s in found]
-    labels = {s.id: f"#{s.id}  {s.started_at.astimezone():%Y-%m-%d %H:%M}  {ui.exercise_label(s.exercise)}  "
-                     f"{s.reps} reps  ({s.status})" for s in found}
+    labels_by_id = {s.id: session_label(s) for s in found}
     current = st.session_state.get(SESSION_KEY)
     sid = st.selectbox("Session", ids, index=ids.index(current) if current in ids else 0,
-                       format_func=labels.get, key="review_pick")
+                       format_func=labels_by_id.get, key="review_pick")
     if sid != current:
         st.session_state[SESSION_KEY] = sid
         st.session_state[TIME_KEY] = 0.0
@@ -38,50 +50,104 @@ def render() -> None:
 def _session(store, sid: int) -> None:
     record = store.load_session(sid)
     sm = record.summary
+    st.caption(f"{labels.exercise(sm.exercise)}, {labels.when(sm.started_at)}, {labels.status(sm.status)}"
+               + (f", source: {sm.source}" if sm.source else ""))
     c = st.columns(4)
     c[0].metric("Counted reps", sm.reps)
     c[1].metric("Not counted", sm.attempts)
     c[2].metric("Sets", sm.sets)
     c[3].metric("Faults", sm.faults)
+    _exclusion(store, sm)
     video, offset = _media(store, record)
     start = float(st.session_state.get(TIME_KEY, 0.0))
     if video is not None:
-        st.video(str(video), start_time=max(0, int(start - offset)))
+        media.show_video(video, start_s=max(0.0, start))
         if start:
             st.caption(f"Playing from {start:.1f} s")
-    reps = record.reps
+    reps = [r for s in record.sets for r in s.reps] or list(record.reps)
     st.subheader("Rep timeline")
     if reps:
-        chart = charts.rep_timeline(reps, 0.0)
+        chart = charts.rep_timeline(reps, offset)
         if any(r.faults for r in reps):  # a click on a fault diamond jumps the video there
             event = st.altair_chart(chart, on_select="rerun", key=f"timeline_{sid}", width="stretch")
             picked = charts.picked_time(event)
-            if picked is not None and abs(max(0.0, picked - 1.0) - start) > 0.05:
+            if picked is not None and abs(max(0.0, picked - LEAD_IN_S) - start) > 0.05:
                 _jump(picked)
         else:
             st.altair_chart(chart, width="stretch")
-        _fault_buttons(record, video is not None)
+        _fault_buttons(record, video is not None, offset)
     st.subheader("Repetitions")
     if reps:
-        table = rep_rows(reps)
-        table.insert(0, "Set", [s.set_no for s in record.sets for _ in s.reps])
-        st.dataframe(table, hide_index=True, key=f"review_reps_{sid}")
+        st.dataframe(_rep_table(record, offset), hide_index=True, key=f"review_reps_{sid}")
     if record.events:
         st.subheader("Events")
         for e in record.events:
-            st.markdown(f"- **{e.kind.replace('_', ' ')}** at {e.time_s:.1f} s {e.detail}")
+            st.markdown(f"- **{html.escape(e.kind.replace('_', ' ').capitalize())}** at {e.time_s - offset:.1f} s "
+                        f"{html.escape(e.detail or '')}")
     if record.tests:
         st.subheader("Test scores")
         for t in record.tests:
-            band = "" if t.norm_low is None and t.norm_high is None else \
-                f" (norm {t.norm_low if t.norm_low is not None else '...'}-{t.norm_high if t.norm_high is not None else '...'})"
-            st.markdown(f"- **{t.test}**: {t.value if t.value is not None else 'not scored'} {t.unit}{band}. "
-                        f"{t.interpretation}")
+            st.markdown(test_line(t))
 
 
-def _fault_buttons(record, playable: bool) -> None:
-    faults = sorted(((f, r, s.set_no) for s in record.sets for r in s.reps for f in r.faults),
-                    key=lambda x: (x[2], x[0].time_s))
+def _rep_table(record, offset: float) -> pd.DataFrame:
+    parts = []
+    for s in record.sets:
+        if not s.reps:
+            continue
+        df = rep_rows(list(s.reps), offset)
+        df.insert(0, "Set", s.set_no)
+        parts.append(df)
+    if not parts:
+        return rep_rows(list(record.reps), offset)
+    return pd.concat(parts, ignore_index=True).fillna("")
+
+
+def test_line(t) -> str:
+    """One test result in the physio's words (``TestResult``)."""
+    name = labels.test(t.test)
+    if t.value is None:
+        why = getattr(t, "cannot_score", "") or t.interpretation
+        return f"- **{html.escape(name)}**: not scored. {html.escape(why)}"
+    lo, hi = t.norm_low, t.norm_high
+    band = "" if lo is None and hi is None else \
+        f" (usual range {labels.value(lo) if lo is not None else '…'}–{labels.value(hi) if hi is not None else '…'})"
+    trust = getattr(t, "trust", "ok")
+    u = getattr(t, "timing_uncertainty_s", None)
+    trust_txt = f" Trust: {labels.trust(trust)}" + (f", timing ±{u:.1f} s" if u is not None else "") + "."
+    return (f"- **{html.escape(name)}: {labels.value(t.value)} {html.escape(t.unit)}**{html.escape(band)}. "
+            f"{html.escape(t.interpretation)}{html.escape(trust_txt)}")
+
+
+def _exclusion(store, sm) -> None:
+    if not hasattr(store, "exclude_session"):
+        return
+    if getattr(sm, "excluded", False):
+        st.warning(f"Left out of trends and suggestions by {sm.excluded_by or 'someone'}: "
+                   f"{sm.excluded_reason or 'no reason given'}", icon=":material/block:")
+        if st.button("Count it again", key=f"include_{sm.id}"):
+            store.include_session(sm.id)
+            st.rerun()
+        return
+    with st.expander("Leave this session out of trends and suggestions"):
+        st.caption("The session is kept and marked, with your name and reason.")
+        with st.form(f"exclude_{sm.id}"):
+            who = st.text_input("Your name or initials", key=f"exclude_by_{sm.id}")
+            why = st.text_input("Why? (e.g. a visitor was counted, the wrong exercise)", key=f"exclude_why_{sm.id}")
+            if st.form_submit_button("Leave it out"):
+                if not who.strip() or not why.strip():
+                    st.error("Please give your name and the reason.")
+                else:
+                    store.exclude_session(sm.id, who.strip(), why.strip())
+                    st.rerun()
+
+
+def _fault_buttons(record, playable: bool, offset: float) -> None:
+    faults = []
+    for s in record.sets:
+        numbers = dict(zip(map(id, s.reps), _numbers(s.reps)))
+        faults += [(f, numbers[id(r)], s.set_no) for r in s.reps for f in r.faults]
+    faults.sort(key=lambda x: (x[2], x[0].time_s))
     if not faults:
         st.caption("No faults in this session.")
         return
@@ -89,21 +155,28 @@ def _fault_buttons(record, playable: bool) -> None:
         st.caption("Click a fault to watch that moment.")
     several_sets = len(record.sets) > 1
     cols = st.columns(2 if len(faults) > 6 else 1)
-    for i, (f, r, set_no) in enumerate(faults):
-        where = (f"set {set_no}, " if several_sets else "") + (f"rep {r.index}" if r.counted else "attempt")
-        label = f"{f.time_s:.1f} s ({where}): {fault_info(f.code).label.split(' (')[0]}"
+    for i, (f, number, set_no) in enumerate(faults):
+        where = (f"set {set_no}, " if several_sets else "") + (f"rep {number}" if number != "not counted" else "attempt")
+        label = f"{f.time_s - offset:.1f} s ({where}): {fault_info(f.code).label.split(' (')[0]}"
         if cols[i % len(cols)].button(label, key=f"fault_{i}_{f.time_s:.3f}", help=f.detail or None,
-                              disabled=not playable, width="stretch"):
-            _jump(f.time_s)
+                                      disabled=not playable, width="stretch"):
+            _jump(f.time_s - offset)
+
+
+def _numbers(reps) -> list[str]:
+    from coach.app.analysis_view import rep_numbers
+
+    return rep_numbers(list(reps))
 
 
 def _jump(t: float) -> None:
-    st.session_state[TIME_KEY] = max(0.0, t - 1.0)  # a second before, to see it coming
+    st.session_state[TIME_KEY] = max(0.0, t - LEAD_IN_S)
     st.rerun()
 
 
 def _media(store, record):
-    """(video path, offset) to play: the session's video, or a skeleton replay of its landmarks."""
+    """(video path, offset) to play: the session's video, or a skeleton replay of its landmarks.
+    ``offset`` is the session time at the video's first frame (times shown are video times)."""
     from pathlib import Path
 
     if record.video_path and Path(record.video_path).exists():

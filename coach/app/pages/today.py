@@ -15,7 +15,7 @@ PLAN_KEY = "live_plan"
 
 
 def render() -> None:
-    patient = ui.pick_patient(ui.PATIENT_KEY)
+    patient = ui.home_patient()
     plan = st.session_state.get(PLAN_KEY)
     if plan is not None:
         live.render(plan, patient)
@@ -55,7 +55,7 @@ def _card(d, programme_version: int | None) -> None:
 
 def _practice(patient: str | None) -> None:
     if patient is None:
-        st.info("No programme yet: your physiotherapist sets it up. You can still practise here.")
+        st.info(ui.not_set_up_note() + " You can still practise here.")
     else:
         st.info("You have no programme yet. You can still practise here.")
     exercise = st.selectbox("Exercise", EXERCISE_NAMES, format_func=ui.exercise_label, key="practice_exercise")

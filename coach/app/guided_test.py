@@ -1,0 +1,141 @@
+"""A validated test run live in the browser: the protocol in plain words, the live coach's
+countdown and "Go", an automatic stop (after 30 s, or at the fifth stand), then the score from
+``exercises.validated_tests.score_test`` with its norm band and trust flag.
+
+``TestWatch`` is one more sink on the ``LiveSession``: it notes the "Go" moment (the start of the
+set), every rep and attempt, and each frame's time and whether a person was seen, and asks the
+coach to stop when the protocol says the test is over. Pure logic; the page is ``pages/test.py``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STOP_GRACE_S = 1.5  # after 30 s, wait this long so a stand in progress at the bell is seen
+
+
+@dataclass(frozen=True)
+class Protocol:
+    test_id: str  # canonical id of exercises.validated_tests
+    title: str
+    exercise: str
+    duration_s: float | None  # timed tests stop here
+    stop_after: int | None  # counted tests stop at this rep
+    steps: tuple[str, ...]  # what the patient does, in plain words
+    needs: str  # what to have ready
+
+    @property
+    def target(self) -> int:
+        return self.stop_after or 99
+
+
+PROTOCOLS = {p.test_id: p for p in (
+    Protocol("chair-stand-30s", "30-second chair stand", "sit-to-stand", 30.0, None,
+             ("Sit in the middle of the chair, back straight, feet flat on the floor.",
+              "Cross your arms over your chest. Keep them there: do not push up with your hands.",
+              "When you see Go, stand up all the way, then sit all the way down.",
+              "Keep going, as many times as you safely can. The coach stops after 30 seconds."),
+             "A firm chair without arms or wheels, its back against a wall"),
+    Protocol("five-times-sts", "Five-times sit-to-stand", "sit-to-stand", None, 5,
+             ("Sit in the middle of the chair, back against the backrest, feet flat.",
+              "Cross your arms over your chest. Keep them there: do not push up with your hands.",
+              "When you see Go, stand up all the way and sit down, five times, as quickly as you safely can.",
+              "The coach stops by itself after the fifth stand."),
+             "A firm chair without arms or wheels, its back against a wall"),
+    Protocol("calf-raise-30s", "30-second calf raise", "heel-raise", 30.0, None,
+             ("Stand side-on to the camera, holding a counter or chair back lightly for balance.",
+              "When you see Go, rise up onto your toes as high as you can, then lower your heels.",
+              "Keep going, as many times as you can. The coach stops after 30 seconds."),
+             "A counter or a steady chair back to hold"),
+    Protocol("functional-reach", "Functional reach", "reach", None, 5,
+             ("Stand side-on to the camera, feet apart, next to a wall you do not touch.",
+              "Raise your arm straight in front of you to shoulder height.",
+              "When you see Go, reach forward as far as you can without stepping, then come back.",
+              "Reach five times: two to practise, three that count. The coach stops by itself."),
+             "Space in front of you, and a wall or counter close by in case you lose balance"),
+)}
+
+
+class TestWatch:
+    """A ``LiveSession`` sink that times one validated test and stops the coach when it is over."""
+
+    __test__ = False
+
+    def __init__(self, protocol: Protocol, coach):
+        self.protocol = protocol
+        self.coach = coach  # coach.app.webrtc_coach.BrowserCoach
+        self.go_s: float | None = None
+        self.last_t: float | None = None
+        self.reps: list = []
+        self.times: list[float] = []
+        self.found: list[bool] = []
+        self.stopped_by_rule = False
+
+    def on_update(self, u) -> None:
+        for e in u.set_events:
+            if e.kind == "set_started" and self.go_s is None:
+                self.go_s = e.time_s
+        self.last_t = u.time_s
+        if self.go_s is None:
+            return
+        if u.result is not None:
+            self.times.append(u.time_s)
+            self.found.append(bool(getattr(u.result.pose, "has_person", True)))
+        self.reps.extend(u.reps)
+        if not self.stopped_by_rule and self.over(u.time_s):
+            self.stopped_by_rule = True
+            self.coach.end_status = "complete"
+            self.coach.request("stop")
+
+    def close(self, summary) -> None:
+        pass
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for r in self.reps if r.counted)
+
+    def over(self, t: float) -> bool:
+        p = self.protocol
+        if p.duration_s is not None and t - self.go_s >= p.duration_s + STOP_GRACE_S:
+            return True
+        return p.stop_after is not None and self.counted >= p.stop_after
+
+    def seconds_left(self) -> float | None:
+        if self.protocol.duration_s is None or self.go_s is None or self.last_t is None:
+            return None
+        return max(0.0, self.protocol.duration_s - (self.last_t - self.go_s))
+
+    def score(self, age: int | None = None, sex: str | None = None, condition: str = ""):
+        """The ``TestResult`` (``value`` None with ``cannot_score`` when the recording cannot support it)."""
+        import numpy as np
+
+        from exercises import validated_tests as vt
+
+        if self.go_s is None:
+            return vt.cannot_score(self.protocol.test_id, "The test did not start (the camera never saw you ready).")
+        end = (self.last_t or self.go_s) + (np.median(np.diff(self.times)) if len(self.times) > 1 else 0.0)
+        return vt.score_test(self.protocol.test_id, list(self.reps), float(end), start_s=self.go_s, age=age,
+                             sex=sex or None, condition=condition or "",
+                             timestamps_s=np.asarray(self.times, dtype=float),
+                             person_found=np.asarray(self.found, dtype=bool))
+
+
+def norm_words(result) -> str:
+    """The norm band in words: "Normal range for your age: 10-15 stands (Rikli & Jones 1999)"."""
+    lo, hi = result.norm_low, result.norm_high
+    if lo is None and hi is None:
+        return result.norm or ""
+    if lo is not None and hi is not None:
+        band = f"{lo:g}-{hi:g} {result.unit}"
+    elif lo is not None:
+        band = f"at least {lo:g} {result.unit}"
+    else:
+        band = f"at most {hi:g} {result.unit}"
+    return f"Usual range: {band}" + (f" ({result.norm_source})" if result.norm_source else "")
+
+
+def trust_words(result) -> str:
+    u = getattr(result, "timing_uncertainty_s", None)
+    timing = f" Timing good to ±{u:.1f} s." if u is not None else ""
+    if result.trust == "ok":
+        return "The recording was good enough for this score." + timing
+    return "Treat this score with caution: the camera did not see everything clearly." + timing

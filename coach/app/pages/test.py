@@ -1,0 +1,107 @@
+"""Patient: a guided validated test. Choose it, read what to do, press Start: the camera comes on,
+the coach counts down and says Go, stops by itself (30 s, or the fifth stand), then shows the score
+with its usual range and how far it can be trusted, and stores it for the physio."""
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from coach.app import guided_test as gt
+from coach.app import ui
+from coach.app.live_factory import LivePlan
+from coach.app.pages import live
+
+TEST_KEY = "guided_test"
+SAVED_KEY = "guided_test_saved"
+
+
+def render() -> None:
+    patient = ui.home_patient()
+    chosen = st.session_state.get(TEST_KEY)
+    if chosen is not None:
+        protocol = gt.PROTOCOLS[chosen]
+        live.render(LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0), patient, title=protocol.title,
+                    on_summary=lambda coach: _result(coach, protocol, patient))
+        return
+    ui.title("Take a test")
+    if patient is None:
+        st.info(ui.not_set_up_note() + " You can still try a test; the score will not be kept.")
+    ids = list(gt.PROTOCOLS)
+    pick = st.radio("Which test?", ids, format_func=lambda t: gt.PROTOCOLS[t].title, key="test_pick",
+                    horizontal=True)
+    p = gt.PROTOCOLS[pick]
+    st.markdown(f"<div class='coach-card'><h3>{html.escape(p.title)}</h3>"
+                f"<div class='coach-big'>You need: {html.escape(p.needs)}</div><ol>"
+                + "".join(f"<li>{html.escape(s)}</li>" for s in p.steps) + "</ol>"
+                "<div>Someone should be nearby. Stop at once if you feel dizzy, short of breath or in pain.</div></div>",
+                unsafe_allow_html=True)
+    if st.button(f"Start the test: {p.title}", type="primary", width="stretch", key="test_start"):
+        st.session_state[TEST_KEY] = pick
+        st.session_state.pop(SAVED_KEY, None)
+        st.session_state[live.EXTRA_SINK_KEY] = lambda coach: gt.TestWatch(p, coach)
+        st.rerun()
+
+
+def score(coach, protocol: gt.Protocol, patient: str | None):
+    """The test result of a finished guided test (None when the coach has no test watch)."""
+    watch = getattr(coach, "watch", None)
+    if watch is None:
+        return None
+    info = ui.store().patient(patient) if patient else None
+    return watch.score(age=getattr(info, "age", None), sex=getattr(info, "sex", None),
+                       condition=getattr(info, "condition", "") or "")
+
+
+def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
+    saved = st.session_state.get(SAVED_KEY)
+    if saved is None:
+        try:
+            result = score(coach, protocol, patient)
+        except Exception as exc:  # noqa: BLE001 - the scorer failed: say so, keep the page
+            st.error(f"The test could not be scored: {exc}")
+            _done_button()
+            return
+        stored = _store(result, patient, live.recorded_session_id(coach))
+        saved = st.session_state[SAVED_KEY] = (result, stored)
+    result, stored = saved
+    if result.value is None:
+        st.markdown("<h2 data-testid='test-score'>No score this time</h2>", unsafe_allow_html=True)
+        st.markdown(f"<p class='coach-big'>{html.escape(result.cannot_score or result.interpretation)}</p>",
+                    unsafe_allow_html=True)
+    else:
+        st.markdown(f"<div class='coach-counter' data-testid='test-score'><div class='of'>{html.escape(protocol.title)}"
+                    f"</div><div class='num' id='test-value'>{result.value:g}</div>"
+                    f"<div class='of'>{html.escape(result.unit)}</div></div>", unsafe_allow_html=True)
+        st.markdown(f"<p class='coach-big'>{html.escape(gt.norm_words(result))}</p>", unsafe_allow_html=True)
+        st.markdown(f"<p>{html.escape(result.interpretation)}</p>", unsafe_allow_html=True)
+        st.markdown(f"<p data-testid='test-trust'><b>{html.escape(gt.trust_words(result))}</b></p>",
+                    unsafe_allow_html=True)
+        if "used_hands" in result.flags:
+            st.warning("Your hands helped you up. Next time, keep your arms crossed on your chest.")
+    if stored == "saved":
+        st.success("Saved. Your physiotherapist will see this score.")
+    elif stored:
+        st.warning(stored)
+    _done_button()
+
+
+def _store(result, patient: str | None, session_id: int | None) -> str:
+    """"saved", "" (practice: nothing to save) or a message saying why it was not saved."""
+    if patient is None or result is None or result.value is None:
+        return ""
+    store = ui.store()
+    if not hasattr(store, "save_test_result"):
+        return "This version of the coach cannot keep test scores yet: please write your score down."
+    try:
+        store.save_test_result(patient, result, session_id=session_id)
+    except Exception as exc:  # noqa: BLE001 - database trouble: say so
+        return f"The score could not be saved: {exc}"
+    return "saved"
+
+
+def _done_button() -> None:
+    if st.button("Back to the tests", type="primary", width="stretch", key="test_done"):
+        st.session_state.pop(TEST_KEY, None)
+        st.session_state.pop(SAVED_KEY, None)
+        live.leave()

@@ -1,0 +1,30 @@
+"""An analysis told to the patient in a few plain sentences, before any table."""
+from __future__ import annotations
+
+from coach import labels
+from exercises.faults import fault_info
+
+MAX_POINTS = 3
+
+
+def summary(exercise: str, reps) -> list[str]:
+    """["5 stands.", "On the 2nd you leaned far forward: keep your chest up.", ...]"""
+    counted = [r for r in reps if r.counted]
+    lines = [labels.reps_phrase(exercise, len(counted)).capitalize() + "."]
+    if not counted:
+        lines.append("None were counted. Check that your whole body is on the video, from the side if you can.")
+    told = set()
+    for i, r in enumerate(counted, start=1):
+        for code in r.fault_codes:
+            if code in told or len(told) >= MAX_POINTS:
+                continue
+            told.add(code)
+            cue = fault_info(code).cue
+            lines.append(f"On the {labels.ordinal(i)} {labels.patient_fault(code)}" + (f": {cue.lower()}." if cue else "."))
+    attempts = len(reps) - len(counted)
+    if attempts:
+        lines.append(f"{attempts} more tr{'y was' if attempts == 1 else 'ies were'} not counted "
+                     f"({labels.patient_fault(next((c for r in reps if not r.counted for c in r.fault_codes), 'incomplete_stand'))}).")
+    if counted and not told:
+        lines.append("Good form throughout: well done.")
+    return lines

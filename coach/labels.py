@@ -1,0 +1,158 @@
+"""The one table of words people read: metric, column, test, status, exercise and side names.
+
+The app's tables, charts and the PDF/HTML report take their labels from here; CSV and JSON keep
+the machine names (``peak_rise_pct``) so spreadsheets and scripts stay stable. A name missing from
+the table still gets a readable label from its spelling (``hold_s`` -> "Hold (s)"), never a raw id.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+UNITS = {"deg": "°", "s": "s", "cm": "cm", "m": "m", "pct": "%", "px": "px", "ratio": "ratio"}
+
+METRICS = {
+    "stand_time_s": "Stand reached at (s)", "sit_time_s": "Sat down at (s)",
+    "rise_time_s": "Rise time (s)", "lower_time_s": "Lowering time (s)",
+    "ascent_time_s": "Rise time (s)", "descent_time_s": "Lowering time (s)",
+    "bottom_time_s": "Time at the bottom (s)", "hold_s": "Hold (s)",
+    "peak_trunk_flexion_deg": "Trunk lean forward (°)", "trunk_lean_deg": "Trunk lean sideways (°)",
+    "knee_extension_deg": "Knee straightening (°)", "hip_extension_deg": "Hip straightening (°)",
+    "elbow_extension_deg": "Elbow straightening (°)", "min_knee_angle_deg": "Deepest knee bend (°)",
+    "peak_rise_pct": "Height of the rise (% of leg)", "depth_pct": "Squat depth (% of leg)",
+    "lateral_shift_pct": "Sideways shift (% of hip width)", "asymmetry_pct": "Left/right difference (%)",
+    "heel_lift_m": "Heel lift (m)", "lift_height_cm": "Heel lift (cm)", "lift_lr_diff_cm": "Left/right lift difference (cm)",
+    "reach_distance_cm": "Reach distance (cm)", "reach_cm": "Reach distance (cm)", "reach_time_s": "Reach time (s)",
+    "peak_shoulder_deg": "Arm raised to (°)", "elevation_deg": "Arm raised to (°)",
+    "shoulder_lr_diff_deg": "Left/right arm difference (°)", "step_m": "Step (m)",
+    "rom_deg": "Range of motion (°)", "rom_cm": "Range of motion (cm)",
+}
+
+COLUMNS = {
+    "session": "Session", "uuid": "Record id", "patient": "Patient", "exercise": "Exercise", "status": "Status",
+    "started_at": "Started", "ended_at": "Ended", "date": "Date", "sets": "Sets", "set": "Set", "reps": "Reps",
+    "rep": "Rep", "seq": "Order", "attempts": "Not counted", "faults": "Faults", "source": "Source",
+    "counted": "Counted", "start_s": "Start (s)", "end_s": "End (s)", "dur_s": "Duration (s)", "side": "Side",
+    "confidence": "Tracking", "code": "Fault", "time_s": "At (s)", "detail": "Detail", "kind": "Event",
+    "test": "Test", "value": "Score", "unit": "Unit", "norm_low": "Norm from", "norm_high": "Norm to",
+    "interpretation": "What it means", "norm_source": "Norm source", "trust": "Trust",
+    "mean_rep_s": "Mean rep time (s)", "fault_rate": "Reps with a fault", "range_of_motion": "Range of motion",
+    "programme_version": "Programme version", "app_version": "App version", "algorithm_version": "Algorithm version",
+    "variant": "Variant", "support": "Support", "tempo_s": "Tempo (s per rep)", "rest_s": "Rest (s)",
+    "days": "Days", "notes": "Notes", "targets": "Targets / thresholds", "excluded": "Excluded",
+}
+
+TESTS = {
+    "30s-chair-stand": "30-second chair stand", "chair_stand_30s": "30-second chair stand",
+    "chair-stand-30s": "30-second chair stand",
+    "5x-sit-to-stand": "Five-times sit-to-stand", "five_times_sts": "Five-times sit-to-stand",
+    "five-times-sts": "Five-times sit-to-stand",
+    "functional-reach": "Functional reach", "functional_reach": "Functional reach",
+    "30s-calf-raise": "30-second calf raise", "calf-raise-30s": "30-second calf raise",
+    "calf_raise_30s": "30-second calf raise",
+}
+
+STATUSES = {"complete": "Complete", "stopped": "Stopped early", "interrupted": "Cut off (tab closed or crash)",
+            "recording": "Recording now", "excluded": "Excluded", "discarded": "Discarded",
+            "source_ended": "Video ended", "camera_lost": "Camera stopped"}
+
+EXERCISES = {"sit-to-stand": "Sit to stand", "squat": "Squat", "heel-raise": "Heel raise", "reach": "Forward reach",
+             "arm-raise": "Arm raise"}
+
+SIDES = {"both": "Both sides", "left": "Left", "right": "Right", "none": "—", "": "—"}
+
+CONFIDENCE = {"ok": "good", "low": "poor (hard to see)"}
+
+TRUST = {"ok": "Good recording", "low": "Treat with caution"}
+
+
+def _from_spelling(name: str) -> str:
+    """``peak_rise_pct`` -> "Peak rise (%)": a readable fallback for names not in the table."""
+    parts = [p for p in name.replace("-", "_").split("_") if p]
+    unit = UNITS.get(parts[-1]) if len(parts) > 1 else None
+    words = parts[:-1] if unit else parts
+    text = " ".join(words).capitalize() or name
+    return f"{text} ({unit})" if unit else text
+
+
+def metric(name: str) -> str:
+    return METRICS.get(name) or _from_spelling(name)
+
+
+def column(name: str) -> str:
+    return COLUMNS.get(name) or METRICS.get(name) or _from_spelling(name)
+
+
+def test(test_id: str) -> str:
+    return TESTS.get(test_id) or _from_spelling(test_id)
+
+
+def status(name: str) -> str:
+    return STATUSES.get(name) or _from_spelling(name)
+
+
+def exercise(name: str) -> str:
+    return EXERCISES.get(name) or _from_spelling(name)
+
+
+def side(name: str | None) -> str:
+    return SIDES.get(name or "", name or "—")
+
+
+def confidence(name: str) -> str:
+    return CONFIDENCE.get(name, name)
+
+
+def trust(name: str) -> str:
+    return TRUST.get(name, name)
+
+
+def value(v, digits: int = 1) -> str:
+    """A number as people read it: no "None", no "nan", no trailing ".0" on whole numbers."""
+    if v is None:
+        return "—"
+    if isinstance(v, float):
+        if v != v:  # NaN
+            return "—"
+        return f"{v:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{v:.0f}"
+    return str(v)
+
+
+def when(t: datetime | None) -> str:
+    """Local date and time, no seconds and no "+00:00"."""
+    if t is None:
+        return "—"
+    return t.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+# What a patient reads about a rep: the count's noun and each fault in everyday words.
+REP_NOUNS = {"sit-to-stand": ("stand", "stands"), "squat": ("squat", "squats"),
+             "heel-raise": ("heel raise", "heel raises"), "reach": ("reach", "reaches"),
+             "arm-raise": ("arm raise", "arm raises")}
+
+PATIENT_FAULTS = {
+    "incomplete_stand": "you did not stand all the way up", "trunk_flexion": "you leaned far forward",
+    "hands_on_thighs": "you pushed up with your hands", "uncontrolled_sit": "you sat down quickly",
+    "lateral_shift": "you leaned to one side", "knee_valgus": "your knees moved inward",
+    "shallow_squat": "the squat was not very deep", "heel_low": "your heels did not lift very high",
+    "knee_bend": "your knees bent", "trunk_sway": "you swayed", "no_control": "your heels dropped quickly",
+    "trunk_compensation": "your body moved with the arm", "elbow_bent": "your elbow was bent",
+    "short_range": "the movement was a little short", "stepping": "your feet moved",
+    "shoulder_hike": "your shoulder lifted toward your ear", "trunk_lean": "you leaned to lift the arm",
+    "asymmetry": "one side moved differently from the other",
+}
+
+
+def reps_phrase(exercise_name: str, n: int) -> str:
+    one, many = REP_NOUNS.get(exercise_name, ("repetition", "repetitions"))
+    return f"{n} {one if n == 1 else many}"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def patient_fault(code: str) -> str:
+    from exercises.faults import fault_info
+
+    return PATIENT_FAULTS.get(code) or fault_info(code).label.lower()
