@@ -29,6 +29,13 @@ CSS = """
 .coach-cue.count, .coach-cue.praise { background:#1b7a1b; color:#fff; }
 .coach-cue.safety { background:#b00020; color:#fff; }
 .coach-big { font-size:1.8rem; font-weight:700; }
+.coach-need { font-size:1.3rem; font-weight:700; margin-bottom:0.4rem; }
+@media (max-width: 1000px) {
+  section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+  .coach-counter .num { font-size:5rem; }
+  .coach-cue { font-size:1.7rem; }
+  .coach-big { font-size:1.5rem; }
+}
 .coach-card { border:3px solid #222; border-radius:16px; padding:0.8rem 1.2rem; margin-bottom:0.6rem; }
 .coach-card h3 { margin:0 0 0.3rem 0; font-size:1.9rem; }
 </style>

@@ -1,11 +1,20 @@
-"""The app in a real headless Chromium (Debian's, driven by Playwright; no browser download):
-an uploaded video is analysed and its rep count matches the clip's truth; the live page, fed by
-Chromium's fake camera playing a synthetic clip, counts the clip's reps. Screenshots are saved
-to $COACH_TEST_SCREENSHOTS (default: the test's tmp dir) for a person to look at."""
+"""The app in a real headless Chromium (Debian's, driven by Playwright; no browser download).
+
+Two servers, as deployed: a patient's home laptop (``coach app --patient P001``: patient pages
+only) and the physio's (``coach app --physio``: physio pages behind the password), each with its
+own data folder. On the patient's: an upload counts the clip's true reps (video inline: no
+``/media`` URL), a wrong exercise is caught before anything is saved, one "Start" press counts a
+live session from Chromium's fake camera, a reload mid-session leaves it ``interrupted``, a guided
+30-second chair stand stops by itself and is stored, and "Share with my physio" makes the bundle.
+On the physio's: the bundle is imported, and the test score shows on review, progress and in the
+PDF. Screenshots of every page at 1280 and 800 px go to $COACH_TEST_SCREENSHOTS (default: a tmp dir).
+"""
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +24,9 @@ from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
+
+PASSWORD = "physio-test-pw"
+WIDTHS = (1280, 800)
 
 
 @pytest.fixture(scope="module")
@@ -29,67 +41,145 @@ def shots(tmp_path_factory) -> Path:
     return folder
 
 
+def _db(data: Path) -> str:
+    return f"sqlite:///{data / 'coach.db'}"
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, clip):
-    """The app on a free port with its own data dir: patient P001, programme 1 x (true reps)."""
+def home(tmp_path_factory, clip):
+    """The patient's laptop: P001 (72, female) with a programme of 1 x (true reps)."""
     from coach.programme.model import from_dict
     from coach.store import Store
 
-    data = tmp_path_factory.mktemp("appdata")
+    data = tmp_path_factory.mktemp("home")
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
-           "COACH_DATABASE_URL": ""}
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
-        store.add_patient("P001", age=70, sex="female", condition="stroke", video_opt_in=False)
+           "COACH_DATABASE_URL": "", "COACH_APP_PATIENT": "P001", "COACH_APP_ROLE": "patient"}
+    with Store.open(_db(data)) as store:
+        store.add_patient("P001", age=72, sex="female", condition="stroke", video_opt_in=False)
+        store.add_patient("P009", age=60)  # someone else's record on the same laptop: never shown
         store.save_programme(from_dict({"patient": "P001", "exercise": [
             {"name": "sit-to-stand", "sets": 1, "reps": clip[2].true_reps, "rest_s": 10}]}))
     with streamlit_server(APP_FILE, env, data / "streamlit.log") as url:
         yield url, data
 
 
-def _browser(p, tmp_path, extra=()):
+@pytest.fixture(scope="module")
+def clinic(tmp_path_factory):
+    data = tmp_path_factory.mktemp("clinic")
+    env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
+           "COACH_DATABASE_URL": "", "COACH_APP_ROLE": "physio", "COACH_APP_PASSWORD": PASSWORD}
+    with streamlit_server(APP_FILE, env, data / "streamlit.log") as url:
+        yield url, data
+
+
+def _browser(p, tmp_path, extra=(), **kw):
     return p.chromium.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-        args=[*CHROMIUM_FLAGS, *extra], viewport={"width": 1280, "height": 1800})
+        str(tmp_path / f"profile-{time.monotonic_ns()}"), executable_path=str(CHROMIUM), headless=True,
+        args=[*CHROMIUM_FLAGS, *extra], viewport={"width": 1280, "height": 1000}, accept_downloads=True, **kw)
 
 
-def test_upload_shows_the_true_rep_count_and_a_playable_video(server, clip, shots, tmp_path):
-    url, _ = server
-    mp4, _, truth = clip
+def _snap(page, shots: Path, name: str) -> None:
+    """Full-page screenshots at each width (the page re-lays itself out between them)."""
+    for w in WIDTHS:  # tall viewports: Streamlit scrolls inside its own container, not the page
+        page.set_viewport_size({"width": w, "height": 2200})
+        page.wait_for_timeout(700)
+        page.screenshot(path=str(shots / f"{name}_{w}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assert not page.locator("[data-testid='stException']").count()
+
+
+def _sidebar_links(page) -> list[str]:
+    return [t.strip().splitlines()[-1].strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
+
+
+def _sessions(data: Path, patient="P001"):
+    from coach.store import Store
+
+    with Store.open(_db(data)) as store:
+        return store.sessions(patient)
+
+
+def test_patient_laptop_shows_patient_pages_only(home, shots, tmp_path):
+    url, _ = home
     with playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
         page = ctx.new_page()
+        page.goto(url)
+        page.get_by_role("button", name=re.compile("Start: Sit to stand")).wait_for(timeout=60_000)
+        links = _sidebar_links(page)
+        assert links == ["Today's exercises", "Take a test", "Check a video", "Share with my physio"], links
+        assert "P009" not in page.content() and "P001" not in page.content()  # no codes, no picker
+        _snap(page, shots, "patient_today")
+        for path, text, name in (("test", "Which test?", "patient_test_choice"),
+                                 ("share", "Share with my physio", "patient_share")):
+            page.goto(f"{url}/{path}")
+            page.get_by_text(text).first.wait_for(timeout=30_000)
+            _snap(page, shots, name)
+        page.goto(f"{url}/review")  # a physio page asked for by address: not served here
+        page.wait_for_timeout(3_000)
+        assert "Rep timeline" not in page.content()
+        ctx.close()
+
+
+def test_upload_counts_true_reps_plain_words_first_no_media_url(home, clip, shots, tmp_path):
+    url, data = home
+    mp4, _, truth = clip
+    before = len(_sessions(data))
+    with playwright_api.sync_playwright() as p:
+        ctx = _browser(p, tmp_path)
+        page = ctx.new_page()
+        requested = []
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{url}/upload")
-        page.get_by_text("Check a recorded video").first.wait_for(timeout=30_000)
-        page.screenshot(path=str(shots / "upload_before.png"), full_page=True)
+        page.get_by_text("Which side is weaker?").wait_for(timeout=30_000)
+        assert page.get_by_test_id("upload-limit").is_visible()  # the size limit as text, not a tooltip
+        _snap(page, shots, "patient_upload_before")
         page.locator("input[type=file]").set_input_files(str(mp4))
+        page.get_by_text("Watching your video").wait_for(timeout=30_000)
+        _snap(page, shots, "patient_upload_progress")
         count = page.locator("#upload-reps")
-        count.wait_for(timeout=120_000)
+        count.wait_for(timeout=180_000)
         assert int(count.inner_text()) == truth.true_reps
-        video = page.locator("video").first
-        video.wait_for(timeout=30_000)
+        words = page.get_by_test_id("upload-words").inner_text()
+        assert words.startswith(f"{truth.true_reps} stands.")
+        page.get_by_text("Saved to your record").wait_for(timeout=10_000)
         page.wait_for_function("() => { const v = document.querySelector('video');"
                                " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
-        page.get_by_text("Saved to your record").wait_for(timeout=10_000)
-        page.screenshot(path=str(shots / "upload_result.png"), full_page=True)
+        _snap(page, shots, "patient_upload_result")
+        assert not [u for u in requested if re.search(r"^https?://[^/]+/media/", u)]  # inline, not from a URL
         ctx.close()
+    assert len(_sessions(data)) == before + 1
 
 
-def test_hostile_upload_in_the_browser_gets_a_message(server, shots, tmp_path):
-    url, _ = server
-    bad = tmp_path / "notes.txt"
-    bad.write_text("not a video")
+def test_wrong_exercise_upload_is_caught_before_saving(home, clip, shots, tmp_path):
+    url, data = home
+    mp4, _, _ = clip
+    before = len(_sessions(data))
     with playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
         page = ctx.new_page()
         page.goto(f"{url}/upload")
-        page.locator("input[type=file]").set_input_files(str(bad))
-        page.get_by_text("does not look like a video").wait_for(timeout=30_000)
-        page.screenshot(path=str(shots / "upload_rejected.png"), full_page=True)
+        page.get_by_text("Which side is weaker?").wait_for(timeout=30_000)
+        nxt = page.get_by_role("button", name="Check another video")
+        if nxt.count():
+            nxt.click()
+            page.wait_for_timeout(1_000)
+        page.locator("[data-testid='stSelectbox']").first.click()
+        page.get_by_role("option", name="Heel raise").click()
+        page.locator("input[type=file]").set_input_files(str(mp4))  # a sit-to-stand clip
+        warning = page.get_by_text(re.compile("This looks like sit to stand, not heel raise"))
+        warning.wait_for(timeout=180_000)
+        assert "Nothing has been saved" in warning.inner_text()
+        _snap(page, shots, "patient_upload_wrong_exercise")
+        assert len(_sessions(data)) == before  # nothing saved while the patient decides
+        page.get_by_role("button", name="Cancel: save nothing").click()
+        page.wait_for_timeout(1_500)
         ctx.close()
+    assert len(_sessions(data)) == before
 
 
-def test_live_camera_counts_the_clip(server, clip, shots, tmp_path):
-    url, data = server
+def test_one_press_live_start_counts_the_clip(home, clip, shots, tmp_path):
+    url, data = home
     _, y4m, truth = clip
     with playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
@@ -97,40 +187,148 @@ def test_live_camera_counts_the_clip(server, clip, shots, tmp_path):
         page.goto(url)
         start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand"))
         start.wait_for(timeout=30_000)
-        page.screenshot(path=str(shots / "today.png"), full_page=True)
-        start.click()
-        page.get_by_role("button", name=re.compile("I'm ready")).wait_for(timeout=30_000)
-        page.screenshot(path=str(shots / "live_setup_check.png"), full_page=True)
-        page.get_by_role("button", name=re.compile("I'm ready")).click()
-        frame = page.frame_locator("iframe[title*='streamlit_webrtc']")
-        frame.get_by_role("button", name="Turn on the camera").click(timeout=30_000)
+        start.click()  # the only press: no second "turn on the camera" button
         page.locator("#coach-reps").wait_for(timeout=30_000)
-        page.wait_for_timeout(6_000)
-        page.screenshot(path=str(shots / "live_running.png"), full_page=True)
+        page.wait_for_function("() => { const v = [...document.querySelectorAll('iframe')].map(f => {"
+                               " try { return f.contentDocument.querySelector('video'); } catch (e) { return null; } })"
+                               ".find(v => v); return v && v.videoWidth > 0; }", timeout=60_000)
+        page.wait_for_timeout(4_000)
+        _snap(page, shots, "patient_live_running")
         summary = page.locator("[data-testid='coach-summary']")
-        summary.wait_for(timeout=150_000)
-        page.screenshot(path=str(shots / "live_summary.png"), full_page=True)
+        summary.wait_for(timeout=180_000)
+        _snap(page, shots, "patient_live_summary")
         assert f"You did {truth.true_reps} repetition" in summary.inner_text()
-        assert int(page.locator("#coach-reps").inner_text()) == truth.true_reps
+        assert "Well done" in page.content()
         ctx.close()
-    from coach.store import Store
-
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
-        live = [s for s in store.sessions("P001") if s.source == "browser camera"]
+    live = [s for s in _sessions(data) if s.source == "browser camera"]
     assert live and live[-1].reps == truth.true_reps and live[-1].status == "complete"
 
 
-def test_physio_pages_render_in_the_browser(server, shots, tmp_path):
-    """After the uploads and live session above: the physio's review, progress and programme pages."""
-    url, _ = server
+def test_reload_mid_live_leaves_an_interrupted_session(home, clip, tmp_path):
+    url, data = home
+    _, y4m, _ = clip
+    before = {s.id for s in _sessions(data)}
+    with playwright_api.sync_playwright() as p:
+        ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
+        page = ctx.new_page()
+        page.goto(url)
+        page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand")).click(timeout=30_000)
+        page.wait_for_function("() => Number((document.querySelector('#coach-total-reps') || {}).innerText) >= 1",
+                               timeout=120_000)  # a rep recorded: the session exists
+        page.reload()
+        page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand")).wait_for(timeout=30_000)
+        deadline = time.monotonic() + 75
+        new = []
+        while time.monotonic() < deadline:
+            new = [s for s in _sessions(data) if s.id not in before]
+            if new and new[-1].status == "interrupted":
+                break
+            time.sleep(2)
+        ctx.close()
+    assert new and new[-1].status == "interrupted", [(s.id, s.status) for s in new]
+
+
+def test_guided_chair_stand_is_scored_and_stored(home, clip, shots, tmp_path):
+    url, data = home
+    _, y4m, _ = clip
+    with playwright_api.sync_playwright() as p:
+        ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
+        page = ctx.new_page()
+        page.goto(f"{url}/test")
+        page.get_by_text("Which test?").wait_for(timeout=30_000)
+        assert "Cross your arms over your chest" in page.content()
+        page.get_by_role("button", name=re.compile("Start the test: 30-second chair stand")).click()
+        page.get_by_test_id("coach-test-counter").wait_for(timeout=30_000)
+        page.wait_for_function("() => /s left/.test((document.querySelector('#coach-clock') || {}).innerText || '')",
+                               timeout=90_000)  # after the countdown and Go: the 30-s clock runs
+        _snap(page, shots, "patient_test_running")
+        score = page.locator("#test-value")
+        score.wait_for(timeout=150_000)  # stops by itself
+        shown = float(score.inner_text())
+        assert page.get_by_text("Usual range").count() and page.get_by_test_id("test-trust").count()
+        page.get_by_text("Saved. Your physiotherapist will see this score.").wait_for(timeout=10_000)
+        _snap(page, shots, "patient_test_result")
+        ctx.close()
+    from coach.store import Store
+
+    with Store.open(_db(data)) as store:
+        stored = store.test_results("P001")
+    assert stored and stored[-1].result.test == "chair-stand-30s" and stored[-1].result.value == shown
+
+
+def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, clinic, shots, tmp_path):
+    url, _ = home
+    clinic_url, clinic_data = clinic
+    bundle = tmp_path / "bundle.zip"
     with playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
         page = ctx.new_page()
-        for path, text, name in (("review", "Rep timeline", "physio_review"), ("progress", "Trends", "physio_progress"),
-                                 ("programme", "Exercises", "physio_programme"), ("patients", "Sessions of", "physio_patients")):
-            page.goto(f"{url}/{path}")
-            page.get_by_text(text, exact=False).first.wait_for(timeout=60_000)
-            page.wait_for_timeout(1_500)  # charts draw after the text
-            page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
-            assert not page.locator("[data-testid='stException']").count()
+        page.goto(f"{url}/share")
+        page.get_by_role("button", name="Make the file").click(timeout=30_000)
+        with page.expect_download(timeout=60_000) as dl:
+            page.get_by_role("button", name=re.compile("Save the file")).click(timeout=60_000)
+        dl.value.save_as(bundle)
+        _snap(page, shots, "patient_share_made")
+        ctx.close()
+    assert bundle.stat().st_size > 0
+    pdf = tmp_path / "report.pdf"
+    with playwright_api.sync_playwright() as p:
+        ctx = _browser(p, tmp_path)
+        page = ctx.new_page()
+        page.goto(clinic_url)
+        page.get_by_label("Password").fill(PASSWORD)
+        _snap(page, shots, "physio_login")
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_text("Import a patient's shared file").wait_for(timeout=30_000)
+        assert _sidebar_links(page) == ["Patients", "Session review", "Progress and reports", "Programme"]
+        page.get_by_text("Import a patient's shared file").click()
+        for attempt in range(2):  # the second import of the same file adds nothing
+            page.locator("input[type=file]").last.set_input_files(str(bundle))
+            msg = page.get_by_text(re.compile("already here"))
+            msg.wait_for(timeout=60_000)
+            if attempt == 0:
+                assert re.search(r"[1-9]\d* session\(s\) added", msg.inner_text())
+                first = len(_sessions(clinic_data))
+                page.reload()
+                page.get_by_text("Import a patient's shared file").click(timeout=30_000)
+            else:
+                assert "0 session(s) added" in msg.inner_text()
+        assert len(_sessions(clinic_data)) == first
+        page.reload()
+        page.get_by_text("Sessions of").wait_for(timeout=30_000)
+        _snap(page, shots, "physio_patients")
+        page.get_by_role("link", name="Session review").click()
+        page.get_by_text("Rep timeline").first.wait_for(timeout=60_000)
+        _snap(page, shots, "physio_review")
+        page.locator("[data-testid='stSelectbox']").last.click()
+        page.get_by_role("option", name=re.compile("Sit to stand")).filter(has_text="Complete").first.click()
+        page.wait_for_timeout(2_000)
+        page.get_by_role("link", name="Progress and reports").click()
+        page.get_by_text("Test scores").first.wait_for(timeout=60_000)
+        page.wait_for_timeout(2_000)
+        assert page.get_by_text("30-second chair stand").count()
+        _snap(page, shots, "physio_progress")
+        page.get_by_role("button", name="Make the PDF report").click()
+        with page.expect_download(timeout=120_000) as dl:
+            page.get_by_role("button", name="Download PDF").click(timeout=120_000)
+        dl.value.save_as(pdf)
+        page.get_by_role("link", name="Programme").click()
+        page.get_by_text("Exercises").first.wait_for(timeout=30_000)
+        _snap(page, shots, "physio_programme")
+        ctx.close()
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout \
+        if Path("/usr/bin/pdftotext").exists() else pdf.read_bytes().decode("latin-1")
+    assert "30-second chair stand" in text
+    (shots / "report.pdf").write_bytes(pdf.read_bytes())
+
+
+def test_a_request_through_a_proxy_gets_no_data_without_the_password(home, tmp_path):
+    """A reverse proxy on the same host: the peer is 127.0.0.1 but the request is not local."""
+    url, _ = home
+    with playwright_api.sync_playwright() as p:
+        ctx = _browser(p, tmp_path, extra_http_headers={"X-Forwarded-For": "203.0.113.50"})
+        page = ctx.new_page()
+        page.goto(url)
+        page.get_by_text("needs a password").wait_for(timeout=30_000)
+        assert "Sit to stand" not in page.content()
         ctx.close()

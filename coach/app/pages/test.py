@@ -32,7 +32,7 @@ def render() -> None:
                     horizontal=True)
     p = gt.PROTOCOLS[pick]
     st.markdown(f"<div class='coach-card'><h3>{html.escape(p.title)}</h3>"
-                f"<div class='coach-big'>You need: {html.escape(p.needs)}</div><ol>"
+                f"<div class='coach-need'>You need: {html.escape(p.needs)}</div><ol>"
                 + "".join(f"<li>{html.escape(s)}</li>" for s in p.steps) + "</ol>"
                 "<div>Someone should be nearby. Stop at once if you feel dizzy, short of breath or in pain.</div></div>",
                 unsafe_allow_html=True)

@@ -40,7 +40,7 @@ def _card(d, programme_version: int | None) -> None:
     e = d.item
     status = ("Rest day" if not d.due_today else "Done today - well done!" if d.sets_left == 0
               else f"{d.sets_left} set{'s' if d.sets_left != 1 else ''} to do")
-    detail = f"{e.sets} set{'s' if e.sets != 1 else ''} of {e.reps}" + (f", {e.side} side" if e.side != "both" else "")
+    detail = f"{e.sets} set{'s' if e.sets != 1 else ''} of {e.reps}" + (f", {e.side} side" if e.side in ("left", "right") else "")
     with st.container():
         st.markdown(f"<div class='coach-card'><h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
                     f"<div class='coach-big'>{html.escape(detail)}</div><div>{html.escape(status)}</div>"

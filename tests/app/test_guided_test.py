@@ -1,0 +1,100 @@
+"""The guided validated test without a browser: the live coach fed the synthetic clip's true poses
+(looping, like Chromium's fake camera), the test's stopwatch stops it by itself, the score is the
+scorer's on the stands inside the 30 s after "Go", and the page stores and shows it."""
+from __future__ import annotations
+
+import pytest
+
+from coach.app.live_factory import LivePlan, build_coach
+from tests.app.conftest import no_exception, run_page
+from tests.app.test_webrtc_coach import TruthEstimator, _run
+
+
+@pytest.fixture(scope="module")
+def clip():
+    from coach.synth import ClipSpec, generate
+
+    return generate(ClipSpec(exercise="sit-to-stand", view="side", reps=4, start_rest_s=2.0))
+
+
+def _test_coach(clip, test_id: str, patient=None, store=None):
+    from coach.app import guided_test as gt
+
+    p = gt.PROTOCOLS[test_id]
+    coach = build_coach(LivePlan(p.exercise, "both", 1, p.target, 0.0), "lite", patient, store,
+                        estimator=TruthEstimator(clip.poses))
+    coach.watch = gt.TestWatch(p, coach)
+    coach.session.sinks.append(coach.watch)
+    return coach, p
+
+
+def test_chair_stand_stops_itself_after_30_s_and_scores_the_stands_in_time(app_env, clip):
+    coach, p = _test_coach(clip, "chair-stand-30s")
+    _run(coach, 80.0)
+    watch = coach.watch
+    assert coach.finished and coach.summary.status == "complete"  # the bell, not the patient, ended it
+    assert watch.go_s is not None
+    assert 30.0 <= watch.last_t - watch.go_s <= 30.0 + 1.5 + 0.2  # stopped at the bell (+ grace)
+    in_time = [r for r in watch.reps if r.counted and r.metrics.get("stand_time_s", r.end_s) <= watch.go_s + 30]
+    result = watch.score(age=72, sex="female")
+    assert result.test == "chair-stand-30s" and result.value is not None
+    assert int(result.value) in (len(in_time), len(in_time) + 1)  # + a stand more than halfway at the bell
+    assert len(in_time) >= 5  # the clip loops: more than one pass of four stands in 30 s
+    assert result.norm_low is not None and result.trust in ("ok", "low")
+
+
+def test_five_times_sts_stops_at_the_fifth_stand(app_env, clip):
+    coach, p = _test_coach(clip, "five-times-sts")
+    _run(coach, 80.0)
+    assert coach.finished and coach.summary.status == "complete"
+    assert coach.watch.counted == 5
+    result = coach.watch.score(age=72)
+    assert result.value is not None and result.unit == "s" and result.value > 0
+
+
+def test_stopping_the_test_early_is_not_complete(app_env, clip):
+    coach, _ = _test_coach(clip, "chair-stand-30s")
+    _run(coach, 12.0)
+    coach.request("stop")
+    coach.finish("stopped")
+    assert coach.summary.status == "stopped"
+    assert coach.watch.score().value is None or "ended before" in coach.watch.score().interpretation.lower() \
+        or coach.watch.score().trust == "low"
+
+
+def test_the_test_page_shows_the_score_and_stores_it(app_env, clip, monkeypatch):
+    """The page after the bell: score, usual range, trust, and one stored result for the physio."""
+    from coach.app.pages import live
+    from coach.store import Store
+
+    with Store.open() as store:
+        store.add_patient("P001", age=72, sex="female")
+    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
+    monkeypatch.setattr(live, "camera", lambda coach: (lambda: False))
+    at = run_page("test")
+    no_exception(at)
+    text = " ".join(m.value for m in at.markdown)
+    assert "arms over your chest" in text and "30 seconds" in text  # the protocol in plain words
+    at.radio(key="test_pick").set_value("chair-stand-30s").run()
+    at.button(key="test_start").click().run()
+    no_exception(at)
+    coach = at.session_state["live_coach"]
+    from coach.pipeline import Pipeline  # the page's coach, its pose model swapped for the true poses
+
+    coach.session.pipeline = Pipeline.for_exercise(TruthEstimator(clip.poses), "sit-to-stand")
+    _run(coach, 80.0)
+    assert coach.finished
+    at.run()
+    no_exception(at)
+    shown = [m.value for m in at.markdown if "test-value" in m.value]
+    assert shown, [m.value for m in at.markdown]
+    assert any("Usual range" in m.value for m in at.markdown)
+    assert any("test-trust" in m.value for m in at.markdown)
+    assert any("Saved" in s.value for s in at.success)
+    with Store.open() as store:
+        stored = store.test_results("P001")
+    assert len(stored) == 1 and stored[0].result.test == "chair-stand-30s"
+    assert f">{stored[0].result.value:g}<" in shown[0]
+    at.run()  # a rerun does not store it twice
+    with Store.open() as store:
+        assert len(store.test_results("P001")) == 1
