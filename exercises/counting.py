@@ -40,7 +40,7 @@ class SignalScale:
     expected_range: float
 
 
-BOTH_MOVING = 0.25  # side="both": each side at least this far out of its own rest
+BOTH_MOVING = 0.25  # side="both": each side got at least this far out of its own rest during the rep
 PRIOR_SHARE = 0.6  # live, first rep: the count needs 0.6 x 0.7 = 42% of a typical full excursion
 
 
@@ -64,7 +64,7 @@ class RunningLevels:
     new picture instead of being judged by the old one.
     """
 
-    def __init__(self, scale: SignalScale, window_s: float = 30.0):
+    def __init__(self, scale: SignalScale, window_s: float = 20.0):
         self.scale = scale
         self.window_s = window_s
         self._buf: dict[str, deque[tuple[float, float]]] = {}
@@ -214,9 +214,10 @@ def fixed_levels(trace: SignalTrace, scale: SignalScale) -> FixedLevels:
 def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, ...]]:
     """One progress value from the per-side ones, and the sides that carry it.
 
-    ``auto``: the side that moves most (a one-arm rep counts for that arm); ``both``: the same
-    while every side is out of its rest (both must move; a weak side that moves less than the
-    other, or less than its own usual, is a finding, not a missing rep); a named side: that side.
+    ``auto`` and ``both``: the side that moves most (a one-arm rep counts for that arm; with
+    ``both`` the engine then checks that every side moved during the rep, so a weak side that
+    moves less than the other, or less than its own usual, is a finding, not a missing rep);
+    a named side: that side only.
     """
     finite = {s: v for s, v in normalised.items() if np.isfinite(v)}
     if not finite:
@@ -226,6 +227,4 @@ def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, 
     if mode in ("left", "right"):
         return float("nan"), ()
     strongest = max(finite, key=finite.get)
-    if mode == "both" and len(finite) == 2 and min(finite.values()) < BOTH_MOVING:
-        return min(finite.values()), tuple(sorted(finite))
     return finite[strongest], tuple(sorted(finite))

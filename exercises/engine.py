@@ -17,7 +17,7 @@ from coach.pose.landmarks import Landmark
 from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
-from exercises.counting import MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
+from exercises.counting import BOTH_MOVING, MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
 from exercises.faults import FAULTS
 from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
 
@@ -391,6 +391,11 @@ class RepExercise:
         ctx.start_s = self.refine_start(ctx)
         counted = tr.reached and (self.count_on != "target" or self._rep_counted)
         self._rep_counted = self._count_pending = False
+        still = self._still_sides(in_rep) if counted and self.sided and self.side == "both" else ()
+        if still:  # both must move: a rep of one side only is an attempt
+            if self.count_on == "target":
+                self._count -= 1
+            counted = False
         ctx.metrics = self.rep_metrics(ctx)
         reason = ""
         if self.count_on == "end":
@@ -403,7 +408,8 @@ class RepExercise:
                 self._count += 1
         if not counted:
             reason = (f"a smaller movement than your usual ({min(tr.peak, 1.0):.0%} of it)" if not tr.reached
-                      else self.not_counted_reason)
+                      else f"only your {'/'.join(sorted({'left', 'right'} - set(still)))} {self.limb} moved"
+                      if still else self.not_counted_reason)
             self._attempt_reasons.append(reason)
         faults, skipped = self._run_checks(ctx, counted, tr.peak)
         confidence = self._confidence(samples, aborted and tr.kind == "abort")
@@ -427,6 +433,16 @@ class RepExercise:
             if rel and max(rel) >= self.config.target:
                 moved.append(side)
         return tuple(moved)
+
+    def _still_sides(self, samples: list[Sample]) -> tuple[str, ...]:
+        """Seen sides that never got ``BOTH_MOVING`` out of their own rest during the rep."""
+        still = []
+        for side in ("left", "right"):
+            rel = [s.values.get(f"rel_{side}", np.nan) for s in samples]
+            seen = [r for r in rel if np.isfinite(r)]
+            if seen and max(seen) < BOTH_MOVING:
+                still.append(side)
+        return tuple(still)
 
     def _side_label(self, moved: tuple[str, ...]) -> str:
         if not self.sided:

@@ -1,7 +1,8 @@
 """Rendered-clip fault table: synthetic clips that go through MediaPipe (see test_rendered_faults).
 
 Each entry: name -> (ClipSpec, side passed to the exercise, expected fault codes per true rep).
-Rep 1 is always clean so per-person baselines have something to compare with. Clips are short
+Rep 1 is clean so per-person baselines have something to compare with, except where a fault
+is on every rep (a patient whose every raise is low: counted, each labelled). Clips are short
 (3 reps, 480x360, 25 fps) so the whole table renders and runs in a few minutes on 2 cores.
 """
 from __future__ import annotations
@@ -27,12 +28,16 @@ SPECS: dict[str, tuple[ClipSpec, str, list[set[str]]]] = {
                          [set(), {"trunk_flexion"}, set()]),
     "squat_front_valgus": (_spec("squat", "front", {2: ("knee_valgus",)}, seed=16), "both",
                            [set(), {"knee_valgus"}, set()]),
+    # Counting is relative to the person's own raises: a low raise among full ones is an uncounted
+    # attempt (still labelled heel_low); a patient whose every raise is low has them counted.
     "heel_front": (_spec("heel-raise", "front", {2: ("heel_low",), 3: ("asymmetry",)}, seed=4), "both",
-                   [set(), {"heel_low"}, {"asymmetry"}]),
-    "heel_side": (_spec("heel-raise", "side", {2: ("knee_bend",), 3: ("no_control",)}, seed=17), "both",
-                  [set(), {"knee_bend"}, {"no_control"}]),
-    "heel_side_knee": (_spec("heel-raise", "side", {2: ("heel_low",), 3: ("knee_bend",)}, seed=22), "both",
-                       [set(), {"heel_low"}, {"knee_bend"}]),
+                   [set(), {"asymmetry"}]),
+    "heel_front_all_low": (_spec("heel-raise", "front", {i: ("heel_low",) for i in (1, 2, 3)}, seed=4), "both",
+                           [{"heel_low"}, {"heel_low"}, {"heel_low"}]),
+    "heel_side": (_spec("heel-raise", "side", {3: ("no_control",)}, seed=17), "both",
+                  [set(), set(), {"no_control"}]),
+    "heel_side_knee": (_spec("heel-raise", "side", {i: ("knee_bend",) for i in (1, 2, 3)}, seed=22), "both",
+                       [{"knee_bend"}, {"knee_bend"}, {"knee_bend"}]),
     "reach_side": (_spec("reach", "side", {2: ("trunk_compensation",), 3: ("stepping",)}, seed=18, side="right"),
                    "right", [set(), {"trunk_compensation"}, {"stepping"}]),
     "arm_front_hike": (_spec("arm-raise", "front", {2: ("shoulder_hike",)}, seed=19, arm_mode="abduction"),
@@ -46,6 +51,14 @@ SPECS: dict[str, tuple[ClipSpec, str, list[set[str]]]] = {
 # Cases that fail on the rendered figure for a measured reason (see test_rendered_faults): kept in
 # the table as strict xfails so a fix shows up, never loosened to pass.
 KNOWN_WEAK: dict[str, str] = {
+    # Heel raises on the rendered figure at 480x360: MediaPipe shows 30-50% of the heel lift in a
+    # front view, so the knee-height signal moves only ~0.03 shank (the jitter floor is ~0.01).
+    "heel_front": "a 40% raise among full ones reads ~0.7 of the person's range (counted, heel_low) and the "
+                  "asymmetric raise is split at its top; on real clips the same signal counts 9/9",
+    "heel_front_all_low": "every raise at 40%: the whole range is ~0.02 shank, at the jitter floor (min_range "
+                          "0.025 shank), so reps split and merge",
+    "heel_side_knee": "counts and knee_bend right on all three reps, plus an uncounted 38% 'attempt' from "
+                      "signal drift in the last second of rest",
     "arm_front_elbow": "elbow bent 50 deg (elbow 130 deg) is not seen facing the camera: MediaPipe reads "
                        "elbow extension ~165 deg on the bent rep, the same as on clean reps (limit 150)",
 }

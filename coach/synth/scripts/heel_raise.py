@@ -17,7 +17,9 @@ from coach.synth.spec import ClipSpec
 SUPPORTED = {"heel_low", "knee_bend", "asymmetry", "no_control"}
 UP_S, TOP_HOLD_S, DOWN_S, REST_S = 0.9, 0.6, 1.1, 0.8
 NORMAL_LIFT_M = 0.07
-LOW_FRACTION = 0.4  # "heel_low": ~40% of a normal lift, still counted
+# "heel_low": ~40% of a normal lift. Counted when it is this person's usual raise (every attempt
+# low); among full raises it is a smaller movement than their usual: an uncounted attempt.
+LOW_FRACTION = 0.4
 PARTIAL_LIFT_M = 0.012  # a twitch that does not count
 ASYMMETRY_FRACTION = 0.45
 KNEE_BEND_DEG = 25.0
@@ -47,6 +49,7 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
     tl = Timeline(rest)
     tl.hold(spec.start_rest_s)
     reps = []
+    all_low = all(a.has("heel_low") for a in attempts if not a.partial)
     for a in attempts:
         lift = PARTIAL_LIFT_M if a.partial else NORMAL_LIFT_M * (LOW_FRACTION if a.has("heel_low") else 1.0)
         top = rest
@@ -63,7 +66,8 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
         tl.hold(a.dur(TOP_HOLD_S))
         end = tl.to(NO_CONTROL_DOWN_S if a.has("no_control") else a.dur(DOWN_S), rest)
         metrics = {f"heel_lift_{s}_m": v for s, v in lifts.items()}
-        reps.append(rep_truth(a, start, end, peak, heel_lift_m=max(lifts.values()),
+        counted = not a.partial and (all_low or not a.has("heel_low"))
+        reps.append(rep_truth(a, start, end, peak, counted=counted, heel_lift_m=max(lifts.values()),
                               knee_flex_peak_deg=KNEE_BEND_DEG if a.has("knee_bend") else 0.0, **metrics))
         tl.hold(a.dur(REST_S) + a.pause_after_s)
     tl.hold(spec.end_rest_s)
