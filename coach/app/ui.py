@@ -29,6 +29,7 @@ CSS = """
 .coach-cue.count, .coach-cue.praise { background:#1b7a1b; color:#fff; }
 .coach-cue.safety { background:#b00020; color:#fff; }
 .coach-big { font-size:1.8rem; font-weight:700; }
+.coach-headline { font-size:2.2rem; font-weight:800; margin:0.6rem 0; }
 .coach-need { font-size:1.3rem; font-weight:700; margin-bottom:0.4rem; }
 @media (max-width: 1000px) {
   section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }

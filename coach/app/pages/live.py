@@ -21,6 +21,23 @@ from coach.app.webrtc_coach import BrowserCoach, LiveStatus
 
 COACH_KEY = "live_coach"
 EXTRA_SINK_KEY = "live_extra_sink"  # a factory for one more sink (the guided test's stopwatch)
+AUTO_START_JS = """<script>
+// One press: the patient's "Start" already asked for the camera, so press the camera component's
+// own start button for them (same-origin iframe), once, as soon as it is there.
+(function () {
+  let tries = 0;
+  const timer = setInterval(function () {
+    tries += 1;
+    try {
+      const frame = [...window.parent.document.querySelectorAll("iframe")]
+        .find(f => (f.title || "").includes("streamlit_webrtc"));
+      const button = frame && frame.contentDocument && frame.contentDocument.querySelector("button");
+      if (button && /start/i.test(button.innerText || "")) { button.click(); clearInterval(timer); }
+    } catch (e) { /* not ready yet */ }
+    if (tries > 120) clearInterval(timer);
+  }, 250);
+})();
+</script>"""
 NO_EXTERNAL_SERVERS = {"iceServers": []}  # localhost needs none; never contact a public STUN server
 CHECKLIST = {
     "sit-to-stand": "A firm chair without wheels, its back against a wall",
@@ -47,6 +64,7 @@ def render(plan: LivePlan, patient: str | None, title: str | None = None, on_sum
             if st.button("Back", key="live_back_error", width="stretch"):
                 leave()
             return
+        st.rerun()  # a clean page for the camera: a component moved mid-handshake restarts it
     if coach.finished:
         (on_summary or _summary)(coach)
         return
@@ -90,13 +108,17 @@ def camera(coach: BrowserCoach) -> Callable[[], bool]:
 
     ctx = webrtc_streamer(
         key="coach-live", mode=WebRtcMode.SENDRECV, video_frame_callback=coach.callback,
-        rtc_configuration=NO_EXTERNAL_SERVERS, desired_playing_state=True,
+        rtc_configuration=NO_EXTERNAL_SERVERS,
         on_video_ended=lambda: coach.finish("interrupted"),
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
         video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
                           "style": {"width": "100%", "maxHeight": "72vh", "objectFit": "contain"}},
         async_processing=True, translations={"start": "Start the camera", "stop": "Stop the camera",
                                              "select_device": "Choose a camera"})
+    if not ctx.state.playing and not coach.started and not coach.finished:
+        import streamlit.components.v1 as components
+
+        components.html(AUTO_START_JS, height=0)
     return lambda: ctx.state.playing
 
 
@@ -118,7 +140,7 @@ def _coaching(coach: BrowserCoach, plan: LivePlan) -> None:
             coach.request("stop")
             coach.finish("stopped")
             st.rerun()
-        with st.expander("Before you start", expanded=not coach.started):
+        with st.expander("Before you start", expanded=True):
             st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise)))
     watch = getattr(coach, "watch", None)
     _show(board, coach.last_status, coach.started, watch)
@@ -182,7 +204,8 @@ def _summary(coach: BrowserCoach) -> None:
     st.markdown(ui.counter_html(s.reps, sum(x.target for x in s.sets) or s.reps, len(s.sets) or 1,
                                 len(s.sets) or 1), unsafe_allow_html=True)
     head, words = summary_lines(s.reps, s.sets, s.status)
-    st.markdown(f"<h2 data-testid='coach-summary'>{html.escape(head)}</h2>", unsafe_allow_html=True)
+    st.markdown(f"<div class='coach-headline' data-testid='coach-summary'>{html.escape(head)}</div>",
+                unsafe_allow_html=True)
     st.markdown(f"<p class='coach-big'>{html.escape(words)}</p>", unsafe_allow_html=True)
     for x in s.sets:
         st.markdown(f"- Set {x.set_no}: {x.reps} of {x.target}" + (f" ({html.escape(x.fatigue)})" if x.fatigue else ""))

@@ -66,7 +66,7 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
         saved = st.session_state[SAVED_KEY] = (result, stored)
     result, stored = saved
     if result.value is None:
-        st.markdown("<h2 data-testid='test-score'>No score this time</h2>", unsafe_allow_html=True)
+        st.markdown("<div class='coach-headline' data-testid='test-score'>No score this time</div>", unsafe_allow_html=True)
         st.markdown(f"<p class='coach-big'>{html.escape(result.cannot_score or result.interpretation)}</p>",
                     unsafe_allow_html=True)
     else:
