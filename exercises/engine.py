@@ -43,6 +43,7 @@ MAX_UNSEEN_FRACTION = 0.2  # more than this share of a rep without a confident p
 LOW_VISIBILITY_SHARE = 0.15
 WARNING_AFTER_S = 1.0  # a problem must last this long before the UI is told (no flicker)
 WARNING_REPEAT_S = 5.0
+REASON_SHOWN_S = 4.0  # the live screen says why a movement did not count for this long
 
 
 @dataclass
@@ -137,6 +138,7 @@ class RepExercise:
         self._level_view: str | None = None
         self._last_seen_t: float | None = None
         self._rep_counted = self._count_pending = False  # count-at-top: counted / waiting for the standard
+        self._last_reason: tuple[float, str] | None = None
         self.machine = PhaseMachine(self.config)
         self.views = ViewTracker()
         self._reps: list[Rep] = []
@@ -411,6 +413,7 @@ class RepExercise:
                       else f"only your {'/'.join(sorted({'left', 'right'} - set(still)))} {self.limb} moved"
                       if still else self.not_counted_reason)
             self._attempt_reasons.append(reason)
+            self._last_reason = (tr.time_s, f"Not counted: {reason}")
         faults, skipped = self._run_checks(ctx, counted, tr.peak)
         confidence = self._confidence(samples, aborted and tr.kind == "abort")
         rep = Rep(index=self._count if counted else 0, start_s=round(ctx.start_s, 3), end_s=round(ctx.end_s, 3),
@@ -498,5 +501,11 @@ class RepExercise:
             key_angle_deg=self._key_angle,
             active_faults=self._active_faults,
             view=self.views.view,
-            message=self._problem or "",
+            message=self._problem or self._recent_reason(),
         )
+
+    def _recent_reason(self) -> str:
+        """Why the last movement did not count, for a few seconds after it (the live screen)."""
+        if self._last_reason and self._last_t - self._last_reason[0] <= REASON_SHOWN_S:
+            return self._last_reason[1]
+        return ""

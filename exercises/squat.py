@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from coach.pose.frame import PoseFrame
-from coach.views import FRONT, SIDE
+from coach.views import FRONT
 from exercises import lower_body as lb
 from exercises import lower_body_checks as checks
 from exercises.calibration import RestBaseline
@@ -65,12 +65,11 @@ class Squat(RepExercise):
             if np.isfinite(values["shoulder_ratio"]) and np.isfinite(sh_stand):
                 drop = (drop + (sh_stand - values["shoulder_ratio"])) / 2
         depth = drop / (stand - lb.SEATED_HIP_RATIO)
-        # Counting signal: the hips' lowering; facing the camera MediaPipe's hip sinks only ~half as
-        # far, so there the well-tracked shoulders are averaged in. Not from the side, where a
-        # forward lean drops the shoulders on its own and would make one leaning rep everyone's top.
+        # Counting signal: the hips' lowering in shank lengths, in every view. Facing the camera
+        # MediaPipe's hip sinks only ~half as far, which the person's own range absorbs; the
+        # shoulders are left out because a forward lean drops them on its own (one leaning rep
+        # would become everyone's top) and one signal across views keeps a cut from making a rep.
         values["lowering"] = -values["hip_ratio"]
-        if view != SIDE:
-            values["lowering"] = (values["lowering"] - lb.shoulder_ratio(pose, self.side, self.shank_ref.value())) / 2
         return depth, values
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
