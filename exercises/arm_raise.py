@@ -97,7 +97,8 @@ class ArmRaise(RepExercise):
                 m[f"peak_{s}_shoulder_deg"] = v
                 m[f"{s}_elbow_extension_deg"] = ctx.extreme(f"elbow_{s}", "min", t - 0.3, t + 0.3)[1]
                 m[f"{s}_abduction_share"] = ctx.extreme(f"plane_{s}", "max", t - 0.1, t + 0.1)[1]
-        if len(peaks) == 2:
+        if len(peaks) == 2 and (self.side == "both" or len(ctx.sides) == 2):
+            # Found side (auto) with one arm moving: a one-arm exercise, no left/right comparison.
             m["shoulder_lr_diff_deg"] = peaks["left"] - peaks["right"]
         elbows = [v for k, v in m.items() if k.endswith("_elbow_extension_deg") and np.isfinite(v)]
         if elbows:

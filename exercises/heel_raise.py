@@ -272,8 +272,8 @@ class HeelRaise(RepExercise):
         return (float(t[i]), f"body moved {d[i]:.2f} shank lengths over the feet") if d[i] > self.params.sway_limit_shank else None
 
     def _asymmetry(self, ctx: RepContext):
-        if self.side not in ("both", "auto"):
-            return None
+        if self.side not in ("both", "auto") or (self.side == "auto" and len(ctx.sides) < 2):
+            return None  # one leg working (or asked for): no left/right comparison
         (tl, l), (tr, r) = ctx.extreme("lift_left", "max"), ctx.extreme("lift_right", "max")
         if not (np.isfinite(l) and np.isfinite(r)) or max(l, r) <= 0:
             return None

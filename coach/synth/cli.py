@@ -54,6 +54,7 @@ def build_parser(prog: str = "python -m coach.synth") -> argparse.ArgumentParser
     ap.add_argument("--center-x", type=float, default=0.5)
     ap.add_argument("--height", type=float, default=1.70, help="person's height in metres")
     ap.add_argument("--noise", type=float, default=2.0, help="pixel noise sigma")
+    ap.add_argument("--camouflage", type=float, default=0.0, help="0..1: clothes toward the wall's colour")
     ap.add_argument("--brightness", type=float, default=1.0)
     ap.add_argument("--start-rest", type=float, default=2.0)
     ap.add_argument("--end-rest", type=float, default=1.2)
@@ -68,7 +69,7 @@ def spec_from_args(args: argparse.Namespace) -> ClipSpec:
         pauses_s=_per_rep(args.pause, float), tempo=args.tempo, rep_tempo=_per_rep(args.rep_tempo, float),
         start_rest_s=args.start_rest, end_rest_s=args.end_rest, facing=args.facing, yaw_deg=args.yaw,
         arm_mode=args.arm_mode, weak_side=args.weak_side, height_m=args.height, figure_scale=args.figure_scale,
-        center_x=args.center_x, background=args.background, noise_sigma=args.noise, brightness=args.brightness)
+        center_x=args.center_x, background=args.background, noise_sigma=args.noise, camouflage=args.camouflage, brightness=args.brightness)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,12 +54,22 @@ class Palette:
         return cls(spec.shirt_bgr or pick(SHIRTS), spec.trousers_bgr or pick(TROUSERS), pick(SKINS), pick(HAIR))
 
 
+def _camouflaged(pal: Palette, wall_bgr, amount: float) -> Palette:
+    """Shirt and trousers moved ``amount`` of the way to (a slightly darker) wall colour."""
+    def toward(bgr, k):
+        target = np.asarray(wall_bgr, float) * k
+        return tuple(int(round((1 - amount) * c + amount * t)) for c, t in zip(bgr, target))
+    return Palette(toward(pal.shirt, 0.94), toward(pal.trousers, 0.88), pal.skin, pal.hair)
+
+
 class Renderer:
     def __init__(self, spec: ClipSpec, scene: Scene, chair: Chair | None):
         self.spec, self.scene = spec, scene
         rng = np.random.default_rng(spec.seed)
         self.palette = Palette.for_spec(spec, rng)
         self.background = draw_backdrop(scene.camera, rng, spec.background == "cluttered")
+        if spec.camouflage > 0:  # clothes close to the wall's colour: the hard case for the pose model
+            self.palette = _camouflaged(self.palette, self.background[2, 2], spec.camouflage)
         if chair is not None:
             draw_chair(self.background, chair, scene.placement, scene.camera)
         self.h = spec.height_m / 1.70

@@ -45,6 +45,7 @@ class ClipSpec:
     trousers_bgr: tuple[int, int, int] | None = None
     noise_sigma: float = 2.0
     brightness: float = 1.0
+    camouflage: float = 0.0  # 0: the clothes' own colours .. 1: clothes the colour of the wall behind
 
     def __post_init__(self) -> None:
         if self.exercise not in EXERCISES:
@@ -55,6 +56,8 @@ class ClipSpec:
             raise ValueError(f"side must be left, right or both, got {self.side!r}")
         if self.facing not in ("left", "right"):
             raise ValueError(f"facing must be left or right, got {self.facing!r}")
+        if not 0.0 <= self.camouflage <= 1.0:
+            raise ValueError(f"camouflage must be from 0 to 1, got {self.camouflage!r}")
         if self.reps < 0:
             raise ValueError("reps must be >= 0")
         n = self.attempts

@@ -41,12 +41,13 @@ def test_rendered_faults(name, tmp_path, full_model):
     counted = [r for r in result.reps if r.counted]
     summary = [(r.start_s, r.end_s, r.fault_codes) for r in result.reps]
     assert len(counted) == len(truth), summary
-    for rep, true, want in zip(counted, truth, expected):
+    for rep, true, want in zip(counted, truth, expected or [None] * len(truth)):
         assert rep.start_s < true.end_s and rep.end_s > true.start_s, (true, summary)  # overlaps its rep
-        assert set(rep.fault_codes) == want, (true.index, summary)
+        if want is not None:
+            assert set(rep.fault_codes) == want, (true.index, summary)
     attempts = [r for r in clip.truth.reps if not r.counted]
     for rep in result.reps:  # uncounted attempts that the truth does not have are false faults too
         if not rep.counted:
             true = next((t for t in attempts if rep.start_s < t.end_s and rep.end_s > t.start_s), None)
             assert true is not None, summary
-            assert set(true.faults) <= set(rep.fault_codes), (true.index, summary)
+            assert expected is None or set(true.faults) <= set(rep.fault_codes), (true.index, summary)
