@@ -25,7 +25,7 @@ class ManifestRow:
     path: Path
     exercise: str
     true_reps: int
-    side: str = "both"
+    side: str = "auto"
     rep_times_s: tuple[float, ...] = ()
     test_time_s: float | None = None
 
@@ -99,7 +99,7 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
                     path=(path.parent / rec["file"]).resolve(),
                     exercise=rec["exercise"].strip(),
                     true_reps=int(rec["true_reps"]),
-                    side=(rec.get("side") or "both").strip() or "both",
+                    side=(rec.get("side") or "auto").strip() or "auto",
                     rep_times_s=_parse_times(rec.get("rep_times_s") or ""),
                     test_time_s=float(test_time) if test_time.strip() else None,
                 ))
