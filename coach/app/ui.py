@@ -32,7 +32,8 @@ CSS = """
 .coach-headline { font-size:2.2rem; font-weight:800; margin:0.6rem 0; }
 .coach-need { font-size:1.3rem; font-weight:700; margin-bottom:0.4rem; }
 @media (max-width: 1000px) {
-  section[data-testid="stSidebar"] { width: 250px !important; min-width: 250px !important; }
+  section[data-testid="stSidebar"] { width: 270px !important; min-width: 270px !important; }
+  [data-testid="stSidebarNav"] a span { font-size: 1rem; }
   .coach-counter .num { font-size:5rem; }
   .coach-cue { font-size:1.7rem; }
   .coach-big { font-size:1.5rem; }

@@ -112,7 +112,7 @@ def camera(coach: BrowserCoach) -> Callable[[], bool]:
         on_video_ended=lambda: coach.finish("interrupted"),
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
         video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
-                          "style": {"width": "100%", "maxHeight": "72vh", "objectFit": "contain"}},
+                          "style": {"width": "100%", "objectFit": "contain"}},
         async_processing=True, translations={"start": "Start the camera", "stop": "Stop the camera",
                                              "select_device": "Choose a camera"})
     if not ctx.state.playing and not coach.started and not coach.finished:
