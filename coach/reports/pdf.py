@@ -91,7 +91,9 @@ def _column_widths(pdf: FPDF, t: Table) -> tuple[float, ...]:
     lengths = []
     for i, h in enumerate(t.headers):
         longest = max([len(h)] + [len(row[i]) for row in t.rows])
-        lengths.append(min(max(longest, 3), 40) + 2)  # + padding, so short headers do not wrap
+        # never narrower than the longest single word (header or cell): no word is broken mid-word
+        word = max(len(w) for text in (h, *(row[i] for row in t.rows)) for w in (text.split() or [""]))
+        lengths.append(max(min(max(longest, 3), 40), word * 1.15) + 2)
     return tuple(lengths)
 
 

@@ -11,8 +11,8 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from coach import labels
 from coach.reports.data import PatientHistory
-from coach.reports.norms import TESTS
 
 STATUS_COLOURS = {"complete": "#2a7ab0", "stopped": "#e0a030", "interrupted": "#c0392b", "recording": "#999999"}
 WIDTH_IN, HEIGHT_IN, DPI = 7.5, 3.0, 150
@@ -43,7 +43,7 @@ def reps_and_duration(history: PatientHistory) -> bytes | None:
     for status, colour in STATUS_COLOURS.items():
         pts = [(s.started_at, s.reps) for s in history.sessions if s.record.summary.status == status]
         if pts:
-            ax_reps.scatter(*zip(*pts), color=colour, label=status, s=30, zorder=3)
+            ax_reps.scatter(*zip(*pts), color=colour, label=labels.status(status), s=30, zorder=3)
     by_ex = defaultdict(list)
     for s in history.sessions:
         by_ex[s.record.summary.exercise].append(s)
@@ -51,7 +51,7 @@ def reps_and_duration(history: PatientHistory) -> bytes | None:
         ax_reps.plot([s.started_at for s in items], [s.reps for s in items], lw=1, alpha=0.6)
         dur = [(s.started_at, s.mean_rep_s) for s in items if s.mean_rep_s]
         if dur:
-            ax_dur.plot(*zip(*dur), marker="o", ms=4, label=ex)
+            ax_dur.plot(*zip(*dur), marker="o", ms=4, label=labels.exercise(ex))
     ax_reps.set_ylabel("counted reps")
     ax_reps.set_ylim(0, max(s.reps for s in history.sessions) * 1.15 + 1)
     ax_reps.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -77,7 +77,7 @@ def rom_trend(history: PatientHistory) -> bytes | None:
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN))
     ax = fig.subplots()
     for (ex, metric), pts in sorted(series.items()):
-        ax.plot(*zip(*pts), marker="o", ms=4, label=f"{ex}: {metric}")
+        ax.plot(*zip(*pts), marker="o", ms=4, label=f"{labels.exercise(ex)}: {labels.metric(metric)}")
     ax.set_title("Range of motion (mean of counted reps)", fontsize=10)
     ax.legend(fontsize=7, loc="best")
     _dates(ax, [t for pts in series.values() for t, _ in pts])
@@ -107,7 +107,7 @@ def test_trend(history: PatientHistory) -> bytes | None:
             ax.axhspan(lo, hi, color="#2ecc71", alpha=0.15, label=f"norm ({latest.norm_source})")
         ax.set_ylim(ymin - pad, ymax + pad)
         ax.set_ylabel(latest.unit)
-        ax.set_title(TESTS.get(test, test), fontsize=10)
+        ax.set_title(labels.test(test), fontsize=10)
         ax.legend(fontsize=7, loc="best")
         _dates(ax, times)
     return _png(fig)

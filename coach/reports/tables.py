@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from coach import labels
 from coach.reports.data import PatientHistory, SessionStats
-from coach.reports.norms import TESTS
 from exercises.faults import fault_info
 
 
@@ -29,7 +29,7 @@ def _f(v, fmt="{:.1f}") -> str:
 
 
 def _when(s: SessionStats) -> str:
-    return s.started_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    return labels.when(s.started_at)
 
 
 def overview(h: PatientHistory) -> Section:
@@ -38,11 +38,17 @@ def overview(h: PatientHistory) -> Section:
     if h.since or h.until:
         span = f"Period: {h.since:%Y-%m-%d} " if h.since else "Period: start "
         span += f"to {h.until:%Y-%m-%d}" if h.until else "to now"
-    lines = [f"Patient {p.id}: {p.age or '?'} y, {p.sex or 'sex not recorded'}, "
+    lines = [f"Patient {p.id}: {p.age if p.age is not None else 'age not recorded'}"
+             f"{' years' if p.age is not None else ''}, {p.sex or 'sex not recorded'}, "
              f"{p.condition or 'condition not recorded'}, affected side: {p.affected_side or 'not recorded'}",
              f"{len(h.sessions)} session(s): " + ", ".join(
-                 f"{n} {st}" for st in ("complete", "stopped", "interrupted", "recording")
+                 f"{n} {labels.status(st).lower()}" for st in ("complete", "stopped", "interrupted", "recording")
                  if (n := sum(1 for s in h.sessions if s.record.summary.status == st)))]
+    excluded = [s for s in h.sessions if getattr(s.record.summary, "excluded", False)]
+    if excluded:
+        lines.append("Left out of trends and suggestions: " + "; ".join(
+            f"session {s.record.summary.id} by {s.record.summary.excluded_by or '?'} "
+            f"({s.record.summary.excluded_reason or 'no reason given'})" for s in excluded))
     if span:
         lines.insert(1, span)
     if p.notes:
@@ -61,30 +67,34 @@ def overview(h: PatientHistory) -> Section:
 
 def programme_table(h: PatientHistory) -> Table:
     pr = h.programme
-    rows = tuple((e.exercise, str(e.sets), str(e.reps), e.side, e.effective_variant, e.support,
+    rows = tuple((labels.exercise(e.exercise), str(e.sets), str(e.reps), labels.side(e.side), e.effective_variant or "-",
+                  e.support or "-",
                   _f(e.tempo_s, "{:g} s"), f"{e.rest_s:g} s", "every day" if len(e.days) == 7 else " ".join(e.days),
                   ", ".join(f"{k}={v:g}" for k, v in {**e.targets, **e.thresholds}.items()))
                  for e in pr.exercises)
     return Table(f"Programme version {pr.version}" + (f" ({pr.created_at:%Y-%m-%d})" if pr.created_at else ""),
-                 ("exercise", "sets", "reps", "side", "variant", "support", "tempo", "rest", "days",
-                  "targets / thresholds"), rows, pr.note)
+                 ("Exercise", "Sets", "Reps", "Side", "Variant", "Support", "Tempo", "Rest", "Days",
+                  "Targets / thresholds"), rows, pr.note)
 
 
 def sessions_table(h: PatientHistory) -> Table:
     rows = []
     for s in h.sessions:
         top = ", ".join(f"{fault_info(c).label.split(' (')[0]} x{n}" for c, n in s.faults.most_common(3))
-        rom = ", ".join(f"{k} {v:.0f}" for k, v in s.rom.items())
-        rows.append((str(s.record.summary.id), _when(s), s.record.summary.exercise, s.record.summary.status,
-                     str(s.reps), str(s.attempts), _f(s.mean_rep_s), rom, top))
-    return Table("Sessions", ("id", "date", "exercise", "status", "reps", "attempts", "rep time s", "range of motion",
-                              "most frequent faults"), tuple(rows))
+        rom = ", ".join(f"{labels.metric(k)} {v:.0f}" for k, v in s.rom.items())
+        sm = s.record.summary
+        status = labels.status(sm.status) + (" (left out)" if getattr(sm, "excluded", False) else "")
+        rows.append((str(sm.id), _when(s), labels.exercise(sm.exercise), status,
+                     str(s.reps), str(s.attempts), _f(s.mean_rep_s) or "-", rom or "-", top or "-"))
+    return Table("Sessions", ("Session", "Date", "Exercise", "Status", "Reps", "Not counted", "Rep time (s)",
+                              "Range of motion", "Most frequent faults"), tuple(rows))
 
 
 def session_section(s: SessionStats) -> Section:
     rec = s.record
     sm = rec.summary
-    lines = [f"{sm.exercise}, {_when(s)}, status {sm.status}, {s.reps} reps counted, {s.attempts} attempt(s) "
+    lines = [f"{labels.exercise(sm.exercise)}, {_when(s)}, {labels.status(sm.status).lower()}, {s.reps} reps counted, "
+             f"{s.attempts} attempt(s) "
              f"not counted, source {sm.source or '-'}",
              f"Recorded by coach {rec.app_version}, algorithm {rec.algorithm_version or '-'}, schema "
              f"{rec.schema_version}, programme version {rec.programme_version or '-'}"]
@@ -95,30 +105,40 @@ def session_section(s: SessionStats) -> Section:
     metric_names = sorted({k for r in rec.reps for k in r.metrics})
     rep_rows = []
     for st in rec.sets:
+        n = 0
         for r in st.reps:
-            rep_rows.append((str(st.set_no), str(r.index) if r.counted else "-", "yes" if r.counted else "no",
-                             f"{r.start_s:.1f}", f"{r.end_s - r.start_s:.1f}", r.side or "",
-                             *(_f(r.metrics.get(k)) for k in metric_names),
-                             r.confidence, ", ".join(r.fault_codes)))
-    tables = [Table("Reps", ("set", "rep", "counted", "start s", "dur s", "side", *metric_names, "conf.",
-                             "faults"), tuple(rep_rows))]
+            n += 1 if r.counted else 0
+            rep_rows.append((str(st.set_no), str(n) if r.counted else "not counted",
+                             f"{r.start_s:.1f}", f"{r.end_s - r.start_s:.1f}", labels.side(r.side),
+                             *(_f(r.metrics.get(k)) or "-" for k in metric_names),
+                             labels.confidence(r.confidence),
+                             ", ".join(fault_info(c).label.split(" (")[0] for c in r.fault_codes) or "-"))
+    tables = [Table("Reps", ("Set", "Rep", "Start (s)", "Duration (s)", "Side",
+                             *(labels.metric(k) for k in metric_names), "Tracking", "Faults"), tuple(rep_rows))]
     fault_rows = tuple((f"{f.time_s:.1f}", str(st.set_no), fault_info(f.code).label, f.detail)
                        for st in rec.sets for r in st.reps for f in r.faults)
     if fault_rows:
-        tables.append(Table("Faults", ("time s", "set", "fault", "detail"), fault_rows))
+        tables.append(Table("Faults", ("At (s)", "Set", "Fault", "Detail"), fault_rows))
     if rec.events:
-        tables.append(Table("Events", ("time s", "event", "detail"),
-                            tuple((f"{e.time_s:.1f}", e.kind.replace("_", " "), e.detail) for e in rec.events)))
+        tables.append(Table("Events", ("At (s)", "Event", "Detail"),
+                            tuple((f"{e.time_s:.1f}", e.kind.replace("_", " ").capitalize(), e.detail or "-")
+                                  for e in rec.events)))
     if rec.tests:
         tables.append(test_table(rec.tests))
-    return Section(f"Session {sm.id}: {sm.exercise}, {_when(s)}", tuple(lines), tuple(tables))
+    return Section(f"Session {sm.id}: {labels.exercise(sm.exercise)}, {_when(s)}", tuple(lines), tuple(tables))
 
 
 def test_table(tests) -> Table:
-    rows = tuple((TESTS.get(t.test, t.test), "not scored" if t.value is None else f"{t.value:g} {t.unit}",
+    rows = tuple((labels.test(t.test), "not scored" if t.value is None else f"{t.value:g} {t.unit}",
                   "-".join(_f(v, "{:g}") for v in (t.norm_low, t.norm_high) if v is not None) or "-",
-                  t.interpretation, t.norm_source) for t in tests)
-    return Table("Tests", ("test", "score", "norm", "interpretation", "source"), rows)
+                  _trust(t), (getattr(t, "cannot_score", "") or t.interpretation) or "-", t.norm_source or "-")
+                 for t in tests)
+    return Table("Tests", ("Test", "Score", "Usual range", "Trust", "What it means", "Norm source"), rows)
+
+
+def _trust(t) -> str:
+    u = getattr(t, "timing_uncertainty_s", None)
+    return labels.trust(getattr(t, "trust", "ok")) + (f", timing +/-{u:.1f} s" if u is not None else "")
 
 
 def build(h: PatientHistory, figures: list[tuple[str, bytes]]) -> list[Section]:

@@ -28,10 +28,13 @@ def test_report_files(history_store, tmp_path):
                            csv_dir=tmp_path / "csv", json_path=tmp_path / "r.json")
     assert len(written) == 8
     page = (tmp_path / "r.html").read_text()
-    for expected in ("Patient P001: 72 y, female, stroke", "Excessive forward trunk lean", "stopped for pain",
-                     "within the normal range for female, 70-74 years (10-15)", "interrupted", "data:image/png;base64,",
-                     "Left / right symmetry", "Programme version 1"):
-        assert expected in page
+    for expected in ("Patient P001: 72 years, female, stroke", "Excessive forward trunk lean", "Stopped for pain",
+                     "within the normal range for female, 70-74 years (10-15)", "Cut off", "data:image/png;base64,",
+                     "Left / right symmetry", "Programme version 1", "30-second chair stand", "Range of motion (°)"):
+        assert expected in page, expected
+    # people's words only: no machine names, no "None", no UTC offsets
+    for raw in ("rom_deg", "chair_stand_30s", "chair-stand-30s", ">None<", "+00:00", "sit-to-stand"):
+        assert raw not in page, raw
     assert page.count("<img") == 4  # reps/duration, ROM, tests with norm band, symmetry
     assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
 
@@ -122,3 +125,16 @@ def test_excluded_sessions_leave_trends_and_test_scores(history_store):
     assert ids[0] not in [s.record.summary.id for s in after.trend_sessions]
     assert len(after.tests) == len(before.tests) - 1
     assert all(s.record.summary.status != "interrupted" for s in after.trend_sessions)
+
+
+def test_pdf_columns_never_break_a_word():
+    """Each column is at least as wide as its longest word, so a header like "Duration" stays whole."""
+    from coach.reports.pdf import _column_widths
+    from coach.reports.tables import Table
+
+    t = Table("Reps", ("Set", "Duration (s)", "Trunk lean forward (°)", "Tracking"),
+              (("1", "2.0", "31", "good"), ("1", "1.8", "29", "poor (hard to see)")))
+    widths = _column_widths(None, t)
+    for i, header in enumerate(t.headers):
+        longest_word = max(len(w) for text in (header, *(r[i] for r in t.rows)) for w in text.split())
+        assert widths[i] >= longest_word + 2
