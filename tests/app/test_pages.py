@@ -189,19 +189,24 @@ def test_progress_page_trends_tests_and_exports(seeded_store):
     assert "download_pdf" in {b.key for b in at.get("download_button")}
 
 
-def test_programme_editor_saves_a_version_and_reports_problems(seeded_store):
+def test_programme_editor_table_keeps_thresholds_names_dropped_rows(seeded_store):
     at = run_page("programme", {"physio_patient_id": "P001"})
     no_exception(at)
     assert any("Version 1" in c.value for c in at.caption)
-    at.text_input(key="programme_author").input("physio B")
-    at.button(key="programme_save").click().run()
-    no_exception(at)
+    from coach.app.pages import programme as page
     from coach.store import Store
 
     with Store.open() as store:
-        latest = store.programme("P001")
-    assert latest.version == 2 and latest.author == "physio B"
-    assert latest.exercise("sit-to-stand").thresholds == {"trunk_flexion_limit_deg": 55}  # kept from v1
+        current = store.programme("P001")
+    df = page.table(current)
+    df.loc[0, "reps"] = int(df.loc[0, "reps"]) + 2
+    df.loc[len(df)] = [None] * len(df.columns)  # a row added but never filled in
+    assert page.dropped_rows(df) == [f"row {len(df)}"]
+    edited = page.programme_from_table(df, "P001", "physio B", "more reps", current)
+    assert not page.same_exercises(edited, current)
+    assert page.same_exercises(page.programme_from_table(page.table(current), "P001", "x", "", current), current)
+    assert edited.exercise("sit-to-stand").thresholds == current.exercise("sit-to-stand").thresholds  # kept
+    assert page.DEFAULTS["sets"] and page.DEFAULTS["reps"]  # a new row shows the defaults it gets
 
 
 def test_programme_accepts_a_suggestion(seeded_store):
@@ -221,8 +226,28 @@ def test_programme_accepts_a_suggestion(seeded_store):
     no_exception(at)
     accept = [b for b in at.button if b.key and b.key.startswith("accept_")]
     assert len(accept) == 1
+    key = accept[0].key
     accept[0].click().run()
     no_exception(at)
     with Store.open() as store:
+        assert store.programme("P002").version == 1  # asked, not saved yet
+    at.button(key=f"{key}_yes").click().run()
+    assert any("name or initials" in e.value for e in at.error)  # who accepts it is recorded
+    at.text_input(key=f"{key}_who").input("physio K")
+    at.button(key=f"{key}_yes").click().run()
+    no_exception(at)
+    with Store.open() as store:
         latest = store.programme("P002")
-    assert latest.version == 2 and latest.exercise("sit-to-stand").reps == 5
+    assert latest.version == 2 and latest.exercise("sit-to-stand").reps == 5 and latest.author == "physio K"
+
+
+def test_programme_saves_no_version_when_nothing_changed(seeded_store):
+    at = run_page("programme", {"physio_patient_id": "P001"})
+    at.text_input(key="programme_author").input("physio B")
+    at.button(key="programme_save").click().run()
+    no_exception(at)
+    assert any("Nothing changed" in i.value for i in at.info)
+    from coach.store import Store
+
+    with Store.open() as store:
+        assert store.programme("P001").version == 1

@@ -41,9 +41,26 @@ def table(programme) -> pd.DataFrame:
                      "tempo_s": e.tempo_s, "variant": e.variant, "support": e.support, "days": " ".join(e.days),
                      "notes": e.notes})
     if not rows:
-        rows.append({"exercise": "sit-to-stand", "sets": 2, "reps": 10, "rest_s": 60.0, "side": "both",
-                     "tempo_s": None, "variant": "", "support": "none", "days": " ".join(WEEKDAYS), "notes": ""})
+        rows.append({**DEFAULTS, "exercise": "sit-to-stand"})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+# What a new row starts with (shown in the row, not applied silently on save).
+DEFAULTS = {"sets": 2, "reps": 10, "rest_s": 60.0, "side": "auto" if "auto" in SIDES else SIDES[0],
+            "tempo_s": None, "variant": "", "support": "none", "days": " ".join(WEEKDAYS), "notes": ""}
+
+
+def dropped_rows(df: pd.DataFrame) -> list[str]:
+    """Rows the save leaves out (no exercise chosen), named for the physio."""
+    return [f"row {i + 1}" for i, (_, row) in enumerate(df.iterrows())
+            if not isinstance(row["exercise"], str) or not row["exercise"]]
+
+
+def same_exercises(a, b) -> bool:
+    """True when two programmes prescribe the same thing (who and why aside)."""
+    if a is None or b is None:
+        return False
+    return a.to_dict().get("exercise") == b.to_dict().get("exercise")
 
 
 def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str, current=None):
@@ -78,18 +95,21 @@ def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str,
 
 def _editor(store, patient: str, current) -> None:
     st.subheader("Exercises")
+    if msg := st.session_state.pop("programme_saved_note", None):
+        st.success(msg)
     edited = st.data_editor(
         table(current), num_rows="dynamic", hide_index=True, key=f"programme_editor_{patient}",
         column_config={
             "exercise": st.column_config.SelectboxColumn("Exercise", options=list(EXERCISES), required=True),
-            "sets": st.column_config.NumberColumn("Sets", min_value=1, max_value=10, step=1),
-            "reps": st.column_config.NumberColumn("Reps", min_value=1, max_value=100, step=1),
-            "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600),
-            "side": st.column_config.SelectboxColumn("Side", options=list(SIDES)),
+            "sets": st.column_config.NumberColumn("Sets", min_value=1, max_value=10, step=1, default=DEFAULTS["sets"]),
+            "reps": st.column_config.NumberColumn("Reps", min_value=1, max_value=100, step=1, default=DEFAULTS["reps"]),
+            "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600, default=DEFAULTS["rest_s"]),
+            "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"]),
             "tempo_s": st.column_config.NumberColumn("Tempo (s per rep)", min_value=0.5, max_value=20),
             "variant": st.column_config.TextColumn("Variant"),
-            "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS)),
-            "days": st.column_config.TextColumn("Days (mon tue ...)"),
+            "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS),
+                                                        default=DEFAULTS["support"]),
+            "days": st.column_config.TextColumn("Days (mon tue ...)", default=DEFAULTS["days"]),
             "notes": st.column_config.TextColumn("Notes for the patient"),
         })
     c1, c2 = st.columns(2)
@@ -101,8 +121,16 @@ def _editor(store, patient: str, current) -> None:
         except ProgrammeError as exc:
             st.error("The programme was not saved:\n\n" + "\n".join(f"- {m}" for m in str(exc).splitlines()))
             return
+        if same_exercises(programme, current):
+            st.info("Nothing changed, so no new version was saved.")
+            return
+        dropped = dropped_rows(edited)
+        removed = [e.exercise for e in (current.exercises if current else ()) if programme.exercise(e.exercise) is None]
         saved = store.save_programme(programme)
-        st.success(f"Saved version {saved.version}.")
+        st.session_state["programme_saved_note"] = (
+            f"Saved version {saved.version}."
+            + (f" Left out (no exercise chosen): {', '.join(dropped)}." if dropped else "")
+            + (f" Removed from the programme: {', '.join(ui.exercise_label(r) for r in removed)}." if removed else ""))
         st.rerun()
 
 
@@ -119,7 +147,26 @@ def _suggestions(store, current) -> None:
         item = current.exercise(s.exercise)
         box = st.container(border=True)
         box.markdown(f"**{'Progress' if s.kind == 'progress' else 'Make easier'}**: {s.describe(item)}")
-        if box.button("Accept", key=f"accept_{i}_{s.exercise}"):
-            saved = store.save_programme(accept(current, s, author=st.session_state.get("programme_author", "")))
-            st.success(f"Saved version {saved.version}.")
+        if getattr(s, "session_ids", None):
+            box.caption("Based on sessions " + ", ".join(f"#{sid}" for sid in s.session_ids))
+        key = f"accept_{i}_{s.exercise}"
+        if st.session_state.get("programme_confirm") != key:
+            if box.button("Accept", key=key):
+                st.session_state["programme_confirm"] = key
+                st.rerun()
+            continue
+        box.warning("This saves a new programme version for the patient. Accept it?")
+        who = box.text_input("Your name or initials", key=f"{key}_who",
+                             value=st.session_state.get("programme_author", ""))
+        c1, c2 = box.columns(2)
+        if c1.button("Yes, save it", key=f"{key}_yes", type="primary"):
+            if not who.strip():
+                box.error("Please give your name or initials: the record says who accepted it.")
+                return
+            saved = store.save_programme(accept(current, s, author=who.strip()))
+            st.session_state.pop("programme_confirm", None)
+            st.session_state["programme_saved_note"] = f"Saved version {saved.version}, accepted by {who.strip()}."
+            st.rerun()
+        if c2.button("Cancel", key=f"{key}_no"):
+            st.session_state.pop("programme_confirm", None)
             st.rerun()
