@@ -24,6 +24,7 @@ import numpy as np
 
 LOW_PCT, HIGH_PCT = 5.0, 95.0  # the person's rest and top: robust to a few wild frames
 LEVEL_WINDOW_S = 6.0  # file mode: levels from the recording within 6 s either side
+LEVEL_STEP_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -68,9 +69,11 @@ class RunningLevels:
         self.scale = scale
         self.window_s = window_s
         self._buf: dict[str, deque[tuple[float, float]]] = {}
+        self._stats: dict[str, tuple[float, float] | None] = {}  # (low, high), computed once per sample
 
     def reset(self) -> None:
         self._buf.clear()
+        self._stats.clear()
 
     def observe(self, t: float, side: str, value: float) -> None:
         if not np.isfinite(value):
@@ -79,23 +82,29 @@ class RunningLevels:
         buf.append((t, value))
         while buf and buf[0][0] < t - self.window_s:
             buf.popleft()
+        self._stats.pop(side, None)
+
+    def _low_high(self, side: str) -> tuple[float, float] | None:
+        if side not in self._stats:
+            buf = self._buf.get(side)
+            if not buf or len(buf) < 3:
+                self._stats[side] = None
+            else:
+                values = np.fromiter((v for _, v in buf), float, len(buf))
+                low, high = np.percentile(values, (LOW_PCT, HIGH_PCT))
+                self._stats[side] = (float(low), float(high))
+        return self._stats[side]
 
     def levels(self, t: float, side: str) -> Levels | None:
-        buf = self._buf.get(side)
-        if not buf or len(buf) < 3:
+        stats = self._low_high(side)
+        if stats is None:
             return None
-        values = np.fromiter((v for _, v in buf), float, len(buf))
-        low, high = np.percentile(values, (LOW_PCT, HIGH_PCT))
-        span = max(high - low, PRIOR_SHARE * self.scale.expected_range)
-        return Levels(float(low), float(low + span))
+        low, high = stats
+        return Levels(low, low + max(high - low, PRIOR_SHARE * self.scale.expected_range))
 
     def moving(self, t: float, side: str) -> bool:
-        buf = self._buf.get(side)
-        if not buf or len(buf) < 3:
-            return False
-        values = np.fromiter((v for _, v in buf), float, len(buf))
-        low, high = np.percentile(values, (LOW_PCT, HIGH_PCT))
-        return bool(high - low >= self.scale.min_range)
+        stats = self._low_high(side)
+        return stats is not None and stats[1] - stats[0] >= self.scale.min_range
 
 
 class FixedLevels:
@@ -203,10 +212,13 @@ def fixed_levels(trace: SignalTrace, scale: SignalScale) -> FixedLevels:
             floor = STRETCH_RANGE_SHARE * whole.range if whole is not None else 0.0
             lo_i = np.searchsorted(ts, ts - LEVEL_WINDOW_S)
             hi_i = np.searchsorted(ts, ts + LEVEL_WINDOW_S, side="right")
+            local, next_t = None, -np.inf
             for k in range(len(ts)):
-                local = levels_of(v[lo_i[k]:hi_i[k]])
-                if local is not None and local.range < floor:
-                    local = Levels(local.low, local.low + floor)
+                if ts[k] >= next_t:  # a 12-s window hardly changes in 0.1 s: recompute 10 times a second
+                    local = levels_of(v[lo_i[k]:hi_i[k]])
+                    if local is not None and local.range < floor:
+                        local = Levels(local.low, local.low + floor)
+                    next_t = ts[k] + LEVEL_STEP_S
                 out[side][a + k] = local
     return FixedLevels(t, out, scale)
 
