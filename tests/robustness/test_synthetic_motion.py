@@ -3,6 +3,7 @@ knows exactly. Short clips, one-sided movement, clips that start mid-rep, live f
 the never-a-silent-zero messages."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from coach.pose.frame import PoseSeries
@@ -94,3 +95,19 @@ def test_half_stands_only_say_why_nothing_counted():
     ex = run(tf.cut_before(series, truth.reps[1].start_s - 0.5), "sit-to-stand")
     assert counted(ex) == 0
     assert ex.warnings and all(not r.counted for r in ex.reps)
+
+
+@pytest.mark.parametrize("exercise", ["sit-to-stand", "squat", "heel-raise", "arm-raise", "reach"])
+@pytest.mark.parametrize("two_pass", [True, False], ids=["file", "live"])
+def test_side_view_figure_lost_half_the_time(exercise, two_pass):
+    """The pose model loses the figure for half the clip, in bursts of 0.1-0.6 s (side view, 25 fps,
+    with a partial attempt among the reps)."""
+    series, truth = _series(ClipSpec(exercise=exercise, view="side", reps=4, fps=25, seed=3,
+                                     partial_reps=() if exercise == "reach" else (2,)))
+    rng = np.random.default_rng(0)
+    spans, t = [], 0.0
+    while t < series.timestamps_s[-1]:
+        d = rng.uniform(0.1, 0.6)
+        spans.append((t, t + d))
+        t += 2 * d
+    assert counted(run(tf.dropouts(series, spans), exercise, two_pass=two_pass)) == truth.true_reps
