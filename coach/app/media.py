@@ -18,9 +18,11 @@ MAX_INLINE_BYTES = 120 * 2**20  # well under server.maxMessageSize (200 MB)
 
 def video_html(data: bytes, start_s: float = 0.0, mime: str = "video/mp4") -> str:
     src = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+    play = ""
     if start_s > 0:
         src += f"#t={start_s:.1f}"  # media fragment: the player starts there
-    return (f"<video controls playsinline preload='auto' data-testid='coach-video' "
+        play = "autoplay muted "  # a jump to a fault plays at once (muted autoplay is always allowed)
+    return (f"<video controls playsinline preload='auto' {play}data-testid='coach-video' "
             f"data-start='{start_s:.1f}' src='{html.escape(src)}' "
             f"style='width:100%;max-height:70vh;background:#000;border-radius:8px'></video>")
 

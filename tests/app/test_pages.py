@@ -251,3 +251,29 @@ def test_programme_saves_no_version_when_nothing_changed(seeded_store):
 
     with Store.open() as store:
         assert store.programme("P001").version == 1
+
+
+def test_media_starts_the_video_at_the_fault(app_env):
+    from coach.app.media import video_html
+
+    page = video_html(b"\x00\x01", start_s=3.5)
+    assert "#t=3.5" in page and "autoplay" in page and "data:video/mp4;base64," in page
+    assert "autoplay" not in video_html(b"\x00\x01") and "#t=" not in video_html(b"\x00\x01")
+
+
+def test_an_upload_survives_the_page_going_away(app_env, tmp_path):
+    """The analysis runs in the background: a new browser session (a reload) finds its result."""
+    from tests.app.conftest import wait_for_job
+    from tests.conftest import write_noise_video
+
+    video = write_noise_video(tmp_path / "room.mp4", frames=8, size=(160, 120)).read_bytes()
+    first = run_page("upload", timeout=60)
+    first.file_uploader[0].upload("room.mp4", video, "video/mp4").run()  # type: ignore[attr-defined]
+    no_exception(first)
+    del first  # the tab is gone
+    job = wait_for_job()
+    assert job.state == "done"
+    again = run_page("upload", timeout=60)  # a fresh session: what a reload gives
+    no_exception(again)
+    assert any("upload-reps" in m.value for m in again.markdown)  # the result, shown to the new page
+    assert any("nobody was found" in w.value for w in again.warning)
