@@ -27,6 +27,7 @@ def _rep_record(rep: Rep) -> dict:
         "fault_events": [{"code": f.code, "time_s": round(f.time_s, 3), "detail": f.detail} for f in rep.faults],
         "confidence": rep.confidence,
         "side": rep.side,
+        **({"reason": rep.reason} if not rep.counted else {}),  # why an attempt did not count
     }
 
 
