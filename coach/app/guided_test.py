@@ -25,7 +25,9 @@ class Protocol:
 
     @property
     def target(self) -> int:
-        return self.stop_after or 99
+        from coach.live.hud import OPEN_TARGET
+
+        return self.stop_after or OPEN_TARGET
 
 
 PROTOCOLS = {p.test_id: p for p in (

@@ -27,6 +27,9 @@ CUE_COLOURS = {"count": GREEN, "praise": GREEN, "coach": YELLOW, "setup": BLUE, 
 SAFETY_LINE = "Stop if you feel dizzy or in pain."
 
 
+OPEN_TARGET = 99  # a set plan this large counts without a target (the guided timed tests)
+
+
 @dataclass(frozen=True)
 class ControlHints:
     """How the patient gives each command on this screen: keys in the OpenCV window, buttons in
@@ -137,7 +140,8 @@ class LiveHud:
         big = str(up.set_reps)
         _text(img, big, (int(10 * u), int(118 * u)), 3.2 * u, thickness=max(3, int(6 * u)))
         bw = cv2.getTextSize(big, FONT, 3.2 * u, max(3, int(6 * u)))[0][0]
-        _text(img, f"/{up.target_reps}", (int(20 * u) + bw, int(118 * u)), 1.2 * u, thickness=max(2, int(3 * u)))
+        if up.target_reps < OPEN_TARGET:  # a timed test has no rep target: no "/99"
+            _text(img, f"/{up.target_reps}", (int(20 * u) + bw, int(118 * u)), 1.2 * u, thickness=max(2, int(3 * u)))
         if up.result is not None and up.phase == ACTIVE:  # phase bar: how far along the movement
             state = up.result.state
             x0, y0, bar_w, bar_h = int(12 * u), int(130 * u), int(190 * u), int(14 * u)
