@@ -277,3 +277,26 @@ def test_an_upload_survives_the_page_going_away(app_env, tmp_path):
     no_exception(again)
     assert any("upload-reps" in m.value for m in again.markdown)  # the result, shown to the new page
     assert any("nobody was found" in w.value for w in again.warning)
+
+
+def test_patient_removes_a_session_made_by_mistake(seeded_store, monkeypatch):
+    """After a live session: "Remove this session" takes it out of the record."""
+    from coach.app.pages import live
+    from coach.store import Store
+
+    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
+    monkeypatch.setattr(live, "camera", lambda coach: (lambda: False))
+    with Store.open() as store:
+        sid = store.sessions("P001")[-1].id
+        n = len(store.sessions("P001"))
+    at = run_page("today")
+    at.button(key="start_sit-to-stand").click().run()
+    coach = at.session_state["live_coach"]
+    monkeypatch.setattr(live, "recorded_session_id", lambda c: sid)  # as if this coach had recorded it
+    at.button(key="live_stop").click().run()
+    no_exception(at)
+    at.button(key="live_discard").click().run()
+    no_exception(at)
+    assert coach.finished and any("removed from your record" in i.value for i in at.info)
+    with Store.open() as store:
+        assert len(store.sessions("P001")) == n - 1 and sid not in {s.id for s in store.sessions("P001")}

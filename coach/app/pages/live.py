@@ -227,24 +227,27 @@ def recorded_session_id(coach: BrowserCoach) -> int | None:
 
 
 def _discard(coach: BrowserCoach) -> None:
+    discard_control(recorded_session_id(coach), "live_discard")
+
+
+def discard_control(sid: int | None, key: str) -> None:
     """The patient's undo for a session made by mistake: removed from the record."""
-    sid = recorded_session_id(coach)
     if sid is None:
         return
     store = ui.store()
     if not hasattr(store, "discard_session"):
         return
-    key = f"discarded_{sid}"
-    if st.session_state.get(key):
+    done = f"discarded_{sid}"
+    if st.session_state.get(done):
         st.info("This session was removed from your record.")
         return
     with st.expander("Made by mistake? Remove this session"):
         st.write("Your physiotherapist will not see it. This cannot be undone.")
-        if st.button("Remove this session", key="live_discard"):
+        if st.button("Remove this session", key=key):
             try:
                 store.discard_session(sid)
             except Exception as exc:  # noqa: BLE001 - say so, keep the page
                 st.error(f"It could not be removed: {exc}")
                 return
-            st.session_state[key] = True
+            st.session_state[done] = True
             st.rerun()

@@ -180,6 +180,9 @@ def _result(job: jobs_mod.Job) -> None:
         st.warning(w)
     if job.session_id:
         st.success("Saved to your record.")
+        from coach.app.pages.live import discard_control
+
+        discard_control(job.session_id, "upload_discard")
     if result.annotated_video is not None and result.annotated_video.exists():
         media.show_video(result.annotated_video)
     st.caption(f"{html.escape(job.name)}: {result.duration_s:.0f} s, person seen in {result.pose_coverage:.0%} "
