@@ -81,10 +81,11 @@ def write_rep_csv(result: AnalysisResult, path: Path) -> None:
     metric_keys = sorted({k for r in result.reps for k in r.metrics})
     with atomic_file(path) as f:
         writer = csv.writer(f)
-        writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults", *metric_keys])
+        writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults",
+                         "not_counted_because", *metric_keys])
         for r in result.reps:
             writer.writerow([r.index, int(r.counted), f"{r.start_s:.3f}", f"{r.end_s:.3f}", f"{r.end_s - r.start_s:.3f}",
-                             r.confidence, r.side, ";".join(r.fault_codes),
+                             r.confidence, r.side, ";".join(r.fault_codes), r.reason,
                              *[_fmt(r.metrics.get(k)) for k in metric_keys]])
 
 
