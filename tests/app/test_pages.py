@@ -300,3 +300,26 @@ def test_patient_removes_a_session_made_by_mistake(seeded_store, monkeypatch):
     assert coach.finished and any("removed from your record" in i.value for i in at.info)
     with Store.open() as store:
         assert len(store.sessions("P001")) == n - 1 and sid not in {s.id for s in store.sessions("P001")}
+
+
+def test_physio_leaves_a_session_out_with_who_and_why(seeded_store):
+    from coach.store import Store
+
+    sid = seeded_store["replay_session"]
+    at = run_page("review", {"physio_patient_id": "P001", "review_session_id": sid}, timeout=60)
+    at.text_input(key=f"exclude_by_{sid}").input("physio K")
+    at.get("form_submit_button")[0].click().run()  # type: ignore[index]
+    assert any("name and the reason" in e.value for e in at.error)  # both are required
+    at.text_input(key=f"exclude_why_{sid}").input("a visitor was counted")
+    at.get("form_submit_button")[0].click().run()  # type: ignore[index]
+    no_exception(at)
+    assert any("physio K" in w.value and "a visitor was counted" in w.value for w in at.warning)
+    with Store.open() as store:
+        sm = next(s for s in store.sessions("P001") if s.id == sid)
+    assert sm.excluded and sm.excluded_by == "physio K" and sm.excluded_reason == "a visitor was counted"
+    progress = run_page("progress", {"physio_patient_id": "P001"}, timeout=60)
+    no_exception(progress)
+    assert any("1 session left out" in c.value for c in progress.caption)
+    at.button(key=f"include_{sid}").click().run()
+    with Store.open() as store:
+        assert not next(s for s in store.sessions("P001") if s.id == sid).excluded
