@@ -103,8 +103,8 @@ class Overlay:
         y = int(28 * unit)
         draw_text(out, self.exercise_label, (w - int(250 * unit), y), 0.7 * unit)
         if state.key_angle_deg is not None and state.key_angle_name:
-            label = state.key_angle_name.removesuffix("_deg").replace("_", " ")
-            draw_text(out, f"{label}: {state.key_angle_deg:.0f} deg",
+            label = state.key_angle_name.removesuffix("_deg").removesuffix("_cm").replace("_pct_foot", "").replace("_", " ")
+            draw_text(out, f"{label}: {state.key_angle_deg:.0f} {state.key_unit}",
                   (w - int(250 * unit), y + int(30 * unit)), 0.6 * unit)
         for i, line in enumerate(extra_lines):
             draw_text(out, line, (int(12 * unit), h - int((50 + 30 * i) * unit)), 0.6 * unit)

@@ -70,7 +70,8 @@ class ExerciseState:
     phase: str = "waiting"  # exercise-specific, e.g. "seated", "rising", "standing", "sitting"
     progress: float = 0.0  # 0..1 along the movement (for the phase bar)
     key_angle_name: str = ""
-    key_angle_deg: float | None = None
+    key_angle_deg: float | None = None  # the key measure's value (degrees, cm, % of foot: see key_unit)
+    key_unit: str = "deg"
     active_faults: tuple[str, ...] = ()
     view: str = "unknown"  # "side" / "front" / "unknown"
     message: str = ""

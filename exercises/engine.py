@@ -499,6 +499,7 @@ class RepExercise:
             progress=self._progress,
             key_angle_name=self.key_angle_name,
             key_angle_deg=self._key_angle,
+            key_unit=self.spec.key_unit,
             active_faults=self._active_faults,
             view=self.views.view,
             message=self._problem or self._recent_reason(),
