@@ -83,9 +83,8 @@ class Store:
                 if damaged:
                     raise StoreError(f"The database {db_file} is damaged ({damaged}); nothing was written to it. "
                                      f"Way back: {integrity.way_back(db_file)}.")
-            if read_only:
-                url = f"sqlite:///file:{db_file}?mode=ro&immutable=1&uri=true"
-        engine = _make_engine(url, busy_timeout_s)
+        engine_url = f"sqlite:///file:{db_file}?mode=ro&immutable=1&uri=true" if read_only else url
+        engine = _make_engine(engine_url, busy_timeout_s)
         try:
             if read_only:
                 _check_version_read_only(engine)
@@ -105,9 +104,8 @@ class Store:
             try:
                 store.recover_unsaved()
                 store.mark_interrupted()
-            except SQLAlchemyError as e:
-                store.read_only_reason = f"the database refused a write ({_short(e)})"
-                log.warning("database opened read-only: %s", _short(e))
+            except SQLAlchemyError as e:  # e.g. locked right now: recording says so when it starts
+                log.warning("could not replay journals or mark stale sessions now: %s", _short(e))
         if db_file is not None and backup_every is not None and integrity.backup_due(db_file, backup_every):
             try:
                 store.backup_path = integrity.make_backup(db_file)

@@ -106,6 +106,7 @@ def test_read_only_data_folder_opens_read_only_and_says_why(tmpfs, tmp_path):
     subprocess.run(["mount", "-o", "remount,ro", str(tmpfs)], check=True)
     with Store.open(url) as s:
         assert "read-only" in s.read_only_reason and str(data) in s.read_only_reason
+        assert s.media_dir == data / "media" and s.identity == f"sqlite:///{data / 'coach.db'}"
         assert s.sessions("P001")[0].reps == 1  # reading works
         with pytest.raises(StoreWriteError, match="read-only"):
             s.start_session("P001", "squat")
