@@ -1,0 +1,358 @@
+"""Timed holds (balance exercises): the engine's counterpart of ``RepExercise`` for positions
+that are held, not repeated.
+
+A hold is timed only while the posture is right (the subclass says what that is: a foot off the
+floor, the feet in tandem), the feet that carry the body stay where they were put and the trunk
+stays within its limit. The time stops when any of these breaks; the attempt is then closed with
+its metrics: hold time, sway (hip and shoulder midpoint path in cm in the camera's image plane,
+and the hip's mean speed), which leg, and how it ended. A loss of balance is an event of its own
+(``Event("balance_loss")``) that the session and the physio see:
+
+- ``step``: within ``step_max_s`` of the end of a hold a foot lands at least ``step_away_shank``
+  from where it was (a sudden step); a controlled end puts the foot back, or takes longer;
+- ``drop``: the hips fall by ``drop_shank`` within ``drop_window_s`` (a fall-like drop); the hold
+  ends where the hips began to fall.
+
+Everything is in the person's own units (shank lengths from the image, seconds), so distance to
+the camera does not matter; centimetres come from the calibrated shank (``BodyCalibration``).
+The same ``update(pose) -> events`` / ``finish`` / ``state`` / ``reps`` interface as the rep
+exercises: each hold is one ``Rep`` whose metrics carry the hold's numbers. CLINICAL.md gives no
+norms for balance holds; the thresholds are screening defaults with their reasons in ``Params``.
+"""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from coach.geometry import trunk_lean_deg
+from coach.pose.frame import PoseFrame
+from coach.pose.landmarks import Landmark as L
+from coach.views import ViewTracker
+from exercises.base import Event, ExerciseState, Rep
+from exercises.calibration import BodyCalibration
+from exercises.spec import Params, param
+
+if TYPE_CHECKING:
+    from exercises.spec import ExerciseSpec
+
+SIDES = ("left", "right")
+ANKLE = {"left": L.LEFT_ANKLE, "right": L.RIGHT_ANKLE}
+KNEE = {"left": L.LEFT_KNEE, "right": L.RIGHT_KNEE}
+NEEDED = (L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_SHOULDER,
+          L.RIGHT_SHOULDER)
+MIN_VISIBILITY = 0.3  # side views: the far leg reads 0.3-0.6 yet is placed well (see heel_raise)
+SHANK_WINDOW = 300  # frames whose shank lengths set the scale (~10 s at 30 frames/s)
+# A foot's floor level: its lowest image position over the last 10 s (a held-up foot is held for
+# less). Known limit: a foot put down nearer the camera sits lower in the picture, and the other
+# place reads as "up" by perspective until that low position leaves the window.
+FLOOR_WINDOW_S = 10.0
+FLOOR_PERCENTILE = 95.0
+FLOOR_LEARN_SHANK = 0.05  # only positions this close to the floor level update it
+FLOOR_KEEP = 30  # the last positions on the floor are kept however old (a long hold)
+HISTORY_S = 3.0  # readings kept for backdating starts, ends and drops
+MAX_GAP_S = 0.5  # a hold survives a hole in the pose this long; longer closes it where last seen
+
+
+@dataclass(frozen=True)
+class HoldParams(Params):
+    """Shared by every hold. CLINICAL.md has no norms for balance holds: screening defaults."""
+
+    foot_move_shank: float = param(0.12, "shank lengths", "a foot that carries the body moved ~5 cm from where "
+                                   "the hold began: the position is no longer the same")
+    trunk_limit_deg: float = param(30.0, "deg from vertical", "trunk tilted this far (image plane): a hip strategy "
+                                   "near losing balance, the hold is over")
+    step_away_shank: float = param(0.35, "shank lengths", "a foot landing ~15 cm or more from where it was ...")
+    step_max_s: float = param(0.5, "s", "... within 0.5 s of the hold's end is a sudden step, not a controlled "
+                              "end (putting a foot down on purpose takes 0.6-1 s)")
+    drop_shank: float = param(0.5, "shank lengths", "hips ~20 cm lower ...")
+    drop_window_s: float = param(1.0, "s", "... within 1 s: a fall-like drop (sitting down on purpose is slower "
+                                 "and starts from a stand, not a hold)")
+    drop_onset_shank: float = param(0.025, "shank lengths", "where a drop began: the hips first ~1 cm under their level")
+    confirm_s: float = param(0.1, "s", "a posture must last this long to start or end a hold (one odd frame does not)")
+    still_speed_shank_s: float = param(0.3, "shank lengths/s", "a foot moving slower than ~12 cm/s is still (placed)")
+
+
+@dataclass
+class Reading:
+    """One usable frame, in pixels and shank lengths."""
+
+    t: float
+    ankle: dict[str, np.ndarray]  # px
+    lift: dict[str, float]  # height above the foot's own floor level, shank lengths
+    shank_px: float
+    hip: np.ndarray  # hip midpoint px
+    shoulder: np.ndarray  # shoulder midpoint px
+    trunk_deg: float
+    view: str
+    speed: dict[str, float] = field(default_factory=dict)  # ankle speed, shank lengths/s
+
+
+@dataclass(frozen=True)
+class BalanceEvent:
+    kind: str  # "step" or "drop"
+    time_s: float
+    detail: str
+
+
+@dataclass
+class _Attempt:
+    start_s: float
+    leg: str
+    feet: dict[str, np.ndarray]  # where the feet were at the start (px)
+    free_from: dict[str, np.ndarray]  # where a lifted foot took off (px)
+    readings: list[Reading] = field(default_factory=list)
+
+
+class HoldExercise:
+    """Base of the timed holds; subclasses define the posture (``posture_ok``) and which feet
+    carry the body (``planted``)."""
+
+    phase_names = {"waiting": "get into position", "holding": "holding", "broken": "rest"}
+
+    def __init__(self, spec: "ExerciseSpec", side: str = "auto", params: Params | None = None, levels=None) -> None:
+        if side not in ("auto", "left", "right", "both"):
+            raise ValueError(f"side must be auto, left, right or both, got {side!r}")
+        self.spec = spec
+        self.name = spec.name
+        self.side = side
+        self.params = params if params is not None else spec.params()
+        self.key_angle_name = spec.key_measure
+        self.calibration = BodyCalibration()
+        self.views = ViewTracker()
+        self.warnings: list[str] = []
+        self.balance_events: list[BalanceEvent] = []
+        self._reps: list[Rep] = []
+        self._history: deque[Reading] = deque()
+        self._shanks: deque[float] = deque(maxlen=SHANK_WINDOW)
+        self._ankle_y: dict[str, deque[tuple[float, float]]] = {s: deque() for s in SIDES}
+        self._attempt: _Attempt | None = None
+        self._pending: tuple[float, str] | None = None  # (since, "start"/why-break)
+        self._armed = True  # a new hold starts only after the posture was left
+        self._watch_step: tuple[float, dict[str, np.ndarray], str] | None = None  # (end, feet, leg)
+        self._last_drop = -1e9
+        self._last_t = 0.0
+        self._phase = "waiting"
+        self._message = ""
+
+    # ---- hooks -------------------------------------------------------------------------
+    def posture_ok(self, r: Reading) -> tuple[bool, str]:
+        """(posture right, the leg it is about); subclasses."""
+        raise NotImplementedError
+
+    def planted(self, leg: str) -> tuple[str, ...]:
+        """The feet that carry the body during a hold about ``leg`` (they must stay put)."""
+        return SIDES
+
+    def start_time(self, leg: str, since: float) -> float:
+        """When the hold began, given the posture has been right since ``since``."""
+        return since
+
+    def end_time(self, attempt: _Attempt, broke_at: float) -> float:
+        """When the hold ended, given it was first seen broken at ``broke_at``."""
+        return broke_at
+
+    # ---- driving -----------------------------------------------------------------------
+    def update(self, pose: PoseFrame) -> list[Event]:
+        t = pose.timestamp_s
+        events: list[Event] = []
+        gap = t - self._last_t
+        self._last_t = t
+        r = self._read(pose)
+        if r is None:
+            self._message = "Step back so the camera can see you from head to feet"
+            if self._attempt is not None and self._attempt.readings and t - self._attempt.readings[-1].t > MAX_GAP_S:
+                events += self._close(self._attempt.readings[-1].t, "lost sight of you")
+            return events
+        self._message = ""
+        if self._attempt is not None and gap > MAX_GAP_S and self._attempt.readings:
+            events += self._close(self._attempt.readings[-1].t, "lost sight of you")
+        events += self._check_drop(r)
+        ok, leg = self.posture_ok(r)
+        if self._attempt is None:
+            if not ok:
+                self._armed = True
+                self._pending = None
+            elif self._armed:
+                since = self._pending[0] if self._pending and self._pending[1] == "start" else t
+                self._pending = (since, "start")
+                if t - since >= self.params.confirm_s - 1e-9:
+                    events += self._open(leg, since)
+            events += self._check_step(r)
+            return events
+        a = self._attempt
+        a.readings.append(r)
+        why = self._broken(r, ok)
+        if why is None:
+            self._pending = None
+            return events
+        since = self._pending[0] if self._pending and self._pending[1] != "start" else t
+        self._pending = (since, why)
+        if t - since >= self.params.confirm_s - 1e-9:
+            events += self._close(self.end_time(a, since), why)
+        return events
+
+    def finish(self, time_s: float) -> list[Event]:
+        events = []
+        if self._attempt is not None:
+            last = self._attempt.readings[-1].t if self._attempt.readings else time_s
+            events += self._close(last, "the recording ended")
+        return events
+
+    def second_pass(self, poses) -> "HoldExercise":
+        """File mode: holds need no levels learned from the whole recording; the same pass again."""
+        again = type(self)(self.spec, side=self.side, params=self.params)
+        last = None
+        for pose in poses:
+            again.update(pose)
+            last = pose.timestamp_s
+        again.finish(last if last is not None else self._last_t)
+        return again
+
+    # ---- internals ---------------------------------------------------------------------
+    def _read(self, pose: PoseFrame) -> Reading | None:
+        if not pose.has_person or not pose.visible(*NEEDED, threshold=MIN_VISIBILITY):
+            return None
+        self.calibration.observe(pose)
+        view = self.views.update(pose)
+        xy = pose.xy_px
+        t = pose.timestamp_s
+        shank = max(float(np.linalg.norm(xy[int(KNEE[s])] - xy[int(ANKLE[s])])) for s in SIDES)
+        if not shank > 1e-6:
+            return None
+        self._shanks.append(shank)
+        ref = float(np.percentile(self._shanks, 90))
+        ankle, lift = {}, {}
+        for s in SIDES:
+            ankle[s] = xy[int(ANKLE[s])].copy()
+            ys = self._ankle_y[s]
+            floor = float(np.percentile([y for _, y in ys], FLOOR_PERCENTILE)) if ys else float(ankle[s][1])
+            lift[s] = (floor - ankle[s][1]) / ref  # image y grows downwards
+            if not ys or lift[s] < FLOOR_LEARN_SHANK:  # a foot held up teaches nothing about the floor
+                ys.append((t, float(ankle[s][1])))
+            while len(ys) > FLOOR_KEEP and ys[0][0] < t - FLOOR_WINDOW_S:
+                ys.popleft()
+        hip = (xy[int(L.LEFT_HIP)] + xy[int(L.RIGHT_HIP)]) / 2
+        shoulder = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
+        r = Reading(t, ankle, lift, ref, hip, shoulder, trunk_lean_deg(pose, "image"), view)
+        prev = self._history[-1] if self._history else None
+        for s in SIDES:
+            dt = t - prev.t if prev is not None else 0.0
+            r.speed[s] = float(np.linalg.norm(ankle[s] - prev.ankle[s]) / ref / dt) if prev is not None and dt > 0 else 0.0
+        self._history.append(r)
+        while self._history and self._history[0].t < t - HISTORY_S:
+            self._history.popleft()
+        return r
+
+    def _open(self, leg: str, since: float) -> list[Event]:
+        start = self.start_time(leg, since)
+        at_start = next((h for h in self._history if h.t >= start - 1e-9), self._history[-1])
+        before = [h for h in self._history if h.t < start - 1e-9]
+        free_from = {s: (before[-1] if before else at_start).ankle[s].copy() for s in SIDES}
+        self._attempt = _Attempt(start, leg, {s: at_start.ankle[s].copy() for s in self.planted(leg)}, free_from,
+                                 [h for h in self._history if h.t >= start - 1e-9])
+        self._phase, self._pending, self._armed = "holding", None, False
+        self._watch_step = None
+        return [Event("hold_start", start, message=f"Hold ({leg})")]
+
+    def _broken(self, r: Reading, ok: bool) -> str | None:
+        a = self._attempt
+        if not ok:
+            return "position left"
+        for s, where in a.feet.items():
+            if np.linalg.norm(r.ankle[s] - where) / r.shank_px > self.params.foot_move_shank:
+                return f"{s} foot moved"
+        if np.isfinite(r.trunk_deg) and r.trunk_deg > self.params.trunk_limit_deg:
+            return "trunk tilted too far"
+        return None
+
+    def _close(self, end_s: float, why: str) -> list[Event]:
+        a = self._attempt
+        self._attempt, self._pending = None, None
+        self._phase = "broken"
+        end_s = max(end_s, a.start_s)
+        inside = [r for r in a.readings if a.start_s - 1e-9 <= r.t <= end_s + 1e-9]
+        metrics = {"hold_s": end_s - a.start_s, **self._sway(inside)}
+        rep = Rep(index=len(self._reps) + 1, start_s=round(a.start_s, 3), end_s=round(end_s, 3), counted=True,
+                  metrics={k: round(float(v), 3) for k, v in metrics.items() if np.isfinite(v)}, side=a.leg,
+                  view=self.views.view, reason=why)
+        self._reps.append(rep)
+        if why not in ("the recording ended", "lost sight of you", "drop"):
+            feet = {**a.free_from, **a.feet}
+            self._watch_step = (end_s, feet, a.leg)
+        return [Event("hold", end_s, rep=rep, message=f"Held {rep.metrics.get('hold_s', 0):.1f} s ({why})")]
+
+    def _sway(self, readings: list[Reading]) -> dict[str, float]:
+        if len(readings) < 2:
+            return {"sway_hip_cm": float("nan"), "sway_shoulder_cm": float("nan"), "sway_speed_cm_s": float("nan")}
+        cm_per_px = self.calibration.length_m("shank") * 100.0 / readings[-1].shank_px
+        out = {}
+        for name in ("hip", "shoulder"):
+            xy = np.array([getattr(r, name) for r in readings])
+            out[f"sway_{name}_cm"] = float(np.sum(np.linalg.norm(np.diff(xy, axis=0), axis=1))) * cm_per_px
+        span = readings[-1].t - readings[0].t
+        out["sway_speed_cm_s"] = out["sway_hip_cm"] / span if span > 0 else float("nan")
+        return out
+
+    def _check_step(self, r: Reading) -> list[Event]:
+        """After a hold: a foot landing far from where it was, soon after the end, is a sudden step."""
+        if self._watch_step is None:
+            return []
+        end_s, feet, leg = self._watch_step
+        if r.t - end_s > self.params.step_max_s:
+            self._watch_step = None
+            return []
+        contact = getattr(self.params, "foot_contact_shank", 0.05)
+        for s, where in feet.items():
+            away = float(np.linalg.norm(r.ankle[s] - where)) / r.shank_px
+            if r.lift[s] < contact and r.speed[s] < self.params.still_speed_shank_s * 3 and away >= self.params.step_away_shank:
+                self._watch_step = None
+                return self._balance_loss("step", r.t, f"{s} foot stepped {away:.1f} shank lengths away")
+        return []
+
+    def _check_drop(self, r: Reading) -> list[Event]:
+        if r.t - self._last_drop < 3.0:
+            return []
+        window = [h for h in self._history if h.t >= r.t - self.params.drop_window_s]
+        top = min(window, key=lambda h: h.hip[1])  # highest hips in the window (image y down)
+        if (r.hip[1] - top.hip[1]) / r.shank_px < self.params.drop_shank:
+            return []
+        after = [h for h in window if h.t >= top.t]
+        onset = next((h.t for h in after if (h.hip[1] - top.hip[1]) / r.shank_px > self.params.drop_onset_shank), top.t)
+        onset = max([h.t for h in after if h.t < onset], default=onset)  # the last frame still at the level
+        self._last_drop = r.t
+        events = []
+        if self._attempt is not None:
+            events += self._close(onset, "drop")
+        return events + self._balance_loss("drop", onset, f"hips fell {(r.hip[1] - top.hip[1]) / r.shank_px:.1f} "
+                                                          f"shank lengths within {r.t - top.t:.1f} s")
+
+    def _balance_loss(self, kind: str, t: float, detail: str) -> list[Event]:
+        self.balance_events.append(BalanceEvent(kind, round(t, 3), detail))
+        words = {"step": "You stepped to catch your balance", "drop": "You dropped suddenly"}[kind]
+        return [Event("balance_loss", t, message=f"{words}. Stop and hold on to your support; tell your physio.")]
+
+    # ---- read-only views ---------------------------------------------------------------
+    @property
+    def reps(self) -> list[Rep]:
+        return list(self._reps)
+
+    @property
+    def holds(self) -> list[Rep]:
+        return list(self._reps)
+
+    @property
+    def state(self) -> ExerciseState:
+        held = (self._last_t - self._attempt.start_s) if self._attempt is not None else None
+        return ExerciseState(reps=len(self._reps), phase=self.phase_names[self._phase],
+                             progress=0.0 if held is None else min(held / 30.0, 1.0),
+                             key_angle_name="hold_s", key_angle_deg=held, view=self.views.view,
+                             message=self._message)
+
+
+def hold_summary(holds: list[Rep]) -> dict[str, float]:
+    """Best and total hold time and the number of holds (the physio's per-set numbers)."""
+    times = [h.metrics.get("hold_s", 0.0) for h in holds]
+    return {"holds": len(times), "best_s": max(times, default=0.0), "total_s": round(sum(times), 3)}

@@ -1,0 +1,94 @@
+"""Single-leg stance (standing on one leg), any view that sees the feet: a timed hold.
+
+The hold runs from the moment the free foot leaves the floor until it is back on it, as long as
+the standing foot stays put and the trunk stays within its limit (``exercises.holds``). A foot is
+"up" by its own floor level: how far its ankle is above its lowest image position of the last
+minute, in the person's shank lengths, so the camera's perspective (the near foot sits lower in
+the picture) does not matter. The hold starts once the foot is clearly up (``foot_up_shank``) and
+is timed from when it left the floor (``foot_contact_shank``); it ends when it touches down.
+Which leg: the standing leg (``side`` left/right restricts it; auto finds it).
+
+CLINICAL.md has no norms or protocol values for single-leg stance; the thresholds are screening
+defaults with their reasons.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from exercises.counting import SignalScale
+from exercises.holds import SIDES, HoldExercise, HoldParams, Reading, _Attempt
+from exercises.phases import PhaseConfig
+from exercises.spec import ExerciseSpec, SetupNeeds, param
+
+
+@dataclass(frozen=True)
+class SingleLegStanceParams(HoldParams):
+    """CLINICAL.md has no norms for single-leg stance; screening defaults."""
+
+    foot_up_shank: float = param(0.1, "shank lengths", "the free ankle ~4 cm above its floor level: clearly "
+                                 "lifted, not a weight shift (starts the hold)")
+    foot_contact_shank: float = param(0.05, "shank lengths", "under ~2 cm above its floor level the foot is "
+                                      "on the floor: the hold is timed from leaving it to touching it again")
+
+
+def _other(side: str) -> str:
+    return "right" if side == "left" else "left"
+
+
+class SingleLegStance(HoldExercise):
+    def _stance_choices(self) -> tuple[str, ...]:
+        return (self.side,) if self.side in SIDES else SIDES
+
+    def posture_ok(self, r: Reading) -> tuple[bool, str]:
+        p = self.params
+        holding = self._attempt is not None
+        for stance in self._stance_choices():
+            free = _other(stance)
+            lift, down = r.lift[free], r.lift[stance]
+            if down > p.foot_contact_shank * 2:
+                continue  # the standing foot itself is off the floor
+            if (holding and stance == self._attempt.leg and lift >= p.foot_contact_shank) or \
+                    (not holding and lift >= p.foot_up_shank):
+                return True, stance
+        return False, self._attempt.leg if holding else ""
+
+    def planted(self, leg: str) -> tuple[str, ...]:
+        return (leg,)
+
+    def start_time(self, leg: str, since: float) -> float:
+        """Back to the last frame the free foot was still on the floor (it left right after)."""
+        free = _other(leg)
+        start = since
+        for h in reversed(self._history):
+            if h.t > since:
+                continue
+            if h.lift[free] < self.params.foot_contact_shank:
+                return h.t
+            start = h.t
+        return start
+
+    def end_time(self, attempt: _Attempt, broke_at: float) -> float:
+        return broke_at
+
+
+SPEC = ExerciseSpec(
+    name="single-leg-stance",
+    label="Standing on one leg",
+    machine=SingleLegStance,
+    params=SingleLegStanceParams,
+    scale=SignalScale("shank lengths", 0.1, 0.5),  # not used to count: holds are timed (exercises.holds)
+    phases=PhaseConfig(),
+    count_on="hold",
+    incomplete_fault="",
+    faults=(),
+    setup=SetupNeeds(parts=("trunk", "legs", "feet"), view="any", min_height_share=0.35,
+                     reminders=("Stand next to a sturdy chair or counter you can hold if you need to.",)),
+    equipment="A sturdy chair or kitchen counter within reach for support",
+    variants=("with support", "light touch", "no support", "eyes closed"),
+    default_variant="with support",
+    synth_script="single_leg_stance",
+    sided=True,
+    limb="leg",
+    key_measure="hold_s",
+    key_unit="s",
+)
