@@ -33,7 +33,10 @@ CSS = """
 .coach-need { font-size:1.3rem; font-weight:700; margin-bottom:0.4rem; }
 @media (max-width: 1000px) {
   section[data-testid="stSidebar"] { width: 270px !important; min-width: 270px !important; }
-  [data-testid="stSidebarNav"] a span { font-size: 1rem; }
+  [data-testid="stSidebarNav"] a span, [data-testid="stSidebarNavLink"] span { font-size: 0.95rem !important; }
+  /* live coaching on a tablet: the video full width, the counter and buttons under it */
+  .st-key-coach_live [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
+  .st-key-coach_live [data-testid="stColumn"] { min-width: 100% !important; }
   .coach-counter .num { font-size:5rem; }
   .coach-cue { font-size:1.7rem; }
   .coach-big { font-size:1.5rem; }

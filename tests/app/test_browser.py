@@ -288,13 +288,13 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
         page.get_by_text("Import a patient's shared file").click()
         page.locator("input[type=file]").last.set_input_files(str(bundle))
         msg = page.get_by_text(re.compile("already here"))
-        msg.wait_for(timeout=60_000)
+        msg.wait_for(timeout=60_000, state="attached")
         assert re.search(r"[1-9]\d* session\(s\) added", msg.inner_text()), msg.inner_text()
         first = len(_sessions(clinic_data))
         page.locator("input[type=file]").last.set_input_files([])
         page.wait_for_timeout(1_000)
         page.locator("input[type=file]").last.set_input_files(str(bundle))  # the same file again
-        page.get_by_text(re.compile(r"patient P001: 0 session\(s\) added")).wait_for(timeout=60_000)
+        page.get_by_text(re.compile(r"patient P001: 0 session\(s\) added")).wait_for(timeout=60_000, state="attached")
         assert len(_sessions(clinic_data)) == first  # imported twice, stored once
         page.get_by_role("link", name="Patients").click()
         page.get_by_text("Sessions of").wait_for(timeout=30_000)

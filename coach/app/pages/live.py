@@ -123,6 +123,11 @@ def camera(coach: BrowserCoach) -> Callable[[], bool]:
 
 
 def _coaching(coach: BrowserCoach, plan: LivePlan) -> None:
+    with st.container(key="coach_live"):
+        _coaching_layout(coach, plan)
+
+
+def _coaching_layout(coach: BrowserCoach, plan: LivePlan) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         playing = camera(coach)

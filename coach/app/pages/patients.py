@@ -100,8 +100,8 @@ def _import(store) -> None:
                     st.error(f"The file could not be imported: {exc}")
                     return
             st.session_state["import_bundle_message"] = import_message(outcome)
-        if st.session_state.get("import_bundle_message"):
-            st.success(st.session_state["import_bundle_message"])
+    if st.session_state.get("import_bundle_message"):  # outside the expander: seen even when it folds
+        st.success("Imported " + st.session_state["import_bundle_message"])
 
 
 def import_message(outcome) -> str:
@@ -114,5 +114,5 @@ def import_message(outcome) -> str:
     if fields:
         parts = [f"{k.replace('_', ' ')}: {len(v) if isinstance(v, (list, tuple, set)) else v}"
                  for k, v in fields.items()]
-        return "Imported. " + ", ".join(parts) + "."
-    return "Imported."
+        return ", ".join(parts) + "."
+    return "done."
