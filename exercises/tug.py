@@ -1,0 +1,254 @@
+"""Timed Up and Go (Podsiadlo & Richardson 1991) from a side or oblique camera that sees the chair
+and the 3 m path: the time from the start of the rise to the buttocks back on the seat, with its
+phases (stand-up, walk out, turn, walk back, sit-down).
+
+Pure: ``time_up_and_go(poses)`` reads a recording's (smoothed) poses after the fact, like the
+5xSTS timing, and returns a ``TugResult``. What it reads, per frame, in the person's own units:
+
+- hip height above the lower ankle in shank lengths (``exercises.lower_body``: ~1 seated on a
+  standard chair, ~2 standing; the shank scale is local, so walking toward or away from the camera
+  does not matter). Seated and standing levels come from the recording itself;
+- the start: the last moment before the rise the shoulders were still where they sat
+  (``onset_shank``): the forward lean that begins a rise moves them first;
+- the end: the buttocks on the seat (the 5xSTS stop, CLINICAL.md): the sit's descent braked to
+  ``seat_brake_share`` (15%) of its fastest, or the hips within ``seat_contact_shank`` (~1 cm) of
+  their lowest level after the last stand, whichever comes first;
+- the heading (which way the person faces) from the shoulders' and hips' left-right axis in the
+  world landmarks (metric, free of the picture's perspective, which skews image-based headings as
+  the person crosses the frame); a turn is where it leaves one direction (by ``turn_deg``) until it is
+  within ``turn_deg`` of the opposite one. Phases the camera did not see (the person walked out of
+  the picture) are None, and ``unseen_s`` says how long the person was out of view.
+
+Norms: CLINICAL.md has no TUG values; ``exercises.tug_norms`` holds the published sources used.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+
+from coach.geometry import joint_angle
+from coach.pose.frame import PoseFrame
+from coach.pose.landmarks import Landmark as L
+from exercises import tug_norms
+from exercises.spec import Params, param
+
+PHASES = ("stand_up", "walk_out", "turn", "walk_back", "sit_down")
+LEGS = {s: (L[f"{s.upper()}_HIP"], L[f"{s.upper()}_KNEE"], L[f"{s.upper()}_ANKLE"]) for s in ("left", "right")}
+MIN_VISIBILITY = 0.3  # side views: the far leg reads 0.3-0.6 yet is placed well (see heel_raise)
+SHANK_WINDOW_S = 1.5  # the shank scale is the 90th percentile of the lengths within this of a frame
+
+
+@dataclass(frozen=True)
+class TugParams(Params):
+    """CLINICAL.md has no TUG protocol values; these define the events on the landmarks."""
+
+    onset_shank: float = param(0.02, "shank lengths", "the shoulders ~0.8 cm from where they sat: the rise's "
+                               "forward lean has begun (the start is then extrapolated back along their speed)")
+    knee_straight_deg: float = param(5.0, "deg", "standing reached (end of stand-up): the knees within 5 deg "
+                                     "of their straightest at the top of the rise")
+    seat_contact_shank: float = param(0.025, "shank lengths", "hips within ~1 cm of their seated level: the "
+                                      "buttocks are on the seat (the 5xSTS stop, CLINICAL.md)")
+    seat_brake_share: float = param(0.15, "share of the sit's fastest descent", "the descent braked to 15% "
+                                    "of its speed: the seat has taken the weight")
+    min_rise_shank: float = param(0.5, "shank lengths", "a rise lifts the hips ~1 shank; under half of that no "
+                                  "stand was seen")
+    turn_deg: float = param(15.0, "deg", "heading this far from the walking direction: a turn has begun (or is "
+                            "within this of done); the trunk's own swing in gait is ~10 deg either way")
+
+
+@dataclass
+class TugResult:
+    """A TUG timing. ``time_s`` None when it could not be timed (``problem`` says why)."""
+
+    time_s: float | None
+    start_s: float | None = None
+    stand_s: float | None = None
+    seated_s: float | None = None
+    phases: dict[str, float | None] = field(default_factory=dict)  # seconds per phase, None = not seen
+    phase_times: dict[str, tuple[float, float] | None] = field(default_factory=dict)
+    unseen_s: float = 0.0  # between start and seated, how long nobody was in view
+    problem: str = ""
+    walking_aid: str = ""  # recorded by the caller (the app asks); not seen by the camera
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def interpretation(self, age: int | None = None) -> dict:
+        """The time against the published norms (``exercises.tug_norms``)."""
+        return tug_norms.interpret(self.time_s, age)
+
+
+def _series(poses: list[PoseFrame]):
+    n = len(poses)
+    t = np.array([p.timestamp_s for p in poses], dtype=float)
+    seen = np.zeros(n, bool)
+    hip_y = np.full(n, np.nan)
+    ankle_y = np.full(n, np.nan)
+    shank = np.full(n, np.nan)
+    shoulder = np.full((n, 2), np.nan)
+    axis = np.full((n, 2), np.nan)  # the body's left-right axis in the world's x-z plane
+    knee = np.full(n, np.nan)  # knee angle (deg, 180 straight), image, mean over the seen legs
+    for i, p in enumerate(poses):
+        if not p.has_person:
+            continue
+        legs = [s for s in LEGS if p.visible(*LEGS[s], threshold=MIN_VISIBILITY)]
+        if not legs:
+            continue
+        xy = p.xy_px
+        seen[i] = True
+        hip_y[i] = float(np.mean([xy[int(LEGS[s][0])][1] for s in legs]))
+        ankle_y[i] = float(np.max([xy[int(LEGS[s][2])][1] for s in legs]))
+        shank[i] = float(np.max([np.linalg.norm(xy[int(LEGS[s][1])] - xy[int(LEGS[s][2])]) for s in legs]))
+        shoulder[i] = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
+        knee[i] = float(np.nanmean([joint_angle(p, f"{s}_knee", "image") for s in legs]))
+        w = p.world
+        lr = (w[int(L.LEFT_SHOULDER)] - w[int(L.RIGHT_SHOULDER)]) + (w[int(L.LEFT_HIP)] - w[int(L.RIGHT_HIP)])
+        axis[i] = (lr[0], lr[2])
+    scale = np.full(n, np.nan)
+    for i in np.flatnonzero(seen):
+        near = seen & (np.abs(t - t[i]) <= SHANK_WINDOW_S)
+        scale[i] = np.percentile(shank[near], 90)
+    return t, seen, (ankle_y - hip_y) / scale, shoulder, scale, axis, knee
+
+
+STAND_PLATEAU_S = 1.0  # the rise's top is looked for within this of its middle
+ONSET_BACK_MAX_S = 0.2
+MAX_TURN_HOLE_S = 0.3  # a longer hole between stand and sit: the turns were not followed  # the onset is extrapolated back at most this far
+
+
+def _extrapolated_onset(t, shoulder, scale, rest, onset, idx) -> float:
+    """The lean's start: from the first frame past the threshold, back along the shoulders' speed
+    there to where they would have left their place (a movement starts smoothly, so a threshold
+    alone is always late)."""
+    later = idx[idx > onset][:3]
+    if len(later) < 2:
+        return float(t[onset])
+    d = [np.linalg.norm(shoulder[i] - rest) / scale[i] for i in later]
+    speed = (d[-1] - d[0]) / (t[later[-1]] - t[later[0]])
+    if not speed > 0:
+        return float(t[onset])
+    back = min(d[0] / speed, ONSET_BACK_MAX_S)
+    return float(max(t[later[0]] - back, t[onset]))
+
+
+def _seat_contact(t, hip, after, floor: float, p: TugParams) -> int:
+    """The frame the buttocks meet the seat: the hips within ``seat_contact_shank`` of their lowest,
+    or, earlier, the sit's descent braked to ``seat_brake_share`` of its fastest (on real video the
+    hip landmark keeps sinking for ~1 s as the person slides back and sits up, well after contact)."""
+    h = hip[after]
+    tt = t[after]
+    speed = np.full(len(after), np.nan)  # downward, shank lengths per second
+    for k in range(len(after)):
+        a, b = max(k - 2, 0), min(k + 2, len(after) - 1)
+        if tt[b] > tt[a]:
+            speed[k] = -(h[b] - h[a]) / (tt[b] - tt[a])
+    by_level = next(k for k in range(len(after)) if h[k] <= floor + p.seat_contact_shank)
+    fastest = int(np.nanargmax(speed[:by_level + 1])) if np.isfinite(speed[:by_level + 1]).any() else by_level
+    peak = speed[fastest]
+    by_brake = next((k for k in range(fastest, by_level + 1)
+                     if peak > 0 and np.isfinite(speed[k]) and speed[k] <= p.seat_brake_share * peak), by_level)
+    return int(after[min(by_level, by_brake)])
+
+
+def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> TugResult:
+    """The TUG time and phases of one recording that starts seated and ends seated."""
+    p = params or TugParams()
+    if not poses:
+        return TugResult(None, problem="the recording is empty")
+    t, seen, hip, shoulder, scale, axis, knee = _series(poses)
+    idx = np.flatnonzero(seen & np.isfinite(hip))
+    if len(idx) < 5:
+        return TugResult(None, problem="nobody was seen")
+    first = idx[t[idx] <= t[idx[0]] + 0.5]
+    lo = float(np.median(hip[first]))
+    hi = float(np.percentile(hip[idx], 90))
+    if hi - lo < p.min_rise_shank:
+        return TugResult(None, problem="no stand was seen: start seated on the chair, in view")
+    mid = lo + 0.5 * (hi - lo)
+    up = idx[hip[idx] >= mid]
+    rise_mid = up[0]
+    # Standing: the hips' plateau right after the rise (walking later carries them a little higher).
+    # Standing: the knees straight at the top of the rise (the hips barely rise over the last 20
+    # deg of knee extension, so their height dates the end of the stand-up early).
+    near = idx[(idx >= rise_mid) & (t[idx] <= t[rise_mid] + STAND_PLATEAU_S)]
+    knee_near = knee[near]
+    if np.isfinite(knee_near).any():
+        top_knee = float(np.nanmax(knee_near))
+        stand = next((i for i in near if knee[i] >= top_knee - p.knee_straight_deg), rise_mid)
+    else:
+        top = float(np.max(hip[near]))
+        stand = next((i for i in near if hip[i] >= lo + 0.97 * (top - lo)), rise_mid)
+    # The start: the last frame before the rise the shoulders were still at their seated place.
+    before = idx[(idx < rise_mid) & (t[idx] <= t[rise_mid] - 0.6)]
+    rest_idx = before if len(before) else idx[idx < rise_mid][:3]
+    if not len(rest_idx):
+        return TugResult(None, problem="the recording starts mid-rise: start seated, in view")
+    rest = np.median(shoulder[rest_idx], axis=0)
+    onset = rest_idx[-1]
+    for i in idx[idx < rise_mid]:
+        if np.linalg.norm(shoulder[i] - rest) / scale[i] <= p.onset_shank:
+            onset = i
+    start_s = _extrapolated_onset(t, shoulder, scale, rest, onset, idx)
+    last_up = up[-1]
+    after = idx[idx > last_up]
+    if not len(after):
+        return TugResult(None, start_s=float(t[onset]), problem="the recording ends before the person sat down")
+    floor = float(np.min(hip[after]))
+    if floor > lo + 0.5 * (hi - lo) * 0.5:
+        return TugResult(None, start_s=float(t[onset]), problem="the person did not sit back down in view")
+    seated = _seat_contact(t, hip, after, floor, p)
+    stand_s, seated_s = float(t[stand]), float(t[seated])
+    inside = (t >= start_s) & (t <= seated_s)
+    dt = np.diff(t[inside]) if inside.sum() > 1 else np.array([])
+    unseen = float(np.sum(np.diff(t[inside & seen]) - np.median(dt))) if len(dt) and (inside & seen).sum() > 1 else 0.0
+    phase_times = _phases(t, seen, axis, start_s, stand_s, seated_s, p)
+    phases = {k: (None if v is None else round(v[1] - v[0], 3)) for k, v in phase_times.items()}
+    return TugResult(round(seated_s - start_s, 3), round(start_s, 3), round(stand_s, 3), round(seated_s, 3), phases,
+                     phase_times, round(max(unseen, 0.0), 3))
+
+
+def _heading(world_axis: np.ndarray, seen: np.ndarray) -> np.ndarray:
+    """Which way the body's left-right axis points (deg about the vertical, unwrapped; NaN unseen),
+    from the world landmarks (metres, camera-aligned, no perspective): a 180 deg turn swings it
+    half a circle whichever way the person turns."""
+    ok = seen & np.isfinite(world_axis).all(axis=1) & (np.linalg.norm(world_axis, axis=1) > 1e-6)
+    out = np.full(len(world_axis), np.nan)
+    if ok.sum() < 3:
+        return out
+    ang = np.arctan2(world_axis[ok, 1], world_axis[ok, 0])
+    out[ok] = np.degrees(np.unwrap(ang))
+    return out
+
+
+def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams) -> dict:
+    """Phase boundaries: the turn at the far end and the turn back to the chair, from the heading."""
+    h = _heading(axis, seen)
+    none = {k: None for k in PHASES}
+    none["stand_up"] = (start_s, stand_s)
+    walk = np.flatnonzero((t >= stand_s) & (t <= seated_s) & np.isfinite(h))
+    if len(walk) < 2 or np.max(np.diff(t[walk])) > MAX_TURN_HOLE_S:
+        return none  # out of view on the way: the turn's heading cannot be followed through
+    out_dir = float(np.median(h[walk[t[walk] <= stand_s + 0.5]]))
+
+    def leave(idx, ref):
+        return next((i for i in idx if abs(h[i] - ref) > p.turn_deg), None)
+
+    def arrive(idx, ref):
+        return next((i for i in idx if abs(abs(h[i] - ref) - 180.0) < p.turn_deg), None)
+
+    turn_start = leave(walk, out_dir)
+    turn_end = arrive(walk[walk > turn_start], out_dir) if turn_start is not None else None
+    if turn_start is None or turn_end is None:
+        return none
+    back = walk[walk > turn_end]
+    back_dir = float(np.median(h[back[t[back] <= t[turn_end] + 0.5]])) if len(back) else float(h[turn_end])
+    sit_turn = leave(back, back_dir)
+    ts, te = float(t[turn_start]), float(t[turn_end])
+    out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, ts), "turn": (ts, te),
+           "walk_back": None, "sit_down": None}
+    if sit_turn is not None:
+        st = float(t[sit_turn])
+        out["walk_back"] = (te, st)
+        out["sit_down"] = (st, seated_s)
+    return out

@@ -1,0 +1,70 @@
+"""Timed Up and Go on true landmarks against the generator's truth, and on the real TUG track."""
+from pathlib import Path
+
+import pytest
+
+from coach.smoothing import PoseSmoother
+from coach.synth.extended import generate_ext
+from coach.synth.scripts.timed_up_and_go import script
+from exercises import tug_norms
+from exercises.tug import PHASES, time_up_and_go
+from tests.robustness.tracks import TRACKS, load_track
+
+TIME_TOLERANCE_S = 0.3  # issue 12: the TUG time within 0.3 s of the generator
+PHASE_TOLERANCE_S = 0.35
+WIDE = dict(size=(960, 540), figure_scale=0.38, center_x=0.25)  # chair and the whole 3 m path in view
+
+
+def tug(view_kw=WIDE, **script_kw):
+    tl, truth = script(**script_kw)
+    clip = generate_ext(tl, truth, "side", **view_kw)
+    return time_up_and_go(clip.poses), truth
+
+
+@pytest.mark.parametrize("kw", [{}, {"speed": 1.25}, {"speed": 0.8, "walk_s": 4.5}, {"walk_s": 6.0}])
+def test_tug_time_and_phases_match_the_generator(kw):
+    got, truth = tug(**kw)
+    assert got.time_s == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
+    assert got.start_s == pytest.approx(truth["start_s"], abs=TIME_TOLERANCE_S)
+    assert got.seated_s == pytest.approx(truth["seated_s"], abs=TIME_TOLERANCE_S)
+    assert set(got.phases) == set(PHASES)
+    for name in PHASES:
+        assert got.phases[name] == pytest.approx(truth["phases"][name], abs=PHASE_TOLERANCE_S), name
+    assert got.unseen_s == 0.0
+
+
+def test_a_walk_out_of_the_picture_is_timed_but_its_turn_is_not_guessed():
+    narrow = dict(size=(640, 480), figure_scale=0.6, center_x=0.3, drop_outside=True)
+    got, truth = tug(narrow)
+    assert got.time_s == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
+    assert got.unseen_s > 2.0
+    assert got.phases["turn"] is None and got.phases["walk_out"] is None
+    assert got.phases["stand_up"] == pytest.approx(truth["phases"]["stand_up"], abs=PHASE_TOLERANCE_S)
+
+
+def test_a_recording_that_ends_before_the_sit_is_not_timed():
+    tl, truth = script()
+    clip = generate_ext(tl, truth, "side", **WIDE)
+    cut = [p for p in clip.poses if p.timestamp_s < truth["sit_turn_s"]]
+    got = time_up_and_go(cut)
+    assert got.time_s is None and "sat down" in got.problem
+
+
+def test_the_real_tug_clip_against_a_reading_of_its_frames():
+    """sit_to_stand_frailtyvision_tug_2: read frame by frame, the forward lean starts at ~0.45 s and
+    the buttocks meet the seat at ~5.9 s (TUG ~5.45 s). The hip landmark lags the seat contact on
+    this clip (it sinks on for ~0.8 s as he slides back), so the reading is allowed 0.6 s."""
+    series, _ = load_track(Path(TRACKS) / "sit_to_stand_frailtyvision_tug_2.npz")
+    smoother = PoseSmoother()
+    got = time_up_and_go([smoother.apply(f) for f in series])
+    assert got.start_s == pytest.approx(0.45, abs=0.2)
+    assert got.time_s == pytest.approx(5.45, abs=0.6)
+    assert got.phases["turn"] is not None  # he stays in view: the turn at the cone is seen
+
+
+@pytest.mark.parametrize("time_s,age,flags", [(8.0, 65, []), (9.5, 65, ["below_norm"]), (10.0, 75, []),
+                                              (14.0, 85, ["below_norm", "fall_risk"]), (12.0, 85, [])])
+def test_tug_norms(time_s, age, flags):
+    got = tug_norms.interpret(time_s, age)
+    assert got["flags"] == flags
+    assert "Bohannon 2006" in got["interpretation"]
