@@ -307,7 +307,8 @@ class HoldExercise:
         contact = getattr(self.params, "foot_contact_shank", 0.05)
         for s, where in feet.items():
             away = float(np.linalg.norm(r.ankle[s] - where)) / r.shank_px
-            if r.lift[s] < contact and r.speed[s] < self.params.still_speed_shank_s * 3 and away >= self.params.step_away_shank:
+            landed = r.lift[s] < contact and r.speed[s] < self.params.still_speed_shank_s
+            if landed and away >= self.params.step_away_shank:
                 self._watch_step = None
                 return self._balance_loss("step", r.t, f"{s} foot stepped {away:.1f} shank lengths away")
         return []
