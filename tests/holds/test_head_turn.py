@@ -1,0 +1,61 @@
+"""Head turns on true landmarks: exact counts per side against the generator, range in degrees,
+smaller turns than usual left uncounted (coach.synth.scripts.head_turn)."""
+import pytest
+
+from coach.synth.extended import generate_ext
+from coach.synth.scripts.head_turn import Turn, alternating, script
+from exercises.head_turn import SPEC
+
+
+def run(turns, view="front", **kw):
+    tl, truth = script(turns, **kw)
+    clip = generate_ext(tl, truth, view)
+    live = SPEC.machine(SPEC)
+    for p in clip.poses:
+        live.update(p)
+    live.finish(clip.poses[-1].timestamp_s)
+    return live, live.second_pass(clip.poses), truth
+
+
+def per_side(ex):
+    reps = [r for r in ex.reps if r.counted]
+    return len(reps), {s: sum(r.side == s for r in reps) for s in ("left", "right")}
+
+
+CASES = [
+    (alternating(8), {}),
+    (alternating(10, 30.0, 0.0), {"speed": 1.5}),  # side to side without a pause in the middle
+    (alternating(6, 60.0), {"seated": False}),
+    (alternating(6) + (Turn("left", 12.0, counted=False),) + alternating(3), {}),
+    (alternating(7, 20.0), {}),  # small turns: this person's usual, counted (short of the target)
+]
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+@pytest.mark.parametrize("turns,kw", CASES)
+def test_counts_per_side_are_exact(view, turns, kw):
+    live, file_mode, truth = run(turns, view, **kw)
+    for ex in (live, file_mode):
+        n, sides = per_side(ex)
+        assert n == truth["true_reps"]
+        assert sides == truth["per_side"]
+    counted = [t for t in truth["turns"] if t["counted"]]
+    for got, want in zip([r for r in file_mode.reps if r.counted], counted):
+        assert got.side == want["side"]
+        assert got.metrics["range_deg"] == pytest.approx(want["range_deg"], abs=2.0)
+        assert got.start_s < want["peak_s"] < got.end_s <= want["end_s"] + 0.2  # the same turn
+
+
+def test_a_smaller_turn_is_an_attempt_with_its_reason():
+    _, ex, _ = run(alternating(6) + (Turn("left", 12.0, counted=False),) + alternating(3))
+    attempts = [r for r in ex.reps if not r.counted]
+    assert len(attempts) == 1 and "smaller" in attempts[0].reason
+
+
+def test_turns_short_of_the_target_are_counted_and_labelled():
+    _, ex, truth = run(alternating(6, 20.0))
+    reps = [r for r in ex.reps if r.counted]
+    assert len(reps) == 6
+    assert all("short_range" in r.fault_codes for r in reps)
+    _, ex, _ = run(alternating(6, 45.0))
+    assert not any("short_range" in r.fault_codes for r in ex.reps if r.counted)
