@@ -11,7 +11,12 @@ from exercises.faults import fault_info
 # One colour per exercise everywhere (colour-blind safe, Okabe-Ito), so trends read at a glance.
 EXERCISE_COLOURS = {"Sit to stand": "#0072B2", "Squat": "#D55E00", "Heel raise": "#009E73",
                     "Forward reach": "#CC79A7", "Arm raise": "#E69F00"}
-EXERCISE_SCALE = alt.Scale(domain=list(EXERCISE_COLOURS), range=list(EXERCISE_COLOURS.values()))
+
+
+def exercise_scale(names) -> alt.Scale:
+    """The fixed colours of the exercises present (the legend lists only those)."""
+    present = [n for n in EXERCISE_COLOURS if n in set(names)] or list(EXERCISE_COLOURS)[:1]
+    return alt.Scale(domain=present, range=[EXERCISE_COLOURS[n] for n in present])
 
 FAULT_SELECTION = "fault_pick"
 
@@ -40,13 +45,13 @@ def rep_timeline(reps, offset_s: float = 0.0) -> alt.LayerChart | alt.Chart:
         tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("start:Q", format=".1f", title="Start (s)"),
                  alt.Tooltip("end:Q", format=".1f", title="End (s)"), alt.Tooltip("faults:N", title="Faults")])
     if fault_df.empty:
-        return bars.properties(height=90)
+        return bars.properties(height=130)
     pick = alt.selection_point(name=FAULT_SELECTION, fields=["time"], on="click")
     points = alt.Chart(fault_df).mark_point(shape="diamond", size=260, filled=True, color="#d62728").encode(
         x="time:Q", tooltip=[alt.Tooltip("fault:N", title="Fault"), alt.Tooltip("detail:N", title="Detail"),
                              alt.Tooltip("time:Q", format=".1f", title="At (s)")],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6))).add_params(pick)
-    return alt.layer(bars, points).properties(height=90)
+    return alt.layer(bars, points).properties(height=130)
 
 
 def picked_time(event) -> float | None:
@@ -95,12 +100,13 @@ def trend_chart(df: pd.DataFrame, column: str, title: str, percent: bool = False
     y_axis = alt.Axis(format=".0%", title=unit or title) if percent else alt.Axis(title=unit or title)
     return alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
         x=date_x(data["date"]), y=alt.Y(f"{column}:Q", axis=y_axis, scale=alt.Scale(zero=True)),
-        color=alt.Color("exercise:N", scale=EXERCISE_SCALE, legend=alt.Legend(orient="top", title=None)),
+        color=alt.Color("exercise:N", scale=exercise_scale(data["exercise"]),
+                        legend=alt.Legend(orient="top", title=None, labelFontSize=12)),
         tooltip=[alt.Tooltip("session:Q", title="Session"), alt.Tooltip("exercise:N", title="Exercise"),
                  alt.Tooltip("date:T", format="%Y-%m-%d %H:%M", title="Date"),
                  alt.Tooltip(f"{column}:Q", title=title, format=".0%" if percent else ".1f"),
                  alt.Tooltip("status:N", title="Status")],
-    ).properties(height=220)
+    ).properties(height=200)
 
 
 def test_frame(history) -> pd.DataFrame:

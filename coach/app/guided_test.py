@@ -86,7 +86,8 @@ class TestWatch:
         if not self.stopped_by_rule and self.over(u.time_s):
             self.stopped_by_rule = True
             self.coach.end_status = "complete"
-            self.coach.request("stop")
+            # the bell ends the set itself: not a "stop" request, which would record "stopped by the patient"
+            self.coach.session.sets.stop(u.time_s)
 
     def close(self, summary) -> None:
         pass

@@ -71,7 +71,7 @@ def _table(pdf: FPDF, t: Table) -> None:
         pdf.add_page()
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(0, 5, _latin1(t.title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 7)
+    pdf.set_font("Helvetica", "", 7 if len(t.headers) <= 10 else 6)
     widths = _column_widths(pdf, t)
     with pdf.table(col_widths=widths, text_align="LEFT", line_height=3.6, padding=0.8,
                    headings_style=FontFace(emphasis="BOLD", fill_color=_HEADER_FILL),
@@ -86,15 +86,29 @@ def _table(pdf: FPDF, t: Table) -> None:
     pdf.ln(2)
 
 
-def _column_widths(pdf: FPDF, t: Table) -> tuple[float, ...]:
-    """Widths proportional to content length, so short columns stay narrow."""
-    lengths = []
+def _column_widths(pdf: FPDF, t: Table, padding_mm: float = 2.4) -> tuple[float, ...]:
+    """Column widths in mm that fill the page: each column at least as wide as its longest word
+    (header in bold, cells in regular), so no word is ever broken; the rest shared by content length."""
+    family, style, size = pdf.font_family, pdf.font_style, pdf.font_size_pt
+
+    def width(text: str, bold: bool) -> float:
+        pdf.set_font(family, "B" if bold else "", size)
+        return pdf.get_string_width(_latin1(text))
+
+    mins, wants = [], []
     for i, h in enumerate(t.headers):
-        longest = max([len(h)] + [len(row[i]) for row in t.rows])
-        # never narrower than the longest single word (header or cell): no word is broken mid-word
-        word = max(len(w) for text in (h, *(row[i] for row in t.rows)) for w in (text.split() or [""]))
-        lengths.append(max(min(max(longest, 3), 40), word * 1.15) + 2)
-    return tuple(lengths)
+        cells = [row[i] for row in t.rows]
+        word = max([width(w, True) for w in h.split()] + [width(w, False) for c in cells for w in c.split()] + [1.0])
+        mins.append(word + padding_mm)
+        wants.append(min(max([width(h, True)] + [width(c, False) for c in cells]), 60.0) + padding_mm)
+    pdf.set_font(family, style, size)
+    room = pdf.epw
+    if sum(wants) <= room:  # everything fits on one line: share the spare room by content
+        return tuple(w * room / sum(wants) for w in wants)
+    if sum(mins) >= room:  # even single words do not fit: as narrow as the words allow
+        return tuple(m * room / sum(mins) for m in mins)
+    spare, extra = room - sum(mins), [w - m for w, m in zip(wants, mins)]
+    return tuple(m + spare * e / sum(extra) for m, e in zip(mins, extra))
 
 
 def _latin1(text: str) -> str:

@@ -70,7 +70,7 @@ def programme_table(h: PatientHistory) -> Table:
     rows = tuple((labels.exercise(e.exercise), str(e.sets), str(e.reps), labels.side(e.side), e.effective_variant or "-",
                   e.support or "-",
                   _f(e.tempo_s, "{:g} s"), f"{e.rest_s:g} s", "every day" if len(e.days) == 7 else " ".join(e.days),
-                  ", ".join(f"{k}={v:g}" for k, v in {**e.targets, **e.thresholds}.items()))
+                  ", ".join(f"{labels.metric(k)}: {v:g}" for k, v in {**e.targets, **e.thresholds}.items()) or "-")
                  for e in pr.exercises)
     return Table(f"Programme version {pr.version}" + (f" ({pr.created_at:%Y-%m-%d})" if pr.created_at else ""),
                  ("Exercise", "Sets", "Reps", "Side", "Variant", "Support", "Tempo", "Rest", "Days",

@@ -129,12 +129,24 @@ def test_excluded_sessions_leave_trends_and_test_scores(history_store):
 
 def test_pdf_columns_never_break_a_word():
     """Each column is at least as wide as its longest word, so a header like "Duration" stays whole."""
+    from fpdf import FPDF
+
     from coach.reports.pdf import _column_widths
     from coach.reports.tables import Table
 
-    t = Table("Reps", ("Set", "Duration (s)", "Trunk lean forward (°)", "Tracking"),
-              (("1", "2.0", "31", "good"), ("1", "1.8", "29", "poor (hard to see)")))
-    widths = _column_widths(None, t)
-    for i, header in enumerate(t.headers):
-        longest_word = max(len(w) for text in (header, *(r[i] for r in t.rows)) for w in text.split())
-        assert widths[i] >= longest_word + 2
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    headers = ("Set", "Rep", "Start (s)", "Duration (s)", "Side", "Hip straightening (°)", "Knee straightening (°)",
+               "Height of the rise (% of leg)", "Trunk lean forward (°)", "Rise time (s)", "Sat down at (s)",
+               "Stand reached at (s)", "Tracking", "Faults")
+    t = Table("Reps", headers, (("1", "1", "4.5", "2.6", "Both sides", "177.3", "176.4", "106.7", "24.6", "0.9",
+                                 "0.7", "5.4", "good", "-"),))
+    pdf.set_font("Helvetica", "", 6)
+    widths = _column_widths(pdf, t)
+    assert abs(sum(widths) - pdf.epw) < 0.01  # fills the page width
+    for w, header, cell in zip(widths, headers, t.rows[0]):
+        pdf.set_font("Helvetica", "B", 6)
+        longest = max(pdf.get_string_width(word) for word in header.split())
+        pdf.set_font("Helvetica", "", 6)
+        longest = max([longest] + [pdf.get_string_width(word) for word in cell.split()])
+        assert w >= longest + 1.6, (header, w, longest)  # the word plus the cell padding

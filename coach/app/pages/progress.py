@@ -51,8 +51,7 @@ def _trends(history) -> None:
     for i in range(0, len(shown), 2):  # filled pairs: no empty slot
         cols = st.columns(2)
         for col, (column, title, unit, percent) in zip(cols, shown[i:i + 2]):
-            col.altair_chart(charts.trend_chart(df, column, title, percent=percent, unit=unit),
-                             width="stretch", height=CHART_H)
+            col.altair_chart(charts.trend_chart(df, column, title, percent=percent, unit=unit), width="stretch")
 
 
 def _tests(history) -> None:
@@ -65,7 +64,7 @@ def _tests(history) -> None:
     for i in range(0, len(names), 2):
         cols = st.columns(2)
         for col, name in zip(cols, names[i:i + 2]):
-            col.altair_chart(charts.test_chart(df, name, name), width="stretch", height=CHART_H)
+            col.altair_chart(charts.test_chart(df, name, name), width="stretch")
     st.dataframe(charts.test_table(df), hide_index=True, key="tests_table")
 
 
