@@ -94,6 +94,9 @@ def test_the_test_page_shows_the_score_and_stores_it(app_env, clip, monkeypatch)
     with Store.open() as store:
         stored = store.test_results("P001")
     assert len(stored) == 1 and stored[0].result.test == "chair-stand-30s"
+    with Store.open() as store:  # the test is a session of its own, never a training session
+        sessions = store.sessions("P001")
+        assert len(sessions) == 1 and store.load_session(sessions[0].id).settings.get("mode") == "test"
     assert f">{stored[0].result.value:g}<" in shown[0]
     at.run()  # a rerun does not store it twice
     with Store.open() as store:

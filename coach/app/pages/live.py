@@ -55,11 +55,14 @@ def checklist(exercise: str) -> list[str]:
             "Stop at once if you feel dizzy, short of breath or in pain"]
 
 
-def render(plan: LivePlan, patient: str | None, title: str | None = None, on_summary=None) -> None:
+def render(plan: LivePlan, patient: str | None, title: str | None = None, on_summary=None,
+           record: bool = True) -> None:
+    """``record`` False: the coach keeps no session of its own (a guided test stores its score as
+    a test session instead, so it never counts as a training session in trends or suggestions)."""
     coach: BrowserCoach | None = st.session_state.get(COACH_KEY)
     ui.title(title or ui.exercise_label(plan.exercise))
     if coach is None:
-        coach = _build(plan, patient)
+        coach = _build(plan, patient if record else None)
         if coach is None:
             if st.button("Back", key="live_back_error", width="stretch"):
                 leave()

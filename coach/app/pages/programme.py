@@ -100,11 +100,13 @@ def _editor(store, patient: str, current) -> None:
     edited = st.data_editor(
         table(current), num_rows="dynamic", hide_index=True, key=f"programme_editor_{patient}",
         column_config={
-            "exercise": st.column_config.SelectboxColumn("Exercise", options=list(EXERCISES), required=True),
+            "exercise": st.column_config.SelectboxColumn("Exercise", options=list(EXERCISES), required=True,
+                                                         format_func=ui.exercise_label),
             "sets": st.column_config.NumberColumn("Sets", min_value=1, max_value=10, step=1, default=DEFAULTS["sets"]),
             "reps": st.column_config.NumberColumn("Reps", min_value=1, max_value=100, step=1, default=DEFAULTS["reps"]),
             "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600, default=DEFAULTS["rest_s"]),
-            "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"]),
+            "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"],
+                                                     format_func=lambda v: {"auto": "The side that moves"}.get(v, v.capitalize())),
             "tempo_s": st.column_config.NumberColumn("Tempo (s per rep)", min_value=0.5, max_value=20),
             "variant": st.column_config.TextColumn("Variant"),
             "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS),
@@ -147,8 +149,6 @@ def _suggestions(store, current) -> None:
         item = current.exercise(s.exercise)
         box = st.container(border=True)
         box.markdown(f"**{'Progress' if s.kind == 'progress' else 'Make easier'}**: {s.describe(item)}")
-        if getattr(s, "session_ids", None):
-            box.caption("Based on sessions " + ", ".join(f"#{sid}" for sid in s.session_ids))
         key = f"accept_{i}_{s.exercise}"
         if st.session_state.get("programme_confirm") != key:
             if box.button("Accept", key=key):

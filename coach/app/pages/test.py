@@ -22,7 +22,7 @@ def render() -> None:
     if chosen is not None:
         protocol = gt.PROTOCOLS[chosen]
         live.render(LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0), patient, title=protocol.title,
-                    on_summary=lambda coach: _result(coach, protocol, patient))
+                    on_summary=lambda coach: _result(coach, protocol, patient), record=False)
         return
     ui.title("Take a test")
     if patient is None:
@@ -62,7 +62,7 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
             st.error(f"The test could not be scored: {exc}")
             _done_button()
             return
-        stored = _store(result, patient, live.recorded_session_id(coach))
+        stored = _store(result, patient)
         saved = st.session_state[SAVED_KEY] = (result, stored)
     result, stored = saved
     if result.value is None:
@@ -86,15 +86,16 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
     _done_button()
 
 
-def _store(result, patient: str | None, session_id: int | None) -> str:
-    """"saved", "" (practice: nothing to save) or a message saying why it was not saved."""
+def _store(result, patient: str | None) -> str:
+    """"saved", "" (practice: nothing to save) or a message saying why it was not saved. The store
+    makes the test its own session (mode "test"): never a training session in trends or suggestions."""
     if patient is None or result is None or result.value is None:
         return ""
     store = ui.store()
     if not hasattr(store, "save_test_result"):
         return "This version of the coach cannot keep test scores yet: please write your score down."
     try:
-        store.save_test_result(patient, result, session_id=session_id)
+        store.save_test_result(patient, result, source="browser camera (guided test)")
     except Exception as exc:  # noqa: BLE001 - database trouble: say so
         return f"The score could not be saved: {exc}"
     return "saved"
