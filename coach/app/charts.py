@@ -68,10 +68,11 @@ def picked_time(event) -> float | None:
 def session_trends(history) -> pd.DataFrame:
     """One row per session: date, exercise, reps, mean rep time, fault rate, mean range of motion."""
     rows = []
-    for s in history.sessions:
+    shown = getattr(history, "trend_sessions", history.sessions)  # not excluded, interrupted or empty
+    for s in shown:
         sm = s.record.summary
-        if getattr(sm, "excluded", False):
-            continue  # left out by the physio: kept in the record, not in trends
+        if getattr(sm, "excluded", False) or s.record.settings.get("mode") == "test":
+            continue  # left out by the physio, or a validated test (its score has its own chart)
         rows.append({"date": sm.started_at.astimezone().replace(tzinfo=None), "session": sm.id,
                      "exercise": labels.exercise(sm.exercise), "reps": s.reps,
                      "mean rep (s)": s.mean_rep_s, "fault rate": (sum(1 for r in s.record.reps if r.counted and r.faults)

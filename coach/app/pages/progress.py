@@ -36,10 +36,13 @@ def render() -> None:
 def _trends(history) -> None:
     st.subheader("Trends")
     df = charts.session_trends(history)
-    excluded = len(history.sessions) - len(df)
+    excluded = sum(1 for s in history.sessions if getattr(s.record.summary, "excluded", False))
     if excluded:
         st.caption(f"{excluded} session{'s' if excluded != 1 else ''} left out by the physio "
                    "(see Session review).")
+    other = len(history.sessions) - len(df) - excluded
+    if other > 0:
+        st.caption(f"{other} session{'s' if other != 1 else ''} not plotted: cut off, nothing counted, or a test.")
     if df.empty:
         st.caption("No sessions to show.")
         return
