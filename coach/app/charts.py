@@ -107,7 +107,7 @@ def trend_chart(df: pd.DataFrame, column: str, title: str, percent: bool = False
                  alt.Tooltip("date:T", format="%Y-%m-%d %H:%M", title="Date"),
                  alt.Tooltip(f"{column}:Q", title=title, format=".0%" if percent else ".1f"),
                  alt.Tooltip("status:N", title="Status")],
-    ).properties(height=200)
+    ).properties(height=330)  # the total: Streamlit fits legend, title and axes inside it
 
 
 def test_frame(history) -> pd.DataFrame:
@@ -148,9 +148,9 @@ def test_chart(df: pd.DataFrame, test: str, title: str) -> alt.LayerChart | alt.
                  alt.Tooltip("interpretation:N", title="What it means")])
     latest = data.iloc[-1] if len(data) else None
     if latest is None or (pd.isna(latest["norm_low"]) and pd.isna(latest["norm_high"])):
-        return points.properties(height=200)
+        return points.properties(height=300)
     lo = latest["norm_low"] if not pd.isna(latest["norm_low"]) else min(data["value"].min(), latest["norm_high"]) - 1
     hi = latest["norm_high"] if not pd.isna(latest["norm_high"]) else max(data["value"].max(), latest["norm_low"]) + 1
     band = alt.Chart(pd.DataFrame({"lo": [lo], "hi": [hi], "what": ["usual range"]})).mark_rect(
         color="#2ecc71", opacity=0.2).encode(y="lo:Q", y2="hi:Q", tooltip=[alt.Tooltip("what:N", title="Band")])
-    return alt.layer(band, points).properties(height=200)
+    return alt.layer(band, points).properties(height=300)

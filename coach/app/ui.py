@@ -33,7 +33,9 @@ CSS = """
 .coach-need { font-size:1.3rem; font-weight:700; margin-bottom:0.4rem; }
 @media (max-width: 1000px) {
   section[data-testid="stSidebar"] { width: 270px !important; min-width: 270px !important; }
-  [data-testid="stSidebarNav"] a span, [data-testid="stSidebarNavLink"] span { font-size: 0.95rem !important; }
+  [data-testid="stSidebarNav"] a span, [data-testid="stSidebarNavLink"] span {
+    font-size: 0.95rem !important; white-space: normal !important; overflow: visible !important;
+    text-overflow: clip !important; }
   /* live coaching on a tablet: the video full width, the counter and buttons under it */
   .st-key-coach_live [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
   .st-key-coach_live [data-testid="stColumn"] { min-width: 100% !important; }

@@ -320,7 +320,7 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
         ctx.close()
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout \
         if Path("/usr/bin/pdftotext").exists() else pdf.read_bytes().decode("latin-1")
-    assert "30-second chair stand" in text
+    assert "30-second chair stand" in " ".join(text.split())  # table cells may wrap
     (shots / "report.pdf").write_bytes(pdf.read_bytes())
 
 
