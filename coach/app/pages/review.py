@@ -52,21 +52,30 @@ def _session(store, sid: int) -> None:
     sm = record.summary
     st.caption(f"{labels.exercise(sm.exercise)}, {labels.when(sm.started_at)}, {labels.status(sm.status)}"
                + (f", source: {sm.source}" if sm.source else ""))
-    c = st.columns(4)
-    c[0].metric("Counted reps", sm.reps)
-    c[1].metric("Not counted", sm.attempts)
-    c[2].metric("Sets", sm.sets)
-    c[3].metric("Faults", sm.faults)
+    is_test = record.settings.get("mode") == "test"
+    if record.tests:  # a validated test: its score first
+        st.subheader("Test scores")
+        for t in record.tests:
+            st.markdown(test_line(t))
+    if not is_test or sm.reps:
+        c = st.columns(4)
+        c[0].metric("Reps", sm.reps)
+        c[1].metric("Not counted", sm.attempts)
+        c[2].metric("Sets", sm.sets)
+        c[3].metric("Faults", sm.faults)
     _exclusion(store, sm)
+    reps = [r for s in record.sets for r in s.reps] or list(record.reps)
+    if is_test and not reps:
+        st.caption("A guided test: the score above is what was kept.")
+        return
     video, offset = _media(store, record)
     start = float(st.session_state.get(TIME_KEY, 0.0))
     if video is not None:
         media.show_video(video, start_s=max(0.0, start))
         if start:
             st.caption(f"Playing from {start:.1f} s")
-    reps = [r for s in record.sets for r in s.reps] or list(record.reps)
-    st.subheader("Rep timeline")
     if reps:
+        st.subheader("Rep timeline")
         chart = charts.rep_timeline(reps, offset)
         if any(r.faults for r in reps):  # a click on a fault diamond jumps the video there
             event = st.altair_chart(chart, on_select="rerun", key=f"timeline_{sid}", width="stretch")
@@ -76,18 +85,15 @@ def _session(store, sid: int) -> None:
         else:
             st.altair_chart(chart, width="stretch")
         _fault_buttons(record, video is not None, offset)
-    st.subheader("Repetitions")
-    if reps:
+        st.subheader("Repetitions")
         st.dataframe(_rep_table(record, offset), hide_index=True, key=f"review_reps_{sid}")
+    else:
+        st.info("No repetitions were counted in this session.")
     if record.events:
         st.subheader("Events")
         for e in record.events:
             st.markdown(f"- **{html.escape(e.kind.replace('_', ' ').capitalize())}** at {e.time_s - offset:.1f} s "
                         f"{html.escape(e.detail or '')}")
-    if record.tests:
-        st.subheader("Test scores")
-        for t in record.tests:
-            st.markdown(test_line(t))
 
 
 def _rep_table(record, offset: float) -> pd.DataFrame:
