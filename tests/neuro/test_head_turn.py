@@ -59,3 +59,29 @@ def test_turns_short_of_the_target_are_counted_and_labelled():
     assert all("short_range" in r.fault_codes for r in reps)
     _, ex, _ = run(alternating(6, 45.0))
     assert not any("short_range" in r.fault_codes for r in ex.reps if r.counted)
+
+
+def test_the_clip_spec_script_keeps_the_generators_conventions():
+    """``build`` (what ``coach synth`` calls once head-turn is registered) honours partial
+    attempts, pauses and tempos like every other script; its motion, through
+    ``generate_ext``, counts as its truth says."""
+    from coach.synth.body import BodyDims
+    from coach.synth.scripts.head_turn import build
+    from coach.synth.spec import ClipSpec
+
+    spec = ClipSpec(exercise="arm-raise", reps=5, partial_reps=(3,), pauses_s={4: 1.5}, rep_tempo={5: 1.6})
+    object.__setattr__(spec, "exercise", "head-turn")  # not registered yet: ClipSpec would refuse it
+    motion = build(spec, BodyDims())
+    reps = motion.reps
+    assert [r.counted for r in reps] == [True, True, False, True, True, True]
+    assert reps[2].faults == ("short_range",) and not reps[0].faults
+    assert reps[4].start_s - reps[3].end_s > 1.5
+    assert (reps[4].end_s - reps[4].start_s) < (reps[0].end_s - reps[0].start_s) / 1.4
+    clip = generate_ext(motion.timeline, {}, "front")
+    ex = SPEC.machine(SPEC)
+    for p in clip.poses:
+        ex.update(p)
+    ex.finish(clip.poses[-1].timestamp_s)
+    ex = ex.second_pass(clip.poses)
+    assert sum(r.counted for r in ex.reps) == 5
+    assert [r.counted for r in ex.reps] == [True, True, False, True, True, True]

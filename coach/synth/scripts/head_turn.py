@@ -12,9 +12,8 @@ from dataclasses import dataclass, replace
 from coach.synth.body import BodyDims
 from coach.synth.extended import ExtPosture
 from coach.synth.motion import Timeline
-from coach.synth.scripts.common import Motion
+from coach.synth.scripts.common import Motion, plan_attempts, rep_truth
 from coach.synth.scripts.sit_to_stand import SEATED
-from coach.synth.truth import RepTruth
 
 TURN_S, HOLD_S, BACK_S = 0.7, 0.25, 0.7
 
@@ -33,11 +32,7 @@ def alternating(n: int, degrees: float = 45.0, pause_s: float = 0.4) -> tuple[Tu
 
 def script(turns: tuple[Turn, ...], seated: bool = True, start_rest_s: float = 2.0, end_rest_s: float = 1.2,
            speed: float = 1.0) -> tuple[Timeline, dict]:
-    base = SEATED if seated else None
-    if base is not None:
-        start = ExtPosture(**{f: getattr(base, f) for f in base.__dataclass_fields__})
-    else:
-        start = ExtPosture(trunk_flexion=1.0, stance_half=0.03)
+    start = _start(seated)
     tl = Timeline(start)
     tl.hold(start_rest_s)
     truth = []
@@ -56,11 +51,33 @@ def script(turns: tuple[Turn, ...], seated: bool = True, start_rest_s: float = 2
                 "per_side": {s: sum(t["counted"] and t["side"] == s for t in truth) for s in ("left", "right")}}
 
 
+PARTIAL_SHARE = 0.25  # a partial attempt turns a quarter of the usual way: not counted, short_range
+
+
 def build(spec, dims: BodyDims) -> Motion:
-    """``coach.synth`` entry: ``spec.reps`` turns alternating left and right, 45 deg. The plain
-    renderer does not turn the head (``coach.synth.extended`` does): use ``script`` +
-    ``generate_ext`` for true landmarks."""
-    tl, truth = script(alternating(spec.reps), start_rest_s=spec.start_rest_s)
-    reps = [RepTruth(t["index"], t["start_s"], t["end_s"], t["counted"], peak_s=t["peak_s"],
-                     metrics={"range_deg": t["range_deg"]}) for t in truth["turns"]]
-    return Motion(tl, reps, notes=truth)
+    """``coach.synth`` entry (``ClipSpec``): ``spec.attempts`` turns alternating left and right,
+    45 deg, partial attempts a quarter of that (``short_range``), with the spec's pauses and
+    tempos. The plain generator (``coach.synth.clip``) does not turn the head; ``script`` +
+    ``coach.synth.extended.generate_ext`` give the true landmarks of these turns."""
+    attempts = plan_attempts(spec, {"short_range"}, "short_range")
+    tl = Timeline(_start(spec.side != "both"))
+    tl.hold(spec.start_rest_s)
+    reps = []
+    rest = tl.current
+    for k, a in enumerate(attempts):
+        sign = 1.0 if k % 2 == 0 else -1.0
+        deg = 45.0 * (PARTIAL_SHARE if a.partial else 1.0)
+        t0 = tl.now
+        peak = tl.to(a.dur(TURN_S), replace(rest, head_yaw=sign * deg))
+        tl.hold(a.dur(HOLD_S))
+        end = tl.to(a.dur(BACK_S), rest)
+        reps.append(rep_truth(a, t0, end, peak, range_deg=deg))
+        tl.hold(0.4 + a.pause_after_s)
+    tl.hold(spec.end_rest_s)
+    return Motion(tl, reps)
+
+
+def _start(seated: bool = True) -> ExtPosture:
+    if seated:
+        return ExtPosture(**{f: getattr(SEATED, f) for f in SEATED.__dataclass_fields__})
+    return ExtPosture(trunk_flexion=1.0, stance_half=0.03)
