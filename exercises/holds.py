@@ -9,7 +9,8 @@ and the hip's mean speed), which leg, and how it ended. A loss of balance is an 
 (``Event("balance_loss")``) that the session and the physio see:
 
 - ``step``: within ``step_max_s`` of the end of a hold a foot lands at least ``step_away_shank``
-  from where it was (a sudden step); a controlled end puts the foot back, or takes longer;
+  from where it was (a sudden step); a controlled end puts the foot back, or takes longer.
+  After a step or a drop no new hold starts until the person has stood still on both feet;
 - ``drop``: the hips fall by ``drop_shank`` within ``drop_window_s`` (a fall-like drop); the hold
   ends where the hips began to fall.
 
@@ -52,6 +53,8 @@ FLOOR_WINDOW_S = 10.0
 FLOOR_PERCENTILE = 95.0
 FLOOR_LEARN_SHANK = 0.05  # only positions this close to the floor level update it
 FLOOR_KEEP = 30  # the last positions on the floor are kept however old (a long hold)
+FLOOR_RESET_S = 0.6  # both feet still this long outside a hold: the floor is where they are
+STILL_FLOOR_SPEED_SHANK_S = 0.1  # ~4 cm/s: feet standing, not stepping
 HISTORY_S = 3.0  # readings kept for backdating starts, ends and drops
 MAX_GAP_S = 0.5  # a hold survives a hole in the pose this long; longer closes it where last seen
 
@@ -133,6 +136,8 @@ class HoldExercise:
         self._armed = True  # a new hold starts only after the posture was left
         self._watch_step: tuple[float, dict[str, np.ndarray], str] | None = None  # (end, feet, leg)
         self._last_drop = -1e9
+        self._still_since: float | None = None
+        self._settle_after_loss = False  # after a balance loss: no new hold before standing still again
         self._last_t = 0.0
         self._phase = "waiting"
         self._message = ""
@@ -175,7 +180,7 @@ class HoldExercise:
             if not ok:
                 self._armed = True
                 self._pending = None
-            elif self._armed:
+            elif self._armed and not self._settle_after_loss:
                 since = self._pending[0] if self._pending and self._pending[1] == "start" else t
                 self._pending = (since, "start")
                 if t - since >= self.params.confirm_s - 1e-9:
@@ -224,9 +229,21 @@ class HoldExercise:
             return None
         self._shanks.append(shank)
         ref = float(np.percentile(self._shanks, 90))
-        ankle, lift = {}, {}
+        ankle = {s: xy[int(ANKLE[s])].copy() for s in SIDES}
+        prev = self._history[-1] if self._history else None
+        dt = t - prev.t if prev is not None else 0.0
+        speed = {s: float(np.linalg.norm(ankle[s] - prev.ankle[s]) / ref / dt) if prev is not None and dt > 0 else 0.0
+                 for s in SIDES}
+        # Standing still on both feet outside a hold: this is where the floor is now (a foot put
+        # down nearer or further from the camera sits lower or higher in the picture).
+        both_still = self._attempt is None and all(v < STILL_FLOOR_SPEED_SHANK_S for v in speed.values())
+        self._still_since = (self._still_since if self._still_since is not None else t) if both_still else None
+        if self._still_since is not None and t - self._still_since >= FLOOR_RESET_S:
+            for s in SIDES:
+                self._ankle_y[s] = deque([(t, float(ankle[s][1]))])
+            self._settle_after_loss = False
+        lift = {}
         for s in SIDES:
-            ankle[s] = xy[int(ANKLE[s])].copy()
             ys = self._ankle_y[s]
             floor = float(np.percentile([y for _, y in ys], FLOOR_PERCENTILE)) if ys else float(ankle[s][1])
             lift[s] = (floor - ankle[s][1]) / ref  # image y grows downwards
@@ -236,11 +253,7 @@ class HoldExercise:
                 ys.popleft()
         hip = (xy[int(L.LEFT_HIP)] + xy[int(L.RIGHT_HIP)]) / 2
         shoulder = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
-        r = Reading(t, ankle, lift, ref, hip, shoulder, trunk_lean_deg(pose, "image"), view)
-        prev = self._history[-1] if self._history else None
-        for s in SIDES:
-            dt = t - prev.t if prev is not None else 0.0
-            r.speed[s] = float(np.linalg.norm(ankle[s] - prev.ankle[s]) / ref / dt) if prev is not None and dt > 0 else 0.0
+        r = Reading(t, ankle, lift, ref, hip, shoulder, trunk_lean_deg(pose, "image"), view, speed)
         self._history.append(r)
         while self._history and self._history[0].t < t - HISTORY_S:
             self._history.popleft()
@@ -307,7 +320,10 @@ class HoldExercise:
         contact = getattr(self.params, "foot_contact_shank", 0.05)
         for s, where in feet.items():
             away = float(np.linalg.norm(r.ankle[s] - where)) / r.shank_px
-            landed = r.lift[s] < contact and r.speed[s] < self.params.still_speed_shank_s
+            # Down: still, and not clearly up (a foot put down further from the camera reads a
+            # little up by perspective).
+            landed = r.lift[s] < max(contact, getattr(self.params, "foot_up_shank", 0.1)) and \
+                r.speed[s] < self.params.still_speed_shank_s
             if landed and away >= self.params.step_away_shank:
                 self._watch_step = None
                 return self._balance_loss("step", r.t, f"{s} foot stepped {away:.1f} shank lengths away")
@@ -332,6 +348,7 @@ class HoldExercise:
 
     def _balance_loss(self, kind: str, t: float, detail: str) -> list[Event]:
         self.balance_events.append(BalanceEvent(kind, round(t, 3), detail))
+        self._settle_after_loss, self._still_since = True, None
         words = {"step": "You stepped to catch your balance", "drop": "You dropped suddenly"}[kind]
         return [Event("balance_loss", t, message=f"{words}. Stop and hold on to your support; tell your physio.")]
 

@@ -2,11 +2,19 @@
 
 The hold runs from the moment the free foot leaves the floor until it is back on it, as long as
 the standing foot stays put and the trunk stays within its limit (``exercises.holds``). A foot is
-"up" by its own floor level: how far its ankle is above its lowest image position of the last
-minute, in the person's shank lengths, so the camera's perspective (the near foot sits lower in
-the picture) does not matter. The hold starts once the foot is clearly up (``foot_up_shank``) and
-is timed from when it left the floor (``foot_contact_shank``); it ends when it touches down.
+"up" by its own floor level (``exercises.holds``: where it stood when both feet last stood still,
+and its lowest positions since), in the person's shank lengths, so the camera's perspective (the
+near foot sits lower in the picture) does not matter. The hold starts once the foot is clearly up
+(``foot_up_shank``) and is timed from when it left the floor (``foot_contact_shank``); it ends
+when it touches down, or stands still just above the floor level (a foot put down a little
+further from the camera reads so).
 Which leg: the standing leg (``side`` left/right restricts it; auto finds it).
+
+Known limit (perspective): seen from the front, a foot that stepped toward the camera and came
+back reads as lifted until the person has stood still on both feet for ``FLOOR_RESET_S``; the
+step back after a forward loss-of-balance step can open a hold (it follows the balance-loss
+event the physio sees). From the side, a purely sideways step moves toward or away from the camera
+and is not seen as a step.
 
 CLINICAL.md has no norms or protocol values for single-leg stance; the thresholds are screening
 defaults with their reasons.
@@ -29,6 +37,8 @@ class SingleLegStanceParams(HoldParams):
                                  "lifted, not a weight shift (starts the hold)")
     foot_contact_shank: float = param(0.05, "shank lengths", "under ~2 cm above its floor level the foot is "
                                       "on the floor: the hold is timed from leaving it to touching it again")
+    planted_still_s: float = param(0.3, "s", "a free foot standing still under foot_up_shank this long is down "
+                                   "(a foot put down a little nearer or further from the camera reads slightly up)")
 
 
 def _other(side: str) -> str:
@@ -47,10 +57,30 @@ class SingleLegStance(HoldExercise):
             lift, down = r.lift[free], r.lift[stance]
             if down > p.foot_contact_shank * 2:
                 continue  # the standing foot itself is off the floor
-            if (holding and stance == self._attempt.leg and lift >= p.foot_contact_shank) or \
-                    (not holding and lift >= p.foot_up_shank):
+            if holding and stance == self._attempt.leg and lift >= p.foot_contact_shank:
+                if lift < p.foot_up_shank and self._still_low(free):
+                    break  # put down where the perspective makes the floor read a little higher
+                return True, stance
+            if not holding and lift >= p.foot_up_shank:
                 return True, stance
         return False, self._attempt.leg if holding else ""
+
+    def _still_low(self, free: str) -> bool:
+        """The free foot has stood still, under ``foot_up_shank``, for ``planted_still_s``: it is
+        on the floor (a foot held up is held higher, and sways)."""
+        p = self.params
+        recent = [h for h in self._history if h.t >= self._history[-1].t - p.planted_still_s]
+        return (len(recent) >= 2 and recent[-1].t - recent[0].t >= p.planted_still_s * 0.9
+                and all(h.speed[free] < p.still_speed_shank_s and h.lift[free] < p.foot_up_shank for h in recent))
+
+    def end_time(self, attempt: _Attempt, broke_at: float) -> float:
+        """A foot found standing still low: the hold ended where it stopped moving down."""
+        free = _other(attempt.leg)
+        if self._pending and self._pending[1] == "position left":
+            for h in reversed(attempt.readings):
+                if h.t < broke_at and h.speed[free] >= self.params.still_speed_shank_s:
+                    return min(h.t, broke_at)
+        return broke_at
 
     def planted(self, leg: str) -> tuple[str, ...]:
         return (leg,)
@@ -67,8 +97,6 @@ class SingleLegStance(HoldExercise):
             start = h.t
         return start
 
-    def end_time(self, attempt: _Attempt, broke_at: float) -> float:
-        return broke_at
 
 
 SPEC = ExerciseSpec(

@@ -76,3 +76,16 @@ def test_a_fall_like_drop_ends_the_hold_and_is_an_event(view):
 def test_standing_on_the_other_leg_is_not_the_prescribed_hold():
     ex, _, _ = run((Hold(4.0),), "left", "side", side="right")
     assert ex.reps == []
+
+
+@pytest.mark.parametrize("stance", ["left", "right"])
+def test_a_session_with_a_step_and_a_drop_seen_from_the_side(stance):
+    """Four holds in a row, one ended by a sudden step (the foot lands forward and out, nearer or
+    further from the camera), one by a fall-like drop: every hold time within 0.2 s."""
+    ex, _, truth = run((Hold(5.0), Hold(3.0, "step"), Hold(4.0, "drop"), Hold(8.3)), stance, "side")
+    assert len(ex.reps) == 4
+    for got, want in zip(ex.reps, truth["holds"]):
+        assert abs(got.metrics["hold_s"] - want["hold_s"]) <= HOLD_TOLERANCE_S
+        assert abs(got.start_s - want["start_s"]) <= HOLD_TOLERANCE_S
+    assert [e.kind for e in ex.balance_events] == ["step", "drop"]
+    assert abs(ex.balance_events[1].time_s - truth["holds"][2]["event"]["time_s"]) <= HOLD_TOLERANCE_S
