@@ -242,8 +242,12 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams) -> dict:
     if turn_start is None or turn_end is None:
         return none
     back = walk[walk > turn_end]
-    back_dir = float(np.median(h[back[t[back] <= t[turn_end] + 0.5]])) if len(back) else float(h[turn_end])
-    sit_turn = leave(back, back_dir)
+    # Walking back faces exactly opposite the way out; the turn to sit begins after the last
+    # moment the heading was within ``turn_deg`` of that (searched backward from the seat: the
+    # trunk's swing in gait can stray that far for a frame on the way).
+    back_dir = out_dir + 180.0 * np.sign(h[turn_end] - out_dir)
+    near = [i for i in back if abs(h[i] - back_dir) <= p.turn_deg]
+    sit_turn = next((i for i in back if near and i > near[-1]), None)
     ts, te = float(t[turn_start]), float(t[turn_end])
     out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, ts), "turn": (ts, te),
            "walk_back": None, "sit_down": None}
@@ -252,3 +256,25 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams) -> dict:
         out["walk_back"] = (te, st)
         out["sit_down"] = (st, seated_s)
     return out
+
+
+TEST_ID = "timed-up-and-go"
+
+
+def score_timed_up_and_go(poses: list[PoseFrame], age: int | None = None, walking_aid: str = "",
+                          params: TugParams | None = None) -> dict:
+    """The TUG as a validated-test result, with ``exercises.validated_tests.TestResult``'s fields
+    (``TestResult.from_dict`` reads it once "timed-up-and-go" is in that module's ``TESTS``).
+    ``walking_aid``: what the person used ("" none, "stick", "frame", ...), recorded as given: the
+    norms are for people walking without one."""
+    result = time_up_and_go(poses, params)
+    result.walking_aid = walking_aid
+    details = {k: v for k, v in result.to_dict().items() if k not in ("time_s", "problem")}
+    if result.time_s is None:
+        return {"test": TEST_ID, "value": None, "unit": "s", "trust": "low", "flags": ["cannot_score"],
+                "interpretation": f"Cannot score: {result.problem}.", "cannot_score": result.problem,
+                "details": details}
+    read = tug_norms.interpret(result.time_s, age)
+    flags = list(read["flags"]) + (["walking_aid"] if walking_aid else [])
+    trust = "low" if result.unseen_s > 0 else "ok"  # part of the walk was out of view
+    return {"test": TEST_ID, **read, "flags": flags, "trust": trust, "details": details, "cannot_score": ""}

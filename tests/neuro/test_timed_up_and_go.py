@@ -68,3 +68,17 @@ def test_tug_norms(time_s, age, flags):
     got = tug_norms.interpret(time_s, age)
     assert got["flags"] == flags
     assert "Bohannon 2006" in got["interpretation"]
+
+
+def test_the_score_reads_like_a_test_result():
+    from exercises.tug import score_timed_up_and_go
+
+    tl, truth = script(walk_s=5.0)
+    clip = generate_ext(tl, truth, "side", **WIDE)
+    got = score_timed_up_and_go(clip.poses, age=72, walking_aid="stick")
+    assert got["test"] == "timed-up-and-go" and got["unit"] == "s" and got["trust"] == "ok"
+    assert got["value"] == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
+    assert "walking_aid" in got["flags"] and got["details"]["walking_aid"] == "stick"
+    assert set(got["details"]["phases"]) == set(PHASES)
+    nobody = score_timed_up_and_go(clip.poses[:10])
+    assert nobody["value"] is None and nobody["flags"] == ["cannot_score"]
