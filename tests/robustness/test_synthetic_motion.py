@@ -111,3 +111,13 @@ def test_side_view_figure_lost_half_the_time(exercise, two_pass):
         spans.append((t, t + d))
         t += 2 * d
     assert counted(run(tf.dropouts(series, spans), exercise, two_pass=two_pass)) == truth.true_reps
+
+
+@pytest.mark.parametrize("two_pass", [True, False], ids=["file", "live"])
+def test_sitting_down_to_get_into_position_is_not_a_rep(two_pass):
+    """The recording starts with the person standing at the chair, who then sits down to begin:
+    that sit is getting into position, not a rep (the first rep's stand happened before the cut)."""
+    series, truth = _series(ClipSpec(exercise="sit-to-stand", view="side", reps=4, seed=14))
+    first = truth.reps[0]
+    ex = run(tf.cut_before(series, first.stand_s + 0.2), "sit-to-stand", two_pass=two_pass)
+    assert counted(ex) == truth.true_reps - 1
