@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.pose.landmarks import Landmark as L
-from coach.views import FRONT, SIDE
+from coach.views import SIDE
 from exercises.counting import SignalScale
 from exercises.holds import SIDES, HoldExercise, HoldParams, Reading, _Attempt
 from exercises.phases import PhaseConfig
