@@ -303,7 +303,7 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
         page.get_by_text("30-second chair stand:").first.wait_for(timeout=60_000)  # the newest: the test
         _snap(page, shots, "physio_review_test")
         page.locator("[data-testid='stSelectbox']").last.click()
-        page.get_by_role("option", name=re.compile(r"Sit to stand  3 reps")).first.click()
+        page.get_by_role("option", name=re.compile(r"Sit to stand\s+3 reps")).first.click()
         page.get_by_text("Rep timeline").first.wait_for(timeout=60_000)
         _snap(page, shots, "physio_review")
         page.get_by_role("link", name="Progress and reports").click()
