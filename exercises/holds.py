@@ -54,7 +54,10 @@ FLOOR_PERCENTILE = 95.0
 FLOOR_LEARN_SHANK = 0.05  # only positions this close to the floor level update it
 FLOOR_KEEP = 30  # the last positions on the floor are kept however old (a long hold)
 FLOOR_RESET_S = 0.6  # both feet still this long outside a hold: the floor is where they are
-STILL_FLOOR_SPEED_SHANK_S = 0.1  # ~4 cm/s: feet standing, not stepping
+STILL_FLOOR_SPEED_SHANK_S = 0.25  # ~10 cm/s over SPEED_WINDOW_S: feet standing, not stepping
+SPEED_WINDOW_S = 0.2
+STEP_SEEN_WITHIN_S = 1.0
+ARRIVED_SHANK = 0.05  # ~2 cm: a foot this close to where it came to rest has arrived  # a step's landing is looked for this long after step_max_s
 HISTORY_S = 3.0  # readings kept for backdating starts, ends and drops
 MAX_GAP_S = 0.5  # a hold survives a hole in the pose this long; longer closes it where last seen
 
@@ -68,8 +71,8 @@ class HoldParams(Params):
     trunk_limit_deg: float = param(30.0, "deg from vertical", "trunk tilted this far (image plane): a hip strategy "
                                    "near losing balance, the hold is over")
     step_away_shank: float = param(0.35, "shank lengths", "a foot landing ~15 cm or more from where it was ...")
-    step_max_s: float = param(0.5, "s", "... within 0.5 s of the hold's end is a sudden step, not a controlled "
-                              "end (putting a foot down on purpose takes 0.6-1 s)")
+    step_max_s: float = param(0.4, "s", "... within 0.4 s of the hold's end is a sudden step (a catch step lands "
+                              "in ~0.3 s), not a controlled end (putting a foot down on purpose takes 0.6-1 s)")
     drop_shank: float = param(0.5, "shank lengths", "hips ~20 cm lower ...")
     drop_window_s: float = param(1.0, "s", "... within 1 s: a fall-like drop (sitting down on purpose is slower "
                                  "and starts from a stand, not a hold)")
@@ -230,7 +233,10 @@ class HoldExercise:
         self._shanks.append(shank)
         ref = float(np.percentile(self._shanks, 90))
         ankle = {s: xy[int(ANKLE[s])].copy() for s in SIDES}
-        prev = self._history[-1] if self._history else None
+        # Ankle speed over the last ~0.2 s, not frame to frame: landmark jitter over one frame
+        # interval reads as speed.
+        prev = next((h for h in reversed(self._history) if h.t <= t - SPEED_WINDOW_S),
+                    self._history[0] if self._history else None)
         dt = t - prev.t if prev is not None else 0.0
         speed = {s: float(np.linalg.norm(ankle[s] - prev.ankle[s]) / ref / dt) if prev is not None and dt > 0 else 0.0
                  for s in SIDES}
@@ -310,11 +316,13 @@ class HoldExercise:
         return out
 
     def _check_step(self, r: Reading) -> list[Event]:
-        """After a hold: a foot landing far from where it was, soon after the end, is a sudden step."""
+        """After a hold: a foot landing far from where it was, soon after the end, is a sudden step.
+        Landing is dated where the foot arrived (within ``ARRIVED_SHANK`` of where it stands), so a
+        landing seen late (stillness takes a moment to show) still belongs to the hold's end."""
         if self._watch_step is None:
             return []
         end_s, feet, leg = self._watch_step
-        if r.t - end_s > self.params.step_max_s:
+        if r.t - end_s > self.params.step_max_s + STEP_SEEN_WITHIN_S:
             self._watch_step = None
             return []
         contact = getattr(self.params, "foot_contact_shank", 0.05)
@@ -324,9 +332,17 @@ class HoldExercise:
             # little up by perspective).
             landed = r.lift[s] < max(contact, getattr(self.params, "foot_up_shank", 0.1)) and \
                 r.speed[s] < self.params.still_speed_shank_s
-            if landed and away >= self.params.step_away_shank:
+            if not (landed and away >= self.params.step_away_shank):
+                continue
+            since = r.t  # arrival: the first moment the foot was within ~2 cm of where it landed
+            for h in reversed(self._history):
+                if np.linalg.norm(h.ankle[s] - r.ankle[s]) / r.shank_px > ARRIVED_SHANK:
+                    break
+                since = h.t
+            landing = max(since, end_s)
+            if landing - end_s <= self.params.step_max_s:
                 self._watch_step = None
-                return self._balance_loss("step", r.t, f"{s} foot stepped {away:.1f} shank lengths away")
+                return self._balance_loss("step", landing, f"{s} foot stepped {away:.1f} shank lengths away")
         return []
 
     def _check_drop(self, r: Reading) -> list[Event]:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from exercises.counting import SignalScale
-from exercises.holds import SIDES, HoldExercise, HoldParams, Reading, _Attempt
+from exercises.holds import SIDES, SPEED_WINDOW_S, HoldExercise, HoldParams, Reading, _Attempt
 from exercises.phases import PhaseConfig
 from exercises.spec import ExerciseSpec, SetupNeeds, param
 
@@ -74,13 +74,18 @@ class SingleLegStance(HoldExercise):
                 and all(h.speed[free] < p.still_speed_shank_s and h.lift[free] < p.foot_up_shank for h in recent))
 
     def end_time(self, attempt: _Attempt, broke_at: float) -> float:
-        """A foot found standing still low: the hold ended where it stopped moving down."""
+        """Touched down: the first frame under the contact level. Found standing still just above
+        it: where it stopped, i.e. the start of that still stretch less the speed window."""
         free = _other(attempt.leg)
-        if self._pending and self._pending[1] == "position left":
-            for h in reversed(attempt.readings):
-                if h.t < broke_at and h.speed[free] >= self.params.still_speed_shank_s:
-                    return min(h.t, broke_at)
-        return broke_at
+        broken = [h for h in attempt.readings if h.t >= broke_at - 1e-9]
+        if not broken or broken[0].lift[free] < self.params.foot_contact_shank:
+            return broke_at
+        start = broke_at
+        for h in reversed([h for h in attempt.readings if h.t <= broke_at + 1e-9]):
+            if h.speed[free] >= self.params.still_speed_shank_s or h.lift[free] >= self.params.foot_up_shank:
+                break
+            start = h.t
+        return max(start - SPEED_WINDOW_S, attempt.start_s)
 
     def planted(self, leg: str) -> tuple[str, ...]:
         return (leg,)

@@ -4,7 +4,7 @@ What the camera can tell: from the front, how narrow the base is (the ankles' si
 is what both forms share; from the side, how far one foot is ahead of the other, which only
 tandem has (feet together look like ordinary standing from the side). The hold starts when the
 position is taken and both feet are still, and ends (dated back to the last moment both feet were
-at their place) when a foot moves off or the base widens. Which leg: the foot in front (tandem,
+still) when a foot moves off or the base widens. Which leg: the foot in front (tandem,
 side view: the one further in the direction the nose points; front view: the one lower in the
 picture, i.e. nearer the camera).
 
@@ -33,8 +33,6 @@ class TandemStanceParams(HoldParams):
                                      "(hip-width standing is ~30 cm): a narrow base (tandem or feet together)")
     tandem_gap_shank: float = param(0.4, "shank lengths", "side view: one ankle ~17 cm or more ahead of the "
                                     "other (heel to toe puts it a foot length, ~26 cm, ahead)")
-    placed_back_shank: float = param(0.02, "shank lengths", "the end is dated back to the last moment both feet "
-                                     "were within ~1 cm of where the hold began")
 
 
 class TandemStance(HoldExercise):
@@ -71,12 +69,9 @@ class TandemStance(HoldExercise):
         return (ok and still), lead
 
     def end_time(self, attempt: _Attempt, broke_at: float) -> float:
-        """Back to the last reading both feet were still at their place."""
+        """Back to the last reading both feet were still (speed over ``SPEED_WINDOW_S``)."""
         for r in reversed(attempt.readings):
-            if r.t >= broke_at:
-                continue
-            if all(np.linalg.norm(r.ankle[s] - attempt.feet[s]) / r.shank_px <= self.params.placed_back_shank
-                   for s in attempt.feet):
+            if r.t < broke_at and all(r.speed[s] < self.params.still_speed_shank_s for s in SIDES):
                 return r.t
         return broke_at
 
