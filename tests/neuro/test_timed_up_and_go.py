@@ -82,3 +82,27 @@ def test_the_score_reads_like_a_test_result():
     assert set(got["details"]["phases"]) == set(PHASES)
     nobody = score_timed_up_and_go(clip.poses[:10])
     assert nobody["value"] is None and nobody["flags"] == ["cannot_score"]
+
+
+@pytest.mark.parametrize("kw", [{}, {"speed": 0.8, "walk_s": 4.5}])
+def test_tug_with_landmark_jitter(kw):
+    """1 px image and 5 mm world jitter through the One Euro smoother: still within 0.3 s. (At
+    2 px a slow rise's onset reads ~0.3 s late and the total can be 0.5 s short.)"""
+    import numpy as np
+
+    from coach.pose.frame import PoseFrame
+
+    tl, truth = script(**kw)
+    clip = generate_ext(tl, truth, "side", **WIDE)
+    rng = np.random.default_rng(0)
+    smoother = PoseSmoother()
+    poses = []
+    for p in clip.poses:
+        img = p.image.copy()
+        img[:, 0] += rng.normal(0, 1.0 / p.size[0], 33)
+        img[:, 1] += rng.normal(0, 1.0 / p.size[1], 33)
+        poses.append(smoother.apply(PoseFrame(p.timestamp_s, img, p.world + rng.normal(0, 0.005, (33, 3)), p.size)))
+    got = time_up_and_go(poses)
+    assert got.time_s == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
+    for name in PHASES:
+        assert got.phases[name] == pytest.approx(truth["phases"][name], abs=PHASE_TOLERANCE_S), name
