@@ -45,13 +45,13 @@ def rep_timeline(reps, offset_s: float = 0.0) -> alt.LayerChart | alt.Chart:
         tooltip=[alt.Tooltip("rep:N", title="Rep"), alt.Tooltip("start:Q", format=".1f", title="Start (s)"),
                  alt.Tooltip("end:Q", format=".1f", title="End (s)"), alt.Tooltip("faults:N", title="Faults")])
     if fault_df.empty:
-        return bars.properties(height=130)
+        return bars.properties(height=160)
     pick = alt.selection_point(name=FAULT_SELECTION, fields=["time"], on="click")
     points = alt.Chart(fault_df).mark_point(shape="diamond", size=260, filled=True, color="#d62728").encode(
         x="time:Q", tooltip=[alt.Tooltip("fault:N", title="Fault"), alt.Tooltip("detail:N", title="Detail"),
                              alt.Tooltip("time:Q", format=".1f", title="At (s)")],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6))).add_params(pick)
-    return alt.layer(bars, points).properties(height=130)
+    return alt.layer(bars, points).properties(height=160)
 
 
 def picked_time(event) -> float | None:

@@ -19,14 +19,17 @@ MAX_REPLAY_S = 15 * 60  # longer tracks are cut: the replay is for review, not a
 HOLD_GAP_S = 0.5
 
 
-def replay_frames(series: PoseSeries, fps: float = REPLAY_FPS, size: tuple[int, int] | None = None):
-    """Yield BGR images of the skeleton at ``fps`` from the first to the last timestamp."""
+def replay_frames(series: PoseSeries, fps: float = REPLAY_FPS, size: tuple[int, int] | None = None,
+                  start_s: float | None = None):
+    """Yield BGR images of the skeleton at ``fps`` from ``start_s`` (default: the first timestamp;
+    earlier, e.g. a rep that began before its landmarks were kept, holds the first pose) to the last."""
     if len(series) == 0:
         return
     w, h = size or series.size or (640, 480)
     w, h = (w or 640), (h or 480)
     ts = series.timestamps_s
-    t0, t_end = float(ts[0]), min(float(ts[-1]), float(ts[0]) + MAX_REPLAY_S)
+    t0 = float(ts[0]) if start_s is None else min(float(start_s), float(ts[0]))
+    t_end = min(float(ts[-1]), t0 + MAX_REPLAY_S)
     n = int((t_end - t0) * fps) + 1
     j = 0
     for k in range(n):
@@ -50,7 +53,7 @@ def _label(image, text: str, org) -> None:
     cv2.putText(image, text, org, cv2.FONT_HERSHEY_DUPLEX, 0.9, (255, 255, 255), 2, cv2.LINE_AA)
 
 
-def write_replay(series: PoseSeries, path: Path, fps: float = REPLAY_FPS) -> Path | None:
+def write_replay(series: PoseSeries, path: Path, fps: float = REPLAY_FPS, start_s: float | None = None) -> Path | None:
     """Encode the replay (browser-playable); None when the track is empty."""
     from coach.video_writer import BrowserVideoWriter
 
@@ -61,7 +64,7 @@ def write_replay(series: PoseSeries, path: Path, fps: float = REPLAY_FPS) -> Pat
     size = series.size if series.size and series.size[0] else (640, 480)
     writer = BrowserVideoWriter(tmp, fps, size)
     try:
-        for image in replay_frames(series, fps, size):
+        for image in replay_frames(series, fps, size, start_s):
             writer.write(image)
     finally:
         writer.close()

@@ -151,6 +151,7 @@ def test_review_jumps_to_a_fault_and_replays_the_skeleton(seeded_store):
     assert at.session_state["review_time_s"] == pytest.approx(5.0 - 1.5)
     assert any("Playing from 3.5 s" in c.value for c in at.caption)
     assert at.dataframe[0].value["Rep"].tolist() == ["1", "2", "3"]
+    assert (at.dataframe[0].value["Start (s)"] >= 0).all()  # video time: nothing before the video starts
 
 
 def test_review_of_a_session_with_tests_and_events(seeded_store):
@@ -323,3 +324,16 @@ def test_physio_leaves_a_session_out_with_who_and_why(seeded_store):
     at.button(key=f"include_{sid}").click().run()
     with Store.open() as store:
         assert not next(s for s in store.sessions("P001") if s.id == sid).excluded
+
+
+def test_replay_starts_early_enough_for_a_rep_begun_before_the_landmarks():
+    from coach.app.replay import REPLAY_FPS, replay_frames
+    from coach.pose.frame import PoseSeries
+    from tests.store.factories import make_frames
+
+    series = PoseSeries.from_frames(make_frames(2.0, n=30), (320, 240))
+    t0, t1 = float(series.timestamps_s[0]), float(series.timestamps_s[-1])
+    plain = sum(1 for _ in replay_frames(series))
+    early = sum(1 for _ in replay_frames(series, start_s=t0 - 1.0))
+    assert plain == int((t1 - t0) * REPLAY_FPS) + 1
+    assert early == int((t1 - t0 + 1.0) * REPLAY_FPS) + 1  # one more second at the start

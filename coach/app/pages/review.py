@@ -193,9 +193,12 @@ def _media(store, record):
         return None, 0.0
     from coach.app.replay import write_replay
 
-    path = ui.settings().app_dir / "replays" / f"session-{record.summary.uuid}.mp4"
+    # the replay starts at the first rep when that began before the first kept landmarks, so video
+    # time = session time - start for every rep (no negative times in the table)
+    start = min([float(series.timestamps_s[0])] + [r.start_s for s in record.sets for r in s.reps])
+    path = ui.settings().app_dir / "replays" / f"session-{record.summary.uuid}-{start:.2f}.mp4"
     if not path.exists():
         with st.spinner("Drawing the skeleton replay..."):
-            write_replay(series, path)
+            write_replay(series, path, start_s=start)
     st.caption("No video was kept for this session: this is a replay of the tracked skeleton.")
-    return path, float(series.timestamps_s[0])
+    return path, start
