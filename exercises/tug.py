@@ -10,9 +10,10 @@ Pure: ``time_up_and_go(poses)`` reads a recording's (smoothed) poses after the f
   does not matter). Seated and standing levels come from the recording itself;
 - the start: the last moment before the rise the shoulders were still where they sat
   (``onset_shank``): the forward lean that begins a rise moves them first;
-- the end: the buttocks on the seat (the 5xSTS stop, CLINICAL.md): the sit's descent braked to
+- the end: the buttocks on the seat (the 5xSTS stop, CLINICAL.md): the first of the knees back
+  within ``seat_knee_deg`` of their seated angle, the sit's descent braked to
   ``seat_brake_share`` (15%) of its fastest, or the hips within ``seat_contact_shank`` (~1 cm) of
-  their lowest level after the last stand, whichever comes first;
+  their lowest level after the last stand;
 - the heading (which way the person faces) from the shoulders' and hips' left-right axis in the
   world landmarks (metric, free of the picture's perspective, which skews image-based headings as
   the person crosses the frame); a turn is where it leaves one direction (by ``turn_deg``) until it is
@@ -44,13 +45,14 @@ class TugParams(Params):
     """CLINICAL.md has no TUG protocol values; these define the events on the landmarks."""
 
     onset_shank: float = param(0.02, "shank lengths", "the shoulders ~0.8 cm from where they sat: the rise's "
-                               "forward lean has begun (the start is then extrapolated back along their speed)")
+                               "forward lean has begun (the start is then extrapolated back to where they left)")
     knee_straight_deg: float = param(5.0, "deg", "standing reached (end of stand-up): the knees within 5 deg "
                                      "of their straightest at the top of the rise")
     seat_contact_shank: float = param(0.025, "shank lengths", "hips within ~1 cm of their seated level: the "
                                       "buttocks are on the seat (the 5xSTS stop, CLINICAL.md)")
     seat_brake_share: float = param(0.15, "share of the sit's fastest descent", "the descent braked to 15% "
                                     "of its speed: the seat has taken the weight")
+    seat_knee_deg: float = param(5.0, "deg", "the knees within 5 deg of their seated angle: the seat has the weight")
     min_rise_shank: float = param(0.5, "shank lengths", "a rise lifts the hips ~1 shank; under half of that no "
                                   "stand was seen")
     turn_deg: float = param(15.0, "deg", "heading this far from the walking direction: a turn has begun (or is "
@@ -113,29 +115,36 @@ def _series(poses: list[PoseFrame]):
 
 
 STAND_PLATEAU_S = 1.0  # the rise's top is looked for within this of its middle
-ONSET_BACK_MAX_S = 0.2
-MAX_TURN_HOLE_S = 0.3  # a longer hole between stand and sit: the turns were not followed  # the onset is extrapolated back at most this far
+ONSET_BACK_MAX_S = 0.2  # the onset is extrapolated back at most this far
+ONSET_FIT_UP_TO = 5.0  # the onset fit uses the frames up to this many thresholds out
+MAX_TURN_HOLE_S = 0.3  # a longer hole between stand and sit: the turns were not followed
 
 
-def _extrapolated_onset(t, shoulder, scale, rest, onset, idx) -> float:
-    """The lean's start: from the first frame past the threshold, back along the shoulders' speed
-    there to where they would have left their place (a movement starts smoothly, so a threshold
-    alone is always late)."""
-    later = idx[idx > onset][:3]
-    if len(later) < 2:
+def _extrapolated_onset(t, shoulder, scale, rest, onset, idx, threshold: float) -> float:
+    """The lean's start. A movement leaves its place smoothly (about as the square of the time),
+    so a threshold alone dates it late: the square root of the shoulders' displacement over the
+    first frames past the threshold is fitted with a line, whose zero is the onset (no earlier than
+    ``ONSET_BACK_MAX_S`` before the threshold frame)."""
+    later = [i for i in idx[idx > onset][:8]]
+    d = np.array([np.linalg.norm(shoulder[i] - rest) / scale[i] for i in later])
+    keep = [k for k in range(len(later)) if d[k] <= ONSET_FIT_UP_TO * threshold]
+    if len(keep) < 2:
+        keep = list(range(min(3, len(later))))
+    if len(keep) < 2:
         return float(t[onset])
-    d = [np.linalg.norm(shoulder[i] - rest) / scale[i] for i in later]
-    speed = (d[-1] - d[0]) / (t[later[-1]] - t[later[0]])
-    if not speed > 0:
+    tt = t[[later[k] for k in keep]]
+    slope, icpt = np.polyfit(tt, np.sqrt(d[keep]), 1)
+    if not slope > 0:
         return float(t[onset])
-    back = min(d[0] / speed, ONSET_BACK_MAX_S)
-    return float(max(t[later[0]] - back, t[onset]))
+    return float(np.clip(-icpt / slope, t[onset] - ONSET_BACK_MAX_S, t[later[0]]))
 
 
-def _seat_contact(t, hip, after, floor: float, p: TugParams) -> int:
-    """The frame the buttocks meet the seat: the hips within ``seat_contact_shank`` of their lowest,
-    or, earlier, the sit's descent braked to ``seat_brake_share`` of its fastest (on real video the
-    hip landmark keeps sinking for ~1 s as the person slides back and sits up, well after contact)."""
+def _seat_contact(t, hip, knee, after, floor: float, seated_knee: float, p: TugParams) -> int:
+    """The frame the buttocks meet the seat, the first of: the hips within ``seat_contact_shank``
+    of their lowest; the sit's descent braked to ``seat_brake_share`` of its fastest; the knees
+    bent back to within ``seat_knee_deg`` of their angle when seated at the start (on real video
+    the hip landmark keeps sinking for ~1 s as the person slides back and sits up, well after
+    contact, while the knees stop bending when the seat takes the weight)."""
     h = hip[after]
     tt = t[after]
     speed = np.full(len(after), np.nan)  # downward, shank lengths per second
@@ -148,7 +157,11 @@ def _seat_contact(t, hip, after, floor: float, p: TugParams) -> int:
     peak = speed[fastest]
     by_brake = next((k for k in range(fastest, by_level + 1)
                      if peak > 0 and np.isfinite(speed[k]) and speed[k] <= p.seat_brake_share * peak), by_level)
-    return int(after[min(by_level, by_brake)])
+    by_knee = by_level
+    if np.isfinite(seated_knee):
+        by_knee = next((k for k in range(fastest, by_level + 1)
+                        if np.isfinite(knee[after[k]]) and knee[after[k]] <= seated_knee + p.seat_knee_deg), by_level)
+    return int(after[min(by_level, by_brake, by_knee)])
 
 
 def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> TugResult:
@@ -189,7 +202,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
     for i in idx[idx < rise_mid]:
         if np.linalg.norm(shoulder[i] - rest) / scale[i] <= p.onset_shank:
             onset = i
-    start_s = _extrapolated_onset(t, shoulder, scale, rest, onset, idx)
+    start_s = _extrapolated_onset(t, shoulder, scale, rest, onset, idx, p.onset_shank)
     last_up = up[-1]
     after = idx[idx > last_up]
     if not len(after):
@@ -197,7 +210,8 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
     floor = float(np.min(hip[after]))
     if floor > lo + 0.5 * (hi - lo) * 0.5:
         return TugResult(None, start_s=float(t[onset]), problem="the person did not sit back down in view")
-    seated = _seat_contact(t, hip, after, floor, p)
+    seated_knee = float(np.nanmedian(knee[first])) if np.isfinite(knee[first]).any() else float("nan")
+    seated = _seat_contact(t, hip, knee, after, floor, seated_knee, p)
     stand_s, seated_s = float(t[stand]), float(t[seated])
     inside = (t >= start_s) & (t <= seated_s)
     dt = np.diff(t[inside]) if inside.sum() > 1 else np.array([])

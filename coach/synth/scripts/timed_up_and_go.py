@@ -85,7 +85,9 @@ def script(walk_s: float = 3.6, height_m: float = 1.70, start_rest_s: float = 2.
     _turn(tl, SIT_TURN_S / speed, 180.0)
     leave = tl.now
     back_seated = replace(SEATED_EXT, heading_deg=360.0)
-    sit_lean = replace(seat_off, trunk_flexion=29.0, heading_deg=360.0)
+    # Sitting down the knees keep bending until the seat takes the weight (they stop there): the
+    # lean-forward posture just above the seat still has them ~10 deg short of seated.
+    sit_lean = replace(legs(SEATED_EXT, 76, 12), trunk_flexion=29.0, heading_deg=360.0)
     end = tl.move(SIT_S / speed, [(0.3, replace(mid, heading_deg=360.0, trunk_flexion=17.0)), (0.7, sit_lean),
                                   (1.0, back_seated)])
     hips = [int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP)]
