@@ -115,3 +115,15 @@ def test_programme_thresholds_reach_the_browser_coach(sts_clip, tmp_path, monkey
         ex = _run(coach.session.pipeline.exercise, sts_clip)
         coach.session.sinks.clear()
     assert ex.params.trunk_flexion_limit_deg == 10.0 and _faults(ex, "trunk_flexion") == 3
+
+
+def test_exercise_layer_is_pure():
+    """exercises/ imports nothing from the camera, MediaPipe or UI layers (checked in a fresh process)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, exercises, exercises.registry, exercises.validated_tests; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'cv2', 'mediapipe', 'streamlit', 'sqlalchemy'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
