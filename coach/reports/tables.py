@@ -114,7 +114,8 @@ def session_section(s: SessionStats) -> Section:
                              labels.confidence(r.confidence),
                              ", ".join(fault_info(c).label.split(" (")[0] for c in r.fault_codes) or "-"))
     tables = [Table("Reps", ("Set", "Rep", "Start (s)", "Duration (s)", "Side",
-                             *(labels.metric(k) for k in metric_names), "Tracking", "Faults"), tuple(rep_rows))]
+                             *(labels.metric(k) for k in metric_names), "Tracking", "Faults"), tuple(rep_rows))] \
+        if rep_rows else []
     fault_rows = tuple((f"{f.time_s:.1f}", str(st.set_no), fault_info(f.code).label, f.detail)
                        for st in rec.sets for r in st.reps for f in r.faults)
     if fault_rows:
@@ -125,7 +126,10 @@ def session_section(s: SessionStats) -> Section:
                                   for e in rec.events)))
     if rec.tests:
         tables.append(test_table(rec.tests))
-    return Section(f"Session {sm.id}: {labels.exercise(sm.exercise)}, {_when(s)}", tuple(lines), tuple(tables))
+    what = labels.exercise(sm.exercise)
+    if rec.settings.get("mode") == "test" and rec.tests:  # a guided test: named by its test
+        what = ", ".join(labels.test(t.test) for t in rec.tests)
+    return Section(f"Session {sm.id}: {what}, {_when(s)}", tuple(lines), tuple(tables))
 
 
 def test_table(tests) -> Table:
