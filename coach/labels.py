@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from exercises import EXERCISES as EXERCISE_SPECS
+
 UNITS = {"deg": "°", "s": "s", "cm": "cm", "m": "m", "pct": "%", "px": "px", "ratio": "ratio"}
 
 METRICS = {
@@ -55,10 +57,9 @@ STATUSES = {"complete": "Complete", "stopped": "Stopped early", "interrupted": "
             "recording": "Recording now", "excluded": "Excluded", "discarded": "Discarded",
             "source_ended": "Video ended", "camera_lost": "Camera stopped"}
 
-EXERCISES = {"sit-to-stand": "Sit to stand", "squat": "Squat", "heel-raise": "Heel raise", "reach": "Forward reach",
-             "arm-raise": "Arm raise"}
+EXERCISES = {name: spec.label for name, spec in EXERCISE_SPECS.items()}  # from each exercise's spec
 
-SIDES = {"both": "Both sides", "left": "Left", "right": "Right", "none": "—", "": "—"}
+SIDES = {"auto": "The side that moves", "both": "Both sides", "left": "Left", "right": "Right", "none": "—", "": "—"}
 
 CONFIDENCE = {"ok": "good", "low": "poor (hard to see)"}
 

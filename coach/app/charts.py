@@ -9,8 +9,8 @@ from coach import labels
 from exercises.faults import fault_info
 
 # One colour per exercise everywhere (colour-blind safe, Okabe-Ito), so trends read at a glance.
-EXERCISE_COLOURS = {"Sit to stand": "#0072B2", "Squat": "#D55E00", "Heel raise": "#009E73",
-                    "Forward reach": "#CC79A7", "Arm raise": "#E69F00"}
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+EXERCISE_COLOURS = dict(zip(labels.EXERCISES.values(), OKABE_ITO))
 
 
 def exercise_scale(names) -> alt.Scale:

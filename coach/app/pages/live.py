@@ -18,6 +18,7 @@ import streamlit as st
 from coach.app import ui
 from coach.app.live_factory import LivePlan, build_coach
 from coach.app.webrtc_coach import BrowserCoach, LiveStatus
+from exercises import EXERCISES
 
 COACH_KEY = "live_coach"
 EXTRA_SINK_KEY = "live_extra_sink"  # a factory for one more sink (the guided test's stopwatch)
@@ -39,17 +40,11 @@ AUTO_START_JS = """<script>
 })();
 </script>"""
 NO_EXTERNAL_SERVERS = {"iceServers": []}  # localhost needs none; never contact a public STUN server
-CHECKLIST = {
-    "sit-to-stand": "A firm chair without wheels, its back against a wall",
-    "squat": "Something steady to hold on to (a counter or chair back)",
-    "heel-raise": "A counter or chair back to hold on to",
-    "reach": "Space in front of you to reach forward",
-    "arm-raise": "Space around you to lift your arms",
-}
 
 
 def checklist(exercise: str) -> list[str]:
-    return [CHECKLIST.get(exercise, "Space around you"),
+    spec = EXERCISES.get(exercise)
+    return [spec.equipment if spec is not None else "Space around you",
             "The laptop 2 to 3 metres away, so your whole body is on the screen",
             "Lights on; no bright window behind you",
             "Stop at once if you feel dizzy, short of breath or in pain"]
