@@ -59,7 +59,7 @@ STATUSES = {"complete": "Complete", "stopped": "Stopped early", "interrupted": "
 
 EXERCISES = {name: spec.label for name, spec in EXERCISE_SPECS.items()}  # from each exercise's spec
 
-SIDES = {"auto": "The side that moves", "both": "Both sides", "left": "Left", "right": "Right", "none": "—", "": "—"}
+SIDES = {"auto": "Auto (the side that moves)", "both": "Both sides", "left": "Left", "right": "Right", "none": "—", "": "—"}
 
 CONFIDENCE = {"ok": "good", "low": "poor (hard to see)"}
 

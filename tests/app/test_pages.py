@@ -337,3 +337,17 @@ def test_replay_starts_early_enough_for_a_rep_begun_before_the_landmarks():
     early = sum(1 for _ in replay_frames(series, start_s=t0 - 1.0))
     assert plain == int((t1 - t0) * REPLAY_FPS) + 1
     assert early == int((t1 - t0 + 1.0) * REPLAY_FPS) + 1  # one more second at the start
+
+
+def test_programme_table_shows_no_none_and_reads_tempo():
+    """Empty tempo is blank (the patient's own pace), never "None"; a typed tempo is read back."""
+    from coach.app.pages.programme import programme_from_table, table
+    from coach.programme.model import Programme, ProgrammeExercise
+
+    df = table(Programme("P001", (ProgrammeExercise("squat"),)))
+    assert df.loc[0, "tempo_s"] == "" and "None" not in df.astype(str).to_string()
+    df.loc[0, "tempo_s"] = "3,5"
+    assert programme_from_table(df, "P001", "AB", "slower").exercise("squat").tempo_s == 3.5
+    df.loc[0, "tempo_s"] = "slow"
+    with pytest.raises(Exception, match="tempo_s"):
+        programme_from_table(df, "P001", "AB", "bad")

@@ -38,7 +38,7 @@ def table(programme) -> pd.DataFrame:
     rows = []
     for e in (programme.exercises if programme else ()):
         rows.append({"exercise": e.exercise, "sets": e.sets, "reps": e.reps, "rest_s": e.rest_s, "side": e.side,
-                     "tempo_s": e.tempo_s, "variant": e.variant, "support": e.support, "days": " ".join(e.days),
+                     "tempo_s": "" if e.tempo_s is None else f"{e.tempo_s:g}", "variant": e.variant, "support": e.support, "days": " ".join(e.days),
                      "notes": e.notes})
     if not rows:
         rows.append({**DEFAULTS, "exercise": "sit-to-stand"})
@@ -47,7 +47,7 @@ def table(programme) -> pd.DataFrame:
 
 # What a new row starts with (shown in the row, not applied silently on save).
 DEFAULTS = {"sets": 2, "reps": 10, "rest_s": 60.0, "side": "auto" if "auto" in SIDES else SIDES[0],
-            "tempo_s": None, "variant": "", "support": "none", "days": " ".join(WEEKDAYS), "notes": ""}
+            "tempo_s": "", "variant": "", "support": "none", "days": " ".join(WEEKDAYS), "notes": ""}
 
 
 def dropped_rows(df: pd.DataFrame) -> list[str]:
@@ -73,9 +73,16 @@ def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str,
         for col in ("sets", "reps"):
             if not pd.isna(row[col]):
                 item[col] = int(row[col])
-        for col in ("rest_s", "tempo_s"):
-            if not pd.isna(row[col]):
-                item[col] = float(row[col])
+        if not pd.isna(row["rest_s"]):
+            item["rest_s"] = float(row["rest_s"])
+        tempo = row["tempo_s"]
+        if isinstance(tempo, str) and tempo.strip():  # blank: the patient's own pace
+            try:
+                item["tempo_s"] = float(tempo.replace(",", "."))
+            except ValueError:
+                item["tempo_s"] = tempo.strip()  # the programme check names the bad value
+        elif isinstance(tempo, (int, float)) and not pd.isna(tempo):
+            item["tempo_s"] = float(tempo)
         for col in ("side", "variant", "support", "notes"):
             if isinstance(row[col], str) and row[col]:
                 item[col] = row[col]
@@ -106,8 +113,8 @@ def _editor(store, patient: str, current) -> None:
             "reps": st.column_config.NumberColumn("Reps", min_value=1, max_value=100, step=1, default=DEFAULTS["reps"]),
             "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600, default=DEFAULTS["rest_s"]),
             "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"],
-                                                     format_func=lambda v: {"auto": "The side that moves"}.get(v, v.capitalize())),
-            "tempo_s": st.column_config.NumberColumn("Tempo (s per rep)", min_value=0.5, max_value=20),
+                                                     format_func=lambda v: {"auto": "Auto"}.get(v, v.capitalize())),
+            "tempo_s": st.column_config.TextColumn("Tempo (s per rep; blank = own pace)", default=""),
             "variant": st.column_config.TextColumn("Variant"),
             "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS),
                                                         default=DEFAULTS["support"]),
