@@ -15,7 +15,6 @@ import numpy as np
 
 from coach.geometry import trunk_lean_deg
 from coach.pose.frame import PoseFrame
-from coach.views import FRONT
 from exercises import arms
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
