@@ -36,7 +36,7 @@ class AnalysisResult:
     frames: int
     duration_s: float
     pose_coverage: float
-    reps: list[Rep]  # counted reps and uncounted attempts, in time order
+    reps: list[Rep]  # counted reps and uncounted attempts, in time order (file mode: the second pass)
     warnings: list[str] = field(default_factory=list)
     view: str = "unknown"
     poses: PoseSeries | None = None
@@ -46,6 +46,7 @@ class AnalysisResult:
     orientation_problem: str = ""  # why the pose model's reading cannot be trusted for counting ("" if fine)
     counted_person: str = ""  # with two people in view: whose reps were counted, in words
     rotated_deg: int = 0  # the frames were turned this far (clockwise) before analysis
+    live_reps: list[Rep] | None = None  # what the causal first pass (live coaching) counted on the same poses
 
     @property
     def counted(self) -> list[Rep]:
@@ -59,7 +60,7 @@ ORIENTATION_CHECK_FRAMES = 45  # frames with a person before the picture's orien
 _TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
-def analyze_video(path: str | Path, exercise: str, side: str = "both", model: str = "full",
+def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: str = "full",
                   annotated_path: Path | None = None, progress: ProgressFn | None = None,
                   estimator=None, exercise_options: dict | None = None, rotate: int | None = None) -> AnalysisResult:
     """Count and check ``exercise`` in the video at ``path``.
@@ -144,6 +145,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "both", model: st
         exercise=exercise, side=side, model=model if own_estimator else getattr(estimator, "model", model),
         source=str(path), fps=source.fps, frames=n, duration_s=round(duration, 3),
         pose_coverage=round(coverage, 4), reps=list(pipeline.exercise.reps), warnings=warnings,
+        live_reps=list(pipeline.first_pass.reps) if pipeline.first_pass is not None else None,
         view=pipeline.exercise.state.view, poses=series,
         annotated_video=annotated_path, truncated=source.truncated,
         orientation=orientation, orientation_problem=problem, counted_person=counted_person,

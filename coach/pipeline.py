@@ -43,7 +43,7 @@ class Pipeline:
         if two_pass is None:
             two_pass = getattr(estimator, "mode", "live") == "video"
         self.two_pass = two_pass and hasattr(exercise, "second_pass")
-        self.first_pass: Exercise | None = None  # the causal pass, kept for comparison (coach eval)
+        self.first_pass: Exercise | None = None  # the causal pass (what live would count), for coach eval
         self._poses: list[PoseFrame] = []
 
     @classmethod

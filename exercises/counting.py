@@ -69,7 +69,7 @@ class RunningLevels:
         self.scale = scale
         self.window_s = window_s
         self._buf: dict[str, deque[tuple[float, float]]] = {}
-        self._stats: dict[str, tuple[float, float] | None] = {}  # (low, high), computed once per sample
+        self._stats: dict[str, Levels | None] = {}
 
     def reset(self) -> None:
         self._buf.clear()
@@ -84,27 +84,22 @@ class RunningLevels:
             buf.popleft()
         self._stats.pop(side, None)
 
-    def _low_high(self, side: str) -> tuple[float, float] | None:
+    def _seen(self, side: str) -> Levels | None:
+        """The percentiles of the window, computed once per new sample."""
         if side not in self._stats:
-            buf = self._buf.get(side)
-            if not buf or len(buf) < 3:
-                self._stats[side] = None
-            else:
-                values = np.fromiter((v for _, v in buf), float, len(buf))
-                low, high = np.percentile(values, (LOW_PCT, HIGH_PCT))
-                self._stats[side] = (float(low), float(high))
+            buf = self._buf.get(side, ())
+            self._stats[side] = levels_of(np.fromiter((v for _, v in buf), float, len(buf)))
         return self._stats[side]
 
     def levels(self, t: float, side: str) -> Levels | None:
-        stats = self._low_high(side)
-        if stats is None:
+        seen = self._seen(side)
+        if seen is None:
             return None
-        low, high = stats
-        return Levels(low, low + max(high - low, PRIOR_SHARE * self.scale.expected_range))
+        return Levels(seen.low, seen.low + max(seen.range, PRIOR_SHARE * self.scale.expected_range))
 
     def moving(self, t: float, side: str) -> bool:
-        stats = self._low_high(side)
-        return stats is not None and stats[1] - stats[0] >= self.scale.min_range
+        seen = self._seen(side)
+        return seen is not None and seen.range >= self.scale.min_range
 
 
 class FixedLevels:
@@ -223,8 +218,8 @@ def fixed_levels(trace: SignalTrace, scale: SignalScale) -> FixedLevels:
     return FixedLevels(t, out, scale)
 
 
-def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, ...]]:
-    """One progress value from the per-side ones, and the sides that carry it.
+def combine(normalised: dict[str, float], mode: str) -> float:
+    """One progress value from the per-side ones (NaN when the asked-for side is not seen).
 
     ``auto`` and ``both``: the side that moves most (a one-arm rep counts for that arm; with
     ``both`` the engine then checks that every side moved during the rep, so a weak side that
@@ -232,11 +227,6 @@ def combine(normalised: dict[str, float], mode: str) -> tuple[float, tuple[str, 
     a named side: that side only.
     """
     finite = {s: v for s, v in normalised.items() if np.isfinite(v)}
-    if not finite:
-        return float("nan"), ()
-    if mode in finite:
-        return finite[mode], (mode,)
     if mode in ("left", "right"):
-        return float("nan"), ()
-    strongest = max(finite, key=finite.get)
-    return finite[strongest], tuple(sorted(finite))
+        return finite.get(mode, float("nan"))
+    return max(finite.values(), default=float("nan"))

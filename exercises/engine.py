@@ -223,7 +223,7 @@ class RepExercise:
         if self.sided and self.side == "both" and len(normalised) < len(signals):
             return 0.0  # both must move: one side seen still (the summary says which moved)
         mode = self.side if self.sided else "auto"
-        relative, _ = combine(normalised, mode)
+        relative = combine(normalised, mode)
         return relative if np.isfinite(relative) else 0.0
 
     def second_pass(self, poses) -> "RepExercise":

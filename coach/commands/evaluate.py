@@ -8,8 +8,6 @@ from pathlib import Path
 
 from coach.analysis import analyze_video
 from coach.evaluation import ClipScore, ManifestRow, evaluate, read_manifest, totals
-from coach.smoothing import PoseSmoother
-from exercises import create_exercise
 from exercises.validated_tests import five_times_sit_to_stand
 
 
@@ -27,20 +25,10 @@ def _analyze(model: str):
     def run(row: ManifestRow):
         result = analyze_video(row.path, row.exercise, side=row.side, model=model)
         test_time = five_times_sit_to_stand(result.reps).score if row.test_time_s is not None else None
-        return result.reps, result.pose_coverage, test_time, _live_count(result.poses, row), tuple(result.warnings)
+        # The pipeline's causal first pass is what live coaching would have counted on these landmarks.
+        live = sum(r.counted for r in result.live_reps) if result.live_reps is not None else None
+        return result.reps, result.pose_coverage, test_time, live, tuple(result.warnings)
     return run
-
-
-def _live_count(poses, row: ManifestRow) -> int:
-    """The causal pass (what live coaching would have counted) on the same landmarks."""
-    smoother = PoseSmoother()
-    exercise = create_exercise(row.exercise, side=row.side)
-    last = 0.0
-    for pose in poses:
-        exercise.update(smoother.apply(pose))
-        last = pose.timestamp_s
-    exercise.finish(last)
-    return sum(r.counted for r in exercise.reps)
 
 
 def _print_row(score: ClipScore) -> None:
