@@ -8,11 +8,14 @@ for ``coach.programme.tomlfile`` to turn into line numbers.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime
+from datetime import datetime, time
 
+from coach.programme.routines import implied_times
 from exercises import EXERCISE_NAMES as EXERCISES
 from exercises import EXERCISES as SPECS
+from exercises.pacing import Tempo
 
 SIDES = ("auto", "both", "left", "right")  # auto: the side that moves; both: both must move
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -20,10 +23,17 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 SUPPORT_LEVELS = ("two-hands", "one-hand", "fingertips", "none")
 VARIANTS: dict[str, tuple[str, ...]] = {name: spec.variants for name, spec in SPECS.items()}
 DEFAULT_VARIANT = {name: spec.default_variant for name, spec in SPECS.items()}
+# Timed holds (balance): ``hold_s`` is their target; a metronome tempo means nothing for them.
+HOLD_EXERCISES = tuple(name for name, spec in SPECS.items() if spec.count_on == "hold")
+MAX_TIMES = 6  # times of day per item; more is a typing slip, not a prescription
+MAX_ROUTINE_CHARS = 60
 
 # Ranges outside which a value is a mistake rather than a prescription.
 LIMITS: dict[str, tuple[float, float]] = {
-    "sets": (1, 10), "reps": (1, 100), "rest_s": (0, 600), "tempo_s": (0.5, 20),
+    "sets": (1, 10), "reps": (1, 100), "rest_s": (0, 600),
+    "tempo_s": (0.5, 20),  # one rep every N seconds (a slow sit-to-stand: 4)
+    "tempo_per_min": (3, 120),  # N reps a minute (heel raises at 40); the same beat, the other way round
+    "hold_s": (1, 600),  # target time of each balance hold
 }
 
 
@@ -59,10 +69,40 @@ class ProgrammeExercise:
     targets: dict[str, float] = field(default_factory=dict)  # e.g. {"rom_deg": 90}
     thresholds: dict[str, float] = field(default_factory=dict)  # the exercise's Params fields it overrides
     notes: str = ""
+    # Added with routines (older programmes load without them):
+    tempo_per_min: float | None = None  # the metronome as reps a minute; at most one of tempo_s / tempo_per_min
+    hold_s: float | None = None  # target seconds of each hold (balance holds only)
+    routine: str = ""  # when in the day, in the patient's words: "before each meal", "while brushing teeth"
+    times: tuple[str, ...] = ()  # "HH:MM" local times; empty: the routine's usual times, if it has any
 
     @property
     def effective_variant(self) -> str:
         return self.variant or DEFAULT_VARIANT.get(self.exercise, "")
+
+    @property
+    def tempo(self) -> Tempo | None:
+        """The prescribed beat whichever way the physio wrote it (``.period_s``, ``.per_min``);
+        None: the patient's own pace. Live coaching's metronome reads this."""
+        if self.tempo_per_min:
+            return Tempo.per_minute(self.tempo_per_min)
+        return Tempo(self.tempo_s) if self.tempo_s else None
+
+    @property
+    def tempo_text(self) -> str:
+        """The tempo as the physio wrote it: "one every 4 s", "40 a minute" ("" for own pace)."""
+        if self.tempo_per_min:
+            return f"{self.tempo_per_min:g} a minute"
+        return f"one every {self.tempo_s:g} s" if self.tempo_s else ""
+
+    @property
+    def effective_times(self) -> tuple[str, ...]:
+        """The times of day it is due: its own, else those its routine implies ("before each meal":
+        three), else none (any time of the day)."""
+        return self.times or implied_times(self.routine)
+
+    @property
+    def is_hold(self) -> bool:
+        return self.exercise in HOLD_EXERCISES
 
 
 @dataclass(frozen=True)
@@ -99,7 +139,7 @@ def _exercise_dict(e: ProgrammeExercise) -> dict:
     d = {"name": e.exercise}
     for f in fields(e):
         v = getattr(e, f.name)
-        if f.name == "exercise" or v is None or v == "" or v == {}:
+        if f.name == "exercise" or v is None or v == "" or v == {} or v == ():
             continue
         d[f.name] = list(v) if isinstance(v, tuple) else v
     return d
@@ -221,7 +261,56 @@ def _exercise(i: int, raw, problems) -> ProgrammeExercise | None:
                              f"{name} has no threshold {k!r}; valid: {', '.join(valid)}"))
     if "notes" in raw:
         values["notes"] = str(raw["notes"])
+    _pacing(i, name, raw, values, problems)
+    if "routine" in raw:
+        routine = raw["routine"]
+        if not isinstance(routine, str) or len(routine.strip()) > MAX_ROUTINE_CHARS:
+            problems.append((("exercise", i, "routine"),
+                             f"routine must be a few words (at most {MAX_ROUTINE_CHARS} characters), got {routine!r}"))
+        elif routine.strip():
+            values["routine"] = " ".join(routine.split())
+    if "times" in raw:
+        times = _times(raw["times"], ("exercise", i, "times"), problems)
+        if times:
+            values["times"] = times
     return ProgrammeExercise(**values) if len(problems) == n_before else None
+
+
+def _pacing(i: int, name: str, raw: dict, values: dict, problems) -> None:
+    """A tempo in one of its two forms, never both; a hold target only for a hold, a tempo never for one."""
+    if "tempo_s" in raw and "tempo_per_min" in raw:
+        problems.append((("exercise", i, "tempo_per_min"),
+                         "give the tempo once: tempo_s (seconds per rep) or tempo_per_min (reps a minute), not both"))
+    if name in HOLD_EXERCISES:
+        for key in ("tempo_s", "tempo_per_min"):
+            if key in raw:
+                problems.append((("exercise", i, key), f"{name} is a timed hold: set hold_s (seconds), not a tempo"))
+    elif "hold_s" in raw:
+        holds = ", ".join(HOLD_EXERCISES) or "none registered"
+        problems.append((("exercise", i, "hold_s"), f"hold_s is for balance holds ({holds}), not {name}"))
+
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3])\s*[:.h]\s*([0-5]\d)\s*$")
+
+
+def _times(raw, loc, problems) -> tuple[str, ...]:
+    """["08:00", "12:30"] (also TOML times, 8:00, 8.00) -> sorted "HH:MM" strings."""
+    if isinstance(raw, (str, time)):
+        raw = [raw]
+    if not isinstance(raw, list) or len(raw) > MAX_TIMES:
+        problems.append((loc, f"times must be a list of up to {MAX_TIMES} times of day like \"08:00\""))
+        return ()
+    out = set()
+    for v in raw:
+        if isinstance(v, time):
+            out.add(f"{v.hour:02d}:{v.minute:02d}")
+            continue
+        m = _TIME.match(v) if isinstance(v, str) else None
+        if m is None:
+            problems.append((loc, f"{v!r} is not a time of day like \"08:00\" or \"18:30\" (24-hour clock)"))
+        else:
+            out.add(f"{int(m.group(1)):02d}:{m.group(2)}")
+    return tuple(sorted(out))
 
 
 def _numbers_table(raw, loc, problems) -> dict[str, float]:

@@ -153,6 +153,8 @@ def _step(item: ProgrammeExercise, order, rules: ProgressionRules, harder: bool)
             if 0 <= i < len(SUPPORT_LEVELS):
                 return {"support": SUPPORT_LEVELS[i]}
         elif what == "tempo":
+            if item.tempo_per_min is not None or item.is_hold:
+                continue  # a metronome rate is a cueing choice, and a hold has no tempo: not a difficulty step
             tempo = item.tempo_s or 2.0  # own pace counts as about 2 s a rep
             if harder and tempo < rules.max_tempo_s:
                 return {"tempo_s": min(tempo + rules.tempo_step_s, rules.max_tempo_s)}

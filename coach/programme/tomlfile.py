@@ -17,6 +17,16 @@ Example::
     support = "none"         # two-hands, one-hand, fingertips, none
     days = ["mon", "wed", "fri"]
     thresholds = { trunk_flexion_limit_deg = 55 }
+    tempo_s = 4              # metronome: one rep every 4 s (or tempo_per_min = 15; not both)
+    routine = "before each meal"   # free words; known ones imply times (here 08:00, 12:30, 18:00)
+    times = ["08:00", "12:30", "18:00"]  # optional: the patient's own times of day (24-hour)
+
+    [[exercise]]
+    name = "single-leg-stance"
+    reps = 3                 # holds
+    hold_s = 20              # target seconds per hold (balance holds only)
+    support = "fingertips"
+    routine = "while brushing teeth"
 """
 from __future__ import annotations
 
