@@ -12,7 +12,10 @@ from pathlib import Path
 from coach.programme import tomlfile
 from coach.programme.model import Programme, ProgrammeExercise, from_dict
 from coach.programme.progression import accept, suggest
-from coach.programme.schedule import due
+from coach import labels
+from coach.progress.wins import load_fortnight, small_wins
+from coach.programme.schedule import due, due_by_routine
+from coach.programme.wording import line
 from coach.store.commands import add_db_option, with_store
 from coach.store.errors import NotFound
 
@@ -49,6 +52,10 @@ def register_programme(subparsers) -> None:
     c = cmd("export", export_file, "write the programme as a TOML file (stdout without FILE)")
     c.add_argument("file", nargs="?")
     c.add_argument("--version", type=int)
+    c = cmd("ics", export_calendar, "write reminders for the patient's phone or calendar (iCalendar .ics)")
+    c.add_argument("--out", help="file to write (default: stdout)")
+    c.add_argument("--tz", help="IANA time zone, e.g. Europe/London (default: this computer's)")
+    c.add_argument("--start", type=date.fromisoformat, help="first day of reminders, YYYY-MM-DD (default: today)")
     c = cmd("edit", edit, "edit the programme in $EDITOR; saved as a new version when valid")
     c.add_argument("--author", default="")
     c = cmd("set", set_values, "change an exercise, e.g.: set P001 squat reps=12 support=one-hand")
@@ -165,6 +172,27 @@ def export_file(args, store) -> int:
 
 
 @with_store
+def export_calendar(args, store) -> int:
+    from coach.programme.calendar import local_zone, to_ics
+
+    programme = _current(store, args.patient)
+    tz = args.tz or local_zone()
+    try:
+        data = to_ics(programme, tz=tz, start=args.start)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.out:
+        Path(args.out).write_bytes(data)
+        events = sum(max(len(e.effective_times), 1) for e in programme.exercises)
+        print(f"wrote {args.out}: {events} recurring reminder(s) from programme v{programme.version}"
+              f" ({tz or 'floating local time'}). Open it on the patient's phone or calendar to add them.")
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+@with_store
 def edit(args, store) -> int:
     current = _current(store, args.patient)
     editor = shlex.split(os.environ.get("VISUAL") or os.environ.get("EDITOR") or "nano")
@@ -266,10 +294,23 @@ def today(args, store) -> int:
             return 2
         patient_id = patients[0].id
     programme = _current(store, patient_id)
-    items = due(programme, store.sessions(patient_id), date.today())
-    print(f"Today ({date.today():%A %d %B}), patient {patient_id}, programme v{programme.version}:")
-    for d in items:
-        print(f"  {d.describe()}")
+    day = date.today()
+    sessions = store.sessions(patient_id)
+    items = due(programme, sessions, day)
+    print(f"Today ({day:%A %d %B}), patient {patient_id}, programme v{programme.version}:")
+    for group in due_by_routine(programme, sessions, day):
+        print(f"\n{group.heading}:" + ("  [done]" if group.done else ""))
+        for slot in group.slots:
+            status = ("done" if slot.done else f"{slot.sets_left} set(s) to do"
+                      + (f", {slot.sets_done} done" if slot.sets_done else ""))
+            print(f"  [{'x' if slot.done else ' '}] {line(slot.item)} - {status}")
+    resting = [d for d in items if not d.due_today]
+    if resting:
+        print("\nNot today: " + ", ".join(f"{labels.exercise(d.item.exercise)} (on {' '.join(d.item.days)})"
+                                         for d in resting))
     left = sum(d.sets_left for d in items)
-    print("All done for today. Well done!" if left == 0 else f"{left} set(s) still to do.")
+    print("\n" + ("All done for today. Well done!" if left == 0 else f"{left} set(s) still to do."))
+    print("\nThis week:")
+    for sentence in small_wins(*load_fortnight(store, patient_id, day), day):
+        print(f"  * {sentence}")
     return 0

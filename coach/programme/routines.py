@@ -27,7 +27,7 @@ ROUTINES: tuple[Routine, ...] = (
     Routine("after each meal", ("09:00", "13:30", "19:00"),
             ("After breakfast", "After lunch", "After dinner")),
     Routine("while brushing teeth", ("07:30", "21:30"),
-            ("While brushing teeth (morning)", "While brushing teeth (evening)")),
+            ("While brushing teeth in the morning", "While brushing teeth at night")),
     Routine("morning", ("09:00",)),
     Routine("before lunch", ("12:30",)),
     Routine("while the kettle boils"),

@@ -1,0 +1,1 @@
+"""What the patient is told about their own progress, in plain words."""
