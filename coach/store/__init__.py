@@ -3,6 +3,8 @@
 ``Store.open()`` gives the store (SQLite in the user's data directory unless a URL says otherwise);
 ``store.start_session(...)`` gives a ``SessionRecorder`` that commits every rep as it comes.
 """
+from coach.store.clips import Clip
+from coach.store.diary import DiaryEntry, WeekCounts, weekly_counts
 from coach.store.errors import NotFound, SchemaTooNew, StoreError, StoreWriteError
 from coach.store.recorder import SessionRecorder
 from coach.store.records import (
@@ -14,7 +16,9 @@ from coach.store.records import (
                                  StoredSet,
                                  TestResult,
 )
+from coach.store.session_events import SessionEvent
 from coach.store.store import Store
 
-__all__ = ["NotFound", "Patient", "RecorderHealth", "SchemaTooNew", "SessionRecord", "SessionRecorder",
-           "SessionSummary", "Store", "StoreError", "StoreWriteError", "StoredEvent", "StoredSet", "TestResult"]
+__all__ = ["Clip", "DiaryEntry", "NotFound", "Patient", "RecorderHealth", "SchemaTooNew", "SessionEvent",
+           "SessionRecord", "SessionRecorder", "SessionSummary", "Store", "StoreError", "StoreWriteError",
+           "StoredEvent", "StoredSet", "TestResult", "WeekCounts", "weekly_counts"]

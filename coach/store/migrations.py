@@ -58,10 +58,17 @@ def _v2_exclusion_and_test_details(conn: Connection) -> None:
         conn.execute(update(schema.test_results).where(schema.test_results.c.test == old).values(test=new))
 
 
+def _v3_session_events_diary_clips(conn: Connection) -> None:
+    """New tables only: session events by id, the patient's diary, clips for the physio."""
+    for table in schema.V3_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 # Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_v1),
     Migration(2, "session exclusion; full test results", _v2_exclusion_and_test_details),
+    Migration(3, "session events, diary, clips", _v3_session_events_diary_clips),
 )
 
 

@@ -16,7 +16,11 @@ from coach.pose.landmarks import NUM_LANDMARKS
 
 
 def encode_chunk(frames: Sequence[PoseFrame]) -> bytes:
-    series = PoseSeries.from_frames(list(frames))
+    return encode_series(PoseSeries.from_frames(list(frames)))
+
+
+def encode_series(series: PoseSeries) -> bytes:
+    """The same archive from a whole series (a recorded clip's track)."""
     buf = io.BytesIO()
     np.savez_compressed(buf, timestamps_s=series.timestamps_s, image=series.image.astype(np.float32),
                         world=series.world.astype(np.float32), size=np.asarray(series.size))

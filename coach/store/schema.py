@@ -11,6 +11,7 @@ from sqlalchemy import (
                         JSON,
                         Boolean,
                         Column,
+                        Date,
                         DateTime,
                         Float,
                         ForeignKey,
@@ -23,7 +24,7 @@ from sqlalchemy import (
                         UniqueConstraint,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 metadata = MetaData()
 
@@ -160,6 +161,53 @@ test_results = Table(
     Column("cannot_score", Text, nullable=False, default="", server_default=""),
     UniqueConstraint("session_id", "seq"),
 )
+
+# v3: events any part of the coach adds to a stored session by its id (a balance loss during a hold),
+# apart from the recorder's own ``events``, whose (session, seq) keys its journal replays rely on.
+session_events = Table(
+    "session_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("session_id", Integer, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("t_s", Float, nullable=False),  # on the session's own clock
+    Column("kind", String(32), nullable=False),  # e.g. "balance_loss"
+    Column("detail", Text, nullable=False, default=""),  # e.g. "step" / "drop"
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# v3: the patient's diary, one entry per patient and day (saving the day again replaces it)
+diary_entries = Table(
+    "diary_entries", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),  # the patient's local calendar day
+    Column("fatigue", Integer),  # 0-10, None: not answered
+    Column("pain", Integer),  # 0-10, None: not answered
+    Column("falls", Integer, nullable=False, default=0),
+    Column("near_falls", Integer, nullable=False, default=0),
+    Column("freezing", Integer, nullable=False, default=0),  # freezing-of-gait episodes
+    Column("note", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("patient_id", "day"),
+)
+
+# v3: short clips the patient records for the physio ("freezing at the doorway"); the landmark track
+# is always kept, the video only with the patient's consent (``patients.video_opt_in``)
+clips = Table(
+    "clips", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("uuid", String(36), nullable=False, unique=True),  # the key across databases (share bundles)
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("note", Text, nullable=False, default=""),
+    Column("video_path", Text),  # relative to the media directory; None without consent
+    Column("n_frames", Integer, nullable=False),
+    Column("pose_coverage", Float, nullable=False),  # share of frames with a person found
+    Column("poses", LargeBinary),  # coach.store.poses.encode_chunk of the whole clip
+    Column("app_version", String(32), nullable=False, default=""),
+)
+
+V3_TABLES = (session_events, diary_entries, clips)
 
 # v2 columns, added to v1 databases by coach.store.migrations
 V2_COLUMNS = {

@@ -28,6 +28,7 @@ from coach.store import fallback, integrity, ops, paths, programmes, queries
 from coach.store import schema as t
 from coach.store.errors import NotFound, StoreError, StoreWriteError
 from coach.store.migrations import upgrade
+from coach.store.patient_week import PatientWeekMixin
 from coach.store.recorder import SessionRecorder
 from coach.store.records import Patient, SessionRecord, SessionSummary, StoredTest, TestResult
 from exercises import ALGORITHM_VERSION
@@ -49,8 +50,9 @@ def _clear_errors(action: str):
     return wrap
 
 
-class Store:
-    """One database. Use ``Store.open()``; close with ``close()`` or a ``with`` block."""
+class Store(PatientWeekMixin):
+    """One database. Use ``Store.open()``; close with ``close()`` or a ``with`` block. Diary, clips and
+    events added to a stored session: ``PatientWeekMixin``."""
 
     def __init__(self, engine: Engine, url: str, fallback_dirs: list[Path], read_only_reason: str = ""):
         self.engine = engine
@@ -517,6 +519,7 @@ def _delete_session_rows(conn, session_id: int) -> None:
     conn.execute(delete(t.pose_chunks).where(t.pose_chunks.c.set_id.in_(set_ids)))
     conn.execute(delete(t.sets).where(t.sets.c.session_id == session_id))
     conn.execute(delete(t.events).where(t.events.c.session_id == session_id))
+    conn.execute(delete(t.session_events).where(t.session_events.c.session_id == session_id))
     conn.execute(delete(t.test_results).where(t.test_results.c.session_id == session_id))
     conn.execute(delete(t.sessions).where(t.sessions.c.id == session_id))
 
