@@ -96,6 +96,8 @@ class CueEngine:
 
     def on_set_event(self, event: SetEvent) -> list[Cue]:
         t, n = event.time_s, event.set_no
+        if event.detail == "balance_loss":
+            return []  # the session says "Stop. Hold on to your support." itself: nothing on top of it
         if event.kind == "countdown":
             return [self._announce(spoken_count(int(event.value)), COUNT, t)]
         if event.kind == "set_started":

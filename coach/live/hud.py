@@ -17,6 +17,7 @@ from coach.overlay import FONT
 from coach.overlay import draw_text as _text
 from coach.pose.frame import PoseFrame
 
+from coach.live.holds import BALANCE_LOSS_CUE
 from coach.live.sets import ACTIVE, COUNTDOWN, DONE, PAUSED, REST, SETUP
 from coach.live.update import LiveUpdate
 
@@ -48,6 +49,7 @@ PAUSE_TEXT = {
     "fall": "Are you all right? Paused.",
     "out_of_view": "I can't see you. Paused.",
     "camera_lost": "Camera stopped. Paused.",
+    "balance_loss": BALANCE_LOSS_CUE,
 }
 
 def mirror_pose(pose: PoseFrame) -> PoseFrame:
@@ -126,8 +128,13 @@ class LiveHud:
         u = max(h, w) / 640.0
         if any(r.counted for r in update.reps):
             self._flash_until = update.time_s + self.flash_s
-        self._reps(out, update, u)
+        if update.hold is not None:
+            self._hold(out, update, u)
+        else:
+            self._reps(out, update, u)
         self._set_info(out, update, u)
+        if update.beat is not None and update.phase == ACTIVE:
+            self._beat(out, update, u)
         self._centre(out, update, u)
         self._bottom(out, update, u)
         return out
@@ -149,12 +156,46 @@ class LiveHud:
             filled = int(bar_w * float(np.clip(state.progress, 0.0, 1.0)))
             cv2.rectangle(img, (x0, y0), (x0 + filled, y0 + bar_h), YELLOW, -1)
 
+    def _hold(self, img, up: LiveUpdate, u: float) -> None:
+        """The running hold in big seconds over the target, a bar filling toward it, and the best.
+        The clock stops (stays on the last hold) when a hold breaks."""
+        hold = up.hold
+        reached = hold.holding and hold.reached
+        x1, y1 = int(215 * u), int(175 * u)
+        _panel(img, 0, 0, x1, y1, GREEN if reached else BLACK, 0.85 if reached else 0.65)
+        _text(img, "HOLDING" if hold.holding else "HOLD", (int(12 * u), int(30 * u)), 0.8 * u)
+        big = str(int(hold.shown_s))
+        colour = WHITE if hold.holding else (190, 190, 190)
+        _text(img, big, (int(10 * u), int(118 * u)), 3.2 * u, colour, thickness=max(3, int(6 * u)))
+        bw = cv2.getTextSize(big, FONT, 3.2 * u, max(3, int(6 * u)))[0][0]
+        _text(img, f"/{int(hold.target_s)} s", (int(20 * u) + bw, int(118 * u)), 1.0 * u, thickness=max(2, int(3 * u)))
+        x0, y0, bar_w, bar_h = int(12 * u), int(130 * u), int(190 * u), int(14 * u)
+        cv2.rectangle(img, (x0, y0), (x0 + bar_w, y0 + bar_h), (90, 90, 90), -1)
+        cv2.rectangle(img, (x0, y0), (x0 + int(bar_w * hold.progress), y0 + bar_h), GREEN if reached else YELLOW, -1)
+        _text(img, f"Best {int(hold.best_s)} s", (int(12 * u), int(166 * u)), 0.75 * u)
+
+    def _beat(self, img, up: LiveUpdate, u: float) -> None:
+        """The metronome made visible: a disc at the top that flashes on each beat."""
+        w = img.shape[1]
+        cx, cy, r = w // 2, int(48 * u), int(30 * u)
+        _panel(img, cx - int(62 * u), 0, cx + int(62 * u), int(110 * u))
+        pulse = up.beat.pulse
+        cv2.circle(img, (cx, cy), r, (90, 90, 90), max(2, int(3 * u)))
+        if pulse > 0:
+            cv2.circle(img, (cx, cy), int(r * (0.6 + 0.4 * pulse)), YELLOW, -1)
+        label = f"{up.beat.per_min:.0f}/min"
+        tw = cv2.getTextSize(label, FONT, 0.6 * u, 2)[0][0]
+        _text(img, label, (cx - tw // 2, int(100 * u)), 0.6 * u)
+
     def _set_info(self, img, up: LiveUpdate, u: float) -> None:
         w = img.shape[1]
         x0 = w - int(215 * u)
         _panel(img, x0, 0, w, int(100 * u))
         _text(img, f"Set {up.set_no} of {up.sets_total}", (x0 + int(12 * u), int(36 * u)), 0.9 * u)
-        if up.phase == ACTIVE or (up.phase == PAUSED and up.set_elapsed_s > 0):
+        if up.hold is not None and up.phase in (ACTIVE, PAUSED):
+            now = min(up.set_reps + (1 if up.hold.holding else 0), up.target_reps)
+            _text(img, f"Hold {max(now, 1)} of {up.target_reps}", (x0 + int(12 * u), int(80 * u)), 0.9 * u)
+        elif up.phase == ACTIVE or (up.phase == PAUSED and up.set_elapsed_s > 0):
             _text(img, _clock(up.set_elapsed_s), (x0 + int(12 * u), int(84 * u)), 1.3 * u, thickness=3)
         elif self.exercise_label:
             _text(img, self.exercise_label, (x0 + int(12 * u), int(80 * u)), 0.7 * u)
@@ -177,7 +218,7 @@ class LiveHud:
             rows = [(PAUSE_TEXT.get(up.pause_reason, "Paused."), 1.3, 3), (f"{self.hints.carry_on}    {self.hints.stop}", 0.85, 2)]
             colour = RED
         elif up.phase == DONE:
-            rows, colour = [("All done. Well done!", 1.4, 3)], GREEN
+            rows, colour = ([(up.alert, 1.4, 3)], RED) if up.alert else ([("All done. Well done!", 1.4, 3)], GREEN)
         if not rows:
             return
         margin, pad = int(30 * u), int(14 * u)

@@ -16,10 +16,12 @@ from typing import Callable, Protocol
 from coach.pipeline import FrameResult, Pipeline
 from coach.sources import TimedFrame
 
-from coach.live.cues import Cue, CueEngine
+from coach.live.cues import SAFETY, Cue, CueEngine
 from coach.live.fatigue import FatigueMonitor
+from coach.live.holds import BALANCE_LOSS_CUE, HoldCoach, is_hold_exercise
+from coach.live.pacer import LivePacer
 from coach.live.safety import SafetyMonitor
-from coach.live.sets import ACTIVE, DONE, PAUSED, SETUP, SetController, SetEvent, SetPlan
+from coach.live.sets import ACTIVE, DONE, PAUSED, REST, SETUP, SetController, SetEvent, SetPlan
 from coach.live.setup_check import SetupResult, frame_brightness, frame_problems, needs_for, summarise_setup
 from coach.live.update import LiveSummary, LiveUpdate, SessionEvent
 
@@ -27,6 +29,8 @@ CUE_HOLD_S = 3.0  # a cue stays on screen this long
 SETUP_EVERY_S = 0.25  # the set-up check looks at the last SETUP_WINDOW_S, this often
 SETUP_WINDOW_S = 1.5
 RECORDED_SAFETY = ("fall_like", "out_of_view", "back_in_view")
+LOSS_ENDS_SET_S = 2.0  # a balance loss this soon after a set ended belongs to that set (its last hold)
+COUNTED = ("rep", "hold")  # exercise events that count towards the set (a finished hold counts like a rep)
 STORAGE_LAG_CUE = "Saving is behind. Keep going: nothing is lost."
 
 
@@ -53,6 +57,9 @@ class LiveSession:
     sinks: list = field(default_factory=list)
     speech_name: str = "none"
     clock: Callable[[], float] = time.monotonic
+    holds: HoldCoach | None = None  # hold exercises (made here with the default target if not given)
+    pacer: LivePacer | None = None  # a metronome tempo was prescribed
+    wall_clock: Callable[[], float] = time.time  # the metronome's beat grid is on the wall clock
 
     def __post_init__(self) -> None:
         self.sets = SetController(self.plan)
@@ -75,6 +82,9 @@ class LiveSession:
         self._pending_events: list[SessionEvent] = []
         self.stopped_by_patient = False
         self._storage_lagging = False
+        self._alert = ""
+        if self.holds is None and is_hold_exercise(getattr(self.pipeline.exercise, "spec", None)):
+            self.holds = HoldCoach(self.exercise)
 
     # --- input --------------------------------------------------------------------------------
 
@@ -98,6 +108,8 @@ class LiveSession:
         t = frame.timestamp_s
         self._first_t = t if self._first_t is None else self._first_t
         self._last_t = t
+        if self.pacer is not None:  # the wall time the frame was taken (captured_at is monotonic)
+            self.pacer.sync(t, self.wall_clock() - (self.clock() - captured_at))
         result = self.pipeline.process(frame)
         self.frames_processed += 1
         b = frame_brightness(frame.image)
@@ -112,10 +124,17 @@ class LiveSession:
         if self.sets.phase == SETUP:
             cues += self.cue_engine.on_setup(t, self.setup)
         set_events += self._exercise_events(result, t, cues, reps, events)
+        if self.holds is not None:
+            cues += self.holds.on_frame(t, result.state, self.sets.counting)
         for event in set_events:
             if event.kind == "set_started":
                 self.fatigue.reset()
                 self._range = [float("inf"), float("-inf")]
+                self._alert = ""
+                if self.pacer is not None:
+                    self.pacer.start_set(event.time_s)
+            elif event.kind == "resumed":
+                self._alert = ""
         return self._emit(t, result, set_events, events, cues, reps, captured_at)
 
     def source_lost(self, t: float | None = None) -> LiveUpdate:
@@ -140,8 +159,11 @@ class LiveSession:
         t = self._last_t
         if not self.finished:
             for event in self.pipeline.finish():
-                if event.kind == "rep" and event.rep is not None and self.sets.counting:
+                if event.kind in COUNTED and event.rep is not None and self.sets.counting:
                     self.sets.on_rep(event.time_s)
+                    if self.holds is not None:
+                        self.holds.on_hold(event.time_s, event.rep)
+            self._close_set_extras(t, [])
             self.sets.stop(t)
         # "complete" only when every planned set reached its target: "rest now" on the last set or
         # closing early must not make an unfinished session look done in the record.
@@ -165,10 +187,11 @@ class LiveSession:
             if action == "go":
                 out += self.sets.skip(t)
             elif action == "rest":
-                out += self.sets.end_set(t)
+                out += self._set_progress(self.sets.end_set(t), events)
             else:
                 events.append(self._record("stopped", t, "stopped by the patient"))
                 self.stopped_by_patient = True
+                self._close_set_extras(t, events)
                 self.sets.stop(t)
         return out
 
@@ -208,18 +231,81 @@ class LiveSession:
             self._range = [min(self._range[0], state.key_angle_deg), max(self._range[1], state.key_angle_deg)]
         out = []
         for event in result.events:
+            if event.kind == "balance_loss":
+                out += self._balance_loss(event, cues, events)  # whatever the phase: the physio sees it
+                continue
             if not self.sets.counting:
                 continue  # movement during set-up, rest or a pause is not part of the set
-            if event.kind == "rep" and event.rep is not None:
+            if event.kind == "hold" and event.rep is not None:
                 reps.append(event.rep)
-                out += self.sets.on_rep(event.time_s)
-                cues += self.cue_engine.on_rep(event.time_s, event.rep, self.sets.set_reps)
-                out += self._fatigue(event.rep, cues, events)
+                if self.holds is not None:
+                    self.holds.on_hold(t, event.rep)
+                out += self._set_progress(self.sets.on_rep(event.time_s), events)
+            elif event.kind == "rep" and event.rep is not None:
+                rep = event.rep
+                pacing_cues = []
+                if self.pacer is not None:
+                    rep, pacing_cues = self.pacer.on_rep(event.time_s, rep)
+                reps.append(rep)
+                done = self.sets.on_rep(event.time_s)
+                cues += self.cue_engine.on_rep(event.time_s, rep, self.sets.set_reps)
+                cues += pacing_cues
+                out += self._set_progress(done, events)
+                out += self._fatigue(rep, cues, events)
             elif event.kind == "attempt" and event.rep is not None:
                 reps.append(event.rep)
                 cues += self.cue_engine.on_attempt(event.time_s, event.rep)
             elif event.kind == "fault" and event.fault is not None:
                 cues += self.cue_engine.on_fault(event.time_s, event.fault.code)
+        return out
+
+    def _set_progress(self, set_events: list[SetEvent], events: list[SessionEvent]) -> list[SetEvent]:
+        """A set that reached its target closes its hold and pacing summaries."""
+        done = next((e for e in set_events if e.kind == "set_done"), None)
+        if done is not None:
+            self._close_set_extras(done.time_s, events)
+        return set_events
+
+    def _close_set_extras(self, t: float, events: list[SessionEvent]) -> None:
+        """The current set's hold summary and pacing (timing, amplitude decrement) go with it,
+        and the pacing is recorded as events the physio sees."""
+        current = self.sets.current
+        if current is None or current.holds or current.pacing:
+            return
+        if self.holds is not None:
+            from exercises.holds import hold_summary
+
+            mine = [h for h in self.holds.holds if h.end_s >= current.started_s - 1e-6]
+            current.holds = hold_summary(mine) if mine else {}
+        if self.pacer is not None:
+            result = self.pacer.end_set()
+            if result is not None:
+                current.pacing = result.to_dict()
+                events.append(self._record("pacing", t, result.message))
+                if result.decrement:
+                    events.append(self._record("amplitude_decrement", t,
+                                               f"movements shrank by {result.decrement_share:.0%} over set {current.set_no}"))
+
+    def _balance_loss(self, event, cues: list[Cue], events: list[SessionEvent]) -> list[SetEvent]:
+        """A sudden step or a fall-like drop: stop the set, tell the patient to hold on, record it.
+        The next set waits for the patient's "go" (a pause), never for a timer alone."""
+        t = event.time_s
+        losses = getattr(self.pipeline.exercise, "balance_events", None)
+        detail = f"{losses[-1].kind}: {losses[-1].detail}" if losses else event.message
+        events.append(self._record("balance_loss", t, detail))
+        cues.append(Cue(BALANCE_LOSS_CUE, SAFETY, t))
+        if self.holds is not None:
+            self.holds.cancel_waiting()
+        self._alert = BALANCE_LOSS_CUE
+        current, out = self.sets.current, []
+        if current is not None and current.ended_s is None and self.sets.phase in (ACTIVE, PAUSED):
+            current.ended_by = "balance_loss"
+            out = [SetEvent(e.kind, e.time_s, e.set_no, e.value, "balance_loss") for e in self.sets.end_set(t)]
+            self._close_set_extras(t, events)
+        elif current is not None and current.ended_s is not None and t - current.ended_s <= LOSS_ENDS_SET_S:
+            current.ended_by = "balance_loss"  # the hold that ended the set ended in the step
+        if self.sets.phase not in (DONE, PAUSED):
+            out += self.sets.pause(t, "balance_loss")  # the next set waits for the patient's "go"
         return out
 
     def _fatigue(self, rep, cues: list[Cue], events: list[SessionEvent]) -> list[SetEvent]:
@@ -265,7 +351,9 @@ class LiveSession:
             set_elapsed_s=(t - current.started_s) if current is not None and current.ended_s is None else 0.0,
             time_left_s=self.sets.time_left_s(t), pause_reason=self.sets.pause_reason if self.sets.phase == PAUSED else "",
             setup=self.setup, cue_text=shown.text if shown else "", cue_kind=shown.kind if shown else "",
-            cues=tuple(cues), set_events=tuple(set_events), events=tuple(events), reps=tuple(reps))
+            cues=tuple(cues), set_events=tuple(set_events), events=tuple(events), reps=tuple(reps),
+            hold=self.holds.status() if self.holds is not None else None,
+            beat=self.pacer.status(t) if self.pacer is not None else None, alert=self._alert)
         if self.renderer is not None:
             image = self.renderer.render(result.frame.image if result else None, result.pose if result else None, update)
             latency = None if captured_at is None else (self.clock() - captured_at) * 1000.0

@@ -46,12 +46,17 @@ class SetResult:
     started_s: float = 0.0
     ended_s: float | None = None
     fatigue: str = ""  # fatigue suggestion made during the set, if any
+    ended_by: str = ""  # "balance_loss" when a loss of balance stopped it
+    holds: dict = field(default_factory=dict)  # hold exercises: exercises.holds.hold_summary
+    pacing: dict = field(default_factory=dict)  # with a metronome: exercises.pacing.PacingResult.to_dict
 
     def to_dict(self) -> dict:
-        return {"set": self.set_no, "reps": self.reps, "target": self.target,
-                "started_s": round(self.started_s, 3),
-                "ended_s": None if self.ended_s is None else round(self.ended_s, 3),
-                "fatigue": self.fatigue}
+        d = {"set": self.set_no, "reps": self.reps, "target": self.target,
+             "started_s": round(self.started_s, 3),
+             "ended_s": None if self.ended_s is None else round(self.ended_s, 3),
+             "fatigue": self.fatigue}
+        d.update({k: v for k, v in (("ended_by", self.ended_by), ("holds", self.holds), ("pacing", self.pacing)) if v})
+        return d
 
 
 @dataclass

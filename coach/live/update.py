@@ -9,6 +9,8 @@ from coach.pipeline import FrameResult
 from exercises.base import Rep
 
 from coach.live.cues import Cue
+from coach.live.holds import HoldStatus
+from coach.live.pacer import BeatStatus
 from coach.live.sets import SetEvent, SetResult
 from coach.live.setup_check import SetupResult
 
@@ -47,6 +49,9 @@ class LiveUpdate:
     events: tuple[SessionEvent, ...] = ()
     reps: tuple[Rep, ...] = ()  # reps and attempts finished this frame inside an active set
     image: np.ndarray | None = None  # the annotated frame, when the session renders
+    hold: HoldStatus | None = None  # hold exercises: the running hold, best and target
+    beat: BeatStatus | None = None  # with a metronome: where the beat is
+    alert: str = ""  # a safety message that stays up until the patient carries on (balance loss)
     latency_ms: float | None = None  # capture to annotated frame ready
 
 
