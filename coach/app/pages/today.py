@@ -1,4 +1,5 @@
-"""Patient: today's programme, one big "Start" per exercise, then live coaching on the same page."""
+"""Patient: today's programme by routine and time of day, one big "Start" per exercise, then live
+coaching on the same page; this week's small wins, and the reminders for the patient's phone."""
 from __future__ import annotations
 
 import html
@@ -12,6 +13,18 @@ from coach.app.pages import live
 from exercises import EXERCISE_NAMES
 
 PLAN_KEY = "live_plan"
+ICS_NAME = "my-exercises.ics"
+
+# Page-local look: a heading per occasion, a tick on what is done, a calm box for the week's wins.
+STYLE = """<style>
+.coach-occasion { font-size:1.7rem; font-weight:800; margin:1.2rem 0 0.4rem 0; }
+.coach-card.coach-done { border-color:#1b7f3b; background:#eef8f0; }
+.coach-card .coach-status { font-size:1.3rem; font-weight:700; }
+.coach-card.coach-done .coach-status { color:#1b7f3b; }
+.coach-later { font-size:1.2rem; color:#444; margin:-0.2rem 0 0.8rem 0.2rem; }
+.coach-wins { border:3px solid #1b5e9f; border-radius:16px; padding:0.6rem 1.2rem; background:#f0f6fc; }
+.coach-wins li { font-size:1.35rem; margin:0.3rem 0; }
+</style>"""
 
 
 def render() -> None:
@@ -26,31 +39,108 @@ def render() -> None:
     if programme is None:
         _practice(patient)
         return
-    from coach.programme.schedule import due
+    from coach.programme.schedule import due, due_by_routine
 
-    items = due(programme, ui.store().sessions(patient), date.today())
-    left = sum(d.sets_left for d in items)
-    if left == 0:
+    st.markdown(STYLE, unsafe_allow_html=True)
+    today = date.today()
+    sessions = ui.store().sessions(patient)
+    items = due(programme, sessions, today)
+    groups = due_by_routine(programme, sessions, today)
+    if sum(d.sets_left for d in items) == 0:
         st.success("All done for today. Well done!")
-    for d in items:
-        _card(d, programme.version)
+    _day(groups, programme.version)
+    resting = [d.item for d in items if not d.due_today]
+    if resting:
+        st.markdown("<div class='coach-occasion'>Not today (rest day)</div>", unsafe_allow_html=True)
+        for e in resting:
+            _rest_card(e, programme.version)
+    _wins(patient, today)
+    _reminders(programme)
 
 
-def _card(d, programme_version: int | None) -> None:
-    e = d.item
-    status = ("Rest day" if not d.due_today else "Done today - well done!" if d.sets_left == 0
-              else f"{d.sets_left} set{'s' if d.sets_left != 1 else ''} to do")
-    detail = f"{e.sets} set{'s' if e.sets != 1 else ''} of {e.reps}" + (f", {e.side} side" if e.side in ("left", "right") else "")
-    with st.container():
-        st.markdown(f"<div class='coach-card'><h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
-                    f"<div class='coach-big'>{html.escape(detail)}</div><div>{html.escape(status)}</div>"
-                    + (f"<div>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
-                   unsafe_allow_html=True)
-        label = "Start" if d.sets_left else "Do it again"
-        if st.button(f"{label}: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", type="primary",
-                     width="stretch"):
-            start(LivePlan(e.exercise, e.side, max(d.sets_left, 1) if d.due_today else e.sets, e.reps,
-                           e.rest_s, programme_version))
+def _day(groups, programme_version: int | None) -> None:
+    """Each occasion in the order of the day; an exercise's "Start" sits at its next time not yet
+    done (one button per exercise: fewer choices), "Do it again" at its last once all are done."""
+    by_exercise: dict[str, list] = {}
+    for g in groups:
+        for s in g.slots:
+            by_exercise.setdefault(s.item.exercise, []).append(s)
+    button_on = {name: next((s for s in slots if not s.done), slots[-1]) for name, slots in by_exercise.items()}
+    for g in groups:
+        tick = " ✓" if g.done else ""
+        st.markdown(f"<div class='coach-occasion'>{html.escape(g.heading)}{tick}</div>", unsafe_allow_html=True)
+        for s in g.slots:
+            _card(s, button_on[s.item.exercise] is s, programme_version)
+
+
+def _card(slot, has_button: bool, programme_version: int | None) -> None:
+    from coach.programme.wording import SUPPORT_WORDS
+
+    e = slot.item
+    if slot.done:
+        status = "Done - well done! ✓"
+    else:
+        status = f"{slot.sets_left} set{'s' if slot.sets_left != 1 else ''} to do"
+        if slot.sets_done:
+            status += f" ({slot.sets_done} done)"
+    extras = [f"{e.side} side" if e.side in ("left", "right") else "", SUPPORT_WORDS.get(e.support, ""),
+              f"metronome: {e.tempo_text}" if e.tempo else ""]
+    detail = _amount(e) + "".join(f", {x}" for x in extras if x)
+    st.markdown(f"<div class='coach-card{' coach-done' if slot.done else ''}'>"
+                f"<h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
+                f"<div class='coach-big'>{html.escape(detail)}</div>"
+                f"<div class='coach-status'>{html.escape(status)}</div>"
+                + (f"<div>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
+                unsafe_allow_html=True)
+    if not has_button:
+        if not slot.done:
+            st.markdown("<div class='coach-later'>Later today</div>", unsafe_allow_html=True)
+        return
+    label = "Do it again" if slot.done else "Start"
+    if st.button(f"{label}: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", type="primary",
+                 width="stretch"):
+        start(LivePlan(e.exercise, e.side, slot.sets_left or e.sets, e.reps, e.rest_s, programme_version))
+
+
+def _rest_card(e, programme_version: int | None) -> None:
+    """An exercise whose day it is not: said plainly, and still there for a patient who wants it."""
+    st.markdown(f"<div class='coach-card'><h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
+                f"<div class='coach-status'>Rest day. Your days: {html.escape(_days(e.days))}</div></div>",
+                unsafe_allow_html=True)
+    if st.button(f"Start: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", width="stretch"):
+        start(LivePlan(e.exercise, e.side, e.sets, e.reps, e.rest_s, programme_version))
+
+
+def _amount(e) -> str:
+    sets = f"{e.sets} set{'s' if e.sets != 1 else ''} of "
+    if e.is_hold:
+        holds = f"{e.reps} hold{'s' if e.reps != 1 else ''}"
+        return (sets if e.sets > 1 else "") + holds + (f", {e.hold_s:g} seconds each" if e.hold_s else "")
+    return sets + f"{e.reps}"
+
+
+def _days(days) -> str:
+    names = {"mon": "Monday", "tue": "Tuesday", "wed": "Wednesday", "thu": "Thursday", "fri": "Friday",
+             "sat": "Saturday", "sun": "Sunday"}
+    return ", ".join(names[d] for d in days)
+
+
+def _wins(patient: str, today: date) -> None:
+    from coach.progress.wins import load_fortnight, small_wins
+
+    wins = small_wins(*load_fortnight(ui.store(), patient, today), today)
+    st.markdown("<div class='coach-occasion'>Your week</div><div class='coach-wins'><ul>"
+                + "".join(f"<li>{html.escape(w)}</li>" for w in wins) + "</ul></div>", unsafe_allow_html=True)
+
+
+def _reminders(programme) -> None:
+    from coach.programme.calendar import local_zone, to_ics
+
+    st.markdown("<div class='coach-occasion'>Reminders on your phone</div>", unsafe_allow_html=True)
+    st.markdown("<div class='coach-later'>Save this file and open it on your phone or computer calendar: "
+                "it reminds you at each exercise time, every day you have exercises.</div>", unsafe_allow_html=True)
+    st.download_button("Save my exercise reminders", data=to_ics(programme, tz=local_zone()), file_name=ICS_NAME,
+                       mime="text/calendar", key="today_ics", width="stretch")
 
 
 def _practice(patient: str | None) -> None:
