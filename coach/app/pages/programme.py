@@ -2,13 +2,20 @@
 ``coach.programme``), its history, and the progression suggestions with an Accept button."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from coach.app import ui
 from coach.programme.model import EXERCISES, SIDES, SUPPORT_LEVELS, WEEKDAYS, ProgrammeError, from_dict
+from coach.programme.routines import ROUTINES
 
-COLUMNS = ("exercise", "sets", "reps", "rest_s", "side", "tempo_s", "variant", "support", "days", "notes")
+COLUMNS = ("exercise", "sets", "reps", "rest_s", "side", "tempo_s", "hold_s", "variant", "support", "days",
+           "routine", "times", "notes")
+# "40/min", "40 per minute", "40 a minute": reps a minute; anything else is seconds per rep ("4", "4 s").
+PER_MIN = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/|per|a)\s*min(?:ute)?\s*$", re.IGNORECASE)
+SECONDS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?)?\s*$", re.IGNORECASE)
 
 
 def render() -> None:
@@ -26,6 +33,8 @@ def render() -> None:
     else:
         st.info("No programme yet: fill in the table and save.")
     _editor(store, patient, current)
+    if current is not None:
+        _patient_day(current)
     history = store.programme_history(patient)
     if len(history) > 1:
         with st.expander("Earlier versions"):
@@ -38,16 +47,38 @@ def table(programme) -> pd.DataFrame:
     rows = []
     for e in (programme.exercises if programme else ()):
         rows.append({"exercise": e.exercise, "sets": e.sets, "reps": e.reps, "rest_s": e.rest_s, "side": e.side,
-                     "tempo_s": "" if e.tempo_s is None else f"{e.tempo_s:g}", "variant": e.variant, "support": e.support, "days": " ".join(e.days),
-                     "notes": e.notes})
+                     "tempo_s": tempo_cell(e), "hold_s": e.hold_s, "variant": e.variant, "support": e.support,
+                     "days": " ".join(e.days), "routine": e.routine, "times": " ".join(e.times), "notes": e.notes})
     if not rows:
         rows.append({**DEFAULTS, "exercise": "sit-to-stand"})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def tempo_cell(e) -> str:
+    """The tempo as the physio wrote it: "4" (seconds per rep), "40/min", or blank (own pace)."""
+    if e.tempo_per_min is not None:
+        return f"{e.tempo_per_min:g}/min"
+    return "" if e.tempo_s is None else f"{e.tempo_s:g}"
+
+
+def tempo_values(cell) -> dict:
+    """{"tempo_s": 4.0} or {"tempo_per_min": 40.0} from a cell; {} when blank; an unreadable cell is
+    passed on as text so the programme check names it."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return {} if pd.isna(cell) else {"tempo_s": float(cell)}
+    if not isinstance(cell, str) or not cell.strip():
+        return {}
+    if m := PER_MIN.match(cell):
+        return {"tempo_per_min": float(m.group(1).replace(",", "."))}
+    if m := SECONDS.match(cell):
+        return {"tempo_s": float(m.group(1).replace(",", "."))}
+    return {"tempo_s": cell.strip()}
+
+
 # What a new row starts with (shown in the row, not applied silently on save).
 DEFAULTS = {"sets": 2, "reps": 10, "rest_s": 60.0, "side": "auto" if "auto" in SIDES else SIDES[0],
-            "tempo_s": "", "variant": "", "support": "none", "days": " ".join(WEEKDAYS), "notes": ""}
+            "tempo_s": "", "hold_s": None, "variant": "", "support": "none", "days": " ".join(WEEKDAYS),
+            "routine": "", "times": "", "notes": ""}
 
 
 def dropped_rows(df: pd.DataFrame) -> list[str]:
@@ -75,15 +106,12 @@ def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str,
                 item[col] = int(row[col])
         if not pd.isna(row["rest_s"]):
             item["rest_s"] = float(row["rest_s"])
-        tempo = row["tempo_s"]
-        if isinstance(tempo, str) and tempo.strip():  # blank: the patient's own pace
-            try:
-                item["tempo_s"] = float(tempo.replace(",", "."))
-            except ValueError:
-                item["tempo_s"] = tempo.strip()  # the programme check names the bad value
-        elif isinstance(tempo, (int, float)) and not pd.isna(tempo):
-            item["tempo_s"] = float(tempo)
-        for col in ("side", "variant", "support", "notes"):
+        item.update(tempo_values(row["tempo_s"]))
+        if not pd.isna(row["hold_s"]) and row["hold_s"] != "":
+            item["hold_s"] = float(row["hold_s"])
+        if isinstance(row["times"], str) and row["times"].strip():
+            item["times"] = row["times"].replace(",", " ").split()
+        for col in ("side", "variant", "support", "routine", "notes"):
             if isinstance(row[col], str) and row[col]:
                 item[col] = row[col]
         if isinstance(row["days"], str) and row["days"].strip():
@@ -114,13 +142,24 @@ def _editor(store, patient: str, current) -> None:
             "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600, default=DEFAULTS["rest_s"]),
             "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"],
                                                      format_func=lambda v: {"auto": "Auto"}.get(v, v.capitalize())),
-            "tempo_s": st.column_config.TextColumn("Tempo (s per rep; blank = own pace)", default=""),
+            "tempo_s": st.column_config.TextColumn(
+                "Tempo (4 = one every 4 s; 40/min)", default="",
+                help="The metronome: seconds per rep (4) or reps a minute (40/min). Blank: the patient's own pace."),
+            "hold_s": st.column_config.NumberColumn("Hold (s)", min_value=1, max_value=600, step=1,
+                                                    help="Target seconds of each hold (balance holds only)."),
             "variant": st.column_config.TextColumn("Variant"),
             "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS),
                                                         default=DEFAULTS["support"]),
             "days": st.column_config.TextColumn("Days (mon tue ...)", default=DEFAULTS["days"]),
+            "routine": st.column_config.TextColumn(
+                "Routine", help="When in the day, in the patient's words, e.g. " + "; ".join(r.text for r in ROUTINES)),
+            "times": st.column_config.TextColumn(
+                "Times (08:00 18:30)", help="Times of day, 24-hour, separated by spaces. Blank: the routine's usual times."),
             "notes": st.column_config.TextColumn("Notes for the patient"),
         })
+    st.caption("Routines with usual times (used when Times is blank): "
+               + "; ".join(f"{r.text} ({', '.join(r.times)})" for r in ROUTINES if r.times)
+               + ". Any other words work too; give them times for reminders.")
     c1, c2 = st.columns(2)
     author = c1.text_input("Your name or initials", key="programme_author")
     note = c2.text_input("Reason for the change", key="programme_note")
@@ -141,6 +180,31 @@ def _editor(store, patient: str, current) -> None:
             + (f" Left out (no exercise chosen): {', '.join(dropped)}." if dropped else "")
             + (f" Removed from the programme: {', '.join(ui.exercise_label(r) for r in removed)}." if removed else ""))
         st.rerun()
+
+
+def day_plan(programme) -> list[tuple[str, list[str]]]:
+    """(occasion, its exercises in words) for every occasion of the programme, in the order of a day,
+    as the patient's Today page and phone reminders will have them (every weekday counted)."""
+    from coach.programme.routines import occasion
+    from coach.programme.wording import line
+
+    slots: dict[tuple, list[str]] = {}
+    for e in programme.exercises:
+        days = "" if len(e.days) == 7 else f" ({' '.join(e.days)})"
+        for at in e.effective_times or (None,):
+            slots.setdefault((at is None, at or "", occasion(e.routine, at, e.times)), []).append(line(e) + days)
+    return [(heading, lines) for (_, _, heading), lines in sorted(slots.items())]
+
+
+def _patient_day(programme) -> None:
+    from coach.programme.calendar import local_zone, to_ics
+
+    st.subheader("The patient's day")
+    st.caption("How the saved programme reads on the patient's Today page and in their phone reminders.")
+    for heading, lines in day_plan(programme):
+        st.markdown(f"**{heading}**\n" + "".join(f"\n- {x}" for x in lines))
+    st.download_button("Download the reminders (.ics)", data=to_ics(programme, tz=local_zone()),
+                       file_name="exercise-reminders.ics", mime="text/calendar", key="programme_ics")
 
 
 def _suggestions(store, current) -> None:
