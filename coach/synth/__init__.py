@@ -9,10 +9,16 @@ made, never from a detector.
     clip.poses      # true PoseFrames, no rendering needed
     clip.truth      # GroundTruth: reps, faults, 5xSTS time
     write_clip(clip, "out/sts.mp4")  # + out/sts.json
+
+Movements the plain body cannot make (a turned head, feet placed ahead or beside, walking) come
+from ``coach.synth.extended`` (``generate_ext``), drawn by the same renderer; the Timed Up and Go
+from ``coach.synth.tug``. ``write_single_leg_stance_y4m`` makes a fake-camera clip for browser tests.
 """
 from coach.synth.clip import SynthClip, generate, write_clip
+from coach.synth.fake_camera import write_single_leg_stance_y4m
 from coach.synth.spec import EXERCISES, VIEWS, ClipSpec
 from coach.synth.truth import GroundTruth, RepTruth, load_truth
+from coach.synth.video import write_y4m
 
 __all__ = ["EXERCISES", "VIEWS", "ClipSpec", "GroundTruth", "RepTruth", "SynthClip", "generate",
-           "load_truth", "write_clip"]
+           "load_truth", "write_clip", "write_single_leg_stance_y4m", "write_y4m"]

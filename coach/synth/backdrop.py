@@ -10,7 +10,7 @@ import numpy as np
 
 from coach.synth.body import FWD, LEFT, UP
 from coach.synth.camera import Camera, Placement
-from coach.synth.scripts import Chair
+from coach.synth.scene import Chair
 
 WALL_BEHIND_M = 2.0
 CHAIR_BGR = (40, 75, 120)

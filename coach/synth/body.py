@@ -146,9 +146,14 @@ class Skeleton:
     trunk_up: np.ndarray
     trunk_fwd: np.ndarray
     thumb_dir: dict[str, np.ndarray]  # per side, across the hand toward the thumb
+    head_lat: np.ndarray | None = None  # ear to ear toward the left; None: along the shoulders (no head turn)
 
     def __getitem__(self, name: str) -> np.ndarray:
         return self.joints[name]
+
+    @property
+    def head_axis(self) -> np.ndarray:
+        return self.shoulder_axis if self.head_lat is None else self.head_lat
 
 
 def _foot_rest(dims: BodyDims, ankle_floor: np.ndarray) -> dict[str, np.ndarray]:

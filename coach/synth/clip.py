@@ -9,22 +9,14 @@ from typing import Iterator
 import numpy as np
 
 from coach.pose.frame import PoseFrame
-from coach.synth.body import BodyDims, Skeleton, solve
+from coach.synth.body import BodyDims, Skeleton
 from coach.synth.camera import Camera, Placement, facing_yaw, pose_frame
+from coach.synth.extended import ext_skeleton
 from coach.synth.landmarks33 import landmarks_3d
+from coach.synth.scene import Look, Scene
 from coach.synth.scripts import Motion, build_motion
 from coach.synth.spec import ClipSpec
 from coach.synth.truth import GroundTruth
-
-
-@dataclass(frozen=True)
-class Scene:
-    """Where everything is: the figure's placement, the camera, and which side is far."""
-
-    dims: BodyDims
-    placement: Placement
-    camera: Camera
-    far_side: str | None  # side view: the person's side away from the camera
 
 
 def make_scene(spec: ClipSpec, motion: Motion) -> Scene:
@@ -63,7 +55,7 @@ class SynthClip:
         """BGR uint8 images, one per frame, drawn on demand."""
         from coach.synth.render import Renderer  # OpenCV only when pictures are wanted
 
-        renderer = Renderer(self.spec, self.scene, self.motion.chair)
+        renderer = Renderer(Look.of(self.spec), self.scene, self.motion.chair)
         for i, sk in enumerate(self.skeletons):
             yield renderer.draw(sk, i)
 
@@ -76,29 +68,21 @@ def generate(spec: ClipSpec) -> SynthClip:
     skeletons, poses = [], []
     for i in range(n):
         t = i / spec.fps
-        sk = solve(dims, motion.timeline.posture_at(t))
+        sk = ext_skeleton(dims, motion.timeline.posture_at(t))  # plain postures: just solve()
         world = scene.placement.to_world(landmarks_3d(dims, sk))
         skeletons.append(sk)
         poses.append(pose_frame(scene.camera, world, t, scene.far_side))
     truth = GroundTruth(spec.exercise, spec.view, spec.side, spec.fps, n, spec.size, tuple(motion.reps),
-                        spec.to_dict())
+                        spec.to_dict(), motion.notes)
     return SynthClip(spec, motion, scene, truth, skeletons, poses)
 
 
-def write_clip(clip: SynthClip, path: str | Path) -> tuple[Path, Path]:
-    """Write the video (mp4v) and ``<same name>.json`` truth; returns both paths."""
-    import cv2
+def write_clip(clip, path: str | Path) -> tuple[Path, Path]:
+    """Write the video and ``<same name>.json`` truth; returns both paths. ``clip``: a
+    ``SynthClip`` or an ``ExtClip``; a ``.y4m`` path writes raw frames (Chromium's fake camera),
+    anything else an mp4 (mp4v)."""
+    from coach.synth.video import save_truth, write_mp4, write_y4m
 
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), clip.fps, clip.size)
-    if not writer.isOpened():
-        raise OSError(f"cannot open a video writer for {path}")
-    try:
-        for frame in clip.frames():
-            writer.write(frame)
-    finally:
-        writer.release()
-    json_path = path.with_suffix(".json")
-    clip.truth.save(json_path)
-    return path, json_path
+    (write_y4m if path.suffix.lower() == ".y4m" else write_mp4)(clip, path)
+    return path, save_truth(clip.truth, path.with_suffix(".json"))

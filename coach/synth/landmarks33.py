@@ -17,7 +17,7 @@ def landmarks_3d(dims: BodyDims, sk: Skeleton) -> np.ndarray:
     """(33, 3) landmark positions in the figure frame (metres)."""
     out = np.zeros((NUM_LANDMARKS, 3))
     h = dims.height_m / 1.70  # face and hand offsets were measured on a 1.70 m adult
-    head, fwd, up, lat = sk["head"], sk.head_fwd, sk.head_up, sk.shoulder_axis
+    head, fwd, up, lat = sk["head"], sk.head_fwd, sk.head_up, sk.head_axis
     out[L.NOSE] = head + fwd * 0.095 * h - up * 0.01 * h
     for side in SIDES:
         s = side_sign(side)

@@ -15,9 +15,7 @@ import numpy as np
 
 from coach.synth.backdrop import draw_backdrop, draw_chair
 from coach.synth.body import SIDES, Skeleton, unit
-from coach.synth.clip import Scene
-from coach.synth.scripts import Chair
-from coach.synth.spec import ClipSpec
+from coach.synth.scene import Chair, Look, Scene
 
 SHIRTS = [(170, 90, 30), (40, 40, 170), (60, 130, 40), (150, 60, 120), (30, 140, 200), (120, 120, 30)]
 TROUSERS = [(70, 45, 30), (50, 50, 50), (110, 80, 40), (40, 40, 80)]
@@ -49,9 +47,9 @@ class Palette:
     hair: tuple[int, int, int]
 
     @classmethod
-    def for_spec(cls, spec: ClipSpec, rng: np.random.Generator) -> "Palette":
+    def for_look(cls, look: Look, rng: np.random.Generator) -> "Palette":
         pick = lambda options: tuple(int(c) for c in options[int(rng.integers(len(options)))])  # noqa: E731
-        return cls(spec.shirt_bgr or pick(SHIRTS), spec.trousers_bgr or pick(TROUSERS), pick(SKINS), pick(HAIR))
+        return cls(look.shirt_bgr or pick(SHIRTS), look.trousers_bgr or pick(TROUSERS), pick(SKINS), pick(HAIR))
 
 
 def _camouflaged(pal: Palette, wall_bgr, amount: float) -> Palette:
@@ -63,16 +61,20 @@ def _camouflaged(pal: Palette, wall_bgr, amount: float) -> Palette:
 
 
 class Renderer:
-    def __init__(self, spec: ClipSpec, scene: Scene, chair: Chair | None):
-        self.spec, self.scene = spec, scene
-        rng = np.random.default_rng(spec.seed)
-        self.palette = Palette.for_spec(spec, rng)
-        self.background = draw_backdrop(scene.camera, rng, spec.background == "cluttered")
-        if spec.camouflage > 0:  # clothes close to the wall's colour: the hard case for the pose model
-            self.palette = _camouflaged(self.palette, self.background[2, 2], spec.camouflage)
+    """Draws skeletons (figure frame, extras already applied: ``coach.synth.extended.ext_skeleton``)
+    into the scene's camera. Stateless between frames apart from the still background."""
+
+    def __init__(self, look: Look, scene: Scene, chair: Chair | None):
+        self.look, self.scene = look, scene
+        rng = np.random.default_rng(look.seed)
+        self.palette = Palette.for_look(look, rng)
+        self.background = draw_backdrop(scene.camera, rng, look.background == "cluttered")
+        if look.camouflage > 0:  # clothes close to the wall's colour: the hard case for the pose model
+            self.palette = _camouflaged(self.palette, self.background[2, 2], look.camouflage)
         if chair is not None:
             draw_chair(self.background, chair, scene.placement, scene.camera)
-        self.h = spec.height_m / 1.70
+        self.h = look.height_m / 1.70
+        self._far = scene.far_side
 
     # -- projection helpers -------------------------------------------------------------
     def _project(self, pts_fig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -82,7 +84,7 @@ class Renderer:
         return metres * self.scene.camera.focal_px / depth
 
     def _shade_for(self, side: str | None) -> float:
-        return FAR_SHADE if side is not None and side == self.scene.far_side else 1.0
+        return FAR_SHADE if side is not None and side == self._far else 1.0
 
     # -- parts: each returns (depth, draw function) ----------------------------------------
     def _limb(self, a: np.ndarray, b: np.ndarray, radius_m: float, colour, side: str | None):
@@ -170,7 +172,7 @@ class Renderer:
     def _head(self, sk: Skeleton):
         pal, h = self.palette, self.h
         c, fwd, up = sk["head"], sk.head_fwd, sk.head_up
-        lat = unit(sk.shoulder_axis)
+        lat = unit(sk.head_axis)
         hair = self._ellipsoid_pts(c - fwd * 0.012 * h + up * 0.014 * h, (fwd, up, lat), (0.1 * h, 0.118 * h, 0.085 * h))
         face = self._ellipsoid_pts(c + fwd * 0.006 * h - up * 0.01 * h, (fwd, up, lat), (0.098 * h, 0.11 * h, 0.08 * h))
         depth_c = self._project(c)[1][0]
@@ -214,16 +216,18 @@ class Renderer:
                          max(1, int(self._px(0.01 * h, md.mean()))), cv2.LINE_AA)
         return depth_c, draw
 
-    def draw(self, sk: Skeleton, index: int) -> np.ndarray:
+    def draw(self, sk: Skeleton, index: int, far_side: str | None = "scene") -> np.ndarray:
+        """The picture of ``sk``; ``far_side``: the side drawn shaded this frame (default: the scene's)."""
+        self._far = self.scene.far_side if far_side == "scene" else far_side
         img = self.background.copy()
         for _, draw in sorted(self._parts(sk), key=lambda p: -p[0]):
             draw(img)
         img = cv2.GaussianBlur(img, (0, 0), 0.7)
-        spec = self.spec
-        if spec.noise_sigma > 0 or spec.brightness != 1.0:
-            rng = np.random.default_rng((spec.seed, index))
-            f = img.astype(np.float32) * spec.brightness
-            if spec.noise_sigma > 0:
-                f += rng.normal(0.0, spec.noise_sigma, img.shape).astype(np.float32)
+        look = self.look
+        if look.noise_sigma > 0 or look.brightness != 1.0:
+            rng = np.random.default_rng((look.seed, index))
+            f = img.astype(np.float32) * look.brightness
+            if look.noise_sigma > 0:
+                f += rng.normal(0.0, look.noise_sigma, img.shape).astype(np.float32)
             img = np.clip(f, 0, 255).astype(np.uint8)
         return img

@@ -46,6 +46,7 @@ class ClipSpec:
     noise_sigma: float = 2.0
     brightness: float = 1.0
     camouflage: float = 0.0  # 0: the clothes' own colours .. 1: clothes the colour of the wall behind
+    hold_s: float = 0.0  # timed holds (balance): each hold's length; 0: the script's default
 
     def __post_init__(self) -> None:
         if self.exercise not in EXERCISES:
@@ -58,6 +59,8 @@ class ClipSpec:
             raise ValueError(f"facing must be left or right, got {self.facing!r}")
         if not 0.0 <= self.camouflage <= 1.0:
             raise ValueError(f"camouflage must be from 0 to 1, got {self.camouflage!r}")
+        if self.hold_s < 0:
+            raise ValueError("hold_s must be >= 0")
         if self.reps < 0:
             raise ValueError("reps must be >= 0")
         n = self.attempts

@@ -43,6 +43,7 @@ class GroundTruth:
     size: tuple[int, int]
     reps: tuple[RepTruth, ...]
     spec: dict
+    notes: dict = field(default_factory=dict)  # the script's own truth (holds, balance events), JSON-able
 
     @property
     def duration_s(self) -> float:
@@ -71,13 +72,14 @@ class GroundTruth:
             "frames": self.frames, "duration_s": round(self.duration_s, 4), "size": list(self.size),
             "true_reps": self.true_reps,
             "reps": [{**asdict(r), "faults": list(r.faults)} for r in self.reps],
-            "test_time_s": self.test_time_s, "spec": self.spec,
+            "test_time_s": self.test_time_s, "spec": self.spec, **({"notes": self.notes} if self.notes else {}),
         }
 
     @classmethod
     def from_dict(cls, d: dict) -> "GroundTruth":
         reps = tuple(RepTruth(**{**r, "faults": tuple(r["faults"])}) for r in d["reps"])
-        return cls(d["exercise"], d["view"], d["side"], d["fps"], d["frames"], tuple(d["size"]), reps, d["spec"])
+        return cls(d["exercise"], d["view"], d["side"], d["fps"], d["frames"], tuple(d["size"]), reps, d["spec"],
+                   d.get("notes", {}))
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_dict(), indent=1) + "\n")

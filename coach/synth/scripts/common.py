@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from exercises.faults import FAULTS
 from coach.synth.motion import Timeline
+from coach.synth.scene import Chair
 from coach.synth.spec import ClipSpec
 from coach.synth.truth import RepTruth
 
@@ -22,17 +23,6 @@ class Attempt:
 
     def dur(self, seconds: float) -> float:
         return seconds / self.speed
-
-
-@dataclass(frozen=True)
-class Chair:
-    """A chair in the figure frame: seat top height and the seat's front and back edges (FWD)."""
-
-    seat_height_m: float
-    front_m: float
-    back_m: float
-    width_m: float = 0.46
-    back_height_m: float = 0.45  # backrest above the seat
 
 
 @dataclass

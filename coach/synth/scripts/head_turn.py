@@ -13,7 +13,7 @@ from coach.synth.body import BodyDims
 from coach.synth.extended import ExtPosture
 from coach.synth.motion import Timeline
 from coach.synth.scripts.common import Motion, plan_attempts, rep_truth
-from coach.synth.scripts.sit_to_stand import SEATED
+from coach.synth.scripts.sit_to_stand import SEATED, chair_under
 
 TURN_S, HOLD_S, BACK_S = 0.7, 0.25, 0.7
 
@@ -57,10 +57,10 @@ PARTIAL_SHARE = 0.25  # a partial attempt turns a quarter of the usual way: not 
 def build(spec, dims: BodyDims) -> Motion:
     """``coach.synth`` entry (``ClipSpec``): ``spec.attempts`` turns alternating left and right,
     45 deg, partial attempts a quarter of that (``short_range``), with the spec's pauses and
-    tempos. The plain generator (``coach.synth.clip``) does not turn the head; ``script`` +
-    ``coach.synth.extended.generate_ext`` give the true landmarks of these turns."""
+    tempos. Standing when ``spec.side`` is "both" (the default), else seated on a chair."""
     attempts = plan_attempts(spec, {"short_range"}, "short_range")
-    tl = Timeline(_start(spec.side != "both"))
+    seated = spec.side != "both"
+    tl = Timeline(_start(seated))
     tl.hold(spec.start_rest_s)
     reps = []
     rest = tl.current
@@ -74,7 +74,10 @@ def build(spec, dims: BodyDims) -> Motion:
         reps.append(rep_truth(a, t0, end, peak, range_deg=deg))
         tl.hold(0.4 + a.pause_after_s)
     tl.hold(spec.end_rest_s)
-    return Motion(tl, reps)
+    if not seated:
+        return Motion(tl, reps)
+    chair = chair_under(dims, SEATED)
+    return Motion(tl, reps, chair=chair, center_fwd_m=(chair.back_m + 0.25) / 2)
 
 
 def _start(seated: bool = True) -> ExtPosture:

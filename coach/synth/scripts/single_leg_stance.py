@@ -42,8 +42,9 @@ def standing(stance: str) -> ExtPosture:
 
 
 def script(holds: tuple[Hold, ...], stance: str = "left", height_m: float = 1.70,
-           start_rest_s: float = 2.0) -> tuple[Timeline, dict]:
-    """Timeline and truth of standing on ``stance`` for each of ``holds`` in turn."""
+           start_rest_s: float = 2.0, pauses_s: dict[int, float] | None = None) -> tuple[Timeline, dict]:
+    """Timeline and truth of standing on ``stance`` for each of ``holds`` in turn; ``pauses_s``:
+    extra rest on both feet after a hold (1-based)."""
     dims = BodyDims(height_m)
     free = other_side(stance)
     rest = standing(stance)
@@ -91,7 +92,7 @@ def script(holds: tuple[Hold, ...], stance: str = "left", height_m: float = 1.70
             event["time_s"] = round(end, 4)
         truth.append({"index": k, "start_s": round(start, 4), "end_s": round(end, 4),
                       "hold_s": round(end - start, 4), "stance_leg": stance, "ending": h.ending, "event": event})
-        tl.hold(REST_S)
+        tl.hold(REST_S + (pauses_s or {}).get(k, 0.0))
     return tl, {"exercise": "single-leg-stance", "stance_leg": stance, "holds": truth}
 
 
@@ -135,10 +136,19 @@ def add_sway_truth(clip) -> None:
         h["sway_speed_cm_s"] = round(h["sway_hip_cm"] / max(h["hold_s"], 1e-6), 3)
 
 
+DEFAULT_HOLD_S = 5.0
+
+
 def build(spec, dims: BodyDims) -> Motion:
-    """``coach.synth`` entry: ``spec.reps`` holds of 5 s on ``spec.side`` (both: the left leg)."""
+    """``coach.synth`` entry: ``spec.reps`` holds of ``spec.hold_s`` (default 5 s) on ``spec.side``
+    (both: the left leg), each lowered back; ``spec.pauses_s`` add rest after a hold. A hold has
+    no partial attempts or faults (its time is the measure)."""
+    if spec.partial_reps or spec.faults:
+        raise ValueError("single-leg-stance clips are timed holds: no partial attempts or faults")
     stance = spec.side if spec.side in ("left", "right") else "left"
-    tl, truth = script(tuple(Hold(5.0) for _ in range(spec.reps)), stance, dims.height_m, spec.start_rest_s)
+    seconds = spec.hold_s or DEFAULT_HOLD_S
+    tl, truth = script(tuple(Hold(seconds) for _ in range(spec.reps)), stance, dims.height_m, spec.start_rest_s,
+                       spec.pauses_s)
     reps = [RepTruth(h["index"], h["start_s"], h["end_s"], True, peak_s=h["start_s"] + LIFT_S,
                      metrics={"hold_s": h["hold_s"]}) for h in truth["holds"]]
     return Motion(tl, reps, notes=truth)

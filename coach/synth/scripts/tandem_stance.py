@@ -55,7 +55,9 @@ def placed(dims: BodyDims, lead: str, variant: str) -> ExtPosture:
 
 
 def script(holds: tuple[TandemHold, ...], lead: str = "right", variant: str = "tandem", height_m: float = 1.70,
-           start_rest_s: float = 2.0) -> tuple[Timeline, dict]:
+           start_rest_s: float = 2.0, pauses_s: dict[int, float] | None = None) -> tuple[Timeline, dict]:
+    """Timeline and truth of stepping into ``variant`` with ``lead`` for each of ``holds``;
+    ``pauses_s``: extra rest after a hold (1-based)."""
     dims = BodyDims(height_m)
     rest = standing()
     pos = placed(dims, lead, variant)
@@ -92,7 +94,7 @@ def script(holds: tuple[TandemHold, ...], lead: str = "right", variant: str = "t
         end = first_time(tl, lambda q: off(q) > PLACED_M, end, end + BACK_S)
         truth.append({"index": k, "start_s": round(start, 4), "end_s": round(end, 4), "hold_s": round(end - start, 4),
                       "leg": lead, "variant": variant, "ending": h.ending, "event": event})
-        tl.hold(REST_S)
+        tl.hold(REST_S + (pauses_s or {}).get(k, 0.0))
     return tl, {"exercise": "tandem-stance", "variant": variant, "lead": lead, "holds": truth}
 
 
@@ -108,13 +110,19 @@ def _sway(tl: Timeline, pos: ExtPosture, seconds: float) -> None:
         tl.hold(seconds - cycles * SWAY_PERIOD_S)
 
 
+DEFAULT_HOLD_S = 10.0
+
+
 def build(spec, dims: BodyDims) -> Motion:
-    """``coach.synth`` entry: ``spec.reps`` tandem holds of 10 s, the right foot in front
-    (``spec.side`` left/right chooses the front foot). The plain renderer does not place feet
-    ahead (``coach.synth.extended`` does): use ``script`` + ``generate_ext`` for true landmarks."""
+    """``coach.synth`` entry: ``spec.reps`` tandem holds of ``spec.hold_s`` (default 10 s), the right
+    foot in front (``spec.side`` left/right chooses the front foot), each left with a controlled
+    step back; ``spec.pauses_s`` add rest after a hold. No partial attempts or faults."""
+    if spec.partial_reps or spec.faults:
+        raise ValueError("tandem-stance clips are timed holds: no partial attempts or faults")
     lead = spec.side if spec.side in ("left", "right") else "right"
-    tl, truth = script(tuple(TandemHold(10.0) for _ in range(spec.reps)), lead, "tandem", dims.height_m,
-                       spec.start_rest_s)
+    seconds = spec.hold_s or DEFAULT_HOLD_S
+    tl, truth = script(tuple(TandemHold(seconds) for _ in range(spec.reps)), lead, "tandem", dims.height_m,
+                       spec.start_rest_s, spec.pauses_s)
     reps = [RepTruth(h["index"], h["start_s"], h["end_s"], True, peak_s=h["start_s"],
                      metrics={"hold_s": h["hold_s"]}) for h in truth["holds"]]
     return Motion(tl, reps, notes=truth)
