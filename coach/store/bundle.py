@@ -3,9 +3,11 @@
 ``export_bundle(store, patient_id, path, include_video=False)`` writes a zip (0600, written to a
 temporary name and renamed) with the patient, the programme history, every session (sets, reps
 with metrics and faults, events, test scores, exclusion marks) and its landmark track; videos only
-when asked for *and* the patient agreed to video recording. ``import_bundle(store, path)`` adds what
-is new: sessions keep their uuid (the key across databases; the integer id is each database's own,
-so the report maps old to new), and a session already present is never added twice.
+when asked for *and* the patient agreed to video recording; the diary, the clips recorded for the
+physio (their video whenever the patient agreed) and events added to sessions (``bundle_week``).
+``import_bundle(store, path)`` adds what is new: sessions keep their uuid (the key across databases;
+the integer id is each database's own, so the report maps old to new), and a session already present
+is never added twice.
 """
 from __future__ import annotations
 
@@ -13,13 +15,14 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import select, update
 
-from coach.store import ops, queries
+from coach.store import bundle_week, ops, queries
 from coach.store import schema as t
 from coach.store.repcodec import rep_from_json, rep_to_json
 from coach.store.versions import app_version
@@ -41,12 +44,17 @@ class ImportReport:
     tests_added: int = 0
     videos_added: int = 0
     programmes_added: int = 0
+    events_added: int = 0  # session_events (e.g. balance losses)
+    diary_days_added: int = 0
+    clips_added: int = 0
+    clip_videos_added: int = 0
 
     def describe(self) -> str:
         return (f"patient {self.patient_id}{' (new)' if self.patient_created else ''}: "
                 f"{len(self.sessions_added)} session(s) added, {len(self.sessions_skipped)} already here, "
                 f"{self.tests_added} test score(s), {self.videos_added} video(s), "
-                f"{self.programmes_added} programme version(s)")
+                f"{self.programmes_added} programme version(s), {self.diary_days_added} diary day(s), "
+                f"{self.clips_added} clip(s) for the physio ({self.clip_videos_added} with video)")
 
 
 def export_bundle(store, patient_id: str, path, include_video: bool = False) -> Path:
@@ -66,6 +74,7 @@ def export_bundle(store, patient_id: str, path, include_video: bool = False) -> 
         programme_rows = conn.execute(select(t.programmes).where(t.programmes.c.patient_id == patient_id)
                                       .order_by(t.programmes.c.version)).mappings().all()
     uuid_of = {s.id: s.uuid for s in summaries}
+    added_events = {s.id: bundle_week.session_events_json(store, s.id) for s in summaries}
     manifest = {"format": FORMAT, "created_at": _iso(datetime.now(timezone.utc)), "app_version": app_version(),
                 "patient": patient_id, "sessions": len(records), "video": with_video,
                 "video_note": "" if with_video else ("not asked for" if not include_video
@@ -75,18 +84,21 @@ def export_bundle(store, patient_id: str, path, include_video: bool = False) -> 
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("manifest.json", json.dumps(manifest, indent=1))
             z.writestr("patient.json", json.dumps({k: _plain(v) for k, v in vars(patient).items()}))
             z.writestr("programmes.json", json.dumps([{k: _plain(v) for k, v in r.items() if k != "id"}
                                                        for r in programme_rows]))
             for record in records:
-                z.writestr(f"sessions/{record.summary.uuid}.json", json.dumps(_session_json(record, rows[record.summary.id])))
+                z.writestr(f"sessions/{record.summary.uuid}.json", json.dumps(
+                    {**_session_json(record, rows[record.summary.id]), "session_events": added_events[record.summary.id]}))
                 video = store.media_dir / record.video_path if record.video_path else None
                 if with_video and video is not None and video.is_file():
                     suffix = video.suffix.lstrip(".") or "mp4"
                     z.write(video, f"videos/{record.summary.uuid}.{suffix}", zipfile.ZIP_STORED)
             for c in chunks:
                 z.writestr(f"poses/{uuid_of[c['session_id']]}/{c['set_no']}-{c['seq']}.npz", bytes(c["data"]))
+            # clips were recorded to be sent: their video goes whenever the patient agreed to video
+            manifest.update(bundle_week.write(z, store, patient_id, with_video=patient.video_opt_in))
+            z.writestr("manifest.json", json.dumps(manifest, indent=1))
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -103,62 +115,75 @@ def import_bundle(store, path) -> ImportReport:
         z = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
         raise ValueError(f"{path} is not a share bundle ({e})") from None
-    with z:
-        manifest = _read_json(z, "manifest.json", path)
-        if manifest.get("format") != FORMAT:
-            raise ValueError(f"{path} is not a share bundle of this coach (format {manifest.get('format')!r})")
-        for info in z.infolist():
-            if info.file_size > MAX_MEMBER_BYTES or ".." in info.filename or info.filename.startswith("/"):
-                raise ValueError(f"{path}: unsafe member {info.filename!r}")
-        patient = _read_json(z, "patient.json", path)
-        from coach.store.store import validate_patient_id
-        report = ImportReport(validate_patient_id(patient["id"]))
-        if not any(p.id == report.patient_id for p in store.patients()):
-            store.add_patient(report.patient_id, age=patient.get("age"), sex=patient.get("sex") or "",
-                              condition=patient.get("condition") or "", affected_side=patient.get("affected_side") or "",
-                              notes=patient.get("notes") or "", video_opt_in=bool(patient.get("video_opt_in")))
-            report.patient_created = True
-        consent = store.patient(report.patient_id).video_opt_in and bool(patient.get("video_opt_in"))
-        names = z.namelist()
+    try:
+        with z:
+            return _import(store, z, path)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as e:  # a member that fails its CRC or will not inflate
+        raise ValueError(f"{path} is damaged ({e}); ask for the file again") from None
+
+
+def _import(store, z: zipfile.ZipFile, path: Path) -> ImportReport:
+    manifest = _read_json(z, "manifest.json", path)
+    if manifest.get("format") != FORMAT:
+        raise ValueError(f"{path} is not a share bundle of this coach (format {manifest.get('format')!r})")
+    for info in z.infolist():
+        if info.file_size > MAX_MEMBER_BYTES or ".." in info.filename or info.filename.startswith("/"):
+            raise ValueError(f"{path}: unsafe member {info.filename!r}")
+    patient = _read_json(z, "patient.json", path)
+    from coach.store.store import validate_patient_id
+    report = ImportReport(validate_patient_id(patient["id"]))
+    if not any(p.id == report.patient_id for p in store.patients()):
+        store.add_patient(report.patient_id, age=patient.get("age"), sex=patient.get("sex") or "",
+                          condition=patient.get("condition") or "", affected_side=patient.get("affected_side") or "",
+                          notes=patient.get("notes") or "", video_opt_in=bool(patient.get("video_opt_in")))
+        report.patient_created = True
+    consent = store.patient(report.patient_id).video_opt_in and bool(patient.get("video_opt_in"))
+    week = bundle_week.check(z, report.patient_id, path)  # diary and clips checked before anything is added
+    names = z.namelist()
+    with store.engine.begin() as conn:
+        report.programmes_added = _import_programmes(conn, report.patient_id, _read_json(z, "programmes.json", path))
+    for name in names:
+        m = _SESSION_FILE.fullmatch(name)
+        if not m:
+            continue
+        data = _read_json(z, name, path)
+        if data["uuid"] != m.group(1) or data["patient_id"] != report.patient_id:
+            raise ValueError(f"{path}: {name} does not belong to patient {report.patient_id}")
+        poses = sorted(((int(pm.group(2)), int(pm.group(3)), n) for n in names
+                        if (pm := _POSES_FILE.fullmatch(n)) and pm.group(1) == data["uuid"]))
         with store.engine.begin() as conn:
-            report.programmes_added = _import_programmes(conn, report.patient_id, _read_json(z, "programmes.json", path))
-        for name in names:
-            m = _SESSION_FILE.fullmatch(name)
-            if not m:
+            exists = conn.execute(select(t.sessions.c.id).where(t.sessions.c.uuid == data["uuid"])).scalar()
+            if exists is not None:
+                report.sessions_skipped.append(data["uuid"])
+                report.session_ids[data["id"]] = exists
+                report.events_added += bundle_week.import_session_events(conn, exists, data.get("session_events") or [])
                 continue
-            data = _read_json(z, name, path)
-            if data["uuid"] != m.group(1) or data["patient_id"] != report.patient_id:
-                raise ValueError(f"{path}: {name} does not belong to patient {report.patient_id}")
-            poses = sorted(((int(pm.group(2)), int(pm.group(3)), n) for n in names
-                            if (pm := _POSES_FILE.fullmatch(n)) and pm.group(1) == data["uuid"]))
+            batch = _session_ops(data, [(s, q, z.read(n)) for s, q, n in poses])
+            new_id = ops.apply(conn, data["uuid"], batch, datetime.now(timezone.utc))
+            conn.execute(update(t.sessions).where(t.sessions.c.id == new_id).values(
+                status=data["status"], ended_at=_dt(data["ended_at"]), last_write_at=_dt(data["last_write_at"]),
+                notes=data.get("notes") or "", excluded=bool(data.get("excluded")),
+                excluded_by=data.get("excluded_by") or "", excluded_reason=data.get("excluded_reason") or "",
+                excluded_at=_dt(data.get("excluded_at")), pid=None))
+            report.events_added += bundle_week.import_session_events(conn, new_id, data.get("session_events") or [])
+        report.sessions_added.append(data["uuid"])
+        report.session_ids[data["id"]] = new_id
+        report.tests_added += len(data["tests"])
+        video = next((n for n in names if (vm := _VIDEO_FILE.fullmatch(n)) and vm.group(1) == data["uuid"]), None)
+        if video and consent:
+            rel = f"videos/{report.patient_id}/session-{data['uuid']}{Path(video).suffix}"
+            target = store.media_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out, z.open(video) as src:
+                while chunk := src.read(1 << 20):
+                    out.write(chunk)
             with store.engine.begin() as conn:
-                exists = conn.execute(select(t.sessions.c.id).where(t.sessions.c.uuid == data["uuid"])).scalar()
-                if exists is not None:
-                    report.sessions_skipped.append(data["uuid"])
-                    report.session_ids[data["id"]] = exists
-                    continue
-                batch = _session_ops(data, [(s, q, z.read(n)) for s, q, n in poses])
-                new_id = ops.apply(conn, data["uuid"], batch, datetime.now(timezone.utc))
-                conn.execute(update(t.sessions).where(t.sessions.c.id == new_id).values(
-                    status=data["status"], ended_at=_dt(data["ended_at"]), last_write_at=_dt(data["last_write_at"]),
-                    notes=data.get("notes") or "", excluded=bool(data.get("excluded")),
-                    excluded_by=data.get("excluded_by") or "", excluded_reason=data.get("excluded_reason") or "",
-                    excluded_at=_dt(data.get("excluded_at")), pid=None))
-            report.sessions_added.append(data["uuid"])
-            report.session_ids[data["id"]] = new_id
-            report.tests_added += len(data["tests"])
-            video = next((n for n in names if (vm := _VIDEO_FILE.fullmatch(n)) and vm.group(1) == data["uuid"]), None)
-            if video and consent:
-                rel = f"videos/{report.patient_id}/session-{data['uuid']}{Path(video).suffix}"
-                target = store.media_dir / rel
-                target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-                fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "wb") as out, z.open(video) as src:
-                    while chunk := src.read(1 << 20):
-                        out.write(chunk)
-                with store.engine.begin() as conn:
-                    conn.execute(update(t.sessions).where(t.sessions.c.id == new_id).values(video_path=rel))
-                report.videos_added += 1
+                conn.execute(update(t.sessions).where(t.sessions.c.id == new_id).values(video_path=rel))
+            report.videos_added += 1
+    added = bundle_week.add(store, report.patient_id, week, consent)
+    report.diary_days_added, report.clips_added = added["diary_days"], added["clips"]
+    report.clip_videos_added = added["clip_videos"]
     return report
 
 

@@ -1,0 +1,163 @@
+"""The share bundle's part for the patient's week: diary entries, clips for the physio (note,
+landmark track, video with consent) and events added to sessions (``session_events``).
+
+Members: ``diary.json``; per clip ``clips/<uuid>.json``, ``clips/<uuid>.npz`` (landmarks) and
+``clips/<uuid>.mp4|webm`` (video, only when the patient agreed to video). Each clip's JSON carries
+the SHA-256 of its track and video, checked on import along with everything a clip must be (its
+patient, a 30-s limit, a landmark archive, a video that starts like an MP4/WebM file): a damaged or
+altered clip stops the import with a message, nothing half-added. Import adds what is new: a clip
+by uuid, a diary day that is not here or was edited later than the copy here.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from coach.pose.frame import PoseSeries
+
+from coach.store import clips as clip_rows
+from coach.store import diary, poses
+from coach.store.diary import DiaryEntry
+
+_CLIP_JSON = re.compile(r"clips/([0-9a-f-]{36})\.json")
+VIDEO_MAGIC = {".mp4": (4, b"ftyp"), ".webm": (0, b"\x1a\x45\xdf\xa3")}  # offset, bytes
+
+
+def write(z: zipfile.ZipFile, store, patient_id: str, with_video: bool) -> dict:
+    """Add the diary and clips to an open bundle; return counts for the manifest."""
+    entries = store.diary_entries(patient_id)
+    z.writestr("diary.json", json.dumps([e.to_dict() for e in entries]))
+    n_video = 0
+    found = store.clips(patient_id)
+    for clip in found:
+        track = poses.encode_series(store.clip_track(clip.id))
+        z.writestr(f"clips/{clip.uuid}.npz", track)
+        meta = {**clip.to_dict(), "track_sha256": _sha(track), "video_file": None, "video_sha256": None}
+        video = Path(clip.video_path) if clip.video_path else None
+        if with_video and video is not None and video.is_file():
+            data = video.read_bytes()
+            meta["video_file"] = f"clips/{clip.uuid}{video.suffix}"
+            meta["video_sha256"] = _sha(data)
+            z.writestr(meta["video_file"], data, zipfile.ZIP_STORED)
+            n_video += 1
+        z.writestr(f"clips/{clip.uuid}.json", json.dumps(meta))
+    return {"diary_days": len(entries), "clips": len(found), "clip_videos": n_video}
+
+
+def session_events_json(store, session_id: int) -> list[dict]:
+    return [{"t_s": e.t_s, "kind": e.kind, "detail": e.detail, "created_at": e.created_at.isoformat()}
+            for e in store.session_events(session_id)]
+
+
+def import_session_events(conn, session_id: int, events: list[dict]) -> int:
+    """Add the bundle's events of a session that are not here yet (same time, kind and detail)."""
+    from coach.store import session_events
+
+    have = {(round(e.t_s, 3), e.kind, e.detail) for e in session_events.for_session(conn, session_id)}
+    added = 0
+    for e in events:
+        key = (round(float(e["t_s"]), 3), e["kind"], e.get("detail") or "")
+        if key in have:
+            continue
+        session_events.add(conn, session_id, float(e["t_s"]), e["kind"], e.get("detail") or "",
+                           datetime.fromisoformat(e["created_at"]) if e.get("created_at") else None)
+        have.add(key)
+        added += 1
+    return added
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The bundle's diary and clips, every one checked, ready to add."""
+
+    days: list[DiaryEntry]
+    clips: list[tuple[dict, PoseSeries, bytes | None]]  # (clip JSON, track, video bytes or None)
+
+
+def check(z: zipfile.ZipFile, patient_id: str, path: Path) -> Checked:
+    """Read and check the diary and every clip before anything from the bundle is added."""
+    names = set(z.namelist())
+    days = _diary(z, patient_id, path) if "diary.json" in names else []
+    return Checked(days, [_checked_clip(z, names, m.group(1), patient_id, path) for n in sorted(names)
+                          if (m := _CLIP_JSON.fullmatch(n))])
+
+
+def add(store, patient_id: str, checked: Checked, consent: bool) -> dict:
+    """Add what is new: returns counts (diary days, clips, clip videos added)."""
+    added = {"diary_days": 0, "clips": 0, "clip_videos": 0}
+    with store.engine.begin() as conn:
+        here = {e.day: e for e in diary.load(conn, patient_id)}
+        for e in checked.days:
+            mine = here.get(e.day)
+            if mine is None or (e.updated_at and mine.updated_at and e.updated_at > mine.updated_at):
+                diary.save(conn, e, now=e.updated_at)
+                added["diary_days"] += 1
+    for meta, track, video in checked.clips:
+        with store.engine.connect() as conn:
+            if clip_rows.load(conn, uuid=meta["uuid"]):
+                continue
+        rel = None
+        if video is not None and consent:
+            target, rel = store.clip_video_target(patient_id, meta["uuid"], Path(meta["video_file"]).suffix)
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(video)
+        store.save_clip(patient_id, note=meta["note"], duration_s=float(meta["duration_s"]), track=track,
+                        video_rel=rel, recorded_at=datetime.fromisoformat(meta["recorded_at"]), clip_uuid=meta["uuid"])
+        added["clips"] += 1
+        added["clip_videos"] += rel is not None
+    return added
+
+
+def _diary(z, patient_id: str, path: Path) -> list[DiaryEntry]:
+    try:
+        rows = json.loads(z.read("diary.json"))
+        entries = [DiaryEntry.from_dict(r) for r in rows]
+    except (ValueError, KeyError, TypeError) as e:
+        raise ValueError(f"{path}: the diary in the file is unreadable ({e})") from None
+    if any(e.patient_id != patient_id for e in entries):
+        raise ValueError(f"{path}: the diary holds another patient's entries")
+    return entries
+
+
+def _checked_clip(z, names: set[str], uuid: str, patient_id: str, path: Path):
+    where = f"{path}: clip {uuid}"
+    try:
+        meta = json.loads(z.read(f"clips/{uuid}.json"))
+        blob = z.read(f"clips/{uuid}.npz")
+    except (KeyError, ValueError) as e:
+        raise ValueError(f"{where} is incomplete or unreadable ({e})") from None
+    if meta.get("uuid") != uuid or meta.get("patient") != patient_id:
+        raise ValueError(f"{where} does not belong to patient {patient_id}")
+    if _sha(blob) != meta.get("track_sha256"):
+        raise ValueError(f"{where}: its landmark track does not match its checksum (damaged or altered)")
+    try:
+        clip_rows.validate(meta.get("note") or "", float(meta["duration_s"]))
+        datetime.fromisoformat(meta["recorded_at"])
+        track = poses.decode_chunk(blob)
+    except (ValueError, KeyError, TypeError, OSError) as e:
+        raise ValueError(f"{where} is not a valid clip ({e})") from None
+    video = None
+    if meta.get("video_file"):
+        name = meta["video_file"]
+        suffix = Path(name).suffix
+        if name != f"clips/{uuid}{suffix}" or suffix not in VIDEO_MAGIC or name not in names:
+            raise ValueError(f"{where}: its video {name!r} is missing or misnamed")
+        video = z.read(name)
+        if _sha(video) != meta.get("video_sha256"):
+            raise ValueError(f"{where}: its video does not match its checksum (damaged or altered)")
+        offset, magic = VIDEO_MAGIC[suffix]
+        if video[offset:offset + len(magic)] != magic:
+            raise ValueError(f"{where}: its video is not a {suffix} file")
+    return meta, track, video
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
