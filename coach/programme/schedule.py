@@ -99,7 +99,11 @@ def due_by_routine(programme: Programme, sessions: list[SessionSummary], today: 
         for at, n in zip(times or (None,), done):
             heading = occasion(item.routine, at, item.times)
             groups.setdefault((at, heading), []).append(DueSlot(item, at, n))
-    order = sorted(groups, key=lambda k: (k[0] is None, k[0] or "", k[1]))
+    for at, heading in list(groups):  # an item with a time but no routine joins a routine at that time
+        named = [k for k in groups if k[0] == at and k[1] != heading]
+        if at is not None and heading == occasion("", at) and named:
+            groups[named[0]].extend(groups.pop((at, heading)))
+    order = sorted(groups, key=lambda k: (k[0] is None, k[0] or ""))  # stable: programme order within a time
     return [DueGroup(heading, at, tuple(groups[(at, heading)])) for at, heading in order]
 
 

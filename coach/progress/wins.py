@@ -107,7 +107,7 @@ def _test_wins(tests: Sequence[StoredTest], first: date, today: date) -> list[st
         if not now:
             continue
         result = now[-1].result
-        name = labels.TESTS.get(test_id) or result.label
+        name = _in_sentence(labels.TESTS.get(test_id) or result.label)
         unit = "seconds" if result.unit == "s" else result.unit
         value = _fmt(result.value, result.unit)
         if not before:
@@ -154,6 +154,13 @@ def _streak(sessions: Sequence[SessionRecord], today: date) -> int:
 def _is_hold(exercise: str) -> bool:
     spec = SPECS.get(exercise)
     return spec is not None and spec.count_on == "hold"
+
+
+def _in_sentence(label: str) -> str:
+    """"Five-times sit-to-stand" -> "five-times sit-to-stand"; a name in capitals ("Timed Up and Go") stays."""
+    if any(w[:1].isupper() for w in label.split()[1:]):
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _fmt(value: float, unit: str) -> str:
