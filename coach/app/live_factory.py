@@ -8,11 +8,14 @@ from dataclasses import dataclass, field
 from coach.app.webrtc_coach import BrowserCoach
 from coach.live import LiveSession, SetPlan
 from coach.live.cues import CueEngine
+from coach.live.factory import coaching_extras
 from coach.live.hud import BUTTON_HINTS, LiveHud
+from coach.live.prescription import prescribed
 from coach.live.sinks import RecorderSink, SpeechSink
 from coach.live.speech import make_speaker
 from coach.pipeline import Pipeline
 from coach.programme.overrides import prescribed_overrides
+from exercises.pacing import Tempo
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,8 @@ class LivePlan:
     rest_s: float = 60.0
     programme_version: int | None = None
     overrides: dict[str, float] = field(default_factory=dict)  # thresholds; default: the patient's programme
+    tempo: Tempo | None = None  # a metronome; default: the patient's programme item's
+    hold_s: float | None = None  # balance holds' target; default: the programme item's, else 30 s
 
 
 def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store=None,
@@ -35,22 +40,29 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
         estimator = PoseEstimator(model=model, mode="live")
     speaker = make_speaker(voice)
     overrides = plan.overrides or prescribed_overrides(store, patient_id, plan.exercise)
+    rx = prescribed(store, patient_id, plan.exercise)
+    tempo, hold_s = plan.tempo or rx.tempo, plan.hold_s or rx.hold_s
+    pipeline = Pipeline.for_exercise(estimator, plan.exercise, side=plan.side, overrides=overrides)
+    holds, pacer = coaching_extras(pipeline.exercise.spec, plan.exercise, tempo, hold_s)
     session = LiveSession(
-        Pipeline.for_exercise(estimator, plan.exercise, side=plan.side, overrides=overrides), plan.exercise,
+        pipeline, plan.exercise,
         plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s),
         side=plan.side, cue_engine=CueEngine(),
         renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),
-        speech_name=speaker.name)
+        speech_name=speaker.name, holds=holds, pacer=pacer)
     session.sinks.append(SpeechSink(speaker))
     if patient_id and store is not None:
+        settings = {"sets": plan.sets, "reps": plan.reps, "rest_s": plan.rest_s, "side": plan.side,
+                    "model": model, "mode": "live-browser"}
+        if pacer is not None:
+            settings["tempo_per_min"] = round(pacer.tempo.per_min, 3)
+        if holds is not None:
+            settings["hold_s"] = holds.target_s
         try:
-            recorder = store.start_session(
-                patient_id, plan.exercise, source="browser camera",
-                settings={"sets": plan.sets, "reps": plan.reps, "rest_s": plan.rest_s, "side": plan.side,
-                          "model": model, "mode": "live-browser"},
-                programme_version=plan.programme_version)
+            recorder = store.start_session(patient_id, plan.exercise, source="browser camera", settings=settings,
+                                           programme_version=plan.programme_version)
         except Exception:
             estimator.close()
             raise
-        session.sinks.append(RecorderSink(recorder, side=plan.side))
+        session.sinks.append(RecorderSink(recorder, side=plan.side, store=store))
     return BrowserCoach(session, on_close=estimator.close)

@@ -43,13 +43,25 @@ class LiveStatus:
     finished: bool = False
     summary: LiveSummary | None = None
     error: str = ""
+    hold_target_s: float = 0.0  # > 0: a balance hold exercise (the fields below are its clock)
+    holding: bool = False
+    hold_s: float = 0.0  # the running hold, or the last one (the clock stopped)
+    best_hold_s: float = 0.0
+    holds_done: int = 0
+    beat_period_s: float = 0.0  # > 0: a metronome tempo is set
+    alert: str = ""  # a safety message that stays until the patient carries on
 
     @classmethod
     def from_update(cls, u: LiveUpdate, total_reps: int, frames: int) -> LiveStatus:
+        hold = {}
+        if u.hold is not None:
+            hold = {"hold_target_s": u.hold.target_s, "holding": u.hold.holding, "hold_s": u.hold.shown_s,
+                    "best_hold_s": u.hold.best_s, "holds_done": u.hold.holds_done}
         return cls(phase=u.phase, set_no=u.set_no, sets_total=u.sets_total, set_reps=u.set_reps,
                    target_reps=u.target_reps, total_reps=total_reps, time_left_s=u.time_left_s,
                    cue_text=u.cue_text, cue_kind=u.cue_kind, setup_instruction=u.setup.instruction,
-                   pause_reason=u.pause_reason, frames=frames)
+                   pause_reason=u.pause_reason, frames=frames,
+                   beat_period_s=u.beat.period_s if u.beat is not None else 0.0, alert=u.alert, **hold)
 
 
 class BrowserCoach:

@@ -17,7 +17,7 @@ def register(subparsers) -> None:
     p.add_argument("--camera", default="0", help="camera index (0), /dev/videoN, or a video file played as a camera")
     p.add_argument("--side", default="auto", help="auto (the side that moves, default), left, right or both (both must move)")
     p.add_argument("--sets", type=int, default=2, help="number of sets (default 2)")
-    p.add_argument("--reps", type=int, default=10, help="target reps per set (default 10)")
+    p.add_argument("--reps", type=int, default=None, help="target reps per set (default 10; balance holds: holds a set, default 3)")
     p.add_argument("--rest", type=float, default=60.0, help="rest between sets in seconds (default 60)")
     p.add_argument("--model", default="full", help="pose model: lite, full (default) or heavy")
     p.add_argument("--no-window", action="store_true", help="no window (automation): sets start at once, no countdown")
@@ -28,6 +28,15 @@ def register(subparsers) -> None:
                    help="override one of the exercise's thresholds (repeatable), e.g. trunk_flexion_limit_deg=50")
     p.add_argument("--record-video", action="store_true", help="also keep the video (needs the patient's consent on record)")
     p.add_argument("--voice", default="auto", help="speech: auto (espeak-ng if installed), espeak-ng, espeak or none")
+    p.add_argument("--tempo", type=float, default=None, metavar="PER_MIN",
+                   help="metronome: reps a minute (e.g. 40); the beat is played and each rep timed against it")
+    p.add_argument("--period", type=float, default=None, metavar="SECONDS",
+                   help="metronome: seconds a rep (e.g. 4 for one sit-to-stand every 4 s); instead of --tempo")
+    p.add_argument("--hold", type=float, default=None, metavar="SECONDS",
+                   help="balance holds: target seconds of each hold (default: the programme's, else 30); "
+                        "--reps is then the number of holds a set")
+    p.add_argument("--beat-sound", default="auto",
+                   help="the metronome's sound: auto (pw-cat, paplay or aplay), one of those, or none (shown only)")
     p.add_argument("--fatigue-margin", type=float, default=0.30,
                    help="suggest a rest when reps get this much slower or smaller than the first reps (default 0.30)")
     p.set_defaults(func=run_live)
@@ -37,12 +46,15 @@ def validate(args) -> None:
     validate_choices(args)
     if not 0.05 <= args.fatigue_margin <= 0.9:
         raise ValueError("--fatigue-margin must be between 0.05 and 0.9 (e.g. 0.3 for 30%)")
+    if args.hold is not None and not 1 <= args.hold <= 600:
+        raise ValueError("--hold must be from 1 to 600 seconds")
     if args.record_video and not args.patient:
         raise ValueError("--record-video needs --patient (the video is kept with the patient's session)")
 
 
 def run_live(args) -> int:
     from coach.live.factory import LiveOptions, build_runner, open_recorder
+    from coach.live.prescription import choose_tempo
     from coach.live.sinks import display_available
 
     validate(args)
@@ -51,9 +63,10 @@ def run_live(args) -> int:
               "(add --json for the summary)", file=sys.stderr)
         return 2
     opts = LiveOptions(exercise=args.exercise, camera=args.camera, side=args.side, model=args.model,
-                       sets=args.sets, reps=args.reps, rest_s=args.rest, window=not args.no_window,
+                       sets=args.sets, reps=args.reps or default_reps(args.exercise), rest_s=args.rest, window=not args.no_window,
                        speech=args.voice, fatigue_margin=args.fatigue_margin, patient=args.patient,
-                       record_video=args.record_video, overrides=parse_thresholds(args.threshold))
+                       record_video=args.record_video, overrides=parse_thresholds(args.threshold),
+                       tempo=choose_tempo(args.tempo, args.period), hold_s=args.hold, beat_sound=args.beat_sound)
     create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
     store = recorder = None
@@ -83,11 +96,24 @@ def run_live(args) -> int:
     return 0
 
 
+def default_reps(exercise: str) -> int:
+    from exercises import EXERCISES
+
+    return 3 if getattr(EXERCISES.get(exercise), "count_on", "") == "hold" else 10
+
+
 def print_human(summary) -> None:
     title = summary.exercise.replace("-", " ").capitalize()
-    print(f"{title}: {summary.reps} reps in {len(summary.sets)} set(s) ({summary.status})")
+    noun = "holds" if any(s.holds for s in summary.sets) else "reps"
+    print(f"{title}: {summary.reps} {noun} in {len(summary.sets)} set(s) ({summary.status})")
     for s in summary.sets:
         note = f"  - {s.fatigue}" if s.fatigue else ""
+        if s.holds:
+            note += f"  - best hold {s.holds['best_s']:.1f} s, total {s.holds['total_s']:.1f} s"
+        if s.pacing:
+            note += f"  - {s.pacing['message']}"
+        if s.ended_by:
+            note += "  - stopped: loss of balance"
         print(f"  set {s.set_no}: {s.reps} of {s.target}{note}")
     lat = summary.latency()
     print(f"frames: {summary.frames_processed} processed, {summary.frames_dropped} dropped of {summary.frames_seen}; "

@@ -12,14 +12,18 @@ from pathlib import Path
 from coach.pipeline import Pipeline
 from coach.sources import CameraSource, parse_camera
 
+from coach.live.beat_player import make_beat_player
 from coach.live.cues import CueEngine, CueRateLimiter
 from coach.live.fatigue import FatigueMonitor
 from coach.live.grabber import LatestFrameGrabber, RealtimeFileSource
+from coach.live.holds import DEFAULT_TARGET_S, HoldCoach, is_hold_exercise
 from coach.live.hud import LiveHud
+from coach.live.pacer import LivePacer
 from coach.live.session import LiveSession
 from coach.live.sets import SetPlan
-from coach.live.sinks import RecorderSink, SpeechSink, VideoSink, WindowSink
+from coach.live.sinks import MetronomeSink, RecorderSink, SpeechSink, VideoSink, WindowSink
 from coach.live.speech import make_speaker
+from exercises.pacing import Tempo
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +46,9 @@ class LiveOptions:
     patient: str | None = None
     record_video: bool = False
     camera_give_up_s: float = 120.0
+    tempo: Tempo | None = None  # a metronome (command line, else the programme item's)
+    hold_s: float | None = None  # target of each balance hold (command line, else the programme's; 30 s)
+    beat_sound: str = "auto"  # the metronome's audio program: "auto", "pw-cat", "paplay", "aplay", "none"
     notes: list[str] = field(default_factory=list)  # things the user should be told (stderr)
 
     def plan(self) -> SetPlan:
@@ -58,18 +65,34 @@ def open_source(camera: str):
     return CameraSource(spec)
 
 
-def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None, fps: float = 30.0) -> LiveSession:
+def coaching_extras(exercise_spec, exercise: str, tempo: Tempo | None, hold_s: float | None):
+    """(HoldCoach, LivePacer) for the session: a hold exercise gets its target (a metronome
+    means nothing for it); any other exercise gets the metronome when a tempo is set."""
+    if is_hold_exercise(exercise_spec):
+        return HoldCoach(exercise, hold_s or DEFAULT_TARGET_S), None
+    return None, (LivePacer.for_exercise(exercise, tempo) if tempo is not None else None)
+
+
+def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None, fps: float = 30.0,
+                  store=None) -> LiveSession:
     pipeline = Pipeline.for_exercise(estimator, opts.exercise, side=opts.side, overrides=opts.overrides)
     speaker = make_speaker(opts.speech)
+    holds, pacer = coaching_extras(pipeline.exercise.spec, opts.exercise, opts.tempo, opts.hold_s)
     session = LiveSession(
         pipeline, opts.exercise, plan=opts.plan(), side=opts.side,
         fatigue=FatigueMonitor(margin=opts.fatigue_margin),
         cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s)),
         renderer=LiveHud(mirror=True, exercise_label=opts.exercise.replace("-", " ").title()),
-        speech_name=speaker.name)
+        speech_name=speaker.name, holds=holds, pacer=pacer)
     session.sinks.append(SpeechSink(speaker))
+    if pacer is not None:
+        player = make_beat_player(pacer.tempo.period_s, opts.beat_sound)
+        if player is not None:
+            session.sinks.append(MetronomeSink(player))
+        elif opts.beat_sound != "none":
+            opts.notes.append("no audio program (pw-cat, paplay or aplay) found: the beat is shown, not heard")
     if recorder is not None:
-        session.sinks.append(RecorderSink(recorder, side=opts.side))
+        session.sinks.append(RecorderSink(recorder, side=opts.side, store=store))
     if video_writer is not None:
         session.sinks.append(VideoSink(video_writer, fps))
     if opts.window:
@@ -87,12 +110,26 @@ def open_recorder(opts: LiveOptions, source_label: str):
     store = Store.open()
     from coach.programme.overrides import prescribed_overrides
 
+    from coach.live.prescription import prescribed
+
     opts.overrides = {**prescribed_overrides(store, opts.patient, opts.exercise), **opts.overrides}
+    rx = prescribed(store, opts.patient, opts.exercise)
+    opts.tempo = opts.tempo or rx.tempo
+    opts.hold_s = opts.hold_s or rx.hold_s
     recorder = store.start_session(
-        opts.patient, opts.exercise, source=source_label,
-        settings={"sets": opts.sets, "reps": opts.reps, "rest_s": opts.rest_s, "side": opts.side,
-                  "model": opts.model, "fatigue_margin": opts.fatigue_margin, "mode": "live"})
+        opts.patient, opts.exercise, source=source_label, settings=session_settings(opts, "live"))
     return store, recorder
+
+
+def session_settings(opts: LiveOptions, mode: str) -> dict:
+    """What the stored session says it was run with (the physio reads the tempo and hold target here)."""
+    settings = {"sets": opts.sets, "reps": opts.reps, "rest_s": opts.rest_s, "side": opts.side,
+                "model": opts.model, "fatigue_margin": opts.fatigue_margin, "mode": mode}
+    if opts.tempo is not None:
+        settings["tempo_per_min"] = round(opts.tempo.per_min, 3)
+    if opts.hold_s is not None:
+        settings["hold_s"] = opts.hold_s
+    return settings
 
 
 def open_video_writer(opts: LiveOptions, store, recorder, fps: float, size: tuple[int, int]):
@@ -123,6 +160,6 @@ def build_runner(opts: LiveOptions, estimator=None, recorder=None, store=None):
     fps = getattr(source, "fps", 30.0)
     size = getattr(source, "size", None) or getattr(source, "requested_size", None) or (640, 480)
     writer = open_video_writer(opts, store, recorder, fps, size) if recorder is not None else None
-    session = build_session(opts, estimator, recorder=recorder, video_writer=writer, fps=fps)
+    session = build_session(opts, estimator, recorder=recorder, video_writer=writer, fps=fps, store=store)
     grabber = LatestFrameGrabber(source, give_up_s=opts.camera_give_up_s)
     return LiveRunner(session, grabber), estimator

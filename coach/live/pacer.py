@@ -24,7 +24,6 @@ OFF_BEAT_CUE = "Move with the beat."
 OFF_BEAT_SHARE = 0.3  # a rep starting more than 30% of a period off its beat...
 OFF_BEAT_REPS = 2  # ... twice in a row earns the reminder
 CUE_GAP_S = 4.0  # pacing cues at most this often: cue, not nag
-LEAD_IN_BEATS = 1  # the first beat after the set starts is heard, not judged: reps start from the next
 
 
 def beat_phase(period_s: float, wall_s: float) -> float:
@@ -96,13 +95,21 @@ class LivePacer:
     def start_set(self, t: float) -> None:
         self._set_reps, self._off_beat_run = [], 0
         self._first_beat_s = self.beat_at_or_after(t)
-        self._judged_from = self._first_beat_s + LEAD_IN_BEATS * self.tempo.period_s
+        self._judged_from = None
+
+    def nearest_beat(self, t: float) -> float:
+        after = self.beat_at_or_after(t)
+        return after - self.tempo.period_s if after - t > self.tempo.period_s / 2 else after
 
     def on_rep(self, t: float, rep: Rep) -> tuple[Rep, list[Cue]]:
         """The rep with its pacing metrics added (``beat``, ``timing_error_s``, ``amplitude_share``)
         and any pacing cue."""
         if self._first_beat_s is None:
             self.start_set(rep.start_s)
+        if self._judged_from is None:
+            # The set's rhythm counts from the beat its first rep started on: joining on the
+            # second or third beat is not a missed beat, and that rep's own error still counts.
+            self._judged_from = max(self.nearest_beat(rep.start_s), self._first_beat_s)
         self._set_reps.append(rep)
         result = pacing_metrics(self._set_reps, self.tempo, self.amplitude_key, first_beat_s=self._judged_from,
                                 best=self.best)

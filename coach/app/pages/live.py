@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from coach.app import ui
+from coach.app import live_panels, ui
 from coach.app.live_factory import LivePlan, build_coach
 from coach.app.webrtc_coach import BrowserCoach, LiveStatus
 from exercises import EXERCISES
@@ -143,6 +143,11 @@ def _coaching_layout(coach: BrowserCoach, plan: LivePlan) -> None:
             coach.request("stop")
             coach.finish("stopped")
             st.rerun()
+        pacer = getattr(coach.session, "pacer", None)
+        if pacer is not None:  # the beat, heard and seen in the browser (see coach.app.live_panels)
+            import streamlit.components.v1 as components
+
+            components.html(live_panels.metronome_html(pacer.tempo.period_s), height=120)
         with st.expander("Before you start", expanded=True):
             st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise)))
     watch = getattr(coach, "watch", None)
@@ -178,15 +183,24 @@ def _show(board, status: LiveStatus, started: bool, watch=None) -> None:
         if watch is not None:
             st.markdown(ui.test_counter_html(status.set_reps, watch.protocol, watch.seconds_left()),
                         unsafe_allow_html=True)
+        elif status.hold_target_s > 0:
+            st.markdown(live_panels.hold_counter_html(status.holding, status.hold_s, status.hold_target_s,
+                                                      status.best_hold_s, status.set_reps, status.target_reps,
+                                                      status.set_no, status.sets_total), unsafe_allow_html=True)
         else:
             st.markdown(ui.counter_html(status.set_reps, status.target_reps, status.set_no, status.sets_total),
                         unsafe_allow_html=True)
         st.markdown(ui.phase_html(status.phase if started else "starting", status.time_left_s, status.pause_reason),
                     unsafe_allow_html=True)
-        text = caption(status, started)
-        kind = status.cue_kind if status.cue_text and status.phase != "setup" else "setup"
-        st.markdown(ui.cue_html(text, kind) or "&nbsp;", unsafe_allow_html=True)
-        if watch is None:
+        if status.alert:
+            st.markdown(live_panels.alert_html(status.alert), unsafe_allow_html=True)
+        else:
+            text = caption(status, started)
+            kind = status.cue_kind if status.cue_text and status.phase != "setup" else "setup"
+            st.markdown(ui.cue_html(text, kind) or "&nbsp;", unsafe_allow_html=True)
+        if status.beat_period_s > 0:
+            st.markdown(live_panels.beat_marker_html(status.phase == "active"), unsafe_allow_html=True)
+        if watch is None and status.hold_target_s <= 0:
             st.markdown(f"<p class='coach-big' data-testid='coach-total'>Total today: "
                         f"<span id='coach-total-reps'>{status.total_reps}</span></p>", unsafe_allow_html=True)
 
@@ -202,16 +216,44 @@ def summary_lines(reps: int, sets: list, status: str) -> tuple[str, str]:
     return head, "Well done! Every session makes a difference. Rest and drink some water."
 
 
+def hold_summary_lines(sets: list, status: str) -> tuple[str, str]:
+    """(headline, encouragement) of a balance-hold session."""
+    times = [x.holds for x in sets if x.holds]
+    n = sum(h["holds"] for h in times)
+    if not n:
+        return "No hold was timed.", ("Nothing was timed this time. Check that the camera can see you from head to "
+                                       "feet, and try again when you are ready.")
+    best, total = max(h["best_s"] for h in times), sum(h["total_s"] for h in times)
+    head = f"You held {n} time{'s' if n != 1 else ''}. Your best: {int(best)} seconds."
+    if any(x.ended_by == "balance_loss" for x in sets):
+        return head, ("You lost your balance, so we stopped. Rest, and hold on to your support. "
+                      "Your physiotherapist will see this.")
+    if status in ("stopped", "interrupted"):
+        return head, f"All together {int(total)} seconds. You stopped early. That is fine: listen to your body."
+    return head, f"All together {int(total)} seconds. Well done! Rest and drink some water."
+
+
 def _summary(coach: BrowserCoach) -> None:
     s = coach.summary
-    st.markdown(ui.counter_html(s.reps, sum(x.target for x in s.sets) or s.reps, len(s.sets) or 1,
-                                len(s.sets) or 1), unsafe_allow_html=True)
-    head, words = summary_lines(s.reps, s.sets, s.status)
+    holds = any(x.holds for x in s.sets) or getattr(coach.session, "holds", None) is not None
+    if not holds:
+        st.markdown(ui.counter_html(s.reps, sum(x.target for x in s.sets) or s.reps, len(s.sets) or 1,
+                                    len(s.sets) or 1), unsafe_allow_html=True)
+    head, words = hold_summary_lines(s.sets, s.status) if holds else summary_lines(s.reps, s.sets, s.status)
+    if any(e.kind == "balance_loss" for e in s.events):
+        st.markdown(live_panels.alert_html("Stop. Hold on to your support."), unsafe_allow_html=True)
     st.markdown(f"<div class='coach-headline' data-testid='coach-summary'>{html.escape(head)}</div>",
                 unsafe_allow_html=True)
     st.markdown(f"<p class='coach-big'>{html.escape(words)}</p>", unsafe_allow_html=True)
     for x in s.sets:
-        st.markdown(f"- Set {x.set_no}: {x.reps} of {x.target}" + (f" ({html.escape(x.fatigue)})" if x.fatigue else ""))
+        if x.holds:
+            line = (f"- Set {x.set_no}: {x.holds['holds']} hold{'s' if x.holds['holds'] != 1 else ''}, "
+                    f"best {int(x.holds['best_s'])} s" + (" (stopped: loss of balance)" if x.ended_by else ""))
+        else:
+            line = f"- Set {x.set_no}: {x.reps} of {x.target}" + (f" ({html.escape(x.fatigue)})" if x.fatigue else "")
+            if x.pacing:
+                line += f". {html.escape(pacing_words(x.pacing))}"
+        st.markdown(line)
     for w in s.warnings:
         st.warning(w)
     _discard(coach)
@@ -227,6 +269,15 @@ def recorded_session_id(coach: BrowserCoach) -> int | None:
             sid = getattr(recorder, "session_id", None)
             return sid if isinstance(sid, int) else None
     return None
+
+
+def pacing_words(pacing: dict) -> str:
+    """A set's pacing in plain words for the patient (the physio's numbers are in the review)."""
+    err = pacing.get("mean_abs_error_s")
+    words = "On the beat" if err is not None and err < 0.25 else "A little off the beat"
+    if pacing.get("decrement"):
+        words += "; your movements got smaller towards the end: think big"
+    return words
 
 
 def _discard(coach: BrowserCoach) -> None:
