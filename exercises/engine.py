@@ -17,6 +17,7 @@ from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
 from exercises.counting import BOTH_MOVING, MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
+from exercises.notices import ProblemNotices, replay
 from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
 from exercises.rep_context import Check, RepContext, Sample  # noqa: F401 (exercises import them from here)
 
@@ -40,8 +41,6 @@ MAX_UNSEEN_FRACTION = 0.2  # more than this share of a rep without a confident p
 # minimum: MediaPipe's visibility dips for a frame or two in clean views (the near knee at full
 # standing in a side view reads 0.6 for one frame), which is no reason to distrust the rep.
 LOW_VISIBILITY_SHARE = 0.15
-WARNING_AFTER_S = 1.0  # a problem must last this long before the UI is told (no flicker)
-WARNING_REPEAT_S = 5.0
 REASON_SHOWN_S = 4.0  # the live screen says why a movement did not count for this long
 
 
@@ -88,9 +87,7 @@ class RepExercise:
         self._gap_in_rep = False
         self._progress = 0.0
         self._key_angle: float | None = None
-        self._problem: str | None = None
-        self._problem_since: float | None = None
-        self._warned: tuple[str, float] | None = None
+        self._notices = ProblemNotices()
         self._active_faults: tuple[str, ...] = ()
         self._last_t = 0.0
 
@@ -230,12 +227,7 @@ class RepExercise:
         """File mode: the same exercise re-run over the same (smoothed) poses with the person's
         own levels learned from the whole recording (this pass's trace)."""
         again = type(self)(self.spec, side=self.side, params=self.params, levels=fixed_levels(self.trace, self.scale))
-        last = None
-        for pose in poses:
-            again.update(pose)
-            last = pose.timestamp_s
-        again.finish(last if last is not None else self._last_t)
-        return again
+        return replay(again, poses, self._last_t)
 
     def finish(self, time_s: float) -> list[Event]:
         events = []
@@ -273,16 +265,8 @@ class RepExercise:
         return max(visibility_of(pose, s) for s in self.landmark_sets())
 
     def _note_problem(self, t: float, problem: str | None) -> list[Event]:
-        if (problem is None) != (self._problem is None):  # the clock runs while any problem lasts
-            self._problem_since = t
-        self._problem = problem
-        since = self._problem_since if self._problem_since is not None else t
-        if problem is None or t - since < WARNING_AFTER_S:
-            return []
-        if self._warned and self._warned[0] == problem and t - self._warned[1] < WARNING_REPEAT_S:
-            return []
-        self._warned = (problem, t)
-        return [Event("warning", t, message=problem)]
+        warning = self._notices.note(t, problem)
+        return [Event("warning", t, message=warning)] if warning else []
 
     def _begin_rep(self, start_s: float) -> None:
         # Keep the second before the onset too: preparatory moves (the forward lean before
@@ -440,7 +424,7 @@ class RepExercise:
             key_unit=self.spec.key_unit,
             active_faults=self._active_faults,
             view=self.views.view,
-            message=self._problem or self._recent_reason(),
+            message=self._notices.problem or self._recent_reason(),
         )
 
     def _recent_reason(self) -> str:

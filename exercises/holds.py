@@ -34,6 +34,7 @@ from coach.pose.landmarks import Landmark as L
 from coach.views import ViewTracker
 from exercises.base import Event, ExerciseState, Rep
 from exercises.calibration import BodyCalibration
+from exercises.notices import ProblemNotices, replay
 from exercises.spec import Params, param
 
 if TYPE_CHECKING:
@@ -117,6 +118,7 @@ class HoldExercise:
     carry the body (``planted``)."""
 
     phase_names = {"waiting": "get into position", "holding": "holding", "broken": "rest"}
+    position = "the hold position"  # in words, for "never saw ..." (subclasses say which)
 
     def __init__(self, spec: "ExerciseSpec", side: str = "auto", params: Params | None = None, levels=None) -> None:
         if side not in ("auto", "left", "right", "both"):
@@ -126,6 +128,7 @@ class HoldExercise:
         self.side = side
         self.params = params if params is not None else spec.params()
         self.key_angle_name = spec.key_measure
+        self.sided, self.limb, self.count_on = spec.sided, spec.limb, spec.count_on
         self.calibration = BodyCalibration()
         self.views = ViewTracker()
         self.warnings: list[str] = []
@@ -144,6 +147,9 @@ class HoldExercise:
         self._last_t = 0.0
         self._phase = "waiting"
         self._message = ""
+        self._notices = ProblemNotices()
+        self._seen_person = False
+        self._posture_seen = False
 
     # ---- hooks -------------------------------------------------------------------------
     def posture_ok(self, r: Reading) -> tuple[bool, str]:
@@ -170,15 +176,22 @@ class HoldExercise:
         self._last_t = t
         r = self._read(pose)
         if r is None:
-            self._message = "Step back so the camera can see you from head to feet"
+            self._message = ("Step back so the camera can see you from head to feet" if pose.has_person
+                             else "No one in view")
+            warning = self._notices.note(t, self._message)
+            if warning:
+                events.append(Event("warning", t, message=warning))
             if self._attempt is not None and self._attempt.readings and t - self._attempt.readings[-1].t > MAX_GAP_S:
                 events += self._close(self._attempt.readings[-1].t, "lost sight of you")
             return events
         self._message = ""
+        self._notices.note(t, None)
+        self._seen_person = True
         if self._attempt is not None and gap > MAX_GAP_S and self._attempt.readings:
             events += self._close(self._attempt.readings[-1].t, "lost sight of you")
         events += self._check_drop(r)
         ok, leg = self.posture_ok(r)
+        self._posture_seen |= ok
         if self._attempt is None:
             if not ok:
                 self._armed = True
@@ -207,17 +220,23 @@ class HoldExercise:
         if self._attempt is not None:
             last = self._attempt.readings[-1].t if self._attempt.readings else time_s
             events += self._close(last, "the recording ended")
-        return events
+        self.warnings = self.diagnosis()
+        return events + [Event("warning", time_s, message=w) for w in self.warnings]
+
+    def diagnosis(self) -> list[str]:
+        """Never a silent zero: why no hold was timed, in plain words."""
+        if self._reps:
+            return []
+        if not self._seen_person:
+            return ["No one was seen from head to feet: no hold could be timed"]
+        if not self._posture_seen:
+            return [f"You were seen, but never in {self.position}: no hold was timed"]
+        return [f"{self.position.capitalize()} was seen only for moments (under "
+                f"{self.params.confirm_s:g} s): no hold was timed"]
 
     def second_pass(self, poses) -> "HoldExercise":
         """File mode: holds need no levels learned from the whole recording; the same pass again."""
-        again = type(self)(self.spec, side=self.side, params=self.params)
-        last = None
-        for pose in poses:
-            again.update(pose)
-            last = pose.timestamp_s
-        again.finish(last if last is not None else self._last_t)
-        return again
+        return replay(type(self)(self.spec, side=self.side, params=self.params), poses, self._last_t)
 
     # ---- internals ---------------------------------------------------------------------
     def _read(self, pose: PoseFrame) -> Reading | None:

@@ -46,6 +46,8 @@ def _other(side: str) -> str:
 
 
 class SingleLegStance(HoldExercise):
+    position = "a one-leg stand (a foot clearly off the floor)"
+
     def _stance_choices(self) -> tuple[str, ...]:
         return (self.side,) if self.side in SIDES else SIDES
 

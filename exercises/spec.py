@@ -78,8 +78,10 @@ class ExerciseSpec:
     params: type[Params]
     scale: SignalScale  # what the counting signal means (units, smallest real movement)
     phases: PhaseConfig  # counting bands, in fractions of the person's own range
-    count_on: str  # "target": counted on reaching the top (standing); "end": on coming back
-    incomplete_fault: str  # the fault of a rep short of the clinical target
+    # "target": counted on reaching the top (standing); "end": on coming back; "hold": a timed
+    # hold (``exercises.holds``: each hold is one ``Rep`` whose metrics carry its time and sway)
+    count_on: str
+    incomplete_fault: str  # the fault of a rep short of the clinical target ("" for holds)
     faults: tuple[str, ...]  # every fault code it can report (see exercises.faults)
     setup: SetupNeeds
     equipment: str  # said to the patient before the set
@@ -90,3 +92,8 @@ class ExerciseSpec:
     limb: str = ""  # "arm" or "leg", for plain-words messages about sides
     key_measure: str = ""  # the per-frame value the live screen shows
     key_unit: str = ""
+
+    @property
+    def timed_hold(self) -> bool:
+        """A balance hold: timed, not counted (``scale`` and ``phases`` are not used)."""
+        return self.count_on == "hold"

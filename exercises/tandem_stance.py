@@ -36,6 +36,8 @@ class TandemStanceParams(HoldParams):
 
 
 class TandemStance(HoldExercise):
+    position = "a narrow stance (feet heel to toe, or together)"
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._facing = 0.0  # side view: +1 the nose points to the picture's right, -1 left
