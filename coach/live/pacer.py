@@ -24,6 +24,57 @@ OFF_BEAT_CUE = "Move with the beat."
 OFF_BEAT_SHARE = 0.3  # a rep starting more than 30% of a period off its beat...
 OFF_BEAT_REPS = 2  # ... twice in a row earns the reminder
 CUE_GAP_S = 4.0  # pacing cues at most this often: cue, not nag
+# Movement onset: a rep's start_s is where its signal crossed the counting band, a few tenths of a
+# second after the movement began. The onset is found from where the signal left its rest level by
+# ONSET_LOW and by ONSET_HIGH of the rep's range, taken back to zero on a square-root scale (a
+# movement from rest starts slowly: a fixed low threshold alone dates it late).
+ONSET_LOW, ONSET_HIGH = 0.05, 0.25
+REST_SPEED_SHARE = 0.1  # slower than 10% of the rep's range a second: standing still (its rest level)
+TRACE_S = 12.0  # the session keeps this much of the key measure for dating onsets
+
+
+def movement_onset(trace: list[tuple[float, float]], start_s: float, end_s: float, look_back_s: float) -> float | None:
+    """When the movement of a rep (``start_s`` .. ``end_s``) began, from ``trace`` [(t, value)] of
+    its key measure; None when the trace does not cover it."""
+    seen = [(t, v) for t, v in trace if start_s - look_back_s <= t <= end_s]
+    if len(seen) < 5:
+        return None
+    v_end = min(seen, key=lambda tv: abs(tv[0] - end_s))[1]  # a rep ends back at (about) its rest
+    t_peak, peak = max((tv for tv in seen if tv[0] >= start_s), key=lambda tv: abs(tv[1] - v_end))
+    d = 1.0 if peak >= v_end else -1.0
+    # Rest: walking back from the peak, past the movement, the first moment the signal stood
+    # (nearly) still or turned: the level the movement left (never the rep before's excursion).
+    still = REST_SPEED_SHARE * abs(peak - v_end)
+    before = [tv for tv in seen if tv[0] <= t_peak]
+    t_rest, rest = before[0]
+    moving = False
+    for (t0, v0), (t1, v1) in zip(reversed(before[:-1]), reversed(before[1:])):
+        if t1 - t0 <= 0:
+            continue
+        speed = d * (v1 - v0) / (t1 - t0)
+        if speed >= still:
+            moving = True
+        elif moving:
+            t_rest, rest = t1, v1
+            break
+    span = d * (peak - rest)
+    if span <= 0:
+        return None
+    rising = [(t, d * (v - rest) / span) for t, v in trace if t_rest <= t <= end_s]
+
+    def crossing(level: float) -> float | None:
+        for (t0, a), (t1, b) in zip(rising, rising[1:]):
+            if a < level <= b:
+                return t0 + (t1 - t0) * (level - a) / (b - a)
+        return None
+
+    lo, hi = crossing(ONSET_LOW), crossing(ONSET_HIGH)
+    if lo is None or hi is None or hi <= lo:
+        return lo
+    # A movement starting from rest accelerates: the square root of the distance grows about
+    # linearly with time, so the line through the two crossings on that scale meets zero at onset.
+    a, b = ONSET_LOW ** 0.5, ONSET_HIGH ** 0.5
+    return max(lo - (hi - lo) * a / (b - a), t_rest)
 
 
 def beat_phase(period_s: float, wall_s: float) -> float:
@@ -101,22 +152,26 @@ class LivePacer:
         after = self.beat_at_or_after(t)
         return after - self.tempo.period_s if after - t > self.tempo.period_s / 2 else after
 
-    def on_rep(self, t: float, rep: Rep) -> tuple[Rep, list[Cue]]:
-        """The rep with its pacing metrics added (``beat``, ``timing_error_s``, ``amplitude_share``)
-        and any pacing cue."""
+    def on_rep(self, t: float, rep: Rep, trace: list[tuple[float, float]] = ()) -> tuple[Rep, list[Cue]]:
+        """The rep with its pacing metrics added (``onset_s``, ``beat``, ``timing_error_s``,
+        ``amplitude_share``) and any pacing cue. ``trace``: the key measure's recent (t, value),
+        to date the movement's onset (else the rep's start is used)."""
+        onset = movement_onset(list(trace), rep.start_s, rep.end_s, self.tempo.period_s)
+        timed = replace(rep, start_s=onset) if onset is not None else rep
         if self._first_beat_s is None:
-            self.start_set(rep.start_s)
+            self.start_set(timed.start_s)
         if self._judged_from is None:
             # The set's rhythm counts from the beat its first rep started on: joining on the
             # second or third beat is not a missed beat, and that rep's own error still counts.
-            self._judged_from = max(self.nearest_beat(rep.start_s), self._first_beat_s)
-        self._set_reps.append(rep)
+            self._judged_from = max(self.nearest_beat(timed.start_s), self._first_beat_s)
+        self._set_reps.append(timed)
         result = pacing_metrics(self._set_reps, self.tempo, self.amplitude_key, first_beat_s=self._judged_from,
                                 best=self.best)
         paced = next((p for p in result.reps if p.index == rep.index), None)
         if paced is None:
             return rep, []
-        metrics = {**rep.metrics, "beat": float(paced.beat + 1), "timing_error_s": paced.timing_error_s}
+        metrics = {**rep.metrics, "onset_s": round(timed.start_s, 3), "beat": float(paced.beat + 1),
+                   "timing_error_s": paced.timing_error_s}
         if paced.amplitude_share is not None:
             metrics["amplitude_share"] = paced.amplitude_share
         cues = []

@@ -19,7 +19,7 @@ from coach.sources import TimedFrame
 from coach.live.cues import SAFETY, Cue, CueEngine
 from coach.live.fatigue import FatigueMonitor
 from coach.live.holds import BALANCE_LOSS_CUE, HoldCoach, is_hold_exercise
-from coach.live.pacer import LivePacer
+from coach.live.pacer import TRACE_S, LivePacer
 from coach.live.safety import SafetyMonitor
 from coach.live.sets import ACTIVE, DONE, PAUSED, REST, SETUP, SetController, SetEvent, SetPlan
 from coach.live.setup_check import SetupResult, frame_brightness, frame_problems, needs_for, summarise_setup
@@ -83,6 +83,7 @@ class LiveSession:
         self.stopped_by_patient = False
         self._storage_lagging = False
         self._alert = ""
+        self._trace: deque = deque()  # (t, key measure) for dating movement onsets (metronome)
         if self.holds is None and is_hold_exercise(getattr(self.pipeline.exercise, "spec", None)):
             self.holds = HoldCoach(self.exercise)
 
@@ -227,6 +228,10 @@ class LiveSession:
     def _exercise_events(self, result: FrameResult, t: float, cues: list[Cue], reps: list,
                          events: list[SessionEvent]) -> list[SetEvent]:
         state = result.state
+        if self.pacer is not None and state.key_angle_deg is not None:
+            self._trace.append((t, float(state.key_angle_deg)))
+            while self._trace and t - self._trace[0][0] > TRACE_S:
+                self._trace.popleft()
         if self.sets.counting and state.key_angle_deg is not None:
             self._range = [min(self._range[0], state.key_angle_deg), max(self._range[1], state.key_angle_deg)]
         out = []
@@ -245,7 +250,7 @@ class LiveSession:
                 rep = event.rep
                 pacing_cues = []
                 if self.pacer is not None:
-                    rep, pacing_cues = self.pacer.on_rep(event.time_s, rep)
+                    rep, pacing_cues = self.pacer.on_rep(event.time_s, rep, self._trace)
                 reps.append(rep)
                 done = self.sets.on_rep(event.time_s)
                 cues += self.cue_engine.on_rep(event.time_s, rep, self.sets.set_reps)
