@@ -1,4 +1,5 @@
-"""Physio: the patient list, adding a patient, and a patient's sessions at a glance."""
+"""Physio: the patient list, adding a patient, and a patient's sessions at a glance, with their
+diary by week and their recent clips beside them."""
 from __future__ import annotations
 
 import tempfile
@@ -39,6 +40,7 @@ def render() -> None:
 def _sessions(store, patient_id: str) -> None:
     st.subheader(f"Sessions of {patient_id}")
     found = store.sessions(patient_id)
+    _week(store, patient_id)
     if not found:
         st.write("No sessions recorded yet.")
         return
@@ -49,6 +51,23 @@ def _sessions(store, patient_id: str) -> None:
         "In trends": f"no: {s.excluded_reason} ({s.excluded_by})" if getattr(s, "excluded", False) else "yes"}
         for s in reversed(found)]), hide_index=True, key="sessions_table")
     st.caption("Open **Session review** in the menu to watch a session and see its reps.")
+
+
+def _week(store, patient_id: str) -> None:
+    """The patient's diary (last four weeks) and clips, in two lines of numbers, beside the sessions."""
+    from coach.app.diary_view import weeks_frame
+
+    entries = store.diary_entries(patient_id)
+    clips = store.clips(patient_id)
+    if not entries and not clips:
+        return
+    if entries:
+        st.markdown("**Diary, by week** (the last four; more under *Session review* > *Diary*)")
+        st.dataframe(weeks_frame(entries, last=4), hide_index=True, key="patients_diary_weeks")
+    if clips:
+        newest = clips[0]
+        st.markdown(f"**Clips from the patient:** {len(clips)}; the newest {labels.when(newest.recorded_at)}: "
+                    f"“{newest.note or 'no note'}” (watch under *Session review* > *Clips*)")
 
 
 def _add_form(store) -> None:

@@ -1,7 +1,8 @@
 """Physio: one session in detail. Video (or a skeleton replay from the stored landmarks), the rep
 timeline where a click on a fault plays the video from just before it, the per-rep table, events,
 test scores, and the control to leave the session out of trends and suggestions (kept, marked,
-with who and why)."""
+with who and why). Beside the sessions, in their own tabs: the patient's diary (by week, and
+tiredness and pain by day) and the clips the patient recorded for the physio."""
 from __future__ import annotations
 
 import html
@@ -10,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from coach import labels
-from coach.app import charts, media, ui
+from coach.app import charts, clip_view, diary_view, media, ui
 from coach.app.analysis_view import rep_rows
 from exercises.faults import fault_info
 
@@ -32,6 +33,20 @@ def render() -> None:
     if patient is None:
         st.info("No patients yet: add one on the Patients page.")
         return
+    entries = store.diary_entries(patient)
+    clips = store.clips(patient)
+    sessions_tab, diary_tab, clips_tab = st.tabs(
+        ["Sessions", f"Diary ({len(entries)} day{'s' if len(entries) != 1 else ''})",
+         f"Clips from the patient ({len(clips)})"])
+    with sessions_tab:
+        _sessions(store, patient)
+    with diary_tab:
+        diary_view.show_diary(entries, key=f"review_diary_{patient}")
+    with clips_tab:
+        clip_view.show_clips(store, clips, key=f"review_clips_{patient}")
+
+
+def _sessions(store, patient: str) -> None:
     found = list(reversed(store.sessions(patient)))
     if not found:
         st.info(f"No sessions recorded for {patient} yet.")
@@ -89,11 +104,27 @@ def _session(store, sid: int) -> None:
         st.dataframe(_rep_table(record, offset), hide_index=True, key=f"review_reps_{sid}")
     else:
         st.info("No repetitions were counted in this session.")
-    if record.events:
+    events = event_lines(record.events, store.session_events(sid), offset)
+    if events:
         st.subheader("Events")
-        for e in record.events:
-            st.markdown(f"- **{html.escape(e.kind.replace('_', ' ').capitalize())}** at {e.time_s - offset:.1f} s "
-                        f"{html.escape(e.detail or '')}")
+        st.markdown("\n".join(events))
+
+
+EVENT_WORDS = {"balance_loss": "Loss of balance", "fall_like": "Possible fall"}
+DETAIL_WORDS = {"step": "a sudden step", "drop": "a fall-like drop", "support": "hands to the support"}
+
+
+def event_lines(recorded, added, offset: float) -> list[str]:
+    """The recorder's events and those added to the session later (e.g. a balance loss during a
+    hold), in time order, as markdown lines with their moment on the video's clock."""
+    items = [(e.time_s, e.kind, e.detail) for e in recorded] + [(e.t_s, e.kind, e.detail) for e in added]
+    lines = []
+    for t, kind, detail in sorted(items, key=lambda x: x[0]):
+        what = EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize())
+        head, sep, rest = (detail or "").partition(":")  # e.g. "step: the free foot went down"
+        how = DETAIL_WORDS[head.strip()] + sep + rest if head.strip() in DETAIL_WORDS else (detail or "")
+        lines.append(f"- **{html.escape(what)}** at {t - offset:.1f} s" + (f": {html.escape(how)}" if how else ""))
+    return lines
 
 
 def _rep_table(record, offset: float) -> pd.DataFrame:

@@ -1,6 +1,6 @@
-"""Patient: "Share with my physio": one file with the sessions, landmarks and test scores (and
-videos only when the patient agreed), to send to the physio, whose app imports it
-(``coach.store.bundle``)."""
+"""Patient: "Share with my physio": one file with the sessions, landmarks, test scores, the diary
+and the clips recorded for the physio (videos only when the patient agreed), to send to the
+physio, whose app imports it (``coach.store.bundle``)."""
 from __future__ import annotations
 
 import tempfile
@@ -36,12 +36,18 @@ def render() -> None:
     store = ui.store()
     info = store.patient(patient)
     sessions = store.sessions(patient)
+    days, clips = len(store.diary_entries(patient)), len(store.clips(patient))
+    extra = "".join(f", {n} {word}{'s' if n != 1 else ''}" for n, word in ((days, "diary day"), (clips, "clip"))
+                    if n)
     st.markdown(f"<p class='coach-big'>This makes one file with your {len(sessions)} session"
-                f"{'s' if len(sessions) != 1 else ''} and test scores. Send it to your physiotherapist "
+                f"{'s' if len(sessions) != 1 else ''}, test scores{extra}. Send it to your physiotherapist "
                 "(e-mail, USB stick, or as they told you).</p>", unsafe_allow_html=True)
     video = False
     if info.video_opt_in:
-        video = st.checkbox("Include my videos (the file gets much bigger)", key="share_video")
+        video = st.checkbox("Include the videos of my exercise sessions (the file gets much bigger)",
+                            key="share_video")
+        if clips:
+            st.caption("Your clips for your physiotherapist always go with their video: you recorded them for that.")
     else:
         st.caption("Videos are not included: you have not agreed to share them.")
     if st.button("Make the file", type="primary", width="stretch", key="share_make"):

@@ -1,0 +1,64 @@
+"""The patient's diary for the physio: a per-week table (``coach.store.diary.weekly_counts``), the
+days with their notes, and fatigue and pain over the days. Builders are pure (data in, table or
+chart out); ``show_diary`` puts them on the page."""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from coach.store.diary import DiaryEntry, weekly_counts
+
+FATIGUE_COLOUR, PAIN_COLOUR = "#0072B2", "#D55E00"  # Okabe-Ito, as the other charts
+
+
+def weeks_frame(entries: list[DiaryEntry], last: int | None = None) -> pd.DataFrame:
+    """One row per week, newest first (``last``: only that many)."""
+    weeks = list(reversed(weekly_counts(entries)))[:last]
+    dash = lambda v: "–" if v is None else f"{v:.1f}"  # noqa: E731
+    return pd.DataFrame([{"Week of": f"{w.week_start:%d %b %Y}", "Days written": f"{w.days_with_entries} of 7",
+                          "Tiredness (mean, 0-10)": dash(w.mean_fatigue), "Pain (mean, 0-10)": dash(w.mean_pain),
+                          "Falls": w.falls, "Near-falls": w.near_falls, "Freezing episodes": w.freezing}
+                         for w in weeks])
+
+
+def days_frame(entries: list[DiaryEntry]) -> pd.DataFrame:
+    """One row per day, newest first."""
+    dash = lambda v: "–" if v is None else str(v)  # noqa: E731
+    return pd.DataFrame([{"Day": f"{e.day:%a %d %b %Y}", "Tiredness": dash(e.fatigue), "Pain": dash(e.pain),
+                          "Falls": e.falls, "Near-falls": e.near_falls, "Freezing": e.freezing, "Note": e.note}
+                         for e in reversed(entries)])
+
+
+def fatigue_pain_chart(entries: list[DiaryEntry]) -> alt.Chart:
+    """Tiredness and pain (0-10) by day; days not answered are gaps, falls marked along the bottom."""
+    rows = [{"day": pd.Timestamp(e.day), "what": what, "score": v}
+            for e in entries for what, v in (("Tiredness", e.fatigue), ("Pain", e.pain)) if v is not None]
+    df = pd.DataFrame(rows, columns=["day", "what", "score"])
+    colour = alt.Color("what:N", title=None, scale=alt.Scale(domain=["Tiredness", "Pain"],
+                                                               range=[FATIGUE_COLOUR, PAIN_COLOUR]),
+                       legend=alt.Legend(orient="top", labelFontSize=14))
+    base = alt.Chart(df).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b", labelFontSize=13)),
+        y=alt.Y("score:Q", title="0 = none, 10 = worst", scale=alt.Scale(domain=[0, 10]),
+                axis=alt.Axis(labelFontSize=13, titleFontSize=13)),
+        color=colour, tooltip=[alt.Tooltip("day:T", format="%a %d %b"), "what:N", "score:Q"])
+    lines = base.mark_line(strokeWidth=3) + base.mark_point(size=80, filled=True)
+    falls = pd.DataFrame([{"day": pd.Timestamp(e.day), "falls": e.falls} for e in entries if e.falls])
+    if falls.empty:
+        return lines.properties(height=260)
+    marks = alt.Chart(falls).mark_text(text="▼ fall", color="#b00020", fontSize=13, fontWeight="bold", dy=-6).encode(
+        x="day:T", y=alt.datum(0.4), tooltip=[alt.Tooltip("day:T", format="%a %d %b"), "falls:Q"])
+    return (lines + marks).properties(height=260)
+
+
+def show_diary(entries: list[DiaryEntry], key: str = "diary") -> None:
+    if not entries:
+        st.info("No diary entries yet. The patient writes them on \"My diary\"; they come with the shared file.")
+        return
+    st.markdown("**By week**")
+    st.dataframe(weeks_frame(entries), hide_index=True, key=f"{key}_weeks", width="stretch")
+    st.markdown("**Tiredness and pain, day by day**")
+    st.altair_chart(fatigue_pain_chart(entries), width="stretch")
+    st.markdown("**Each day**")
+    st.dataframe(days_frame(entries), hide_index=True, key=f"{key}_days", width="stretch")

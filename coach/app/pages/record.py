@@ -1,0 +1,161 @@
+"""Patient: "Record a clip for my physio": a short video of a problem moment (freezing at a
+doorway, a tremor, a wobble when turning) with a note, up to 30 s, one press to start.
+
+The note comes first (typed, or one tap on a common problem); "Record" asks the browser for the
+camera and starts at once; recording stops at 30 s or on "Stop and save". The clip is stored with
+its landmark track (``coach.app.clip_recorder``). Without the patient's consent to video, only the
+landmark track (a moving stick figure) is kept, and the page says so before anything is recorded.
+"""
+from __future__ import annotations
+
+import html
+import time
+
+import streamlit as st
+
+from coach import labels
+from coach.app import ui
+from coach.app.clip_recorder import MAX_CLIP_S, ClipRecorder, save_recording
+
+RECORDER_KEY = "clip_recorder"
+SAVED_KEY = "clip_saved"
+NOTE_KEY = "clip_note"
+QUICK_NOTES = ("Freezing at a doorway", "Freezing when turning", "Tremor", "Unsteady when walking",
+               "Trouble getting up")
+
+
+def render() -> None:
+    ui.title("Record a clip for my physio")
+    patient = ui.home_patient()
+    if patient is None:
+        st.info(ui.not_set_up_note())
+        return
+    store = ui.store()
+    consent = store.patient(patient).video_opt_in
+    recorder: ClipRecorder | None = st.session_state.get(RECORDER_KEY)
+    if recorder is None:
+        _before(consent)
+    elif recorder.finished:
+        _save(store, patient, recorder)
+    else:
+        _recording(recorder)
+    if recorder is None:
+        _my_clips(store, patient)
+
+
+def _before(consent: bool) -> None:
+    saved = st.session_state.get(SAVED_KEY)
+    if saved:
+        st.success(saved, icon=":material/check_circle:")
+    st.markdown("<p class='coach-big'>Show your physiotherapist a problem moment: freezing, a tremor, "
+                f"a wobble. Up to {MAX_CLIP_S:.0f} seconds.</p>", unsafe_allow_html=True)
+    if consent:
+        st.caption("The video and the movement of your body are kept on this computer until you share them.")
+    else:
+        st.info("You have not agreed to keep videos, so no picture is kept: only the movement of your body "
+                "(a moving stick figure) and your note. Ask your physiotherapist if you want to change this.",
+                icon=":material/visibility_off:")
+    picked = st.pills("What happens?", QUICK_NOTES, key="clip_quick")
+    if picked and not st.session_state.get(NOTE_KEY):
+        st.session_state[NOTE_KEY] = picked
+    st.text_input("A few words for your physiotherapist (optional)", key=NOTE_KEY, max_chars=300,
+                  placeholder="For example: freezing at the kitchen doorway")
+    st.markdown("<p class='coach-hint' style='font-size:1.2rem'>Put the laptop where it can see you, press "
+                "Record, then do what you want to show.</p>", unsafe_allow_html=True)
+    if st.button(f"Record (up to {MAX_CLIP_S:.0f} seconds)", type="primary", width="stretch", key="clip_start",
+                 icon=":material/videocam:"):
+        st.session_state.pop(SAVED_KEY, None)
+        st.session_state[RECORDER_KEY] = ClipRecorder()
+        st.rerun()
+
+
+def _recording(recorder: ClipRecorder) -> None:
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        playing = _camera(recorder)
+    with right:
+        board = st.empty()
+        if st.button("Stop and save", type="primary", width="stretch", key="clip_stop", icon=":material/stop_circle:"):
+            recorder.stop()
+            st.rerun()
+        if st.button("Cancel: keep nothing", width="stretch", key="clip_cancel"):
+            st.session_state.pop(RECORDER_KEY, None)
+            st.rerun()
+        note = st.session_state.get(NOTE_KEY) or ""
+        if note:
+            st.markdown(f"<p class='coach-big'>Note: {html.escape(note)}</p>", unsafe_allow_html=True)
+    _show(board, recorder)
+    while playing() and not recorder.finished:
+        _show(board, recorder)
+        time.sleep(0.3)
+    if recorder.finished:
+        st.rerun()
+
+
+def _show(board, recorder: ClipRecorder) -> None:
+    with board.container():
+        if not recorder.started:
+            text, colour = "Starting the camera... If the browser asks, press Allow.", "#0b3d91"
+        else:
+            text, colour = f"Recording: {recorder.elapsed_s:.0f} of {MAX_CLIP_S:.0f} seconds", "#b00020"
+        st.markdown(f"<div class='coach-phase' data-testid='clip-status' style='background:{colour};color:#fff'>"
+                    f"{html.escape(text)}</div>", unsafe_allow_html=True)
+
+
+def _camera(recorder: ClipRecorder):
+    """The browser camera, frames to the recorder, started for the patient (one press in all)."""
+    import streamlit.components.v1 as components
+    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+
+    from coach.app.pages.live import AUTO_START_JS, NO_EXTERNAL_SERVERS
+
+    ctx = webrtc_streamer(
+        key="clip-recorder", mode=WebRtcMode.SENDRECV, video_frame_callback=recorder.callback,
+        rtc_configuration=NO_EXTERNAL_SERVERS,
+        media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
+        video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
+                          "style": {"width": "100%", "objectFit": "contain"}},
+        async_processing=True, translations={"start": "Start the camera", "stop": "Stop the camera",
+                                             "select_device": "Choose a camera"})
+    if not ctx.state.playing and not recorder.started:
+        components.html(AUTO_START_JS, height=0)
+    return lambda: ctx.state.playing
+
+
+def _save(store, patient: str, recorder: ClipRecorder) -> None:
+    recording = recorder.recording()
+    note = (st.session_state.get(NOTE_KEY) or "").strip()
+    st.markdown("<p class='coach-big'>Saving your clip...</p>", unsafe_allow_html=True)
+    bar = st.progress(0.0, text="Finding the movement of your body in each picture")
+    try:
+        clip = save_recording(store, patient, recording, note, model=ui.settings().model,
+                              progress=lambda f: bar.progress(min(1.0, f), text="Finding the movement of your body"))
+    except Exception as exc:  # noqa: BLE001 - say what went wrong, in words
+        st.session_state.pop(RECORDER_KEY, None)
+        st.error(f"The clip could not be saved: {exc}")
+        if st.button("Try again", type="primary", width="stretch", key="clip_retry"):
+            st.rerun()
+        return
+    st.session_state.pop(RECORDER_KEY, None)
+    st.session_state.pop(NOTE_KEY, None)
+    kept = "the video and the movement" if clip.has_video else "the movement of your body (no picture)"
+    st.session_state[SAVED_KEY] = (f"Saved: {clip.duration_s:.0f} seconds, {kept}. It goes to your "
+                                   "physiotherapist with your next shared file.")
+    st.rerun()
+
+
+def _my_clips(store, patient: str) -> None:
+    clips = store.clips(patient)
+    if not clips:
+        return
+    st.subheader("My clips")
+    for c in clips:
+        cols = st.columns([4, 1])
+        what = "video" if c.has_video else "movement only"
+        cols[0].markdown(f"<p style='font-size:1.25rem' data-testid='my-clip'><b>{labels.when(c.recorded_at)}</b>, "
+                         f"{c.duration_s:.0f} s ({what}): {html.escape(c.note or 'no note')}</p>", unsafe_allow_html=True)
+        with cols[1].popover("Delete", width="stretch"):
+            st.write("Delete this clip? Your physiotherapist will not see it.")
+            if st.button("Yes, delete it", key=f"clip_delete_{c.id}", type="primary"):
+                store.discard_clip(c.id)
+                st.rerun()
