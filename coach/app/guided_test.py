@@ -54,7 +54,19 @@ PROTOCOLS = {p.test_id: p for p in (
               "When you see Go, reach forward as far as you can without stepping, then come back.",
               "Reach five times: two to practise, three that count. The coach stops by itself."),
              "Space in front of you, and a wall or counter close by in case you lose balance"),
+    Protocol("timed-up-and-go", "Timed Up and Go", "sit-to-stand", None, None,
+             ("Put the laptop to the side of the chair, a little in front, so the camera sees the chair and "
+              "a line on the floor 3 metres in front of it.",
+              "Sit back in the chair, feet flat. Use your walking stick or frame if you usually do.",
+              "When you see Go, stand up, walk at your usual safe pace to the line, turn around, walk back "
+              "and sit down again.",
+              "The coach times you from standing up to sitting back, and stops by itself."),
+             "A chair with arms, a line 3 metres in front of it (tape or a shoe), your usual walking aid"),
 )}
+WALKING_AIDS = {"": "No walking aid", "stick": "A walking stick", "frame": "A walking frame", "other": "Another aid"}
+TUG_MAX_S = 120.0  # a TUG not finished by then is stopped (and not scored)
+TUG_CHECK_EVERY_S = 1.0  # the timing is looked for this often once the test runs
+TUG_SEATED_GRACE_S = 1.0  # seated this long after the end: the test is over
 
 
 class TestWatch:
@@ -120,6 +132,72 @@ class TestWatch:
                              sex=sex or None, condition=condition or "",
                              timestamps_s=np.asarray(self.times, dtype=float),
                              person_found=np.asarray(self.found, dtype=bool))
+
+
+class TugWatch(TestWatch):
+    """The Timed Up and Go: keeps the smoothed poses from "Go" and stops once ``exercises.tug``
+    finds the whole test in them (rise, walk, turn, walk back, seated) and the person has been
+    seated a moment, or after ``TUG_MAX_S``. The walking aid is the patient's answer, recorded."""
+
+    def __init__(self, protocol: Protocol, coach, walking_aid: str = ""):
+        super().__init__(protocol, coach)
+        self.walking_aid = walking_aid
+        self.poses: list = []
+        self._checked_s = float("-inf")
+        self.timing = None  # exercises.tug.TugResult, once found
+
+    def on_update(self, u) -> None:
+        if self.go_s is not None and u.result is not None:
+            self.poses.append(u.result.pose)
+        super().on_update(u)
+
+    def over(self, t: float) -> bool:
+        if t - self.go_s >= TUG_MAX_S:
+            return True
+        if t - self._checked_s < TUG_CHECK_EVERY_S or len(self.poses) < 10:
+            return False
+        self._checked_s = t
+        from exercises.tug import time_up_and_go
+
+        timing = time_up_and_go(list(self.poses))
+        if timing.time_s is not None and timing.seated_s is not None and t - timing.seated_s >= TUG_SEATED_GRACE_S:
+            self.timing = timing
+            return True
+        return False
+
+    def seconds_running(self) -> float | None:
+        return None if self.go_s is None or self.last_t is None else max(0.0, self.last_t - self.go_s)
+
+    def counter_html(self) -> str:
+        import html
+
+        run = self.seconds_running()
+        clock = "Ready" if run is None else f"{int(run)} s"
+        return (f"<div class='coach-counter' data-testid='coach-test-counter'><div class='of'>"
+                f"{html.escape(self.protocol.title)}</div><div class='num' id='coach-clock'>{clock}</div>"
+                "<div class='of'>Stand up, walk to the line, turn, come back, sit down</div></div>")
+
+    def score(self, age: int | None = None, sex: str | None = None, condition: str = ""):
+        from exercises import validated_tests as vt
+
+        if self.go_s is None:
+            return vt.cannot_score(self.protocol.test_id, "The test did not start (the camera never saw you ready).")
+        return vt.timed_up_and_go(self.poses, age=age, walking_aid=self.walking_aid)
+
+
+def make_watch(protocol: Protocol, coach, walking_aid: str = "") -> TestWatch:
+    return TugWatch(protocol, coach, walking_aid) if protocol.test_id == "timed-up-and-go" else TestWatch(protocol, coach)
+
+
+PHASE_WORDS = (("stand_up", "Standing up"), ("walk_out", "Walking out"), ("turn", "Turning"),
+               ("walk_back", "Walking back"), ("sit_down", "Sitting down"))
+
+
+def tug_phase_rows(result) -> list[tuple[str, str]]:
+    """The TUG's phases in words with their seconds ("not seen" where the camera missed one)."""
+    phases = (result.details or {}).get("phases") or {}
+    return [(words, "not seen" if phases.get(key) is None else f"{phases[key]:.1f} s")
+            for key, words in PHASE_WORDS if key in phases]
 
 
 def norm_words(result) -> str:

@@ -29,6 +29,7 @@ class LivePlan:
     overrides: dict[str, float] = field(default_factory=dict)  # thresholds; default: the patient's programme
     tempo: Tempo | None = None  # a metronome; default: the patient's programme item's
     hold_s: float | None = None  # balance holds' target; default: the programme item's, else 30 s
+    setup_gate: bool = True  # False: no set-up check before the countdown (the TUG's camera must be far away)
 
 
 def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store=None,
@@ -46,7 +47,7 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
     holds, pacer = coaching_extras(pipeline.exercise.spec, plan.exercise, tempo, hold_s)
     session = LiveSession(
         pipeline, plan.exercise,
-        plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s),
+        plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s, setup_gate=plan.setup_gate),
         side=plan.side, cue_engine=CueEngine(),
         renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),
         speech_name=speaker.name, holds=holds, pacer=pacer)

@@ -21,7 +21,10 @@ def render() -> None:
     chosen = st.session_state.get(TEST_KEY)
     if chosen is not None:
         protocol = gt.PROTOCOLS[chosen]
-        live.render(LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0), patient, title=protocol.title,
+        # The TUG's camera stands far back to see the chair and the 3 m line: the set-up check's
+        # "come closer" would never let it start.
+        plan = LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0, setup_gate=chosen != "timed-up-and-go")
+        live.render(plan, patient, title=protocol.title,
                     on_summary=lambda coach: _result(coach, protocol, patient), record=False)
         return
     ui.title("Take a test")
@@ -36,10 +39,14 @@ def render() -> None:
                 + "".join(f"<li>{html.escape(s)}</li>" for s in p.steps) + "</ol>"
                 "<div>Someone should be nearby. Stop at once if you feel dizzy, short of breath or in pain.</div></div>",
                 unsafe_allow_html=True)
+    aid = ""
+    if pick == "timed-up-and-go":
+        aid = st.radio("Do you walk with an aid? Use it for the test if you do.", list(gt.WALKING_AIDS),
+                       format_func=gt.WALKING_AIDS.get, key="test_walking_aid", horizontal=True)
     if st.button(f"Start the test: {p.title}", type="primary", width="stretch", key="test_start"):
         st.session_state[TEST_KEY] = pick
         st.session_state.pop(SAVED_KEY, None)
-        st.session_state[live.EXTRA_SINK_KEY] = lambda coach: gt.TestWatch(p, coach)
+        st.session_state[live.EXTRA_SINK_KEY] = lambda coach: gt.make_watch(p, coach, aid)
         st.rerun()
 
 
@@ -79,6 +86,13 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
                     unsafe_allow_html=True)
         if "used_hands" in result.flags:
             st.warning("Your hands helped you up. Next time, keep your arms crossed on your chest.")
+        rows = gt.tug_phase_rows(result) if result.test == "timed-up-and-go" else []
+        if rows:
+            st.markdown("<table class='coach-big' data-testid='test-phases'>" + "".join(
+                f"<tr><td>{html.escape(a)}</td><td style='text-align:right;padding-left:2em'>{html.escape(b)}</td></tr>"
+                for a, b in rows) + "</table>", unsafe_allow_html=True)
+        if "walking_aid" in result.flags:
+            st.info("You used a walking aid: your physiotherapist will compare like with like.")
     if stored == "saved":
         st.success("Saved. Your physiotherapist will see this score.")
     elif stored:
