@@ -11,8 +11,9 @@ from coach.app import ui
 from coach.programme.model import EXERCISES, SIDES, SUPPORT_LEVELS, WEEKDAYS, ProgrammeError, from_dict
 from coach.programme.routines import ROUTINES
 
-COLUMNS = ("exercise", "sets", "reps", "rest_s", "side", "tempo_s", "hold_s", "variant", "support", "days",
-           "routine", "times", "notes")
+# What the physio sets most often first: the table is wider than the page and scrolls sideways.
+COLUMNS = ("exercise", "sets", "reps", "hold_s", "tempo_s", "routine", "times", "days", "rest_s", "side", "support",
+           "variant", "notes")
 # "40/min", "40 per minute", "40 a minute": reps a minute; anything else is seconds per rep ("4", "4 s").
 PER_MIN = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:/|per|a)\s*min(?:ute)?\s*$", re.IGNORECASE)
 SECONDS = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*(?:s|sec|secs|seconds?)?\s*$", re.IGNORECASE)
@@ -47,11 +48,12 @@ def table(programme) -> pd.DataFrame:
     rows = []
     for e in (programme.exercises if programme else ()):
         rows.append({"exercise": e.exercise, "sets": e.sets, "reps": e.reps, "rest_s": e.rest_s, "side": e.side,
-                     "tempo_s": tempo_cell(e), "hold_s": e.hold_s, "variant": e.variant, "support": e.support,
+                     "tempo_s": tempo_cell(e), "hold_s": "" if e.hold_s is None else f"{e.hold_s:g}", "variant": e.variant, "support": e.support,
                      "days": " ".join(e.days), "routine": e.routine, "times": " ".join(e.times), "notes": e.notes})
     if not rows:
         rows.append({**DEFAULTS, "exercise": "sit-to-stand"})
-    return pd.DataFrame(rows, columns=COLUMNS)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    return df
 
 
 def tempo_cell(e) -> str:
@@ -75,9 +77,21 @@ def tempo_values(cell) -> dict:
     return {"tempo_s": cell.strip()}
 
 
+def _number_cell(cell):
+    """A number from a text cell ("20", "12,5"); None when blank; unreadable text passed on for the check to name."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        return None if pd.isna(cell) else float(cell)
+    if not isinstance(cell, str) or not cell.strip():
+        return None
+    try:
+        return float(cell.strip().rstrip("s").strip().replace(",", "."))
+    except ValueError:
+        return cell.strip()
+
+
 # What a new row starts with (shown in the row, not applied silently on save).
 DEFAULTS = {"sets": 2, "reps": 10, "rest_s": 60.0, "side": "auto" if "auto" in SIDES else SIDES[0],
-            "tempo_s": "", "hold_s": None, "variant": "", "support": "none", "days": " ".join(WEEKDAYS),
+            "tempo_s": "", "hold_s": "", "variant": "", "support": "none", "days": " ".join(WEEKDAYS),
             "routine": "", "times": "", "notes": ""}
 
 
@@ -107,8 +121,8 @@ def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str,
         if not pd.isna(row["rest_s"]):
             item["rest_s"] = float(row["rest_s"])
         item.update(tempo_values(row["tempo_s"]))
-        if not pd.isna(row["hold_s"]) and row["hold_s"] != "":
-            item["hold_s"] = float(row["hold_s"])
+        if (hold := _number_cell(row["hold_s"])) is not None:
+            item["hold_s"] = hold
         if isinstance(row["times"], str) and row["times"].strip():
             item["times"] = row["times"].replace(",", " ").split()
         for col in ("side", "variant", "support", "routine", "notes"):
@@ -137,16 +151,16 @@ def _editor(store, patient: str, current) -> None:
         column_config={
             "exercise": st.column_config.SelectboxColumn("Exercise", options=list(EXERCISES), required=True,
                                                          format_func=ui.exercise_label),
-            "sets": st.column_config.NumberColumn("Sets", min_value=1, max_value=10, step=1, default=DEFAULTS["sets"]),
-            "reps": st.column_config.NumberColumn("Reps", min_value=1, max_value=100, step=1, default=DEFAULTS["reps"]),
+            "sets": st.column_config.NumberColumn("Sets", width="small", min_value=1, max_value=10, step=1, default=DEFAULTS["sets"]),
+            "reps": st.column_config.NumberColumn("Reps", width="small", min_value=1, max_value=100, step=1, default=DEFAULTS["reps"]),
             "rest_s": st.column_config.NumberColumn("Rest (s)", min_value=0, max_value=600, default=DEFAULTS["rest_s"]),
             "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"],
                                                      format_func=lambda v: {"auto": "Auto"}.get(v, v.capitalize())),
             "tempo_s": st.column_config.TextColumn(
                 "Tempo (4 = one every 4 s; 40/min)", default="",
                 help="The metronome: seconds per rep (4) or reps a minute (40/min). Blank: the patient's own pace."),
-            "hold_s": st.column_config.NumberColumn("Hold (s)", min_value=1, max_value=600, step=1,
-                                                    help="Target seconds of each hold (balance holds only)."),
+            "hold_s": st.column_config.TextColumn("Hold (s)", default="",
+                                                  help="Target seconds of each hold (balance holds only)."),
             "variant": st.column_config.TextColumn("Variant"),
             "support": st.column_config.SelectboxColumn("Support", options=list(SUPPORT_LEVELS),
                                                         default=DEFAULTS["support"]),
@@ -197,12 +211,13 @@ def day_plan(programme) -> list[tuple[str, list[str]]]:
 
 
 def _patient_day(programme) -> None:
-    from coach.programme.calendar import local_zone, to_ics
+    from coach.programme.calendar import ANYTIME_AT, local_zone, to_ics
 
     st.subheader("The patient's day")
     st.caption("How the saved programme reads on the patient's Today page and in their phone reminders.")
     for heading, lines in day_plan(programme):
         st.markdown(f"**{heading}**\n" + "".join(f"\n- {x}" for x in lines))
+    st.caption(f"Exercises with no time of day get their phone reminder at {ANYTIME_AT}.")
     st.download_button("Download the reminders (.ics)", data=to_ics(programme, tz=local_zone()),
                        file_name="exercise-reminders.ics", mime="text/calendar", key="programme_ics")
 

@@ -17,13 +17,18 @@ ICS_NAME = "my-exercises.ics"
 
 # Page-local look: a heading per occasion, a tick on what is done, a calm box for the week's wins.
 STYLE = """<style>
-.coach-occasion { font-size:1.7rem; font-weight:800; margin:1.2rem 0 0.4rem 0; }
+.coach-occasion { font-size:2.1rem; font-weight:800; margin:1.6rem 0 0.5rem 0; padding-bottom:0.2rem;
+                  border-bottom:4px solid #1b5e9f; }
+.coach-card .coach-note { font-size:1.2rem; margin-top:0.3rem; }
 .coach-card.coach-done { border-color:#1b7f3b; background:#eef8f0; }
 .coach-card .coach-status { font-size:1.3rem; font-weight:700; }
 .coach-card.coach-done .coach-status { color:#1b7f3b; }
 .coach-later { font-size:1.2rem; color:#444; margin:-0.2rem 0 0.8rem 0.2rem; }
 .coach-wins { border:3px solid #1b5e9f; border-radius:16px; padding:0.6rem 1.2rem; background:#f0f6fc; }
+.coach-wins ul { padding-left:1.4rem; margin:0; }
 .coach-wins li { font-size:1.35rem; margin:0.3rem 0; }
+div[data-testid='stButton'] button, div[data-testid='stDownloadButton'] button { min-height:3.4rem; }
+div[data-testid='stButton'] button p, div[data-testid='stDownloadButton'] button p { font-size:1.4rem; font-weight:700; }
 </style>"""
 
 
@@ -90,7 +95,7 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
                 f"<h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
                 f"<div class='coach-big'>{html.escape(detail)}</div>"
                 f"<div class='coach-status'>{html.escape(status)}</div>"
-                + (f"<div>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
+                + (f"<div class='coach-note'>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
                 unsafe_allow_html=True)
     if not has_button:
         if not slot.done:
