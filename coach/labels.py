@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from exercises import EXERCISES as EXERCISE_SPECS
+from exercises.validated_tests import ALIASES as TEST_ALIASES
+from exercises.validated_tests import TESTS as TEST_SPECS
 
 UNITS = {"deg": "°", "s": "s", "cm": "cm", "m": "m", "pct": "%", "px": "px", "ratio": "ratio"}
 
@@ -43,15 +45,9 @@ COLUMNS = {
     "days": "Days", "notes": "Notes", "targets": "Targets / thresholds", "excluded": "Excluded",
 }
 
-TESTS = {
-    "30s-chair-stand": "30-second chair stand", "chair_stand_30s": "30-second chair stand",
-    "chair-stand-30s": "30-second chair stand",
-    "5x-sit-to-stand": "Five-times sit-to-stand", "five_times_sts": "Five-times sit-to-stand",
-    "five-times-sts": "Five-times sit-to-stand",
-    "functional-reach": "Functional reach", "functional_reach": "Functional reach",
-    "30s-calf-raise": "30-second calf raise", "calf-raise-30s": "30-second calf raise",
-    "calf_raise_30s": "30-second calf raise",
-}
+# Every test id and old spelling -> the test's label (from the one test vocabulary).
+TESTS = {**{alias: TEST_SPECS[canonical].label for alias, canonical in TEST_ALIASES.items()},
+         **{test_id: spec.label for test_id, spec in TEST_SPECS.items()}}
 
 STATUSES = {"complete": "Complete", "stopped": "Stopped early", "interrupted": "Cut off (tab closed or crash)",
             "recording": "Recording now", "excluded": "Excluded", "discarded": "Discarded",

@@ -1,7 +1,8 @@
 """Published norms and cut-offs for the validated tests: the project's one norms table.
 
-Every value here is copied from shared CLINICAL.md, which cites the primary source; nothing is
-interpolated or invented. Lookups return None where no norm exists. Scoring and interpretation
+Every value here is copied from shared CLINICAL.md, which cites the primary source, except the
+Timed Up and Go's, which CLINICAL.md lacks: those are copied from the published sources named next
+to them. Nothing is interpolated or invented. Lookups return None where no norm exists. Scoring and interpretation
 (``exercises.validated_tests``) and the reports (``coach.reports.norms``) read only this module.
 """
 from __future__ import annotations
@@ -48,6 +49,20 @@ FRT_SOURCE = "Duncan 1990"
 CALF_RAISE_SEM_REPS = 2.0
 CALF_RAISE_SOURCE = "Andre 2016 (Calf-Raise Senior test): ICC 0.90, SEM 2.0 reps; no normal range published in our reference"
 
+# Timed Up and Go (CLINICAL.md has none; the sources, as published):
+# - Bohannon RW. Reference values for the timed up and go test: a descriptive meta-analysis.
+#   J Geriatr Phys Ther 2006;29(2):64-68 (21 studies, apparently healthy elders): mean (95% CI)
+#   8.1 (7.1-9.0) s at 60-69 years, 9.2 (8.2-10.2) s at 70-79, 11.3 (10.0-12.7) s at 80-99, 9.4
+#   (8.9-9.9) s for all 60+; above the upper CI limit is "worse than average performance".
+# - Shumway-Cook A, Brauer S, Woollacott M. Phys Ther 2000;80(9):896-903: >= 13.5 s identifies
+#   people at higher risk of falling. Barry E et al., BMC Geriatr 2014;14:14 (meta-analysis of that
+#   cut-off): pooled sensitivity 0.31, specificity 0.74: better at ruling in than ruling out.
+TUG_SOURCE = "Bohannon 2006 (J Geriatr Phys Ther, meta-analysis)"
+TUG_REFERENCE_S = {(60, 69): (8.1, 7.1, 9.0), (70, 79): (9.2, 8.2, 10.2), (80, 99): (11.3, 10.0, 12.7)}
+TUG_ALL_60_PLUS_S = (9.4, 8.9, 9.9)  # (mean, CI low, CI high), seconds
+TUG_FALL_RISK_S = 13.5
+TUG_FALL_RISK_SOURCE = "Shumway-Cook 2000 (>= 13.5 s); Barry 2014 meta-analysis: sensitivity 0.31, specificity 0.74"
+
 _SEX = {"f": "female", "female": "female", "woman": "female", "w": "female",
         "m": "male", "male": "male", "man": "male"}
 
@@ -81,3 +96,13 @@ def ftsts_cutoff(age: int | None) -> tuple[float, str] | None:
 
 def frt_cutoff(parkinsons: bool) -> float:
     return FRT_PARKINSONS_CM if parkinsons else FRT_FALL_RISK_CM
+
+
+def tug_reference(age: int | None) -> tuple[tuple[float, float, float], str]:
+    """(mean, CI low, CI high) of the TUG for the age, and its label; all 60+ when the age is not
+    given or under 60 (the source has no value for younger people)."""
+    if age is not None:
+        for (lo, hi), ref in TUG_REFERENCE_S.items():
+            if lo <= age <= hi:
+                return ref, f"{lo}-{hi} years"
+    return TUG_ALL_60_PLUS_S, "60 years and over"

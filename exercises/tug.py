@@ -20,7 +20,8 @@ Pure: ``time_up_and_go(poses)`` reads a recording's (smoothed) poses after the f
   within ``turn_deg`` of the opposite one. Phases the camera did not see (the person walked out of
   the picture) are None, and ``unseen_s`` says how long the person was out of view.
 
-Norms: CLINICAL.md has no TUG values; ``exercises.tug_norms`` holds the published sources used.
+Norms: CLINICAL.md has no TUG values; ``exercises.norms`` holds the published sources used, and
+``exercises.validated_tests.timed_up_and_go`` scores a recording as a ``TestResult``.
 """
 from __future__ import annotations
 
@@ -31,7 +32,6 @@ import numpy as np
 from coach.geometry import joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
-from exercises import tug_norms
 from exercises.spec import Params, param
 
 PHASES = ("stand_up", "walk_out", "turn", "walk_back", "sit_down")
@@ -76,9 +76,6 @@ class TugResult:
     def to_dict(self) -> dict:
         return asdict(self)
 
-    def interpretation(self, age: int | None = None) -> dict:
-        """The time against the published norms (``exercises.tug_norms``)."""
-        return tug_norms.interpret(self.time_s, age)
 
 
 def _series(poses: list[PoseFrame]):
@@ -270,25 +267,3 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams) -> dict:
         out["walk_back"] = (te, st)
         out["sit_down"] = (st, seated_s)
     return out
-
-
-TEST_ID = "timed-up-and-go"
-
-
-def score_timed_up_and_go(poses: list[PoseFrame], age: int | None = None, walking_aid: str = "",
-                          params: TugParams | None = None) -> dict:
-    """The TUG as a validated-test result, with ``exercises.validated_tests.TestResult``'s fields
-    (``TestResult.from_dict`` reads it once "timed-up-and-go" is in that module's ``TESTS``).
-    ``walking_aid``: what the person used ("" none, "stick", "frame", ...), recorded as given: the
-    norms are for people walking without one."""
-    result = time_up_and_go(poses, params)
-    result.walking_aid = walking_aid
-    details = {k: v for k, v in result.to_dict().items() if k not in ("time_s", "problem")}
-    if result.time_s is None:
-        return {"test": TEST_ID, "value": None, "unit": "s", "trust": "low", "flags": ["cannot_score"],
-                "interpretation": f"Cannot score: {result.problem}.", "cannot_score": result.problem,
-                "details": details}
-    read = tug_norms.interpret(result.time_s, age)
-    flags = list(read["flags"]) + (["walking_aid"] if walking_aid else [])
-    trust = "low" if result.unseen_s > 0 else "ok"  # part of the walk was out of view
-    return {"test": TEST_ID, **read, "flags": flags, "trust": trust, "details": details, "cannot_score": ""}

@@ -49,6 +49,10 @@ TESTS: dict[str, TestSpec] = {t.id: t for t in (
              10.0, 1.0, "Stand side-on to the camera, feet apart. Raise your arm straight in front to "
              "shoulder height, then reach forward as far as you can without stepping or lifting your heels. "
              "Two practice reaches, then three that count."),
+    TestSpec("timed-up-and-go", "Timed Up and Go", "sit-to-stand", "s", None,
+             15.0, 0.5, "Sit in a chair with arms, back against it. A line or a cone 3 metres away; the camera "
+             "from the side, far enough to see the chair and the whole path. On 'Go', stand up, walk at your "
+             "usual safe pace to the line, turn, walk back and sit down. Use your usual walking aid."),
     TestSpec("calf-raise-30s", "30-second calf raise", "heel-raise", "raises", CALF_RAISE_DURATION_S,
              10.0, 1.0, "Stand tall, holding a chair back lightly for balance if you need to. On 'Go', rise "
              "up onto your toes as high as you can and lower again, as many times as you can in 30 seconds."),
@@ -61,6 +65,7 @@ ALIASES = {
     "5x-sit-to-stand": "five-times-sts", "five_times_sts": "five-times-sts", "5xsts": "five-times-sts",
     "functional_reach": "functional-reach",
     "30s-calf-raise": "calf-raise-30s", "calf_raise_30s": "calf-raise-30s",
+    "tug": "timed-up-and-go", "timed_up_and_go": "timed-up-and-go",
 }
 
 
@@ -235,6 +240,8 @@ def interpret(test: str, value: float | None, age: int | None = None, sex: str |
         return _interpret_ftsts(value, age, parkinsons)
     if spec.id == "functional-reach":
         return _interpret_reach(value, parkinsons)
+    if spec.id == "timed-up-and-go":
+        return _interpret_tug(value, age)
     return TestResult(spec.id, float(value), spec.unit, norm_source=norms.CALF_RAISE_SOURCE, norm=norms.CALF_RAISE_SOURCE,
                       interpretation=f"{value:g} heel raises in 30 s. No published normal range in our reference; a "
                       f"change of a couple of raises is within measurement error (SEM {norms.CALF_RAISE_SEM_REPS:.0f}).")
@@ -300,6 +307,43 @@ def _interpret_reach(value: float, parkinsons: bool) -> TestResult:
 
 
 # --- scoring from reps -----------------------------------------------------------------------
+
+def _interpret_tug(value: float, age: int | None) -> TestResult:
+    (mean, ci_lo, ci_hi), group = norms.tug_reference(age)
+    flags = []
+    words = (f"{value:.1f} s. Healthy people {group} average {mean:g} s "
+             f"(95% CI {ci_lo:g}-{ci_hi:g}, {norms.TUG_SOURCE})")
+    if value > ci_hi:
+        flags.append("below_norm")
+        words += "; slower than average."
+    else:
+        words += "."
+    if value >= norms.TUG_FALL_RISK_S:
+        flags.append("fall_risk")
+        words += f" At or over {norms.TUG_FALL_RISK_S:g} s: higher risk of falling ({norms.TUG_FALL_RISK_SOURCE})."
+    return TestResult("timed-up-and-go", round(float(value), 2), "s", None, ci_hi,
+                      f"{norms.TUG_SOURCE}; {norms.TUG_FALL_RISK_SOURCE}", words,
+                      f"mean {mean:g} s ({group}), worse than average above {ci_hi:g} s", flags=tuple(flags))
+
+
+def timed_up_and_go(poses, age: int | None = None, walking_aid: str = "") -> TestResult:
+    """The TUG from a recording's (smoothed) poses (``exercises.tug``): the time from rising to
+    sitting back, its phases in ``details``. ``walking_aid`` ("" none, "stick", "frame", ...) is
+    recorded as given and flagged: the norms are for people walking without one."""
+    from exercises.tug import time_up_and_go
+
+    timing = time_up_and_go(list(poses))
+    timing.walking_aid = walking_aid
+    details = {k: v for k, v in timing.to_dict().items() if k not in ("time_s", "problem")}
+    if timing.time_s is None:
+        return cannot_score("timed-up-and-go", timing.problem, details)
+    result = _interpret_tug(timing.time_s, age)
+    flags = result.flags + (("walking_aid",) if walking_aid else ())
+    if walking_aid:
+        details["note"] = f"walked with a {walking_aid}: the norms are for people walking without an aid"
+    # Part of the walk out of view: the total is still timed (rise and sit are seen), the turn is not.
+    return _with(result, flags=flags, details=details, trust="low" if timing.unseen_s > 0 else "ok")
+
 
 def _trust(reps: list[Rep], extra_low: bool = False) -> str:
     return "low" if extra_low or any(r.confidence != "ok" for r in reps) else "ok"
@@ -399,7 +443,8 @@ def calf_raise_30s(reps: list[Rep], start_s: float, end_s: float | None = None) 
 
 def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: float | None = None,
                age: int | None = None, sex: str | None = None, condition: str = "",
-               timestamps_s=None, person_found=None, orientation_problem: str = "") -> TestResult:
+               timestamps_s=None, person_found=None, orientation_problem: str = "", poses=None,
+               walking_aid: str = "") -> TestResult:
     """Score a validated test on a finished recording (a file, or a guided test in the app).
 
     - ``test_id``: a canonical id (``TEST_IDS``) or an old spelling.
@@ -412,12 +457,18 @@ def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: flo
       landmark track. With them, the recording is checked (``recording_problem``) and the result
       states its timing uncertainty; without them trust is "low" (timing not checked).
     - ``orientation_problem``: non-empty when the video looks rotated or the body lying: no score.
+    - ``poses`` / ``walking_aid``: the Timed Up and Go is timed from the (smoothed) poses themselves,
+      not from reps; the walking aid is recorded with it.
 
     Returns a ``TestResult``; ``value`` None with ``cannot_score`` set when it cannot be scored.
     """
     spec = TESTS[canonical_test_id(test_id)]
     if orientation_problem:
         return cannot_score(spec.id, orientation_problem)
+    if spec.id == "timed-up-and-go":
+        if poses is None:
+            return cannot_score(spec.id, "the Timed Up and Go needs the recording's poses")
+        return _tug_checked(poses, age, walking_aid, timestamps_s, person_found, spec)
     counted = [r for r in reps if r.counted]
     first = start_s if start_s is not None else min((r.start_s for r in reps), default=0.0)
     parkinsons = (condition or "").lower() in ("parkinsons", "parkinson's", "pd")
@@ -451,3 +502,18 @@ def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: flo
     uncertainty = quality.uncertainty_s(events=2 if spec.duration_s is None else 1)
     return _with(result, timing_uncertainty_s=uncertainty,
                  details={**result.details, "fps": quality.fps, "person_share": round(quality.person_share, 3)})
+
+
+def _tug_checked(poses, age, walking_aid, timestamps_s, person_found, spec: TestSpec) -> TestResult:
+    result = timed_up_and_go(poses, age, walking_aid)
+    if result.cannot_score or timestamps_s is None or person_found is None:
+        return result if result.cannot_score else _with(result, trust="low")
+    d = result.details
+    # Frame rate and timestamps over the test itself; the person may leave the picture at the
+    # turn (the time is still read from the rise and the sit), so only the frame timing is checked.
+    quality = recording_quality(timestamps_s, np.ones(len(timestamps_s), bool), (d["start_s"], d["seated_s"]))
+    why = recording_problem(spec, quality)
+    if why:
+        return cannot_score(spec.id, why, {"fps": quality.fps})
+    return _with(result, timing_uncertainty_s=quality.uncertainty_s(events=2),
+                 details={**d, "fps": quality.fps})

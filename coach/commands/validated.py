@@ -20,28 +20,38 @@ EXIT_CANNOT_SCORE = 1
 
 
 def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool,
-          condition: str = "") -> vt.TestResult:
-    """Score ``test`` from an analysis. A video has no 'go': timed tests start at the first movement."""
+          condition: str = "", walking_aid: str = "") -> vt.TestResult:
+    """Score ``test`` from an analysis. A video has no 'go': timed tests start at the first movement.
+    The Timed Up and Go is timed from the smoothed poses themselves (rise to seat), not from reps."""
     poses = result.poses
-    timestamps = found = None
+    timestamps = found = smoothed = None
     if poses is not None and len(poses):
         import numpy as np
 
         timestamps = poses.timestamps_s
         found = ~np.isnan(poses.image[:, 0, 0])
+        if vt.canonical_test_id(test) == "timed-up-and-go":
+            from coach.smoothing import PoseSmoother
+
+            smoother = PoseSmoother()
+            smoothed = [smoother.apply(p) for p in poses]
     return vt.score_test(test, result.reps, result.duration_s, age=age, sex=sex,
                          condition="parkinsons" if parkinsons else condition,
                          timestamps_s=timestamps, person_found=found,
-                         orientation_problem=getattr(result, "orientation_problem", ""))
+                         orientation_problem=getattr(result, "orientation_problem", ""),
+                         poses=smoothed, walking_aid=walking_aid)
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("test", help="score a validated test (30 s chair stand, 5xSTS, functional reach, calf raise)",
+    p = subparsers.add_parser("test", help="score a validated test (30 s chair stand, 5xSTS, functional reach, calf raise, "
+                              "Timed Up and Go)",
                               description="Analyse a recording of a validated test and score it against its norm.")
     p.add_argument("test", help=", ".join(TESTS))
     p.add_argument("video", type=Path)
     p.add_argument("--age", type=int, default=None, help="default: the patient's age when --patient is given")
     p.add_argument("--sex", default=None, help="f or m (for the chair-stand norm band; default: the patient's)")
+    p.add_argument("--walking-aid", default="", metavar="AID",
+                   help="Timed Up and Go: the walking aid used (stick, frame, ...); recorded with the time")
     p.add_argument("--parkinsons", action="store_true", help="use Parkinson's disease cut-offs where published")
     p.add_argument("--patient", default=None, help="store the result for this patient")
     p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
@@ -67,7 +77,7 @@ def run_test(args) -> int:
 
     analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "no_video": False, "patient": None})
     result, paths = run_analysis(args.video, analysis_args)  # saved below, together with the score
-    outcome = score(test, result, age, sex, args.parkinsons, condition)
+    outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip())
     if args.patient and outcome.cannot_score == "":
         paths["session"] = _store(args, result, outcome)
     if args.json:
@@ -93,6 +103,10 @@ def _print_human(test: str, outcome: vt.TestResult, result: AnalysisResult, path
             print(f"Norm: {outcome.norm}")
         if outcome.flags:
             print(f"Flags: {', '.join(outcome.flags)}")
+        phases = outcome.details.get("phases") or {}
+        if phases:
+            print("Phases: " + ", ".join(f"{name.replace('_', ' ')} {'not seen' if s is None else f'{s:.1f} s'}"
+                                         for name, s in phases.items()))
     for w in result.warnings:
         print(f"warning: {w}")
     for name, path in paths.items():

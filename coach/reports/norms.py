@@ -6,10 +6,7 @@ the names the reports use. ``TESTS`` maps every id (canonical and old spellings)
 """
 from __future__ import annotations
 
-from exercises.validated_tests import ALIASES, TEST_IDS, TestResult, canonical_test_id, interpret
-from exercises.validated_tests import TESTS as _SPECS
-
-TESTS: dict[str, str] = {**{k: _SPECS[v].label for k, v in ALIASES.items()},
-                         **{k: spec.label for k, spec in _SPECS.items()}}
+from coach.labels import TESTS
+from exercises.validated_tests import TEST_IDS, TestResult, canonical_test_id, interpret
 
 __all__ = ["TESTS", "TEST_IDS", "TestResult", "canonical_test_id", "interpret"]

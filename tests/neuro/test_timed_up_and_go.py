@@ -6,7 +6,7 @@ import pytest
 from coach.smoothing import PoseSmoother
 from coach.synth.extended import generate_ext
 from coach.synth.scripts.timed_up_and_go import script
-from exercises import tug_norms
+from exercises.validated_tests import interpret, score_test, timed_up_and_go
 from exercises.tug import PHASES, time_up_and_go
 from tests.robustness.tracks import TRACKS, load_track
 
@@ -68,23 +68,31 @@ def test_the_real_tug_clip_against_a_reading_of_its_frames():
 @pytest.mark.parametrize("time_s,age,flags", [(8.0, 65, []), (9.5, 65, ["below_norm"]), (10.0, 75, []),
                                               (14.0, 85, ["below_norm", "fall_risk"]), (12.0, 85, [])])
 def test_tug_norms(time_s, age, flags):
-    got = tug_norms.interpret(time_s, age)
-    assert got["flags"] == flags
-    assert "Bohannon 2006" in got["interpretation"]
+    got = interpret("timed-up-and-go", time_s, age)
+    assert list(got.flags) == flags
+    assert "Bohannon 2006" in got.interpretation and got.label == "Timed Up and Go"
 
 
-def test_the_score_reads_like_a_test_result():
-    from exercises.tug import score_timed_up_and_go
+def test_the_score_is_a_test_result():
+    import numpy as np
 
     tl, truth = script(walk_s=5.0)
     clip = generate_ext(tl, truth, "side", **WIDE)
-    got = score_timed_up_and_go(clip.poses, age=72, walking_aid="stick")
-    assert got["test"] == "timed-up-and-go" and got["unit"] == "s" and got["trust"] == "ok"
-    assert got["value"] == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
-    assert "walking_aid" in got["flags"] and got["details"]["walking_aid"] == "stick"
-    assert set(got["details"]["phases"]) == set(PHASES)
-    nobody = score_timed_up_and_go(clip.poses[:10])
-    assert nobody["value"] is None and nobody["flags"] == ["cannot_score"]
+    got = timed_up_and_go(clip.poses, age=72, walking_aid="stick")
+    assert got.test == "timed-up-and-go" and got.unit == "s" and got.trust == "ok"
+    assert got.value == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
+    assert "walking_aid" in got.flags and got.details["walking_aid"] == "stick"
+    assert set(got.details["phases"]) == set(PHASES)
+    nobody = timed_up_and_go(clip.poses[:10])
+    assert nobody.value is None and nobody.flags == ("cannot_score",) and nobody.cannot_score
+    # Through the one entry point, with the recording's frame times checked.
+    times = np.array([p.timestamp_s for p in clip.poses])
+    checked = score_test("tug", [], times[-1], poses=clip.poses, timestamps_s=times,
+                         person_found=np.ones(len(times), bool), age=72)
+    assert checked.value == got.value and checked.timing_uncertainty_s is not None
+    coarse = score_test("timed-up-and-go", [], times[-1], poses=clip.poses[::3], timestamps_s=times[::3],
+                        person_found=np.ones(len(times[::3]), bool))
+    assert coarse.value is None and "frame" in coarse.cannot_score
 
 
 @pytest.mark.parametrize("kw", [{}, {"speed": 0.8, "walk_s": 4.5}])
