@@ -239,6 +239,9 @@ def set_values(args, store) -> int:
             item.setdefault(target, {})[sub] = _value(raw)
         else:
             item[key] = _value(raw)
+            other = {"tempo_s": "tempo_per_min", "tempo_per_min": "tempo_s"}.get(key)
+            if other and other not in {p.partition("=")[0] for p in args.values}:
+                item.pop(other, None)  # a new tempo replaces the old one, whichever form it was in
     updated = from_dict(data, patient_id=args.patient, source="coach programme set")
     saved = store.save_programme(Programme(args.patient, updated.exercises, updated.rules, author=args.author,
                                            note=f"set {args.exercise}: {' '.join(args.values)}"))

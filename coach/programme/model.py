@@ -24,7 +24,7 @@ SUPPORT_LEVELS = ("two-hands", "one-hand", "fingertips", "none")
 VARIANTS: dict[str, tuple[str, ...]] = {name: spec.variants for name, spec in SPECS.items()}
 DEFAULT_VARIANT = {name: spec.default_variant for name, spec in SPECS.items()}
 # Timed holds (balance): ``hold_s`` is their target; a metronome tempo means nothing for them.
-HOLD_EXERCISES = tuple(name for name, spec in SPECS.items() if spec.count_on == "hold")
+HOLD_EXERCISES = tuple(name for name, spec in SPECS.items() if spec.timed_hold)
 MAX_TIMES = 6  # times of day per item; more is a typing slip, not a prescription
 MAX_ROUTINE_CHARS = 60
 

@@ -153,7 +153,7 @@ def _streak(sessions: Sequence[SessionRecord], today: date) -> int:
 
 def _is_hold(exercise: str) -> bool:
     spec = SPECS.get(exercise)
-    return spec is not None and spec.count_on == "hold"
+    return spec is not None and spec.timed_hold
 
 
 def _in_sentence(label: str) -> str:

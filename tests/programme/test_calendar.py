@@ -122,3 +122,23 @@ def test_cli_writes_the_file(tmp_path, monkeypatch, capsys):
     events = _events(out.read_bytes())
     assert len(events) == 5 and {e.decoded("dtstart").tzinfo.key for e in events} == {"America/New_York"}
     assert main(["programme", "ics", "P001", "--tz", "Nowhere/Atall"]) == 2
+
+
+def test_cli_set_switches_the_tempo_form_and_today_prints_the_day(tmp_path, monkeypatch, capsys):
+    from coach.cli import main
+    from coach.store import Store
+
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+    with Store.open() as store:
+        store.add_patient("P001")
+        store.save_programme(_programme())
+    assert main(["programme", "set", "P001", "sit-to-stand", "tempo_per_min=20", "routine=before breakfast"]) == 0
+    with Store.open() as store:
+        item = store.programme("P001").exercise("sit-to-stand")
+    assert (item.tempo_per_min, item.tempo_s, item.effective_times) == (20.0, None, ("08:00",))
+    capsys.readouterr()
+    assert main(["today", "P001"]) == 0
+    out = capsys.readouterr().out
+    assert "Before breakfast (08:00):" in out and "Sit to stand 2 x 10, metronome 20 a minute" in out
+    assert "This week:" in out and "A new week is a fresh start" in out
