@@ -49,13 +49,13 @@ TESTS: dict[str, TestSpec] = {t.id: t for t in (
              10.0, 1.0, "Stand side-on to the camera, feet apart. Raise your arm straight in front to "
              "shoulder height, then reach forward as far as you can without stepping or lifting your heels. "
              "Two practice reaches, then three that count."),
+    TestSpec("calf-raise-30s", "30-second calf raise", "heel-raise", "raises", CALF_RAISE_DURATION_S,
+             10.0, 1.0, "Stand tall, holding a chair back lightly for balance if you need to. On 'Go', rise "
+             "up onto your toes as high as you can and lower again, as many times as you can in 30 seconds."),
     TestSpec("timed-up-and-go", "Timed Up and Go", "sit-to-stand", "s", None,
              15.0, 0.5, "Sit in a chair with arms, back against it. A line or a cone 3 metres away; the camera "
              "from the side, far enough to see the chair and the whole path. On 'Go', stand up, walk at your "
              "usual safe pace to the line, turn, walk back and sit down. Use your usual walking aid."),
-    TestSpec("calf-raise-30s", "30-second calf raise", "heel-raise", "raises", CALF_RAISE_DURATION_S,
-             10.0, 1.0, "Stand tall, holding a chair back lightly for balance if you need to. On 'Go', rise "
-             "up onto your toes as high as you can and lower again, as many times as you can in 30 seconds."),
 )}
 TEST_IDS = tuple(TESTS)
 
