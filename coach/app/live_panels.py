@@ -49,7 +49,8 @@ def hold_counter_html(holding: bool, shown_s: float, target_s: float, best_s: fl
     colour = "#1a7f37" if reached else ("#f0b400" if holding else "#888")
     now = min(holds_done + (1 if holding else 0), holds_target)
     return (f"<div class='coach-counter coach-hold' data-testid='coach-hold-counter' data-state='{state}'>"
-            f"<div class='of'>Set {set_no} of {sets_total} &middot; hold {max(now, 1)} of {holds_target}</div>"
+            f"<div class='of'>Hold {max(now, 1)} of {holds_target}"
+            + (f" (set {set_no} of {sets_total})" if sets_total > 1 else "") + "</div>"
             f"<div class='num' id='coach-hold-seconds' data-seconds='{shown_s:.2f}'>{seconds_text(shown_s)}"
             f"<span style='font-size:0.4em'> s</span></div>"
             f"<div class='of'>{'Holding' if holding else 'Time stopped'} &middot; target {target_s:.0f} s</div>"

@@ -79,7 +79,9 @@ class BrowserCoach:
         self._last_image: np.ndarray | None = None
         self.summary: LiveSummary | None = None
         self.end_status = ""  # the status a session ended by a rule (a test's bell) is saved with
-        self.last_status = LiveStatus(sets_total=session.plan.sets, target_reps=session.plan.reps)
+        holds = getattr(session, "holds", None)  # the page's first board has the same parts as the later ones
+        self.last_status = LiveStatus(sets_total=session.plan.sets, target_reps=session.plan.reps,
+                                      hold_target_s=holds.target_s if holds is not None else 0.0)
 
     # --- worker thread ------------------------------------------------------------------------
 
