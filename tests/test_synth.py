@@ -244,3 +244,22 @@ def test_y4m_holds_the_rendered_frames(tmp_path):
     for k in (0, len(frames) // 2, len(frames) - 1):
         assert frames[k].shape == (120, 160, 3)
         assert np.abs(frames[k].astype(int) - drawn[k]).mean() < 4  # 4:2:0 loses only chroma detail
+
+
+def test_cli_writes_a_hold_clip_and_a_tug(tmp_path):
+    rc = synth_main(["--exercise", "single-leg-stance", "--view", "front", "--reps", "1", "--hold", "3",
+                     "--size", "160x120", "--fps", "5", "--out", str(tmp_path), "--name", "sls", "--format", "y4m"])
+    assert rc == 0 and (tmp_path / "sls.y4m").read_bytes().startswith(b"YUV4MPEG2 W160 H120 F5:1")
+    truth = load_truth(tmp_path / "sls.json")
+    assert truth.notes["holds"][0]["hold_s"] == truth.reps[0].metrics["hold_s"] == pytest.approx(2.6, abs=0.3)
+    rc = synth_main(["--test", "timed-up-and-go", "--view", "oblique", "--size", "320x180", "--fps", "4",
+                     "--out", str(tmp_path), "--speed", "1.25"])
+    assert rc == 0
+    tug = json.loads((tmp_path / "timed_up_and_go_oblique.json").read_text())
+    assert tug["test"] == "timed-up-and-go" and tug["view"] == "oblique" and tug["yaw_deg"] == 30.0
+    assert tug["time_s"] == pytest.approx(sum(tug["phases"].values()), abs=1e-3)
+    import cv2
+
+    cap = cv2.VideoCapture(str(tmp_path / "timed_up_and_go_oblique.mp4"))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == tug["frames"]
+    cap.release()
