@@ -14,6 +14,8 @@ from coach.app import auth, ui
 # (module in coach.app.pages, title, icon, url path); the first is the role's home page
 PATIENT_PAGES = (("today", "Today's exercises", ":material/directions_run:", "today"),
                  ("test", "Take a test", ":material/timer:", "test"),
+                 ("diary", "My diary", ":material/edit_calendar:", "diary"),
+                 ("record", "Record a clip for my physio", ":material/videocam:", "record"),
                  ("upload", "Check a video", ":material/upload:", "upload"),
                  ("share", "Share with my physio", ":material/send:", "share"))
 PHYSIO_PAGES = (("patients", "Patients", ":material/group:", "patients"),
