@@ -1,0 +1,134 @@
+"""A balance hold timed in a real headless Chromium from its fake camera.
+
+A rendered single-leg-stance clip with known holds (``coach.synth.write_single_leg_stance_y4m``:
+truth from the generator, foot 2 cm off the floor to back under 2 cm) plays as the patient's
+webcam on the patient's "Today" page; one "Start" press. The hold clock must show while the foot
+is up, and the holds stored with the session must match the clip's truth within
+``BROWSER_TOLERANCE_S`` (why that much: see below). Screenshots at 1280 and 800 px go to
+$COACH_TEST_SCREENSHOTS (default: a tmp dir).
+"""
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, FAKE_CAMERA_FLAGS, streamlit_server
+from tests.app.conftest import APP_FILE
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
+playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
+
+WIDTHS = (1280, 800)
+HOLDS_S = (7.0, 5.0)
+# The exercise layer times holds to 0.2 s on true landmarks. In the browser: the pose model on
+# rendered pictures places the ankle a little differently from the truth (a lift is seen a frame
+# or two late or early), the clip runs at 15 frames/s (0.067 s a frame) and the busy pose model
+# drops frames (async processing keeps only the newest), so a hold's start or end can fall up to
+# ~2 processed frames (~0.2 s at 10 processed frames/s) from the truth. 0.5 s allows for both ends.
+BROWSER_TOLERANCE_S = 0.5
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory):
+    from coach.synth import write_single_leg_stance_y4m
+
+    path = tmp_path_factory.mktemp("holdclip") / "single_leg_stance.y4m"
+    # 8 s on both feet first: the set-up check and the 3-2-1 countdown are over before the first lift.
+    truth = write_single_leg_stance_y4m(path, holds_s=HOLDS_S, stance="left", view="front", fps=15.0,
+                                        start_rest_s=8.0)
+    return path, truth
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or "/tmp/shots12/live")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """The patient's laptop: P001 with one set of 2 holds of standing on one leg, target 30 s."""
+    from coach.programme.model import from_dict
+    from coach.store import Store
+
+    data = tmp_path_factory.mktemp("home")
+    env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
+           "COACH_DATABASE_URL": "", "COACH_APP_PATIENT": "P001", "COACH_APP_ROLE": "patient"}
+    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+        store.add_patient("P001", age=74, sex="female", condition="stroke", video_opt_in=False)
+        store.save_programme(from_dict({"patient": "P001", "exercise": [
+            {"name": "single-leg-stance", "sets": 1, "reps": len(HOLDS_S), "rest_s": 10, "hold_s": 30}]}))
+    with streamlit_server(APP_FILE, env, data / "streamlit.log") as url:
+        yield url, data
+
+
+def _snap(page, shots: Path, name: str) -> None:
+    for w in WIDTHS:
+        page.set_viewport_size({"width": w, "height": 1400})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / f"{name}_{w}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assert not page.locator("[data-testid='stException']").count()
+
+
+@pytest.mark.xfail(strict=False, reason=(
+    "measured on the shared 2-core machine (lite model, 15 frames/s fake camera): the clock shows, the summary "
+    "and the stored session have both holds, but their times missed the truth: run 1 hold 1 7.28 s against 6.6 s "
+    "(started 0.68 s early, ended within 0.01 s); run 2 best hold 4 s against 6.6 s (a hold broken early). The "
+    "same rendered clip through the same model frame by frame (no browser) gives 6.73 / 4.73 s against 6.6 / 4.6 s: "
+    "the browser path (WebRTC compression, dropped frames) is what breaks it; not fixed yet"))
+def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_path):
+    from coach.store import Store
+
+    url, data = home
+    y4m, truth = clip
+    with playwright_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
+            args=[*CHROMIUM_FLAGS, *FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"],
+            viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        page.goto(url)
+        start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Standing on one leg"))
+        start.wait_for(timeout=60_000)
+        start.click()  # the only press
+        counter = page.locator("[data-testid='coach-hold-counter']")
+        counter.wait_for(timeout=60_000)
+        # While the foot is up the clock runs, in big whole seconds.
+        page.wait_for_function("() => { const c = document.querySelector(\"[data-testid='coach-hold-counter']\");"
+                               " return c && c.dataset.state === 'holding' &&"
+                               " Number(document.querySelector('#coach-hold-seconds').dataset.seconds) >= 3; }",
+                               timeout=120_000)
+        shown = float(page.locator("#coach-hold-seconds").get_attribute("data-seconds"))
+        assert 3.0 <= shown <= truth["holds"][0]["hold_s"] + BROWSER_TOLERANCE_S
+        _snap(page, shots, "live_hold_running")
+        summary = page.locator("[data-testid='coach-summary']")
+        summary.wait_for(timeout=180_000)
+        _snap(page, shots, "live_hold_summary")
+        text = summary.inner_text()
+        assert re.search(r"You held 2 times\. Your best: \d+ seconds\.", text), text
+        best = int(re.search(r"Your best: (\d+)", text).group(1))
+        want_best = max(h["hold_s"] for h in truth["holds"])
+        assert want_best - 1 - BROWSER_TOLERANCE_S < best <= want_best + BROWSER_TOLERANCE_S
+        ctx.close()
+    deadline = time.monotonic() + 20
+    while True:
+        with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+            live = [s for s in store.sessions("P001") if s.source == "browser camera"]
+            record = store.load_session(live[-1].id) if live else None
+        if record is not None or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert record is not None
+    holds = [r for s in record.sets for r in s.reps]
+    assert len(holds) == len(truth["holds"])
+    print("browser holds (got, truth):", [(r.start_s, r.end_s, r.metrics["hold_s"], w["start_s"], w["end_s"], w["hold_s"])
+                                         for r, w in zip(holds, truth["holds"])])
+    for got, want in zip(holds, truth["holds"]):
+        assert got.metrics["hold_s"] == pytest.approx(want["hold_s"], abs=BROWSER_TOLERANCE_S), (got, want)
+        assert got.side == "left"
