@@ -18,7 +18,7 @@ from coach.pose.frame import PoseFrame, PoseSeries
 from coach.sources import TimedFrame, VideoFileSource
 from coach.threads import WriteBehind, read_ahead
 from coach.video_writer import BrowserVideoWriter
-from exercises import create_exercise
+from exercises import create_exercise, get_spec
 from exercises.base import Rep
 
 # A second person in more than this share of checks is worth a warning: counts may mix people.
@@ -47,6 +47,8 @@ class AnalysisResult:
     counted_person: str = ""  # with two people in view: whose reps were counted, in words
     rotated_deg: int = 0  # the frames were turned this far (clockwise) before analysis
     live_reps: list[Rep] | None = None  # what the causal first pass (live coaching) counted on the same poses
+    # Balance holds: losses of balance (sudden step, fall-like drop) as {"kind", "time_s", "detail"}
+    balance_events: list[dict] = field(default_factory=list)
 
     @property
     def counted(self) -> list[Rep]:
@@ -84,7 +86,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     # behind the pose model on a worker; without one the logic (~0.5 ms a frame) runs inline,
     # where a thread hand-off would cost more than it saves.
     writer = BrowserVideoWriter(annotated_path, source.fps, size) if annotated_path is not None else None
-    handle = _frame_handler(pipeline, writer, Overlay(exercise_label=exercise.replace("-", " ").title()))
+    handle = _frame_handler(pipeline, writer, Overlay(exercise_label=get_spec(exercise).label))
     behind = WriteBehind(handle) if writer is not None else None
     poses: list[PoseFrame] = []
     seen = 0
@@ -147,6 +149,8 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
         pose_coverage=round(coverage, 4), reps=list(pipeline.exercise.reps), warnings=warnings,
         live_reps=list(pipeline.first_pass.reps) if pipeline.first_pass is not None else None,
         view=pipeline.exercise.state.view, poses=series,
+        balance_events=[{"kind": e.kind, "time_s": e.time_s, "detail": e.detail}
+                        for e in getattr(pipeline.exercise, "balance_events", [])],
         annotated_video=annotated_path, truncated=source.truncated,
         orientation=orientation, orientation_problem=problem, counted_person=counted_person,
         rotated_deg=rotate or 0,

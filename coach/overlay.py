@@ -103,8 +103,10 @@ class Overlay:
         y = int(28 * unit)
         draw_text(out, self.exercise_label, (w - int(250 * unit), y), 0.7 * unit)
         if state.key_angle_deg is not None and state.key_angle_name:
-            label = state.key_angle_name.removesuffix("_deg").removesuffix("_cm").replace("_pct_foot", "").replace("_", " ")
-            draw_text(out, f"{label}: {state.key_angle_deg:.0f} {state.key_unit}",
+            label = (state.key_angle_name.removesuffix("_deg").removesuffix("_cm").removesuffix("_s")
+                     .replace("_pct_foot", "").replace("_", " "))
+            digits = 1 if state.key_unit == "s" else 0  # a hold's clock in tenths
+            draw_text(out, f"{label}: {state.key_angle_deg:.{digits}f} {state.key_unit}",
                   (w - int(250 * unit), y + int(30 * unit)), 0.6 * unit)
         for i, line in enumerate(extra_lines):
             draw_text(out, line, (int(12 * unit), h - int((50 + 30 * i) * unit)), 0.6 * unit)
@@ -121,7 +123,7 @@ class Overlay:
         box_w, box_h = int(150 * unit), int(110 * unit)
         colour = GOOD_COLOUR if self.flash.good_rep(t) else (40, 40, 40)
         cv2.rectangle(image, (0, 0), (box_w, box_h), colour, -1)
-        draw_text(image, "REPS", (int(10 * unit), int(26 * unit)), 0.7 * unit)
+        draw_text(image, state.count_label.upper(), (int(10 * unit), int(26 * unit)), 0.7 * unit)
         draw_text(image, str(state.reps), (int(12 * unit), int(96 * unit)), 2.6 * unit, thickness=max(3, int(5 * unit)))
 
     def _phase_bar(self, image, state: ExerciseState, unit: float) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from coach import __version__
 from coach.analysis import AnalysisResult
+from exercises import get_spec
 from exercises.base import Rep
+from exercises.holds import hold_summary
 
 
 def _rep_record(rep: Rep) -> dict:
@@ -27,8 +29,8 @@ def _rep_record(rep: Rep) -> dict:
         "fault_events": [{"code": f.code, "time_s": round(f.time_s, 3), "detail": f.detail} for f in rep.faults],
         "confidence": rep.confidence,
         "side": rep.side,
-        **({"reason": rep.reason} if not rep.counted else {}),  # why an attempt did not count
-    }
+        **({"reason": rep.reason} if not rep.counted or rep.metrics.get("hold_s") is not None else {}),
+    }  # reason: why an attempt did not count, or why a hold ended
 
 
 def summary(result: AnalysisResult) -> dict:
@@ -49,7 +51,15 @@ def summary(result: AnalysisResult) -> dict:
         "source": result.source,
         "annotated_video": str(result.annotated_video) if result.annotated_video else None,
         "coach_version": __version__,
+        **_hold_fields(result),
     }
+
+
+def _hold_fields(result: AnalysisResult) -> dict:
+    """Balance holds: best and total time and the losses of balance (each hold is one rep)."""
+    if not get_spec(result.exercise).timed_hold:
+        return {}
+    return {"holds": hold_summary(result.counted), "balance_events": result.balance_events}
 
 
 class ResultFileError(OSError):
@@ -81,8 +91,9 @@ def write_rep_csv(result: AnalysisResult, path: Path) -> None:
     metric_keys = sorted({k for r in result.reps for k in r.metrics})
     with atomic_file(path) as f:
         writer = csv.writer(f)
+        why = "ended_because" if get_spec(result.exercise).timed_hold else "not_counted_because"
         writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults",
-                         "not_counted_because", *metric_keys])
+                         why, *metric_keys])
         for r in result.reps:
             writer.writerow([r.index, int(r.counted), f"{r.start_s:.3f}", f"{r.end_s:.3f}", f"{r.end_s - r.start_s:.3f}",
                              r.confidence, r.side, ";".join(r.fault_codes), r.reason,

@@ -75,6 +75,7 @@ class ExerciseState:
     active_faults: tuple[str, ...] = ()
     view: str = "unknown"  # "side" / "front" / "unknown"
     message: str = ""
+    count_label: str = "reps"  # what ``reps`` counts ("holds" for the timed balance holds)
 
 
 class Exercise(Protocol):

@@ -401,8 +401,8 @@ class HoldExercise:
         held = (self._last_t - self._attempt.start_s) if self._attempt is not None else None
         return ExerciseState(reps=len(self._reps), phase=self.phase_names[self._phase],
                              progress=0.0 if held is None else min(held / 30.0, 1.0),
-                             key_angle_name="hold_s", key_angle_deg=held, view=self.views.view,
-                             message=self._message)
+                             key_angle_name="hold_s", key_angle_deg=held, key_unit="s", view=self.views.view,
+                             message=self._message, count_label="holds")
 
 
 def hold_summary(holds: list[Rep]) -> dict[str, float]:

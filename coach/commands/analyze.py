@@ -8,7 +8,8 @@ from pathlib import Path
 
 from coach.analysis import AnalysisResult, analyze_video
 from coach.result_files import check_writable, summary, write_outputs
-from exercises import EXERCISE_NAMES, create_exercise
+from exercises import EXERCISE_NAMES, create_exercise, get_spec
+from exercises.holds import hold_summary
 from exercises.engine import SIDES
 from exercises.validated_tests import five_times_sit_to_stand
 
@@ -146,10 +147,14 @@ class ProgressBar:
 
 
 def print_human(result: AnalysisResult, paths: dict[str, Path]) -> None:
-    title = result.exercise.replace("-", " ").capitalize()
-    print(f"{title}: {len(result.counted)} reps in {result.duration_s:.1f} s "
-          f"(person found in {result.pose_coverage:.0%} of {result.frames} frames, {result.view} view, model {result.model})")
-    if result.reps:
+    title = get_spec(result.exercise).label
+    seen = (f"(person found in {result.pose_coverage:.0%} of {result.frames} frames, {result.view} view, "
+            f"model {result.model})")
+    if get_spec(result.exercise).timed_hold:
+        _print_holds(title, seen, result)
+    else:
+        print(f"{title}: {len(result.counted)} reps in {result.duration_s:.1f} s {seen}")
+    if result.reps and not get_spec(result.exercise).timed_hold:
         print(f"{'rep':>4}  {'start':>7}  {'end':>7}  {'trust':5}  faults")
         for r in result.reps:
             label = str(r.index) if r.counted else "-"
@@ -160,6 +165,21 @@ def print_human(result: AnalysisResult, paths: dict[str, Path]) -> None:
         print(f"warning: {w}")
     for name, path in paths.items():
         print(f"{name}: {path}")
+
+
+def _print_holds(title: str, seen: str, result: AnalysisResult) -> None:
+    held = hold_summary(result.counted)
+    print(f"{title}: {held['holds']} holds in {result.duration_s:.1f} s, best {held['best_s']:.1f} s, "
+          f"total {held['total_s']:.1f} s {seen}")
+    if result.counted:
+        print(f"{'hold':>4}  {'start':>7}  {'end':>7}  {'time':>6}  {'leg':5}  {'sway':>8}  ended because")
+        for r in result.counted:
+            sway = r.metrics.get("sway_hip_cm")
+            sway_text = f"{sway:6.1f}cm" if sway is not None else "       -"
+            print(f"{r.index:>4}  {r.start_s:6.2f}s  {r.end_s:6.2f}s  {r.metrics.get('hold_s', 0):5.1f}s  "
+                  f"{r.side or '-':5}  {sway_text}  {r.reason}")
+    for e in result.balance_events:
+        print(f"LOSS OF BALANCE at {e['time_s']:.1f} s: {e['kind']} ({e['detail']})")
 
 
 EXIT_TRUNCATED = 3  # results were saved, but the input was incomplete
