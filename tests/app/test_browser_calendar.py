@@ -3,8 +3,8 @@
 On the patient's laptop: the Today page lists the programme under its occasions in the order of the
 day ("Before breakfast (08:00)" ...), what was done this morning is ticked, the week's small wins
 show, and the "Save my exercise reminders" download is an .ics file that the icalendar library
-parses back into the right recurring events. On the physio's: the programme editor shows the new
-columns and the patient's day. Screenshots at 1280 and 800 px go to $COACH_TEST_SCREENSHOTS
+parses back into the right recurring events. On the physio's: a routine typed into the programme
+table is saved and shows in the patient's day. Screenshots at 1280 and 800 px go to $COACH_TEST_SCREENSHOTS
 (default: a tmp dir).
 """
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.app.pages.programme import COLUMNS
 from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server
 from tests.app.conftest import APP_FILE
 
@@ -70,8 +71,7 @@ def shots(tmp_path_factory) -> Path:
     return folder
 
 
-def _server(tmp_path_factory, role: str):
-    data = tmp_path_factory.mktemp(role)
+def _server(data: Path, role: str):
     _seed(data)
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none", "COACH_DATABASE_URL": "",
            "COACH_APP_ROLE": role, "COACH_APP_PATIENT": "P001" if role == "patient" else "",
@@ -96,7 +96,7 @@ def _snap(page, shots: Path, name: str) -> None:
 
 def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, shots):
     ics = tmp_path / "reminders.ics"
-    with _server(tmp_path_factory, "patient") as url, playwright_api.sync_playwright() as p:
+    with _server(tmp_path_factory.mktemp("home"), "patient") as url, playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
         page = ctx.new_page()
         page.goto(url)
@@ -137,7 +137,8 @@ def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, sho
 
 
 def test_programme_editor_carries_routines_and_shows_the_patients_day(tmp_path_factory, tmp_path, shots):
-    with _server(tmp_path_factory, "physio") as url, playwright_api.sync_playwright() as p:
+    data = tmp_path_factory.mktemp("clinic")
+    with _server(data, "physio") as url, playwright_api.sync_playwright() as p:
         ctx = _browser(p, tmp_path)
         page = ctx.new_page()
         page.goto(url)
@@ -150,7 +151,24 @@ def test_programme_editor_carries_routines_and_shows_the_patients_day(tmp_path_f
                          "Standing on one leg 3 holds of 20 s, fingertips on the support",
                          "Routines with usual times", f"Squat 1 x 8 ({NOT_TODAY})"):
             assert expected in text, expected
+        # the physio gives the squat a routine in the table: keyboard from the squat's Exercise cell
         grid = page.locator("[data-testid='stDataFrame']").first
-        grid.wait_for(timeout=30_000)
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 80, box["y"] + 35 * 4 + 17)  # header, then rows of 35 px: row 4
+        for _ in range(COLUMNS.index("routine") - COLUMNS.index("exercise")):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.press("Enter")  # open the cell's editor, then type into it
+        page.wait_for_timeout(400)
+        page.keyboard.type("before bed", delay=30)
+        page.keyboard.press("Enter")
+        page.get_by_label("Your name or initials").fill("AB")
+        page.get_by_role("button", name="Save as a new version").click()
+        page.get_by_text("Saved version 2").wait_for(timeout=30_000)
+        page.get_by_text("Before bed (21:00)", exact=True).wait_for(timeout=30_000)
         _snap(page, shots, "physio_programme_routines")
         ctx.close()
+    from coach.store import Store
+
+    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+        squat = store.programme("P001").exercise("squat")
+    assert (squat.routine, squat.effective_times, squat.days) == ("before bed", ("21:00",), (NOT_TODAY,))
