@@ -157,7 +157,7 @@ def _editor(store, patient: str, current) -> None:
             "side": st.column_config.SelectboxColumn("Side", options=list(SIDES), default=DEFAULTS["side"],
                                                      format_func=lambda v: {"auto": "Auto"}.get(v, v.capitalize())),
             "tempo_s": st.column_config.TextColumn(
-                "Tempo (4 = one every 4 s; 40/min)", default="",
+                "Tempo (4 or 40/min)", default="",
                 help="The metronome: seconds per rep (4) or reps a minute (40/min). Blank: the patient's own pace."),
             "hold_s": st.column_config.TextColumn("Hold (s)", default="",
                                                   help="Target seconds of each hold (balance holds only)."),
@@ -217,7 +217,8 @@ def _patient_day(programme) -> None:
     st.caption("How the saved programme reads on the patient's Today page and in their phone reminders.")
     for heading, lines in day_plan(programme):
         st.markdown(f"**{heading}**\n" + "".join(f"\n- {x}" for x in lines))
-    st.caption(f"Exercises with no time of day get their phone reminder at {ANYTIME_AT}.")
+    if any(not e.effective_times for e in programme.exercises):
+        st.caption(f"Exercises with no time of day get their phone reminder at {ANYTIME_AT}.")
     st.download_button("Download the reminders (.ics)", data=to_ics(programme, tz=local_zone()),
                        file_name="exercise-reminders.ics", mime="text/calendar", key="programme_ics")
 
