@@ -51,6 +51,8 @@ class ProgressionRules:
     min_reps: int = 3
     tempo_step_s: float = 1.0
     max_tempo_s: float = 5.0
+    hold_step_s: float = 5.0  # balance holds: progress the hold time by this much
+    max_hold_s: float = 60.0  # ... up to this, then by more holds
     progress_order: tuple[str, ...] = ("reps", "support", "tempo", "variant")
     regress_order: tuple[str, ...] = ("reps", "support", "variant")
 

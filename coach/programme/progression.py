@@ -6,6 +6,8 @@ The rules (thresholds in ``ProgressionRules``, adjustable per programme):
   with the prescribed sets and reps, each with at most ``good_form_max_fault_rate`` of counted reps
   showing a fault, no fatigue and no safety event. The change is the first possible step in
   ``progress_order``: more reps (up to ``max_reps``), less support, slower tempo, harder variant.
+  A balance hold's target is met only by holds that lasted ``hold_s``; its "reps" step is a longer
+  hold first (``hold_step_s`` up to ``max_hold_s``), then more holds.
 - **Regress** when the latest session was stopped for pain or had a fall-like event, or its fault
   rate reached ``regress_fault_rate``, or the fault rate rose over the last three sessions to above
   the good-form limit, or fatigue showed in two of the last three sessions, or the target was
@@ -54,14 +56,23 @@ class Suggestion:
 
 
 def outcome(record: SessionRecord, item: ProgrammeExercise, rules: ProgressionRules) -> SessionOutcome:
-    counted_per_set = [s.counted for s in record.sets]
+    counted_per_set = [_on_target(s.reps, item) for s in record.sets]
     target_met = (record.summary.status == "complete" and len(counted_per_set) >= item.sets
                   and all(c >= item.reps for c in counted_per_set[:item.sets]))
     counted = [r for r in record.reps if r.counted]
     fault_rate = sum(1 for r in counted if r.faults) / len(counted) if counted else 0.0
-    fatigued = any(_slowdown([r for r in s.reps if r.counted]) >= rules.fatigue_slowdown for s in record.sets)
+    # a hold's duration is its score, not a sign of slowing: the rep-time fatigue rule is not for holds
+    fatigued = not item.is_hold and any(_slowdown([r for r in s.reps if r.counted]) >= rules.fatigue_slowdown
+                                        for s in record.sets)
     safety = tuple(e.kind for e in record.events if e.kind in SAFETY_EVENTS)
     return SessionOutcome(record.summary.id, target_met, fault_rate, fatigued, safety)
+
+
+def _on_target(reps, item: ProgrammeExercise) -> int:
+    """Counted reps of a set; for a balance hold with a target, only holds that lasted it."""
+    if item.is_hold and item.hold_s:
+        return sum(1 for r in reps if r.counted and r.metrics.get("hold_s", 0.0) >= item.hold_s - 1e-6)
+    return sum(1 for r in reps if r.counted)
 
 
 def _slowdown(reps) -> float:
@@ -142,6 +153,11 @@ def _regression(item, outcomes, rules) -> Suggestion | None:
 def _step(item: ProgrammeExercise, order, rules: ProgressionRules, harder: bool) -> dict:
     """The first change in ``order`` that is still possible, as {field: new value}."""
     for what in order:
+        if what == "reps" and item.is_hold and item.hold_s is not None:  # longer (shorter) before more (fewer)
+            if harder and item.hold_s < rules.max_hold_s:
+                return {"hold_s": min(item.hold_s + rules.hold_step_s, rules.max_hold_s)}
+            if not harder and item.hold_s > rules.hold_step_s:
+                return {"hold_s": item.hold_s - rules.hold_step_s}
         if what == "reps":
             reps = item.reps + rules.rep_step if harder else item.reps - rules.rep_step
             if harder and item.reps < rules.max_reps:

@@ -100,7 +100,8 @@ def test_old_programme_without_the_fields_loads_and_exports_without_them():
     e = old.exercises[0]
     assert (e.routine, e.times, e.tempo_per_min, e.hold_s, e.effective_times) == ("", (), None, None, ())
     text = tomlfile.dumps(old)
-    assert "routine" not in text and "times" not in text and "hold_s" not in text
+    keys = {line.split(" = ")[0] for line in text.splitlines() if " = " in line}
+    assert not keys & {"routine", "times", "hold_s", "tempo_per_min"}
 
 
 def test_file_errors_name_the_line():
@@ -118,3 +119,28 @@ def test_progression_leaves_a_metronome_rate_and_holds_alone():
     assert _step(_one(tempo_per_min=40), rules.progress_order, rules, harder=True) == {}
     hold = from_dict({"patient": "P001", "exercise": [{"name": "single-leg-stance", "hold_s": 10}]}).exercises[0]
     assert _step(hold, rules.progress_order, rules, harder=True) == {}
+
+
+def _hold_session(holds_s, sid=1, day=1):
+    from datetime import date
+
+    from tests.programme.factories import record
+
+    return record("single-leg-stance", date(2026, 12, day), holds_s=holds_s, sid=sid)
+
+
+def test_a_hold_target_is_met_only_by_holds_that_lasted_it_and_progresses_the_time():
+    from coach.programme.progression import suggest
+
+    programme = from_dict({"patient": "P001", "exercise": [{"name": "single-leg-stance", "reps": 3, "hold_s": 20}]})
+    short = [_hold_session((21.0, 8.0, 22.0), sid=k, day=k) for k in range(1, 4)]  # one hold of each short
+    found = suggest(programme, short)
+    assert [s.kind for s in found] == ["regress"] and found[0].change == {"hold_s": 15.0}
+    assert "target not reached" in found[0].reason
+    long_enough = [_hold_session((20.5, 24.0, 30.0, 19.0), sid=k, day=k) for k in range(1, 4)]
+    (s,) = suggest(programme, long_enough)
+    assert s.kind == "progress" and s.change == {"hold_s": 25.0}  # longer before more holds
+    at_max = from_dict({"patient": "P001", "exercise": [{"name": "single-leg-stance", "reps": 3, "hold_s": 60}]})
+    assert suggest(at_max, [_hold_session((61.0,) * 3, sid=k, day=k) for k in range(1, 4)])[0].change == {"reps": 5}
+    no_target = from_dict({"patient": "P001", "exercise": [{"name": "single-leg-stance", "reps": 3}]})
+    assert suggest(no_target, [_hold_session((4.0, 5.0, 6.0), sid=k, day=k) for k in range(1, 4)])[0].change == {"reps": 5}
