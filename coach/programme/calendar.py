@@ -30,17 +30,23 @@ CALENDAR_NAME = "My exercises"
 _BYDAY = dict(zip(WEEKDAYS, ("MO", "TU", "WE", "TH", "FR", "SA", "SU")))
 
 
+# A computer set to UTC has usually just not been told where it is (servers, fresh installs):
+# 08:00 UTC would ring at 09:00 in a British summer. Floating times ring at 08:00 on the phone's clock.
+UNPLACED_ZONES = {"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu",
+                  "GMT", "Etc/GMT", "Etc/GMT0", "Etc/GMT+0", "Etc/GMT-0", "GMT0", "Etc/Greenwich", "Greenwich"}
+
+
 def local_zone() -> str | None:
-    """This computer's IANA time zone ("Europe/London"), or None when it cannot be told (the
-    events are then 'floating': at 08:00 wherever the phone is)."""
+    """This computer's IANA time zone ("Europe/London"), or None when it cannot be told or is plain
+    UTC (the events are then 'floating': at 08:00 wherever the phone is)."""
     try:
         import tzlocal
 
         name = tzlocal.get_localzone_name()
         ZoneInfo(name)
-        return name
     except Exception:  # no zone configured, or one the tz database does not know
         return None
+    return None if name in UNPLACED_ZONES else name
 
 
 def programme_calendar(programme: Programme, *, tz: str | None = None, start: date | None = None,

@@ -142,3 +142,14 @@ def test_cli_set_switches_the_tempo_form_and_today_prints_the_day(tmp_path, monk
     out = capsys.readouterr().out
     assert "Before breakfast (08:00):" in out and "Sit to stand 2 x 10, metronome 20 a minute" in out
     assert "This week:" in out and "A new week is a fresh start" in out
+
+
+def test_a_computer_on_plain_utc_gives_floating_times(monkeypatch):
+    import tzlocal
+
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Etc/UTC")
+    assert local_zone() is None
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Europe/Berlin")
+    assert local_zone() == "Europe/Berlin"
+    monkeypatch.setattr(tzlocal, "get_localzone_name", lambda: "Not/AZone")
+    assert local_zone() is None
