@@ -133,11 +133,13 @@ def generate_ext(timeline: Timeline, truth: dict, view: str = "side", fps: float
                  size: tuple[int, int] = (640, 480), height_m: float = 1.70, figure_scale: float = 0.72,
                  center_x: float = 0.5, facing: str = "right", centre_fwd_m: float = 0.0,
                  drop_outside: bool = False, yaw_deg: float = 0.0, chair: Chair | None = None,
-                 look: Look | None = None) -> ExtClip:
+                 look: Look | None = None, feet_y: float = 0.88) -> ExtClip:
     """The true pose of every frame of ``timeline`` seen from ``view``.
 
     ``centre_fwd_m``: the figure-frame forward point kept at the picture's centre (side view);
     ``yaw_deg``: an extra turn of the person away from the pure view (an oblique camera);
+    ``feet_y``: where the standing figure's feet are (fraction of the frame height; over 1 with a
+    large ``figure_scale`` frames the head and trunk only, a webcam close by);
     ``drop_outside``: frames whose hips are outside the picture have nobody in them, as a pose
     model would report (a walk that leaves the frame); ``chair``: drawn where the figure frame
     puts it (it does not move when the person walks); ``look``: clothes, room and image noise."""
@@ -146,7 +148,7 @@ def generate_ext(timeline: Timeline, truth: dict, view: str = "side", fps: float
     if view == "side":
         c = placement.to_world(np.array([[centre_fwd_m, 0.0, 0.0]]))[0]
         placement = Placement(placement.yaw_deg, (-c[0], 0.0, -c[2]))
-    camera = Camera.framing(size, height_m, figure_scale, center_x)
+    camera = Camera.framing(size, height_m, figure_scale, center_x, feet_y)
     look = look or Look(height_m=height_m)
     n = int(round(timeline.duration_s * fps))
     poses, points, skeletons, fars = [], [], [], []

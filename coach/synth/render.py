@@ -36,6 +36,7 @@ def _ellipsoid(n: int = 14) -> np.ndarray:
 
 
 SPHERE = _ellipsoid()
+FACE_FRONT = SPHERE[SPHERE[:, 0] >= -0.1]  # the front half (first axis: forward): skin; hair covers the rest
 RING = np.stack([np.cos(a := np.linspace(0, 2 * np.pi, 16, endpoint=False)), np.sin(a)], 1)
 
 
@@ -174,8 +175,11 @@ class Renderer:
         c, fwd, up = sk["head"], sk.head_fwd, sk.head_up
         lat = unit(sk.head_axis)
         hair = self._ellipsoid_pts(c - fwd * 0.012 * h + up * 0.014 * h, (fwd, up, lat), (0.1 * h, 0.118 * h, 0.085 * h))
-        face = self._ellipsoid_pts(c + fwd * 0.006 * h - up * 0.01 * h, (fwd, up, lat), (0.098 * h, 0.11 * h, 0.08 * h))
+        # Skin only on the front half, hair behind the ears: a turned head then shows hair on the side
+        # it turned away from, as a real one does (a whole skin ellipsoid reads as a face from the front).
+        face = c + fwd * 0.006 * h - up * 0.01 * h + FACE_FRONT @ np.stack([fwd * 0.098 * h, up * 0.11 * h, lat * 0.08 * h])
         depth_c = self._project(c)[1][0]
+        face_away = self._project(c + fwd * 0.05 * h)[1][0] > depth_c  # seen from behind: hair over the face
         _, draw_hair = self._solid(hair, pal.hair)
         _, draw_face = self._solid(face, pal.skin)
         feats = []
@@ -190,8 +194,8 @@ class Renderer:
         mouth = [c + fwd * 0.085 * h - up * 0.052 * h + lat * s * 0.022 * h for s in (1.0, -1.0)]
 
         def draw(img):
-            draw_hair(img)
-            draw_face(img)
+            for part in ((draw_face, draw_hair) if face_away else (draw_hair, draw_face)):
+                part(img)
             for kind, p, q in feats:
                 uv, d = self._project(np.array([p] if q is None else [p, q]))
                 r = max(1.5, self._px(0.014 * h, d[0]))
