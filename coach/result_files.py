@@ -14,7 +14,7 @@ from pathlib import Path
 
 from coach import __version__
 from coach.analysis import AnalysisResult
-from exercises import get_spec
+from exercises import is_timed_hold
 from exercises.base import Rep
 from exercises.holds import hold_summary
 
@@ -57,7 +57,7 @@ def summary(result: AnalysisResult) -> dict:
 
 def _hold_fields(result: AnalysisResult) -> dict:
     """Balance holds: best and total time and the losses of balance (each hold is one rep)."""
-    if not get_spec(result.exercise).timed_hold:
+    if not is_timed_hold(result.exercise):
         return {}
     return {"holds": hold_summary(result.counted), "balance_events": result.balance_events}
 
@@ -91,7 +91,7 @@ def write_rep_csv(result: AnalysisResult, path: Path) -> None:
     metric_keys = sorted({k for r in result.reps for k in r.metrics})
     with atomic_file(path) as f:
         writer = csv.writer(f)
-        why = "ended_because" if get_spec(result.exercise).timed_hold else "not_counted_because"
+        why = "ended_because" if is_timed_hold(result.exercise) else "not_counted_because"
         writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults",
                          why, *metric_keys])
         for r in result.reps:

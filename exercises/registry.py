@@ -23,6 +23,12 @@ def get_spec(name: str) -> ExerciseSpec:
     return EXERCISES[name]
 
 
+def is_timed_hold(name: str) -> bool:
+    """A balance hold (timed, not counted); False for a name this coach does not know (old records)."""
+    spec = EXERCISES.get(name)
+    return bool(spec and spec.timed_hold)
+
+
 def create_exercise(name: str, side: str = "auto", overrides: dict | None = None, **legacy_overrides) -> RepExercise:
     """A fresh exercise state machine.
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from coach.reports import export, html, pdf, plots, tables
+from coach.reports import beyond_reps, export, html, pdf, plots, tables
 from coach.reports.data import PatientHistory, collect
 
 
 def render_html(history: PatientHistory) -> str:
-    return html.render(_title(history), tables.build(history, plots.all_figures(history)), _now())
+    return html.render(_title(history), _sections(history), _now())
 
 
 def render_pdf(history: PatientHistory) -> bytes:
-    return pdf.render(_title(history), tables.build(history, plots.all_figures(history)), _now())
+    return pdf.render(_title(history), _sections(history), _now())
+
+
+def _sections(history: PatientHistory) -> list[tables.Section]:
+    return tables.build(history, plots.all_figures(history), beyond_reps.sections(history))
 
 
 def write_report(history: PatientHistory, *, html_path: str | Path | None = None, pdf_path: str | Path | None = None,
@@ -21,7 +25,7 @@ def write_report(history: PatientHistory, *, html_path: str | Path | None = None
     """Write each requested form; figures are drawn once for both HTML and PDF."""
     written: list[Path] = []
     if html_path or pdf_path:
-        sections = tables.build(history, plots.all_figures(history))
+        sections = _sections(history)
         if html_path:
             Path(html_path).write_text(html.render(_title(history), sections, _now()), encoding="utf-8")
             written.append(Path(html_path))

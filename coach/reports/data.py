@@ -6,13 +6,14 @@ left/right symmetry from reps whose ``side`` is "left" or "right".
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from statistics import mean
 
 from coach.programme.model import Programme
 from coach.programme.progression import Suggestion, suggest
 from coach.store import Patient, SessionRecord, Store
+from coach.store.diary import DiaryEntry
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,10 @@ class PatientHistory:
     suggestions: tuple[Suggestion, ...]
     since: datetime | None
     until: datetime | None
+    diary: tuple[DiaryEntry, ...] = ()
+    # Events added to a session after it was recorded (``Store.add_session_event``: a balance loss
+    # during a hold), by session id, as (seconds into the session, kind, detail).
+    added_events: dict[int, tuple[tuple[float, str, str], ...]] = field(default_factory=dict)
 
     @property
     def tests(self):
@@ -98,4 +103,8 @@ def collect(store: Store, patient_id: str, since: datetime | None = None,
     records = [store.load_session(s.id) for s in store.sessions(patient_id, since, until)]
     programme = store.programme(patient_id)
     suggestions = tuple(suggest(programme, records)) if programme else ()
-    return PatientHistory(patient, programme, tuple(session_stats(r) for r in records), suggestions, since, until)
+    diary = tuple(store.diary_entries(patient_id, since.date() if since else None, until.date() if until else None))
+    added = {r.summary.id: tuple((e.t_s, e.kind, e.detail) for e in events) for r in records
+             if (events := store.session_events(r.summary.id))}
+    return PatientHistory(patient, programme, tuple(session_stats(r) for r in records), suggestions, since, until,
+                          diary, added)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from coach.reports.data import PatientHistory
+from coach.store.diary import weekly_counts
 
 CSV_FILES = ("sessions.csv", "reps.csv", "faults.csv", "events.csv", "tests.csv")
 
@@ -19,7 +20,11 @@ def to_json(h: PatientHistory) -> dict:
         "programme": ({**h.programme.to_dict(), "version": h.programme.version} if h.programme else None),
         "suggestions": [{"exercise": s.exercise, "kind": s.kind, "change": s.change, "reason": s.reason,
                          "sessions": list(s.session_ids)} for s in h.suggestions],
-        "sessions": [s.record.to_dict() for s in h.sessions],
+        "sessions": [{**s.record.to_dict(), "added_events": [{"time_s": t, "kind": k, "detail": d}
+                                                             for t, k, d in h.added_events.get(s.record.summary.id, ())]}
+                     for s in h.sessions],
+        "diary": [e.to_dict() for e in h.diary],
+        "diary_weeks": [w.to_dict() for w in weekly_counts(h.diary)],
     }
 
 

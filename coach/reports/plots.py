@@ -13,12 +13,13 @@ from matplotlib.ticker import MaxNLocator
 
 from coach import labels
 from coach.reports.data import PatientHistory
+from exercises import is_timed_hold
 
 STATUS_COLOURS = {"complete": "#2a7ab0", "stopped": "#e0a030", "interrupted": "#c0392b", "recording": "#999999"}
 WIDTH_IN, HEIGHT_IN, DPI = 7.5, 3.0, 150
 
 
-def _png(fig: Figure) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     FigureCanvasAgg(fig)
     fig.tight_layout()
     buf = io.BytesIO()
@@ -26,7 +27,7 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _dates(ax, times) -> None:
+def date_axis(ax, times) -> None:
     # A day either side: one session, or sessions hours apart, still get a readable date axis.
     ax.set_xlim(min(times) - timedelta(days=1), max(times) + timedelta(days=1))
     locator = AutoDateLocator(minticks=3, maxticks=8)
@@ -36,16 +37,18 @@ def _dates(ax, times) -> None:
 
 
 def reps_and_duration(history: PatientHistory) -> bytes | None:
-    if not history.sessions:
+    """Rep exercises only: a balance hold's time is not a rep duration (holds have their own plot)."""
+    sessions = [s for s in history.sessions if not is_timed_hold(s.record.summary.exercise)]
+    if not sessions:
         return None
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN * 1.5))
     ax_reps, ax_dur = fig.subplots(2, 1, sharex=True)
     for status, colour in STATUS_COLOURS.items():
-        pts = [(s.started_at, s.reps) for s in history.sessions if s.record.summary.status == status]
+        pts = [(s.started_at, s.reps) for s in sessions if s.record.summary.status == status]
         if pts:
             ax_reps.scatter(*zip(*pts), color=colour, label=labels.status(status), s=30, zorder=3)
     by_ex = defaultdict(list)
-    for s in history.sessions:
+    for s in sessions:
         by_ex[s.record.summary.exercise].append(s)
     for ex, items in by_ex.items():
         ax_reps.plot([s.started_at for s in items], [s.reps for s in items], lw=1, alpha=0.6)
@@ -53,7 +56,7 @@ def reps_and_duration(history: PatientHistory) -> bytes | None:
         if dur:
             ax_dur.plot(*zip(*dur), marker="o", ms=4, label=labels.exercise(ex))
     ax_reps.set_ylabel("counted reps")
-    ax_reps.set_ylim(0, max(s.reps for s in history.sessions) * 1.15 + 1)
+    ax_reps.set_ylim(0, max(s.reps for s in sessions) * 1.15 + 1)
     ax_reps.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_reps.set_title("Reps per session (colour: status)", fontsize=10)
     ax_reps.legend(fontsize=7, loc="best")
@@ -61,10 +64,10 @@ def reps_and_duration(history: PatientHistory) -> bytes | None:
     ax_dur.set_title("Rep duration", fontsize=10)
     if by_ex:
         ax_dur.legend(fontsize=7, loc="best")
-    times = [s.started_at for s in history.sessions]
-    _dates(ax_reps, times)
-    _dates(ax_dur, times)
-    return _png(fig)
+    times = [s.started_at for s in sessions]
+    date_axis(ax_reps, times)
+    date_axis(ax_dur, times)
+    return png_bytes(fig)
 
 
 def rom_trend(history: PatientHistory) -> bytes | None:
@@ -80,8 +83,8 @@ def rom_trend(history: PatientHistory) -> bytes | None:
         ax.plot(*zip(*pts), marker="o", ms=4, label=f"{labels.exercise(ex)}: {labels.metric(metric)}")
     ax.set_title("Range of motion (mean of counted reps)", fontsize=10)
     ax.legend(fontsize=7, loc="best")
-    _dates(ax, [t for pts in series.values() for t, _ in pts])
-    return _png(fig)
+    date_axis(ax, [t for pts in series.values() for t, _ in pts])
+    return png_bytes(fig)
 
 
 def test_trend(history: PatientHistory) -> bytes | None:
@@ -104,13 +107,14 @@ def test_trend(history: PatientHistory) -> bytes | None:
         lo = latest.norm_low if latest.norm_low is not None else ymin - pad
         hi = latest.norm_high if latest.norm_high is not None else ymax + pad
         if latest.norm_low is not None or latest.norm_high is not None:
-            ax.axhspan(lo, hi, color="#2ecc71", alpha=0.15, label=f"norm ({latest.norm_source})")
+            source = latest.norm_source.split(";")[0]  # the first source; the table lists them all
+            ax.axhspan(lo, hi, color="#2ecc71", alpha=0.15, label=f"norm ({source})")
         ax.set_ylim(ymin - pad, ymax + pad)
         ax.set_ylabel(latest.unit)
         ax.set_title(labels.test(test), fontsize=10)
         ax.legend(fontsize=7, loc="best")
-        _dates(ax, times)
-    return _png(fig)
+        date_axis(ax, times)
+    return png_bytes(fig)
 
 
 def symmetry(history: PatientHistory) -> bytes | None:
@@ -126,8 +130,8 @@ def symmetry(history: PatientHistory) -> bytes | None:
     ax.set_title("Left / right range of motion" + (f" (affected side: {affected})" if affected else ""),
                  fontsize=10)
     ax.legend(fontsize=7, loc="best")
-    _dates(ax, [t for t, _ in pts])
-    return _png(fig)
+    date_axis(ax, [t for t, _ in pts])
+    return png_bytes(fig)
 
 
 FIGURES = (("Reps and rep duration", reps_and_duration), ("Range of motion", rom_trend),

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from coach import labels
 from coach.reports.data import PatientHistory, SessionStats
+from exercises import is_timed_hold
 from exercises.faults import fault_info
 
 
@@ -90,12 +91,14 @@ def sessions_table(h: PatientHistory) -> Table:
                               "Range of motion", "Most frequent faults"), tuple(rows))
 
 
-def session_section(s: SessionStats) -> Section:
+def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str], ...] = ()) -> Section:
+    """One session; ``added_events``: (seconds, kind, detail) added to it after recording."""
     rec = s.record
     sm = rec.summary
-    lines = [f"{labels.exercise(sm.exercise)}, {_when(s)}, {labels.status(sm.status).lower()}, {s.reps} reps counted, "
-             f"{s.attempts} attempt(s) "
-             f"not counted, source {sm.source or '-'}",
+    done = f"{s.reps} holds" if is_timed_hold(sm.exercise) else \
+        f"{s.reps} reps counted, {s.attempts} attempt(s) not counted"
+    lines = [f"{labels.exercise(sm.exercise)}, {_when(s)}, {labels.status(sm.status).lower()}, {done}, "
+             f"source {sm.source or '-'}",
              f"Recorded by coach {rec.app_version}, algorithm {rec.algorithm_version or '-'}, schema "
              f"{rec.schema_version}, programme version {rec.programme_version or '-'}"]
     if s.low_confidence:
@@ -120,10 +123,11 @@ def session_section(s: SessionStats) -> Section:
                        for st in rec.sets for r in st.reps for f in r.faults)
     if fault_rows:
         tables.append(Table("Faults", ("At (s)", "Set", "Fault", "Detail"), fault_rows))
-    if rec.events:
+    events = sorted([(e.time_s, e.kind, e.detail) for e in rec.events] + list(added_events))
+    if events:
         tables.append(Table("Events", ("At (s)", "Event", "Detail"),
-                            tuple((f"{e.time_s:.1f}", e.kind.replace("_", " ").capitalize(), e.detail or "-")
-                                  for e in rec.events)))
+                            tuple((f"{t:.1f}", kind.replace("_", " ").capitalize(), detail or "-")
+                                  for t, kind, detail in events)))
     if rec.tests:
         tables.append(test_table(rec.tests))
     what = labels.exercise(sm.exercise)
@@ -134,10 +138,18 @@ def session_section(s: SessionStats) -> Section:
 
 def test_table(tests) -> Table:
     rows = tuple((labels.test(t.test), "not scored" if t.value is None else f"{t.value:g} {t.unit}",
-                  "-".join(_f(v, "{:g}") for v in (t.norm_low, t.norm_high) if v is not None) or "-",
+                  _usual_range(t.norm_low, t.norm_high),
                   _trust(t), (getattr(t, "cannot_score", "") or t.interpretation) or "-", t.norm_source or "-")
                  for t in tests)
     return Table("Tests", ("Test", "Score", "Usual range", "Trust", "What it means", "Norm source"), rows)
+
+
+def _usual_range(low, high) -> str:
+    if low is not None and high is not None:
+        return f"{low:g}-{high:g}"
+    if high is not None:
+        return f"up to {high:g}"
+    return f"from {low:g}" if low is not None else "-"
 
 
 def _trust(t) -> str:
@@ -145,12 +157,15 @@ def _trust(t) -> str:
     return labels.trust(getattr(t, "trust", "ok")) + (f", timing +/-{u:.1f} s" if u is not None else "")
 
 
-def build(h: PatientHistory, figures: list[tuple[str, bytes]]) -> list[Section]:
+def build(h: PatientHistory, figures: list[tuple[str, bytes]], extra: list[Section] = ()) -> list[Section]:
+    """Overview, trends, test scores, ``extra`` (holds, pacing, TUG, diary), then each session."""
     sections = [overview(h)]
     if figures:
         sections.append(Section("Trends", figures=tuple(figures)))
     all_tests = [t for _, t in h.tests]
     if all_tests:
         sections.append(Section("Test scores", tables=(test_table(all_tests),)))
-    sections.extend(session_section(s) for s in reversed(h.sessions))  # newest first
+    sections.extend(extra)
+    sections.extend(session_section(s, h.added_events.get(s.record.summary.id, ()))
+                    for s in reversed(h.sessions))  # newest first
     return sections
