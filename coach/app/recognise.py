@@ -20,6 +20,9 @@ import numpy as np
 from coach.pose.landmarks import L
 
 FAMILIES = {"legs": ("sit-to-stand", "squat"), "heels": ("heel-raise",), "arms": ("arm-raise", "reach")}
+# Only these are checked: balance holds (a lifted leg bends its knee like a sit-to-stand) and head
+# turns (no limb moves) have no motion family here, and are never suggested either.
+RECOGNISED = tuple(name for members in FAMILIES.values() for name in members)
 KNEE_BEND_DEG = 35.0  # knee angle range above this: the legs bend (sit-to-stand, squat)
 KNEE_STILL_DEG = 20.0  # below this the knees stay straight (heel raise, arm work)
 HIP_TRAVEL = 0.2  # hip up/down travel above this: the legs bend (a knee seen from the front barely bends in 2D)
@@ -127,8 +130,8 @@ def rep_counts(series, names) -> dict[str, int]:
 
 def check(series, chosen: str, counted: int | None = None) -> Guess | None:
     """A ``Guess`` when the track does not look like ``chosen``; None when it does or it is unclear."""
-    from exercises import EXERCISE_NAMES
-
+    if chosen not in RECOGNISED:
+        return None
     m = movement(series)
     if m is None:
         return None
@@ -140,7 +143,7 @@ def check(series, chosen: str, counted: int | None = None) -> Guess | None:
         likely = max(members, key=lambda n: counts.get(n, 0))
         return Guess(chosen, likely, f"motion family {family} ({m})")
     if family is None and (counted if counted is not None else rep_counts(series, [chosen])[chosen]) == 0:
-        counts = rep_counts(series, [n for n in EXERCISE_NAMES if n != chosen])
+        counts = rep_counts(series, [n for n in RECOGNISED if n != chosen])
         likely, n = max(counts.items(), key=lambda kv: kv[1], default=(None, 0))
         if likely and n >= 2:
             return Guess(chosen, likely, f"{chosen} counted 0, {likely} counted {n}")
