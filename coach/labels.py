@@ -19,6 +19,10 @@ METRICS = {
     "rise_time_s": "Rise time (s)", "lower_time_s": "Lowering time (s)",
     "ascent_time_s": "Rise time (s)", "descent_time_s": "Lowering time (s)",
     "bottom_time_s": "Time at the bottom (s)", "hold_s": "Hold (s)",
+    "sway_hip_cm": "Hip sway path (cm)", "sway_shoulder_cm": "Shoulder sway path (cm)",
+    "sway_speed_cm_s": "Sway speed (cm/s)", "range_deg": "Head turn (°)", "left_range_deg": "Turn to the left (°)",
+    "right_range_deg": "Turn to the right (°)", "timing_error_s": "Off the beat (s)",
+    "amplitude_share": "Size (share of best)", "onset_s": "Started at (s)",
     "peak_trunk_flexion_deg": "Trunk lean forward (°)", "trunk_lean_deg": "Trunk lean sideways (°)",
     "knee_extension_deg": "Knee straightening (°)", "hip_extension_deg": "Hip straightening (°)",
     "elbow_extension_deg": "Elbow straightening (°)", "min_knee_angle_deg": "Deepest knee bend (°)",
@@ -122,9 +126,7 @@ def when(t: datetime | None) -> str:
 
 
 # What a patient reads about a rep: the count's noun and each fault in everyday words.
-REP_NOUNS = {"sit-to-stand": ("stand", "stands"), "squat": ("squat", "squats"),
-             "heel-raise": ("heel raise", "heel raises"), "reach": ("reach", "reaches"),
-             "arm-raise": ("arm raise", "arm raises")}
+REP_NOUNS = {name: spec.rep_noun for name, spec in EXERCISE_SPECS.items()}  # ("stand", "stands"), ...
 
 PATIENT_FAULTS = {
     "incomplete_stand": "you did not stand all the way up", "trunk_flexion": "you leaned far forward",

@@ -190,5 +190,5 @@ SPEC = ExerciseSpec(
     setup=SetupNeeds(("head", "trunk", "hands"), "front", min_height_share=0.25),
     equipment="Space around you to lift your arms",
     variants=("assisted", "active", "weighted"), default_variant="active",
-    synth_script="arm_raise", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg")
+    synth_script="arm_raise", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg", rep_noun=("arm raise", "arm raises"))
 

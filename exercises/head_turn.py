@@ -111,4 +111,4 @@ SPEC = ExerciseSpec(
     equipment="A target on the wall at eye level (a sticky note) to keep your eyes on",
     variants=("seated, slow", "seated, faster", "standing", "standing, feet together"),
     default_variant="seated, slow",
-    synth_script="head_turn", sided=True, limb="head turn", key_measure="turn_deg", key_unit="deg")
+    synth_script="head_turn", sided=True, limb="head turn", key_measure="turn_deg", key_unit="deg", rep_noun=("head turn", "head turns"))

@@ -317,7 +317,7 @@ SPEC = ExerciseSpec(
     setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Hold on to a counter or a sturdy chair",)),
     equipment="A counter or chair back to hold on to",
     variants=("double-leg", "single-leg"), default_variant="double-leg",
-    synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot")
+    synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot", rep_noun=("heel raise", "heel raises"))
 
 
 def _lifted_foot(xy: np.ndarray) -> str | None:

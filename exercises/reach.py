@@ -288,5 +288,5 @@ SPEC = ExerciseSpec(
     setup=SetupNeeds(("head", "trunk", "legs", "feet", "hands"), "side"),
     equipment="Space in front of you to reach forward",
     variants=("seated", "standing", "beyond-arm"), default_variant="standing",
-    synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm")
+    synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm", rep_noun=("reach", "reaches"))
 

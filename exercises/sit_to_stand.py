@@ -242,5 +242,4 @@ SPEC = ExerciseSpec(
                      reminders=("Put a sturdy chair with its back against the wall",)),
     equipment="A firm chair without wheels, its back against a wall",
     variants=("high-seat", "standard", "low-seat"), default_variant="standard",
-    synth_script="sit_to_stand", key_measure="knee_deg", key_unit="deg")
-
+    synth_script="sit_to_stand", key_measure="knee_deg", key_unit="deg", rep_noun=("stand", "stands"))

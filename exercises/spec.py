@@ -92,6 +92,7 @@ class ExerciseSpec:
     limb: str = ""  # "arm" or "leg", for plain-words messages about sides
     key_measure: str = ""  # the per-frame value the live screen shows
     key_unit: str = ""
+    rep_noun: tuple[str, str] = ("repetition", "repetitions")  # what one rep is called, and many
 
     @property
     def timed_hold(self) -> bool:

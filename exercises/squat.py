@@ -132,5 +132,4 @@ SPEC = ExerciseSpec(
     setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Stand near a counter you can hold",)),
     equipment="Something steady to hold on to (a counter or chair back)",
     variants=("partial", "standard", "deep"), default_variant="partial",
-    synth_script="squat", key_measure="knee_deg", key_unit="deg")
-
+    synth_script="squat", key_measure="knee_deg", key_unit="deg", rep_noun=("squat", "squats"))

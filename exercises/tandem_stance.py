@@ -98,4 +98,5 @@ SPEC = ExerciseSpec(
     limb="leg",
     key_measure="hold_s",
     key_unit="s",
+    rep_noun=("hold", "holds"),
 )

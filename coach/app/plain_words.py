@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from coach import labels
+from exercises import is_timed_hold
 from exercises.faults import fault_info
 
 MAX_POINTS = 3
@@ -9,6 +10,8 @@ MAX_POINTS = 3
 
 def summary(exercise: str, reps) -> list[str]:
     """["5 stands.", "On the 2nd you leaned far forward: keep your chest up.", ...]"""
+    if is_timed_hold(exercise):
+        return _holds(exercise, reps)
     counted = [r for r in reps if r.counted]
     lines = [labels.reps_phrase(exercise, len(counted)).capitalize() + "."]
     if not counted:
@@ -27,4 +30,15 @@ def summary(exercise: str, reps) -> list[str]:
                      f"({labels.patient_fault(next((c for r in reps if not r.counted for c in r.fault_codes), 'incomplete_stand'))}).")
     if counted and not told:
         lines.append("Good form throughout: well done.")
+    return lines
+
+
+def _holds(exercise: str, holds) -> list[str]:
+    """["3 holds.", "Your longest: 12.4 seconds; 30.1 seconds in all."]"""
+    times = [h.metrics.get("hold_s", 0.0) for h in holds if h.counted]
+    lines = [labels.reps_phrase(exercise, len(times)).capitalize() + "."]
+    if not times:
+        lines.append("No hold was timed. Check that the video shows you from head to feet.")
+        return lines
+    lines.append(f"Your longest: {max(times):.1f} seconds; {sum(times):.1f} seconds in all.")
     return lines
