@@ -21,7 +21,7 @@ from coach.live.fatigue import FatigueMonitor
 from coach.live.holds import BALANCE_LOSS_CUE, HoldCoach, is_hold_exercise
 from coach.live.pacer import TRACE_S, LivePacer
 from coach.live.safety import SafetyMonitor
-from coach.live.sets import ACTIVE, DONE, PAUSED, REST, SETUP, SetController, SetEvent, SetPlan
+from coach.live.sets import ACTIVE, DONE, PAUSED, SETUP, SetController, SetEvent, SetPlan
 from coach.live.setup_check import SetupResult, frame_brightness, frame_problems, needs_for, summarise_setup
 from coach.live.update import LiveSummary, LiveUpdate, SessionEvent
 

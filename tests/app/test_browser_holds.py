@@ -14,8 +14,10 @@ import re
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from exercises.holds import MAX_GAP_S
 from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, FAKE_CAMERA_FLAGS, streamlit_server
 from tests.app.conftest import APP_FILE
 
@@ -24,11 +26,13 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (
 
 WIDTHS = (1280, 800)
 HOLDS_S = (7.0, 5.0)
-# The exercise layer times holds to 0.2 s on true landmarks. In the browser: the pose model on
-# rendered pictures places the ankle a little differently from the truth (a lift is seen a frame
-# or two late or early), the clip runs at 15 frames/s (0.067 s a frame) and the busy pose model
-# drops frames (async processing keeps only the newest), so a hold's start or end can fall up to
-# ~2 processed frames (~0.2 s at 10 processed frames/s) from the truth. 0.5 s allows for both ends.
+# The exercise layer times holds to 0.2 s on true landmarks, and the same rendered clip through the
+# same model frame by frame (no browser) to 0.15 s (6.73 / 4.73 s against 6.6 / 4.6 s). The browser
+# path adds: WebRTC's compressed frames, the busy pose model dropping frames (only the newest is
+# processed: a start or end lands up to a processed frame, ~0.1 s, late), and Chromium's fake
+# camera not keeping real time on a busy machine (a stalled capture stretches the stream clock the
+# hold is timed on). Measured on the shared 2-core machine: +0.06 s; +0.27 / +0.08 s; +0.68 s (a
+# stall). 0.5 s allows the usual case; a run starved beyond what a hold survives is reported, below.
 BROWSER_TOLERANCE_S = 0.5
 
 
@@ -76,12 +80,6 @@ def _snap(page, shots: Path, name: str) -> None:
     assert not page.locator("[data-testid='stException']").count()
 
 
-@pytest.mark.xfail(strict=False, reason=(
-    "measured on the shared 2-core machine (lite model, 15 frames/s fake camera): the clock shows, the summary "
-    "and the stored session have both holds, but their times missed the truth: run 1 hold 1 7.28 s against 6.6 s "
-    "(started 0.68 s early, ended within 0.01 s); run 2 best hold 4 s against 6.6 s (a hold broken early). The "
-    "same rendered clip through the same model frame by frame (no browser) gives 6.73 / 4.73 s against 6.6 / 4.6 s: "
-    "the browser path (WebRTC compression, dropped frames) is what breaks it; not fixed yet"))
 def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_path):
     from coach.store import Store
 
@@ -111,11 +109,9 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
         summary.wait_for(timeout=180_000)
         _snap(page, shots, "live_hold_summary")
         text = summary.inner_text()
-        assert re.search(r"You held 2 times\. Your best: \d+ seconds\.", text), text
-        best = int(re.search(r"Your best: (\d+)", text).group(1))
-        want_best = max(h["hold_s"] for h in truth["holds"])
-        assert want_best - 1 - BROWSER_TOLERANCE_S < best <= want_best + BROWSER_TOLERANCE_S
         ctx.close()
+    assert re.search(r"You held 2 times\. Your best: \d+ seconds\.", text), text
+    best = int(re.search(r"Your best: (\d+)", text).group(1))
     deadline = time.monotonic() + 20
     while True:
         with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
@@ -126,9 +122,20 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
         time.sleep(1)
     assert record is not None
     holds = [r for s in record.sets for r in s.reps]
+    assert best == int(max(h.metrics["hold_s"] for h in holds))  # the page says what was stored
+    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+        track = store.load_poses(live[-1].id)
+    gaps = np.diff(track.timestamps_s)
+    if gaps.max() > MAX_GAP_S or any(h.reason == "lost sight of you" for h in holds):
+        # The machine starved the coach: no frame processed for longer than a hold survives
+        # without seeing the person (exercises.holds.MAX_GAP_S), so holds were cut. Not what this
+        # test measures; say so rather than pass or fail on it.
+        pytest.xfail(f"coach starved of frames: {int((gaps > 0.2).sum())} gaps over 0.2 s, longest {gaps.max():.2f} s, "
+                     f"{len(gaps) / (track.timestamps_s[-1] - track.timestamps_s[0]):.1f} frames/s processed; "
+                     f"holds {[(h.metrics['hold_s'], h.reason) for h in holds]}")
     assert len(holds) == len(truth["holds"])
-    print("browser holds (got, truth):", [(r.start_s, r.end_s, r.metrics["hold_s"], w["start_s"], w["end_s"], w["hold_s"])
-                                         for r, w in zip(holds, truth["holds"])])
     for got, want in zip(holds, truth["holds"]):
-        assert got.metrics["hold_s"] == pytest.approx(want["hold_s"], abs=BROWSER_TOLERANCE_S), (got, want)
         assert got.side == "left"
+        assert got.metrics["hold_s"] == pytest.approx(want["hold_s"], abs=BROWSER_TOLERANCE_S), (holds, truth["holds"])
+    print("browser holds (stored, true):", [(h.metrics["hold_s"], w["hold_s"]) for h, w in zip(holds, truth["holds"])],
+          f"longest frame gap {gaps.max():.2f} s")
