@@ -59,7 +59,7 @@ def show_clips(store, clips: list, key: str = "clips") -> None:
     chosen = chosen if chosen in ids else ids[0]
     for c in clips:
         kind = "video" if c.has_video else "skeleton only (no video consent)"
-        cols = st.columns([5, 1])
+        cols = st.columns([3, 1])
         marker = "▶ " if c.id == chosen else ""
         cols[0].markdown(f"<p style='font-size:1.15rem;margin:0.4rem 0' data-testid='clip-row'>{marker}"
                          f"<b>{html.escape(labels.when(c.recorded_at))}</b>, {c.duration_s:.0f} s, {kind}: "
@@ -92,4 +92,6 @@ def show_clip(store, clip) -> None:
         st.info("The body could not be tracked in this clip.")
         return
     st.markdown("**How the ankles and wrists moved**")
+    st.caption("Flat ankle lines while the patient means to walk: a freeze. A fast ripple in a wrist line: a tremor. "
+               "Points the camera could not see well are left out.")
     st.altair_chart(movement_chart(df), width="stretch")

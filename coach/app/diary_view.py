@@ -3,6 +3,8 @@ days with their notes, and fatigue and pain over the days. Builders are pure (da
 chart out); ``show_diary`` puts them on the page."""
 from __future__ import annotations
 
+import html
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -52,13 +54,23 @@ def fatigue_pain_chart(entries: list[DiaryEntry]) -> alt.Chart:
     return (lines + marks).properties(height=260)
 
 
-def show_diary(entries: list[DiaryEntry], key: str = "diary") -> None:
+def table_html(df: pd.DataFrame, test_id: str) -> str:
+    """A plain HTML table (text a screen reader, a search and a test can find; large type)."""
+    head = "".join(f"<th style='text-align:left;padding:4px 10px'>{html.escape(str(c))}</th>" for c in df.columns)
+    rows = "".join("<tr>" + "".join(f"<td style='padding:4px 10px'>{html.escape(str(v))}</td>" for v in r) + "</tr>"
+                   for r in df.itertuples(index=False))
+    return (f"<div style='overflow-x:auto'><table data-testid='{test_id}' style='font-size:1.1rem;"
+            f"border-collapse:collapse;width:100%'><thead style='border-bottom:2px solid #333'><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
+
+
+def show_diary(entries: list[DiaryEntry]) -> None:
     if not entries:
         st.info("No diary entries yet. The patient writes them on \"My diary\"; they come with the shared file.")
         return
     st.markdown("**By week**")
-    st.dataframe(weeks_frame(entries), hide_index=True, key=f"{key}_weeks", width="stretch")
+    st.markdown(table_html(weeks_frame(entries), "diary-weeks"), unsafe_allow_html=True)
     st.markdown("**Tiredness and pain, day by day**")
     st.altair_chart(fatigue_pain_chart(entries), width="stretch")
     st.markdown("**Each day**")
-    st.dataframe(days_frame(entries), hide_index=True, key=f"{key}_days", width="stretch")
+    st.markdown(table_html(days_frame(entries), "diary-days"), unsafe_allow_html=True)

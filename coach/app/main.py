@@ -15,7 +15,7 @@ from coach.app import auth, ui
 PATIENT_PAGES = (("today", "Today's exercises", ":material/directions_run:", "today"),
                  ("test", "Take a test", ":material/timer:", "test"),
                  ("diary", "My diary", ":material/edit_calendar:", "diary"),
-                 ("record", "Record a clip for my physio", ":material/videocam:", "record"),
+                 ("record", "Record a clip", ":material/videocam:", "record"),
                  ("upload", "Check a video", ":material/upload:", "upload"),
                  ("share", "Share with my physio", ":material/send:", "share"))
 PHYSIO_PAGES = (("patients", "Patients", ":material/group:", "patients"),

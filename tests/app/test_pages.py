@@ -27,7 +27,7 @@ def test_patient_mode_shows_only_patient_pages_and_no_codes(seeded_store, monkey
     """A shared home laptop: the patient's pages only, and no list of patient codes anywhere."""
     from streamlit.testing.v1 import AppTest
 
-    assert _nav_titles(None) == {"Today's exercises", "Take a test", "My diary", "Record a clip for my physio",
+    assert _nav_titles(None) == {"Today's exercises", "Take a test", "My diary", "Record a clip",
                                  "Check a video", "Share with my physio"}
     at = AppTest.from_file(APP_FILE, default_timeout=30).run()  # two patients in the store, none chosen
     no_exception(at)

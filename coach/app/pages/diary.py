@@ -16,9 +16,17 @@ STYLE = """<style>
 .coach-question { font-size:1.6rem; font-weight:800; margin:1.1rem 0 0.2rem 0; }
 .coach-hint { font-size:1.15rem; color:#333; margin:0 0 0.3rem 0; }
 /* the 0-10 taps and the counts: large targets for tired or shaky hands */
-[data-testid="stButtonGroup"] button { min-height:3.2rem; min-width:3.2rem; font-size:1.35rem; font-weight:700; }
-.st-key-diary_form [data-testid="stNumberInputContainer"] input { font-size:1.6rem; min-height:3.2rem; font-weight:700; }
-.st-key-diary_form [data-testid="stNumberInputContainer"] button { min-width:3.2rem; min-height:3.2rem; }
+.st-key-diary_form [data-testid="stButtonGroup"] button { min-height:3.2rem; min-width:3.2rem; }
+.st-key-diary_form [data-testid="stButtonGroup"] button p { font-size:1.35rem; font-weight:700; }
+/* the chosen number: dark, unmistakable */
+.st-key-diary_form [data-testid="stButtonGroup"] button[aria-checked="true"] { background:#0b3d91; border-color:#0b3d91; }
+.st-key-diary_form [data-testid="stButtonGroup"] button[aria-checked="true"] p { color:#fff; }
+.st-key-diary_form [data-testid="stNumberInputContainer"] { min-height:3.4rem; }
+.st-key-diary_form [data-testid="stNumberInputContainer"] input { font-size:1.6rem; font-weight:700; }
+.st-key-diary_form [data-testid="stNumberInputStepDown"], .st-key-diary_form [data-testid="stNumberInputStepUp"] {
+  min-width:3rem; height:100%; }
+.st-key-diary_form [data-testid="stNumberInputStepDown"] svg, .st-key-diary_form [data-testid="stNumberInputStepUp"] svg {
+  width:1.6rem; height:1.6rem; }
 .st-key-diary_form [data-testid="stWidgetLabel"] p { font-size:1.35rem; font-weight:700; }
 .st-key-diary_form textarea { font-size:1.3rem; }
 </style>"""
@@ -88,6 +96,6 @@ def _last_week(entries: list[DiaryEntry]) -> None:
         rows.append(f"<tr><td>{e.day:%a %d %b}</td><td>{scale(e.fatigue)}</td><td>{scale(e.pain)}</td>"
                     f"<td>{e.falls}</td><td>{e.near_falls}</td><td>{e.freezing}</td>"
                     f"<td>{html.escape(e.note)}</td></tr>")
-    st.markdown("<table data-testid='diary-week' style='font-size:1.2rem;width:100%'><tr><th>Day</th><th>Tired</th>"
-                "<th>Pain</th><th>Falls</th><th>Near-falls</th><th>Freezing</th><th>Note</th></tr>"
-                + "".join(rows) + "</table>", unsafe_allow_html=True)
+    st.markdown("<div style='overflow-x:auto'><table data-testid='diary-week' style='font-size:1.2rem;width:100%'>"
+                "<tr><th>Day</th><th>Tired</th><th>Pain</th><th>Falls</th><th>Near-falls</th><th>Freezing</th>"
+                "<th>Note</th></tr>" + "".join(rows) + "</table></div>", unsafe_allow_html=True)

@@ -55,7 +55,7 @@ def _sessions(store, patient_id: str) -> None:
 
 def _week(store, patient_id: str) -> None:
     """The patient's diary (last four weeks) and clips, in two lines of numbers, beside the sessions."""
-    from coach.app.diary_view import weeks_frame
+    from coach.app.diary_view import table_html, weeks_frame
 
     entries = store.diary_entries(patient_id)
     clips = store.clips(patient_id)
@@ -63,7 +63,7 @@ def _week(store, patient_id: str) -> None:
         return
     if entries:
         st.markdown("**Diary, by week** (the last four; more under *Session review* > *Diary*)")
-        st.dataframe(weeks_frame(entries, last=4), hide_index=True, key="patients_diary_weeks")
+        st.markdown(table_html(weeks_frame(entries, last=4), "patients-diary-weeks"), unsafe_allow_html=True)
     if clips:
         newest = clips[0]
         st.markdown(f"**Clips from the patient:** {len(clips)}; the newest {labels.when(newest.recorded_at)}: "

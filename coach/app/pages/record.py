@@ -19,7 +19,8 @@ from coach.app.clip_recorder import MAX_CLIP_S, ClipRecorder, save_recording
 
 RECORDER_KEY = "clip_recorder"
 SAVED_KEY = "clip_saved"
-NOTE_KEY = "clip_note"
+NOTE_KEY = "clip_note"  # the text box (its state goes when the box is off the page)
+KEPT_NOTE_KEY = "clip_note_kept"  # the note, kept while recording
 QUICK_NOTES = ("Freezing at a doorway", "Freezing when turning", "Tremor", "Unsteady when walking",
                "Trouble getting up")
 
@@ -65,6 +66,7 @@ def _before(consent: bool) -> None:
     if st.button(f"Record (up to {MAX_CLIP_S:.0f} seconds)", type="primary", width="stretch", key="clip_start",
                  icon=":material/videocam:"):
         st.session_state.pop(SAVED_KEY, None)
+        st.session_state[KEPT_NOTE_KEY] = (st.session_state.get(NOTE_KEY) or "").strip()
         st.session_state[RECORDER_KEY] = ClipRecorder()
         st.rerun()
 
@@ -81,7 +83,7 @@ def _recording(recorder: ClipRecorder) -> None:
         if st.button("Cancel: keep nothing", width="stretch", key="clip_cancel"):
             st.session_state.pop(RECORDER_KEY, None)
             st.rerun()
-        note = st.session_state.get(NOTE_KEY) or ""
+        note = st.session_state.get(KEPT_NOTE_KEY) or ""
         if note:
             st.markdown(f"<p class='coach-big'>Note: {html.escape(note)}</p>", unsafe_allow_html=True)
     _show(board, recorder)
@@ -124,7 +126,7 @@ def _camera(recorder: ClipRecorder):
 
 def _save(store, patient: str, recorder: ClipRecorder) -> None:
     recording = recorder.recording()
-    note = (st.session_state.get(NOTE_KEY) or "").strip()
+    note = st.session_state.get(KEPT_NOTE_KEY) or ""
     st.markdown("<p class='coach-big'>Saving your clip...</p>", unsafe_allow_html=True)
     bar = st.progress(0.0, text="Finding the movement of your body in each picture")
     try:
@@ -136,8 +138,8 @@ def _save(store, patient: str, recorder: ClipRecorder) -> None:
         if st.button("Try again", type="primary", width="stretch", key="clip_retry"):
             st.rerun()
         return
-    st.session_state.pop(RECORDER_KEY, None)
-    st.session_state.pop(NOTE_KEY, None)
+    for key in (RECORDER_KEY, NOTE_KEY, KEPT_NOTE_KEY, "clip_quick"):
+        st.session_state.pop(key, None)
     kept = "the video and the movement" if clip.has_video else "the movement of your body (no picture)"
     st.session_state[SAVED_KEY] = (f"Saved: {clip.duration_s:.0f} seconds, {kept}. It goes to your "
                                    "physiotherapist with your next shared file.")
@@ -150,7 +152,7 @@ def _my_clips(store, patient: str) -> None:
         return
     st.subheader("My clips")
     for c in clips:
-        cols = st.columns([4, 1])
+        cols = st.columns([3, 1])
         what = "video" if c.has_video else "movement only"
         cols[0].markdown(f"<p style='font-size:1.25rem' data-testid='my-clip'><b>{labels.when(c.recorded_at)}</b>, "
                          f"{c.duration_s:.0f} s ({what}): {html.escape(c.note or 'no note')}</p>", unsafe_allow_html=True)

@@ -41,7 +41,7 @@ def render() -> None:
     with sessions_tab:
         _sessions(store, patient)
     with diary_tab:
-        diary_view.show_diary(entries, key=f"review_diary_{patient}")
+        diary_view.show_diary(entries)
     with clips_tab:
         clip_view.show_clips(store, clips, key=f"review_clips_{patient}")
 
