@@ -50,6 +50,7 @@ class RepExercise:
 
     phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning", SETTLE: "returning"}
     clinical_target = 1.0  # clinical progress that meets the target (short_range below it)
+    side_names = ("left", "right")  # the counting signals' sides (head turns add "up" and "down")
 
     def __init__(self, spec: "ExerciseSpec", side: str = "auto", params: "Params | None" = None,
                  levels: FixedLevels | None = None) -> None:
@@ -352,7 +353,7 @@ class RepExercise:
     def _moved_sides(self, samples: list[Sample]) -> tuple[str, ...]:
         """Sides whose own signal reached the top of their range during the rep."""
         moved = []
-        for side in ("left", "right"):
+        for side in self.side_names:
             rel = [s.values.get(f"rel_{side}", np.nan) for s in samples]
             rel = [r for r in rel if np.isfinite(r)]
             if rel and max(rel) >= self.config.target:
@@ -362,7 +363,7 @@ class RepExercise:
     def _still_sides(self, samples: list[Sample]) -> tuple[str, ...]:
         """Seen sides that never got ``BOTH_MOVING`` out of their own rest during the rep."""
         still = []
-        for side in ("left", "right"):
+        for side in self.side_names:
             rel = [s.values.get(f"rel_{side}", np.nan) for s in samples]
             seen = [r for r in rel if np.isfinite(r)]
             if seen and max(seen) < BOTH_MOVING:
@@ -372,9 +373,9 @@ class RepExercise:
     def _side_label(self, moved: tuple[str, ...]) -> str:
         if not self.sided:
             return "both" if self.side == "auto" else self.side
-        if len(moved) == 2:
+        if set(moved) == {"left", "right"}:
             return "both"
-        return moved[0] if moved else (self.side if self.side in ("left", "right") else "")
+        return "+".join(moved) if moved else (self.side if self.side in ("left", "right") else "")
 
     def _run_checks(self, ctx: RepContext, counted: bool, relative_peak: float = 1.0) -> tuple[list[Fault], list[str]]:
         faults, skipped = [], []

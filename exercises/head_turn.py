@@ -1,14 +1,16 @@
-"""Head turns for gaze stabilisation (vestibular rehab): turning the head left and right, any view
-that sees the face and shoulders, seated or standing.
+"""Head turns for gaze stabilisation (vestibular rehab): turning the head left and right, or
+nodding up and down, any view that sees the face and shoulders, seated or standing.
 
 The head's yaw is the angle, about the vertical, between the ear-to-ear line and the
 shoulder line, from the world landmarks (metres, 3D: it reads the same from the front and from an
 oblique camera, and a trunk that turns along does not count as a head turn); its sign says the
-side (positive: toward the person's left). Each turn to one side and back to the middle is one
-rep of that side (``rep.side``), counted like every other exercise relative to this person's own
+side (positive: toward the person's left). Its pitch is the angle of the ears-to-nose line above
+the horizontal (positive: chin up); a yaw turn leaves it unchanged, since the nose turns about
+the vertical. Each turn to one side (left, right, up, down) and back to the middle is one rep of
+that direction (``rep.side``), counted like every other exercise relative to this person's own
 range (``exercises.counting``: their own middle and their own usual turn); the rep's metric
-``range_deg`` is the peak yaw from their own middle. A turn short of ``target_deg`` is still a rep
-(the person's own range decides) and gets ``short_range``.
+``range_deg`` is the peak angle from their own middle. A turn short of ``target_deg`` is still a
+rep (the person's own range decides) and gets ``short_range``.
 
 CLINICAL.md has no values for head-turn range or pace; the thresholds are screening defaults.
 """
@@ -37,6 +39,18 @@ class HeadTurnParams(Params):
                               "(still counted when it is this person's usual turn)")
 
 
+def head_pitch_deg(pose: PoseFrame) -> float:
+    """Head pitch (deg; + chin up): the ears-to-nose line above the horizontal, world landmarks."""
+    if pose.world is None:
+        return float("nan")
+    w = pose.world
+    v = w[int(L.NOSE)] - (w[int(L.LEFT_EAR)] + w[int(L.RIGHT_EAR)]) / 2
+    horizontal = float(np.hypot(v[0], v[2]))
+    if not horizontal > 1e-6:
+        return float("nan")
+    return float(np.degrees(np.arctan2(-v[1], horizontal)))  # world y points down
+
+
 def head_yaw_deg(pose: PoseFrame) -> float:
     """Head yaw relative to the shoulders (deg; + toward the person's left), world landmarks."""
     if pose.world is None:
@@ -54,43 +68,60 @@ def head_yaw_deg(pose: PoseFrame) -> float:
     return float(np.degrees(np.arctan2(cross, float(np.dot(a, b)))))
 
 
+DIRECTIONS = ("left", "right", "up", "down")
+
+
 class HeadTurn(RepExercise):
     phase_names = {WAITING: "waiting", REST: "facing ahead", OUT: "turning", TARGET: "turned", BACK: "turning back"}
+    side_names = DIRECTIONS
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.middle = RestBaseline(tau_s=4.0)  # this person's "straight ahead", learned when still
+        self.middle = RestBaseline(tau_s=4.0)  # this person's "straight ahead" (yaw), learned when still
+        self.level = RestBaseline(tau_s=4.0)  # ... and their usual head carriage (pitch)
         self.quiet = QuietWindow(window_s=0.4, tolerance=2.0)
+        self.quiet_pitch = QuietWindow(window_s=0.4, tolerance=2.0)
         self._quiet = False
 
     def landmark_sets(self):
         return [FACE]
 
     def measure(self, pose: PoseFrame, view: str):
-        yaw = head_yaw_deg(pose)
-        values = {"yaw_deg": yaw}
+        yaw, pitch = head_yaw_deg(pose), head_pitch_deg(pose)
+        values = {"yaw_deg": yaw, "pitch_deg": pitch}
         if not np.isfinite(yaw):
             return float("nan"), values
         mid = self.middle.value(0.0)
         values["turn_deg"] = yaw - mid
         values["left_deg"] = max(yaw - mid, 0.0)
         values["right_deg"] = max(mid - yaw, 0.0)
-        return abs(yaw - mid) / self.params.target_deg, values
+        nod = 0.0
+        if np.isfinite(pitch):
+            level = self.level.value(pitch)
+            values["up_deg"] = max(pitch - level, 0.0)
+            values["down_deg"] = max(level - pitch, 0.0)
+            nod = abs(pitch - level)
+        return max(abs(yaw - mid), nod) / self.params.target_deg, values
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
-        return {"left": values["left_deg"], "right": values["right_deg"]} if "left_deg" in values else {}
+        return {d: values[f"{d}_deg"] for d in DIRECTIONS if f"{d}_deg" in values}
 
     def settled(self, sample: Sample) -> bool:
-        self._quiet = self.quiet.update(sample.t, sample.values["yaw_deg"])
+        still_yaw = self.quiet.update(sample.t, sample.values["yaw_deg"])
+        pitch = sample.values.get("pitch_deg", float("nan"))
+        still_pitch = self.quiet_pitch.update(sample.t, pitch) if np.isfinite(pitch) else True
+        self._quiet = still_yaw and still_pitch
         return self._quiet and sample.progress < self.config.start
 
     def after_sample(self, sample: Sample, phase: str) -> None:
         if self._quiet and phase in (WAITING, REST) and sample.progress < self.config.start:
             self.middle.update(sample.t, sample.values["yaw_deg"])
+            if np.isfinite(sample.values.get("pitch_deg", float("nan"))):
+                self.level.update(sample.t, sample.values["pitch_deg"])
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         m: dict[str, float] = {}
-        for s in ("left", "right"):
+        for s in DIRECTIONS:
             t, v = ctx.extreme(f"{s}_deg", "max")
             if np.isfinite(v) and v > 0:
                 m[f"{s}_range_deg"] = v
@@ -109,6 +140,6 @@ SPEC = ExerciseSpec(
     setup=SetupNeeds(("head", "trunk"), "front", min_height_share=0.2,
                      reminders=("Sit down for this one if turning your head makes you dizzy.",)),
     equipment="A target on the wall at eye level (a sticky note) to keep your eyes on",
-    variants=("seated, slow", "seated, faster", "standing", "standing, feet together"),
+    variants=("seated, slow", "seated, faster", "seated, up and down", "standing", "standing, feet together"),
     default_variant="seated, slow",
     synth_script="head_turn", sided=True, limb="head turn", key_measure="turn_deg", key_unit="deg", rep_noun=("head turn", "head turns"))
