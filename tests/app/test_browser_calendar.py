@@ -155,12 +155,15 @@ def test_programme_editor_carries_routines_and_shows_the_patients_day(tmp_path_f
         grid = page.locator("[data-testid='stDataFrame']").first
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 80, box["y"] + 35 * 4 + 17)  # header, then rows of 35 px: row 4
+        page.wait_for_timeout(500)
         for _ in range(COLUMNS.index("routine") - COLUMNS.index("exercise")):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # open the cell's editor, then type into it
-        page.wait_for_timeout(400)
-        page.keyboard.type("before bed", delay=30)
+        page.wait_for_timeout(800)
+        page.keyboard.type("before bed", delay=50)
+        page.wait_for_timeout(300)
         page.keyboard.press("Enter")
+        page.wait_for_timeout(800)  # the grid hands the edit to Streamlit
         page.get_by_label("Your name or initials").fill("AB")
         page.get_by_role("button", name="Save as a new version").click()
         page.get_by_text("Saved version 2").wait_for(timeout=30_000)
