@@ -47,9 +47,10 @@ def _programme():
 
 def _seed(data: Path) -> None:
     """P001 with the programme; a sit-to-stand this morning at 08:05 (breakfast's, done) and in each
-    of the last two weeks, so the week has something to say."""
+    of the last two weeks, holds and a chair-stand test in each week, so the week has something to say."""
     from coach.store import Store
     from exercises.base import Rep
+    from exercises.validated_tests import TestResult
 
     with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
         store.add_patient("P001", age=70)
@@ -61,6 +62,16 @@ def _seed(data: Path) -> None:
             for i in range(reps):
                 rec.add_rep(Rep(i + 1, 3.0 * i, 3.0 * i + 2.0))
             rec.end_set()
+            rec.finish()
+        # balance holds and a chair-stand test, last week and this week (never today: the day stays as seeded)
+        for day, holds, stands in ((TODAY - timedelta(days=9), (6.0, 7.5), 9), (TODAY - timedelta(days=1), (9.0, 12.4), 11)):
+            rec = store.start_session("P001", "single-leg-stance", "camera:0",
+                                      started_at=datetime.combine(day, clock(9, 0)).astimezone())
+            rec.start_set(len(holds))
+            for i, h in enumerate(holds):
+                rec.add_rep(Rep(i + 1, 20.0 * i, 20.0 * i + h, metrics={"hold_s": h}))
+            rec.end_set()
+            rec.add_test_result(TestResult("chair-stand-30s", stands, "stands"))
             rec.finish()
 
 
@@ -113,6 +124,8 @@ def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, sho
         assert "Rest day" in cards[-1] and "Squat" in cards[-1]
         wins = page.locator(".coach-wins").inner_text()
         assert "You did 17 sit-to-stands this week, 11 more than last week." in wins, wins
+        assert "Your longest stand on one leg was 12.4 seconds, 4.9 seconds longer than last week." in wins
+        assert "Your 30-second chair stand went up from 9 to 11 stands." in wins
         # one Start per exercise: sit-to-stand's is at lunch, its next time not yet done
         assert page.get_by_role("button", name=re.compile("Start: Sit to stand")).count() == 1
         assert "P001" not in page.content()
