@@ -18,10 +18,14 @@ def weeks_frame(entries: list[DiaryEntry], last: int | None = None) -> pd.DataFr
     """One row per week, newest first (``last``: only that many)."""
     weeks = list(reversed(weekly_counts(entries)))[:last]
     dash = lambda v: "–" if v is None else f"{v:.1f}"  # noqa: E731
-    return pd.DataFrame([{"Week of": f"{w.week_start:%d %b %Y}", "Days written": f"{w.days_with_entries} of 7",
-                          "Tiredness (mean, 0-10)": dash(w.mean_fatigue), "Pain (mean, 0-10)": dash(w.mean_pain),
-                          "Falls": w.falls, "Near-falls": w.near_falls, "Freezing episodes": w.freezing}
+    return pd.DataFrame([{"Week of": f"{w.week_start:%d %b %Y}", "Days": f"{w.days_with_entries} of 7",
+                          "Tiredness": dash(w.mean_fatigue), "Pain": dash(w.mean_pain),
+                          "Falls": w.falls, "Near-falls": w.near_falls, "Freezing": w.freezing}
                          for w in weeks])
+
+
+WEEKS_NOTE = ("Days: days with a diary entry. Tiredness and pain: the mean of the days answered, 0 (none) to 10 "
+              "(worst). Falls, near-falls and freezing episodes: added up over the week.")
 
 
 def days_frame(entries: list[DiaryEntry]) -> pd.DataFrame:
@@ -57,7 +61,8 @@ def fatigue_pain_chart(entries: list[DiaryEntry]) -> alt.Chart:
 def table_html(df: pd.DataFrame, test_id: str) -> str:
     """A plain HTML table (text a screen reader, a search and a test can find; large type)."""
     head = "".join(f"<th style='text-align:left;padding:4px 10px'>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = "".join("<tr>" + "".join(f"<td style='padding:4px 10px'>{html.escape(str(v))}</td>" for v in r) + "</tr>"
+    rows = "".join("<tr>" + "".join(f"<td style='padding:4px 10px{';white-space:nowrap' if i == 0 else ''}'>"
+                                    f"{html.escape(str(v))}</td>" for i, v in enumerate(r)) + "</tr>"
                    for r in df.itertuples(index=False))
     return (f"<div style='overflow-x:auto'><table data-testid='{test_id}' style='font-size:1.1rem;"
             f"border-collapse:collapse;width:100%'><thead style='border-bottom:2px solid #333'><tr>{head}</tr></thead>"
@@ -70,6 +75,7 @@ def show_diary(entries: list[DiaryEntry]) -> None:
         return
     st.markdown("**By week**")
     st.markdown(table_html(weeks_frame(entries), "diary-weeks"), unsafe_allow_html=True)
+    st.caption(WEEKS_NOTE)
     st.markdown("**Tiredness and pain, day by day**")
     st.altair_chart(fatigue_pain_chart(entries), width="stretch")
     st.markdown("**Each day**")

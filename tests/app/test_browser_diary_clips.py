@@ -147,7 +147,7 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         _snap(page, shots, "patient_record_saved")
 
         page.goto(f"{url}/share")
-        page.get_by_text("1 diary day, 2 clips").wait_for(timeout=30_000)
+        page.get_by_text("This makes one file with 1 day of your diary and 2 clips.").wait_for(timeout=30_000)
         page.get_by_role("button", name="Make the file").click(timeout=30_000)
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name=re.compile("Save the file")).click(timeout=60_000)
@@ -176,7 +176,7 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         msg.wait_for(timeout=90_000, state="attached")
         assert "1 diary day(s), 2 clip(s) for the physio (1 with video)" in msg.inner_text(), msg.inner_text()
         page.get_by_role("link", name="Patients").click()  # the list again, now with P001 and their week
-        page.get_by_text("Diary, by week").wait_for(timeout=30_000)
+        page.get_by_test_id("patients-diary-weeks").wait_for(timeout=30_000)
         assert "froze" not in page.get_by_test_id("patients-diary-weeks").inner_text()  # counts, not notes
         assert VIDEO_NOTE in page.locator("p", has_text="Clips from the patient:").inner_text()
         _snap(page, shots, "physio_patients_with_diary")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from coach.pose.frame import PoseSeries
-from coach.store import DiaryEntry, NotFound, StoreError, weekly_counts
+from coach.store import DiaryEntry, NotFound, Store, StoreError, weekly_counts
 from coach.store.diary import WeekCounts
 from tests.store.factories import make_frames, make_rep
 
@@ -135,3 +135,23 @@ def test_clip_limits(store):
     with pytest.raises(NotFound):
         store.clip(12345)
     assert isinstance(NotFound("x"), StoreError)
+
+
+def test_backup_and_restore_keep_the_diary_clips_and_events(tmp_path):
+    """``coach db backup/restore`` copy the whole SQLite file: the new tables come back with it."""
+    from coach.store import integrity
+
+    db = tmp_path / "d" / "coach.db"
+    with Store.open(f"sqlite:///{db}", fallback_dirs=[tmp_path / "u"], backup_every=None) as s:
+        s.add_patient("P001")
+        sid = _session(s)
+        s.add_session_event(sid, 1.5, "balance_loss", "drop")
+        s.save_diary_entry(DiaryEntry("P001", date(2026, 12, 1), fatigue=3, note="ok"))
+        s.save_clip("P001", note="doorway", duration_s=3.0, track=_track())
+        backup = integrity.make_backup(db)
+        s.save_diary_entry(DiaryEntry("P001", date(2026, 12, 2), fatigue=9))  # after the backup: not in it
+    integrity.restore(db, backup)
+    with Store.open(f"sqlite:///{db}", fallback_dirs=[tmp_path / "u"], backup_every=None) as s:
+        assert [e.day for e in s.diary_entries("P001")] == [date(2026, 12, 1)]
+        assert [c.note for c in s.clips("P001")] == ["doorway"] and len(s.clip_track(s.clips("P001")[0].id)) == 90
+        assert [e.detail for e in s.session_events(sid)] == ["drop"]

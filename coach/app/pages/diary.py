@@ -92,8 +92,8 @@ def _last_week(entries: list[DiaryEntry]) -> None:
     st.subheader("The last 7 days")
     rows = []
     for e in reversed(entries):
-        scale = lambda v: "–" if v is None else f"{v} of 10"  # noqa: E731
-        rows.append(f"<tr><td>{e.day:%a %d %b}</td><td>{scale(e.fatigue)}</td><td>{scale(e.pain)}</td>"
+        scale = lambda v: "–" if v is None else f"{v}/10"  # noqa: E731
+        rows.append(f"<tr><td style='white-space:nowrap'>{e.day:%a %d %b}</td><td>{scale(e.fatigue)}</td><td>{scale(e.pain)}</td>"
                     f"<td>{e.falls}</td><td>{e.near_falls}</td><td>{e.freezing}</td>"
                     f"<td>{html.escape(e.note)}</td></tr>")
     st.markdown("<div style='overflow-x:auto'><table data-testid='diary-week' style='font-size:1.2rem;width:100%'>"

@@ -40,9 +40,9 @@ def render() -> None:
 def _sessions(store, patient_id: str) -> None:
     st.subheader(f"Sessions of {patient_id}")
     found = store.sessions(patient_id)
-    _week(store, patient_id)
     if not found:
         st.write("No sessions recorded yet.")
+        _week(store, patient_id)
         return
     st.dataframe(pd.DataFrame([{
         "Session": s.id, "Started": labels.when(s.started_at), "Exercise": labels.exercise(s.exercise),
@@ -51,11 +51,12 @@ def _sessions(store, patient_id: str) -> None:
         "In trends": f"no: {s.excluded_reason} ({s.excluded_by})" if getattr(s, "excluded", False) else "yes"}
         for s in reversed(found)]), hide_index=True, key="sessions_table")
     st.caption("Open **Session review** in the menu to watch a session and see its reps.")
+    _week(store, patient_id)
 
 
 def _week(store, patient_id: str) -> None:
     """The patient's diary (last four weeks) and clips, in two lines of numbers, beside the sessions."""
-    from coach.app.diary_view import table_html, weeks_frame
+    from coach.app.diary_view import WEEKS_NOTE, table_html, weeks_frame
 
     entries = store.diary_entries(patient_id)
     clips = store.clips(patient_id)
@@ -64,6 +65,7 @@ def _week(store, patient_id: str) -> None:
     if entries:
         st.markdown("**Diary, by week** (the last four; more under *Session review* > *Diary*)")
         st.markdown(table_html(weeks_frame(entries, last=4), "patients-diary-weeks"), unsafe_allow_html=True)
+        st.caption(WEEKS_NOTE)
     if clips:
         newest = clips[0]
         st.markdown(f"**Clips from the patient:** {len(clips)}; the newest {labels.when(newest.recorded_at)}: "

@@ -132,10 +132,13 @@ def _save(store, patient: str, recorder: ClipRecorder) -> None:
     try:
         clip = save_recording(store, patient, recording, note, model=ui.settings().model,
                               progress=lambda f: bar.progress(min(1.0, f), text="Finding the movement of your body"))
-    except Exception as exc:  # noqa: BLE001 - say what went wrong, in words
-        st.session_state.pop(RECORDER_KEY, None)
+    except Exception as exc:  # noqa: BLE001 - say what went wrong; the recording is kept for another try
+        bar.empty()
         st.error(f"The clip could not be saved: {exc}")
-        if st.button("Try again", type="primary", width="stretch", key="clip_retry"):
+        if st.button("Try saving again", type="primary", width="stretch", key="clip_retry"):
+            st.rerun()
+        if st.button("Keep nothing", width="stretch", key="clip_give_up"):
+            st.session_state.pop(RECORDER_KEY, None)
             st.rerun()
         return
     for key in (RECORDER_KEY, NOTE_KEY, KEPT_NOTE_KEY, "clip_quick"):

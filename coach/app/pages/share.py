@@ -3,6 +3,7 @@ and the clips recorded for the physio (videos only when the patient agreed), to 
 physio, whose app imports it (``coach.store.bundle``)."""
 from __future__ import annotations
 
+import html
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,18 @@ def bundle_api():
     return bundle if hasattr(bundle, "export_bundle") else None
 
 
+def contents_line(sessions: int, days: int, clips: int) -> str:
+    """What the file will hold, in one plain sentence."""
+    plural = lambda n, word: f"{n} {word}{'s' if n != 1 else ''}"  # noqa: E731
+    parts = ([f"your {plural(sessions, 'session')} and test scores"] if sessions else []) + \
+        ([f"{plural(days, 'day')} of your diary"] if days else []) + ([plural(clips, "clip")] if clips else [])
+    if not parts:
+        return "There is nothing to share yet: your sessions, diary and clips will go in this file."
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (f"This makes one file with {listed}. Send it to your physiotherapist (e-mail, USB stick, "
+            "or as they told you).")
+
+
 def render() -> None:
     ui.title("Share with my physio")
     patient = ui.home_patient()
@@ -37,11 +50,8 @@ def render() -> None:
     info = store.patient(patient)
     sessions = store.sessions(patient)
     days, clips = len(store.diary_entries(patient)), len(store.clips(patient))
-    extra = "".join(f", {n} {word}{'s' if n != 1 else ''}" for n, word in ((days, "diary day"), (clips, "clip"))
-                    if n)
-    st.markdown(f"<p class='coach-big'>This makes one file with your {len(sessions)} session"
-                f"{'s' if len(sessions) != 1 else ''}, test scores{extra}. Send it to your physiotherapist "
-                "(e-mail, USB stick, or as they told you).</p>", unsafe_allow_html=True)
+    line = contents_line(len(sessions), days, clips)
+    st.markdown(f"<p class='coach-big' data-testid='share-contents'>{html.escape(line)}</p>", unsafe_allow_html=True)
     video = False
     if info.video_opt_in:
         video = st.checkbox("Include the videos of my exercise sessions (the file gets much bigger)",

@@ -1,0 +1,92 @@
+"""The diary, clip and review pages without a browser (AppTest): what the patient enters is what is
+stored, a finished recording is saved as a clip, and the physio's review lists the diary's values,
+the clips' notes and a balance loss with its moment."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.app.conftest import no_exception, run_page
+
+
+@pytest.fixture
+def home(app_env, monkeypatch):
+    from coach.store import Store
+
+    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
+    with Store.open() as store:
+        store.add_patient("P001", age=70, condition="parkinsons")
+        yield store
+
+
+def test_diary_taps_are_stored_and_saving_again_replaces_the_day(home):
+    at = run_page("diary")
+    no_exception(at)
+    fatigue, pain = at.get("button_group")
+    fatigue.set_value(7)
+    pain.set_value(3)
+    at.number_input(key=f"diary_falls_{date.today()}").set_value(1)
+    at.number_input(key=f"diary_freezing_{date.today()}").set_value(4)
+    at.text_area[0].set_value("fell getting out of bed")
+    at.button(key="diary_save").click().run()
+    no_exception(at)
+    assert "Saved" in at.success[0].value
+    [entry] = home.diary_entries("P001")
+    assert (entry.day, entry.fatigue, entry.pain, entry.falls, entry.near_falls, entry.freezing, entry.note) == \
+        (date.today(), 7, 3, 1, 0, 4, "fell getting out of bed")
+    at = run_page("diary")  # the day's entry comes back to be changed
+    assert at.get("button_group")[0].value == 7 and any("already wrote" in c.value for c in at.caption)
+    at.get("button_group")[1].set_value(5)
+    at.button(key="diary_save").click().run()
+    [entry] = home.diary_entries("P001")
+    assert (entry.pain, entry.fatigue, entry.freezing) == (5, 7, 4)
+
+
+def test_a_finished_recording_is_saved_as_a_clip_without_video_when_not_agreed(home):
+    from coach.app.clip_recorder import ClipRecorder
+    from coach.synth import ClipSpec, generate
+
+    clip = generate(ClipSpec(exercise="sit-to-stand", view="side", reps=1, fps=10.0, start_rest_s=0.3, end_rest_s=0.3))
+    recorder = ClipRecorder()
+    for k, image in enumerate(clip.frames()):
+        recorder.process(image, k / clip.fps)
+    recorder.stop()
+    at = run_page("record")
+    no_exception(at)
+    assert any("You have not agreed to keep videos" in i.value for i in at.info)
+    at.session_state["clip_recorder"] = recorder
+    at.session_state["clip_note_kept"] = "wobbly when turning"
+    at.run(timeout=120)
+    no_exception(at)
+    [saved] = home.clips("P001")
+    assert saved.note == "wobbly when turning" and saved.video_path is None and saved.n_frames == len(clip.poses)
+    assert "movement of your body (no picture)" in at.success[0].value
+    assert not list(home.media_dir.rglob("*.mp4"))
+
+
+def test_review_shows_diary_clips_and_balance_losses(app_env, monkeypatch):
+    from coach.pose.frame import PoseSeries
+    from coach.store import DiaryEntry, Store
+    from tests.store.factories import make_frames, make_rep
+
+    monkeypatch.setenv("COACH_APP_ROLE", "physio")
+    with Store.open() as store:
+        store.add_patient("P001")
+        rec = store.start_session("P001", "single-leg-stance", lazy=False)
+        rec.start_set()
+        rec.add_rep(make_rep(1))
+        rec.finish()
+        store.add_session_event(rec.session_id, 4.25, "balance_loss", "step: the raised foot went down")
+        store.save_diary_entry(DiaryEntry("P001", date(2026, 11, 30), fatigue=6, pain=1, near_falls=2, note="dizzy"))
+        store.save_clip("P001", note="freezing at the doorway", duration_s=6.0,
+                        track=PoseSeries.from_frames(make_frames(0.0, 60)))
+    at = run_page("review", timeout=120)
+    no_exception(at)
+    assert [t.label for t in at.tabs] == ["Sessions", "Diary (1 day)", "Clips from the patient (1)"]
+    text = " ".join(m.value for m in at.markdown)
+    assert "**Loss of balance** at 4.2 s: a sudden step: the raised foot went down" in text \
+        or "**Loss of balance** at 4.3 s: a sudden step: the raised foot went down" in text
+    assert "<td style='padding:4px 10px'>6.0</td>" in text and "dizzy" in text  # the week's mean and the day
+    assert "freezing at the doorway" in text
+    assert any("No video was kept" in c.value for c in at.caption)
