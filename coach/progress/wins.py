@@ -18,9 +18,9 @@ from coach import labels
 from coach.store.records import SessionRecord, StoredTest
 from exercises import EXERCISES as SPECS
 
-# "You did 42 ___ this week": the count noun of each movement (others: "<label> repetitions").
-PLURALS = {"sit-to-stand": "sit-to-stands", "squat": "squats", "heel-raise": "heel raises", "reach": "reaches",
-           "arm-raise": "arm raises", "head-turn": "head turns"}
+# "You did 42 ___ this week": the exercise spec's rep noun, except where a week's total reads better
+# with the whole name ("42 stands" could be anything).
+PLURALS = {"sit-to-stand": "sit-to-stands"}
 # "Your longest ___": the balance holds (others: the exercise's label in lower case).
 HOLD_NAMES = {"single-leg-stance": "stand on one leg", "tandem-stance": "heel-to-toe stand"}
 LOWER_IS_BETTER = {"five-times-sts", "timed-up-and-go"}  # timed tests: faster is better
@@ -76,7 +76,7 @@ def _rep_wins(this: Week, last: Week) -> list[str]:
     out = []
     for exercise, n in sorted(this.reps.items(), key=lambda kv: -kv[1]):
         before = last.reps.get(exercise, 0)
-        noun = PLURALS.get(exercise) or f"{labels.exercise(exercise).lower()} repetitions"
+        noun = PLURALS.get(exercise) or _rep_noun(exercise)
         if before == 0:
             out.append(f"You did {n} {noun} this week.")
         elif n > before:
@@ -149,6 +149,12 @@ def _streak(sessions: Sequence[SessionRecord], today: date) -> int:
         n += 1
         day -= timedelta(days=1)
     return n
+
+
+def _rep_noun(exercise: str) -> str:
+    spec = SPECS.get(exercise)
+    noun = getattr(spec, "rep_noun", None)
+    return noun[1] if noun else f"{labels.exercise(exercise).lower()} repetitions"
 
 
 def _is_hold(exercise: str) -> bool:

@@ -70,3 +70,11 @@ def test_a_tiny_hold_gain_is_not_a_win_and_unscored_tests_are_skipped():
     wins = small_wins(sessions, [unscored], TODAY)
     assert wins == ["You exercised on 1 day this week, as steady as last week. "
                     "Steady practice is what builds strength and balance."]
+
+
+def test_each_movement_is_counted_in_its_own_words():
+    sessions = [record("heel-raise", THIS[1], 20, sid=1), record("head-turn", THIS[1], 12, sid=2),
+                record("reach", THIS[2], 6, sid=3)]
+    wins = small_wins(sessions, [], TODAY)
+    assert {"You did 20 heel raises this week.", "You did 12 head turns this week.",
+            "You did 6 reaches this week."} <= set(wins)
