@@ -21,6 +21,15 @@ RECORDER_KEY = "clip_recorder"
 SAVED_KEY = "clip_saved"
 NOTE_KEY = "clip_note"  # the text box (its state goes when the box is off the page)
 KEPT_NOTE_KEY = "clip_note_kept"  # the note, kept while recording
+STYLE = """<style>
+/* a tap on a common problem, and the note box: large for tired or shaky hands and poor sight */
+.st-key-clip_before [data-testid="stWidgetLabel"] p { font-size:1.35rem; font-weight:700; }
+.st-key-clip_before [data-testid="stButtonGroup"] button { min-height:3rem; padding:0 1rem; }
+.st-key-clip_before [data-testid="stButtonGroup"] button p { font-size:1.25rem; }
+.st-key-clip_before [data-testid="stButtonGroup"] button[aria-checked="true"] { background:#0b3d91; border-color:#0b3d91; }
+.st-key-clip_before [data-testid="stButtonGroup"] button[aria-checked="true"] p { color:#fff; }
+.st-key-clip_before input { font-size:1.35rem; min-height:3rem; }
+</style>"""
 QUICK_NOTES = ("Freezing at a doorway", "Freezing when turning", "Tremor", "Unsteady when walking",
                "Trouble getting up")
 
@@ -35,7 +44,9 @@ def render() -> None:
     consent = store.patient(patient).video_opt_in
     recorder: ClipRecorder | None = st.session_state.get(RECORDER_KEY)
     if recorder is None:
-        _before(consent)
+        st.markdown(STYLE, unsafe_allow_html=True)
+        with st.container(key="clip_before"):
+            _before(consent)
     elif recorder.finished:
         _save(store, patient, recorder)
     else:
