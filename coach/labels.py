@@ -47,6 +47,7 @@ COLUMNS = {
     "programme_version": "Programme version", "app_version": "App version", "algorithm_version": "Algorithm version",
     "variant": "Variant", "support": "Support", "tempo_s": "Tempo (s per rep)", "rest_s": "Rest (s)",
     "days": "Days", "notes": "Notes", "targets": "Targets / thresholds", "excluded": "Excluded",
+    "routine": "Routine", "times": "Times of day", "hold_s": "Hold (s)", "tempo_per_min": "Tempo (per minute)",
 }
 
 # Every test id and old spelling -> the test's label (from the one test vocabulary).

@@ -68,14 +68,16 @@ def overview(h: PatientHistory) -> Section:
 
 def programme_table(h: PatientHistory) -> Table:
     pr = h.programme
-    rows = tuple((labels.exercise(e.exercise), str(e.sets), str(e.reps), labels.side(e.side), e.effective_variant or "-",
-                  e.support or "-",
-                  _f(e.tempo_s, "{:g} s"), f"{e.rest_s:g} s", "every day" if len(e.days) == 7 else " ".join(e.days),
+    rows = tuple((labels.exercise(e.exercise), str(e.sets),
+                  f"{e.reps} x {e.hold_s:g} s" if e.hold_s else str(e.reps), labels.side(e.side),
+                  e.effective_variant or "-", e.support or "-", e.tempo_text or "own pace", f"{e.rest_s:g} s",
+                  "every day" if len(e.days) == 7 else " ".join(e.days),
+                  ", ".join(filter(None, (e.routine, " ".join(e.effective_times)))) or "-",
                   ", ".join(f"{labels.metric(k)}: {v:g}" for k, v in {**e.targets, **e.thresholds}.items()) or "-")
                  for e in pr.exercises)
     return Table(f"Programme version {pr.version}" + (f" ({pr.created_at:%Y-%m-%d})" if pr.created_at else ""),
-                 ("Exercise", "Sets", "Reps", "Side", "Variant", "Support", "Tempo", "Rest", "Days",
-                  "Targets / thresholds"), rows, pr.note)
+                 ("Exercise", "Sets", "Reps (holds: x time)", "Side", "Variant", "Support", "Tempo", "Rest", "Days",
+                  "When", "Targets / thresholds"), rows, pr.note)
 
 
 def sessions_table(h: PatientHistory) -> Table:
