@@ -34,6 +34,8 @@ HOLDS_S = (7.0, 5.0)
 # hold is timed on). Measured on the shared 2-core machine: +0.06 s; +0.27 / +0.08 s; +0.68 s (a
 # stall). 0.5 s allows the usual case; a run starved beyond what a hold survives is reported, below.
 BROWSER_TOLERANCE_S = 0.5
+TEMPO_S = 4.0  # the programme's metronome for sit-to-stand: one every 4 s
+STS_REPS = 6  # two passes of the looping 3-rep clip: the set runs long enough to hear several beats
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +68,8 @@ def home(tmp_path_factory):
     with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
         store.add_patient("P001", age=74, sex="female", condition="stroke", video_opt_in=False)
         store.save_programme(from_dict({"patient": "P001", "exercise": [
-            {"name": "single-leg-stance", "sets": 1, "reps": len(HOLDS_S), "rest_s": 10, "hold_s": 30}]}))
+            {"name": "single-leg-stance", "sets": 1, "reps": len(HOLDS_S), "rest_s": 10, "hold_s": 30},
+            {"name": "sit-to-stand", "sets": 1, "reps": STS_REPS, "rest_s": 10, "tempo_s": TEMPO_S}]}))
     with streamlit_server(APP_FILE, env, data / "streamlit.log") as url:
         yield url, data
 
@@ -139,3 +142,58 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
         assert got.metrics["hold_s"] == pytest.approx(want["hold_s"], abs=BROWSER_TOLERANCE_S), (holds, truth["holds"])
     print("browser holds (stored, true):", [(h.metrics["hold_s"], w["hold_s"]) for h, w in zip(holds, truth["holds"])],
           f"longest frame gap {gaps.max():.2f} s")
+
+
+def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp_path):
+    """Sit-to-stand with the programme's tempo: the beat is scheduled in the patient's browser on
+    whole multiples of the period (the grid the server times reps against), only while the set is
+    running, and the disc shows it; the stored reps carry their timing against that beat."""
+    from coach.store import Store
+    from tests.app.browser import make_clip
+
+    url, data = home
+    _, y4m, truth = make_clip(tmp_path, reps=3)
+    with playwright_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(
+            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
+            args=[*CHROMIUM_FLAGS, *FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"],
+            viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        page.goto(url)
+        start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand"))
+        start.wait_for(timeout=60_000)
+        start.click()
+        page.wait_for_function("() => (window.__coachBeats || []).length >= 2 && document.getElementById('coach-beat-on')",
+                               timeout=120_000)  # beats scheduled while the set runs
+        beats = page.evaluate("() => [...window.__coachBeats]")
+        _snap(page, shots, "live_metronome_running")
+        page.locator("[data-testid='coach-summary']").wait_for(timeout=180_000)
+        ctx.close()
+    # Beats on the epoch grid of the period, one period apart (the server judges reps on the same grid).
+    assert all(abs(b / TEMPO_S - round(b / TEMPO_S)) < 1e-6 for b in beats), beats
+    assert all(abs(b2 - b1 - TEMPO_S) < 1e-6 for b1, b2 in zip(beats, beats[1:])), beats
+    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+        live = [s for s in store.sessions("P001") if s.exercise == "sit-to-stand"]
+        record = store.load_session(live[-1].id)
+    reps = [r for st in record.sets for r in st.reps if r.counted]
+    assert len(reps) == STS_REPS  # the clip's 3 reps, twice (Chromium loops it)
+    assert truth.true_reps == 3
+    assert all("timing_error_s" in r.metrics and abs(r.metrics["timing_error_s"]) <= TEMPO_S / 2 for r in reps)
+    assert record.settings.get("tempo_per_min") == pytest.approx(60 / TEMPO_S)
+
+
+def test_the_timed_up_and_go_instructions_ask_for_the_walking_aid(home, shots, tmp_path):
+    url, _ = home
+    with playwright_api.sync_playwright() as p:
+        ctx = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=str(CHROMIUM),
+                                                   headless=True, args=CHROMIUM_FLAGS,
+                                                   viewport={"width": 1280, "height": 1000})
+        page = ctx.new_page()
+        page.goto(f"{url}/test")
+        page.get_by_text("Timed Up and Go").first.click(timeout=60_000)
+        page.get_by_text("Do you walk with an aid?").wait_for(timeout=30_000)
+        for words in ("3 metres", "walking stick or frame", "No walking aid", "A walking frame"):
+            assert words in page.content()
+        page.get_by_role("button", name="Start the test: Timed Up and Go").wait_for()
+        _snap(page, shots, "test_tug_instructions")
+        ctx.close()
