@@ -131,7 +131,8 @@ class Renderer:
         pelvis = self._cylinder_pts(j["hip_mid"] - tup * 0.09 * h, j["hip_mid"] + tup * 0.06 * h, lat, tfwd,
                                     (0.165 * h, 0.105 * h), (0.16 * h, 0.10 * h))
         parts.append(self._solid(pelvis, pal.trousers, depth_bias=0.001))
-        parts.append(self._limb(j["shoulder_mid"], j["neck_top"] + sk.head_up * 0.02 * h, 0.05 * h, pal.skin, None))
+        neck_depth, draw_neck = self._limb(j["shoulder_mid"], j["neck_top"] + sk.head_up * 0.02 * h, 0.05 * h, pal.skin, None)
+        parts.append((neck_depth + 0.03 * h, draw_neck))  # under the chin and the collar, whichever way the head turns
         for side in SIDES:
             s = f"{side}_"
             thigh_top = j[s + "hip"] + (j[s + "hip"] - j[s + "knee"]) * 0.05
@@ -188,7 +189,9 @@ class Renderer:
             eye = c + fwd * 0.082 * h + up * 0.02 * h + lat * s * 0.032 * h
             brow = eye + up * 0.022 * h
             ear = c + lat * s * 0.079 * h - fwd * 0.006 * h
-            feats.append(("eye", eye, brow))
+            # eye and brow as their inner and outer corners: a turned eye is foreshortened
+            feats.append(("eye", eye, np.array([eye - lat * 0.018 * h, eye + lat * 0.018 * h,
+                                                brow - lat * 0.02 * h, brow + lat * 0.02 * h])))
             feats.append(("ear", ear, None))
         nose = [c + fwd * 0.09 * h + up * 0.012 * h, c + fwd * 0.125 * h - up * 0.012 * h, c + fwd * 0.092 * h - up * 0.028 * h]
         mouth = [c + fwd * 0.085 * h - up * 0.052 * h + lat * s * 0.022 * h for s in (1.0, -1.0)]
@@ -197,7 +200,7 @@ class Renderer:
             for part in ((draw_face, draw_hair) if face_away else (draw_hair, draw_face)):
                 part(img)
             for kind, p, q in feats:
-                uv, d = self._project(np.array([p] if q is None else [p, q]))
+                uv, d = self._project(np.array([p] if q is None else [p, *q]))
                 r = max(1.5, self._px(0.014 * h, d[0]))
                 centre = tuple(np.int32(np.round(uv[0])))
                 if kind == "ear" and d[0] < depth_c + 0.02 * h:
@@ -206,11 +209,11 @@ class Renderer:
                     cv2.ellipse(img, centre, (max(2, int(r * 1.1)), max(3, int(r * 1.9))), 0, 0, 360,
                                 _shade(pal.skin, 0.5), 1, cv2.LINE_AA)
                 if kind == "eye" and d[0] < depth_c - 0.01 * h:
-                    cv2.ellipse(img, centre, (max(2, int(r * 1.3)), max(1, int(r * 0.8))), 0, 0, 360, (245, 245, 245), -1, cv2.LINE_AA)
+                    half = max(1, int(round(np.linalg.norm(uv[2] - uv[1]) / 2)))
+                    cv2.ellipse(img, centre, (half, max(1, int(r * 0.8))), 0, 0, 360, (245, 245, 245), -1, cv2.LINE_AA)
                     cv2.circle(img, centre, max(1, int(r * 0.6)), (40, 30, 20), -1, cv2.LINE_AA)
-                    b = tuple(np.int32(np.round(uv[1])))
-                    cv2.line(img, (b[0] - int(r * 1.3), b[1]), (b[0] + int(r * 1.3), b[1]), _shade(pal.hair, 0.8),
-                             max(1, int(r * 0.5)), cv2.LINE_AA)
+                    cv2.line(img, tuple(np.int32(np.round(uv[3]))), tuple(np.int32(np.round(uv[4]))),
+                             _shade(pal.hair, 0.8), max(1, int(r * 0.5)), cv2.LINE_AA)
             nuv, nd = self._project(np.array(nose))
             cv2.fillConvexPoly(img, np.int32(np.round(nuv)), _shade(pal.skin, 0.8), cv2.LINE_AA)
             cv2.polylines(img, [np.int32(np.round(nuv))], True, _shade(pal.skin, 0.55), 1, cv2.LINE_AA)
