@@ -90,3 +90,16 @@ def test_review_shows_diary_clips_and_balance_losses(app_env, monkeypatch):
     assert "<td style='padding:4px 10px'>6.0</td>" in text and "dizzy" in text  # the week's mean and the day
     assert "freezing at the doorway" in text
     assert any("No video was kept" in c.value for c in at.caption)
+
+
+def test_a_camera_that_never_started_records_nothing_and_says_so(home):
+    from coach.app.clip_recorder import ClipRecorder
+
+    at = run_page("record")
+    recorder = ClipRecorder()
+    recorder.stop()  # what streamlit-webrtc's "video ended" does when the camera failed
+    at.session_state["clip_recorder"] = recorder
+    at.run()
+    no_exception(at)
+    assert "nothing was recorded" in at.warning[0].value and home.clips("P001") == []
+    assert at.button(key="clip_start")  # back to the start, ready to try again

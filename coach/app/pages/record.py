@@ -2,7 +2,9 @@
 doorway, a tremor, a wobble when turning) with a note, up to 30 s, one press to start.
 
 The note comes first (typed, or one tap on a common problem); "Record" asks the browser for the
-camera and starts at once; recording stops at 30 s or on "Stop and save". The clip is stored with
+camera and starts at once; recording stops at 30 s, on "Stop and save", or when the camera stops
+(another page opened: what was recorded is saved on coming back; a closed tab keeps nothing). The
+clip is stored with
 its landmark track (``coach.app.clip_recorder``). Without the patient's consent to video, only the
 landmark track (a moving stick figure) is kept, and the page says so before anything is recorded.
 """
@@ -43,6 +45,11 @@ def render() -> None:
     store = ui.store()
     consent = store.patient(patient).video_opt_in
     recorder: ClipRecorder | None = st.session_state.get(RECORDER_KEY)
+    if recorder is not None and recorder.finished and not recorder.started:  # the camera never gave a picture
+        st.session_state.pop(RECORDER_KEY, None)
+        recorder = None
+        st.warning("The camera did not start, so nothing was recorded. Check that no other program is using it, "
+                   "and press Allow if the browser asks.")
     if recorder is None:
         st.markdown(STYLE, unsafe_allow_html=True)
         with st.container(key="clip_before"):
@@ -125,6 +132,7 @@ def _camera(recorder: ClipRecorder):
     ctx = webrtc_streamer(
         key="clip-recorder", mode=WebRtcMode.SENDRECV, video_frame_callback=recorder.callback,
         rtc_configuration=NO_EXTERNAL_SERVERS,
+        on_video_ended=recorder.stop,  # camera stopped, page left, tab closed: keep what was recorded
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
         video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
                           "style": {"width": "100%", "objectFit": "contain"}},
