@@ -4,6 +4,7 @@ chart out); ``show_diary`` puts them on the page."""
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import altair as alt
 import pandas as pd
@@ -69,10 +70,25 @@ def table_html(df: pd.DataFrame, test_id: str) -> str:
             f"<tbody>{rows}</tbody></table></div>")
 
 
-def show_diary(entries: list[DiaryEntry]) -> None:
+def falls_alert(entries: list[DiaryEntry], today: date, days: int = 28) -> str:
+    """One line naming the falls of the last ``days`` days with their day and note ("" when none):
+    a fall is what a physio must not miss in a table."""
+    recent = [e for e in entries if e.falls and 0 <= (today - e.day).days < days]
+    if not recent:
+        return ""
+    total = sum(e.falls for e in recent)
+    days_txt = "; ".join(f"{e.day:%a %d %b}" + (f" ({e.falls})" if e.falls > 1 else "")
+                         + (f": “{e.note}”" if e.note else "") for e in reversed(recent))
+    return f"{total} fall{'s' if total != 1 else ''} reported in the last {days // 7} weeks: {days_txt}"
+
+
+def show_diary(entries: list[DiaryEntry], today: date | None = None) -> None:
     if not entries:
         st.info("No diary entries yet. The patient writes them on \"My diary\"; they come with the shared file.")
         return
+    alert = falls_alert(entries, today or date.today())
+    if alert:
+        st.warning(alert, icon=":material/warning:")
     st.markdown("**By week**")
     st.markdown(table_html(weeks_frame(entries), "diary-weeks"), unsafe_allow_html=True)
     st.caption(WEEKS_NOTE)

@@ -103,3 +103,19 @@ def test_a_camera_that_never_started_records_nothing_and_says_so(home):
     no_exception(at)
     assert "nothing was recorded" in at.warning[0].value and home.clips("P001") == []
     assert at.button(key="clip_start")  # back to the start, ready to try again
+
+
+def test_falls_of_the_last_four_weeks_are_named_with_their_day_and_note():
+    from coach.app.diary_view import falls_alert, weeks_frame
+    from coach.store import DiaryEntry
+
+    entries = [DiaryEntry("P", date(2026, 11, 2), falls=1),  # 29 days before: outside
+               DiaryEntry("P", date(2026, 11, 20), falls=2, note="in the hall"),
+               DiaryEntry("P", date(2026, 11, 25), near_falls=3),
+               DiaryEntry("P", date(2026, 12, 1), falls=1, fatigue=8)]
+    assert falls_alert(entries, date(2026, 12, 1)) == \
+        "3 falls reported in the last 4 weeks: Tue 01 Dec; Fri 20 Nov (2): “in the hall”"
+    assert falls_alert(entries[2:3], date(2026, 12, 1)) == ""
+    weeks = weeks_frame(entries)
+    assert list(weeks["Week of"])[:2] == ["30 Nov 2026", "23 Nov 2026"]  # newest first
+    assert list(weeks["Falls"])[:3] == [1, 0, 2] and list(weeks["Days"])[0] == "1 of 7"

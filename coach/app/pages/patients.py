@@ -3,6 +3,7 @@ diary by week and their recent clips beside them."""
 from __future__ import annotations
 
 import tempfile
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -56,12 +57,15 @@ def _sessions(store, patient_id: str) -> None:
 
 def _week(store, patient_id: str) -> None:
     """The patient's diary (last four weeks) and clips, in two lines of numbers, beside the sessions."""
-    from coach.app.diary_view import WEEKS_NOTE, table_html, weeks_frame
+    from coach.app.diary_view import WEEKS_NOTE, falls_alert, table_html, weeks_frame
 
     entries = store.diary_entries(patient_id)
     clips = store.clips(patient_id)
     if not entries and not clips:
         return
+    alert = falls_alert(entries, date.today())
+    if alert:
+        st.warning(alert, icon=":material/warning:")
     if entries:
         st.markdown("**Diary, by week** (the last four; more under *Session review* > *Diary*)")
         st.markdown(table_html(weeks_frame(entries, last=4), "patients-diary-weeks"), unsafe_allow_html=True)
