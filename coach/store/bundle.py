@@ -132,13 +132,13 @@ def _import(store, z: zipfile.ZipFile, path: Path) -> ImportReport:
     patient = _read_json(z, "patient.json", path)
     from coach.store.store import validate_patient_id
     report = ImportReport(validate_patient_id(patient["id"]))
+    week = bundle_week.check(z, report.patient_id, path)  # diary and clips checked before anything is added
     if not any(p.id == report.patient_id for p in store.patients()):
         store.add_patient(report.patient_id, age=patient.get("age"), sex=patient.get("sex") or "",
                           condition=patient.get("condition") or "", affected_side=patient.get("affected_side") or "",
                           notes=patient.get("notes") or "", video_opt_in=bool(patient.get("video_opt_in")))
         report.patient_created = True
     consent = store.patient(report.patient_id).video_opt_in and bool(patient.get("video_opt_in"))
-    week = bundle_week.check(z, report.patient_id, path)  # diary and clips checked before anything is added
     names = z.namelist()
     with store.engine.begin() as conn:
         report.programmes_added = _import_programmes(conn, report.patient_id, _read_json(z, "programmes.json", path))
