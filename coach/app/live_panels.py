@@ -81,7 +81,7 @@ def metronome_html(period_s: float) -> str:
     words = f"{per_min:.0f} a minute" if abs(per_min - round(per_min)) < 0.05 else f"one every {period_s:g} s"
     return f"""
 <div style="display:flex;align-items:center;gap:18px;font-family:sans-serif">
-  <div id="disc" style="width:90px;height:90px;border-radius:50%;border:6px solid #555;background:#333"></div>
+  <div id="disc" style="flex:0 0 90px;width:90px;height:90px;box-sizing:border-box;border-radius:50%;border:6px solid #555;background:#333"></div>
   <div style="font-size:26px;font-weight:700;color:#222">Move with the beat<br>
     <span style="font-size:20px;font-weight:400">{html.escape(words)}</span></div>
 </div>

@@ -93,9 +93,8 @@ class HoldCoach:
             return due
         if counting and not self._told_target and self._running_s >= self.target_s:
             self._told_target = True
-            return [Cue(f"{seconds_words(self.target_s)}. Well done! Put your foot down when you are ready."
-                        if self.exercise == "single-leg-stance" else
-                        f"{seconds_words(self.target_s)}. Well done! Relax when you are ready.", PRAISE, t)]
+            rest = "Foot down when ready." if self.exercise == "single-leg-stance" else "Relax when ready."
+            return [Cue(f"{seconds_words(self.target_s)}. Well done! {rest}", PRAISE, t)]
         return due
 
     def cancel_waiting(self) -> None:

@@ -248,9 +248,11 @@ class LiveHud:
         _centred_lines(img, sl[:1], h - strip // 2, ss, 1)
         if not up.cue_text or up.phase in (COUNTDOWN, PAUSED) or (up.phase == SETUP and up.cue_kind == "setup"):
             return  # (the set-up panel already shows the instruction)
-        band = int(70 * u)
         colour = CUE_COLOURS.get(up.cue_kind, BLUE)
-        _panel(img, 0, h - strip - band, w, h - strip, colour, 0.9)
         lines, scale = _fit(up.cue_text, w - int(30 * u), 1.3 * u, 3)
+        # A two-line cue gets a taller band: never spill over the safety line below it.
+        line_h = int(cv2.getTextSize("Ag", FONT, scale, 3)[0][1] * 1.7)
+        band = max(int(70 * u), len(lines) * line_h + int(16 * u))
+        _panel(img, 0, h - strip - band, w, h - strip, colour, 0.9)
         # Dark text on yellow reads best; white (with shadow) on the darker colours.
         _centred_lines(img, lines, h - strip - band // 2, scale, 3, BLACK if colour == YELLOW else WHITE)

@@ -131,6 +131,11 @@ def _coaching_layout(coach: BrowserCoach, plan: LivePlan) -> None:
         playing = camera(coach)
     with right:
         board = st.empty()
+        pacer = getattr(coach.session, "pacer", None)
+        if pacer is not None:  # the beat, heard and seen in the browser (see coach.app.live_panels)
+            import streamlit.components.v1 as components
+
+            components.html(live_panels.metronome_html(pacer.tempo.period_s), height=110)
         testing = getattr(coach, "watch", None) is not None
         if not testing:
             c1, c2 = st.columns(2)
@@ -143,11 +148,6 @@ def _coaching_layout(coach: BrowserCoach, plan: LivePlan) -> None:
             coach.request("stop")
             coach.finish("stopped")
             st.rerun()
-        pacer = getattr(coach.session, "pacer", None)
-        if pacer is not None:  # the beat, heard and seen in the browser (see coach.app.live_panels)
-            import streamlit.components.v1 as components
-
-            components.html(live_panels.metronome_html(pacer.tempo.period_s), height=120)
         with st.expander("Before you start", expanded=True):
             st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise)))
     watch = getattr(coach, "watch", None)
