@@ -104,7 +104,7 @@ class BeatStatus:
 class LivePacer:
     tempo: Tempo
     amplitude_key: str | None = None
-    best: float | None = None  # the person's best amplitude from before (None: the best of this set)
+    best: float | None = None  # the person's best amplitude so far (None: the best of this set; then of today's sets)
     wall_offset_s: float | None = None  # wall clock - session time (set by ``sync``)
     results: list[PacingResult] = field(default_factory=list, init=False)
     _set_reps: list[Rep] = field(default_factory=list, init=False)
@@ -192,6 +192,8 @@ class LivePacer:
                                 best=self.best)
         self.results.append(result)
         self._set_reps, self._first_beat_s = [], None
+        if result.best_amplitude is not None:  # the next set is held to the best so far today
+            self.best = max(self.best or 0.0, result.best_amplitude)
         return result
 
     def _cue(self, text: str, t: float) -> list[Cue]:

@@ -174,3 +174,18 @@ def test_the_browser_metronome_carries_our_click_and_the_period():
     assert np.allclose(samples, metronome.click(), atol=1e-3)
     page = metronome_html(1.5)
     assert "PERIOD = 1.5" in page and "40 a minute" in page and "http" not in page.replace("http-equiv", "")
+
+
+def test_a_later_set_is_held_to_the_best_of_the_earlier_ones():
+    from exercises.base import Rep
+
+    pacer = LivePacer(Tempo(2.0), "range_deg", wall_offset_s=0.0)
+    pacer.start_set(0.0)
+    for k, deg in enumerate([50.0, 49.0, 50.0]):
+        rep, cues = pacer.on_rep(2.0 * k + 1.5, Rep(k + 1, 2.0 * k, 2.0 * k + 1.5, metrics={"range_deg": deg}))
+        assert not cues
+    assert pacer.end_set().best_amplitude == 50.0
+    pacer.start_set(20.0)
+    rep, cues = pacer.on_rep(21.5, Rep(1, 20.0, 21.5, metrics={"range_deg": 35.0}))
+    assert rep.metrics["amplitude_share"] == pytest.approx(0.7) and [c.text for c in cues] == [BIGGER_CUE]
+    assert rep.metrics["timing_error_s"] == pytest.approx(0.0) and rep.metrics["beat"] == 1.0
