@@ -23,6 +23,7 @@ SKINS = [(150, 180, 225), (120, 155, 200), (90, 120, 165), (65, 90, 130)]
 HAIR = [(30, 30, 35), (40, 60, 90), (150, 160, 170), (30, 50, 70)]
 SHOES = (35, 35, 40)
 FAR_SHADE = 0.72
+HEAD_OVER_NECK_M = 0.03  # the head is drawn after parts this much nearer (the neck, in a side view)
 
 
 def _shade(bgr, k: float) -> tuple[int, int, int]:
@@ -131,8 +132,7 @@ class Renderer:
         pelvis = self._cylinder_pts(j["hip_mid"] - tup * 0.09 * h, j["hip_mid"] + tup * 0.06 * h, lat, tfwd,
                                     (0.165 * h, 0.105 * h), (0.16 * h, 0.10 * h))
         parts.append(self._solid(pelvis, pal.trousers, depth_bias=0.001))
-        neck_depth, draw_neck = self._limb(j["shoulder_mid"], j["neck_top"] + sk.head_up * 0.02 * h, 0.05 * h, pal.skin, None)
-        parts.append((neck_depth + 0.03 * h, draw_neck))  # under the chin and the collar, whichever way the head turns
+        parts.append(self._limb(j["shoulder_mid"], j["neck_top"] + sk.head_up * 0.02 * h, 0.05 * h, pal.skin, None))
         for side in SIDES:
             s = f"{side}_"
             thigh_top = j[s + "hip"] + (j[s + "hip"] - j[s + "knee"]) * 0.05
@@ -221,7 +221,7 @@ class Renderer:
             if md.mean() < depth_c:
                 cv2.line(img, tuple(np.int32(muv[0])), tuple(np.int32(muv[1])), (60, 60, 170),
                          max(1, int(self._px(0.01 * h, md.mean()))), cv2.LINE_AA)
-        return depth_c, draw
+        return depth_c - HEAD_OVER_NECK_M * h, draw  # over the neck's end whichever way the head turns
 
     def draw(self, sk: Skeleton, index: int, far_side: str | None = "scene") -> np.ndarray:
         """The picture of ``sk``; ``far_side``: the side drawn shaded this frame (default: the scene's)."""
