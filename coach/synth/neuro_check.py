@@ -82,7 +82,8 @@ CASES = {c.name: c for c in (
          shot_s=first_hold),
     Case("head_front", "head-turn", turns(head_turn.alternating(8)),
          shot_s=lambda t: t["turns"][0]["peak_s"] + 0.1),
-    Case("head_front_seated", "head-turn", turns(head_turn.alternating(6), seated=True, seed=6), shot_s=lambda t: t["turns"][1]["peak_s"] + 0.1),
+    Case("head_front_seated", "head-turn", turns(head_turn.alternating(6), seated=True, seed=6),
+         shot_s=lambda t: t["turns"][1]["peak_s"] + 0.1),
     Case("head_oblique", "head-turn", turns(head_turn.alternating(8), yaw_deg=30.0, seed=7),
          shot_s=lambda t: t["turns"][0]["peak_s"] + 0.1),
     Case("head_side", "head-turn", turns(head_turn.alternating(6), view="side", seed=8),
@@ -141,7 +142,8 @@ def draw_landmarks(frame: np.ndarray, got: PoseFrame, truth: PoseFrame) -> np.nd
     if got.has_person:
         xy = got.xy_px
         for a, b in BONES:
-            colour = (0, 200, 0) if a % 2 == 1 and b % 2 == 1 else (0, 0, 230) if a % 2 == 0 and b % 2 == 0 else (0, 200, 200)
+            odd = (a % 2, b % 2)  # odd BlazePose indices are the person's left
+            colour = (0, 200, 0) if odd == (1, 1) else (0, 0, 230) if odd == (0, 0) else (0, 200, 200)
             cv2.line(img, tuple(np.int32(xy[a])), tuple(np.int32(xy[b])), colour, 2, cv2.LINE_AA)
         for k in (0, 7, 8, 27, 28, 29, 30, 31, 32):
             cv2.circle(img, tuple(np.int32(xy[k])), 3, (0, 255, 255), -1, cv2.LINE_AA)
@@ -206,8 +208,8 @@ def compare_tug(poses: list[PoseFrame], truth: dict) -> dict:
     out["error_s"] = round(got.time_s - truth["time_s"], 3)
     out["start_error_s"] = round(got.start_s - truth["start_s"], 3)
     out["seated_error_s"] = round(got.seated_s - truth["seated_s"], 3)
-    out["phase_errors_s"] = {name: None if got.phases.get(name) is None else round(got.phases[name] - truth["phases"][name], 3)
-                             for name in PHASES}
+    out["phase_errors_s"] = {name: None if got.phases.get(name) is None
+                             else round(got.phases[name] - truth["phases"][name], 3) for name in PHASES}
     out["ok"] = abs(out["error_s"]) <= TUG_TOLERANCE_S
     return out
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from coach.synth.body import ArmPose, BodyDims, LegPose, Posture, solve
+from coach.synth.body import ArmPose, BodyDims, Posture, solve
 from coach.synth.motion import Timeline
 from coach.synth.scripts.common import Chair, Motion, plan_attempts, rep_truth
 from coach.synth.spec import ClipSpec
