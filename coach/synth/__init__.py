@@ -13,6 +13,8 @@ made, never from a detector.
 Movements the plain body cannot make (a turned head, feet placed ahead or beside, walking) come
 from ``coach.synth.extended`` (``generate_ext``), drawn by the same renderer; the Timed Up and Go
 from ``coach.synth.tug``. ``write_single_leg_stance_y4m`` makes a fake-camera clip for browser tests.
+``python -m coach.synth.neuro_check`` runs rendered holds, head turns and TUGs through MediaPipe and
+the exercise machines against the truth.
 """
 from coach.synth.clip import SynthClip, generate, write_clip
 from coach.synth.fake_camera import write_single_leg_stance_y4m
