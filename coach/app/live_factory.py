@@ -65,5 +65,5 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
         except Exception:
             estimator.close()
             raise
-        session.sinks.append(RecorderSink(recorder, side=plan.side, store=store))
+        session.sinks.append(RecorderSink(recorder, side=plan.side))
     return BrowserCoach(session, on_close=estimator.close)

@@ -73,8 +73,7 @@ def coaching_extras(exercise_spec, exercise: str, tempo: Tempo | None, hold_s: f
     return None, (LivePacer.for_exercise(exercise, tempo) if tempo is not None else None)
 
 
-def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None, fps: float = 30.0,
-                  store=None) -> LiveSession:
+def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None, fps: float = 30.0) -> LiveSession:
     pipeline = Pipeline.for_exercise(estimator, opts.exercise, side=opts.side, overrides=opts.overrides)
     speaker = make_speaker(opts.speech)
     holds, pacer = coaching_extras(pipeline.exercise.spec, opts.exercise, opts.tempo, opts.hold_s)
@@ -92,7 +91,7 @@ def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None
         elif opts.beat_sound != "none":
             opts.notes.append("no audio program (pw-cat, paplay or aplay) found: the beat is shown, not heard")
     if recorder is not None:
-        session.sinks.append(RecorderSink(recorder, side=opts.side, store=store))
+        session.sinks.append(RecorderSink(recorder, side=opts.side))
     if video_writer is not None:
         session.sinks.append(VideoSink(video_writer, fps))
     if opts.window:
@@ -160,6 +159,6 @@ def build_runner(opts: LiveOptions, estimator=None, recorder=None, store=None):
     fps = getattr(source, "fps", 30.0)
     size = getattr(source, "size", None) or getattr(source, "requested_size", None) or (640, 480)
     writer = open_video_writer(opts, store, recorder, fps, size) if recorder is not None else None
-    session = build_session(opts, estimator, recorder=recorder, video_writer=writer, fps=fps, store=store)
+    session = build_session(opts, estimator, recorder=recorder, video_writer=writer, fps=fps)
     grabber = LatestFrameGrabber(source, give_up_s=opts.camera_give_up_s)
     return LiveRunner(session, grabber), estimator

@@ -88,10 +88,8 @@ class RecorderSink:
 
     recorder: object  # coach.store.SessionRecorder
     side: str = ""
-    store: object = None  # coach.store.Store: balance losses go to its session events (the physio's list)
     _poses: list = field(default_factory=list, init=False)
     _seen: set = field(default_factory=set, init=False)  # ids of the session events already recorded
-    _losses: list = field(default_factory=list, init=False)  # balance losses, stored once the session is
     _in_set: bool = field(default=False, init=False)
     errors: int = field(default=0, init=False)
 
@@ -134,21 +132,11 @@ class RecorderSink:
             self._in_set = False
 
     def _event(self, event) -> None:
+        # Every event, a loss of balance too ("balance_loss", detail "step: ..." / "drop: ..."),
+        # goes through the recorder: journaled at once, saved from its own thread, and read by the
+        # physio's review and the report alongside the events added to a session afterwards.
         self._seen.add(id(event))
-        if event.kind == "balance_loss" and self.store is not None and hasattr(self.store, "add_session_event"):
-            self._losses.append(event)  # written at close: no database call from the live loop
-        else:
-            self.recorder.add_event(event.kind, event.time_s, event.detail)
-
-    def _store_losses(self, summary: LiveSummary) -> None:
-        """Balance losses as the session's events ("balance_loss", detail "step" or "drop"), the
-        list the physio's review reads. Before ``finish``: a session not yet in the database (nothing
-        else recorded) keeps them in its own journal instead, so they are never lost."""
-        if getattr(self.recorder, "recorded", False):
-            return  # in the database once finish() has flushed: stored after it
-        for event in self._losses:
-            self.recorder.add_event(event.kind, event.time_s, event.detail)
-        self._losses = []
+        self.recorder.add_event(event.kind, event.time_s, event.detail)
 
     def _flush_poses(self) -> None:
         if self._poses:
@@ -162,16 +150,9 @@ class RecorderSink:
                     self._event(event)
             if self._in_set:
                 self._flush_poses()
-            self._store_losses(summary)
             self.recorder.finish(RECORDED_STATUS.get(summary.status, "stopped"))
         except Exception as exc:  # noqa: BLE001 - StoreWriteError names the fallback file: tell the user
             summary.warnings.append(f"the session could not be saved completely: {exc}")
-        sid = getattr(self.recorder, "session_id", None)
-        for event in self._losses if isinstance(sid, int) else ():
-            try:
-                self.store.add_session_event(sid, max(event.time_s, 0.0), "balance_loss", event.detail.split(":")[0])
-            except Exception as exc:  # noqa: BLE001 - say so; the session itself is saved
-                summary.warnings.append(f"a loss of balance could not be saved with the session: {exc}")
         if self.errors:
             summary.warnings.append(f"{self.errors} recording step(s) failed during the session")
 
