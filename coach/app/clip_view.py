@@ -1,7 +1,7 @@
 """Clips the patient recorded for the physio: the note, when, and the video inline (no ``/media``
 URL: ``coach.app.media``), or, without the patient's consent to video, a replay of the tracked
-skeleton; under it, how the ankles and wrists moved (height in the picture over time: a freeze
-shows as flat ankle lines, a tremor as a fast ripple in a wrist line)."""
+skeleton; under it, how the ankles and wrists moved up and down over time (a freeze shows as flat
+ankle lines, a tremor as a fast ripple in a wrist line)."""
 from __future__ import annotations
 
 import html
@@ -23,25 +23,30 @@ MIN_VISIBILITY = 0.5
 
 
 def movement_frame(track) -> pd.DataFrame:
-    """(time s, part, height) with height = 1 - y in the picture (0 bottom, 1 top); unseen points left out."""
+    """(time s, part, move) with move = how far the point is above (+) or below (-) its own median
+    height, in % of the picture's height: each point's own movement, whatever its place in the
+    picture (ankles near the bottom and wrists higher up would flatten each other on one scale).
+    Points the camera did not see well are left out."""
     rows = []
     for name, lm in PARTS:
-        y = 1.0 - track.image[:, int(lm), 1]
+        y = track.image[:, int(lm), 1]
         vis = track.image[:, int(lm), 3]
         ok = ~np.isnan(y) & (np.nan_to_num(vis) >= MIN_VISIBILITY)
-        rows += [{"time": float(t), "part": name, "height": float(h)}
-                 for t, h in zip(track.timestamps_s[ok], y[ok])]
-    return pd.DataFrame(rows, columns=["time", "part", "height"])
+        if not ok.any():
+            continue
+        move = 100.0 * (np.median(y[ok]) - y[ok])  # image y grows downwards
+        rows += [{"time": float(t), "part": name, "move": float(m)} for t, m in zip(track.timestamps_s[ok], move)]
+    return pd.DataFrame(rows, columns=["time", "part", "move"])
 
 
 def movement_chart(df: pd.DataFrame) -> alt.Chart:
     return alt.Chart(df).mark_line(strokeWidth=2).encode(
         x=alt.X("time:Q", title="Seconds into the clip"),
-        y=alt.Y("height:Q", title="Height in the picture", scale=alt.Scale(zero=False)),
+        y=alt.Y("move:Q", title="Up (+) / down (-), % of the picture"),
         color=alt.Color("part:N", title=None, scale=alt.Scale(domain=[p for p, _ in PARTS], range=list(PART_COLOURS)),
                         legend=alt.Legend(orient="top", labelFontSize=13)),
-        tooltip=["part:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("height:Q", format=".2f")],
-    ).properties(height=220)
+        tooltip=["part:N", alt.Tooltip("time:Q", format=".1f"), alt.Tooltip("move:Q", format=".1f")],
+    ).properties(height=280)
 
 
 def clip_title(clip) -> str:

@@ -119,3 +119,23 @@ def test_falls_of_the_last_four_weeks_are_named_with_their_day_and_note():
     weeks = weeks_frame(entries)
     assert list(weeks["Week of"])[:2] == ["30 Nov 2026", "23 Nov 2026"]  # newest first
     assert list(weeks["Falls"])[:3] == [1, 0, 2] and list(weeks["Days"])[0] == "1 of 7"
+
+
+def test_movement_chart_data_follows_each_point_around_its_own_height():
+    """A wrist shaking 7.5 Hz by 2% of the picture (sampled at its peaks) and a still ankle."""
+    import numpy as np
+
+    from coach.app.clip_view import movement_frame
+    from coach.pose.frame import PoseSeries
+    from coach.pose.landmarks import Landmark
+
+    t = np.arange(0, 2, 1 / 30)
+    image = np.full((len(t), 33, 4), 0.5)
+    image[:, :, 3] = 0.9
+    image[:, int(Landmark.LEFT_WRIST), 1] = 0.4 + 0.02 * np.sin(2 * np.pi * 7.5 * t)
+    image[:, int(Landmark.LEFT_ANKLE), 1] = 0.9
+    image[:, int(Landmark.RIGHT_WRIST), 3] = 0.1  # not seen well: left out
+    df = movement_frame(PoseSeries(t, image, np.zeros((len(t), 33, 3)), (640, 480)))
+    wrist = df[df.part == "Left wrist"].move.to_numpy()
+    assert wrist.max() == pytest.approx(2.0, abs=0.05) and wrist.min() == pytest.approx(-2.0, abs=0.05)
+    assert np.allclose(df[df.part == "Left ankle"].move, 0.0) and "Right wrist" not in set(df.part)
