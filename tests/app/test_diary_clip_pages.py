@@ -3,7 +3,7 @@ stored, a finished recording is saved as a clip, and the physio's review lists t
 the clips' notes and a balance loss with its moment."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -23,7 +23,8 @@ def home(app_env, monkeypatch):
 def test_diary_taps_are_stored_and_saving_again_replaces_the_day(home):
     at = run_page("diary")
     no_exception(at)
-    fatigue, pain = at.get("button_group")
+    which, fatigue, pain = at.get("button_group")
+    assert which.value == "Today"
     fatigue.set_value(7)
     pain.set_value(3)
     at.number_input(key=f"diary_falls_{date.today()}").set_value(1)
@@ -36,11 +37,19 @@ def test_diary_taps_are_stored_and_saving_again_replaces_the_day(home):
     assert (entry.day, entry.fatigue, entry.pain, entry.falls, entry.near_falls, entry.freezing, entry.note) == \
         (date.today(), 7, 3, 1, 0, 4, "fell getting out of bed")
     at = run_page("diary")  # the day's entry comes back to be changed
-    assert at.get("button_group")[0].value == 7 and any("already wrote" in c.value for c in at.caption)
-    at.get("button_group")[1].set_value(5)
+    assert at.get("button_group")[1].value == 7 and any("already wrote" in c.value for c in at.caption)
+    at.get("button_group")[2].set_value(5)
     at.button(key="diary_save").click().run()
     [entry] = home.diary_entries("P001")
     assert (entry.pain, entry.fatigue, entry.freezing) == (5, 7, 4)
+    at.get("button_group")[0].set_value("Yesterday").run()  # a diary forgotten last night, written this morning
+    assert "How was yesterday" in " ".join(m.value for m in at.markdown)
+    assert at.get("button_group")[1].value is None  # yesterday's own (empty) answers, not today's
+    at.get("button_group")[1].set_value(9)
+    at.button(key="diary_save").click().run()
+    no_exception(at)
+    assert [(e.day, e.fatigue) for e in home.diary_entries("P001")] == \
+        [(date.today() - timedelta(days=1), 9), (date.today(), 7)]
 
 
 def test_a_finished_recording_is_saved_as_a_clip_without_video_when_not_agreed(home):

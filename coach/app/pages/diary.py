@@ -45,36 +45,43 @@ def render() -> None:
     st.markdown(STYLE, unsafe_allow_html=True)
     store = ui.store()
     today = date.today()
-    current = store.diary_entry(patient, today)
-    st.markdown(f"<p class='coach-big'>How was today, {today:%A %d %B}?</p>", unsafe_allow_html=True)
-    if current is not None:
-        st.caption("You already wrote today's diary: change anything and save again.")
     with st.container(key="diary_form"):
-        entry = _form(patient, today, current)
-        if st.button("Save today's diary", type="primary", width="stretch", key="diary_save"):
+        # most days "today"; a diary forgotten last night can be written the next morning
+        which = st.segmented_control("Which day?", ("Today", "Yesterday"), default="Today", key="diary_which",
+                                     label_visibility="collapsed") or "Today"
+        day = today if which == "Today" else today - timedelta(days=1)
+        word = which.lower()
+        current = store.diary_entry(patient, day)
+        st.markdown(f"<p class='coach-big'>How was {word}, {day:%A %d %B}?</p>", unsafe_allow_html=True)
+        if current is not None:
+            st.caption(f"You already wrote {word}'s diary: change anything and save again.")
+        entry = _form(patient, day, current, word)
+        if st.button(f"Save {word}'s diary", type="primary", width="stretch", key="diary_save"):
             try:
                 store.save_diary_entry(entry)
             except Exception as exc:  # noqa: BLE001 - say what went wrong, keep what was typed
                 st.error(f"The diary could not be saved: {exc}")
             else:
-                st.session_state[SAVED_KEY] = today.isoformat()
+                st.session_state[SAVED_KEY] = day.isoformat()
                 st.rerun()
-    if st.session_state.get(SAVED_KEY) == today.isoformat():
+    if st.session_state.get(SAVED_KEY) == day.isoformat():
         st.success("Saved. Thank you: your physiotherapist will see it.", icon=":material/check_circle:")
     _last_week(store.diary_entries(patient, today - timedelta(days=6), today))
 
 
-def _form(patient: str, today: date, current: DiaryEntry | None) -> DiaryEntry:
+def _form(patient: str, today: date, current: DiaryEntry | None, word: str = "today") -> DiaryEntry:
     """The day's answers as a ``DiaryEntry`` (what is on screen now)."""
-    st.markdown("<div class='coach-question'>How tired are you today?</div>"
+    verb = "are you" if word == "today" else "were you"
+    st.markdown(f"<div class='coach-question'>How tired {verb} {word}?</div>"
                 "<div class='coach-hint'>0 = not tired at all, 10 = exhausted</div>", unsafe_allow_html=True)
     fatigue = st.segmented_control("Tiredness (0 to 10)", SCALE, default=current.fatigue if current else None,
                                    key=f"diary_fatigue_{today}", label_visibility="collapsed")
-    st.markdown("<div class='coach-question'>How much pain today?</div>"
+    st.markdown(f"<div class='coach-question'>How much pain {word}?</div>"
                 "<div class='coach-hint'>0 = no pain, 10 = the worst pain you can imagine</div>", unsafe_allow_html=True)
     pain = st.segmented_control("Pain (0 to 10)", SCALE, default=current.pain if current else None,
                                 key=f"diary_pain_{today}", label_visibility="collapsed")
-    st.markdown("<div class='coach-question'>Since yesterday, how many...</div>", unsafe_allow_html=True)
+    since = "Since yesterday" if word == "today" else "Yesterday"
+    st.markdown(f"<div class='coach-question'>{since}, how many...</div>", unsafe_allow_html=True)
     counts = {}
     for col, (name, label, hint) in zip(st.columns(3), COUNTS):
         counts[name] = int(col.number_input(label, min_value=0, max_value=99, step=1,
