@@ -160,10 +160,13 @@ class LivePacer:
         timed = replace(rep, start_s=onset) if onset is not None else rep
         if self._first_beat_s is None:
             self.start_set(timed.start_s)
+        if timed.start_s < self._first_beat_s - self.tempo.period_s / 2:
+            # Begun at "Go", before the first beat could be heard: there is no beat to judge it by.
+            return replace(rep, metrics={**rep.metrics, "onset_s": round(timed.start_s, 3)}), []
         if self._judged_from is None:
-            # The set's rhythm counts from the beat its first rep started on: joining on the
-            # second or third beat is not a missed beat, and that rep's own error still counts.
-            self._judged_from = max(self.nearest_beat(timed.start_s), self._first_beat_s)
+            # The set's rhythm counts from the beat nearest its first rep: joining on the second or
+            # third beat is not a missed beat, and that rep's own error still counts.
+            self._judged_from = self.nearest_beat(timed.start_s)
         self._set_reps.append(timed)
         result = pacing_metrics(self._set_reps, self.tempo, self.amplitude_key, first_beat_s=self._judged_from,
                                 best=self.best)

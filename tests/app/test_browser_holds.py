@@ -178,7 +178,9 @@ def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp
     reps = [r for st in record.sets for r in st.reps if r.counted]
     assert len(reps) == STS_REPS  # the clip's 3 reps, twice (Chromium loops it)
     assert truth.true_reps == 3
-    assert all("timing_error_s" in r.metrics and abs(r.metrics["timing_error_s"]) <= TEMPO_S / 2 for r in reps)
+    timed = [r.metrics["timing_error_s"] for r in reps if "timing_error_s" in r.metrics]
+    assert len(timed) >= len(reps) - 1  # only a rep begun at "Go", before a beat was heard, goes unjudged
+    assert all(abs(e) <= TEMPO_S / 2 for e in timed), timed
     assert record.settings.get("tempo_per_min") == pytest.approx(60 / TEMPO_S)
 
 

@@ -189,3 +189,22 @@ def test_a_later_set_is_held_to_the_best_of_the_earlier_ones():
     rep, cues = pacer.on_rep(21.5, Rep(1, 20.0, 21.5, metrics={"range_deg": 35.0}))
     assert rep.metrics["amplitude_share"] == pytest.approx(0.7) and [c.text for c in cues] == [BIGGER_CUE]
     assert rep.metrics["timing_error_s"] == pytest.approx(0.0) and rep.metrics["beat"] == 1.0
+
+
+def test_a_rep_begun_at_go_before_the_first_beat_is_not_judged_by_it():
+    from exercises.base import Rep
+
+    pacer = LivePacer(Tempo(4.0), None, wall_offset_s=0.0)
+    pacer.start_set(10.0)  # "Go" at 10 s; the grid's beats are at 8, 12, 16 s; 12 is the first heard
+    rep, _ = pacer.on_rep(11.5, Rep(1, 10.5, 11.5))  # within half a period of the first beat: early for it
+    assert rep.metrics["timing_error_s"] == pytest.approx(-1.5) and rep.metrics["beat"] == 1.0
+    rep, _ = pacer.on_rep(17.5, Rep(2, 16.3, 17.5))
+    assert rep.metrics["timing_error_s"] == pytest.approx(0.3) and rep.metrics["beat"] == 2.0
+
+    pacer = LivePacer(Tempo(4.0), None, wall_offset_s=0.0)
+    pacer.start_set(12.5)  # "Go" just after the beat at 12: the first heard is 16
+    rep, _ = pacer.on_rep(13.5, Rep(1, 12.6, 13.5))  # straight away, 3.4 s before any beat was heard
+    assert "timing_error_s" not in rep.metrics and rep.metrics["onset_s"] == pytest.approx(12.6)
+    rep, _ = pacer.on_rep(17.0, Rep(2, 16.1, 17.0))
+    assert rep.metrics["timing_error_s"] == pytest.approx(0.1) and rep.metrics["beat"] == 1.0
+    assert pacer.end_set().missed_beats == 0
