@@ -180,5 +180,10 @@ def save_recording(store, patient_id: str, recording: Recording, note: str, mode
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-    return store.save_clip(patient_id, note=note, duration_s=min(recording.duration_s, MAX_CLIP_S),
-                           track=track, video_rel=rel, clip_uuid=clip_uuid)
+    try:
+        return store.save_clip(patient_id, note=note, duration_s=min(recording.duration_s, MAX_CLIP_S),
+                               track=track, video_rel=rel, clip_uuid=clip_uuid)
+    except BaseException:
+        if target is not None:  # no video file without its clip row
+            target[0].unlink(missing_ok=True)
+        raise

@@ -84,3 +84,21 @@ def test_saved_clip_has_the_true_landmarks_and_video_only_with_consent(synth_cli
         assert n == len(frames)
     else:
         assert not list((store.media_dir).rglob("*.mp4"))  # no picture kept anywhere
+
+
+def test_a_failed_save_leaves_no_video_behind(synth_clip, store, monkeypatch):
+    from coach.store import StoreWriteError
+
+    clip, frames = synth_clip
+    store.update_patient("P001", video_opt_in=True)
+    rec = ClipRecorder()
+    for k, image in enumerate(frames[:20]):
+        rec.process(image, k / clip.fps)
+
+    def locked(*args, **kwargs):
+        raise StoreWriteError("Could not save the clip: database is locked")
+
+    monkeypatch.setattr(store, "save_clip", locked)
+    with pytest.raises(StoreWriteError):
+        save_recording(store, "P001", rec.recording(), "x", model="lite")
+    assert not list(store.media_dir.rglob("*.mp4"))

@@ -132,7 +132,7 @@ def _camera(recorder: ClipRecorder):
     ctx = webrtc_streamer(
         key="clip-recorder", mode=WebRtcMode.SENDRECV, video_frame_callback=recorder.callback,
         rtc_configuration=NO_EXTERNAL_SERVERS,
-        on_video_ended=recorder.stop,  # camera stopped, page left, tab closed: keep what was recorded
+        on_video_ended=recorder.stop,  # the camera stopped or the page was left: keep what was recorded
         media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
         video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
                           "style": {"width": "100%", "objectFit": "contain"}},
@@ -144,6 +144,9 @@ def _camera(recorder: ClipRecorder):
 
 
 def _save(store, patient: str, recorder: ClipRecorder) -> None:
+    if st.session_state.get("clip_give_up"):  # "Keep nothing" after a failed save: no further try
+        st.session_state.pop(RECORDER_KEY, None)
+        st.rerun()
     recording = recorder.recording()
     note = st.session_state.get(KEPT_NOTE_KEY) or ""
     st.markdown("<p class='coach-big'>Saving your clip...</p>", unsafe_allow_html=True)
@@ -156,9 +159,7 @@ def _save(store, patient: str, recorder: ClipRecorder) -> None:
         st.error(f"The clip could not be saved: {exc}")
         if st.button("Try saving again", type="primary", width="stretch", key="clip_retry"):
             st.rerun()
-        if st.button("Keep nothing", width="stretch", key="clip_give_up"):
-            st.session_state.pop(RECORDER_KEY, None)
-            st.rerun()
+        st.button("Keep nothing", width="stretch", key="clip_give_up")
         return
     for key in (RECORDER_KEY, NOTE_KEY, KEPT_NOTE_KEY, "clip_quick"):
         st.session_state.pop(key, None)
