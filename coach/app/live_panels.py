@@ -78,7 +78,9 @@ def metronome_html(period_s: float) -> str:
     """The metronome block (for ``components.html``, ~120 px tall): a flashing disc and the tempo
     in words; the sound is scheduled in the top page."""
     per_min = 60.0 / period_s
-    words = f"{per_min:.0f} a minute" if abs(per_min - round(per_min)) < 0.05 else f"one every {period_s:g} s"
+    # Slow beats read best as seconds apart ("one every 4 s"), quick ones as a rate ("40 a minute").
+    slow = period_s >= 3.0 or abs(per_min - round(per_min)) >= 0.05
+    words = f"one every {period_s:g} s" if slow else f"{per_min:.0f} a minute"
     return f"""
 <div style="display:flex;align-items:center;gap:18px;font-family:sans-serif">
   <div id="disc" style="flex:0 0 90px;width:90px;height:90px;box-sizing:border-box;border-radius:50%;border:6px solid #555;background:#333"></div>
