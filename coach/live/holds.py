@@ -40,7 +40,8 @@ def break_words(exercise: str, why: str) -> str:
     if why == "position left":
         return _POSITION_LEFT.get(exercise, "Position changed.")
     if why.endswith("foot moved"):
-        return "Your standing foot moved." if exercise == "single-leg-stance" else "Your feet moved."
+        return {"single-leg-stance": "Your standing foot moved.", "tandem-stance": "You stepped out of line."}.get(
+            exercise, "Your feet moved.")
     return _REASONS.get(why, "Hold over.")
 
 

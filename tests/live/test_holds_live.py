@@ -174,3 +174,22 @@ def test_the_hud_shows_the_hold_clock_big_and_the_alert():
     last = updates[-1]
     red = (last.image[..., 2] > 150) & (last.image[..., 0] < 80) & (last.image[..., 1] < 80)
     assert red.mean() > 0.02
+
+
+def test_tandem_stance_live_times_holds_and_says_the_step_out_of_line():
+    from coach.synth.scripts.tandem_stance import TandemHold
+    from coach.synth.scripts.tandem_stance import script as tandem_script
+    from exercises.tandem_stance import SPEC as TANDEM
+
+    tl, truth = tandem_script((TandemHold(6.0), TandemHold(4.0, "step")), "right")
+    clip = generate_ext(tl, truth, "front", size=(320, 240))
+    session = LiveSession(Pipeline(TruthEstimator(clip.poses, clip.fps), TANDEM.machine(TANDEM)), TANDEM.name,
+                          plan=SetPlan(sets=2, reps=3, rest_s=5.0, skip_countdown=True, setup_gate=False))
+    assert session.holds is not None and session.holds.target_s == 30.0  # made for a hold exercise by default
+    updates = play(session, clip)
+    h1 = truth["holds"][0]
+    assert session.holds.holds[0].metrics["hold_s"] == pytest.approx(h1["hold_s"], abs=HOLD_TOLERANCE_S)
+    said = [text for _, kind, text in cues(updates) if kind == "coach"]
+    assert said and said[0].startswith("You stepped out of line.") and said[0].endswith("Rest, then try again.")
+    assert BALANCE_LOSS_CUE in [text for _, kind, text in cues(updates) if kind == "safety"]
+    assert session.sets.results[0].ended_by == "balance_loss"
