@@ -28,7 +28,7 @@ CSS = """
 .coach-cue.setup, .coach-cue.announce { background:#0b3d91; color:#fff; }
 .coach-cue.count, .coach-cue.praise { background:#1b7a1b; color:#fff; }
 .coach-cue.safety { background:#b00020; color:#fff; }
-.coach-big { font-size:1.8rem; font-weight:700; }
+[data-testid="stAppViewContainer"] .coach-big { font-size:1.8rem; font-weight:700; line-height:1.3; }
 .coach-headline { font-size:2.2rem; font-weight:800; margin:0.6rem 0; }
 .coach-need { font-size:1.3rem; font-weight:700; margin-bottom:0.4rem; }
 @media (max-width: 1000px) {
@@ -41,7 +41,7 @@ CSS = """
   .st-key-coach_live [data-testid="stColumn"] { min-width: 100% !important; }
   .coach-counter .num { font-size:5rem; }
   .coach-cue { font-size:1.7rem; }
-  .coach-big { font-size:1.5rem; }
+  [data-testid="stAppViewContainer"] .coach-big { font-size:1.5rem; }
 }
 .coach-card { border:3px solid #222; border-radius:16px; padding:0.8rem 1.2rem; margin-bottom:0.6rem; }
 .coach-card h3 { margin:0 0 0.3rem 0; font-size:1.9rem; }
