@@ -57,13 +57,15 @@ PROTOCOLS = {p.test_id: p for p in (
     Protocol("timed-up-and-go", "Timed Up and Go", "sit-to-stand", None, None,
              ("Put the laptop to the side of the chair, a little in front, so the camera sees the chair and "
               "a line on the floor 3 metres in front of it.",
-              "Sit back in the chair, feet flat. Use your walking stick or frame if you usually do.",
+              "Press Start, then sit back in the chair, feet flat: the coach counts down from 15. "
+              "Use your walking stick or frame if you usually do.",
               "When you see Go, stand up, walk at your usual safe pace to the line, turn around, walk back "
               "and sit down again.",
               "The coach times you from standing up to sitting back, and stops by itself."),
              "A chair with arms, a line 3 metres in front of it (tape or a shoe), your usual walking aid"),
 )}
 WALKING_AIDS = {"": "No walking aid", "stick": "A walking stick", "frame": "A walking frame", "other": "Another aid"}
+TUG_COUNTDOWN_S = 15  # from pressing Start at the laptop to sitting ready in the chair
 TUG_MAX_S = 120.0  # a TUG not finished by then is stopped (and not scored)
 TUG_CHECK_EVERY_S = 1.0  # the timing is looked for this often once the test runs
 TUG_SEATED_GRACE_S = 1.0  # seated this long after the end: the test is over

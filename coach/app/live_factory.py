@@ -30,6 +30,7 @@ class LivePlan:
     tempo: Tempo | None = None  # a metronome; default: the patient's programme item's
     hold_s: float | None = None  # balance holds' target; default: the programme item's, else 30 s
     setup_gate: bool = True  # False: no set-up check before the countdown (the TUG's camera must be far away)
+    countdown_s: int = 3  # the TUG's is longer: time to walk from the laptop and sit down
 
 
 def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store=None,
@@ -47,7 +48,8 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
     holds, pacer = coaching_extras(pipeline.exercise.spec, plan.exercise, tempo, hold_s)
     session = LiveSession(
         pipeline, plan.exercise,
-        plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s, setup_gate=plan.setup_gate),
+        plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s, setup_gate=plan.setup_gate,
+                     countdown_s=plan.countdown_s),
         side=plan.side, cue_engine=CueEngine(),
         renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),
         speech_name=speaker.name, holds=holds, pacer=pacer)

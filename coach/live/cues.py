@@ -98,8 +98,8 @@ class CueEngine:
         t, n = event.time_s, event.set_no
         if event.detail == "balance_loss":
             return []  # the session says "Stop. Hold on to your support." itself: nothing on top of it
-        if event.kind == "countdown":
-            return [self._announce(spoken_count(int(event.value)), COUNT, t)]
+        if event.kind == "countdown":  # a long countdown (the TUG's 15) is shown, spoken from five
+            return [self._announce(spoken_count(int(event.value)), COUNT, t)] if event.value <= 5 else []
         if event.kind == "set_started":
             self._last_rep_faulted = False
             return [self._announce(f"Set {number_word(n)}. Go", ANNOUNCE, t)]

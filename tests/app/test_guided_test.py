@@ -104,21 +104,23 @@ def test_the_test_page_shows_the_score_and_stores_it(app_env, clip, monkeypatch)
 
 
 def test_timed_up_and_go_stops_when_seated_again_and_times_the_generator():
-    """The TUG through the live coach: a wide side view (chair and 3 m path), 8 s seated first so
-    the countdown's "Go" comes before the rise; truth from coach.synth.scripts.timed_up_and_go."""
+    """The TUG through the live coach: a wide side view (chair and 3 m path), seated through the
+    long countdown so "Go" comes before the rise; truth from coach.synth.scripts.timed_up_and_go."""
     from coach.app import guided_test as gt
     from coach.synth.extended import generate_ext
     from coach.synth.scripts.timed_up_and_go import script
 
-    tl, truth = script(start_rest_s=8.0, end_rest_s=4.0)
+    tl, truth = script(start_rest_s=gt.TUG_COUNTDOWN_S + 3.0, end_rest_s=4.0)
     clip = generate_ext(tl, truth, "side", size=(960, 540), figure_scale=0.38, center_x=0.25)
     p = gt.PROTOCOLS["timed-up-and-go"]
-    coach = build_coach(LivePlan(p.exercise, "both", 1, p.target, 0.0, setup_gate=False), "lite", None, None,
+    coach = build_coach(LivePlan(p.exercise, "both", 1, p.target, 0.0, setup_gate=False,
+                                 countdown_s=gt.TUG_COUNTDOWN_S), "lite", None, None,
                         estimator=TruthEstimator(clip.poses))
     coach.watch = gt.make_watch(p, coach, walking_aid="stick")
     coach.session.sinks.append(coach.watch)
     _run(coach, truth["seated_s"] + 6.0)
     assert coach.finished and coach.summary.status == "complete"  # stopped by itself, seated again
+    assert coach.watch.go_s == pytest.approx(gt.TUG_COUNTDOWN_S, abs=0.1)
     assert truth["seated_s"] + gt.TUG_SEATED_GRACE_S <= coach.watch.last_t <= truth["seated_s"] + 3.5
     result = coach.watch.score(age=72)
     assert result.test == "timed-up-and-go" and result.value is not None

@@ -22,8 +22,10 @@ def render() -> None:
     if chosen is not None:
         protocol = gt.PROTOCOLS[chosen]
         # The TUG's camera stands far back to see the chair and the 3 m line: the set-up check's
-        # "come closer" would never let it start.
-        plan = LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0, setup_gate=chosen != "timed-up-and-go")
+        # "come closer" would never let it start; a long countdown gives time to sit down.
+        tug = chosen == "timed-up-and-go"
+        plan = LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0, setup_gate=not tug,
+                        countdown_s=gt.TUG_COUNTDOWN_S if tug else 3)
         live.render(plan, patient, title=protocol.title,
                     on_summary=lambda coach: _result(coach, protocol, patient), record=False)
         return
