@@ -2,7 +2,9 @@
 
 ``push(frame) -> LiveUpdate`` runs the shared ``Pipeline`` and then, in order, the safety
 monitor, the set-up check, the set controller, fatigue and cues, renders the HUD and hands the
-update to the sinks (speaker, store, window). The CLI's ``LiveRunner`` pulls frames from a
+update to the sinks (speaker, store, window, metronome). Balance holds (``coach.live.holds``):
+each finished hold counts like a rep, and a loss of balance ends the set and pauses it until the
+patient carries on. With a tempo (``coach.live.pacer``) each rep is timed against the beat. The CLI's ``LiveRunner`` pulls frames from a
 camera and pushes them here; the browser app pushes from its frame callback. Logic runs on frame
 timestamps, never on frame counts, so dropped frames change nothing but smoothness.
 """
