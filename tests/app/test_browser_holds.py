@@ -43,9 +43,11 @@ def clip(tmp_path_factory):
     from coach.synth import write_single_leg_stance_y4m
 
     path = tmp_path_factory.mktemp("holdclip") / "single_leg_stance.y4m"
-    # 8 s on both feet first: the set-up check and the 3-2-1 countdown are over before the first lift.
+    # 15 s on both feet first: Chromium's camera starts playing the clip at the camera request, and
+    # the WebRTC connection to the coach plus the set-up check and the 3-2-1 countdown must be over
+    # before the first lift (on a busy machine the connection alone took ~8 s).
     truth = write_single_leg_stance_y4m(path, holds_s=HOLDS_S, stance="left", view="front", fps=15.0,
-                                        start_rest_s=8.0)
+                                        start_rest_s=15.0)
     return path, truth
 
 
@@ -178,9 +180,11 @@ def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp
     reps = [r for st in record.sets for r in st.reps if r.counted]
     assert len(reps) == STS_REPS  # the clip's 3 reps, twice (Chromium loops it)
     assert truth.true_reps == 3
-    timed = [r.metrics["timing_error_s"] for r in reps if "timing_error_s" in r.metrics]
-    assert len(timed) >= len(reps) - 1  # only a rep begun at "Go", before a beat was heard, goes unjudged
-    assert all(abs(e) <= TEMPO_S / 2 for e in timed), timed
+    # The clip is not paced to the beat: reps begun after "Go" but well before the first beat heard
+    # are not judged (coach.live.pacer); every later one is, within half a period of its beat.
+    judged = ["timing_error_s" in r.metrics for r in reps]
+    assert any(judged) and judged == sorted(judged), judged
+    assert all(abs(r.metrics["timing_error_s"]) <= TEMPO_S / 2 for r in reps if "timing_error_s" in r.metrics)
     assert record.settings.get("tempo_per_min") == pytest.approx(60 / TEMPO_S)
 
 
