@@ -42,11 +42,14 @@ AUTO_START_JS = """<script>
 NO_EXTERNAL_SERVERS = {"iceServers": []}  # localhost needs none; never contact a public STUN server
 
 
-def checklist(exercise: str) -> list[str]:
+def checklist(exercise: str, protocol=None) -> list[str]:
+    """What to have ready; a guided test's own needs (``coach.app.guided_test.Protocol``) first."""
     spec = EXERCISES.get(exercise)
-    return [spec.equipment if spec is not None else "Space around you",
-            "The laptop 2 to 3 metres away, so your whole body is on the screen",
-            "Lights on; no bright window behind you",
+    needs = protocol.needs if protocol is not None else (spec.equipment if spec is not None else "Space around you")
+    where = ("The laptop to the side, seeing the chair and the line 3 metres away"
+             if protocol is not None and protocol.test_id == "timed-up-and-go"
+             else "The laptop 2 to 3 metres away, so your whole body is on the screen")
+    return [needs, where, "Lights on; no bright window behind you",
             "Stop at once if you feel dizzy, short of breath or in pain"]
 
 
@@ -149,7 +152,8 @@ def _coaching_layout(coach: BrowserCoach, plan: LivePlan) -> None:
             coach.finish("stopped")
             st.rerun()
         with st.expander("Before you start", expanded=True):
-            st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise)))
+            protocol = getattr(getattr(coach, "watch", None), "protocol", None)
+            st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise, protocol)))
     watch = getattr(coach, "watch", None)
     _show(board, coach.last_status, coach.started, watch)
     if not playing():
