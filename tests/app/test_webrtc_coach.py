@@ -96,3 +96,18 @@ def test_a_failing_frame_is_reported_not_raised(clip):
     coach = build_coach(LivePlan("sit-to-stand"), "lite", estimator=Broken(clip.poses))
     coach.process(np.zeros((480, 640, 3), np.uint8), 0.0)
     assert "model crashed" in coach.latest(0.1).error
+
+
+def test_hold_summary_words_for_the_patient():
+    from coach.app.pages.live import hold_summary_lines
+    from coach.live.sets import SetResult
+
+    two = SetResult(1, 2, 2, holds={"holds": 2, "best_s": 6.7, "total_s": 11.3})
+    head, words = hold_summary_lines([two], "complete", 30.0)
+    assert head == "You held 2 times. Your best: 6 seconds. Your target: 30 seconds."  # whole seconds held
+    assert words.startswith("All together 11 seconds. Well done!")
+    assert hold_summary_lines([two], "complete", 5.0)[0].endswith("You reached your 5-second target!")
+    lost = SetResult(1, 3, 1, holds={"holds": 1, "best_s": 3.2, "total_s": 3.2}, ended_by="balance_loss")
+    head, words = hold_summary_lines([lost], "stopped", 30.0)
+    assert head.startswith("You held 1 time.") and "lost your balance" in words and "physiotherapist" in words
+    assert hold_summary_lines([], "stopped")[0] == "No hold was timed."

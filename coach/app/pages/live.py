@@ -222,8 +222,8 @@ def summary_lines(reps: int, sets: list, status: str) -> tuple[str, str]:
     return head, "Well done! Every session makes a difference. Rest and drink some water."
 
 
-def hold_summary_lines(sets: list, status: str) -> tuple[str, str]:
-    """(headline, encouragement) of a balance-hold session."""
+def hold_summary_lines(sets: list, status: str, target_s: float | None = None) -> tuple[str, str]:
+    """(headline, encouragement) of a balance-hold session; ``target_s`` each hold's target."""
     times = [x.holds for x in sets if x.holds]
     n = sum(h["holds"] for h in times)
     if not n:
@@ -231,6 +231,9 @@ def hold_summary_lines(sets: list, status: str) -> tuple[str, str]:
                                        "feet, and try again when you are ready.")
     best, total = max(h["best_s"] for h in times), sum(h["total_s"] for h in times)
     head = f"You held {n} time{'s' if n != 1 else ''}. Your best: {int(best)} seconds."
+    if target_s:
+        head += (f" You reached your {int(target_s)}-second target!" if best >= target_s
+                 else f" Your target: {int(target_s)} seconds.")
     if any(x.ended_by == "balance_loss" for x in sets):
         return head, ("You lost your balance, so we stopped. Rest, and hold on to your support. "
                       "Your physiotherapist will see this.")
@@ -245,7 +248,9 @@ def _summary(coach: BrowserCoach) -> None:
     if not holds:
         st.markdown(ui.counter_html(s.reps, sum(x.target for x in s.sets) or s.reps, len(s.sets) or 1,
                                     len(s.sets) or 1), unsafe_allow_html=True)
-    head, words = hold_summary_lines(s.sets, s.status) if holds else summary_lines(s.reps, s.sets, s.status)
+    coach_holds = getattr(coach.session, "holds", None)
+    target = coach_holds.target_s if coach_holds is not None else None
+    head, words = hold_summary_lines(s.sets, s.status, target) if holds else summary_lines(s.reps, s.sets, s.status)
     if any(e.kind == "balance_loss" for e in s.events):
         st.markdown(live_panels.alert_html("Stop. Hold on to your support."), unsafe_allow_html=True)
     st.markdown(f"<div class='coach-headline' data-testid='coach-summary'>{html.escape(head)}</div>",
