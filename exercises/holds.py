@@ -34,6 +34,7 @@ from coach.pose.landmarks import Landmark as L
 from coach.views import ViewTracker
 from exercises.base import Event, ExerciseState, Rep
 from exercises.calibration import BodyCalibration
+from exercises.counting import MAX_HOLE_S
 from exercises.notices import ProblemNotices, replay
 from exercises.spec import Params, param
 
@@ -60,7 +61,10 @@ SPEED_WINDOW_S = 0.2
 STEP_SEEN_WITHIN_S = 1.0
 ARRIVED_SHANK = 0.05  # ~2 cm: a foot this close to where it came to rest has arrived  # a step's landing is looked for this long after step_max_s
 HISTORY_S = 3.0  # readings kept for backdating starts, ends and drops
-MAX_GAP_S = 0.5  # a hold survives a hole in the pose this long; longer closes it where last seen
+MAX_GAP_S = 0.5  # frames without the person: a hold survives this long; longer closes it where last seen
+# No frames at all (a busy computer, a camera stall): the person was not seen to stop, so a hold
+# survives as long a hole as the rep counters bridge (exercises.counting).
+FRAME_HOLE_S = MAX_HOLE_S
 
 
 @dataclass(frozen=True)
@@ -187,7 +191,7 @@ class HoldExercise:
         self._message = ""
         self._notices.note(t, None)
         self._seen_person = True
-        if self._attempt is not None and gap > MAX_GAP_S and self._attempt.readings:
+        if self._attempt is not None and gap > FRAME_HOLE_S and self._attempt.readings:
             events += self._close(self._attempt.readings[-1].t, "lost sight of you")
         events += self._check_drop(r)
         ok, leg = self.posture_ok(r)

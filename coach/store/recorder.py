@@ -37,7 +37,8 @@ FINAL_STATUSES = ("complete", "stopped", "interrupted")
 LAG_WARN_S = 5.0  # saving this far behind is worth telling the patient/physio
 FINISH_WAIT_S = 10.0  # at the end, wait this long for the database before naming the journal
 HEARTBEAT_S = 15.0  # well inside Store.mark_stale's 60 s
-MATERIALISING_EVENTS = ("fall_like",)  # a possible fall is recorded even before the first rep
+# A possible fall, or a loss of balance during a hold, is recorded even before the first rep.
+MATERIALISING_EVENTS = ("fall_like", "balance_loss")
 
 
 def _now() -> datetime:

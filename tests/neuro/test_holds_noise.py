@@ -60,3 +60,29 @@ def test_tandem_with_jitter(view):
     ex = run(TANDEM, tl, truth, view, sigma=1.5)
     assert [r.metrics["hold_s"] for r in ex.reps] == pytest.approx([h["hold_s"] for h in truth["holds"]], abs=0.25)
     assert not ex.balance_events
+
+
+@pytest.mark.parametrize("hole_s,frames_arrive,whole", [(0.7, False, True), (0.7, True, False), (1.4, False, True)])
+def test_a_stalled_camera_is_not_a_lost_person(hole_s, frames_arrive, whole):
+    """A hole of ``hole_s`` in the middle of a 10-s hold: no frames at all (a busy computer) is
+    bridged up to 1.5 s and the hold keeps its whole time; frames without the person close it
+    where the person was last seen ("lost sight of you"), and it is not reopened while the foot
+    stays up (what was not seen is not timed)."""
+    timeline, truth = single_leg((Hold(10.0),), "left")
+    clip = generate_ext(timeline, truth, "front")
+    (hold,) = truth["holds"]
+    middle = (hold["start_s"] + hold["end_s"]) / 2
+    ex = SINGLE_LEG.machine(SINGLE_LEG)
+    for p in clip.poses:
+        if middle <= p.timestamp_s < middle + hole_s:
+            if frames_arrive:
+                ex.update(PoseFrame.empty(p.timestamp_s, p.size))
+            continue
+        ex.update(p)
+    ex.finish(clip.poses[-1].timestamp_s)
+    (got,) = ex.holds
+    if whole:
+        assert got.metrics["hold_s"] == pytest.approx(hold["hold_s"], abs=0.2)
+    else:
+        assert got.reason == "lost sight of you"
+        assert got.end_s == pytest.approx(middle, abs=0.1)
