@@ -57,7 +57,7 @@ CALF_RAISE_SOURCE = "Andre 2016 (Calf-Raise Senior test): ICC 0.90, SEM 2.0 reps
 # - Shumway-Cook A, Brauer S, Woollacott M. Phys Ther 2000;80(9):896-903: >= 13.5 s identifies
 #   people at higher risk of falling. Barry E et al., BMC Geriatr 2014;14:14 (meta-analysis of that
 #   cut-off): pooled sensitivity 0.31, specificity 0.74: better at ruling in than ruling out.
-TUG_SOURCE = "Bohannon 2006 (J Geriatr Phys Ther, meta-analysis)"
+TUG_SOURCE = "Bohannon 2006 (meta-analysis)"
 TUG_REFERENCE_S = {(60, 69): (8.1, 7.1, 9.0), (70, 79): (9.2, 8.2, 10.2), (80, 99): (11.3, 10.0, 12.7)}
 TUG_ALL_60_PLUS_S = (9.4, 8.9, 9.9)  # (mean, CI low, CI high), seconds
 TUG_FALL_RISK_S = 13.5

@@ -322,7 +322,7 @@ def _interpret_tug(value: float, age: int | None) -> TestResult:
         flags.append("fall_risk")
         words += f" At or over {norms.TUG_FALL_RISK_S:g} s: higher risk of falling ({norms.TUG_FALL_RISK_SOURCE})."
     return TestResult("timed-up-and-go", round(float(value), 2), "s", None, ci_hi,
-                      f"{norms.TUG_SOURCE}; {norms.TUG_FALL_RISK_SOURCE}", words,
+                      f"{norms.TUG_SOURCE}; Shumway-Cook 2000", words,
                       f"mean {mean:g} s ({group}), worse than average above {ci_hi:g} s", flags=tuple(flags))
 
 
