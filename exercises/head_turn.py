@@ -1,13 +1,12 @@
 """Head turns for gaze stabilisation (vestibular rehab): turning the head left and right, or
 nodding up and down, any view that sees the face and shoulders, seated or standing.
 
-The head's yaw is the angle, about the vertical, between the ear-to-ear line and the
-shoulder line, from the world landmarks (metres, 3D: it reads the same from the front and from an
-oblique camera, and a trunk that turns along does not count as a head turn); its sign says the
-side (positive: toward the person's left). Its pitch is the angle of the ears-to-nose line above
-the horizontal (positive: chin up); a yaw turn leaves it unchanged, since the nose turns about
-the vertical. Each turn to one side (left, right, up, down) and back to the middle is one rep of
-that direction (``rep.side``), counted like every other exercise relative to this person's own
+The head's yaw and pitch come from the face points in the picture (``head_angles_deg``): how far
+the nose sits off the ears' midpoint, sideways (a turn; positive toward the person's left) and up
+or down (a nod; positive chin up), in shoulder widths, scaled by this person's own head shape from
+the 3D landmarks. A trunk that turns along with the head reads as a head turn (the picture cannot
+tell them apart). From the side only left-right turns are read, from the 3D landmarks. Each turn
+to one side (left, right, up, down) and back to the middle is one rep of that direction (``rep.side``), counted like every other exercise relative to this person's own
 range (``exercises.counting``: their own middle and their own usual turn); the rep's metric
 ``range_deg`` is the peak angle from their own middle. A turn short of ``target_deg`` is still a
 rep (the person's own range decides) and gets ``short_range``.
@@ -16,6 +15,7 @@ CLINICAL.md has no values for head-turn range or pace; the thresholds are screen
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,23 +35,57 @@ FACE = (L.LEFT_EAR, L.RIGHT_EAR, L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
 class HeadTurnParams(Params):
     """CLINICAL.md has no values for head turns; screening defaults."""
 
-    target_deg: float = param(30.0, "deg", "a turn of 30 deg or more to each side; less is labelled short_range "
-                              "(still counted when it is this person's usual turn)")
+    target_deg: float = param(20.0, "deg", "gaze-stabilisation head turns are small, ~20-30 deg each way; under "
+                              "20 deg is labelled short_range (still counted when it is this person's usual turn)")
 
 
-def head_pitch_deg(pose: PoseFrame) -> float:
-    """Head pitch (deg; + chin up): the ears-to-nose line above the horizontal, world landmarks."""
+# The nose tip sits ~10 cm ahead of the ear axis; shoulders are ~37 cm apart: seen from the front,
+# a head turned by an angle a moves the nose sideways off the ears' midpoint by ~0.27 sin(a)
+# shoulder widths (and up or down by the same for a nod). The person's own share is read from the
+# 3D landmarks when they are there (``nose_share``): a length, the same whichever way the head turns.
+NOSE_SHOULDER_SHARE = 0.27
+NOSE_SHARE_RANGE = (0.18, 0.40)  # outside this the 3D reading is not a head's shape: the default is used
+
+
+def nose_share(pose: PoseFrame) -> float:
+    """How far the nose sits ahead of the ears' midpoint, horizontally, in shoulder widths (3D)."""
     if pose.world is None:
         return float("nan")
     w = pose.world
     v = w[int(L.NOSE)] - (w[int(L.LEFT_EAR)] + w[int(L.RIGHT_EAR)]) / 2
-    horizontal = float(np.hypot(v[0], v[2]))
-    if not horizontal > 1e-6:
-        return float("nan")
-    return float(np.degrees(np.arctan2(-v[1], horizontal)))  # world y points down
+    width = float(np.linalg.norm(w[int(L.LEFT_SHOULDER)] - w[int(L.RIGHT_SHOULDER)]))
+    share = float(np.hypot(v[0], v[2])) / width if width > 1e-6 else float("nan")
+    lo, hi = NOSE_SHARE_RANGE
+    return share if lo <= share <= hi else float("nan")
 
 
-def head_yaw_deg(pose: PoseFrame) -> float:
+def head_angles_deg(pose: PoseFrame, view: str, share: float = NOSE_SHOULDER_SHARE) -> tuple[float, float]:
+    """(yaw, pitch) of the head in degrees (+ toward the person's left, + chin up).
+
+    Front and oblique views read them from the picture: the nose off the ears' midpoint, in
+    shoulder widths (MediaPipe's picture landmarks follow a turned face; its 3D "world" ears and
+    nose barely move: a 45 deg turn reads 1-9 deg there). Seen from the side, the yaw falls back to
+    the world landmarks (``head_yaw_world_deg``) and no nod is read (a turn toward the camera
+    shortens the profile's ears-to-nose line like a nod would): the set-up asks for a front view."""
+    px = pose.xy_px
+    nose = px[int(L.NOSE)]
+    ears = (px[int(L.LEFT_EAR)] + px[int(L.RIGHT_EAR)]) / 2
+    if view == "side":
+        return head_yaw_world_deg(pose), float("nan")
+    across = px[int(L.LEFT_SHOULDER)] - px[int(L.RIGHT_SHOULDER)]  # toward the person's left, in the picture
+    width = float(np.linalg.norm(across))
+    if not width > 1e-6:
+        return float("nan"), float("nan")
+    sideways = float(np.dot(nose - ears, across / width)) / width
+    upward = float(ears[1] - nose[1]) / width  # picture y grows downwards
+
+    def angle(offset: float) -> float:
+        return float(np.degrees(np.arcsin(np.clip(offset / share, -1.0, 1.0))))
+
+    return angle(sideways), angle(upward)
+
+
+def head_yaw_world_deg(pose: PoseFrame) -> float:
     """Head yaw relative to the shoulders (deg; + toward the person's left), world landmarks."""
     if pose.world is None:
         return float("nan")
@@ -69,6 +103,7 @@ def head_yaw_deg(pose: PoseFrame) -> float:
 
 
 DIRECTIONS = ("left", "right", "up", "down")
+SHARE_FRAMES = 150  # the person's nose share: the median of the last ~5 s
 
 
 class HeadTurn(RepExercise):
@@ -82,16 +117,25 @@ class HeadTurn(RepExercise):
         self.quiet = QuietWindow(window_s=0.4, tolerance=2.0)
         self.quiet_pitch = QuietWindow(window_s=0.4, tolerance=2.0)
         self._quiet = False
+        self._shares: deque[float] = deque(maxlen=SHARE_FRAMES)
+        self._yaws: deque[float] = deque(maxlen=SHARE_FRAMES)  # until the middle is learned: their median
 
     def landmark_sets(self):
         return [FACE]
 
     def measure(self, pose: PoseFrame, view: str):
-        yaw, pitch = head_yaw_deg(pose), head_pitch_deg(pose)
+        share = nose_share(pose)
+        if np.isfinite(share):
+            self._shares.append(share)
+        yaw, pitch = head_angles_deg(pose, view, float(np.median(self._shares)) if self._shares
+                                     else NOSE_SHOULDER_SHARE)
         values = {"yaw_deg": yaw, "pitch_deg": pitch}
         if not np.isfinite(yaw):
             return float("nan"), values
-        mid = self.middle.value(0.0)
+        self._yaws.append(yaw)
+        # Until this person's middle is learned (still, facing ahead), the median of what was seen:
+        # turns to both sides and back centre on it.
+        mid = self.middle.value(float(np.median(self._yaws)))
         values["turn_deg"] = yaw - mid
         values["left_deg"] = max(yaw - mid, 0.0)
         values["right_deg"] = max(mid - yaw, 0.0)
@@ -119,6 +163,12 @@ class HeadTurn(RepExercise):
             if np.isfinite(sample.values.get("pitch_deg", float("nan"))):
                 self.level.update(sample.t, sample.values["pitch_deg"])
 
+    def diagnosis(self) -> list[str]:
+        out = super().diagnosis()
+        if not any(r.counted for r in self.reps) and self.views.view == "side":
+            out.append("Head turns are read from the front: put the camera in front of you, at face height")
+        return out
+
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         m: dict[str, float] = {}
         for s in DIRECTIONS:
@@ -132,9 +182,9 @@ class HeadTurn(RepExercise):
 
 SPEC = ExerciseSpec(
     name="head-turn", label="Head turns", machine=HeadTurn, params=HeadTurnParams,
-    # Yaw from the own middle, per side. Under 10 deg is a glance or landmark jitter; a usual turn
-    # is ~45 deg.
-    scale=SignalScale("deg", min_range=10.0, expected_range=45.0),
+    # Turn from the own middle, per direction. Under 10 deg is a glance or landmark jitter; a
+    # gaze-stabilisation turn is ~20-30 deg each way (the live prior before the person's own range).
+    scale=SignalScale("deg", min_range=10.0, expected_range=25.0),
     phases=replace(RELATIVE_PHASES, start=0.25, rest=0.2, attempt_min=0.25),
     count_on="end", incomplete_fault="short_range", faults=("short_range",),
     setup=SetupNeeds(("head", "trunk"), "front", min_height_share=0.2,

@@ -18,10 +18,11 @@ def lite_available():
     require_model("lite")
 
 
-@pytest.mark.xfail(strict=True, reason="MediaPipe lite's world ears hardly follow the drawn head turn: 45 deg "
-                   "reads as 1-9 deg (full model: 4-8 deg), under the 10 deg a turn needs (exercises.head_turn "
-                   "reads yaw from the world ears); the image landmarks do follow it (nose 0.07-0.10 shoulder "
-                   "widths off the ears' middle at 45 deg, 0.01 at rest)")
+# MediaPipe lite's world ears hardly follow the drawn turn (45 deg reads 1-9 deg); the picture's
+# nose does, so exercises.head_turn reads the turn there. The drawn face under-reads the size of
+# the turn (45 deg reads ~11-26 deg): the count is exact, the range is not tested here. (A camera
+# 30 deg to the side: 8/8 at 640x480, 30 frames/s; at 480x360, 15 frames/s the turns away from
+# the camera read under 10 deg and only the other side counts, 3/6.)
 @pytest.mark.parametrize("yaw_deg", [0.0])  # a front camera
 def test_head_turn_counts_are_exact(yaw_deg):
     tl, truth = head_turn.script(head_turn.alternating(6), seated=False, start_rest_s=1.5, end_rest_s=0.8)
