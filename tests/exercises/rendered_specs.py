@@ -65,8 +65,6 @@ KNOWN_WEAK: dict[str, str] = {
                   "asymmetric raise is split at its top; on real clips the same signal counts 9/9",
     "heel_front_all_low": "every raise at 40%: the whole range is ~0.02 shank, at the jitter floor (min_range "
                           "0.025 shank), so reps split and merge",
-    "heel_side_knee": "counts and knee_bend right on all three reps, plus an uncounted 38% 'attempt' from "
-                      "signal drift in the last second of rest",
     "arm_front_cut_off_one_arm": "the raised hand and elbow leave the top of the frame: MediaPipe then places the "
                                  "arm hanging (elbow visibility 0.9 -> 0.4) for ~0.8 s before it reappears "
                                  "overhead, so each raise reads as two; the set-up check asks for the hands in view",
