@@ -23,3 +23,9 @@ class StoreWriteError(StoreError):
 
 class NotFound(StoreError):
     """A patient, session or programme that does not exist."""
+
+
+def driver_message(e: BaseException) -> str:
+    """The database driver's own message without SQLAlchemy's SQL dump, e.g. "database is locked"."""
+    orig = getattr(e, "orig", None)
+    return str(orig or e).strip().splitlines()[0]

@@ -16,7 +16,7 @@ from coach.store import clips as clip_rows
 from coach.store import diary, session_events
 from coach.store.clips import Clip
 from coach.store.diary import DiaryEntry
-from coach.store.errors import NotFound, StoreError, StoreWriteError
+from coach.store.errors import NotFound, StoreError, StoreWriteError, driver_message
 from coach.store.session_events import SessionEvent
 from coach.store.versions import app_version
 
@@ -117,16 +117,11 @@ class PatientWeekMixin:
             with self.engine.begin() as conn:
                 return work(conn)
         except SQLAlchemyError as e:
-            raise StoreWriteError(f"Could not {action}: {_short(e)}") from e
+            raise StoreWriteError(f"Could not {action}: {driver_message(e)}") from e
 
     def _read(self, action: str, work):
         try:
             with self.engine.connect() as conn:
                 return work(conn)
         except SQLAlchemyError as e:
-            raise StoreError(f"Could not {action}: {_short(e)}") from e
-
-
-def _short(e: BaseException) -> str:
-    orig = getattr(e, "orig", None)
-    return str(orig or e).strip().splitlines()[0]
+            raise StoreError(f"Could not {action}: {driver_message(e)}") from e

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 
 from coach.pose.frame import PoseFrame
 from coach.store import ops
-from coach.store.errors import StoreWriteError
+from coach.store.errors import StoreWriteError, driver_message
 from coach.store.fallback import FallbackWriter
 from coach.store.poses import encode_chunk
 from coach.store.records import RecorderHealth, TestResult
@@ -264,7 +264,7 @@ class SessionRecorder:
             except Exception as e:  # noqa: BLE001 - whatever it is, the writes stay queued and journaled
                 first = not self._error
                 with self._cv:
-                    self._error = _short(e)
+                    self._error = driver_message(e)
                     if first:
                         log.error("session %s: database write failed (%s); %d write(s) held in %s", self.uuid,
                                   self._error, len(self._queue), self._fallback.path or "memory")
@@ -282,9 +282,3 @@ class SessionRecorder:
                 self._cv.notify_all()
         if self._journal_ok and not self._abandoned:
             self._fallback.discard()
-
-
-def _short(e: BaseException) -> str:
-    """The driver's own message without SQLAlchemy's SQL dump, e.g. "database is locked"."""
-    orig = getattr(e, "orig", None)
-    return str(orig or e).strip().splitlines()[0]

@@ -26,7 +26,7 @@ from coach.pose.frame import PoseSeries
 from coach.programme.model import Programme
 from coach.store import fallback, integrity, ops, paths, programmes, queries
 from coach.store import schema as t
-from coach.store.errors import NotFound, StoreError, StoreWriteError
+from coach.store.errors import NotFound, StoreError, StoreWriteError, driver_message
 from coach.store.migrations import upgrade
 from coach.store.patient_week import PatientWeekMixin
 from coach.store.recorder import SessionRecorder
@@ -45,7 +45,7 @@ def _clear_errors(action: str):
             try:
                 return method(self, *args, **kwargs)
             except SQLAlchemyError as e:
-                raise StoreError(f"Could not {action} in {_masked(self.url)}: {_short(e)}") from e
+                raise StoreError(f"Could not {action} in {_masked(self.url)}: {driver_message(e)}") from e
         return inner
     return wrap
 
@@ -94,7 +94,7 @@ class Store(PatientWeekMixin):
                 upgrade(engine)
         except SQLAlchemyError as e:
             engine.dispose()
-            raise StoreError(f"Cannot open the database {_masked(url)}: {_short(e)}") from e
+            raise StoreError(f"Cannot open the database {_masked(url)}: {driver_message(e)}") from e
         if db_file is not None and not read_only:
             _make_private(db_file)  # SQLite creates files 0644; its WAL and SHM files copy the database's mode
             _close_tree(paths.media_dir(url))
@@ -107,7 +107,7 @@ class Store(PatientWeekMixin):
                 store.recover_unsaved()
                 store.mark_interrupted()
             except SQLAlchemyError as e:  # e.g. locked right now: recording says so when it starts
-                log.warning("could not replay journals or mark stale sessions now: %s", _short(e))
+                log.warning("could not replay journals or mark stale sessions now: %s", driver_message(e))
         if db_file is not None and backup_every is not None and integrity.backup_due(db_file, backup_every):
             try:
                 store.backup_path = integrity.make_backup(db_file)
@@ -144,7 +144,7 @@ class Store(PatientWeekMixin):
         except IntegrityError as e:
             raise StoreError(f"Patient {patient_id!r} already exists") from e
         except SQLAlchemyError as e:
-            raise StoreWriteError(f"Could not save patient {patient_id!r}: {_short(e)}") from e
+            raise StoreWriteError(f"Could not save patient {patient_id!r}: {driver_message(e)}") from e
         return p
 
     @_clear_errors("update the patient")
@@ -241,7 +241,7 @@ class Store(PatientWeekMixin):
             log.warning("the database did not answer within %.0f s: recording to the local journal", wait_s)
             return
         if isinstance(outcome[0], SQLAlchemyError):
-            raise StoreWriteError(f"Cannot start a session: Could not save to the database ({_short(outcome[0])}).")
+            raise StoreWriteError(f"Cannot start a session: Could not save to the database ({driver_message(outcome[0])}).")
         if outcome[0] is not None:
             raise outcome[0]
 
@@ -295,7 +295,7 @@ class Store(PatientWeekMixin):
                 conn.execute(t.test_results.insert().values(session_id=session_id, seq=seq,
                                                             **ops.test_columns(result)))
         except SQLAlchemyError as e:
-            raise StoreWriteError(f"Could not save the test result in {_masked(self.url)}: {_short(e)}") from e
+            raise StoreWriteError(f"Could not save the test result in {_masked(self.url)}: {driver_message(e)}") from e
         return session_id
 
     @_clear_errors("read the test results")
@@ -323,7 +323,7 @@ class Store(PatientWeekMixin):
             with self.engine.begin() as conn:
                 done = conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(**values))
         except SQLAlchemyError as e:
-            raise StoreWriteError(f"Could not change session {session_id}: {_short(e)}") from e
+            raise StoreWriteError(f"Could not change session {session_id}: {driver_message(e)}") from e
         if done.rowcount == 0:
             raise NotFound(f"No session {session_id}")
 
@@ -335,7 +335,7 @@ class Store(PatientWeekMixin):
             with self.engine.begin() as conn:
                 _delete_session_rows(conn, session_id)
         except SQLAlchemyError as e:
-            raise StoreWriteError(f"Could not discard session {session_id}: {_short(e)}") from e
+            raise StoreWriteError(f"Could not discard session {session_id}: {driver_message(e)}") from e
         if record.video_path:
             Path(record.video_path).unlink(missing_ok=True)
 
@@ -419,7 +419,7 @@ class Store(PatientWeekMixin):
                 with self.engine.begin() as conn:
                     ops.apply(conn, unsaved.session_uuid, unsaved.ops, _now())
             except (SQLAlchemyError, ValueError) as e:
-                log.warning("could not replay %s (kept for the next start): %s", path, _short(e))
+                log.warning("could not replay %s (kept for the next start): %s", path, driver_message(e))
                 continue
             path.unlink()
             log.warning("saved %d held write(s) of session %s from %s", len(unsaved.ops),
@@ -586,8 +586,3 @@ def _now() -> datetime:
 def _masked(url: str) -> str:
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)
-
-
-def _short(e: BaseException) -> str:
-    orig = getattr(e, "orig", None)
-    return str(orig or e).strip().splitlines()[0]
