@@ -73,3 +73,32 @@ def make_clip(folder: Path, reps: int = 3, fps: float = 15.0):
     subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-y", "-i", str(mp4),
                     "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", str(y4m)], check=True)
     return mp4, y4m, clip.truth
+
+
+SCREEN_WIDTHS = (1280, 800)  # a laptop, and a small tablet
+
+
+def sqlite_url(data: Path) -> str:
+    """The store in an app server's data folder."""
+    return f"sqlite:///{data / 'coach.db'}"
+
+
+def launch(p, profile_parent: Path, extra=(), camera: Path | None = None, **kw):
+    """Headless Chromium with a fresh profile; ``camera``: a .y4m played as the webcam."""
+    args = [*CHROMIUM_FLAGS, *extra]
+    if camera is not None:
+        args += [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={camera}"]
+    return p.chromium.launch_persistent_context(
+        str(profile_parent / f"profile-{time.monotonic_ns()}"), executable_path=str(CHROMIUM), headless=True,
+        args=args, viewport={"width": 1280, "height": 1000}, accept_downloads=True, **kw)
+
+
+def snap(page, folder: Path, name: str, height: int = 2200, settle_ms: int = 700) -> None:
+    """Full-page screenshots at each width (the page re-lays itself out between them), and no error
+    box on the page. Tall viewports: Streamlit scrolls inside its own container, not the page."""
+    for w in SCREEN_WIDTHS:
+        page.set_viewport_size({"width": w, "height": height})
+        page.wait_for_timeout(settle_ms)
+        page.screenshot(path=str(folder / f"{name}_{w}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    assert not page.locator("[data-testid='stException']").count()

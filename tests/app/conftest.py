@@ -2,6 +2,7 @@
 (as ``.streamlit/config.toml`` and ``coach app`` do), and page scripts for AppTest."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,11 @@ def seeded_store(app_env):
         rec.end_set()
         rec.finish()
         yield {"replay_session": rec.session_id}
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory) -> Path:
+    """Where the browser tests' screenshots go: $COACH_TEST_SCREENSHOTS, else a fresh tmp folder."""
+    folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -11,7 +11,6 @@ PDF. Screenshots of every page at 1280 and 800 px go to $COACH_TEST_SCREENSHOTS 
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -20,30 +19,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, FAKE_CAMERA_FLAGS, make_clip, streamlit_server
+from tests.app.browser import CHROMIUM, launch, make_clip, snap, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
 
 PASSWORD = "physio-test-pw"
-WIDTHS = (1280, 800)
 
 
 @pytest.fixture(scope="module")
 def clip(tmp_path_factory):
     return make_clip(tmp_path_factory.mktemp("clip"), reps=3)
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _db(data: Path) -> str:
-    return f"sqlite:///{data / 'coach.db'}"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +42,7 @@ def home(tmp_path_factory, clip):
     data = tmp_path_factory.mktemp("home")
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
            "COACH_DATABASE_URL": "", "COACH_APP_PATIENT": "P001", "COACH_APP_ROLE": "patient"}
-    with Store.open(_db(data)) as store:
+    with Store.open(sqlite_url(data)) as store:
         store.add_patient("P001", age=72, sex="female", condition="stroke", video_opt_in=False)
         store.add_patient("P009", age=60)  # someone else's record on the same laptop: never shown
         store.save_programme(from_dict({"patient": "P001", "exercise": [
@@ -73,22 +60,6 @@ def clinic(tmp_path_factory):
         yield url, data
 
 
-def _browser(p, tmp_path, extra=(), **kw):
-    return p.chromium.launch_persistent_context(
-        str(tmp_path / f"profile-{time.monotonic_ns()}"), executable_path=str(CHROMIUM), headless=True,
-        args=[*CHROMIUM_FLAGS, *extra], viewport={"width": 1280, "height": 1000}, accept_downloads=True, **kw)
-
-
-def _snap(page, shots: Path, name: str) -> None:
-    """Full-page screenshots at each width (the page re-lays itself out between them)."""
-    for w in WIDTHS:  # tall viewports: Streamlit scrolls inside its own container, not the page
-        page.set_viewport_size({"width": w, "height": 2200})
-        page.wait_for_timeout(700)
-        page.screenshot(path=str(shots / f"{name}_{w}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    assert not page.locator("[data-testid='stException']").count()
-
-
 def _sidebar_links(page) -> list[str]:
     return [t.strip().splitlines()[-1].strip() for t in page.locator("[data-testid='stSidebarNav'] a").all_inner_texts()]
 
@@ -96,14 +67,14 @@ def _sidebar_links(page) -> list[str]:
 def _sessions(data: Path, patient="P001"):
     from coach.store import Store
 
-    with Store.open(_db(data)) as store:
+    with Store.open(sqlite_url(data)) as store:
         return store.sessions(patient)
 
 
 def test_patient_laptop_shows_patient_pages_only(home, shots, tmp_path):
     url, _ = home
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(url)
         page.get_by_role("button", name=re.compile("Start: Sit to stand")).wait_for(timeout=60_000)
@@ -111,12 +82,12 @@ def test_patient_laptop_shows_patient_pages_only(home, shots, tmp_path):
         assert links == ["Today's exercises", "Take a test", "My diary", "Record a clip",
                          "Check a video", "Share with my physio"], links
         assert "P009" not in page.content() and "P001" not in page.content()  # no codes, no picker
-        _snap(page, shots, "patient_today")
+        snap(page, shots, "patient_today")
         for path, text, name in (("test", "Which test?", "patient_test_choice"),
                                  ("share", "Share with my physio", "patient_share")):
             page.goto(f"{url}/{path}")
             page.get_by_text(text).first.wait_for(timeout=30_000)
-            _snap(page, shots, name)
+            snap(page, shots, name)
         page.goto(f"{url}/review")  # a physio page asked for by address: not served here
         page.wait_for_timeout(3_000)
         assert "Rep timeline" not in page.content()
@@ -128,17 +99,17 @@ def test_upload_counts_true_reps_plain_words_first_no_media_url(home, clip, shot
     mp4, _, truth = clip
     before = len(_sessions(data))
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         requested = []
         page.on("request", lambda r: requested.append(r.url))
         page.goto(f"{url}/upload")
         page.get_by_text("Which side is weaker?").wait_for(timeout=30_000)
         assert page.get_by_test_id("upload-limit").is_visible()  # the size limit as text, not a tooltip
-        _snap(page, shots, "patient_upload_before")
+        snap(page, shots, "patient_upload_before")
         page.locator("input[type=file]").set_input_files(str(mp4))
         page.get_by_text("Watching your video").wait_for(timeout=30_000)
-        _snap(page, shots, "patient_upload_progress")
+        snap(page, shots, "patient_upload_progress")
         count = page.locator("#upload-reps")
         count.wait_for(timeout=180_000)
         assert int(count.inner_text()) == truth.true_reps
@@ -147,7 +118,7 @@ def test_upload_counts_true_reps_plain_words_first_no_media_url(home, clip, shot
         page.get_by_text("Saved to your record").wait_for(timeout=10_000)
         page.wait_for_function("() => { const v = document.querySelector('video');"
                                " return v && v.readyState >= 2 && v.videoWidth > 0; }", timeout=30_000)
-        _snap(page, shots, "patient_upload_result")
+        snap(page, shots, "patient_upload_result")
         assert not [u for u in requested if re.search(r"^https?://[^/]+/media/", u)]  # inline, not from a URL
         ctx.close()
     assert len(_sessions(data)) == before + 1
@@ -158,7 +129,7 @@ def test_wrong_exercise_upload_is_caught_before_saving(home, clip, shots, tmp_pa
     mp4, _, _ = clip
     before = len(_sessions(data))
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(f"{url}/upload")
         page.get_by_text("Which side is weaker?").wait_for(timeout=30_000)
@@ -172,7 +143,7 @@ def test_wrong_exercise_upload_is_caught_before_saving(home, clip, shots, tmp_pa
         warning = page.get_by_text(re.compile("This looks like sit to stand, not heel raise"))
         warning.wait_for(timeout=180_000)
         assert "Nothing has been saved" in warning.inner_text()
-        _snap(page, shots, "patient_upload_wrong_exercise")
+        snap(page, shots, "patient_upload_wrong_exercise")
         assert len(_sessions(data)) == before  # nothing saved while the patient decides
         page.get_by_role("button", name="Cancel: save nothing").click()
         page.wait_for_timeout(1_500)
@@ -184,7 +155,7 @@ def test_one_press_live_start_counts_the_clip(home, clip, shots, tmp_path):
     url, data = home
     _, y4m, truth = clip
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.goto(url)
         start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand"))
@@ -195,10 +166,10 @@ def test_one_press_live_start_counts_the_clip(home, clip, shots, tmp_path):
                                " try { return f.contentDocument.querySelector('video'); } catch (e) { return null; } })"
                                ".find(v => v); return v && v.videoWidth > 0; }", timeout=60_000)
         page.wait_for_timeout(4_000)
-        _snap(page, shots, "patient_live_running")
+        snap(page, shots, "patient_live_running")
         summary = page.locator("[data-testid='coach-summary']")
         summary.wait_for(timeout=180_000)
-        _snap(page, shots, "patient_live_summary")
+        snap(page, shots, "patient_live_summary")
         assert f"You did {truth.true_reps} repetition" in summary.inner_text()
         assert "Well done" in page.content()
         ctx.close()
@@ -211,7 +182,7 @@ def test_reload_mid_live_leaves_an_interrupted_session(home, clip, tmp_path):
     _, y4m, _ = clip
     before = {s.id for s in _sessions(data)}
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.goto(url)
         page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand")).click(timeout=30_000)
@@ -234,7 +205,7 @@ def test_guided_chair_stand_is_scored_and_stored(home, clip, shots, tmp_path):
     url, data = home
     _, y4m, _ = clip
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.goto(f"{url}/test")
         page.get_by_text("Which test?").wait_for(timeout=30_000)
@@ -247,17 +218,17 @@ def test_guided_chair_stand_is_scored_and_stored(home, clip, shots, tmp_path):
         except playwright_api.TimeoutError:
             page.screenshot(path=str(shots / "FAILED_patient_test_start.png"), full_page=True)
             raise
-        _snap(page, shots, "patient_test_running")
+        snap(page, shots, "patient_test_running")
         score = page.locator("#test-value")
         score.wait_for(timeout=150_000)  # stops by itself
         shown = float(score.inner_text())
         assert page.get_by_text("Usual range").count() and page.get_by_test_id("test-trust").count()
         page.get_by_text("Saved. Your physiotherapist will see this score.").wait_for(timeout=10_000)
-        _snap(page, shots, "patient_test_result")
+        snap(page, shots, "patient_test_result")
         ctx.close()
     from coach.store import Store
 
-    with Store.open(_db(data)) as store:
+    with Store.open(sqlite_url(data)) as store:
         stored = store.test_results("P001")
     assert stored and stored[-1].result.test == "chair-stand-30s" and stored[-1].result.value == shown
 
@@ -267,23 +238,23 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
     clinic_url, clinic_data = clinic
     bundle = tmp_path / "bundle.zip"
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(f"{url}/share")
         page.get_by_role("button", name="Make the file").click(timeout=30_000)
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name=re.compile("Save the file")).click(timeout=60_000)
         dl.value.save_as(bundle)
-        _snap(page, shots, "patient_share_made")
+        snap(page, shots, "patient_share_made")
         ctx.close()
     assert bundle.stat().st_size > 0
     pdf = tmp_path / "report.pdf"
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(clinic_url)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
-        _snap(page, shots, "physio_login")
+        snap(page, shots, "physio_login")
         page.get_by_role("button", name="Log in").click()
         page.get_by_text("Import a patient's shared file").wait_for(timeout=30_000)
         assert _sidebar_links(page) == ["Patients", "Session review", "Progress and reports", "Programme"]
@@ -300,33 +271,33 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
         assert len(_sessions(clinic_data)) == first  # imported twice, stored once
         page.get_by_role("link", name="Patients").click()
         page.get_by_text("Sessions of").wait_for(timeout=30_000)
-        _snap(page, shots, "physio_patients")
+        snap(page, shots, "physio_patients")
         page.get_by_role("link", name="Session review").click()
         page.get_by_text("30-second chair stand:").first.wait_for(timeout=60_000)  # the newest: the test
-        _snap(page, shots, "physio_review_test")
+        snap(page, shots, "physio_review_test")
         page.locator("[data-testid='stSelectbox']").last.click()
         page.get_by_role("option", name=re.compile(r"Sit to stand\s+3 reps")).first.click()
         page.get_by_text("Rep timeline").first.wait_for(timeout=60_000)
-        _snap(page, shots, "physio_review")
+        snap(page, shots, "physio_review")
         page.get_by_role("link", name="Progress and reports").click()
         page.get_by_text("Test scores").first.wait_for(timeout=60_000)
         page.wait_for_timeout(2_000)
         assert page.get_by_text("30-second chair stand").count()
-        _snap(page, shots, "physio_progress")
+        snap(page, shots, "physio_progress")
         page.get_by_role("button", name="Make the PDF report").click()
         with page.expect_download(timeout=120_000) as dl:
             page.get_by_role("button", name="Download PDF").click(timeout=120_000)
         dl.value.save_as(pdf)
         page.get_by_role("link", name="Programme").click()
         page.get_by_text("Exercises").first.wait_for(timeout=30_000)
-        _snap(page, shots, "physio_programme")
+        snap(page, shots, "physio_programme")
         ctx.close()
     assert pdf.read_bytes().startswith(b"%PDF")
     from coach.reports import collect
     from coach.reports.tables import build
     from coach.store import Store
 
-    with Store.open(_db(clinic_data)) as store:  # what the PDF is drawn from: the imported score
+    with Store.open(sqlite_url(clinic_data)) as store:  # what the PDF is drawn from: the imported score
         sections = build(collect(store, "P001"), [])
     assert any(row[0] == "30-second chair stand" for sec in sections if sec.title == "Test scores"
                for t in sec.tables for row in t.rows)
@@ -340,7 +311,7 @@ def test_a_request_through_a_proxy_gets_no_data_without_the_password(home, tmp_p
     """A reverse proxy on the same host: the peer is 127.0.0.1 but the request is not local."""
     url, _ = home
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path, extra_http_headers={"X-Forwarded-For": "203.0.113.50"})
+        ctx = launch(p, tmp_path, extra_http_headers={"X-Forwarded-For": "203.0.113.50"})
         page = ctx.new_page()
         page.goto(url)
         page.get_by_text("needs a password").wait_for(timeout=30_000)

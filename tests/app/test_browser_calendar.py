@@ -9,9 +9,7 @@ table is saved and shows in the patient's day. Screenshots at 1280 and 800 px go
 """
 from __future__ import annotations
 
-import os
 import re
-import time
 from datetime import date, datetime, timedelta
 from datetime import time as clock
 from pathlib import Path
@@ -19,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from coach.app.pages.programme import COLUMNS
-from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, streamlit_server
+from tests.app.browser import CHROMIUM, launch, snap, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
@@ -27,7 +25,6 @@ playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (
 icalendar = pytest.importorskip("icalendar")
 
 PASSWORD = "physio-test-pw"
-WIDTHS = (1280, 800)
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TODAY = date.today()
 NOT_TODAY = WEEKDAYS[(TODAY.weekday() + 3) % 7]
@@ -52,7 +49,7 @@ def _seed(data: Path) -> None:
     from exercises.base import Rep
     from exercises.validated_tests import TestResult
 
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+    with Store.open(sqlite_url(data)) as store:
         store.add_patient("P001", age=70)
         store.save_programme(_programme())
         for day, reps in ((TODAY, 5), (TODAY - timedelta(days=2), 12), (TODAY - timedelta(days=9), 6)):
@@ -75,13 +72,6 @@ def _seed(data: Path) -> None:
             rec.finish()
 
 
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
 def _server(data: Path, role: str):
     _seed(data)
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none", "COACH_DATABASE_URL": "",
@@ -90,25 +80,10 @@ def _server(data: Path, role: str):
     return streamlit_server(APP_FILE, env, data / "streamlit.log")
 
 
-def _browser(p, tmp_path):
-    return p.chromium.launch_persistent_context(
-        str(tmp_path / f"profile-{time.monotonic_ns()}"), executable_path=str(CHROMIUM), headless=True,
-        args=CHROMIUM_FLAGS, viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-
-
-def _snap(page, shots: Path, name: str) -> None:
-    for w in WIDTHS:  # tall viewports: Streamlit scrolls inside its own container, not the page
-        page.set_viewport_size({"width": w, "height": 4200})
-        page.wait_for_timeout(700)
-        page.screenshot(path=str(shots / f"{name}_{w}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    assert not page.locator("[data-testid='stException']").count()
-
-
 def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, shots):
     ics = tmp_path / "reminders.ics"
     with _server(tmp_path_factory.mktemp("home"), "patient") as url, playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(url)
         page.get_by_role("button", name="Save my exercise reminders").wait_for(timeout=60_000)
@@ -129,7 +104,7 @@ def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, sho
         # one Start per exercise: sit-to-stand's is at lunch, its next time not yet done
         assert page.get_by_role("button", name=re.compile("Start: Sit to stand")).count() == 1
         assert "P001" not in page.content()
-        _snap(page, shots, "patient_today_routines")
+        snap(page, shots, "patient_today_routines", height=4200)
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name="Save my exercise reminders").click()
         assert dl.value.suggested_filename == "my-exercises.ics"
@@ -152,7 +127,7 @@ def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, sho
 def test_programme_editor_carries_routines_and_shows_the_patients_day(tmp_path_factory, tmp_path, shots):
     data = tmp_path_factory.mktemp("clinic")
     with _server(data, "physio") as url, playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(url)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
@@ -181,10 +156,10 @@ def test_programme_editor_carries_routines_and_shows_the_patients_day(tmp_path_f
         page.get_by_role("button", name="Save as a new version").click()
         page.get_by_text("Saved version 2").wait_for(timeout=30_000)
         page.get_by_text("Before bed (21:00)", exact=True).wait_for(timeout=30_000)
-        _snap(page, shots, "physio_programme_routines")
+        snap(page, shots, "physio_programme_routines", height=4200)
         ctx.close()
     from coach.store import Store
 
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+    with Store.open(sqlite_url(data)) as store:
         squat = store.programme("P001").exercise("squat")
     assert (squat.routine, squat.effective_times, squat.days) == ("before bed", ("21:00",), (NOT_TODAY,))

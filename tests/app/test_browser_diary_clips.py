@@ -6,7 +6,6 @@ without video consent, the skeleton replay. Screenshots at 1280 and 800 px go to
 $COACH_TEST_SCREENSHOTS (default: a tmp dir)."""
 from __future__ import annotations
 
-import os
 import re
 import time
 from datetime import date
@@ -14,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, FAKE_CAMERA_FLAGS, make_clip, streamlit_server
+from tests.app.browser import CHROMIUM, launch, make_clip, snap, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
 
 PASSWORD = "physio-test-pw"
-WIDTHS = (1280, 800)
 DIARY = {"fatigue": 4, "pain": 2, "near_falls": 1, "freezing": 2, "note": "froze at the kitchen door"}
 NO_VIDEO_NOTE = "tremor in my left hand"
 VIDEO_NOTE = "freezing at the doorway"
@@ -34,17 +32,6 @@ def y4m(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shots(tmp_path_factory) -> Path:
-    folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _db(data: Path) -> str:
-    return f"sqlite:///{data / 'coach.db'}"
-
-
-@pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """The patient's laptop: P001, who has not (yet) agreed to video."""
     from coach.store import Store
@@ -52,7 +39,7 @@ def home(tmp_path_factory):
     data = tmp_path_factory.mktemp("home")
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
            "COACH_DATABASE_URL": "", "COACH_APP_PATIENT": "P001", "COACH_APP_ROLE": "patient"}
-    with Store.open(_db(data)) as store:
+    with Store.open(sqlite_url(data)) as store:
         store.add_patient("P001", age=68, condition="parkinsons", video_opt_in=False)
     with streamlit_server(APP_FILE, env, data / "streamlit.log") as url:
         yield url, data
@@ -65,21 +52,6 @@ def clinic(tmp_path_factory):
            "COACH_DATABASE_URL": "", "COACH_APP_ROLE": "physio", "COACH_APP_PASSWORD": PASSWORD}
     with streamlit_server(APP_FILE, env, data / "streamlit.log") as url:
         yield url, data
-
-
-def _browser(p, tmp_path, extra=()):
-    return p.chromium.launch_persistent_context(
-        str(tmp_path / f"profile-{time.monotonic_ns()}"), executable_path=str(CHROMIUM), headless=True,
-        args=[*CHROMIUM_FLAGS, *extra], viewport={"width": 1280, "height": 1000}, accept_downloads=True)
-
-
-def _snap(page, shots: Path, name: str) -> None:
-    for w in WIDTHS:
-        page.set_viewport_size({"width": w, "height": 2200})
-        page.wait_for_timeout(800)
-        page.screenshot(path=str(shots / f"{name}_{w}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    assert not page.locator("[data-testid='stException']").count()
 
 
 def _record(page, note: str, shots: Path | None = None, name: str = "") -> str:
@@ -107,7 +79,7 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
     bundle = tmp_path / "bundle.zip"
     requested = []
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path, [*FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"])
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.on("request", lambda r: requested.append(r.url))
         # the diary: a few taps and a note
@@ -129,22 +101,22 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         page.get_by_role("button", name="Save today's diary").click()
         page.get_by_text("Saved. Thank you").wait_for(timeout=30_000)
         assert DIARY["note"] in page.get_by_test_id("diary-week").inner_text()
-        _snap(page, shots, "patient_diary")
+        snap(page, shots, "patient_diary", settle_ms=800)
 
         # a clip without video consent: the page says so; only the skeleton is kept
         page.goto(f"{url}/record")
         page.get_by_text("You have not agreed to keep videos").wait_for(timeout=30_000)
-        _snap(page, shots, "patient_record_no_consent")
+        snap(page, shots, "patient_record_no_consent", settle_ms=800)
         assert "movement of your body (no picture)" in _record(page, NO_VIDEO_NOTE, shots, "patient_record_recording")
         from coach.store import Store
 
-        with Store.open(_db(home_data)) as store:
+        with Store.open(sqlite_url(home_data)) as store:
             store.update_patient("P001", video_opt_in=True)  # the physio records the patient's consent
         page.goto(f"{url}/record")
         page.get_by_text("The video and the movement of your body are kept").wait_for(timeout=30_000)
         assert "the video and the movement" in _record(page, VIDEO_NOTE)
         page.get_by_text("My clips").wait_for(timeout=10_000)
-        _snap(page, shots, "patient_record_saved")
+        snap(page, shots, "patient_record_saved", settle_ms=800)
 
         page.goto(f"{url}/share")
         page.get_by_text("This makes one file with 1 day of your diary and 2 clips.").wait_for(timeout=30_000)
@@ -152,9 +124,9 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         with page.expect_download(timeout=60_000) as dl:
             page.get_by_role("button", name=re.compile("Save the file")).click(timeout=60_000)
         dl.value.save_as(bundle)
-        _snap(page, shots, "patient_share_with_diary_and_clips")
+        snap(page, shots, "patient_share_with_diary_and_clips", settle_ms=800)
         ctx.close()
-    with Store.open(_db(home_data)) as store:
+    with Store.open(sqlite_url(home_data)) as store:
         kept = {c.note: c for c in store.clips("P001")}
         entry = store.diary_entry("P001", date.today())
     assert kept[NO_VIDEO_NOTE].video_path is None and kept[VIDEO_NOTE].video_path is not None
@@ -164,7 +136,7 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         (DIARY["fatigue"], DIARY["pain"], 0, DIARY["near_falls"], DIARY["freezing"], DIARY["note"])
 
     with playwright_api.sync_playwright() as p:
-        ctx = _browser(p, tmp_path)
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.on("request", lambda r: requested.append(r.url))
         page.goto(clinic_url)
@@ -179,16 +151,16 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         page.get_by_test_id("patients-diary-weeks").wait_for(timeout=30_000)
         assert "froze" not in page.get_by_test_id("patients-diary-weeks").inner_text()  # counts, not notes
         assert VIDEO_NOTE in page.locator("p", has_text="Clips from the patient:").inner_text()
-        _snap(page, shots, "physio_patients_with_diary")
+        snap(page, shots, "physio_patients_with_diary", settle_ms=800)
 
         page.get_by_role("link", name="Session review").click()
         page.get_by_role("tab", name=re.compile("Diary \\(1 day\\)")).click(timeout=30_000)
         page.get_by_text("Tiredness and pain, day by day").wait_for(timeout=30_000)
         page.wait_for_timeout(1_500)
-        _snap(page, shots, "physio_review_diary")
+        snap(page, shots, "physio_review_diary", settle_ms=800)
         from coach.store import Store
 
-        with Store.open(_db(clinic_data)) as store:
+        with Store.open(sqlite_url(clinic_data)) as store:
             shown = store.diary_entry("P001", date.today())
         assert (shown.fatigue, shown.pain, shown.near_falls, shown.freezing, shown.note) == \
             (DIARY["fatigue"], DIARY["pain"], DIARY["near_falls"], DIARY["freezing"], DIARY["note"])
@@ -201,12 +173,12 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         note.wait_for(timeout=60_000)
         assert VIDEO_NOTE in note.inner_text()  # the newest first: the one with video
         _wait_video(page)
-        _snap(page, shots, "physio_review_clip_video")
+        snap(page, shots, "physio_review_clip_video", settle_ms=800)
         page.get_by_role("button", name="Watch").click()
         page.get_by_text("No video was kept (the patient has not agreed to video)").wait_for(timeout=90_000)
         assert NO_VIDEO_NOTE in page.get_by_test_id("clip-note").inner_text()
         _wait_video(page)
-        _snap(page, shots, "physio_review_clip_skeleton")
+        snap(page, shots, "physio_review_clip_skeleton", settle_ms=800)
         ctx.close()
     # videos inline, never by URL (the share file's own download is Streamlit's, as on the share page)
     assert not [u for u in requested if re.search(r"^https?://[^/]+/media/.*\.(mp4|webm)", u)]

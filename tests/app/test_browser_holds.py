@@ -9,22 +9,19 @@ $COACH_TEST_SCREENSHOTS (default: a tmp dir).
 """
 from __future__ import annotations
 
-import os
 import re
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from exercises.holds import MAX_GAP_S
-from tests.app.browser import CHROMIUM, CHROMIUM_FLAGS, FAKE_CAMERA_FLAGS, streamlit_server
+from tests.app.browser import CHROMIUM, launch, snap, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
 
-WIDTHS = (1280, 800)
 HOLDS_S = (7.0, 5.0)
 # The exercise layer times holds to 0.2 s on true landmarks, and the same rendered clip through the
 # same model frame by frame (no browser) to 0.15 s (6.73 / 4.73 s against 6.6 / 4.6 s). The browser
@@ -52,13 +49,6 @@ def clip(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def shots() -> Path:
-    folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or "/tmp/shots12/live")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
 def home(tmp_path_factory):
     """The patient's laptop: P001 with one set of 2 holds of standing on one leg, target 30 s."""
     from coach.programme.model import from_dict
@@ -67,7 +57,7 @@ def home(tmp_path_factory):
     data = tmp_path_factory.mktemp("home")
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
            "COACH_DATABASE_URL": "", "COACH_APP_PATIENT": "P001", "COACH_APP_ROLE": "patient"}
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+    with Store.open(sqlite_url(data)) as store:
         store.add_patient("P001", age=74, sex="female", condition="stroke", video_opt_in=False)
         store.save_programme(from_dict({"patient": "P001", "exercise": [
             {"name": "single-leg-stance", "sets": 1, "reps": len(HOLDS_S), "rest_s": 10, "hold_s": 30},
@@ -76,25 +66,13 @@ def home(tmp_path_factory):
         yield url, data
 
 
-def _snap(page, shots: Path, name: str) -> None:
-    for w in WIDTHS:
-        page.set_viewport_size({"width": w, "height": 1400})
-        page.wait_for_timeout(500)
-        page.screenshot(path=str(shots / f"{name}_{w}.png"), full_page=True)
-    page.set_viewport_size({"width": 1280, "height": 1000})
-    assert not page.locator("[data-testid='stException']").count()
-
-
 def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_path):
     from coach.store import Store
 
     url, data = home
     y4m, truth = clip
     with playwright_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=[*CHROMIUM_FLAGS, *FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"],
-            viewport={"width": 1280, "height": 1000})
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.goto(url)
         start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Standing on one leg"))
@@ -109,17 +87,17 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
                                timeout=120_000)
         shown = float(page.locator("#coach-hold-seconds").get_attribute("data-seconds"))
         assert 3.0 <= shown <= truth["holds"][0]["hold_s"] + BROWSER_TOLERANCE_S
-        _snap(page, shots, "live_hold_running")
+        snap(page, shots, "live_hold_running", height=1400, settle_ms=500)
         summary = page.locator("[data-testid='coach-summary']")
         summary.wait_for(timeout=180_000)
-        _snap(page, shots, "live_hold_summary")
+        snap(page, shots, "live_hold_summary", height=1400, settle_ms=500)
         text = summary.inner_text()
         ctx.close()
     assert re.search(r"You held 2 times\. Your best: \d+ seconds\.", text), text
     best = int(re.search(r"Your best: (\d+)", text).group(1))
     deadline = time.monotonic() + 20
     while True:
-        with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+        with Store.open(sqlite_url(data)) as store:
             live = [s for s in store.sessions("P001") if s.source == "browser camera"]
             record = store.load_session(live[-1].id) if live else None
         if record is not None or time.monotonic() > deadline:
@@ -128,7 +106,7 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
     assert record is not None
     holds = [r for s in record.sets for r in s.reps]
     assert best == int(max(h.metrics["hold_s"] for h in holds))  # the page says what was stored
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+    with Store.open(sqlite_url(data)) as store:
         track = store.load_poses(live[-1].id)
     gaps = np.diff(track.timestamps_s)
     if gaps.max() > MAX_GAP_S or any(h.reason == "lost sight of you" for h in holds):
@@ -156,10 +134,7 @@ def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp
     url, data = home
     _, y4m, truth = make_clip(tmp_path, reps=3)
     with playwright_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=[*CHROMIUM_FLAGS, *FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"],
-            viewport={"width": 1280, "height": 1000})
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.goto(url)
         start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand"))
@@ -168,13 +143,13 @@ def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp
         page.wait_for_function("() => (window.__coachBeats || []).length >= 2 && document.getElementById('coach-beat-on')",
                                timeout=120_000)  # beats scheduled while the set runs
         beats = page.evaluate("() => [...window.__coachBeats]")
-        _snap(page, shots, "live_metronome_running")
+        snap(page, shots, "live_metronome_running", height=1400, settle_ms=500)
         page.locator("[data-testid='coach-summary']").wait_for(timeout=180_000)
         ctx.close()
     # Beats on the epoch grid of the period, one period apart (the server judges reps on the same grid).
     assert all(abs(b / TEMPO_S - round(b / TEMPO_S)) < 1e-6 for b in beats), beats
     assert all(abs(b2 - b1 - TEMPO_S) < 1e-6 for b1, b2 in zip(beats, beats[1:])), beats
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+    with Store.open(sqlite_url(data)) as store:
         live = [s for s in store.sessions("P001") if s.exercise == "sit-to-stand"]
         record = store.load_session(live[-1].id)
     reps = [r for st in record.sets for r in st.reps if r.counted]
@@ -191,9 +166,7 @@ def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp
 def test_the_timed_up_and_go_instructions_ask_for_the_walking_aid(home, shots, tmp_path):
     url, _ = home
     with playwright_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(str(tmp_path / "profile"), executable_path=str(CHROMIUM),
-                                                   headless=True, args=CHROMIUM_FLAGS,
-                                                   viewport={"width": 1280, "height": 1000})
+        ctx = launch(p, tmp_path)
         page = ctx.new_page()
         page.goto(f"{url}/test")
         page.get_by_text("Timed Up and Go").first.click(timeout=60_000)
@@ -201,7 +174,7 @@ def test_the_timed_up_and_go_instructions_ask_for_the_walking_aid(home, shots, t
         for words in ("3 metres", "walking stick or frame", "No walking aid", "A walking frame"):
             assert words in page.content()
         page.get_by_role("button", name="Start the test: Timed Up and Go").wait_for()
-        _snap(page, shots, "test_tug_instructions")
+        snap(page, shots, "test_tug_instructions", height=1400, settle_ms=500)
         ctx.close()
 
 
@@ -225,10 +198,7 @@ def test_the_timed_up_and_go_is_timed_from_the_fake_camera_and_stored(home, shot
                     tmp_path / "tug.y4m")
     url, data = home
     with playwright_api.sync_playwright() as p:
-        ctx = p.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=str(CHROMIUM), headless=True,
-            args=[*CHROMIUM_FLAGS, *FAKE_CAMERA_FLAGS, f"--use-file-for-fake-video-capture={y4m}"],
-            viewport={"width": 1280, "height": 1000})
+        ctx = launch(p, tmp_path, camera=y4m)
         page = ctx.new_page()
         page.goto(f"{url}/test")
         page.get_by_text("Timed Up and Go").first.click(timeout=60_000)
@@ -237,16 +207,16 @@ def test_the_timed_up_and_go_is_timed_from_the_fake_camera_and_stored(home, shot
         page.locator("#coach-clock").wait_for(timeout=60_000)
         page.wait_for_function("() => /^[1-9]\\d* s$/.test((document.querySelector('#coach-clock') || {}).innerText || '')",
                                timeout=120_000)  # after Go: the stopwatch runs
-        _snap(page, shots, "test_tug_running")
+        snap(page, shots, "test_tug_running", height=1400, settle_ms=500)
         page.locator("#test-value").wait_for(timeout=180_000)
-        _snap(page, shots, "test_tug_result")
+        snap(page, shots, "test_tug_result", height=1400, settle_ms=500)
         value = float(page.locator("#test-value").inner_text())
         phases = page.locator("[data-testid='test-phases']").inner_text()
         ctx.close()
     assert value == pytest.approx(truth["time_s"], abs=TUG_BROWSER_TOLERANCE_S), (value, truth["time_s"])
     for words in ("Standing up", "Walking out", "Turning", "Walking back", "Sitting down"):
         assert words in phases
-    with Store.open(f"sqlite:///{data / 'coach.db'}") as store:
+    with Store.open(sqlite_url(data)) as store:
         stored = [t.result for t in store.test_results("P001") if t.result.test == "timed-up-and-go"]
     assert stored and stored[-1].value == value and "walking_aid" in stored[-1].flags
     print("browser TUG:", value, "truth", truth["time_s"])
