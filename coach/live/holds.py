@@ -32,7 +32,8 @@ _REASONS = {
 
 
 def is_hold_exercise(spec) -> bool:
-    return getattr(spec, "count_on", "") == "hold"
+    """``spec`` (an ``ExerciseSpec``, or None for a machine without one) is a timed balance hold."""
+    return bool(getattr(spec, "timed_hold", False))
 
 
 def break_words(exercise: str, why: str) -> str:

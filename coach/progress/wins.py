@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from coach import labels
 from coach.store.records import SessionRecord, StoredTest
 from exercises import EXERCISES as SPECS
+from exercises import is_timed_hold
 
 # "You did 42 ___ this week": the exercise spec's rep noun, except where a week's total reads better
 # with the whole name ("42 stands" could be anything).
@@ -63,7 +64,7 @@ def _week(sessions: Sequence[SessionRecord], first: date, last: date) -> Week:
         if s.excluded or not first <= day <= last or s.reps <= 0:
             continue
         week.days.add(day)
-        if _is_hold(s.exercise):
+        if is_timed_hold(s.exercise):
             best = max((r.metrics.get("hold_s", 0.0) for r in rec.reps if r.counted), default=0.0)
             if best > week.best_hold_s.get(s.exercise, 0.0):
                 week.best_hold_s[s.exercise] = best
@@ -155,11 +156,6 @@ def _rep_noun(exercise: str) -> str:
     spec = SPECS.get(exercise)
     noun = getattr(spec, "rep_noun", None)
     return noun[1] if noun else f"{labels.exercise(exercise).lower()} repetitions"
-
-
-def _is_hold(exercise: str) -> bool:
-    spec = SPECS.get(exercise)
-    return spec is not None and spec.timed_hold
 
 
 def _in_sentence(label: str) -> str:
