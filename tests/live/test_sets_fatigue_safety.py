@@ -1,10 +1,5 @@
-import numpy as np
-
 from coach.live.fatigue import FatigueMonitor
-from coach.live.safety import SafetyMonitor
 from coach.live.sets import ACTIVE, COUNTDOWN, DONE, PAUSED, REST, SETUP, SetController, SetPlan
-from coach.pose.frame import PoseFrame
-from coach.pose.landmarks import Landmark as L
 
 
 def kinds(events):
@@ -73,57 +68,6 @@ def test_fatigue_smaller_range_of_motion():
 def test_steady_reps_are_not_fatigue():
     f = FatigueMonitor(margin=0.3)
     assert not any(f.add_rep(t, 2.0 + 0.1 * (t % 2), 90 - (t % 3)) for t in range(10))
-
-
-def body(t: float, hip_y: float, present: bool = True) -> PoseFrame:
-    """A crude front-view figure with feet at y=0.9 and hips at ``hip_y``."""
-    if not present:
-        return PoseFrame.empty(t, (640, 480))
-    img = np.zeros((33, 4))
-    img[:, 3] = 0.95
-    img[:, 0] = 0.5
-    img[:, 1] = hip_y - 0.3
-    for lm in (L.LEFT_HIP, L.RIGHT_HIP):
-        img[lm, 1] = hip_y
-    for lm in (L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL):
-        img[lm, 1] = 0.9
-    return PoseFrame(t, img, np.zeros((33, 3)), (640, 480))
-
-
-def run(monitor, frames):
-    return [e for f in frames for e in monitor.update(f)]
-
-
-def test_sitting_down_is_not_a_fall():
-    m = SafetyMonitor()
-    standing = [body(i / 30, 0.5) for i in range(60)]
-    sit = [body(2 + i / 30, 0.5 + 0.2 * i / 30) for i in range(31)]  # hips to half height in 1 s
-    assert run(m, standing + sit) == []
-
-
-def test_fast_drop_to_the_floor_is_a_fall():
-    m = SafetyMonitor()
-    run(m, [body(i / 30, 0.5) for i in range(60)])
-    fall = [body(2 + i / 30, 0.5 + 0.37 * min(1, i / 15)) for i in range(30)]
-    events = run(m, fall)
-    assert kinds(events) == ["fall_like"]
-    up = run(m, [body(4 + i / 30, 0.5) for i in range(10)])
-    assert kinds(up) == ["upright_again"]
-
-
-def test_slow_lowering_to_the_floor_is_not_a_fall():
-    m = SafetyMonitor()
-    run(m, [body(i / 30, 0.5) for i in range(60)])
-    slow = [body(2 + i / 30, 0.5 + 0.37 * i / 150) for i in range(151)]  # 5 s
-    assert run(m, slow) == []
-
-
-def test_out_of_view_after_two_seconds_then_back():
-    m = SafetyMonitor(out_of_view_s=2.0)
-    run(m, [body(i / 30, 0.5) for i in range(30)])
-    gone = run(m, [body(1 + i / 30, 0.5, present=False) for i in range(75)])
-    assert kinds(gone) == ["out_of_view"] and abs(gone[0].time_s - (1 + 60 / 30)) < 0.05
-    assert kinds(m.update(body(4, 0.5))) == ["back_in_view"]
 
 
 def test_rest_now_on_the_last_set_is_not_a_completed_plan():
