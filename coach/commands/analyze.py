@@ -73,7 +73,8 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     annotated = None if getattr(args, "no_video", False) else out_dir / "annotated.mp4"
     with ProgressBar(video, enabled=not getattr(args, "quiet", False)) as progress:
         result = analyze_video(video, args.exercise, side=args.side, model=args.model,
-                               annotated_path=annotated, progress=progress, exercise_options=overrides)
+                               annotated_path=annotated, progress=progress, exercise_options=overrides,
+                               estimator=getattr(args, "estimator", None))  # a test's own (the TUG's)
     saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
     try:
         paths = write_outputs(result, out_dir)

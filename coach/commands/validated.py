@@ -20,26 +20,43 @@ EXIT_CANNOT_SCORE = 1
 
 
 def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool,
-          condition: str = "", walking_aid: str = "") -> vt.TestResult:
+          condition: str = "", walking_aid: str = "", people=None) -> vt.TestResult:
     """Score ``test`` from an analysis. A video has no 'go': timed tests start at the first movement.
-    The Timed Up and Go is timed from the smoothed poses themselves (rise to seat), not from reps."""
+    The Timed Up and Go is timed from the smoothed poses themselves (rise to seat), not from reps;
+    with ``people`` (every pose of every frame, ``coach.tug_video.tug_estimator``) on the patient
+    picked among them (``coach.pose.patient``), never on whoever else moves in view."""
     poses = result.poses
     timestamps = found = smoothed = None
+    patient = None
     if poses is not None and len(poses):
         import numpy as np
 
         timestamps = poses.timestamps_s
         found = ~np.isnan(poses.image[:, 0, 0])
         if vt.canonical_test_id(test) == "timed-up-and-go":
-            from coach.smoothing import PoseSmoother
+            if people is not None and len(people) == len(poses):
+                from coach.tug_video import patient_poses
 
-            smoother = PoseSmoother()
-            smoothed = [smoother.apply(p) for p in poses]
-    return vt.score_test(test, result.reps, result.duration_s, age=age, sex=sex,
-                         condition="parkinsons" if parkinsons else condition,
-                         timestamps_s=timestamps, person_found=found,
-                         orientation_problem=getattr(result, "orientation_problem", ""),
-                         poses=smoothed, walking_aid=walking_aid)
+                patient, smoothed = patient_poses(people, timestamps)
+                found = np.array([p.has_person for p in patient.poses], bool)
+                if patient.problem:
+                    return vt.cannot_score(test, patient.problem, {"people_seen": patient.most_in_one_frame})
+            else:
+                from coach.smoothing import PoseSmoother
+
+                smoother = PoseSmoother()
+                smoothed = [smoother.apply(p) for p in poses]
+    outcome = vt.score_test(test, result.reps, result.duration_s, age=age, sex=sex,
+                            condition="parkinsons" if parkinsons else condition,
+                            timestamps_s=timestamps, person_found=found,
+                            orientation_problem=getattr(result, "orientation_problem", ""),
+                            poses=smoothed, walking_aid=walking_aid)
+    if patient is not None:
+        from dataclasses import replace
+
+        outcome = replace(outcome, details={**outcome.details, "people_in_view": patient.most_in_one_frame,
+                                            "timed_person": patient.where})
+    return outcome
 
 
 def register(subparsers) -> None:
@@ -75,9 +92,21 @@ def run_test(args) -> int:
     condition = getattr(patient, "condition", "") or ""
     from coach.commands.analyze import run_analysis
 
-    analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "no_video": False, "patient": None})
-    result, paths = run_analysis(args.video, analysis_args)  # saved below, together with the score
-    outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip())
+    estimator = None
+    if test == "timed-up-and-go":  # several people asked for, the patient picked among them
+        from coach.tug_video import tug_estimator
+
+        estimator = tug_estimator(args.model)
+    analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "no_video": False, "patient": None,
+                                 "estimator": estimator})
+    try:
+        result, paths = run_analysis(args.video, analysis_args)  # saved below, together with the score
+    finally:
+        if estimator is not None:
+            estimator.close()
+    people = estimator.people_per_frame if estimator is not None else None
+    outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
+                    people=people)
     if args.patient and outcome.cannot_score == "":
         paths["session"] = _store(args, result, outcome)
     if args.json:

@@ -23,11 +23,15 @@ class PoseEstimator:
     person; so the check greys out the tracked person first and looks at the rest of the picture:
     anyone found there is a second person. Every 0.5 s (~24 ms each) a person in view for more than
     a second is seen at least twice; ``two_people_seconds`` adds up how long two were in view.
+
+    ``keep_people``: keep every pose of every frame in ``people_per_frame`` (a list per frame), for
+    a caller that must pick the patient among several people itself (``coach.pose.patient``; the
+    Timed Up and Go asks ``num_poses=3``). ``estimate`` still returns the model's first pose.
     """
 
     def __init__(self, model: str = "full", mode: str = "video", num_poses: int = 1,
                  min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5,
-                 people_check_interval_s: float = 0.5):
+                 people_check_interval_s: float = 0.5, keep_people: bool = False):
         import mediapipe as mp  # imported here so pure modules never pay for it
         from mediapipe.tasks.python import BaseOptions, vision
 
@@ -60,6 +64,8 @@ class PoseEstimator:
         self.people_checks = 0  # second-person checks run, and how many saw two or more people
         self.checks_with_two_people = 0
         self.two_people_seconds = 0.0
+        self.keep_people = keep_people
+        self.people_per_frame: list[list[PoseFrame]] = []
 
     def estimate(self, rgb: np.ndarray, timestamp_s: float) -> PoseFrame:
         """Pose of the most prominent person in an RGB uint8 image (H, W, 3)."""
@@ -79,12 +85,19 @@ class PoseEstimator:
             if seen >= 2:
                 self.two_people_seconds += self.people_check_interval_s
             self.people_at_last_check = seen
+        if self.keep_people:
+            self.people_per_frame.append([self._frame(result, k, timestamp_s, (w, h))
+                                          for k in range(len(result.pose_landmarks))])
         if not result.pose_landmarks:
             return PoseFrame.empty(timestamp_s, (w, h))
+        return self._frame(result, 0, timestamp_s, (w, h))
+
+    @staticmethod
+    def _frame(result, k: int, timestamp_s: float, size: tuple[int, int]) -> PoseFrame:
         img = np.array([[p.x, p.y, p.z, p.visibility if p.visibility is not None else 0.0]
-                        for p in result.pose_landmarks[0]], dtype=float)
-        world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[0]], dtype=float)
-        return PoseFrame(timestamp_s, img, world, (w, h))
+                        for p in result.pose_landmarks[k]], dtype=float)
+        world = np.array([[p.x, p.y, p.z] for p in result.pose_world_landmarks[k]], dtype=float)
+        return PoseFrame(timestamp_s, img, world, size)
 
     def _count_people(self, rgb: np.ndarray, image, tracked) -> int:
         """People in view: the tracked one plus anyone found with the tracked one greyed out."""
