@@ -55,6 +55,12 @@ class TugParams(Params):
     seat_knee_deg: float = param(5.0, "deg", "the knees within 5 deg of their seated angle: the seat has the weight")
     min_rise_shank: float = param(0.5, "shank lengths", "a rise lifts the hips ~1 shank; under half of that no "
                                   "stand was seen")
+    min_lean_deg: float = param(8.0, "deg", "a rise that leans less than this: its lean's course is not read "
+                                "(the shoulders' first departure dates the start, the hips' landing the end)")
+    lean_back_share: float = param(0.55, "share of the half-lean-to-peak time", "the lean began this share of "
+                                   "the time from halfway to its peak before halfway (a smooth start: ~0.5-0.6)")
+    sit_lean_share: float = param(0.3, "share of the rise's lean", "the sit's deepest lean dates the seat contact "
+                                  "when it is at least this share of the person's own rise lean")
     turn_deg: float = param(15.0, "deg", "heading this far from the walking direction: a turn has begun (or is "
                             "within this of done); the trunk's own swing in gait is ~10 deg either way")
 
@@ -88,6 +94,7 @@ def _series(poses: list[PoseFrame]):
     shoulder = np.full((n, 2), np.nan)
     axis = np.full((n, 2), np.nan)  # the body's left-right axis in the world's x-z plane
     knee = np.full(n, np.nan)  # knee angle (deg, 180 straight), image, mean over the seen legs
+    trunk = np.full(n, np.nan)  # the trunk's tilt in the picture (deg from vertical, signed)
     for i, p in enumerate(poses):
         if not p.has_person:
             continue
@@ -100,6 +107,8 @@ def _series(poses: list[PoseFrame]):
         ankle_y[i] = float(np.max([xy[int(LEGS[s][2])][1] for s in legs]))
         shank[i] = float(np.max([np.linalg.norm(xy[int(LEGS[s][1])] - xy[int(LEGS[s][2])]) for s in legs]))
         shoulder[i] = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
+        hips = (xy[int(L.LEFT_HIP)] + xy[int(L.RIGHT_HIP)]) / 2
+        trunk[i] = float(np.degrees(np.arctan2(shoulder[i][0] - hips[0], hips[1] - shoulder[i][1])))
         knee[i] = float(np.nanmean([joint_angle(p, f"{s}_knee", "image") for s in legs]))
         w = p.world
         lr = (w[int(L.LEFT_SHOULDER)] - w[int(L.RIGHT_SHOULDER)]) + (w[int(L.LEFT_HIP)] - w[int(L.RIGHT_HIP)])
@@ -108,7 +117,7 @@ def _series(poses: list[PoseFrame]):
     for i in np.flatnonzero(seen):
         near = seen & (np.abs(t - t[i]) <= SHANK_WINDOW_S)
         scale[i] = np.percentile(shank[near], 90)
-    return t, seen, (ankle_y - hip_y) / scale, shoulder, scale, axis, knee
+    return t, seen, (ankle_y - hip_y) / scale, shoulder, scale, axis, knee, trunk
 
 
 STAND_PLATEAU_S = 1.0  # the rise's top is looked for within this of its middle
@@ -134,6 +143,39 @@ def _extrapolated_onset(t, shoulder, scale, rest, onset, idx, threshold: float) 
     if not slope > 0:
         return float(t[onset])
     return float(np.clip(-icpt / slope, t[onset] - ONSET_BACK_MAX_S, t[later[0]]))
+
+
+LEAN_SEARCH_S = 3.0  # the rise's forward lean is looked for from this long before the hips pass halfway
+LEAN_SIT_S = 1.5  # the sit's lean is looked for from this long before the hips were last standing
+
+
+def _lean_peak(t, trunk, frames, rest_angle: float) -> int | None:
+    """The frame of the largest forward lean (the trunk's tilt away from its seated tilt) in ``frames``."""
+    lean = np.abs(trunk[frames] - rest_angle)
+    if not np.isfinite(lean).any():
+        return None
+    return int(frames[int(np.nanargmax(lean))])
+
+
+def _lean_onset(t, shoulder, idx, peak: int, rest: np.ndarray, p: TugParams) -> float | None:
+    """The start of the rise's forward lean, from its own course: the shoulders travel from where
+    they sat to where they are at the lean's peak (the seat-off) along a smooth path; the moment
+    they were halfway is well placed whatever small shifts came before (a patient settling or
+    turning to look at someone passing moves them a few per cent of that way), and the lean began
+    ``lean_back_share`` of the half-way-to-peak time before it (a movement eases in)."""
+    whole = float(np.linalg.norm(shoulder[peak] - rest))
+    before = idx[idx < peak][::-1]
+    if not len(before) or not whole > 0:
+        return None
+    d = np.array([np.linalg.norm(shoulder[i] - shoulder[peak]) for i in before])
+    k = next((k for k in range(len(before)) if np.isfinite(d[k]) and d[k] >= whole / 2), None)
+    if k is None:
+        return None
+    i_far, d_far = before[k], d[k]
+    i_near, d_near = (before[k - 1], d[k - 1]) if k > 0 else (peak, 0.0)
+    u = (whole / 2 - d_near) / (d_far - d_near) if d_far > d_near else 0.0
+    half = float(t[i_near] + u * (t[i_far] - t[i_near]))
+    return half - p.lean_back_share * (float(t[peak]) - half)
 
 
 def _seat_contact(t, hip, knee, after, floor: float, seated_knee: float, p: TugParams) -> int:
@@ -166,7 +208,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
     p = params or TugParams()
     if not poses:
         return TugResult(None, problem="the recording is empty")
-    t, seen, hip, shoulder, scale, axis, knee = _series(poses)
+    t, seen, hip, shoulder, scale, axis, knee, trunk = _series(poses)
     idx = np.flatnonzero(seen & np.isfinite(hip))
     if len(idx) < 5:
         return TugResult(None, problem="nobody was seen")
@@ -200,6 +242,11 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
         if np.linalg.norm(shoulder[i] - rest) / scale[i] <= p.onset_shank:
             onset = i
     start_s = _extrapolated_onset(t, shoulder, scale, rest, onset, idx, p.onset_shank)
+    rest_angle = float(np.nanmedian(trunk[rest_idx])) if np.isfinite(trunk[rest_idx]).any() else float("nan")
+    rise_peak = _lean_peak(t, trunk, idx[(t[idx] >= t[rise_mid] - LEAN_SEARCH_S) & (idx <= stand)], rest_angle)
+    rise_lean = abs(trunk[rise_peak] - rest_angle) if rise_peak is not None else 0.0
+    if rise_lean >= p.min_lean_deg:
+        start_s = _lean_onset(t, shoulder, idx, rise_peak, rest, p) or start_s
     last_up = up[-1]
     after = idx[idx > last_up]
     if not len(after):
@@ -209,6 +256,14 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
         return TugResult(None, start_s=float(t[onset]), problem="the person did not sit back down in view")
     seated_knee = float(np.nanmedian(knee[first])) if np.isfinite(knee[first]).any() else float("nan")
     seated = _seat_contact(t, hip, knee, after, floor, seated_knee, p)
+    # The buttocks meet the seat when the sit's forward lean is deepest (the trunk then swings back
+    # up, the seat carrying the weight); the hip landmark keeps sinking for up to ~0.7 s after that
+    # on real video. Taken when the sit leans clearly (a good share of the person's own rise lean).
+    sit_frames = idx[(t[idx] >= t[last_up] - LEAN_SIT_S) & (idx <= seated)]
+    sit_peak = _lean_peak(t, trunk, sit_frames, rest_angle) if len(sit_frames) else None
+    if sit_peak is not None and rise_lean >= p.min_lean_deg and \
+            abs(trunk[sit_peak] - rest_angle) >= p.sit_lean_share * rise_lean:
+        seated = sit_peak
     stand_s, seated_s = float(t[stand]), float(t[seated])
     inside = (t >= start_s) & (t <= seated_s)
     dt = np.diff(t[inside]) if inside.sum() > 1 else np.array([])

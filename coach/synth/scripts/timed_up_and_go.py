@@ -32,6 +32,7 @@ TURN_S = 1.4
 SIT_TURN_S = 1.2
 SEATED_EXT = ExtPosture(**{f.name: getattr(SEATED, f.name) for f in fields(Posture)})
 KNEE_STRAIGHT_DEG = 5.0
+LEAN_SHARE = 0.38  # of the rise: the forward lean up to seat-off
 TURN_DEG = 15.0
 
 
@@ -76,7 +77,10 @@ def script(walk_s: float = 3.6, height_m: float = 1.70, start_rest_s: float = 2.
     mid = replace(legs(SEATED_EXT, 38, 8), trunk_flexion=19.0)
     arms = SEATED_EXT.left_arm.__class__(abduction=10, elbow_flex=15)
     standing = replace(legs(SEATED_EXT, 1.0, 0), trunk_flexion=1.0, stance_half=0.02, left_arm=arms, right_arm=arms)
-    stand = tl.move(RISE_S / speed, [(0.38, seat_off), (0.72, mid), (1.0, standing)])
+    # The forward lean is its own smooth movement, deepest (and slowest) at seat-off, as on real
+    # clips (one eased move through all keys would peak the lean at full speed, a sharp corner).
+    tl.move(LEAN_SHARE * RISE_S / speed, [(1.0, seat_off)])
+    stand = tl.move((1 - LEAN_SHARE) * RISE_S / speed, [(0.45, mid), (1.0, standing)])
     _walk(tl, standing, WALK_M, walk_s / speed)
     turn_start = tl.now
     turn_end = _turn(tl, TURN_S / speed, 180.0)
@@ -86,10 +90,13 @@ def script(walk_s: float = 3.6, height_m: float = 1.70, start_rest_s: float = 2.
     leave = tl.now
     back_seated = replace(SEATED_EXT, heading_deg=360.0)
     # Sitting down the knees keep bending until the seat takes the weight (they stop there): the
-    # lean-forward posture just above the seat still has them ~10 deg short of seated.
+    # lean-forward posture just above the seat still has them ~10 deg short of seated. The trunk
+    # leans deepest as the buttocks meet the seat and swings back up on it (as on the real clips:
+    # both show the deepest lean within 0.1 s of the seat contact read frame by frame).
     sit_lean = replace(legs(SEATED_EXT, 76, 12), trunk_flexion=29.0, heading_deg=360.0)
-    end = tl.move(SIT_S / speed, [(0.3, replace(mid, heading_deg=360.0, trunk_flexion=17.0)), (0.7, sit_lean),
-                                  (1.0, back_seated)])
+    contact = replace(SEATED_EXT, trunk_flexion=31.0, heading_deg=360.0)
+    end = tl.move(SIT_S / speed, [(0.25, replace(mid, heading_deg=360.0, trunk_flexion=17.0)), (0.55, sit_lean),
+                                  (0.72, contact), (1.0, back_seated)])
     hips = [int(Landmark.LEFT_HIP), int(Landmark.RIGHT_HIP)]
     seated_level = ext_points(dims, SEATED_EXT)[hips, 1].mean() + SEAT_CONTACT_M
     seated = first_time(tl, lambda p: ext_points(dims, p)[hips, 1].mean() <= seated_level, leave, end)
