@@ -92,6 +92,8 @@ class CueEngine:
         return self._coach(result.instruction, SETUP_KIND, t) if result.instruction else []
 
     def on_fatigue(self, t: float, signal: FatigueSignal) -> list[Cue]:
+        if signal.reason == "smaller":
+            return [self._announce("Your movements are getting smaller. Have a rest if you need one", ANNOUNCE, t)]
         return [self._announce("You are slowing down. Have a rest if you need one", ANNOUNCE, t)]
 
     def on_set_event(self, event: SetEvent) -> list[Cue]:

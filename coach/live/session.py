@@ -316,14 +316,22 @@ class LiveSession:
         return out
 
     def _fatigue(self, rep, cues: list[Cue], events: list[SessionEvent]) -> list[SetEvent]:
+        """A counted rep to the fatigue judgement (``exercises.fatigue``); not for holds, nor when a
+        metronome sets the speed. The event's detail carries the evidence for the physio."""
+        from exercises.fatigue import applies
+
         lo, hi = self._range
         self._range = [float("inf"), float("-inf")]
+        if not applies(self.exercise, paced=self.pacer is not None):
+            return []
         signal = self.fatigue.add_rep(rep.end_s, rep.end_s - rep.start_s, hi - lo if hi >= lo else None)
         if signal is None:
             return []
         events.append(self._record("fatigue", signal.time_s, signal.detail))
         if self.sets.current is not None:
-            self.sets.current.fatigue = signal.detail
+            self.sets.current.fatigue = signal.text
+            if signal.finding is not None:
+                self.sets.current.fatigue_evidence = signal.finding.evidence()
         cues += self.cue_engine.on_fatigue(signal.time_s, signal)
         return []
 

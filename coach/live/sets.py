@@ -45,7 +45,8 @@ class SetResult:
     reps: int = 0
     started_s: float = 0.0
     ended_s: float | None = None
-    fatigue: str = ""  # fatigue suggestion made during the set, if any
+    fatigue: str = ""  # fatigue suggestion made during the set, if any, in words
+    fatigue_evidence: dict = field(default_factory=dict)  # its evidence: exercises.fatigue.FatigueFinding.evidence
     ended_by: str = ""  # "balance_loss" when a loss of balance stopped it
     holds: dict = field(default_factory=dict)  # hold exercises: exercises.holds.hold_summary
     pacing: dict = field(default_factory=dict)  # with a metronome: exercises.pacing.PacingResult.to_dict
@@ -55,7 +56,8 @@ class SetResult:
              "started_s": round(self.started_s, 3),
              "ended_s": None if self.ended_s is None else round(self.ended_s, 3),
              "fatigue": self.fatigue}
-        d.update({k: v for k, v in (("ended_by", self.ended_by), ("holds", self.holds), ("pacing", self.pacing)) if v})
+        d.update({k: v for k, v in (("ended_by", self.ended_by), ("holds", self.holds), ("pacing", self.pacing),
+                                    ("fatigue_evidence", self.fatigue_evidence)) if v})
         return d
 
 

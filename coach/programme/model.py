@@ -15,6 +15,7 @@ from datetime import datetime, time
 from coach.programme.routines import implied_times
 from exercises import EXERCISE_NAMES as EXERCISES
 from exercises import EXERCISES as SPECS
+from exercises.fatigue import FatigueParams
 from exercises.pacing import Tempo
 
 SIDES = ("auto", "both", "left", "right")  # auto: the side that moves; both: both must move
@@ -25,6 +26,7 @@ VARIANTS: dict[str, tuple[str, ...]] = {name: spec.variants for name, spec in SP
 DEFAULT_VARIANT = {name: spec.default_variant for name, spec in SPECS.items()}
 # Timed holds (balance): ``hold_s`` is their target; a metronome tempo means nothing for them.
 HOLD_EXERCISES = tuple(name for name, spec in SPECS.items() if spec.timed_hold)
+FATIGUE_MIN_CHANGE = FatigueParams().min_change
 MAX_TIMES = 6  # times of day per item; more is a typing slip, not a prescription
 MAX_ROUTINE_CHARS = 60
 
@@ -43,9 +45,14 @@ class ProgressionRules:
     programme under ``[progression]`` in the programme file."""
 
     sessions_to_progress: int = 3  # target met with good form this many sessions in a row
+    # A regression rests on at least this many sessions: one bad day (faults, a missed target) is
+    # not a trend. A safety event asks for a review instead (see coach.programme.progression).
+    sessions_to_regress: int = 3
     good_form_max_fault_rate: float = 0.2  # share of counted reps with any fault
-    regress_fault_rate: float = 0.4  # latest session at or above this: suggest easier
-    fatigue_slowdown: float = 0.3  # last reps of a set this much slower than the first: fatigue
+    regress_fault_rate: float = 0.4  # every one of the last sessions_to_regress at or above this: suggest easier
+    # Smallest relative slowdown that counts as fatigue (exercises.fatigue: it must also persist and
+    # exceed the person's own rep-to-rep variation); the live coach's default, so both agree.
+    fatigue_slowdown: float = FATIGUE_MIN_CHANGE
     rep_step: int = 2
     max_reps: int = 15  # beyond this, progress by support/tempo/variant instead
     min_reps: int = 3

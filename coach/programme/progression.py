@@ -8,12 +8,21 @@ The rules (thresholds in ``ProgressionRules``, adjustable per programme):
   ``progress_order``: more reps (up to ``max_reps``), less support, slower tempo, harder variant.
   A balance hold's target is met only by holds that lasted ``hold_s``; its "reps" step is a longer
   hold first (``hold_step_s`` up to ``max_hold_s``), then more holds.
-- **Regress** when the latest session was stopped for pain or had a fall-like event, or its fault
-  rate reached ``regress_fault_rate``, or the fault rate rose over the last three sessions to above
-  the good-form limit, or fatigue showed in two of the last three sessions, or the target was
-  missed in the last two. The change is the first possible step in ``regress_order``.
+- **Regress** only on the last ``sessions_to_regress`` sessions (never fewer; one bad day is not a
+  trend): when every one of them had a fault rate of ``regress_fault_rate`` or more, or the fault
+  rate rose through them to above the good-form limit, or fatigue showed in at least two thirds of
+  them (at least two), or every one of them missed the target. The change is the first possible
+  step in ``regress_order``.
+- **Review** (no change suggested) when the latest session had a safety event (stopped for pain, a
+  fall-like event) and the regression rules are not met: the physio decides, the rules do not
+  make a prescription easier on one session.
 
-Fatigue: within a set, the last third of reps took ``fatigue_slowdown`` longer than the first third.
+Fatigue is the one judgement of ``exercises.fatigue`` (the live coach asks the same): a slowdown
+that persists over the last reps of a set and exceeds the person's own rep-to-rep variation, in
+that set and in their earlier sessions, by at least ``fatigue_slowdown``; judged on each set's
+counted rep times, plus what the live coach found with its evidence (a loss of range, which only
+the live session measures). Never for balance holds or paced sets (metronome), where slowing is
+not fatigue. Fatigue events stored by the retired rule (no evidence) are not read.
 
 Sessions that say nothing about the prescription are ignored: excluded by the physio, interrupted
 (crash, closed tab), still recording, with no counted rep, or a validated test's own session.
@@ -21,13 +30,15 @@ Every suggestion names the sessions it rests on (ids and dates) in its reason.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
-from statistics import mean
 
 from coach.programme.model import SUPPORT_LEVELS, VARIANTS, Programme, ProgrammeExercise, ProgressionRules
 from coach.store.records import SessionRecord
+from exercises.fatigue import MEASURES, SLOWER, FatigueParams, applies, baseline_variation, first_finding, from_detail
 
 SAFETY_EVENTS = ("stopped_for_pain", "fall_like")
+BASELINE_SESSIONS = 10  # a person's usual rep-to-rep variation: from up to this many earlier sessions
 
 
 @dataclass(frozen=True)
@@ -39,12 +50,13 @@ class SessionOutcome:
     fault_rate: float  # share of counted reps with at least one fault
     fatigued: bool
     safety_events: tuple[str, ...]
+    fatigue: tuple[str, ...] = ()  # what showed it, per set: "set 2: reps took 35% longer from rep 8 ..."
 
 
 @dataclass(frozen=True)
 class Suggestion:
     exercise: str
-    kind: str  # "progress" or "regress"
+    kind: str  # "progress", "regress" or "review" (a safety event: no change suggested, the physio decides)
     change: dict  # field -> new value, e.g. {"reps": 12}
     reason: str
     session_ids: tuple[int, ...]
@@ -52,20 +64,62 @@ class Suggestion:
     def describe(self, current: ProgrammeExercise) -> str:
         changes = ", ".join(f"{k} {getattr(current, k) if getattr(current, k) is not None else '-'} -> {v}"
                             for k, v in self.change.items())
-        return f"{self.exercise}: {self.kind} ({changes}) because {self.reason}"
+        return f"{self.exercise}: {self.kind}{f' ({changes})' if changes else ''} because {self.reason}"
 
 
-def outcome(record: SessionRecord, item: ProgrammeExercise, rules: ProgressionRules) -> SessionOutcome:
+def outcome(record: SessionRecord, item: ProgrammeExercise, rules: ProgressionRules,
+            baseline: dict[str, float] | None = None) -> SessionOutcome:
+    """``baseline``: the person's usual variation from earlier sessions (``fatigue_baseline``)."""
     counted_per_set = [_on_target(s.reps, item) for s in record.sets]
     target_met = (record.summary.status == "complete" and len(counted_per_set) >= item.sets
                   and all(c >= item.reps for c in counted_per_set[:item.sets]))
     counted = [r for r in record.reps if r.counted]
     fault_rate = sum(1 for r in counted if r.faults) / len(counted) if counted else 0.0
-    # a hold's duration is its score, not a sign of slowing: the rep-time fatigue rule is not for holds
-    fatigued = not item.is_hold and any(_slowdown([r for r in s.reps if r.counted]) >= rules.fatigue_slowdown
-                                        for s in record.sets)
+    fatigue = session_fatigue(record, item, rules, baseline)
     safety = tuple(e.kind for e in record.events if e.kind in SAFETY_EVENTS)
-    return SessionOutcome(record.summary.id, target_met, fault_rate, fatigued, safety)
+    return SessionOutcome(record.summary.id, target_met, fault_rate, bool(fatigue), safety, fatigue)
+
+
+def session_fatigue(record: SessionRecord, item: ProgrammeExercise, rules: ProgressionRules,
+                    baseline: dict[str, float] | None = None) -> tuple[str, ...]:
+    """The fatigue findings of a session, one line per set that showed it (empty: none)."""
+    paced = bool((record.settings or {}).get("tempo_per_min")) or item.tempo is not None
+    if not applies(item.exercise, paced) or item.is_hold:
+        return ()
+    params = replace(FatigueParams(), min_change=rules.fatigue_slowdown)
+    found = {}
+    for e in record.events:  # what the live coach found and said, with its evidence (range: live only)
+        _, finding = from_detail(e.detail) if e.kind == "fatigue" else ("", None)
+        if finding is not None:
+            found.setdefault(_set_at(record, e.time_s), finding)
+    for s in record.sets:
+        if s.set_no in found:
+            continue
+        durations = [r.end_s - r.start_s for r in s.reps if r.counted]
+        finding = first_finding(durations, None, params, baseline)
+        if finding is not None:
+            found[s.set_no] = finding
+    return tuple(f"set {n}: {f.text}" if n is not None else f.text
+                 for n, f in sorted(found.items(), key=lambda x: (x[0] is None, x[0] or 0)))
+
+
+def _set_at(record: SessionRecord, t: float) -> int | None:
+    """The set whose counted reps span session time ``t`` (a live fatigue event is dated by the
+    rep that showed it); None when none does."""
+    for s in record.sets:
+        reps = [r for r in s.reps if r.counted]
+        if reps and reps[0].start_s - 1e-6 <= t <= reps[-1].end_s + 1e-6:
+            return s.set_no
+    return None
+
+
+def fatigue_baseline(records: list[SessionRecord]) -> dict[str, float]:
+    """The person's usual rep-to-rep variation of rep times ({"duration_s": ...}) from these
+    sessions' sets (the latest ``BASELINE_SESSIONS``); empty when no set was long enough to say."""
+    latest = sorted(records, key=lambda r: r.summary.started_at)[-BASELINE_SESSIONS:]
+    sets = [[r.end_s - r.start_s for r in s.reps if r.counted] for rec in latest for s in rec.sets]
+    found = baseline_variation(sets)
+    return {MEASURES[SLOWER]: found} if found is not None else {}
 
 
 def _on_target(reps, item: ProgrammeExercise) -> int:
@@ -73,16 +127,6 @@ def _on_target(reps, item: ProgrammeExercise) -> int:
     if item.is_hold and item.hold_s:
         return sum(1 for r in reps if r.counted and r.metrics.get("hold_s", 0.0) >= item.hold_s - 1e-6)
     return sum(1 for r in reps if r.counted)
-
-
-def _slowdown(reps) -> float:
-    """Relative increase in rep duration from the first third of a set to the last third."""
-    if len(reps) < 6:
-        return 0.0
-    third = len(reps) // 3
-    first = mean(r.end_s - r.start_s for r in reps[:third])
-    last = mean(r.end_s - r.start_s for r in reps[-third:])
-    return (last - first) / first if first > 0 else 0.0
 
 
 def counts_for_progression(record: SessionRecord) -> bool:
@@ -98,11 +142,13 @@ def suggest(programme: Programme, records: list[SessionRecord]) -> list[Suggesti
     rules = programme.rules
     out = []
     for item in programme.exercises:
-        mine = sorted((r for r in records if r.summary.exercise == item.exercise and counts_for_progression(r)
-                       and (programme.created_at is None or r.summary.started_at >= programme.created_at)),
-                      key=lambda r: r.summary.started_at)
+        history = sorted((r for r in records if r.summary.exercise == item.exercise and counts_for_progression(r)),
+                         key=lambda r: r.summary.started_at)
+        mine = [r for r in history if programme.created_at is None or r.summary.started_at >= programme.created_at]
         when = {r.summary.id: r.summary.started_at for r in mine}
-        outcomes = [outcome(r, item, rules) for r in mine]
+        outcomes = [outcome(r, item, rules, fatigue_baseline([h for h in history
+                                                              if h.summary.started_at < r.summary.started_at]))
+                    for r in mine]
         s = _regression(item, outcomes, rules) or _progression(item, outcomes, rules)
         if s:
             named = ", ".join(f"#{i} ({when[i]:%Y-%m-%d})" for i in s.session_ids)
@@ -126,28 +172,39 @@ def _progression(item, outcomes, rules) -> Suggestion | None:
 
 
 def _regression(item, outcomes, rules) -> Suggestion | None:
+    """Easier only on ``sessions_to_regress`` sessions; a safety event alone asks for a review."""
     if not outcomes:
         return None
+    n = max(1, rules.sessions_to_regress)
+    recent = outcomes[-n:]
     latest = outcomes[-1]
-    last3 = outcomes[-3:]
     reason = ""
+    if len(recent) == n:
+        rates = " -> ".join(f"{o.fault_rate:.0%}" for o in recent)
+        need = min(n, max(2, math.ceil(2 * n / 3)))  # fatigue in two thirds of them, at least two
+        fatigued = [o for o in recent if o.fatigued]
+        if all(o.fault_rate >= rules.regress_fault_rate for o in recent):
+            reason = f"{rules.regress_fault_rate:.0%} or more of reps had faults in each of the last {n} sessions ({rates})"
+        elif (n >= 3 and all(a.fault_rate < b.fault_rate for a, b in zip(recent, recent[1:]))
+              and recent[-1].fault_rate > rules.good_form_max_fault_rate):
+            reason = f"faults rising: {rates}"
+        elif len(fatigued) >= need:
+            shown = "; ".join(f"#{o.session_id} {x}" for o in fatigued for x in o.fatigue)
+            reason = (f"reps slowed late in sets (fatigue) in {len(fatigued)} of the last {n} sessions"
+                      + (f": {shown}" if shown else ""))
+        elif not any(o.target_met for o in recent):
+            reason = f"target not reached in the last {n} sessions"
+    if reason:
+        change = _step(item, rules.regress_order, rules, harder=False)
+        if change:
+            if latest.safety_events:
+                reason += f"; the latest session also had: {', '.join(latest.safety_events)}"
+            return Suggestion(item.exercise, "regress", change, reason, tuple(o.session_id for o in recent))
     if latest.safety_events:
-        reason = f"the latest session had: {', '.join(latest.safety_events)}"
-    elif latest.fault_rate >= rules.regress_fault_rate:
-        reason = f"{latest.fault_rate:.0%} of reps had faults in the latest session"
-    elif (len(last3) == 3 and last3[0].fault_rate < last3[1].fault_rate < last3[2].fault_rate
-          and last3[2].fault_rate > rules.good_form_max_fault_rate):
-        reason = "faults rising: " + " -> ".join(f"{o.fault_rate:.0%}" for o in last3)
-    elif sum(o.fatigued for o in last3) >= 2:
-        reason = f"reps slowed by {rules.fatigue_slowdown:.0%} or more late in sets in 2 of the last 3 sessions"
-    elif len(outcomes) >= 2 and not outcomes[-1].target_met and not outcomes[-2].target_met:
-        reason = "target not reached in the last 2 sessions"
-    if not reason:
-        return None
-    change = _step(item, rules.regress_order, rules, harder=False)
-    if not change:
-        return None
-    return Suggestion(item.exercise, "regress", change, reason, tuple(o.session_id for o in last3))
+        return Suggestion(item.exercise, "review", {},
+                          f"the latest session had: {', '.join(latest.safety_events)}; please review the "
+                          f"prescription (one session does not make it easier by rule)", (latest.session_id,))
+    return None
 
 
 def _step(item: ProgrammeExercise, order, rules: ProgressionRules, harder: bool) -> dict:

@@ -50,19 +50,29 @@ def test_rest_clock_keeps_running_through_a_pause():
 
 
 def test_fatigue_slower_reps_suggest_a_rest_once():
+    # Issue 23: three slow reps after steady ones (not the first two against the third, as before)
     f = FatigueMonitor(margin=0.3)
-    signals = [f.add_rep(t, d, 90.0) for t, d in enumerate([2.0, 2.0, 2.2, 2.8, 3.0, 3.2])]
+    durations = [2.0, 2.1, 1.9, 2.0, 2.05, 1.95, 2.8, 3.0, 3.2, 3.3]
+    signals = [f.add_rep(t, d, 90.0) for t, d in enumerate(durations)]
     fired = [s for s in signals if s]
-    assert len(fired) == 1 and fired[0].reason == "slower"
+    assert len(fired) == 1 and fired[0].reason == "slower" and signals[8] is fired[0]
+    assert fired[0].finding.onset_rep == 7 and "from rep 7" in fired[0].text
     f.reset()
     assert f.add_rep(0, 3.0, 90) is None and not f.signalled
 
 
+def test_the_first_reps_against_the_third_are_no_longer_fatigue():
+    """Issue 23: a healthy set of three squats took 48% longer on the third: not fatigue."""
+    f = FatigueMonitor()
+    assert not any(f.add_rep(t, d, 90.0) for t, d in enumerate([1.6, 1.7, 2.45]))
+
+
 def test_fatigue_smaller_range_of_motion():
     f = FatigueMonitor(margin=0.3)
-    signals = [f.add_rep(t, 2.0, r) for t, r in enumerate([90, 88, 70, 58, 55])]
+    ranges = [90, 88, 91, 89, 90, 87, 60, 58, 55]
+    signals = [f.add_rep(t, 2.0, r) for t, r in enumerate(ranges)]
     fired = [s for s in signals if s]
-    assert fired and fired[0].reason == "smaller"
+    assert fired and fired[0].reason == "smaller" and signals[8] is fired[0]
 
 
 def test_steady_reps_are_not_fatigue():
