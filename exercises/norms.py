@@ -62,6 +62,10 @@ TUG_REFERENCE_S = {(60, 69): (8.1, 7.1, 9.0), (70, 79): (9.2, 8.2, 10.2), (80, 9
 TUG_ALL_60_PLUS_S = (9.4, 8.9, 9.9)  # (mean, CI low, CI high), seconds
 TUG_FALL_RISK_S = 13.5
 TUG_FALL_RISK_SOURCE = "Shumway-Cook 2000 (>= 13.5 s); Barry 2014 meta-analysis: sensitivity 0.31, specificity 0.74"
+# How far a camera's timing of a rise-to-seat test strays from an expert's (CLINICAL.md, 5xSTS:
+# RGB camera vs expert -0.30 +- 0.51 s): the spread is part of every TUG time's uncertainty, so a
+# time within it of the fall-risk cut-off is not classified either way.
+CAMERA_TIMING_SD_S = 0.51
 
 _SEX = {"f": "female", "female": "female", "woman": "female", "w": "female",
         "m": "male", "male": "male", "man": "male"}

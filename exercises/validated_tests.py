@@ -308,7 +308,24 @@ def _interpret_reach(value: float, parkinsons: bool) -> TestResult:
 
 # --- scoring from reps -----------------------------------------------------------------------
 
-def _interpret_tug(value: float, age: int | None) -> TestResult:
+def tug_fall_risk(value: float, uncertainty_s: float = 0.0) -> str:
+    """"yes" (at or over the 13.5 s cut-off even at the time's low end), "no" (under it even at the
+    high end) or "cannot classify" (the time's own uncertainty spans the cut-off)."""
+    if value - uncertainty_s >= norms.TUG_FALL_RISK_S:
+        return "yes"
+    if value + uncertainty_s < norms.TUG_FALL_RISK_S:
+        return "no"
+    return "cannot classify"
+
+
+def tug_uncertainty_s(frame_uncertainty_s: float = 0.0, event_gap_s: float = 0.0) -> float:
+    """How far a TUG time from video can be off: the frame timing (two moments placed to a frame
+    each), the camera-vs-expert spread (``norms.CAMERA_TIMING_SD_S``), and the longest time the
+    patient was not seen around the start or the seat contact (each event is dated within it)."""
+    return round(float(np.hypot(frame_uncertainty_s, norms.CAMERA_TIMING_SD_S)) + event_gap_s, 2)
+
+
+def _interpret_tug(value: float, age: int | None, uncertainty_s: float = 0.0) -> TestResult:
     (mean, ci_lo, ci_hi), group = norms.tug_reference(age)
     flags = []
     words = (f"{value:.1f} s. Healthy people {group} average {mean:g} s "
@@ -318,31 +335,63 @@ def _interpret_tug(value: float, age: int | None) -> TestResult:
         words += "; slower than average."
     else:
         words += "."
-    if value >= norms.TUG_FALL_RISK_S:
+    risk = tug_fall_risk(value, uncertainty_s)
+    if risk == "yes":
         flags.append("fall_risk")
         words += f" At or over {norms.TUG_FALL_RISK_S:g} s: higher risk of falling ({norms.TUG_FALL_RISK_SOURCE})."
+    elif risk == "cannot classify":
+        words += (f" {value:.1f} s ± {uncertainty_s:.1f} s spans the {norms.TUG_FALL_RISK_S:g} s fall-risk cut-off: "
+                  "this recording cannot classify the risk of falling either way (time it again, or with a stopwatch).")
     return TestResult("timed-up-and-go", round(float(value), 2), "s", None, ci_hi,
                       f"{norms.TUG_SOURCE}; Shumway-Cook 2000", words,
-                      f"mean {mean:g} s ({group}), worse than average above {ci_hi:g} s", flags=tuple(flags))
+                      f"mean {mean:g} s ({group}), worse than average above {ci_hi:g} s", flags=tuple(flags),
+                      details={"fall_risk": risk})
 
 
-def timed_up_and_go(poses, age: int | None = None, walking_aid: str = "") -> TestResult:
+EVENT_GAP_WINDOW_S = 0.5  # frames without the patient this close to the start or the seat contact
+
+
+def _event_gap_s(poses, events: tuple[float, ...]) -> float:
+    """The longest stretch without the patient within ``EVENT_GAP_WINDOW_S`` of any of ``events``."""
+    seen = np.array([p.timestamp_s for p in poses if p.has_person])
+    frame = float(np.median(np.diff(seen))) if len(seen) > 1 else 0.0
+    worst = 0.0
+    for e in events:
+        near = seen[np.abs(seen - e) <= EVENT_GAP_WINDOW_S]
+        edges = np.sort(np.concatenate([[e - EVENT_GAP_WINDOW_S], near, [e + EVENT_GAP_WINDOW_S]]))
+        worst = max(worst, float(np.diff(edges).max()) - frame)
+    return worst if worst > 2 * frame else 0.0  # a dropped frame or two is the frame timing's part
+
+
+def timed_up_and_go(poses, age: int | None = None, walking_aid: str = "",
+                    frame_uncertainty_s: float | None = None) -> TestResult:
     """The TUG from a recording's (smoothed) poses (``exercises.tug``): the time from rising to
     sitting back, its phases in ``details``. ``walking_aid`` ("" none, "stick", "frame", ...) is
-    recorded as given and flagged: the norms are for people walking without one."""
+    recorded as given and flagged: the norms are for people walking without one.
+    ``timing_uncertainty_s`` is ``tug_uncertainty_s`` (frame timing from ``frame_uncertainty_s`` or
+    the poses' own frame interval): the fall-risk flag is given only when the time is clear of the
+    cut-off by more than that, otherwise the words say the recording cannot classify it."""
     from exercises.tug import time_up_and_go
 
-    timing = time_up_and_go(list(poses))
+    poses = list(poses)
+    timing = time_up_and_go(poses)
     timing.walking_aid = walking_aid
     details = {k: v for k, v in timing.to_dict().items() if k not in ("time_s", "problem")}
     if timing.time_s is None:
         return cannot_score("timed-up-and-go", timing.problem, details)
-    result = _interpret_tug(timing.time_s, age)
+    if frame_uncertainty_s is None:  # two moments, each placed to within the longest frame step
+        ts = np.array([p.timestamp_s for p in poses])
+        inside = (ts[1:] >= timing.start_s) & (ts[1:] <= timing.seated_s)
+        frame_uncertainty_s = 2 * float(np.max(np.diff(ts)[inside], initial=0.0))
+    uncertainty = tug_uncertainty_s(frame_uncertainty_s, _event_gap_s(poses, (timing.start_s, timing.seated_s)))
+    result = _interpret_tug(timing.time_s, age, uncertainty)
+    details.update(result.details)
     flags = result.flags + (("walking_aid",) if walking_aid else ())
     if walking_aid:
         details["note"] = f"walked with a {walking_aid}: the norms are for people walking without an aid"
     # Part of the walk out of view: the total is still timed (rise and sit are seen), the turn is not.
-    return _with(result, flags=flags, details=details, trust="low" if timing.unseen_s > 0 else "ok")
+    return _with(result, flags=flags, details=details, trust="low" if timing.unseen_s > 0 else "ok",
+                 timing_uncertainty_s=uncertainty)
 
 
 def _trust(reps: list[Rep], extra_low: bool = False) -> str:
@@ -515,5 +564,5 @@ def _tug_checked(poses, age, walking_aid, timestamps_s, person_found, spec: Test
     why = recording_problem(spec, quality)
     if why:
         return cannot_score(spec.id, why, {"fps": quality.fps})
-    return _with(result, timing_uncertainty_s=quality.uncertainty_s(events=2),
-                 details={**d, "fps": quality.fps})
+    result = timed_up_and_go(poses, age, walking_aid, frame_uncertainty_s=quality.uncertainty_s(events=2))
+    return _with(result, details={**result.details, "fps": quality.fps})

@@ -117,3 +117,26 @@ def test_tug_with_landmark_jitter(kw):
     assert got.time_s == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
     for name in PHASES:
         assert got.phases[name] == pytest.approx(truth["phases"][name], abs=PHASE_TOLERANCE_S), name
+
+
+@pytest.mark.parametrize("time_s,uncertainty_s,risk", [(12.9, 0.55, "no"), (13.2, 0.55, "cannot classify"),
+                                                       (13.6, 0.55, "cannot classify"), (14.1, 0.55, "yes"),
+                                                       (13.5, 2.0, "cannot classify"), (13.5, 0.0, "yes")])
+def test_the_fall_risk_flag_is_given_only_when_the_time_is_clear_of_the_cut_off(time_s, uncertainty_s, risk):
+    from exercises.validated_tests import _interpret_tug, tug_fall_risk
+
+    assert tug_fall_risk(time_s, uncertainty_s) == risk
+    got = _interpret_tug(time_s, 75, uncertainty_s)
+    assert ("fall_risk" in got.flags) == (risk == "yes")
+    assert ("cannot classify" in got.interpretation) == (risk == "cannot classify")
+
+
+def test_a_time_just_under_the_cut_off_is_not_flagged_as_fall_risk():
+    """A slow TUG (~13.2 s, under 13.5 s): its own uncertainty (frames, the camera-vs-expert spread
+    of CLINICAL.md) spans the cut-off, so no fall-risk flag, and the words say so."""
+    tl, truth = script(walk_s=4.3)
+    got = timed_up_and_go(generate_ext(tl, truth, "side", **WIDE).poses, age=80)
+    assert truth["time_s"] < 13.5 and got.value == pytest.approx(truth["time_s"], abs=TIME_TOLERANCE_S)
+    assert got.timing_uncertainty_s >= 0.5
+    assert "fall_risk" not in got.flags and got.details["fall_risk"] == "cannot classify"
+    assert "cannot classify" in got.interpretation
