@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from coach.app.webrtc_coach import BrowserCoach
 from coach.live import LiveSession, SetPlan
 from coach.live.cues import CueEngine
+from coach.live.fatigue import monitor_for
 from coach.live.factory import coaching_extras
 from coach.live.hud import BUTTON_HINTS, LiveHud
 from coach.live.prescription import prescribed
@@ -50,7 +51,7 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
         pipeline, plan.exercise,
         plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s, setup_gate=plan.setup_gate,
                      countdown_s=plan.countdown_s),
-        side=plan.side, cue_engine=CueEngine(),
+        side=plan.side, cue_engine=CueEngine(), fatigue=monitor_for(store, patient_id, plan.exercise),
         renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),
         speech_name=speaker.name, holds=holds, pacer=pacer)
     session.sinks.append(SpeechSink(speaker))

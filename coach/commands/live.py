@@ -5,6 +5,7 @@ import json
 import sys
 
 from coach.commands.analyze import parse_thresholds, validate_choices
+from coach.live.fatigue import DEFAULT_MARGIN
 from exercises import EXERCISE_NAMES, create_exercise
 
 
@@ -37,8 +38,10 @@ def register(subparsers) -> None:
                         "--reps is then the number of holds a set")
     p.add_argument("--beat-sound", default="auto",
                    help="the metronome's sound: auto (pw-cat, paplay or aplay), one of those, or none (shown only)")
-    p.add_argument("--fatigue-margin", type=float, default=0.30,
-                   help="suggest a rest when reps get this much slower or smaller than the first reps (default 0.30)")
+    p.add_argument("--fatigue-margin", type=float, default=DEFAULT_MARGIN,
+                   help="suggest a rest when the last reps of a set stay at least this much slower or smaller than "
+                        "the earlier ones, and by more than the person's own rep-to-rep variation "
+                        f"(default {DEFAULT_MARGIN:g})")
     p.set_defaults(func=run_live)
 
 

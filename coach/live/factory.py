@@ -14,7 +14,7 @@ from coach.sources import CameraSource, parse_camera
 
 from coach.live.beat_player import make_beat_player
 from coach.live.cues import CueEngine, CueRateLimiter
-from coach.live.fatigue import FatigueMonitor
+from coach.live.fatigue import DEFAULT_MARGIN, FatigueMonitor, monitor_for
 from coach.live.grabber import LatestFrameGrabber, RealtimeFileSource
 from coach.live.holds import DEFAULT_TARGET_S, HoldCoach, is_hold_exercise
 from coach.live.hud import LiveHud
@@ -40,7 +40,8 @@ class LiveOptions:
     rest_s: float = 60.0
     window: bool = True
     speech: str = "auto"  # "auto", "espeak-ng", "espeak" or "none"
-    fatigue_margin: float = 0.30
+    fatigue_margin: float = DEFAULT_MARGIN  # smallest slowdown or loss of range that counts (exercises.fatigue)
+    fatigue: FatigueMonitor | None = None  # with a patient: knows their usual variation (open_recorder)
     cue_gap_s: float = 15.0  # same cue at most this often
     cue_global_gap_s: float = 5.0  # any form cue at most this often
     patient: str | None = None
@@ -79,7 +80,7 @@ def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None
     holds, pacer = coaching_extras(pipeline.exercise.spec, opts.exercise, opts.tempo, opts.hold_s)
     session = LiveSession(
         pipeline, opts.exercise, plan=opts.plan(), side=opts.side,
-        fatigue=FatigueMonitor(margin=opts.fatigue_margin),
+        fatigue=opts.fatigue or FatigueMonitor(margin=opts.fatigue_margin),
         cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s)),
         renderer=LiveHud(mirror=True, exercise_label=opts.exercise.replace("-", " ").title()),
         speech_name=speaker.name, holds=holds, pacer=pacer)
@@ -115,6 +116,7 @@ def open_recorder(opts: LiveOptions, source_label: str):
     rx = prescribed(store, opts.patient, opts.exercise)
     opts.tempo = opts.tempo or rx.tempo
     opts.hold_s = opts.hold_s or rx.hold_s
+    opts.fatigue = monitor_for(store, opts.patient, opts.exercise, opts.fatigue_margin)  # before this session
     recorder = store.start_session(
         opts.patient, opts.exercise, source=source_label, settings=session_settings(opts, "live"))
     return store, recorder

@@ -130,7 +130,10 @@ def _print_suggestions(store, programme: Programme) -> int:
         print("No suggestions: no exercise has met its progression or regression rule yet.")
     for s in found:
         print(f"SUGGESTION {s.describe(programme.exercise(s.exercise))}")
-        print(f"  accept with: coach programme accept {programme.patient_id} {s.exercise}")
+        if s.change:
+            print(f"  accept with: coach programme accept {programme.patient_id} {s.exercise}")
+        else:
+            print("  no change is suggested: review the prescription (edit it if needed)")
     return len(found)
 
 
@@ -276,7 +279,7 @@ def remove(args, store) -> int:
 @with_store
 def accept_suggestion(args, store) -> int:
     current = _current(store, args.patient)
-    found = [s for s in _suggestions(store, current) if s.exercise == args.exercise]
+    found = [s for s in _suggestions(store, current) if s.exercise == args.exercise and s.change]
     if not found:
         print(f"error: no suggestion for {args.exercise} now (see 'coach programme suggest {args.patient}')",
               file=sys.stderr)

@@ -246,5 +246,7 @@ def accept(programme: Programme, suggestion: Suggestion, author: str = "") -> Pr
     item = programme.exercise(suggestion.exercise)
     if item is None:
         raise ValueError(f"{suggestion.exercise} is not in the programme")
+    if not suggestion.change:
+        raise ValueError(f"the suggestion for {suggestion.exercise} is a review: there is no change to accept")
     note = f"accepted suggestion: {suggestion.describe(item)}"
     return replace(programme.with_exercise(replace(item, **suggestion.change)), author=author, note=note)

@@ -223,6 +223,9 @@ def _patient_day(programme) -> None:
                        file_name="exercise-reminders.ics", mime="text/calendar", key="programme_ics")
 
 
+SUGGESTION_WORDS = {"progress": "Progress", "regress": "Make easier", "review": "Review"}
+
+
 def _suggestions(store, current) -> None:
     from coach.programme.progression import accept, suggest
 
@@ -235,7 +238,9 @@ def _suggestions(store, current) -> None:
     for i, s in enumerate(found):
         item = current.exercise(s.exercise)
         box = st.container(border=True)
-        box.markdown(f"**{'Progress' if s.kind == 'progress' else 'Make easier'}**: {s.describe(item)}")
+        box.markdown(f"**{SUGGESTION_WORDS.get(s.kind, s.kind)}**: {s.describe(item)}")
+        if not s.change:  # a review (a safety event): the physio decides, there is nothing to accept
+            continue
         key = f"accept_{i}_{s.exercise}"
         if st.session_state.get("programme_confirm") != key:
             if box.button("Accept", key=key):
