@@ -26,11 +26,20 @@ class TimedFrame:
     image: np.ndarray  # BGR uint8, as OpenCV gives it
 
 
+HEADER_FPS_RANGE = (1.0, 240.0)  # a header frame rate outside this is not the video's (a browser's WebM says 1000)
+FPS_PROBE_FRAMES = 30  # frames read ahead to measure the frame rate when the header's cannot be used
+
+
 class VideoFileSource:
     """Frames of a video file with container timestamps.
 
     Raises SourceError up front for a missing path, a file OpenCV cannot open, or a video
     with no decodable frame. A truncated file yields the frames it has; ``truncated`` says so.
+
+    Variable frame rate (phone and browser recordings): every frame keeps its own container
+    timestamp. A browser recorder's WebM has no duration and a header frame rate of 1000 (its
+    clock's tick, not its frame rate): then ``fps`` is measured from the first frames' timestamps
+    (median step) and ``fps_from_header`` is False.
     """
 
     def __init__(self, path: str | os.PathLike):
@@ -45,14 +54,29 @@ class VideoFileSource:
         if not self._cap.isOpened():
             raise SourceError(f"{self.path} is not a readable video (unknown or corrupt format)")
         fps = self._cap.get(cv2.CAP_PROP_FPS)
-        self.fps = float(fps) if fps and 1.0 <= fps <= 480.0 else 30.0
-        self.declared_frames = max(int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT)), 0)
+        self.fps_from_header = bool(fps) and HEADER_FPS_RANGE[0] <= fps <= HEADER_FPS_RANGE[1]
+        self.fps = float(fps) if self.fps_from_header else 30.0
+        frames = self._cap.get(cv2.CAP_PROP_FRAME_COUNT)
+        self.declared_frames = max(int(frames), 0) if np.isfinite(frames) and frames < 1e9 else 0
         self.size = (int(self._cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(self._cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
         self._first = self._read_one()
         if self._first is None:
             self._cap.release()
             raise SourceError(f"{self.path} contains no video frames")
+        self._ahead: list[tuple[float, np.ndarray]] = []
+        if not self.fps_from_header:
+            self._measure_fps()
         self.frames_read = 0
+
+    def _measure_fps(self) -> None:
+        """The frame rate from the container timestamps of the first ``FPS_PROBE_FRAMES`` frames."""
+        while len(self._ahead) < FPS_PROBE_FRAMES and (item := self._read_one()) is not None:
+            self._ahead.append(item)
+        times = np.array([self._first[0]] + [t for t, _ in self._ahead])
+        steps = np.diff(times)
+        steps = steps[steps > 0]
+        if len(steps) and HEADER_FPS_RANGE[0] <= 1.0 / np.median(steps) <= HEADER_FPS_RANGE[1]:
+            self.fps = float(1.0 / np.median(steps))
 
     def _read_one(self) -> tuple[float, np.ndarray] | None:
         ok, image = self._cap.read()
@@ -69,6 +93,9 @@ class VideoFileSource:
         """True when the file ended well before the frame count its header declares."""
         return self.declared_frames > 0 and self.frames_read < 0.95 * self.declared_frames - 1
 
+    def _next(self) -> tuple[float, np.ndarray] | None:
+        return self._ahead.pop(0) if self._ahead else self._read_one()
+
     def __iter__(self) -> Iterator[TimedFrame]:
         item, index, last_t = self._first, 0, -1.0
         while item is not None:
@@ -80,7 +107,7 @@ class VideoFileSource:
             yield TimedFrame(index, t, image)
             last_t, index = t, index + 1
             self.frames_read = index
-            item = self._read_one()
+            item = self._next()
         self._cap.release()
 
     def close(self) -> None:

@@ -53,3 +53,32 @@ def test_missing_camera_is_a_clear_error():
 
     with pytest.raises(SourceError, match="could not be opened"):
         CameraSource("/dev/video-does-not-exist")
+
+
+def browser_webm(path: Path, frames: int = 40) -> tuple[Path, list[float]]:
+    """A WebM like a browser recorder's: variable frame rate (a frame every 32 ms, every 7th late by
+    48 ms), no duration and a header frame rate of 1000 (the clock's tick). Returns (path, times)."""
+    import subprocess
+
+    imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+    cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "lavfi",
+           "-i", "testsrc=size=160x120:rate=1000", "-frames:v", str(frames),
+           "-vf", "settb=1/1000,setpts='(N*32+floor(N/7)*48)/1000/TB'", "-fps_mode", "passthrough",
+           "-enc_time_base", "1/1000", "-c:v", "libvpx", "-b:v", "200k", "-f", "webm", "-"]
+    done = subprocess.run(cmd, capture_output=True)
+    if done.returncode != 0 or not done.stdout:
+        pytest.skip(f"ffmpeg cannot write a VP8 WebM here: {done.stderr[-200:]!r}")
+    path.write_bytes(done.stdout)  # written to a pipe: no duration, as a browser's
+    return path, [(n * 32 + (n // 7) * 48) / 1000 for n in range(frames)]
+
+
+def test_a_browser_webm_is_timed_by_each_frames_own_timestamp(tmp_path):
+    video, times = browser_webm(tmp_path / "browser.webm")
+    import cv2
+
+    assert cv2.VideoCapture(str(video)).get(cv2.CAP_PROP_FPS) == pytest.approx(1000.0)  # the false header
+    source = VideoFileSource(video)
+    frames = list(source)
+    assert [f.timestamp_s for f in frames] == pytest.approx(times, abs=0.002)
+    assert not source.fps_from_header and source.fps == pytest.approx(1 / 0.032, rel=0.02)
+    assert source.declared_frames == 0 and not source.truncated
