@@ -1,9 +1,13 @@
 """Accuracy of the coach on clips with human (or generator) ground truth.
 
-Manifest: a TSV with a header, at least ``file``, ``exercise``, ``true_reps``; optional
-``side``, ``rep_times_s`` (comma-separated moments each rep completes), ``test_time_s``.
-File paths are relative to the manifest. Counting is judged against the truth, never against
-an earlier run of ours.
+Two kinds of manifest, told apart by their columns; file paths are relative to the manifest:
+
+- counts: a TSV with a header, at least ``file``, ``exercise``, ``true_reps``; optional ``side``,
+  ``rep_times_s`` (comma-separated moments each rep completes), ``test_time_s``.
+- timings: ``file``, ``test`` (timed-up-and-go, or a balance hold such as single-leg-stance),
+  ``start_s``, ``end_s``, ``time_s``, read by a person frame by frame.
+
+Counting and timing are judged against the truth, never against an earlier run of ours.
 """
 from __future__ import annotations
 
@@ -17,7 +21,11 @@ import numpy as np
 from exercises.base import Rep
 
 REQUIRED_COLUMNS = ("file", "exercise", "true_reps")
+TIMED_COLUMNS = ("file", "test", "start_s", "end_s", "time_s")
 REP_TIME_TOLERANCE_S = 1.0  # a predicted rep within this of a true completion moment is "on time"
+# A timed measure is "right" within these of a person's frame-by-frame reading (the team's targets):
+TIME_TOLERANCE_S = {"timed-up-and-go": 0.5}
+HOLD_TIME_TOLERANCE_S = 0.3  # balance holds (any test not listed above)
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,9 @@ class ClipScore:
     predicted_test_time_s: float | None = None
     pose_coverage: float = 0.0
     error: str = ""
-    live_reps: int | None = None  # the causal (live) pass on the same landmarks, when measured
+    live_reps: int | None = None  # the live loop itself with the clip as its camera, when measured
     warnings: tuple[str, ...] = ()  # what the coach said about the clip (never a silent zero)
+    live_events: tuple[str, ...] = ()  # kinds of what the live loop recorded: "fall_like", "fatigue", ...
 
     @property
     def silent_zero(self) -> bool:
@@ -74,8 +83,11 @@ class EvalTotals:
     mean_abs_count_error: float
     mean_abs_test_time_error_s: float | None
     failed: int
-    live_exact_rate: float | None = None  # the same, counted causally (live) on the same landmarks
+    live_exact_rate: float | None = None  # the same, counted by the live loop itself
     silent_zeros: int = 0
+    live_within_one_rate: float | None = None
+    live_falls: int = 0  # clips on which the live loop raised a fall (real clips have none)
+    live_fatigue: int = 0  # clips on which the live loop suggested a rest for fatigue
 
 
 def _parse_times(text: str) -> tuple[float, ...]:
@@ -114,10 +126,11 @@ def completion_time(rep: Rep) -> float:
 
 
 def score_clip(row: ManifestRow, reps: list[Rep], pose_coverage: float, test_time_s: float | None = None,
-               live_reps: int | None = None, warnings: tuple[str, ...] = ()) -> ClipScore:
+               live_reps: int | None = None, warnings: tuple[str, ...] = (),
+               live_events: tuple[str, ...] = ()) -> ClipScore:
     counted = [r for r in reps if r.counted]
     return ClipScore(row, len(counted), [completion_time(r) for r in counted], test_time_s, pose_coverage,
-                     live_reps=live_reps, warnings=tuple(warnings))
+                     live_reps=live_reps, warnings=tuple(warnings), live_events=tuple(live_events))
 
 
 def totals(scores: list[ClipScore]) -> EvalTotals:
@@ -136,10 +149,13 @@ def totals(scores: list[ClipScore]) -> EvalTotals:
         failed=len(scores) - n,
         live_exact_rate=float(np.mean([s.live_reps == s.row.true_reps for s in live])) if live else None,
         silent_zeros=sum(s.silent_zero for s in ok),
+        live_within_one_rate=float(np.mean([abs(s.live_reps - s.row.true_reps) <= 1 for s in live])) if live else None,
+        live_falls=sum("fall_like" in s.live_events for s in ok),
+        live_fatigue=sum("fatigue" in s.live_events for s in ok),
     )
 
 
-# (reps, coverage, test time) or (reps, coverage, test time, live reps, warnings)
+# (reps, coverage, test time) or (reps, coverage, test time, live reps, warnings[, live event kinds])
 AnalyzeFn = Callable[[ManifestRow], tuple]
 
 
@@ -151,6 +167,97 @@ def evaluate(rows: list[ManifestRow], analyze: AnalyzeFn, on_clip: Callable[[Cli
             score = score_clip(row, *analyze(row))
         except Exception as exc:  # noqa: BLE001 - one bad clip must not stop the evaluation
             score = ClipScore(row, 0, error=f"{type(exc).__name__}: {exc}")
+        scores.append(score)
+        if on_clip:
+            on_clip(score)
+    return scores
+
+
+@dataclass(frozen=True)
+class TimedRow:
+    path: Path
+    test: str  # "timed-up-and-go", or a balance hold exercise ("single-leg-stance", ...)
+    start_s: float
+    end_s: float
+    time_s: float
+
+    @property
+    def tolerance_s(self) -> float:
+        return TIME_TOLERANCE_S.get(self.test, HOLD_TIME_TOLERANCE_S)
+
+
+@dataclass(frozen=True)
+class TimedMeasure:
+    """What the coach timed: ``time_s`` None when it gave no time (``problem`` says why)."""
+
+    time_s: float | None
+    start_s: float | None = None
+    end_s: float | None = None
+    flags: tuple[str, ...] = ()  # e.g. "fall_risk"
+    problem: str = ""
+
+
+@dataclass
+class TimedScore:
+    row: TimedRow
+    measure: TimedMeasure
+    error: str = ""
+
+    def _diff(self, got: float | None, want: float) -> float | None:
+        return None if got is None else got - want
+
+    @property
+    def time_error_s(self) -> float | None:
+        return self._diff(self.measure.time_s, self.row.time_s)
+
+    @property
+    def start_error_s(self) -> float | None:
+        return self._diff(self.measure.start_s, self.row.start_s)
+
+    @property
+    def end_error_s(self) -> float | None:
+        return self._diff(self.measure.end_s, self.row.end_s)
+
+    @property
+    def within_tolerance(self) -> bool:
+        return self.time_error_s is not None and abs(self.time_error_s) <= self.row.tolerance_s
+
+
+def is_timed_manifest(path: str | Path) -> bool:
+    """A manifest of timings (``TIMED_COLUMNS``) rather than of counts."""
+    with open(path, newline="") as f:
+        header = f.readline().rstrip("\r\n").split("\t")
+    return all(c in header for c in TIMED_COLUMNS)
+
+
+def read_timed_manifest(path: str | Path) -> list[TimedRow]:
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"no such manifest: {path}")
+    with open(path, newline="") as f:
+        reader = csv.DictReader(f, delimiter="\t")
+        missing = [c for c in TIMED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: timing manifest lacks column(s) {', '.join(missing)}")
+        rows = []
+        for line_no, rec in enumerate(reader, start=2):
+            try:
+                rows.append(TimedRow((path.parent / rec["file"]).resolve(), rec["test"].strip(),
+                                     float(rec["start_s"]), float(rec["end_s"]), float(rec["time_s"])))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"{path}:{line_no}: bad row ({exc})") from exc
+    return rows
+
+
+def evaluate_timed(rows: list[TimedRow], measure: Callable[[TimedRow], TimedMeasure],
+                   on_clip: Callable[[TimedScore], None] | None = None) -> list[TimedScore]:
+    """Runs ``measure`` on each row; a clip that fails is recorded with its error, not fatal."""
+    scores = []
+    for row in rows:
+        try:
+            score = TimedScore(row, measure(row))
+        except Exception as exc:  # noqa: BLE001 - one bad clip must not stop the evaluation
+            score = TimedScore(row, TimedMeasure(None), error=f"{type(exc).__name__}: {exc}")
         scores.append(score)
         if on_clip:
             on_clip(score)

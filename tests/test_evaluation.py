@@ -65,3 +65,49 @@ def test_a_failing_clip_is_recorded_not_fatal():
     assert "decoder died" in scores[0].error
     assert scores[1].count_error == 0
     assert totals(scores).failed == 1
+
+
+def test_a_timings_manifest_is_told_apart_and_read(tmp_path):
+    from coach.evaluation import is_timed_manifest, read_timed_manifest
+
+    timed = tmp_path / "timed.tsv"
+    timed.write_text("file\ttest\tstart_s\tend_s\ttime_s\tconfidence\n"
+                     "t.webm\ttimed-up-and-go\t4.70\t15.45\t10.75\thigh\n"
+                     "h.mp4\tsingle-leg-stance\t1.0\t6.5\t5.5\thigh\n")
+    counts = tmp_path / "gt.tsv"
+    counts.write_text("file\texercise\ttrue_reps\na.mp4\tsquat\t3\n")
+    assert is_timed_manifest(timed) and not is_timed_manifest(counts)
+    rows = read_timed_manifest(timed)
+    assert [(r.test, r.time_s, r.tolerance_s) for r in rows] == [("timed-up-and-go", 10.75, 0.5),
+                                                                  ("single-leg-stance", 5.5, 0.3)]
+    assert rows[0].path == (tmp_path / "t.webm").resolve()
+
+
+def test_timed_scores_and_a_failing_clip():
+    from coach.evaluation import TimedMeasure, TimedRow, evaluate_timed
+
+    rows = [TimedRow(None, "timed-up-and-go", 4.7, 15.45, 10.75), TimedRow(None, "single-leg-stance", 1.0, 6.5, 5.5),
+            TimedRow(None, "timed-up-and-go", 0.5, 5.9, 5.4)]
+    answers = iter([TimedMeasure(12.9, 2.9, 15.8), TimedMeasure(5.7, 1.0, 6.7), RuntimeError("no frames")])
+
+    def measure(row):
+        item = next(answers)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    tug, hold, bad = evaluate_timed(rows, measure)
+    assert tug.time_error_s == pytest.approx(2.15) and tug.start_error_s == pytest.approx(-1.8)
+    assert not tug.within_tolerance  # 2.15 s off: outside the TUG's 0.5 s
+    assert hold.time_error_s == pytest.approx(0.2) and hold.within_tolerance  # inside the holds' 0.3 s
+    assert "no frames" in bad.error and not bad.within_tolerance
+
+
+def test_live_totals_count_clips_with_falls_and_fatigue():
+    row = lambda n: ManifestRow(path=None, exercise="squat", true_reps=n)  # noqa: E731
+    scores = [score_clip(row(4), _reps(4), 1.0, live_reps=4, live_events=()),
+              score_clip(row(4), _reps(4), 1.0, live_reps=0, live_events=("fall_like", "fall_like")),
+              score_clip(row(3), _reps(3), 1.0, live_reps=2, live_events=("fatigue",))]
+    t = totals(scores)
+    assert t.live_exact_rate == pytest.approx(1 / 3) and t.live_within_one_rate == pytest.approx(2 / 3)
+    assert (t.live_falls, t.live_fatigue) == (1, 1)
