@@ -7,7 +7,8 @@ Pacing for fatigue-prone patients (MS: stop at about 80% of capacity) means sugg
 +-30% from one to the next, so comparing single reps (or two with two) mistakes noise for fatigue.
 A finding here needs all of:
 
-- at least ``min_reps`` reps in the set (an early level and a late stretch to compare);
+- at least ``min_reps`` reps in the set after its first (an early level and a late stretch to
+  compare; the first rep starts from rest and is not judged);
 - the latest ``late_reps`` reps' mean beyond the early level (the mean of the reps before them)
   by ``min_change`` (relative) *and* by ``z`` standard errors of the person's own variation (a t
   quantile where that variation is measured on this set's few reps);
@@ -42,15 +43,19 @@ EVIDENCE_TAG = " | evidence "  # detail text + tag + JSON: how a stored fatigue 
 class FatigueParams:
     """Every threshold of the judgement, with its unit and reason."""
 
-    min_reps: int = 8  # reps in the set before any judgement: 5 early (a level and its spread) + ``late_reps``
+    min_reps: int = 8  # judged reps needed for a finding: 5 early (a level and its spread) + ``late_reps``
+    skip_first: int = 1  # the set's first rep starts from rest, and the counter often meets it mid-movement:
+    # its time is no pace (1.3 s against 1.8 s in a generated squat set), so it is not judged
     late_reps: int = 3  # the change must hold over this many latest reps: one or two slow reps are not fatigue
     min_change: float = 0.15  # relative (0.15 = 15% slower or smaller): less is within what matters clinically
     z: float = 4.0  # standard errors the late mean must clear (one-sided 1 in 30,000 per rep by chance; a set is
-    # judged after each rep: +-30% noise with no trend fires in about 1 set of 1,000; 3.5 gave 5)
+    # judged after each rep: +-30% noise with no trend fires in about 1 set of 1,000, 3.5 in 4)
     min_variation: float = 0.05  # relative floor on the rep-to-rep variation: the steadiest people vary ~5%,
     # and a rep's time is known to a frame (1/30 s of a 1-2 s rep is 2-3%)
 
     def __post_init__(self) -> None:
+        if self.skip_first < 0:
+            raise ValueError("fatigue skip_first must be >= 0")
         if self.late_reps < 2 or self.min_reps < self.late_reps + 4:
             raise ValueError("fatigue needs late_reps >= 2 and min_reps >= late_reps + 4 (an early level of 4 reps)")
         if not 0 < self.min_change < 1 or self.z <= 0 or self.min_variation <= 0:
@@ -152,7 +157,8 @@ def rep_variation(values) -> float | None:
 def baseline_variation(sets, params: FatigueParams = FatigueParams()) -> float | None:
     """The person's usual variation from earlier sets (each a sequence of values): the median over
     sets long enough to judge; None when there are none."""
-    found = [rep_variation(s) for s in sets if sum(1 for x in s if x is not None and np.isfinite(x)) >= params.min_reps]
+    judged = [list(s)[params.skip_first:] for s in sets]
+    found = [rep_variation(s) for s in judged if sum(1 for x in s if x is not None and np.isfinite(x)) >= params.min_reps]
     found = [x for x in found if x is not None]
     return float(np.median(found)) if found else None
 
@@ -188,7 +194,8 @@ def judge(values, reason: str, params: FatigueParams = FatigueParams(),
     spread measured on a few reps); a known spread (the floor, the earlier sessions' baseline) is
     used with z."""
     raw = [np.nan if v is None else float(v) for v in values]
-    finite = [(i, v) for i, v in enumerate(raw) if np.isfinite(v)]
+    judged = [np.nan if i < params.skip_first else v for i, v in enumerate(raw)]
+    finite = [(i, v) for i, v in enumerate(judged) if np.isfinite(v)]
     if len(finite) < params.min_reps:
         return None
     k = params.late_reps
@@ -207,7 +214,7 @@ def judge(values, reason: str, params: FatigueParams = FatigueParams(),
     change = float(np.mean(rel[-k:]))
     if change < threshold or np.min(rel[-k:]) < threshold / 2:
         return None
-    slope, intercept = theil_sen(raw)
+    slope, intercept = theil_sen(judged)
     if sign * slope <= 0:
         return None
     onset = len(rel) - k

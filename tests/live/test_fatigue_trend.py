@@ -34,11 +34,16 @@ def test_a_known_slowdown_is_found_within_two_reps_of_its_onset(slower, n):
         assert found.change == pytest.approx(slower, abs=0.08)
 
 
-@pytest.mark.parametrize("n", [12, 15])
-def test_a_20_percent_slowdown_is_found_through_5_percent_variation(n):
-    hits = sum(1 for seed in SEEDS if (f := first_finding(rep_values(n, 0.2, 0.05, seed)[0])) is not None
-               and f.found_at_rep <= rep_values(n, 0.2, 0.05, seed)[1] + 2)
-    assert hits >= 95
+@pytest.mark.parametrize("n, at_least", [(12, 85), (15, 95)])
+def test_a_20_percent_slowdown_is_mostly_found_through_5_percent_variation(n, at_least):
+    """The price of never mistaking +-30% noise for fatigue: with +-5% variation a 20% slowdown
+    is found in time in most sets of 12 and nearly all of 15 (in sets of 9: about a third)."""
+    hits = 0
+    for seed in SEEDS:
+        durations, onset = rep_values(n, 0.2, 0.05, seed)
+        found = first_finding(durations)
+        hits += found is not None and found.found_at_rep <= onset + 2
+    assert hits >= at_least
 
 
 @pytest.mark.parametrize("n", [9, 12, 15])
