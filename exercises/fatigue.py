@@ -79,6 +79,7 @@ class FatigueFinding:
     baseline_variation: float | None  # from earlier sessions; None: none given
     slope: float  # Theil-Sen trend, units per rep
     intercept: float  # trend value at rep 1
+    skipped: int = 1  # first reps not judged (FatigueParams.skip_first)
     version: int = VERSION
 
     @property
@@ -104,6 +105,22 @@ class FatigueFinding:
     def trend(self) -> list[float]:
         """The Theil-Sen trend line at each rep (for the report's table and plot)."""
         return [self.intercept + self.slope * i for i in range(len(self.values))]
+
+    def rows(self) -> list[tuple[int, float, float, str]]:
+        """(rep, value, trend, part) per rep, part "not judged" (the set's first), "before" or
+        "changed" (from the onset): the one table the review and the report show."""
+        return [(i + 1, v, t, "not judged" if i < self.skipped else "changed" if i + 1 >= self.onset_rep else "before")
+                for i, (v, t) in enumerate(zip(self.values, self.trend()))]
+
+    @property
+    def summary(self) -> str:
+        """The numbers behind it in one line, for under the table."""
+        unit = self.unit
+        base = "" if self.baseline_variation is None else f", earlier sessions {self.baseline_variation:.0%}"
+        return (f"before: {self.early_level:.2f} {unit} on average; last {self.found_at_rep - self.onset_rep + 1} "
+                f"rep(s) from rep {self.onset_rep}: {self.late_level:.2f} {unit} ({self.change:+.0%}); needed "
+                f"{self.threshold:.0%}; rep-to-rep variation {self.variation:.0%} (this set {self.set_variation:.0%}"
+                f"{base}); trend {self.slope:+.3f} {unit} a rep")
 
     def evidence(self) -> dict:
         """The finding as plain JSON values (NaN as None, rounded)."""
@@ -134,6 +151,16 @@ def from_detail(detail: str) -> tuple[str, FatigueFinding | None]:
     except (ValueError, TypeError, KeyError):
         return text, None
     return text, finding if finding.version == VERSION else None
+
+
+RETIRED_NOTE = "older rule that compared single reps: no evidence kept, not used for suggestions"
+
+
+def detail_words(detail: str) -> str:
+    """A stored fatigue event's detail for a person to read: the text without the JSON, and a note
+    on events of the retired rule (the review and the report show the evidence in a table)."""
+    text, finding = from_detail(detail)
+    return text if finding is not None else f"{text} ({RETIRED_NOTE})"
 
 
 def applies(exercise: str, paced: bool) -> bool:
@@ -223,7 +250,7 @@ def judge(values, reason: str, params: FatigueParams = FatigueParams(),
     return FatigueFinding(reason, tuple(raw), found_at_rep=len(raw), onset_rep=finite[onset][0] + 1,
                           early_level=level, late_level=float(np.mean(late)), change=change, threshold=threshold,
                           variation=max(known, set_var), set_variation=set_var, baseline_variation=baseline,
-                          slope=slope, intercept=intercept)
+                          slope=slope, intercept=intercept, skipped=params.skip_first)
 
 
 def finding_now(durations, ranges=None, params: FatigueParams = FatigueParams(),

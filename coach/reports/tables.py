@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from coach import labels
 from coach.reports.data import PatientHistory, SessionStats
 from exercises import is_timed_hold
+from exercises.fatigue import detail_words, from_detail
 from exercises.faults import fault_info
 
 
@@ -128,14 +129,34 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
     events = sorted([(e.time_s, e.kind, e.detail) for e in rec.events] + list(added_events))
     if events:
         tables.append(Table("Events", ("At (s)", "Event", "Detail"),
-                            tuple((f"{t:.1f}", kind.replace("_", " ").capitalize(), detail or "-")
+                            tuple((f"{t:.1f}", kind.replace("_", " ").capitalize(), _event_detail(kind, detail) or "-")
                                   for t, kind, detail in events)))
+    tables.extend(fatigue_table(t, f) for t, f in _fatigue_findings(rec.events))
     if rec.tests:
         tables.append(test_table(rec.tests))
     what = labels.exercise(sm.exercise)
     if rec.settings.get("mode") == "test" and rec.tests:  # a guided test: named by its test
         what = ", ".join(labels.test(t.test) for t in rec.tests)
     return Section(f"Session {sm.id}: {what}, {_when(s)}", tuple(lines), tuple(tables))
+
+
+def _event_detail(kind: str, detail: str) -> str:
+    """An event's detail in words: a fatigue event's evidence (JSON) has its own table."""
+    return detail_words(detail) if kind == "fatigue" else detail
+
+
+def _fatigue_findings(events) -> list:
+    found = [(e.time_s, from_detail(e.detail)[1]) for e in events if e.kind == "fatigue"]
+    return [(t, f) for t, f in found if f is not None]
+
+
+def fatigue_table(t: float, finding) -> Table:
+    """The reps behind a fatigue finding: each rep's time (or range) and the trend, which reps
+    changed; the numbers (levels, variation, what was needed) in the note."""
+    what = "Rep time (s)" if finding.reason == "slower" else "Range (deg)"
+    rows = tuple((str(rep), _f(v, "{:.2f}") if v == v else "-", _f(tr, "{:.2f}"), part)
+                 for rep, v, tr, part in finding.rows())
+    return Table(f"Fatigue at {t:.1f} s: {finding.text}", ("Rep", what, "Trend", "Part"), rows, finding.summary)
 
 
 def test_table(tests) -> Table:

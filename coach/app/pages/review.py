@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import html
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
 from coach import labels
 from coach.app import charts, clip_view, diary_view, media, ui
 from coach.app.analysis_view import rep_rows
+from exercises.fatigue import detail_words, from_detail
 from exercises.faults import fault_info
 
 SESSION_KEY = "review_session_id"
@@ -108,6 +110,51 @@ def _session(store, sid: int) -> None:
     if events:
         st.subheader("Events")
         st.markdown("\n".join(events))
+    _fatigue(record, offset)
+
+
+def _fatigue(record, offset: float) -> None:
+    """Each fatigue finding with its evidence: the reps' times (or ranges), the trend, the numbers."""
+    found = fatigue_findings(record.events)
+    if not found:
+        return
+    st.subheader("Fatigue: the evidence")
+    for t, text, finding in found:
+        st.markdown(f"**At {t - offset:.1f} s**: {html.escape(text)}")
+        st.altair_chart(fatigue_chart(finding), width="stretch")
+        st.dataframe(fatigue_frame(finding), hide_index=True)
+        st.caption(finding.summary)
+
+
+def fatigue_findings(recorded) -> list:
+    """(time, text, FatigueFinding) of the session's fatigue events that carry evidence (events of
+    the retired rule have none and are listed as events only)."""
+    out = []
+    for e in recorded:
+        if e.kind == "fatigue":
+            text, finding = from_detail(e.detail)
+            if finding is not None:
+                out.append((e.time_s, text, finding))
+    return out
+
+
+def fatigue_frame(finding) -> pd.DataFrame:
+    what = "Rep time (s)" if finding.reason == "slower" else "Range (deg)"
+    return pd.DataFrame([{"Rep": rep, what: round(v, 2), "Trend": round(t, 2), "Part": part}
+                         for rep, v, t, part in finding.rows()])
+
+
+def fatigue_chart(finding):
+    """The reps' values as points coloured by part, and the Theil-Sen trend as a line."""
+    what = "Rep time (s)" if finding.reason == "slower" else "Range (deg)"
+    df = pd.DataFrame([{"Rep": rep, "Value": v, "Trend": t, "Part": part} for rep, v, t, part in finding.rows()])
+    points = alt.Chart(df).mark_circle(size=70).encode(
+        x=alt.X("Rep:Q", axis=alt.Axis(tickMinStep=1)), y=alt.Y("Value:Q", title=what, scale=alt.Scale(zero=False)),
+        color=alt.Color("Part:N", scale=alt.Scale(domain=["not judged", "before", "changed"],
+                                                  range=["#999999", "#0072B2", "#D55E00"])),
+        tooltip=["Rep", "Value", "Part"])
+    return (points + alt.Chart(df).mark_line(strokeDash=[4, 3], color="#444444").encode(x="Rep:Q", y="Trend:Q")
+            ).properties(height=180)
 
 
 EVENT_WORDS = {"balance_loss": "Loss of balance", "fall_like": "Possible fall"}
@@ -120,6 +167,8 @@ def event_lines(recorded, added, offset: float) -> list[str]:
     items = [(e.time_s, e.kind, e.detail) for e in recorded] + [(e.t_s, e.kind, e.detail) for e in added]
     lines = []
     for t, kind, detail in sorted(items, key=lambda x: x[0]):
+        if kind == "fatigue":
+            detail = detail_words(detail)  # the words; the evidence has its own table below
         what = EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize())
         head, sep, rest = (detail or "").partition(":")  # e.g. "step: the free foot went down"
         how = DETAIL_WORDS[head.strip()] + sep + rest if head.strip() in DETAIL_WORDS else (detail or "")
