@@ -119,6 +119,15 @@ class Renderer:
         rings = [c + RING[:, :1] * lateral * r[0] + RING[:, 1:] * fwd * r[1] for c, r in ((bottom, r_bottom), (top, r_top))]
         return np.concatenate(rings)
 
+    def _other_parts(self, sk: Skeleton, palette: Palette, height_m: float, far_side: str | None):
+        """Another person's parts: their own clothes, size and shaded side."""
+        keep = self.palette, self.h, self._far
+        self.palette, self.h, self._far = palette, height_m / 1.70, far_side
+        try:
+            return self._parts(sk)
+        finally:
+            self.palette, self.h, self._far = keep
+
     # -- the figure ----------------------------------------------------------------------------
     def _parts(self, sk: Skeleton):
         pal, h = self.palette, self.h
@@ -223,11 +232,17 @@ class Renderer:
                          max(1, int(self._px(0.01 * h, md.mean()))), cv2.LINE_AA)
         return depth_c - HEAD_OVER_NECK_M * h, draw  # over the neck's end whichever way the head turns
 
-    def draw(self, sk: Skeleton, index: int, far_side: str | None = "scene") -> np.ndarray:
-        """The picture of ``sk``; ``far_side``: the side drawn shaded this frame (default: the scene's)."""
+    def draw(self, sk: Skeleton, index: int, far_side: str | None = "scene", others=()) -> np.ndarray:
+        """The picture of ``sk``; ``far_side``: the side drawn shaded this frame (default: the scene's).
+        ``others``: more people in the same picture, each ``(skeleton, Palette, height_m, far_side)``
+        in the same figure frame (a passer-by, a carer alongside); all parts of everyone are drawn
+        back to front together, so people hide each other as they pass."""
         self._far = self.scene.far_side if far_side == "scene" else far_side
         img = self.background.copy()
-        for _, draw in sorted(self._parts(sk), key=lambda p: -p[0]):
+        parts = self._parts(sk)
+        for other in others:
+            parts += self._other_parts(*other)
+        for _, draw in sorted(parts, key=lambda p: -p[0]):
             draw(img)
         img = cv2.GaussianBlur(img, (0, 0), 0.7)
         look = self.look

@@ -59,6 +59,9 @@ def _walk(tl: Timeline, standing: ExtPosture, distance_m: float, seconds: float,
     return tl.move(seconds, keys)
 
 
+walk = _walk  # a second person's walk (coach.synth.tug's passer-by)
+
+
 def _turn(tl: Timeline, seconds: float, degrees: float) -> float:
     here = tl.current
     half = replace(here, heading_deg=here.heading_deg + degrees / 2, right_foot_up=STEP_LIFT_M * 0.6)
