@@ -95,7 +95,8 @@ class FatigueFinding:
         """In the physio's words, e.g. "reps took 32% longer from rep 8 (2.0 s -> 2.6 s) ..."."""
         late = len(self.values) - self.onset_rep + 1
         if self.reason == SLOWER:
-            what = f"reps took {self.change:.0%} longer from rep {self.onset_rep} ({self.early_level:.1f} s -> {self.late_level:.1f} s)"
+            what = (f"reps took {self.change:.0%} longer from rep {self.onset_rep} "
+                    f"({self.early_level:.1f} s -> {self.late_level:.1f} s)")
         else:
             what = (f"movement was {self.change:.0%} smaller from rep {self.onset_rep} "
                     f"({self.early_level:.0f} deg -> {self.late_level:.0f} deg)")
@@ -185,7 +186,8 @@ def baseline_variation(sets, params: FatigueParams = FatigueParams()) -> float |
     """The person's usual variation from earlier sets (each a sequence of values): the median over
     sets long enough to judge; None when there are none."""
     judged = [list(s)[params.skip_first:] for s in sets]
-    found = [rep_variation(s) for s in judged if sum(1 for x in s if x is not None and np.isfinite(x)) >= params.min_reps]
+    found = [rep_variation(s) for s in judged
+             if sum(1 for x in s if x is not None and np.isfinite(x)) >= params.min_reps]
     found = [x for x in found if x is not None]
     return float(np.median(found)) if found else None
 

@@ -121,5 +121,8 @@ def print_human(summary) -> None:
     lat = summary.latency()
     print(f"frames: {summary.frames_processed} processed, {summary.frames_dropped} dropped of {summary.frames_seen}; "
           f"latency p50 {lat['p50']} ms, p95 {lat['p95']} ms")
-    for e in summary.events:
-        print(f"event at {e.time_s:.1f} s: {e.kind} {e.detail}".rstrip())
+    from exercises.fatigue import detail_words
+
+    for e in summary.events:  # a fatigue event's evidence (JSON) is in --json and the review, not here
+        detail = detail_words(e.detail) if e.kind == "fatigue" else e.detail
+        print(f"event at {e.time_s:.1f} s: {e.kind} {detail}".rstrip())

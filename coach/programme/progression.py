@@ -184,7 +184,8 @@ def _regression(item, outcomes, rules) -> Suggestion | None:
         need = min(n, max(2, math.ceil(2 * n / 3)))  # fatigue in two thirds of them, at least two
         fatigued = [o for o in recent if o.fatigued]
         if all(o.fault_rate >= rules.regress_fault_rate for o in recent):
-            reason = f"{rules.regress_fault_rate:.0%} or more of reps had faults in each of the last {n} sessions ({rates})"
+            reason = (f"{rules.regress_fault_rate:.0%} or more of reps had faults in each of the last {n} sessions "
+                      f"({rates})")
         elif (n >= 3 and all(a.fault_rate < b.fault_rate for a, b in zip(recent, recent[1:]))
               and recent[-1].fault_rate > rules.good_form_max_fault_rate):
             reason = f"faults rising: {rates}"

@@ -45,7 +45,8 @@ def test_the_slowdown_rule_is_the_live_coachs_judgement():
 def test_old_fatigue_events_without_evidence_are_not_read_but_live_findings_with_evidence_are():
     item = ProgrammeExercise("head-turn", reps=9)
     steady = [2.0, 2.1, 1.9] * 3
-    old = session(steady, exercise="head-turn", events=(StoredEvent("fatigue", 10.0, "reps take 35% longer than at the start of the set"),))
+    retired = StoredEvent("fatigue", 10.0, "reps take 35% longer than at the start of the set")
+    old = session(steady, exercise="head-turn", events=(retired,))
     assert session_fatigue(old, item, RULES) == ()
     ranges = [60, 61, 59, 60, 62, 58, 40, 38, 37]
     live = first_finding(steady, ranges)
