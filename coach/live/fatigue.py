@@ -70,12 +70,12 @@ def monitor_for(store, patient_id: str | None, exercise: str, margin: float = DE
     this exercise (none without a store or patient, or when the store cannot be read)."""
     baseline: dict[str, float] = {}
     if store is not None and patient_id:
-        from coach.programme.progression import fatigue_baseline
+        from coach.programme.progression import counts_for_progression, fatigue_baseline
 
         try:
             mine = sorted((s for s in store.sessions(patient_id) if s.exercise == exercise), key=lambda s: s.started_at)
-            records = [store.load_session(s.id) for s in mine[-BASELINE_SESSIONS:]]
+            records = [store.load_session(s.id) for s in mine[-2 * BASELINE_SESSIONS:]]
         except Exception:  # the store's own errors: coach without a baseline rather than not at all
             records = []
-        baseline = fatigue_baseline(records)
+        baseline = fatigue_baseline([r for r in records if counts_for_progression(r)])  # as progression reads them
     return FatigueMonitor(margin=margin, baseline=baseline)

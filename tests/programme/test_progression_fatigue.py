@@ -80,3 +80,31 @@ def test_head_turns_once_slower_do_not_make_the_programme_easier():
     one = session([1.2, 1.3, 1.9, 1.1, 1.6, 1.4, 1.9, 1.5, 1.7], exercise="head-turn",
                   events=(StoredEvent("fatigue", 5.0, "reps take 35% longer than at the start of the set"),))
     assert [s.kind for s in suggest(programme, [one])] != ["regress"]
+
+
+def test_the_live_coach_gets_the_same_baseline_from_the_store(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from coach.live.fatigue import monitor_for
+    from coach.store import Store
+
+    store = Store.open(f"sqlite:///{tmp_path / 'coach.db'}", fallback_dirs=[tmp_path / "journal"])
+    try:
+        store.add_patient("P001")
+        for day in range(3):
+            rec = store.start_session("P001", "squat", started_at=datetime(2026, 12, 1, tzinfo=timezone.utc)
+                                      + timedelta(days=day))
+            rec.start_set(12)
+            t = 0.0
+            for i, d in enumerate(noisy(12, day, noise=0.3), start=1):
+                rec.add_rep(Rep(i, t, t + d))
+                t += d + 1.0
+            rec.end_set()
+            rec.finish("complete")
+        records = [store.load_session(x.id) for x in store.sessions("P001")]
+        live = monitor_for(store, "P001", "squat")
+        assert live.baseline == fatigue_baseline(records) and live.baseline["duration_s"] > 0.1
+        assert monitor_for(store, "P001", "heel-raise").baseline == {}  # no sessions of it yet
+        assert monitor_for(None, "P001", "squat").baseline == {} == monitor_for(store, None, "squat").baseline
+    finally:
+        store.close()
