@@ -95,6 +95,7 @@ def _series(poses: list[PoseFrame]):
     axis = np.full((n, 2), np.nan)  # the body's left-right axis in the world's x-z plane
     knee = np.full(n, np.nan)  # knee angle (deg, 180 straight), image, mean over the seen legs
     trunk = np.full(n, np.nan)  # the trunk's tilt in the picture (deg from vertical, signed)
+    hip_xy = np.full((n, 2), np.nan)  # the hips' midpoint in the picture (px)
     for i, p in enumerate(poses):
         if not p.has_person:
             continue
@@ -109,6 +110,7 @@ def _series(poses: list[PoseFrame]):
         shoulder[i] = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
         hips = (xy[int(L.LEFT_HIP)] + xy[int(L.RIGHT_HIP)]) / 2
         trunk[i] = float(np.degrees(np.arctan2(shoulder[i][0] - hips[0], hips[1] - shoulder[i][1])))
+        hip_xy[i] = hips
         knee[i] = float(np.nanmean([joint_angle(p, f"{s}_knee", "image") for s in legs]))
         w = p.world
         lr = (w[int(L.LEFT_SHOULDER)] - w[int(L.RIGHT_SHOULDER)]) + (w[int(L.LEFT_HIP)] - w[int(L.RIGHT_HIP)])
@@ -117,7 +119,7 @@ def _series(poses: list[PoseFrame]):
     for i in np.flatnonzero(seen):
         near = seen & (np.abs(t - t[i]) <= SHANK_WINDOW_S)
         scale[i] = np.percentile(shank[near], 90)
-    return t, seen, (ankle_y - hip_y) / scale, shoulder, scale, axis, knee, trunk
+    return t, seen, (ankle_y - hip_y) / scale, shoulder, scale, axis, knee, trunk, hip_xy
 
 
 STAND_PLATEAU_S = 1.0  # the rise's top is looked for within this of its middle
@@ -208,7 +210,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
     p = params or TugParams()
     if not poses:
         return TugResult(None, problem="the recording is empty")
-    t, seen, hip, shoulder, scale, axis, knee, trunk = _series(poses)
+    t, seen, hip, shoulder, scale, axis, knee, trunk, hip_xy = _series(poses)
     idx = np.flatnonzero(seen & np.isfinite(hip))
     if len(idx) < 5:
         return TugResult(None, problem="nobody was seen")
@@ -268,7 +270,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
     inside = (t >= start_s) & (t <= seated_s)
     dt = np.diff(t[inside]) if inside.sum() > 1 else np.array([])
     unseen = float(np.sum(np.diff(t[inside & seen]) - np.median(dt))) if len(dt) and (inside & seen).sum() > 1 else 0.0
-    phase_times = _phases(t, seen, axis, start_s, stand_s, seated_s, p)
+    phase_times = _phases(t, seen, axis, start_s, stand_s, seated_s, p, hip_xy)
     phases = {k: (None if v is None else round(v[1] - v[0], 3)) for k, v in phase_times.items()}
     return TugResult(round(seated_s - start_s, 3), round(start_s, 3), round(stand_s, 3), round(seated_s, 3), phases,
                      phase_times, round(max(unseen, 0.0), 3))
@@ -283,42 +285,87 @@ def _heading(world_axis: np.ndarray, seen: np.ndarray) -> np.ndarray:
     if ok.sum() < 3:
         return out
     ang = np.arctan2(world_axis[ok, 1], world_axis[ok, 0])
-    out[ok] = np.degrees(np.unwrap(ang))
+    # The model swaps left and right now and then (most often seen from behind): the axis then
+    # jumps half a circle between two frames. Read as a line, not an arrow (angles doubled,
+    # unwrapped, halved), such a jump vanishes while a real turn still adds up its 180 deg.
+    out[ok] = np.degrees(np.unwrap(2 * ang) / 2)
     return out
 
 
-def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams) -> dict:
-    """Phase boundaries: the turn at the far end and the turn back to the chair, from the heading."""
+HEADING_SMOOTH_S = 0.1  # the heading's median over this either side of a frame (landmark jitter)
+RATE_WINDOW_S = 0.15  # the turning rate: the heading's change across this either side of a frame
+TURN_RATE_SHARE = 0.4  # a turn lasts while the body turns at least this share of its fastest
+TURN_DIP_S = 0.25  # a turn goes on through slower moments shorter than this
+FAR_TURN_S = 1.0  # the turn at the cone is the fastest turning within this of the walk's farthest point
+MIN_TURN_DEG = 90.0  # a turn at the cone swings the heading at least this far (180 deg done)
+MIN_SIT_TURN_DEG = 60.0  # the turn to sit (toward the chair) at least this far
+
+
+def _turning_rate(t, h, frames) -> np.ndarray:
+    """deg/s the heading changes at each of ``frames`` (NaN where unknown): medians of the heading
+    over ``HEADING_SMOOTH_S`` differenced across ``RATE_WINDOW_S`` either side."""
+    tt, hh = t[frames], h[frames]
+    med = np.array([np.median(hh[np.abs(tt - x) <= HEADING_SMOOTH_S]) for x in tt])
+    rate = np.full(len(frames), np.nan)
+    for k, x in enumerate(tt):
+        a = np.searchsorted(tt, x - RATE_WINDOW_S)
+        b = np.searchsorted(tt, x + RATE_WINDOW_S, side="right") - 1
+        if b > a and tt[b] > tt[a]:
+            rate[k] = (med[b] - med[a]) / (tt[b] - tt[a])
+    return rate
+
+
+def _turn_around(t, frames, rate, h, peak_k: int) -> tuple[int, int, float]:
+    """(first, last) frame of the turn whose fastest moment is ``frames[peak_k]``: while it turns at
+    ``TURN_RATE_SHARE`` of that rate or more, the same way (through slower moments shorter than
+    ``TURN_DIP_S``: the model's heading stalls for a moment as the body faces the camera or away);
+    and how far it turned (deg)."""
+    peak = rate[peak_k]
+    fast = lambda k: np.isfinite(rate[k]) and rate[k] * np.sign(peak) >= TURN_RATE_SHARE * abs(peak)  # noqa: E731
+
+    def reach(step: int) -> int:
+        last = k = peak_k
+        while 0 <= k + step < len(frames) and abs(t[frames[k + step]] - t[frames[last]]) <= TURN_DIP_S:
+            k += step
+            if fast(k):
+                last = k
+        return last
+    a, b = reach(-1), reach(1)
+    return int(frames[a]), int(frames[b]), float(abs(h[frames[b]] - h[frames[a]]))
+
+
+def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams, hip_xy=None) -> dict:
+    """Phase boundaries from how fast the body turns (the heading of its left-right axis in the
+    world landmarks): the turn at the cone is the fastest turning around the farthest point of the
+    walk, the turn to sit the fastest after it; each lasts while the body turns at
+    ``TURN_RATE_SHARE`` of its own fastest. Read from the rate, not from the heading's level: the
+    model's heading of a walker drifts by tens of degrees as they cross the picture (the view of
+    them changes), while a turn swings it ~180 deg in about a second."""
     h = _heading(axis, seen)
     none = {k: None for k in PHASES}
     none["stand_up"] = (start_s, stand_s)
     walk = np.flatnonzero((t >= stand_s) & (t <= seated_s) & np.isfinite(h))
-    if len(walk) < 2 or np.max(np.diff(t[walk])) > MAX_TURN_HOLE_S:
+    if len(walk) < 5 or np.max(np.diff(t[walk])) > MAX_TURN_HOLE_S:
         return none  # out of view on the way: the turn's heading cannot be followed through
-    out_dir = float(np.median(h[walk[t[walk] <= stand_s + 0.5]]))
-
-    def leave(idx, ref):
-        return next((i for i in idx if abs(h[i] - ref) > p.turn_deg), None)
-
-    def arrive(idx, ref):
-        return next((i for i in idx if abs(abs(h[i] - ref) - 180.0) < p.turn_deg), None)
-
-    turn_start = leave(walk, out_dir)
-    turn_end = arrive(walk[walk > turn_start], out_dir) if turn_start is not None else None
-    if turn_start is None or turn_end is None:
+    rate = _turning_rate(t, h, walk)
+    away = np.linalg.norm(hip_xy[walk] - hip_xy[walk[0]], axis=1) if hip_xy is not None else np.full(len(walk), np.nan)
+    far = int(np.nanargmax(away)) if np.isfinite(away).any() else len(walk) // 2
+    near_far = np.flatnonzero(np.abs(t[walk] - t[walk[far]]) <= FAR_TURN_S)
+    if not np.isfinite(rate[near_far]).any():
         return none
-    back = walk[walk > turn_end]
-    # Walking back faces exactly opposite the way out; the turn to sit begins after the last
-    # moment the heading was within ``turn_deg`` of that (searched backward from the seat: the
-    # trunk's swing in gait can stray that far for a frame on the way).
-    back_dir = out_dir + 180.0 * np.sign(h[turn_end] - out_dir)
-    near = [i for i in back if abs(h[i] - back_dir) <= p.turn_deg]
-    sit_turn = next((i for i in back if near and i > near[-1]), None)
-    ts, te = float(t[turn_start]), float(t[turn_end])
-    out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, ts), "turn": (ts, te),
+    k = int(near_far[np.nanargmax(np.abs(rate[near_far]))])
+    ts_i, te_i, turned = _turn_around(t, walk, rate, h, k)
+    if turned < MIN_TURN_DEG:
+        return none
+    out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, float(t[ts_i])), "turn": (float(t[ts_i]), float(t[te_i])),
            "walk_back": None, "sit_down": None}
-    if sit_turn is not None:
-        st = float(t[sit_turn])
-        out["walk_back"] = (te, st)
-        out["sit_down"] = (st, seated_s)
+    # The turn to sit is made back at the chair: after the walk back has covered half the way.
+    later = np.flatnonzero((t[walk] > t[te_i] + 0.5) & (np.arange(len(walk)) > far)
+                           & ~(away > 0.5 * away[far]))
+    if len(later) and np.isfinite(rate[later]).any():
+        k2 = int(later[np.nanargmax(np.abs(rate[later]))])
+        st_i, _, turned2 = _turn_around(t, walk, rate, h, k2)
+        if turned2 >= MIN_SIT_TURN_DEG and t[st_i] > t[te_i]:
+            out["walk_back"] = (float(t[te_i]), float(t[st_i]))
+            out["sit_down"] = (float(t[st_i]), seated_s)
     return out
