@@ -1,6 +1,13 @@
 """Heel raise (calf raise), side or front view: heels up past a threshold and back down.
 
-Signal: how far the KNEE rises above the toes (which stay on the floor), as a fraction of the
+Counting signal: how far the whole body rises (``exercises.body_rise``): ankles, knees, hips,
+shoulders and head all go up by the same few centimetres while the toes stay down, so a dozen
+points weighted by how well each is seen carry a raise that one foot landmark loses in jitter,
+in a side view with the far leg hidden, with the upper body out of the picture, or seen from
+behind. It is read only while the feet stay planted (walking or turning round bobs the body
+too). A bilateral raise is one movement of the body, never "one leg only".
+
+Clinical measure (lift height, faults): how far the KNEE rises above the toes (which stay on the floor), as a fraction of the
 person's own knee height above the toes at rest (learned while standing still). Why the knee and
 not the heel: on rendered video MediaPipe's foot landmarks barely follow the heel (about 30-50%
 of the true lift in a front view, 50-80% from the side, almost nothing in world coordinates),
@@ -25,6 +32,7 @@ from coach.geometry import joint_angle
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE, classify_view
+from exercises.body_rise import BodyRise
 from exercises.calibration import DEFAULT_LENGTHS_M, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
@@ -87,6 +95,7 @@ class HeelRaise(RepExercise):
         self._toe_history: dict[str, list[tuple[float, float, float]]] = {}
         self._peaks: list[float] = []  # peak progress of the counted reps so far
         self._lowers: list[float] = []  # lowering times of the earlier reps
+        self.body = BodyRise()
 
     def _sides(self) -> tuple[str, ...]:
         return ("left", "right") if self.side in ("both", "auto") else (self.side,)
@@ -125,6 +134,9 @@ class HeelRaise(RepExercise):
         full = self._full_rise()
         sides, gate = self._used_sides(pose, view)
         lifted = _lifted_foot(xy) if len(sides) == 2 else None
+        if lifted is not None:
+            values[f"held_up_{lifted}"] = 1.0  # a one-leg raise: the other leg works
+        all_planted = True
         for s in sides:
             knee, ankle, heel, toe = (xy[int(lm)] for lm in FOOT[s])
             shank = np.linalg.norm(knee - ankle)
@@ -135,7 +147,8 @@ class HeelRaise(RepExercise):
             # (as much as a low raise lifts the knee) while the toes truly stay put.
             values[f"toe_y_{s}"] = toe[1]
             floor_y, planted = self._floor_now(s, pose.timestamp_s, toe, shank)
-            if planted:  # a foot on the move (stepping, walking off) is no heel raise
+            all_planted &= planted  # a foot on the move (stepping, turning round) is no heel raise
+            if planted:
                 values[f"rise_{s}"] = (floor_y - knee[1]) / shank
             height = self.floor[s].value(toe[1]) - knee[1]
             values[f"knee_h_{s}"] = height
@@ -145,11 +158,18 @@ class HeelRaise(RepExercise):
             base = self.baseline[s].value(raw)
             values[f"lift_{s}"] = (raw - base) / full
             values[f"knee_{s}"] = joint_angle(pose, f"{s}_knee", "image")
-            values[f"toe_x_{s}"] = toe[0] / ref
+            values[f"toe_x_{s}"] = toe[0]  # pixels; judged against the rep's own shank length
+            values[f"shank_now_{s}"] = shank
             lifts.append(values[f"lift_{s}"])
             values["shank_px"] = ref / KNEE_HEIGHT_PER_SHANK
         if not lifts:
             return float("nan"), values
+        if all_planted:
+            rise = self.body.update(pose)
+            if np.isfinite(rise):
+                values["body_rise"] = rise
+        else:  # the feet moved (a step, turning round, a knocked camera): a new stance, learned afresh
+            self.body.reset()
         progress = float(np.mean(lifts))
         mid_sh = (xy[int(L.LEFT_SHOULDER)][0] + xy[int(L.RIGHT_SHOULDER)][0]) / 2
         toes = np.mean([xy[int(FOOT[s][3])][0] for s in sides])
@@ -176,7 +196,20 @@ class HeelRaise(RepExercise):
         return floor, abs(toe[0] - x_mid) <= self.params.max_feet_travel_shank * shank_px
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
-        return {s: values[f"rise_{s}"] for s in ("left", "right") if f"rise_{s}" in values}
+        # One signal for the body; a single-leg raise on a named side is that side's.
+        name = self.side if self.side in ("left", "right") else "body"
+        return {name: values["body_rise"]} if "body_rise" in values else {}
+
+    def _moved_sides(self, samples) -> tuple[str, ...]:
+        """The leg(s) that worked: the standing leg when the other foot was held up most of the
+        rep (a one-leg raise), else both (a bilateral raise moves the whole body, whichever leg
+        the camera sees)."""
+        if self.side in ("left", "right"):
+            return (self.side,)
+        for side, other in (("left", "right"), ("right", "left")):
+            if sum(f"held_up_{other}" in s.values for s in samples) > 0.5 * len(samples):
+                return (side,)
+        return ("left", "right")
 
     def settled(self, sample: Sample) -> bool:
         raws = [sample.values.get(f"raw_{s}", np.nan) for s in self._sides()]
@@ -195,7 +228,10 @@ class HeelRaise(RepExercise):
     def rep_invalid(self, ctx: RepContext) -> str | None:
         for s in self._sides():
             _, x = ctx.series(f"toe_x_{s}", ctx.start_s, ctx.end_s)
-            if len(x) and np.max(x) - np.min(x) > self.params.max_feet_travel_shank / KNEE_HEIGHT_PER_SHANK:
+            _, shank = ctx.series(f"shank_now_{s}", ctx.start_s, ctx.end_s)
+            # In pixels against the median shank of the rep itself: the scale of this picture
+            # (a cut or a moved camera changes it), robust to a few wild frames.
+            if len(x) > 2 and np.percentile(x, 95) - np.percentile(x, 5) > self.params.max_feet_travel_shank * np.median(shank):
                 return "Not counted: the feet moved"
         return None
 

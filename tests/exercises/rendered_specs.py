@@ -63,8 +63,6 @@ KNOWN_WEAK: dict[str, str] = {
     # front view, so the knee-height signal moves only ~0.03 shank (the jitter floor is ~0.01).
     "heel_front": "a 40% raise among full ones reads ~0.7 of the person's range (counted, heel_low) and the "
                   "asymmetric raise is split at its top; on real clips the same signal counts 9/9",
-    "heel_front_all_low": "every raise at 40%: the whole range is ~0.02 shank, at the jitter floor (min_range "
-                          "0.025 shank), so reps split and merge",
     "arm_front_cut_off_one_arm": "the raised hand and elbow leave the top of the frame: MediaPipe then places the "
                                  "arm hanging (elbow visibility 0.9 -> 0.4) for ~0.8 s before it reappears "
                                  "overhead, so each raise reads as two; the set-up check asks for the hands in view",

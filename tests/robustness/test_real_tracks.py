@@ -12,14 +12,6 @@ from tests.robustness import transforms as tf
 from tests.robustness.tracks import TRACKS, counted, load_track, run
 
 ALL = sorted(p.stem for p in TRACKS.glob("*.npz"))
-# Known weak: front-oblique portrait calf raises where MediaPipe's toe point rises with the heel,
-# so the raise reads ~0.05 shank (twice the jitter). Counted right as recorded; lost under some
-# transforms. Not strict: a fix should turn these green.
-WEAK_HEEL = pytest.mark.xfail(reason="calf_raise_fitnesscontent_1: raise ~2x landmark jitter", strict=False)
-
-
-def _maybe_weak(names):
-    return [pytest.param(n, marks=WEAK_HEEL) if n == "calf_raise_fitnesscontent_1" else n for n in names]
 # Clips that start and end at rest (their notes say so), so two of them back to back are twice the reps.
 AT_REST_BOTH_ENDS = ["sit_to_stand_frailtyvision_1", "squat_postopcv_1", "squat_squatanalysis_barbell_1",
                      "squat_fitnesscontent_jump_2"]
@@ -40,13 +32,13 @@ def test_real_clip_counts_the_human_count(name):
 
 
 @pytest.mark.parametrize("factor", [0.5, 2.0])
-@pytest.mark.parametrize("name", _maybe_weak(ALL))
+@pytest.mark.parametrize("name", ALL)
 def test_time_stretch_slow_and_fast_movers(name, factor):
     series, meta = _track(name)
     assert _count(tf.time_stretch(series, factor), meta) == meta["true_reps"]
 
 
-@pytest.mark.parametrize("name", _maybe_weak(ALL))
+@pytest.mark.parametrize("name", ALL)
 def test_random_frame_drops_30_percent(name):
     series, meta = _track(name)
     assert _count(tf.drop_frames(series, 0.3, seed=1), meta) == meta["true_reps"]
@@ -58,7 +50,7 @@ def test_wrist_tremor_5hz(name):
     assert _count(tf.tremor(series, hz=5.0), meta) == meta["true_reps"]
 
 
-@pytest.mark.parametrize("name", _maybe_weak(ALL))
+@pytest.mark.parametrize("name", ALL)
 def test_visibility_dropouts_after_reps(name):
     """Half-second holes right after each rep completes (the rest between reps)."""
     series, meta = _track(name)
@@ -78,7 +70,7 @@ def test_two_clips_back_to_back(name):
     assert _count(tf.back_to_back(series, series), meta) == 2 * meta["true_reps"]
 
 
-@pytest.mark.parametrize("name", _maybe_weak([n for n in ALL if len(_track(n)[1]["rep_times_s"]) >= 2]))
+@pytest.mark.parametrize("name", [n for n in ALL if len(_track(n)[1]["rep_times_s"]) >= 2])
 def test_camera_knocked_between_reps(name):
     series, meta = _track(name)
     t1 = meta["rep_times_s"][0]

@@ -86,3 +86,61 @@ def cut_before(s: PoseSeries, start_s: float) -> PoseSeries:
     """The recording starts at ``start_s`` (mid-movement when that is inside a rep)."""
     keep = s.timestamps_s >= start_s
     return PoseSeries(s.timestamps_s[keep], s.image[keep], s.world[keep], s.size)
+
+
+UPPER_BODY = [int(p) for p in L if p.value <= int(L.RIGHT_HIP) and p not in (L.LEFT_HIP, L.RIGHT_HIP)]
+
+
+def hide(s: PoseSeries, landmarks, visibility: float = 0.05) -> PoseSeries:
+    """Those points out of the picture or hidden: MediaPipe still places them, with low visibility."""
+    out = _copy(s)
+    out.image[:, list(landmarks), 3] = visibility
+    return out
+
+
+def far_leg_behind(s: PoseSeries, far: str) -> PoseSeries:
+    """A side view's far leg hidden behind the near one: its points are copies of the near leg's,
+    seen badly (what MediaPipe reports for a leg it cannot see)."""
+    out = _copy(s)
+    near = "right" if far == "left" else "left"
+    for part in ("HIP", "KNEE", "ANKLE", "HEEL", "FOOT_INDEX"):
+        f, n = int(L[f"{far.upper()}_{part}"]), int(L[f"{near.upper()}_{part}"])
+        out.image[:, f, :3] = out.image[:, n, :3]
+        out.image[:, f, 3] = 0.2
+    return out
+
+
+def jitter(s: PoseSeries, sigma: float, seed: int = 0) -> PoseSeries:
+    """Independent landmark noise of ``sigma`` (a fraction of the frame) on every point."""
+    out = _copy(s)
+    out.image[:, :, :2] += np.random.default_rng(seed).normal(0.0, sigma, out.image[:, :, :2].shape)
+    return out
+
+
+def hold_at(s: PoseSeries, at_s: float, hold_s: float, fps: float = 30.0) -> PoseSeries:
+    """The movement stops at ``at_s`` for ``hold_s`` (a hold at the top of a raise): that frame
+    repeats, and everything after comes ``hold_s`` later."""
+    i = int(np.argmin(np.abs(s.timestamps_s - at_s)))
+    n = int(round(hold_s * fps))
+    held_t = s.timestamps_s[i] + np.arange(1, n + 1) / fps
+    return PoseSeries(np.concatenate([s.timestamps_s[:i + 1], held_t, s.timestamps_s[i + 1:] + hold_s]),
+                      np.concatenate([s.image[:i + 1], np.repeat(s.image[i:i + 1], n, 0), s.image[i + 1:]]),
+                      np.concatenate([s.world[:i + 1], np.repeat(s.world[i:i + 1], n, 0), s.world[i + 1:]]), s.size)
+
+
+def turn_round(first: PoseSeries, second: PoseSeries, turn_s: float = 1.5, fps: float = 30.0) -> PoseSeries:
+    """``first``, then the person turns round on the spot for ``turn_s`` (the feet step round:
+    every point moves from the last pose of ``first`` to the first of ``second``), then ``second``."""
+    n = int(round(turn_s * fps))
+    w = (np.arange(1, n + 1) / (n + 1))[:, None, None]
+    step = np.sin(np.pi * 4 * w) * 0.04  # the feet lift and land twice: stepping round
+    img = (1 - w) * first.image[-1:] + w * second.image[:1]
+    feet = [int(L[f"{side}_{p}"]) for side in ("LEFT", "RIGHT") for p in ("ANKLE", "HEEL", "FOOT_INDEX")]
+    img[:, feet, 0] += step[:, :, 0]
+    wld = (1 - w) * first.world[-1:] + w * second.world[:1]
+    t0 = first.timestamps_s[-1]
+    turn_t = t0 + np.arange(1, n + 1) / fps
+    offset = turn_t[-1] + 1.0 / fps - second.timestamps_s[0]
+    return PoseSeries(np.concatenate([first.timestamps_s, turn_t, second.timestamps_s + offset]),
+                      np.concatenate([first.image, img, second.image]),
+                      np.concatenate([first.world, wld, second.world]), first.size)
