@@ -172,6 +172,12 @@ class HoldExercise:
         """When the hold ended, given it was first seen broken at ``broke_at``."""
         return broke_at
 
+    def ended_before_the_recording(self, attempt: _Attempt) -> float | None:
+        """At the end of a recording with a hold still open: when the hold had already ended, if
+        the last frames show it ending (the recording stopped before that was confirmed); None
+        when it was still held."""
+        return None
+
     # ---- driving -----------------------------------------------------------------------
     def update(self, pose: PoseFrame) -> list[Event]:
         t = pose.timestamp_s
@@ -222,8 +228,12 @@ class HoldExercise:
     def finish(self, time_s: float) -> list[Event]:
         events = []
         if self._attempt is not None:
-            last = self._attempt.readings[-1].t if self._attempt.readings else time_s
-            events += self._close(last, "the recording ended")
+            ended = self.ended_before_the_recording(self._attempt)
+            if ended is not None:
+                events += self._close(ended, "position left")
+            else:
+                last = self._attempt.readings[-1].t if self._attempt.readings else time_s
+                events += self._close(last, "the recording ended")
         self.warnings = self.diagnosis()
         return events + [Event("warning", time_s, message=w) for w in self.warnings]
 

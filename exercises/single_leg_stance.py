@@ -23,8 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from exercises.counting import SignalScale
-from exercises.holds import SIDES, SPEED_WINDOW_S, HoldExercise, HoldParams, Reading, _Attempt
+from exercises.holds import SIDES, HoldExercise, HoldParams, Reading, _Attempt
 from exercises.phases import PhaseConfig
 from exercises.spec import ExerciseSpec, SetupNeeds, param
 
@@ -39,6 +41,10 @@ class SingleLegStanceParams(HoldParams):
                                       "on the floor: the hold is timed from leaving it to touching it again")
     planted_still_s: float = param(0.3, "s", "a free foot standing still under foot_up_shank this long is down "
                                    "(a foot put down a little nearer or further from the camera reads slightly up)")
+    down_share_of_hold: float = param(0.25, "share of the held height", "a free foot back under a quarter of the "
+                                      "height it was held at has been put down (relative to the person's own hold, "
+                                      "so a foot put down a little further from the camera, reading slightly up, "
+                                      "still ends the hold where it came down)")
 
 
 def _other(side: str) -> str:
@@ -60,7 +66,7 @@ class SingleLegStance(HoldExercise):
             if down > p.foot_contact_shank * 2:
                 continue  # the standing foot itself is off the floor
             if holding and stance == self._attempt.leg and lift >= p.foot_contact_shank:
-                if lift < p.foot_up_shank and self._still_low(free):
+                if lift < self._down_level(self._attempt, free) or (lift < p.foot_up_shank and self._still_low(free)):
                     break  # put down where the perspective makes the floor read a little higher
                 return True, stance
             if not holding and lift >= p.foot_up_shank:
@@ -75,19 +81,48 @@ class SingleLegStance(HoldExercise):
         return (len(recent) >= 2 and recent[-1].t - recent[0].t >= p.planted_still_s * 0.9
                 and all(h.speed[free] < p.still_speed_shank_s and h.lift[free] < p.foot_up_shank for h in recent))
 
+    def _down_level(self, attempt: _Attempt, free: str) -> float:
+        """Under this lift the free foot is down: the contact level, or a share of the height it
+        was held at (its median while clearly up), whichever is higher."""
+        held = [h.lift[free] for h in attempt.readings if h.lift[free] >= self.params.foot_up_shank]
+        level = self.params.down_share_of_hold * float(np.median(held)) if held else 0.0
+        return max(self.params.foot_contact_shank, level)
+
     def end_time(self, attempt: _Attempt, broke_at: float) -> float:
-        """Touched down: the first frame under the contact level. Found standing still just above
-        it: where it stopped, i.e. the start of that still stretch less the speed window."""
+        """Touched down (the first frame under the down level). Found standing still just above
+        it: where it came down, i.e. the first frame after it was last clearly up (the lift
+        through a running median of three, so one noisy frame neither ends nor extends it)."""
         free = _other(attempt.leg)
         broken = [h for h in attempt.readings if h.t >= broke_at - 1e-9]
-        if not broken or broken[0].lift[free] < self.params.foot_contact_shank:
+        if not broken or broken[0].lift[free] < self._down_level(attempt, free):
             return broke_at
-        start = broke_at
-        for h in reversed([h for h in attempt.readings if h.t <= broke_at + 1e-9]):
-            if h.speed[free] >= self.params.still_speed_shank_s or h.lift[free] >= self.params.foot_up_shank:
+        return self._came_down(attempt, free, broke_at)
+
+    def _came_down(self, attempt: _Attempt, free: str, before: float) -> float:
+        readings = [h for h in attempt.readings if h.t <= before + 1e-9]
+        lifts = [h.lift[free] for h in readings]
+        smooth = [sorted(lifts[max(i - 1, 0):i + 2])[len(lifts[max(i - 1, 0):i + 2]) // 2] for i in range(len(lifts))]
+        up = [i for i, v in enumerate(smooth) if v >= self.params.foot_up_shank]
+        if not up or up[-1] + 1 >= len(readings):
+            return max(before, attempt.start_s)
+        return max(readings[up[-1] + 1].t, attempt.start_s)
+
+    def ended_before_the_recording(self, attempt: _Attempt) -> float | None:
+        """The free foot came back under ``foot_up_shank`` and stayed there to the last frame:
+        it was on its way down or down (a held foot is held higher), but the recording stopped
+        before that was confirmed. The hold ended where it touched down (or came under)."""
+        free = _other(attempt.leg)
+        low = []
+        for h in reversed(attempt.readings):
+            if h.lift[free] >= self.params.foot_up_shank:
                 break
-            start = h.t
-        return max(start - SPEED_WINDOW_S, attempt.start_s)
+            low.append(h)
+        if not low or len(low) == len(attempt.readings):
+            return None
+        low.reverse()
+        down = self._down_level(attempt, free)
+        touched = next((h.t for h in low if h.lift[free] < down), None)
+        return touched if touched is not None else self._came_down(attempt, free, attempt.readings[-1].t)
 
     def planted(self, leg: str) -> tuple[str, ...]:
         return (leg,)
