@@ -30,7 +30,7 @@ class PhaseConfig:
     rest_peak_fraction: float = 0.0  # also back at rest once within this fraction of the rep's peak
     exit_peak_fraction: float = 0.0  # also leaving the goal once below this fraction of the peak
     settle_s: float = 0.0  # after reaching rest, wait up to this long for the signal to bottom out
-    mid_rep_start: bool = False  # a first sample between start and target opens a rep
+    mid_rep_start: bool = False  # a first sample past start opens a rep (at the goal: only if it rises further)
 
     def __post_init__(self) -> None:
         if not (self.onset_level <= self.rest < self.start <= self.attempt_min <= self.target_exit < self.target):
@@ -70,10 +70,11 @@ class PhaseMachine:
     _onset_s: float | None = None  # last time progress was at rest level
     _last_t: float | None = None
     _last_p: float | None = None
+    _first_at_goal: float | None = None  # a clip that starts at the goal: the level first seen there
 
     def reset(self) -> None:
         self.phase = WAITING
-        self._rest_since = self._onset_s = self._last_t = self._last_p = None
+        self._rest_since = self._onset_s = self._last_t = self._last_p = self._first_at_goal = None
         self.peak, self.reached, self.target_s = 0.0, False, None
 
     def gap(self, t: float) -> list[Transition]:
@@ -99,12 +100,14 @@ class PhaseMachine:
         crossing = _crossing_time(prev_t, prev_p, t, progress, c.onset_level)
 
         if self.phase == WAITING:
-            if c.mid_rep_start and prev_t is None and c.start <= progress < c.target:
+            if c.mid_rep_start and prev_t is None and progress >= c.start:
                 # The first sight is part-way out (a clip that starts mid-rep): the rep began
-                # before we saw it. One that starts AT the goal is not armed: its start is unseen.
+                # before we saw it. One that starts AT the goal counts only if it goes on rising
+                # (we see it reach its top); one that only comes back had its top unseen.
                 self.phase = OUT
                 self.start_s = t
                 self.peak, self.reached, self.target_s = progress, False, None
+                self._first_at_goal = progress if progress >= c.target else None
                 return out + [Transition("start", t)]
             # Below the start threshold and holding there is "in position"; the tighter rest
             # band only matters for ending a rep.
@@ -135,6 +138,16 @@ class PhaseMachine:
             else:
                 return out
 
+        if self.phase == OUT and self._first_at_goal is not None:
+            margin = (c.target - c.target_exit) / 2  # beyond the jitter at the goal's own hysteresis
+            if progress > self._first_at_goal + margin:
+                self._first_at_goal = None  # still rising: its top is ours to see
+            elif progress < self._first_at_goal - margin:
+                self.reset()  # only coming back: a rep whose top came before the recording
+                self._last_t, self._last_p = t, progress
+                return out + [Transition("end", t, False, 0.0, self.start_s)]
+            else:
+                return out
         self.peak = max(self.peak, progress)
         if self.phase == OUT:
             if progress >= c.target:

@@ -64,3 +64,20 @@ def test_long_gap_breaks_a_rep_in_progress():
 def test_thresholds_must_nest():
     with pytest.raises(ValueError):
         PhaseConfig(start=0.1, rest=0.2)
+
+
+@pytest.mark.parametrize("first_share, counted", [
+    (0.9, 2),  # the clip starts at the goal and still rising: that rep's top is seen, it counts
+    (1.0, 1),  # the clip starts at the very top, only coming back: its top came before, not counted
+])
+def test_a_clip_that_starts_at_the_goal(first_share, counted):
+    from dataclasses import replace
+
+    cfg = replace(CFG, mid_rep_start=True)
+    t = np.arange(0.0, 6.0, 1 / 30)
+    # Two humps of 1.0 peaking at 0.5 s and 3.5 s (the first cut so the clip starts on its way up
+    # at ``first_share`` of the top, or at the top itself).
+    p = sum(np.where(np.abs(t - c) < 1.0, np.cos(np.pi * (t - c) / 2.0) ** 2, 0.0) for c in (0.5, 3.5))
+    start = np.searchsorted(t, 0.5 - np.arccos(np.sqrt(first_share)) * 2.0 / np.pi) if first_share < 1 else 15
+    ends = run(t[start:], p[start:], cfg)
+    assert sum(tr.reached for tr in ends) == counted
