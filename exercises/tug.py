@@ -276,7 +276,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
                      phase_times, round(max(unseen, 0.0), 3))
 
 
-def _heading(world_axis: np.ndarray, seen: np.ndarray) -> np.ndarray:
+def _heading(world_axis: np.ndarray, seen: np.ndarray, t: np.ndarray) -> np.ndarray:
     """Which way the body's left-right axis points (deg about the vertical, unwrapped; NaN unseen),
     from the world landmarks (metres, camera-aligned, no perspective): a 180 deg turn swings it
     half a circle whichever way the person turns."""
@@ -288,10 +288,17 @@ def _heading(world_axis: np.ndarray, seen: np.ndarray) -> np.ndarray:
     # The model swaps left and right now and then (most often seen from behind): the axis then
     # jumps half a circle between two frames. Read as a line, not an arrow (angles doubled,
     # unwrapped, halved), such a jump vanishes while a real turn still adds up its 180 deg.
-    out[ok] = np.degrees(np.unwrap(2 * ang) / 2)
+    head = np.degrees(np.unwrap(2 * ang) / 2)
+    # A swap the smoothing spread over a few frames shows as steps faster than anyone turns: dropped.
+    tt = t[ok]
+    steps = np.diff(head)
+    fast = np.abs(steps) > SWAP_RATE_DEG_S * np.maximum(np.diff(tt), 1e-3)
+    steps[fast] = 0.0
+    out[ok] = head[0] + np.concatenate([[0.0], np.cumsum(steps)])
     return out
 
 
+SWAP_RATE_DEG_S = 600.0  # faster than anyone turns (a brisk 180 deg turn peaks at ~300-400 deg/s)
 HEADING_SMOOTH_S = 0.1  # the heading's median over this either side of a frame (landmark jitter)
 RATE_WINDOW_S = 0.15  # the turning rate: the heading's change across this either side of a frame
 TURN_RATE_SHARE = 0.4  # a turn lasts while the body turns at least this share of its fastest
@@ -341,7 +348,7 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams, hip_xy=None
     ``TURN_RATE_SHARE`` of its own fastest. Read from the rate, not from the heading's level: the
     model's heading of a walker drifts by tens of degrees as they cross the picture (the view of
     them changes), while a turn swings it ~180 deg in about a second."""
-    h = _heading(axis, seen)
+    h = _heading(axis, seen, t)
     none = {k: None for k in PHASES}
     none["stand_up"] = (start_s, stand_s)
     walk = np.flatnonzero((t >= stand_s) & (t <= seated_s) & np.isfinite(h))
