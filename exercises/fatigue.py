@@ -23,8 +23,13 @@ differences, which a slow trend hardly moves; the median over their sets); each 
 Not for balance holds (a hold's length is its score) nor for paced sets (the beat sets the speed):
 ``applies`` says which. Range of motion is the key angle's excursion during a rep (live only).
 
-Limits: with ``late_reps`` = 3 a change is found on its third rep at the earliest, so a set must go on
-at least three reps past the onset; a slowdown smaller than the person's own variation is not found.
+Limits (measured on generated rep times, 100 sets each): with ``late_reps`` = 3 a change is found on
+its third rep at the earliest, so a set must go on at least three reps past the onset, and a set of
+fewer than 9 reps is never judged. A step of 20% over the last third is found within two reps in
+every set of 9-15 reps that vary +-3%; with +-5% variation in 89 of 100 sets of 12 and 35 of 100 of
+9; with +-10% hardly (a 40% step: 83 of 100 sets of 12). A gradual slowdown that only reaches 20-40%
+at the last rep is found late or not at all. A slowdown smaller than the person's own variation is
+not found. +-30% variation with no trend: about 1 set in 1,000 of 12 or more reps.
 """
 from __future__ import annotations
 
