@@ -10,9 +10,10 @@ How, in the person's own units (their torso length: shoulders' to hips' midpoint
 1. poses of one frame closer than ``DUPLICATE_TORSO`` torsos are one person seen twice (the
    better seen kept);
 2. poses are linked frame to frame into tracklets by where the body's centre is (within
-   ``LINK_TORSO`` torsos plus ``LINK_TORSO_PER_S`` per second since last seen: a brisk walk) and
-   its size (torso within a factor ``SIZE_RATIO``); the model's own pose order is not trusted (it
-   swaps people between frames);
+   ``LINK_TORSO`` torsos plus ``LINK_TORSO_PER_S`` per second since last seen: a brisk walk), its
+   size (torso within a factor ``SIZE_RATIO``) and its posture (the hips' height above the ankles
+   changes no faster than a rise); the model's own pose order is not trusted (it swaps people
+   between frames);
 3. the patient is the tracklet seated at its start (hips within ``SEATED_MAX_SHANK`` shank lengths
    above the lower ankle: ~1 seated, ~2 standing) that begins earliest; a bystander standing or
    walking is never chosen, however prominent;
@@ -39,6 +40,8 @@ LINK_TORSO_PER_S = 3.0  # ~1.5 m/s at a ~0.5 m torso
 MAX_LINK_GAP_S = 0.5  # a tracklet not seen for longer ends; later poses start a new one
 SIZE_RATIO = 1.5
 RELINK_SIZE_RATIO = 2.2  # across a gap (walking toward or away from the camera changes the size)
+POSTURE_JUMP_SHANK = 0.6  # hips-above-ankle change between two frames of one person (jitter, legs hidden) ...
+POSTURE_SHANK_PER_S = 1.5  # ... plus what a brisk rise (1 shank in ~0.7 s) adds per second between them
 SEATED_MAX_SHANK = 1.45
 STOOD_MIN_SHANK = 1.7
 EDGE_SHARE = 0.2  # the body's centre within this share of the picture's width of a side: at its edge
@@ -112,6 +115,14 @@ def _candidate(i: int, p: PoseFrame) -> _Cand | None:
     return _Cand(i, p, (sh + hp) / 2, torso, ratio, float(np.mean(vis[list(TORSO)])))
 
 
+def _posture_follows(last: _Cand, c: _Cand, gap_s: float) -> bool:
+    """The person's own posture changes smoothly: seated (~1 shank) to standing (~2) takes a rise
+    of ~1 s, so a larger jump in less time is someone else (a passer-by in front of a seated patient)."""
+    if not (np.isfinite(last.seated_ratio) and np.isfinite(c.seated_ratio)):
+        return True
+    return abs(c.seated_ratio - last.seated_ratio) <= POSTURE_JUMP_SHANK + POSTURE_SHANK_PER_S * gap_s
+
+
 def _dedupe(cands: list[_Cand]) -> list[_Cand]:
     out: list[_Cand] = []
     for c in sorted(cands, key=lambda c: -c.vis):
@@ -139,7 +150,8 @@ def _tracklets(people: list[list[PoseFrame]], t: np.ndarray) -> tuple[list[Track
                 if not 1 / SIZE_RATIO <= ratio <= SIZE_RATIO:
                     continue
                 d = np.linalg.norm(c.centre - last.centre) / last.torso
-                if d <= LINK_TORSO + LINK_TORSO_PER_S * (t[i] - t[last.frame]):
+                gap = t[i] - t[last.frame]
+                if d <= LINK_TORSO + LINK_TORSO_PER_S * gap and _posture_follows(last, c, gap):
                     pairs.append((d, a, b))
         used_a, used_b = set(), set()
         for d, a, b in sorted(pairs):
