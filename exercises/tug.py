@@ -8,17 +8,25 @@ Pure: ``time_up_and_go(poses)`` reads a recording's (smoothed) poses after the f
 - hip height above the lower ankle in shank lengths (``exercises.lower_body``: ~1 seated on a
   standard chair, ~2 standing; the shank scale is local, so walking toward or away from the camera
   does not matter). Seated and standing levels come from the recording itself;
-- the start: the last moment before the rise the shoulders were still where they sat
-  (``onset_shank``): the forward lean that begins a rise moves them first;
-- the end: the buttocks on the seat (the 5xSTS stop, CLINICAL.md): the first of the knees back
-  within ``seat_knee_deg`` of their seated angle, the sit's descent braked to
-  ``seat_brake_share`` (15%) of its fastest, or the hips within ``seat_contact_shank`` (~1 cm) of
-  their lowest level after the last stand;
-- the heading (which way the person faces) from the shoulders' and hips' left-right axis in the
-  world landmarks (metric, free of the picture's perspective, which skews image-based headings as
-  the person crosses the frame); a turn is where it leaves one direction (by ``turn_deg``) until it is
-  within ``turn_deg`` of the opposite one. Phases the camera did not see (the person walked out of
-  the picture) are None, and ``unseen_s`` says how long the person was out of view.
+- the start: the onset of the rise's forward lean, read from the lean's own course (the trunk's
+  tilt in the picture, deepest at seat-off): dated back from when the shoulders were halfway from
+  where they sat to where they are at the deepest lean (``lean_back_share``), so small shifts
+  before it (settling, turning to look at someone passing) do not start the test; a rise leaning
+  less than ``min_lean_deg`` falls back to the last moment the shoulders were where they sat;
+- the end: the buttocks on the seat (the 5xSTS stop, CLINICAL.md): the sit's deepest forward lean
+  (the seat then takes the weight and the trunk swings back; on real video the hip landmark keeps
+  sinking for ~0.5 s after it), otherwise the first of the knees back within ``seat_knee_deg`` of
+  their seated angle, the sit's descent braked to ``seat_brake_share`` (15%) of its fastest, or
+  the hips within ``seat_contact_shank`` (~1 cm) of their lowest level after the last stand;
+- the turns from how fast the heading of the shoulders' and hips' left-right axis (world
+  landmarks) changes: the turn at the cone is the fastest turning near the walk's farthest point,
+  the turn to sit the fastest back near the chair, each lasting while the body turns at
+  ``TURN_RATE_SHARE`` of its own fastest (the heading's level drifts as a walker crosses the
+  picture; its rate does not). Phases the camera did not see (the person walked out of the
+  picture) are None, and ``unseen_s`` says how long the person was out of view.
+
+With someone else in view (a passer-by, a carer walking alongside), the poses given must be the
+patient's: ``coach.pose.patient`` picks them (``coach.tug_video``).
 
 Norms: CLINICAL.md has no TUG values; ``exercises.norms`` holds the published sources used, and
 ``exercises.validated_tests.timed_up_and_go`` scores a recording as a ``TestResult``.
