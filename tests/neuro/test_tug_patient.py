@@ -84,3 +84,29 @@ def test_nobody_seated_at_the_start_is_refused():
     only_the_passer_by = [[p] if p.has_person else [] for p in c.other_poses]
     got = tug_from_people(only_the_passer_by, times(c), c.size)
     assert got.time_s is None and "seated" in got.problem
+
+
+def _analysis(frames: list[list[PoseFrame]], c):
+    """What ``coach analyze`` gives for ``frames``: the model's first pose of each frame."""
+    from coach.analysis import AnalysisResult
+    from coach.pose.frame import PoseSeries
+
+    first = [f[0] if f else PoseFrame.empty(p.timestamp_s, c.size) for f, p in zip(frames, c.poses)]
+    return AnalysisResult("sit-to-stand", "auto", "full", "clip", c.fps, len(first), c.duration_s, 1.0, [],
+                          poses=PoseSeries.from_frames(first, c.size))
+
+
+def test_coach_test_scores_the_patient_or_refuses():
+    """``coach test timed-up-and-go``'s scoring with every pose of every frame: the patient's time,
+    who was timed in the details; two seated people who both get up: no score, and why."""
+    from coach.commands.validated import score
+
+    c = clip("passer-by")
+    frames = people(c)
+    got = score("timed-up-and-go", _analysis(frames, c), 80, None, False, people=frames)
+    assert got.value == pytest.approx(c.truth["time_s"], abs=TIME_TOLERANCE_S)
+    assert got.details["people_in_view"] == 2 and "seated" in got.details["timed_person"]
+    shift = np.array([0.3, 0.0, 0.0, 0.0])
+    twin = [[p, PoseFrame(p.timestamp_s, p.image + shift, p.world, p.size)] if p.has_person else [] for p in c.poses]
+    refused = score("timed-up-and-go", _analysis(twin, c), 80, None, False, people=twin)
+    assert refused.value is None and "cannot be told apart" in refused.cannot_score
