@@ -107,6 +107,13 @@ def run_test(args) -> int:
     people = estimator.people_per_frame if estimator is not None else None
     outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
                     people=people)
+    if people is not None and result.poses is not None and len(people) == len(result.poses):
+        from coach.pose.frame import PoseSeries
+        from coach.pose.patient import follow_patient
+
+        # The landmarks stored with the session are the patient's, not the model's first pose.
+        track = follow_patient(people, result.poses.timestamps_s)
+        result.poses = PoseSeries.from_frames(track.poses, result.poses.size)
     if args.patient and outcome.cannot_score == "":
         paths["session"] = _store(args, result, outcome)
     if args.json:
