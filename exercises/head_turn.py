@@ -23,8 +23,9 @@ import numpy as np
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from exercises.calibration import QuietWindow, RestBaseline
-from exercises.counting import SignalScale
+from exercises.counting import SignalScale, fixed_levels
 from exercises.engine import RELATIVE_PHASES, RepContext, RepExercise, Sample
+from exercises.notices import replay
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
@@ -119,6 +120,8 @@ class HeadTurn(RepExercise):
         self._quiet = False
         self._shares: deque[float] = deque(maxlen=SHARE_FRAMES)
         self._yaws: deque[float] = deque(maxlen=SHARE_FRAMES)  # until the middle is learned: their median
+        self._all_yaws: list[float] = []  # the whole recording's (file mode hands them to its second pass)
+        self._recording_middle: float | None = None  # file mode's second pass: the whole recording's median
 
     def landmark_sets(self):
         return [FACE]
@@ -133,9 +136,12 @@ class HeadTurn(RepExercise):
         if not np.isfinite(yaw):
             return float("nan"), values
         self._yaws.append(yaw)
+        self._all_yaws.append(yaw)
         # Until this person's middle is learned (still, facing ahead), the median of what was seen:
-        # turns to both sides and back centre on it.
-        mid = self.middle.value(float(np.median(self._yaws)))
+        # turns to both sides and back centre on it. A recording that starts mid-turn would put the
+        # middle at that turn; file mode's second pass knows the whole recording's median instead.
+        unlearned = self._recording_middle if self._recording_middle is not None else float(np.median(self._yaws))
+        mid = self.middle.value(unlearned)
         values["turn_deg"] = yaw - mid
         values["left_deg"] = max(yaw - mid, 0.0)
         values["right_deg"] = max(mid - yaw, 0.0)
@@ -149,6 +155,20 @@ class HeadTurn(RepExercise):
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
         return {d: values[f"{d}_deg"] for d in DIRECTIONS if f"{d}_deg" in values}
+
+    def second_pass(self, poses) -> "HeadTurn":
+        """File mode: the person's middle is the whole recording's median yaw from the first frame
+        on (a recording that starts mid-turn would otherwise take that turn as the middle). The
+        counting levels are learned from a causal pass with that middle, so both read alike."""
+        if not self._all_yaws:
+            return super().second_pass(poses)
+        middle = float(np.median(self._all_yaws))
+        causal = type(self)(self.spec, side=self.side, params=self.params)
+        causal._recording_middle = middle
+        replay(causal, poses, self._last_t)
+        again = type(self)(self.spec, side=self.side, params=self.params, levels=fixed_levels(causal.trace, self.scale))
+        again._recording_middle = middle
+        return replay(again, poses, self._last_t)
 
     def settled(self, sample: Sample) -> bool:
         still_yaw = self.quiet.update(sample.t, sample.values["yaw_deg"])
