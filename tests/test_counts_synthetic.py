@@ -85,3 +85,8 @@ def test_eval_harness_on_a_generated_manifest(tmp_path):
     assert report["totals"]["clips"] == 3
     assert [c["count_error"] for c in report["clips"]] == [0, 0, 0]
     assert report["totals"]["exact_rate"] == 1.0
+    # The live count is the live loop itself (the clip played as a camera, in real time): it sees
+    # the same reps, raises no fall on squats, sit-to-stands or arm raises, and says how it measured.
+    assert "live loop" in report["live_measured_by"]
+    assert all(abs(c["live_reps"] - c["true_reps"]) <= 1 for c in report["clips"]), report["clips"]
+    assert report["totals"]["live_falls"] == 0

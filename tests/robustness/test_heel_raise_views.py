@@ -74,3 +74,22 @@ def test_standing_still_through_noise_counts_nothing(two_pass):
     series, _ = _clip(view="front", reps=0, start_rest_s=6.0, end_rest_s=6.0, seed=46)
     ex = run(tf.jitter(series, 0.003, seed=5), "heel-raise", two_pass=two_pass)
     assert counted(ex) == 0
+
+
+@pytest.mark.parametrize("name, spec", [
+    # Side view, fast raises, and the camera low and close: the picture ends at the waist.
+    ("side_fast_lower_body", dict(view="side", reps=4, tempo=1.5, figure_scale=1.25, seed=51)),
+    ("side_fast", dict(view="side", reps=4, tempo=1.5, seed=52)),
+])
+def test_rendered_side_views_through_the_pose_model(tmp_path, name, spec):
+    """The same classes drawn and read by MediaPipe (full), file mode: exact."""
+    from coach.analysis import analyze_video
+    from coach.synth import write_clip
+    from tests.conftest import require_model
+
+    require_model("full")
+    clip = generate(ClipSpec(exercise="heel-raise", fps=25, size=(480, 360), **spec))
+    path = tmp_path / f"{name}.mp4"
+    write_clip(clip, path)
+    result = analyze_video(path, "heel-raise", model="full")
+    assert sum(r.counted for r in result.reps) == clip.truth.true_reps == 4
