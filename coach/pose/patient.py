@@ -10,7 +10,8 @@ How, in the person's own units (their torso length: shoulders' to hips' midpoint
 1. poses of one frame closer than ``DUPLICATE_TORSO`` torsos are one person seen twice (the
    better seen kept);
 2. poses are linked frame to frame into tracklets by where the body's centre is (within
-   ``LINK_TORSO`` torsos plus ``LINK_TORSO_PER_S`` per second since last seen: a brisk walk), its
+   ``LINK_TORSO`` torsos of where its speed would carry it, plus ``LINK_TORSO_PER_S`` per second
+   since last seen: a brisk walk), its
    size (torso within a factor ``SIZE_RATIO``) and its posture (the hips' height above the ankles
    changes no faster than a rise); the model's own pose order is not trusted (it swaps people
    between frames);
@@ -20,7 +21,8 @@ How, in the person's own units (their torso length: shoulders' to hips' midpoint
 4. the patient's track is continued after it is lost by the first tracklet that starts after it
    ended, not at the same time as it (two people in one frame are two people), where the patient
    could have walked in the meantime, or, when the patient left the picture at an edge, where
-   someone comes back in at that edge (a partial exit at the turn).
+   someone comes back in at that edge (a partial exit at the turn): someone appearing elsewhere
+   while the patient is out of the picture is not them, unless they go back and sit on the chair.
 
 Refused (``problem`` says why) when two people are seated at the start and both get up: which
 one is the patient cannot be told from the picture.
@@ -37,6 +39,7 @@ from coach.pose.landmarks import Landmark as L
 DUPLICATE_TORSO = 0.3
 LINK_TORSO = 0.8
 LINK_TORSO_PER_S = 3.0  # ~1.5 m/s at a ~0.5 m torso
+VELOCITY_S = 0.2  # a tracklet's speed is taken over about this long
 MAX_LINK_GAP_S = 0.5  # a tracklet not seen for longer ends; later poses start a new one
 SIZE_RATIO = 1.5
 RELINK_SIZE_RATIO = 2.2  # across a gap (walking toward or away from the camera changes the size)
@@ -44,6 +47,7 @@ POSTURE_JUMP_SHANK = 0.6  # hips-above-ankle change between two frames of one pe
 POSTURE_SHANK_PER_S = 1.5  # ... plus what a brisk rise (1 shank in ~0.7 s) adds per second between them
 SEATED_MAX_SHANK = 1.45
 STOOD_MIN_SHANK = 1.7
+SAME_SEAT_TORSO = 1.0  # back on the chair: the body's centre within a torso length of where it sat
 EDGE_SHARE = 0.2  # the body's centre within this share of the picture's width of a side: at its edge
 MIN_VISIBILITY = 0.3
 SEATED_AT_START_S = 0.5  # a tracklet is judged seated on its first this many seconds
@@ -115,6 +119,16 @@ def _candidate(i: int, p: PoseFrame) -> _Cand | None:
     return _Cand(i, p, (sh + hp) / 2, torso, ratio, float(np.mean(vis[list(TORSO)])))
 
 
+def _velocity(tr: Tracklet, t: np.ndarray) -> np.ndarray:
+    """px/s the tracklet's centre moved over its last ``VELOCITY_S``: where it is expected next (two
+    people crossing in the picture keep their own ways)."""
+    last = tr.cands[-1]
+    prev = next((c for c in tr.cands[-2::-1] if t[last.frame] - t[c.frame] >= VELOCITY_S), None)
+    if prev is None or t[last.frame] - t[prev.frame] > 2 * VELOCITY_S:
+        return np.zeros(2)
+    return (last.centre - prev.centre) / (t[last.frame] - t[prev.frame])
+
+
 def _posture_follows(last: _Cand, c: _Cand, gap_s: float) -> bool:
     """The person's own posture changes smoothly: seated (~1 shank) to standing (~2) takes a rise
     of ~1 s, so a larger jump in less time is someone else (a passer-by in front of a seated patient)."""
@@ -145,11 +159,12 @@ def _tracklets(people: list[list[PoseFrame]], t: np.ndarray) -> tuple[list[Track
         pairs = []
         for a, tr in enumerate(active):
             last = tr.cands[-1]
+            ahead = last.centre + _velocity(tr, t) * (t[i] - t[last.frame])
             for b, c in enumerate(cands):
                 ratio = c.torso / last.torso
                 if not 1 / SIZE_RATIO <= ratio <= SIZE_RATIO:
                     continue
-                d = np.linalg.norm(c.centre - last.centre) / last.torso
+                d = np.linalg.norm(c.centre - ahead) / last.torso
                 gap = t[i] - t[last.frame]
                 if d <= LINK_TORSO + LINK_TORSO_PER_S * gap and _posture_follows(last, c, gap):
                     pairs.append((d, a, b))
@@ -178,6 +193,13 @@ def _at_edge(c: _Cand, width: float) -> str:
     return "left" if x <= EDGE_SHARE else "right" if x >= 1 - EDGE_SHARE else ""
 
 
+def _sits_back(tr: Tracklet, seated: _Cand) -> bool:
+    """``tr`` ends seated where ``seated`` sat (within ``SAME_SEAT_TORSO`` of their torso)."""
+    end = tr.cands[-1]
+    return bool(np.linalg.norm(end.centre - seated.centre) <= SAME_SEAT_TORSO * seated.torso
+                and np.isfinite(end.seated_ratio) and end.seated_ratio <= SEATED_MAX_SHANK)
+
+
 def _continue(chain: list[Tracklet], tracklets: list[Tracklet], t: np.ndarray, width: float) -> list[Tracklet]:
     """The patient's tracklets: ``chain``'s last one continued by later ones (see the module doc)."""
     while True:
@@ -195,6 +217,10 @@ def _continue(chain: list[Tracklet], tracklets: list[Tracklet], t: np.ndarray, w
                 continue
             near = np.linalg.norm(first.centre - last.centre) / last.torso <= LINK_TORSO + LINK_TORSO_PER_S * gap
             back_in = bool(edge) and _at_edge(first, width) == edge
+            if edge and gap > MAX_LINK_GAP_S:
+                # Gone out of the picture: they come back in where they left, or, first found
+                # further in (the model busy with someone else), go back to the chair and sit.
+                near = _sits_back(tr, chain[0].cands[0])
             if near or back_in:
                 best = tr if best is None or tr.first < best.first else best
         if best is None:

@@ -110,3 +110,32 @@ def test_coach_test_scores_the_patient_or_refuses():
     twin = [[p, PoseFrame(p.timestamp_s, p.image + shift, p.world, p.size)] if p.has_person else [] for p in c.poses]
     refused = score("timed-up-and-go", _analysis(twin, c), 80, None, False, people=twin)
     assert refused.value is None and "cannot be told apart" in refused.cannot_score
+
+
+def test_while_the_patient_is_out_of_the_picture_someone_appearing_elsewhere_is_not_them():
+    """The picture cropped so the far end of the walk is out of it (a partial exit at the turn, as
+    in real clinic clips); while the patient is out, a standing person appears mid-picture and
+    stays: the patient's track resumes only where they come back in, at the edge they left."""
+    c = clip("companion")
+    crop = np.array([1.6, 1.0, 1.6, 1.0])  # x stretched: the far end of the walk beyond the right edge
+    hips = [23, 24]
+
+    def cropped(p):
+        if not p.has_person:
+            return p
+        q = PoseFrame(p.timestamp_s, p.image * crop, p.world, p.size)
+        return q if q.image[hips, 0].mean() <= 1.0 else PoseFrame.empty(p.timestamp_s, p.size)
+    mine = [cropped(p) for p in c.poses]
+    gone = [p.timestamp_s for p, q in zip(c.poses, mine) if p.has_person and not q.has_person]
+    assert gone and gone[-1] - gone[0] > 1.5
+    stranger_from = gone[0] + 1.0  # appears a second after the patient left, in the middle, standing
+    standing = next(p for p in c.poses if p.timestamp_s > c.truth["stand_s"] + 0.2)
+    offset = np.array([0.5 - standing.image[hips, 0].mean(), 0.0, 0.0, 0.0])
+    stranger = [PoseFrame(p.timestamp_s, standing.image + offset, standing.world, p.size) for p in c.poses]
+    frames = [[m] * m.has_person + [s] * (s.timestamp_s >= stranger_from) for m, s in zip(mine, stranger)]
+    track = follow_patient(frames, times(c))
+    assert not any(p is s for p, s in zip(track.poses, stranger))
+    back = [i for i, p in enumerate(mine) if p.has_person and p.timestamp_s > gone[-1]]
+    assert sum(track.poses[i] is mine[i] for i in back) >= 0.9 * len(back)  # (passing the stranger, one is hidden)
+    got = tug_from_people(frames, times(c), c.size)
+    assert got.time_s == pytest.approx(c.truth["time_s"], abs=TIME_TOLERANCE_S)
