@@ -3,9 +3,9 @@
 A fall is fast, uncontrolled, and ends low without getting up; squats, sit-to-stands and
 sitting down lower the hips on purpose, fast too. So a fall is judged in two steps:
 
-1. *A fast drop*: the hips go from above ``from_share`` of their standing height to below
-   ``floor_share`` within ``drop_window_s``. A deep squat does this as well, so it only opens a
-   watch.
+1. *A fast drop*: the hips fall by ``drop_share`` of their standing height within
+   ``drop_window_s`` to below ``floor_share`` of it. A deep squat or sitting down fast does this as well,
+   so it only opens a watch.
 2. *Down and staying down*: within ``confirm_window_s`` after the drop the person spends
    ``confirm_s`` in a posture no exercise here ends in (trunk lying more than ``lying_trunk_deg``
    from vertical, shoulders under ``low_shoulder_share`` of their standing height, or hips on the
@@ -42,9 +42,12 @@ class SafetyEvent:
 @dataclass
 class SafetyMonitor:
     out_of_view_s: float = 2.0  # gone this long -> pause
-    floor_share: float = 0.3  # hips below this share of standing hip height = near floor level
-    from_share: float = 0.6  # ... having been above this share ...
-    drop_window_s: float = 1.0  # ... this short a time ago: a fast drop, which opens a watch
+    # Hips below this share of standing hip height: low (a deep squat, kneeling, a collapse). Only
+    # opens the watch, so it can be generous: the posture below decides.
+    floor_share: float = 0.45
+    drop_share: float = 0.4  # ... having fallen by this share of it ...
+    drop_window_s: float = 1.0  # ... within this long: a fast drop, which opens a watch
+    from_share: float = 0.6  # the floor and standing heights are learned only with the hips above this
     upright_share: float = 0.75  # back up: hips above this share of standing hip height
     # Down in a way no exercise here ends in (a squat's trunk stays within ~60 deg of vertical and
     # its shoulders above half their standing height; a chair keeps the hips at about half theirs):
@@ -129,7 +132,7 @@ class SafetyMonitor:
         while self._recent and t - self._recent[0][0] > self.drop_window_s:
             self._recent.popleft()
         if not self.fallen and self._watch_from_s is None and share < self.floor_share \
-                and any(s > self.from_share for _, s in self._recent):
+                and any(s - share >= self.drop_share for _, s in self._recent):
             self._watch_from_s, self._down_s, self._down_since_s = t, 0.0, None
         if self._watch_from_s is not None:
             events += self._watch(pose, t, share)
