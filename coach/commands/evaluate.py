@@ -50,11 +50,17 @@ def _analyze(model: str, live: bool):
 
 def _measure(model: str):
     def run(row: TimedRow) -> TimedMeasure:
-        if row.test in ("timed-up-and-go", "tug"):
+        if row.test in ("timed-up-and-go", "tug"):  # as coach test times it: on the patient among everyone seen
             from coach.commands.validated import score
+            from coach.tug_video import tug_estimator
 
-            outcome = score("timed-up-and-go", analyze_video(row.path, "sit-to-stand", side="both", model=model),
-                            age=None, sex=None, parkinsons=False)
+            estimator = tug_estimator(model)
+            try:
+                result = analyze_video(row.path, "sit-to-stand", side="both", model=model, estimator=estimator)
+            finally:
+                estimator.close()
+            outcome = score("timed-up-and-go", result, age=None, sex=None, parkinsons=False,
+                            people=estimator.people_per_frame)
             return TimedMeasure(outcome.value, outcome.details.get("start_s"), outcome.details.get("seated_s"),
                                 tuple(outcome.flags), outcome.cannot_score)
         # A balance hold: the longest timed hold of the clip (what the physio reads as the best).
