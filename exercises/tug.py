@@ -372,8 +372,8 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams, hip_xy=None
     ts_i, te_i, turned = _turn_around(t, walk, rate, h, k)
     if turned < MIN_TURN_DEG:
         return none
-    out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, float(t[ts_i])), "turn": (float(t[ts_i]), float(t[te_i])),
-           "walk_back": None, "sit_down": None}
+    out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, float(t[ts_i])),
+           "turn": (float(t[ts_i]), float(t[te_i])), "walk_back": None, "sit_down": None}
     # The turn to sit is made back at the chair: after the walk back has covered half the way.
     later = np.flatnonzero((t[walk] > t[te_i] + 0.5) & (np.arange(len(walk)) > far)
                            & ~(away > 0.5 * away[far]))

@@ -53,7 +53,8 @@ MIN_VISIBILITY = 0.3
 SEATED_AT_START_S = 0.5  # a tracklet is judged seated on its first this many seconds
 
 TORSO = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER), int(L.LEFT_HIP), int(L.RIGHT_HIP))
-LEGS = {s: (int(L[f"{s.upper()}_HIP"]), int(L[f"{s.upper()}_KNEE"]), int(L[f"{s.upper()}_ANKLE"])) for s in ("left", "right")}
+LEGS = {s: (int(L[f"{s.upper()}_HIP"]), int(L[f"{s.upper()}_KNEE"]), int(L[f"{s.upper()}_ANKLE"]))
+        for s in ("left", "right")}
 
 
 @dataclass
