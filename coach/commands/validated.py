@@ -22,31 +22,40 @@ EXIT_CANNOT_SCORE = 1
 def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool,
           condition: str = "", walking_aid: str = "", people=None) -> vt.TestResult:
     """Score ``test`` from an analysis. A video has no 'go': timed tests start at the first movement.
-    The Timed Up and Go is timed from the smoothed poses themselves (rise to seat), not from reps;
-    with ``people`` (every pose of every frame, ``coach.tug_video.tug_estimator``) on the patient
-    picked among them (``coach.pose.patient``), never on whoever else moves in view."""
+    The Timed Up and Go is timed from the smoothed poses themselves (rise to seat), not from reps.
+    With ``people`` (every pose of every frame, ``coach.tug_video.tug_estimator``) a test that starts
+    seated is scored on the patient picked among them (``coach.pose.patient``: timed, or its stands
+    counted again on the patient alone), never on whoever else moves in view; with two people in
+    view and no ``people`` (or a test that starts standing) it is not scored."""
     poses = result.poses
     timestamps = found = smoothed = None
     patient = None
+    reps = result.reps
     if poses is not None and len(poses):
         import numpy as np
 
         timestamps = poses.timestamps_s
         found = ~np.isnan(poses.image[:, 0, 0])
-        if vt.canonical_test_id(test) == "timed-up-and-go":
-            if people is not None and len(people) == len(poses):
-                from coach.tug_video import patient_poses
+        if people is not None and len(people) == len(poses) and starts_seated(test):
+            from coach.tug_video import patient_poses
 
-                patient, smoothed = patient_poses(people, timestamps)
-                found = np.array([p.has_person for p in patient.poses], bool)
-                if patient.problem:
-                    return vt.cannot_score(test, patient.problem, {"people_seen": patient.most_in_one_frame})
-            else:
-                from coach.smoothing import PoseSmoother
+            patient, smoothed = patient_poses(people, timestamps)
+            found = np.array([p.has_person for p in patient.poses], bool)
+            if patient.problem:
+                return vt.cannot_score(test, patient.problem, {"people_seen": patient.most_in_one_frame})
+            if vt.canonical_test_id(test) != "timed-up-and-go":
+                reps = _reps_of(smoothed, getattr(result, "side", "both"))  # the patient's stands only
+        elif getattr(result, "counted_person", ""):
+            # Two people in view and no look at everyone (or a test that starts standing, where
+            # nothing tells the patient from the other person): never score the wrong one.
+            return vt.cannot_score(test, f"two people were in view ({result.counted_person} was followed): "
+                                         "record the test with only the patient in the picture")
+        elif vt.canonical_test_id(test) == "timed-up-and-go":
+            from coach.smoothing import PoseSmoother
 
-                smoother = PoseSmoother()
-                smoothed = [smoother.apply(p) for p in poses]
-    outcome = vt.score_test(test, result.reps, result.duration_s, age=age, sex=sex,
+            smoother = PoseSmoother()
+            smoothed = [smoother.apply(p) for p in poses]
+    outcome = vt.score_test(test, reps, result.duration_s, age=age, sex=sex,
                             condition="parkinsons" if parkinsons else condition,
                             timestamps_s=timestamps, person_found=found,
                             orientation_problem=getattr(result, "orientation_problem", ""),
@@ -57,6 +66,39 @@ def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, p
         outcome = replace(outcome, details={**outcome.details, "people_in_view": patient.most_in_one_frame,
                                             "timed_person": patient.where})
     return outcome
+
+
+def starts_seated(test: str) -> bool:
+    """Tests that start seated (the chair stands, the TUG): the patient is the person seated at the
+    start, whoever else moves in view (``coach.pose.patient``)."""
+    return TESTS[vt.canonical_test_id(test)] == "sit-to-stand"
+
+
+def _analyse_everyone(video, exercise: str, side: str, model: str, first: AnalysisResult):
+    """The recording again with the pose model asked for several people: (result, people per frame)."""
+    from coach.analysis import analyze_video
+    from coach.tug_video import tug_estimator
+
+    estimator = tug_estimator(model)
+    try:
+        again = analyze_video(video, exercise, side=side, model=model, estimator=estimator)
+    finally:
+        estimator.close()
+    again.warnings = first.warnings  # what the first look said (a second person) still stands
+    again.counted_person = first.counted_person
+    return again, estimator.people_per_frame
+
+
+def _reps_of(poses, side: str):
+    """The sit-to-stand reps of these (smoothed) poses, in file mode's two passes."""
+    from exercises import create_exercise
+
+    exercise = create_exercise("sit-to-stand", side=side)
+    for pose in poses:
+        exercise.update(pose)
+    end = poses[-1].timestamp_s if poses else 0.0
+    exercise.finish(end)
+    return exercise.second_pass(poses).reps
 
 
 def register(subparsers) -> None:
@@ -105,6 +147,9 @@ def run_test(args) -> int:
         if estimator is not None:
             estimator.close()
     people = estimator.people_per_frame if estimator is not None else None
+    if people is None and result.counted_person and starts_seated(test):
+        # A second person was in view: look again at everyone, and score the one seated at the start.
+        result, people = _analyse_everyone(args.video, TESTS[test], args.side, args.model, result)
     outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
                     people=people)
     if people is not None and result.poses is not None and len(people) == len(result.poses):
