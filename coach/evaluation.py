@@ -94,30 +94,40 @@ def _parse_times(text: str) -> tuple[float, ...]:
     return tuple(float(v) for v in text.replace(";", ",").split(",") if v.strip())
 
 
-def read_manifest(path: str | Path) -> list[ManifestRow]:
+def _read_tsv(path: str | Path, columns: tuple[str, ...], what: str, make: Callable[[Path, dict], object]) -> list:
+    """The rows of a TSV with a header that has ``columns``; ``make(folder, record)`` builds a row
+    (paths relative to the manifest's folder). A bad row names its line."""
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"no such manifest: {path}")
     with open(path, newline="") as f:
         reader = csv.DictReader(f, delimiter="\t")
-        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
-            raise ValueError(f"{path}: manifest lacks column(s) {', '.join(missing)}")
+            raise ValueError(f"{path}: {what} lacks column(s) {', '.join(missing)}")
         rows = []
         for line_no, rec in enumerate(reader, start=2):
             try:
-                test_time = rec.get("test_time_s") or ""
-                rows.append(ManifestRow(
-                    path=(path.parent / rec["file"]).resolve(),
-                    exercise=rec["exercise"].strip(),
-                    true_reps=int(rec["true_reps"]),
-                    side=(rec.get("side") or "auto").strip() or "auto",
-                    rep_times_s=_parse_times(rec.get("rep_times_s") or ""),
-                    test_time_s=float(test_time) if test_time.strip() else None,
-                ))
+                rows.append(make(path.parent, rec))
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"{path}:{line_no}: bad row ({exc})") from exc
     return rows
+
+
+def _count_row(folder: Path, rec: dict) -> ManifestRow:
+    test_time = rec.get("test_time_s") or ""
+    return ManifestRow(
+        path=(folder / rec["file"]).resolve(),
+        exercise=rec["exercise"].strip(),
+        true_reps=int(rec["true_reps"]),
+        side=(rec.get("side") or "auto").strip() or "auto",
+        rep_times_s=_parse_times(rec.get("rep_times_s") or ""),
+        test_time_s=float(test_time) if test_time.strip() else None,
+    )
+
+
+def read_manifest(path: str | Path) -> list[ManifestRow]:
+    return _read_tsv(path, REQUIRED_COLUMNS, "manifest", _count_row)
 
 
 def completion_time(rep: Rep) -> float:
@@ -231,22 +241,9 @@ def is_timed_manifest(path: str | Path) -> bool:
 
 
 def read_timed_manifest(path: str | Path) -> list[TimedRow]:
-    path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"no such manifest: {path}")
-    with open(path, newline="") as f:
-        reader = csv.DictReader(f, delimiter="\t")
-        missing = [c for c in TIMED_COLUMNS if c not in (reader.fieldnames or [])]
-        if missing:
-            raise ValueError(f"{path}: timing manifest lacks column(s) {', '.join(missing)}")
-        rows = []
-        for line_no, rec in enumerate(reader, start=2):
-            try:
-                rows.append(TimedRow((path.parent / rec["file"]).resolve(), rec["test"].strip(),
-                                     float(rec["start_s"]), float(rec["end_s"]), float(rec["time_s"])))
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"{path}:{line_no}: bad row ({exc})") from exc
-    return rows
+    return _read_tsv(path, TIMED_COLUMNS, "timing manifest", lambda folder, rec: TimedRow(
+        (folder / rec["file"]).resolve(), rec["test"].strip(), float(rec["start_s"]), float(rec["end_s"]),
+        float(rec["time_s"])))
 
 
 def evaluate_timed(rows: list[TimedRow], measure: Callable[[TimedRow], TimedMeasure],
