@@ -7,8 +7,8 @@ in a side view with the far leg hidden, with the upper body out of the picture, 
 behind. It is read only while the feet stay planted (walking or turning round bobs the body
 too). A bilateral raise is one movement of the body, never "one leg only".
 
-Clinical measure (lift height, faults): how far the KNEE rises above the toes (which stay on the floor), as a fraction of the
-person's own knee height above the toes at rest (learned while standing still). Why the knee and
+Clinical measure (lift height, faults): how far the KNEE rises above the toes (which stay on the
+floor), as a fraction of the person's own knee height above the toes at rest (learned while standing still). Why the knee and
 not the heel: on rendered video MediaPipe's foot landmarks barely follow the heel (about 30-50%
 of the true lift in a front view, 50-80% from the side, almost nothing in world coordinates),
 while the knee, a large well-tracked joint, rises with the ankle by ~3/4 of the heel lift (the
@@ -146,10 +146,8 @@ class HeelRaise(RepExercise):
             # level, not the toes of this frame: MediaPipe's foot points jitter by a few pixels
             # (as much as a low raise lifts the knee) while the toes truly stay put.
             values[f"toe_y_{s}"] = toe[1]
-            floor_y, planted = self._floor_now(s, pose.timestamp_s, toe, shank)
+            _, planted = self._floor_now(s, pose.timestamp_s, toe, shank)
             all_planted &= planted  # a foot on the move (stepping, turning round) is no heel raise
-            if planted:
-                values[f"rise_{s}"] = (floor_y - knee[1]) / shank
             height = self.floor[s].value(toe[1]) - knee[1]
             values[f"knee_h_{s}"] = height
             ref = self.knee_height[s].value(height)
