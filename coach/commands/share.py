@@ -18,6 +18,8 @@ def register(subparsers) -> None:
     e.set_defaults(func=run_export)
     i = sub.add_parser("import", help="add a bundle's sessions (never twice)")
     i.add_argument("file", type=Path)
+    i.add_argument("--as-patient", metavar="CODE", default=None,
+                   help="import under this (new) patient code: the file's code is here for another person")
     i.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
     i.set_defaults(func=run_import)
 
@@ -43,6 +45,6 @@ def run_import(args) -> int:
     if not args.file.is_file():
         raise FileNotFoundError(f"no bundle file {args.file}")
     with Store.open(args.db) as store:
-        report = import_bundle(store, args.file)
+        report = import_bundle(store, args.file, as_patient=args.as_patient)
     print(f"imported {args.file}: {report.describe()}")
     return 0

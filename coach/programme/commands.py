@@ -18,6 +18,7 @@ from coach.programme.schedule import due, due_by_routine
 from coach.programme.wording import line
 from coach.store.commands import add_db_option, with_store
 from coach.store.errors import NotFound
+from coach.store.paths import write_private
 
 STARTER = ProgrammeExercise("sit-to-stand", sets=2, reps=5, rest_s=90)
 
@@ -167,7 +168,7 @@ def import_file(args, store) -> int:
 def export_file(args, store) -> int:
     text = tomlfile.dumps(_current(store, args.patient, args.version))
     if args.file:
-        Path(args.file).write_text(text, encoding="utf-8")
+        write_private(args.file, text)
         print(f"wrote {args.file}")
     else:
         sys.stdout.write(text)
@@ -186,7 +187,7 @@ def export_calendar(args, store) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if args.out:
-        Path(args.out).write_bytes(data)
+        write_private(args.out, data)
         events = sum(max(len(e.effective_times), 1) for e in programme.exercises)
         print(f"wrote {args.out}: {events} recurring reminder(s) from programme v{programme.version}"
               f" ({tz or 'floating local time'}). Open it on the patient's phone or calendar to add them.")

@@ -135,7 +135,9 @@ def _one_line_lists(text: str) -> str:
 
 
 def dump(programme: Programme, path: str | Path) -> None:
-    Path(path).write_text(dumps(programme), encoding="utf-8")
+    from coach.store.paths import write_private
+
+    write_private(path, dumps(programme))
 
 
 def _describe(loc: tuple, data: dict) -> str:

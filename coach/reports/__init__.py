@@ -6,6 +6,7 @@ from pathlib import Path
 
 from coach.reports import beyond_reps, export, html, pdf, plots, tables
 from coach.reports.data import PatientHistory, collect
+from coach.store.paths import write_private
 
 
 def render_html(history: PatientHistory) -> str:
@@ -27,10 +28,10 @@ def write_report(history: PatientHistory, *, html_path: str | Path | None = None
     if html_path or pdf_path:
         sections = _sections(history)
         if html_path:
-            Path(html_path).write_text(html.render(_title(history), sections, _now()), encoding="utf-8")
+            write_private(html_path, html.render(_title(history), sections, _now()))
             written.append(Path(html_path))
         if pdf_path:
-            Path(pdf_path).write_bytes(pdf.render(_title(history), sections, _now()))
+            write_private(pdf_path, pdf.render(_title(history), sections, _now()))
             written.append(Path(pdf_path))
     if csv_dir:
         written.extend(export.write_csv(history, csv_dir))

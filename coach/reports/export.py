@@ -2,11 +2,15 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from pathlib import Path
 
 from coach.reports.data import PatientHistory
 from coach.store.diary import weekly_counts
+from coach.store.paths import write_private
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 CSV_FILES = ("sessions.csv", "reps.csv", "faults.csv", "events.csv", "tests.csv")
 
@@ -29,7 +33,7 @@ def to_json(h: PatientHistory) -> dict:
 
 
 def write_json(h: PatientHistory, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(to_json(h), indent=1, default=str), encoding="utf-8")
+    write_private(path, json.dumps(to_json(h), indent=1, default=str))
 
 
 def write_csv(h: PatientHistory, directory: str | Path) -> list[Path]:
@@ -66,10 +70,21 @@ def write_csv(h: PatientHistory, directory: str | Path) -> list[Path]:
     }
     written = []
     for name in CSV_FILES:
-        header, rows = content[name]
-        with open(d / name, "w", newline="", encoding="utf-8") as f:
-            w = csv.writer(f)
-            w.writerow(header)
-            w.writerows(rows)
-        written.append(d / name)
+        written.append(write_csv_rows(d / name, *content[name]))
     return written
+
+
+def write_csv_rows(path: str | Path, header: list, rows) -> Path:
+    """A CSV file (0600) whose text cells cannot run as spreadsheet formulas: a cell that starts
+    with = + - @, a tab or a carriage return gets a leading ' (numbers stay numbers)."""
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf)
+    w.writerow([safe_cell(c) for c in header])
+    w.writerows([safe_cell(c) for c in row] for row in rows)
+    return write_private(path, buf.getvalue())
+
+
+def safe_cell(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return "" if value is None else value

@@ -21,11 +21,14 @@ from pathlib import Path
 
 from coach.pose.frame import PoseSeries
 
+from coach.store import bundle_schema, diary, poses
 from coach.store import clips as clip_rows
-from coach.store import diary, poses
+from coach.store.bundle_zip import decode_track
 from coach.store.diary import DiaryEntry
+from coach.store.text import clean
 
 _CLIP_JSON = re.compile(r"clips/([0-9a-f-]{36})\.json")
+MAX_FPS = 240  # frames a second a clip's track may hold
 VIDEO_MAGIC = {".mp4": (4, b"ftyp"), ".webm": (0, b"\x1a\x45\xdf\xa3")}  # offset, bytes
 
 
@@ -62,10 +65,10 @@ def import_session_events(conn, session_id: int, events: list[dict]) -> int:
     have = {(round(e.t_s, 3), e.kind, e.detail) for e in session_events.for_session(conn, session_id)}
     added = 0
     for e in events:
-        key = (round(float(e["t_s"]), 3), e["kind"], e.get("detail") or "")
+        key = (round(float(e["t_s"]), 3), e["kind"], clean(e.get("detail")))
         if key in have:
             continue
-        session_events.add(conn, session_id, float(e["t_s"]), e["kind"], e.get("detail") or "",
+        session_events.add(conn, session_id, float(e["t_s"]), e["kind"], key[2],
                            datetime.fromisoformat(e["created_at"]) if e.get("created_at") else None)
         have.add(key)
         added += 1
@@ -77,84 +80,94 @@ class Checked:
     """The bundle's diary and clips, every one checked, ready to add."""
 
     days: list[DiaryEntry]
-    clips: list[tuple[dict, PoseSeries, bytes | None]]  # (clip JSON, track, video bytes or None)
+    clips: list[tuple[dict, PoseSeries, str | None]]  # (clip JSON, track, video member or None)
 
 
-def check(z: zipfile.ZipFile, patient_id: str, path: Path) -> Checked:
-    """Read and check the diary and every clip before anything from the bundle is added."""
-    names = set(z.namelist())
-    days = _diary(z, patient_id, path) if "diary.json" in names else []
-    return Checked(days, [_checked_clip(z, names, m.group(1), patient_id, path) for n in sorted(names)
+def check(bz, patient_id: str, path: Path, target_id: str | None = None) -> Checked:
+    """Read and check the diary and every clip before anything from the bundle is added; the
+    entries are given to ``target_id`` (default: the bundle's own patient)."""
+    target_id = target_id or patient_id
+    names = set(bz.names())
+    days = _diary(bz, patient_id, path, target_id) if "diary.json" in names else []
+    return Checked(days, [_checked_clip(bz, names, m.group(1), patient_id, path) for n in sorted(names)
                           if (m := _CLIP_JSON.fullmatch(n))])
 
 
-def add(store, patient_id: str, checked: Checked, consent: bool) -> dict:
-    """Add what is new: returns counts (diary days, clips, clip videos added)."""
+def add(conn, store, bz, patient_id: str, checked: Checked, consent: bool, written: list[Path]) -> dict:
+    """Add what is new inside the caller's transaction: returns counts (diary days, clips, clip
+    videos added). Video files written are listed in ``written`` (removed if the import fails)."""
     added = {"diary_days": 0, "clips": 0, "clip_videos": 0}
-    with store.engine.begin() as conn:
-        here = {e.day: e for e in diary.load(conn, patient_id)}
-        for e in checked.days:
-            mine = here.get(e.day)
-            if mine is None or (e.updated_at and mine.updated_at and e.updated_at > mine.updated_at):
-                diary.save(conn, e, now=e.updated_at)
-                added["diary_days"] += 1
+    here = {e.day: e for e in diary.load(conn, patient_id)}
+    for e in checked.days:
+        mine = here.get(e.day)
+        if mine is None or (e.updated_at and mine.updated_at and e.updated_at > mine.updated_at):
+            diary.save(conn, e, now=e.updated_at)
+            added["diary_days"] += 1
     for meta, track, video in checked.clips:
-        with store.engine.connect() as conn:
-            if clip_rows.load(conn, uuid=meta["uuid"]):
-                continue
+        if clip_rows.load(conn, uuid=meta["uuid"]):
+            continue
         rel = None
         if video is not None and consent:
-            target, rel = store.clip_video_target(patient_id, meta["uuid"], Path(meta["video_file"]).suffix)
+            rel = clip_rows.relative_video_path(patient_id, meta["uuid"], Path(video).suffix)
+            target = store.media_dir / rel
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            written.append(target)
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as out:
-                out.write(video)
-        store.save_clip(patient_id, note=meta["note"], duration_s=float(meta["duration_s"]), track=track,
-                        video_rel=rel, recorded_at=datetime.fromisoformat(meta["recorded_at"]), clip_uuid=meta["uuid"])
+                bz.copy_to(video, out)
+        clip_rows.insert(conn, uuid=meta["uuid"], patient_id=patient_id, note=meta["note"],
+                         duration_s=float(meta["duration_s"]), track=track, video_path=rel,
+                         recorded_at=meta["_recorded_at"], app_version=meta.get("app_version") or "")
         added["clips"] += 1
         added["clip_videos"] += rel is not None
     return added
-
-
-def _diary(z, patient_id: str, path: Path) -> list[DiaryEntry]:
-    try:
-        rows = json.loads(z.read("diary.json"))
-        entries = [DiaryEntry.from_dict(r) for r in rows]
-    except (ValueError, KeyError, TypeError) as e:
-        raise ValueError(f"{path}: the diary in the file is unreadable ({e})") from None
-    if any(e.patient_id != patient_id for e in entries):
+def _diary(bz, patient_id: str, path: Path, target_id: str) -> list[DiaryEntry]:
+    where = f"{path}: the diary"
+    rows = bz.json("diary.json")
+    bundle_schema.check("diary", rows, where)
+    if any(r["patient"] != patient_id for r in rows):
         raise ValueError(f"{path}: the diary holds another patient's entries")
+    try:
+        entries = [DiaryEntry.from_dict({**r, "patient": target_id, "note": clean(r.get("note"))}) for r in rows]
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{where} is unreadable ({e})") from None
+    for e in entries:
+        bundle_schema.sane_day(e.day, where)
+        if e.updated_at is not None:
+            bundle_schema.when(e.updated_at.isoformat(), "saved at", where)
     return entries
 
 
-def _checked_clip(z, names: set[str], uuid: str, patient_id: str, path: Path):
+def _checked_clip(bz, names: set[str], uuid: str, patient_id: str, path: Path):
     where = f"{path}: clip {uuid}"
-    try:
-        meta = json.loads(z.read(f"clips/{uuid}.json"))
-        blob = z.read(f"clips/{uuid}.npz")
-    except (KeyError, ValueError) as e:
-        raise ValueError(f"{where} is incomplete or unreadable ({e})") from None
-    if meta.get("uuid") != uuid or meta.get("patient") != patient_id:
+    meta = bz.json(f"clips/{uuid}.json")
+    bundle_schema.check("clip", meta, where)
+    if meta["uuid"] != uuid or meta["patient"] != patient_id:
         raise ValueError(f"{where} does not belong to patient {patient_id}")
-    if _sha(blob) != meta.get("track_sha256"):
+    blob = bz.read(f"clips/{uuid}.npz")
+    if _sha(blob) != meta["track_sha256"]:
         raise ValueError(f"{where}: its landmark track does not match its checksum (damaged or altered)")
-    try:
-        clip_rows.validate(meta.get("note") or "", float(meta["duration_s"]))
-        datetime.fromisoformat(meta["recorded_at"])
-        track = poses.decode_chunk(blob)
-    except (ValueError, KeyError, TypeError, OSError) as e:
-        raise ValueError(f"{where} is not a valid clip ({e})") from None
+    duration = float(meta["duration_s"])
+    meta = {**meta, "note": clip_rows.validate(clean(meta.get("note")), duration),
+            "_recorded_at": bundle_schema.when(meta["recorded_at"], "recorded at", where)}
+    track = decode_track(blob, where)
+    if len(track):
+        span = float(track.timestamps_s.max() - track.timestamps_s.min())
+        if span > duration + 1.0 or len(track) > MAX_FPS * (duration + 1.0):
+            raise ValueError(f"{where}: its landmark track ({len(track)} frames over {span:.1f} s) does not fit "
+                             f"the clip's {duration:.1f} s")
     video = None
     if meta.get("video_file"):
         name = meta["video_file"]
         suffix = Path(name).suffix
         if name != f"clips/{uuid}{suffix}" or suffix not in VIDEO_MAGIC or name not in names:
             raise ValueError(f"{where}: its video {name!r} is missing or misnamed")
-        video = z.read(name)
-        if _sha(video) != meta.get("video_sha256"):
-            raise ValueError(f"{where}: its video does not match its checksum (damaged or altered)")
         offset, magic = VIDEO_MAGIC[suffix]
-        if video[offset:offset + len(magic)] != magic:
+        if bz.head(name, 16)[offset:offset + len(magic)] != magic:
             raise ValueError(f"{where}: its video is not a {suffix} file")
+        if bz.sha256(name) != meta.get("video_sha256"):
+            raise ValueError(f"{where}: its video does not match its checksum (damaged or altered)")
+        video = name
     return meta, track, video
 
 

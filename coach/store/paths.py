@@ -51,3 +51,23 @@ def fallback_dirs(url: str | None = None) -> list[Path]:
     or plant a forged session."""
     db_file = sqlite_file(url) if url else None
     return [(db_file.parent if db_file else data_dir()) / "unsaved"]
+
+
+def write_private(path, data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8) to ``path``, readable by the user alone (0600) also when it
+    replaces an existing file, whose mode would otherwise stay (a 0644 report stays 0644): written
+    to a private temporary sibling, then renamed over ``path``."""
+    import tempfile
+
+    path = Path(path)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # 0600
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
