@@ -268,3 +268,30 @@ def test_the_good_bundle_still_imports_whole(good, clinic):
     assert (len(report.sessions_added), report.tests_added, report.programmes_added) == (6, 6, 1)
     assert (report.diary_days_added, report.clips_added, report.clip_videos_added) == (1, 1, 1)
     assert np.isfinite(clinic.clip_track(clinic.clips("P001")[0].id).image[0]).all()
+
+
+# --- 13. every file written is the user's alone, also over an existing file -----------------------
+
+def test_reports_and_calendars_over_an_open_file_become_private(tmp_path):
+    import os
+
+    from coach.cli import main
+
+    url = f"sqlite:///{tmp_path / 'db' / 'coach.db'}"
+    s = Store.open(url, fallback_dirs=[tmp_path / "db" / "unsaved"])
+    s.add_patient("P001", age=72, sex="female")
+    seed_history(s)
+    s.close()
+    targets = {name: tmp_path / name for name in ("r.html", "r.json", "r.pdf", "r.ics", "p.toml")}
+    for f in targets.values():
+        f.write_text("old")
+        os.chmod(f, 0o644)
+    assert main(["report", "P001", "--html", str(targets["r.html"]), "--json", str(targets["r.json"]),
+                 "--csv", str(tmp_path / "csv"), "--db", url]) == 0
+    assert main(["programme", "ics", "P001", "--out", str(targets["r.ics"]), "--db", url]) == 0
+    assert main(["programme", "export", "P001", str(targets["p.toml"]), "--db", url]) == 0
+    for name in ("r.html", "r.json", "r.ics", "p.toml"):
+        assert oct(targets[name].stat().st_mode & 0o777) == "0o600", name
+        assert targets[name].read_bytes() != b"old"
+    for f in (tmp_path / "csv").iterdir():
+        assert oct(f.stat().st_mode & 0o777) == "0o600", f
