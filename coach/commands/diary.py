@@ -6,7 +6,8 @@ import argparse
 import json
 from datetime import date
 
-from coach.store.diary import COUNT_MAX, SCALE_MAX, DiaryEntry, weekly_counts
+from coach.store.diary import COUNT_MAX, SCALE_MAX, DiaryEntry, plausible, weekly_counts
+from coach.store.text import clean
 
 
 def register(subparsers) -> None:
@@ -52,7 +53,8 @@ def run_show(args) -> int:
     with Store.open(args.db) as store:
         store.patient(args.patient)
         entries = store.diary_entries(args.patient, args.since, args.until)
-    weeks = weekly_counts(entries, args.since, args.until) if entries or (args.since and args.until) else []
+    kept = plausible(entries)  # a day before 2000 or after tomorrow (an older record's slip) is listed, not summed
+    weeks = weekly_counts(kept, args.since, args.until) if kept or (args.since and args.until) else []
     if args.json:
         print(json.dumps({"patient": args.patient, "entries": [e.to_dict() for e in entries],
                           "weeks": [w.to_dict() for w in weeks]}, indent=1))
@@ -74,7 +76,7 @@ def _line(e: DiaryEntry) -> str:
     scale = lambda v: "-" if v is None else f"{v}/10"  # noqa: E731
     text = (f"fatigue {scale(e.fatigue)}, pain {scale(e.pain)}, falls {e.falls}, near-falls {e.near_falls}, "
             f"freezing {e.freezing}")
-    return text + (f"; {e.note}" if e.note else "")
+    return text + (f"; {clean(e.note)}" if e.note else "")  # never a terminal escape code on screen
 
 
 def _mean(v: float | None) -> str:

@@ -10,7 +10,7 @@ past now (``when``); free text loses its control characters (``coach.store.text`
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
@@ -163,10 +163,3 @@ def when(value: str | None, what: str, where: str) -> datetime | None:
     if not EARLIEST <= t <= datetime.now(timezone.utc) + timedelta(days=1):
         raise ValueError(f"{where}: {what} {value[:40]} is not a plausible time (before 2000 or in the future)")
     return t
-
-
-def sane_day(day: date, where: str) -> date:
-    """A diary day between ``EARLIEST`` and tomorrow."""
-    if not EARLIEST.date() <= day <= date.today() + timedelta(days=1):
-        raise ValueError(f"{where}: the day {day.isoformat()} is before 2000 or in the future")
-    return day

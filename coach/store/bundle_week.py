@@ -132,7 +132,10 @@ def _diary(bz, patient_id: str, path: Path, target_id: str) -> list[DiaryEntry]:
     except (ValueError, TypeError) as e:
         raise ValueError(f"{where} is unreadable ({e})") from None
     for e in entries:
-        bundle_schema.sane_day(e.day, where)
+        try:
+            diary.check_day(e.day)
+        except ValueError as err:
+            raise ValueError(f"{where}: {err}") from None
         if e.updated_at is not None:
             bundle_schema.when(e.updated_at.isoformat(), "saved at", where)
     return entries

@@ -19,6 +19,22 @@ from coach.store import schema as t
 SCALE_MAX = 10  # fatigue and pain: 0 (none) to 10 (the worst imaginable), a numeric rating scale
 COUNT_MAX = 99  # falls, near-falls, freezing episodes in one day: more is a typing slip
 NOTE_MAX = 2000
+EARLIEST_DAY = date(2000, 1, 1)  # a diary day before this is a typing slip or a forgery
+AHEAD_DAYS = 7  # ... and so is one more than a week ahead of this computer's date (a week: a wrong clock)
+
+
+def check_day(day: date) -> date:
+    """``day`` if it lies between ``EARLIEST_DAY`` and ``AHEAD_DAYS`` from today, else ValueError."""
+    if not EARLIEST_DAY <= day <= date.today() + timedelta(days=AHEAD_DAYS):
+        raise ValueError(f"a diary day lies between {EARLIEST_DAY.isoformat()} and a week from today, "
+                         f"not {day.isoformat()}")
+    return day
+
+
+def plausible(entries: Iterable["DiaryEntry"]) -> list["DiaryEntry"]:
+    """The entries whose day ``check_day`` accepts (older records may hold others)."""
+    last = date.today() + timedelta(days=AHEAD_DAYS)
+    return [e for e in entries if EARLIEST_DAY <= e.day <= last]
 
 
 @dataclass(frozen=True)
@@ -115,10 +131,14 @@ def weekly_counts(entries: Iterable[DiaryEntry], start: date | None = None, end:
 # --- database -------------------------------------------------------------------------------
 
 def save(conn: Connection, entry: DiaryEntry, now: datetime | None = None) -> DiaryEntry:
-    """Store the day's entry, replacing an earlier one for the same patient and day."""
+    """Store the day's entry, replacing an earlier one for the same patient and day; a day outside
+    ``check_day``'s range is refused, the note loses control characters and escape codes."""
     from dataclasses import replace
 
-    entry = replace(entry, note=(entry.note or "").strip(), updated_at=now or datetime.now(timezone.utc))
+    from coach.store.text import clean
+
+    check_day(entry.day)
+    entry = replace(entry, note=clean(entry.note).strip(), updated_at=now or datetime.now(timezone.utc))
     d = t.diary_entries
     conn.execute(delete(d).where(d.c.patient_id == entry.patient_id, d.c.day == entry.day))
     conn.execute(d.insert().values(**vars(entry)))

@@ -9,7 +9,7 @@ import json
 import time
 import tracemalloc
 import zipfile
-from datetime import date
+from datetime import date, datetime, timezone
 
 import numpy as np
 import pytest
@@ -295,3 +295,33 @@ def test_reports_and_calendars_over_an_open_file_become_private(tmp_path):
         assert targets[name].read_bytes() != b"old"
     for f in (tmp_path / "csv").iterdir():
         assert oct(f.stat().st_mode & 0o777) == "0o600", f
+
+
+# --- 15. diary days in range, no terminal escapes ------------------------------------------------
+
+def test_diary_days_out_of_range_are_refused_and_escapes_never_stored_or_printed(tmp_path, capsys):
+    from coach.cli import main
+    from coach.store import schema as t
+
+    url = f"sqlite:///{tmp_path / 'db' / 'coach.db'}"
+    s = Store.open(url, fallback_dirs=[tmp_path / "db" / "unsaved"])
+    s.add_patient("P001")
+    for day in ("2099-01-01", "1900-01-01"):
+        assert main(["diary", "add", "P001", "--day", day, "--fatigue", "3", "--db", url]) == 2
+        with pytest.raises(ValueError, match=day):
+            s.save_diary_entry(DiaryEntry("P001", date.fromisoformat(day), fatigue=3))
+    assert s.diary_entries("P001") == []
+    assert main(["diary", "add", "P001", "--day", "2026-11-30", "--note", "ok\x1b[2J\x1b]0;pwned\x07 fine\r",
+                 "--db", url]) == 0
+    assert s.diary_entries("P001")[0].note == "ok fine"
+    with s.engine.begin() as conn:  # what an older coach may have stored
+        conn.execute(t.diary_entries.insert(), [
+            {"patient_id": "P001", "day": date(2099, 1, 1), "falls": 0, "near_falls": 0, "freezing": 0,
+             "note": "\x1b[31mred", "updated_at": datetime.now(timezone.utc)},
+            {"patient_id": "P001", "day": date(1900, 1, 1), "falls": 0, "near_falls": 0, "freezing": 0,
+             "note": "", "updated_at": datetime.now(timezone.utc)}])
+    s.close()
+    capsys.readouterr()
+    assert main(["diary", "show", "P001", "--db", url]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\r" not in out and len(out.splitlines()) < 12, out
