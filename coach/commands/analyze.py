@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
 from coach.analysis import AnalysisResult, analyze_video
+from coach.programme import threshold_range
 from coach.result_files import check_writable, summary, write_outputs
 from exercises import EXERCISE_NAMES, create_exercise, get_spec
 from exercises.holds import hold_summary
@@ -66,7 +68,7 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     overrides = {}
     if getattr(args, "patient", None):
         overrides = _check_patient(args)  # before the long part, not after it
-    overrides.update(parse_thresholds(getattr(args, "threshold", [])))
+    overrides.update(threshold_range.check(args.exercise, parse_thresholds(getattr(args, "threshold", []))))
     create_exercise(args.exercise, args.side, overrides)  # an unknown threshold fails now
     out_dir = args.out or default_out_dir(video)
     check_writable(out_dir)  # a read-only --out fails now, not after the analysis
@@ -96,6 +98,8 @@ def parse_thresholds(items: list[str]) -> dict[str, float]:
             out[name.strip()] = float(value)
         except ValueError:
             sep = ""
+        if sep and not math.isfinite(out[name.strip()]):  # nan, inf: never a threshold
+            raise ValueError(f"--threshold {name.strip()} must be a finite number, got {value.strip()!r}")
         if not sep or not name.strip():
             raise ValueError(f"--threshold takes NAME=VALUE (a number), got {item!r}")
     return out

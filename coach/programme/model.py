@@ -12,6 +12,7 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, time
 
+from coach.programme import threshold_range
 from coach.programme.routines import implied_times
 from exercises import EXERCISE_NAMES as EXERCISES
 from exercises import EXERCISES as SPECS
@@ -264,10 +265,12 @@ def _exercise(i: int, raw, problems) -> ProgrammeExercise | None:
         if key in raw:
             values[key] = _numbers_table(raw[key], ("exercise", i, key), problems)
     valid = SPECS[name].params.names()
-    for k in values.get("thresholds", {}):
+    for k, v in values.get("thresholds", {}).items():
         if k not in valid:
             problems.append((("exercise", i, "thresholds", k),
                              f"{name} has no threshold {k!r}; valid: {', '.join(valid)}"))
+        elif why := threshold_range.problem(name, k, v):  # the unit's physical range, one place
+            problems.append((("exercise", i, "thresholds", k), why))
     if "notes" in raw:
         values["notes"] = str(raw["notes"])
     _pacing(i, name, raw, values, problems)

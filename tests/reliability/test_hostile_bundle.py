@@ -325,3 +325,34 @@ def test_diary_days_out_of_range_are_refused_and_escapes_never_stored_or_printed
     assert main(["diary", "show", "P001", "--db", url]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\r" not in out and len(out.splitlines()) < 12, out
+
+
+# --- 17. thresholds within their unit's physical range --------------------------------------------
+
+@pytest.mark.parametrize("value", ["1e300", "-1e300", "nan", "inf", "500"])
+def test_thresholds_outside_their_physical_range_are_refused_everywhere(tmp_path, capfd, value):
+    from coach.cli import main
+    from coach.commands.analyze import parse_thresholds
+    from coach.programme import threshold_range, tomlfile
+
+    toml = PROGRAMME_TOML.replace("trunk_flexion_limit_deg = 55", f"standing_progress = {value}")
+    with pytest.raises(ValueError, match="standing_progress"):  # a programme file, the app, a bundle
+        tomlfile.loads(toml)
+    with pytest.raises(ValueError, match="standing_progress"):  # coach analyze / coach live --threshold
+        threshold_range.check("sit-to-stand", parse_thresholds([f"standing_progress={value}"]))
+    url = f"sqlite:///{tmp_path / 'db' / 'coach.db'}"
+    s = Store.open(url, fallback_dirs=[tmp_path / "db" / "unsaved"])
+    s.add_patient("P001")
+    s.save_programme(tomlfile.loads(PROGRAMME_TOML))
+    s.close()
+    assert main(["programme", "set", "P001", "sit-to-stand", f"thresholds.standing_progress={value}", "--db", url]) != 0
+    assert "standing_progress" in capfd.readouterr().err
+    assert threshold_range.check("sit-to-stand", {"standing_progress": 0.8}) == {"standing_progress": 0.8}
+
+
+def test_every_default_threshold_lies_in_its_range():
+    from coach.programme import threshold_range
+    from exercises.registry import SPECS
+
+    assert [(s.name, d["name"]) for s in SPECS for d in s.params.describe()
+            if threshold_range.problem(s.name, d["name"], d["default"])] == []
