@@ -9,6 +9,7 @@ past now (``when``); free text loses its control characters (``coach.store.text`
 """
 from __future__ import annotations
 
+import math
 from dataclasses import fields
 from datetime import datetime, timedelta, timezone
 
@@ -59,34 +60,34 @@ TIME_OR_NULL = {"type": ["string", "null"], "pattern": _ISO}
 SECONDS = _num(-86_400, 86_400)  # a time inside a session, seconds
 TEXT = _str(clips.NOTE_MAX, pattern=None)  # notes, details: several lines, control characters stripped on input
 
-MANIFEST = _obj({"format": {"const": FORMAT}, "created_at": TIME, "app_version": _str(64), "patient": _str(64),
+MANIFEST = _obj({"format": {"const": FORMAT}, "created_at": TIME, "app_version": _str(32), "patient": _str(64),
                  "sessions": _int(0, 100_000), "video": {"type": "boolean"}, "video_note": _str(),
                  "diary_days": _int(0, 100_000), "clips": _int(0, 100_000), "clip_videos": _int(0, 100_000)},
                 required=["format", "patient"])
 
 PATIENT = _obj({"id": _str(64), "age": _int(0, 130, null=True), "sex": {"enum": list(SEXES)},
-                "condition": _str(120), "affected_side": {"enum": list(SIDES)},
+                "condition": _str(64), "affected_side": {"enum": list(SIDES)},
                 "notes": _str(20_000, pattern=None), "video_opt_in": {"type": "boolean"},
                 "created_at": TIME_OR_NULL}, required=["id"])
 
 PROGRAMMES = {"type": "array", "maxItems": 10_000, "items": _obj(
-    {"patient_id": _str(64), "version": _int(1, 1_000_000), "created_at": TIME, "author": _str(200),
+    {"patient_id": _str(64), "version": _int(1, 1_000_000), "created_at": TIME, "author": _str(128),
      "note": _str(20_000, pattern=None), "body": {"type": "object"}}, required=["version", "created_at", "body"])}
 
-FAULT = _obj({"code": _str(64), "time_s": SECONDS, "detail": TEXT})
+FAULT = _obj({"code": _str(64), "time_s": SECONDS, "detail": TEXT})  # lengths: the columns' (coach.store.schema)
 _REP_TYPES = {"index": _int(0, 100_000), "start_s": SECONDS, "end_s": SECONDS, "counted": {"type": "boolean"},
               "metrics": {"type": "object", "maxProperties": 200, "additionalProperties": _num(-1e6, 1e6),
                           "propertyNames": {"pattern": r"^[A-Za-z0-9_.-]{1,64}$"}},
-              "faults": {"type": "array", "maxItems": 100, "items": FAULT}, "confidence": _str(32),
-              "side": _str(16), "view": _str(32), "skipped_checks": {"type": "array", "items": _str(64)},
+              "faults": {"type": "array", "maxItems": 100, "items": FAULT}, "confidence": _str(8),
+              "side": _str(16), "view": _str(16), "skipped_checks": {"type": "array", "items": _str(64)},
               "reason": _str(500, pattern=None)}
 REP = _obj({f.name: _REP_TYPES.get(f.name, {}) for f in fields(Rep)}, required=["start_s", "end_s", "faults"])
 SET = _obj({"set_no": _int(1, 10_000), "target_reps": _int(0, 10_000, null=True), "side": {"enum": list(SIDES)},
             "started_at": TIME, "ended_at": TIME_OR_NULL, "reps": {"type": "array", "maxItems": 10_000, "items": REP}})
-EVENT = _obj({"kind": _str(64), "time_s": SECONDS, "detail": TEXT})
-ADDED_EVENT = _obj({"t_s": SECONDS, "kind": _str(64), "detail": TEXT, "created_at": TIME_OR_NULL},
+EVENT = _obj({"kind": _str(32), "time_s": SECONDS, "detail": TEXT})
+ADDED_EVENT = _obj({"t_s": SECONDS, "kind": _str(32), "detail": TEXT, "created_at": TIME_OR_NULL},
                    required=["t_s", "kind"])
-TEST = {**_obj({"test": {"enum": list(TEST_IDS)}, "value": {"type": ["number", "null"]}, "unit": _str(32),
+TEST = {**_obj({"test": {"enum": list(TEST_IDS)}, "value": {"type": ["number", "null"]}, "unit": _str(16),
                 "norm_low": _num(-1e4, 1e4, null=True), "norm_high": _num(-1e4, 1e4, null=True),
                 "norm_source": _str(500), "interpretation": _str(2000, pattern=None), "norm": _str(2000),
                 "trust": {"enum": ["ok", "low"]}, "flags": {"type": "array", "maxItems": 50, "items": _str(64)},
@@ -97,11 +98,11 @@ TEST = {**_obj({"test": {"enum": list(TEST_IDS)}, "value": {"type": ["number", "
                                            "unit": {"const": TESTS[tid].unit}}}} for tid in TEST_IDS]}
 SESSION = _obj(
     {"id": _int(1, 2 ** 53), "uuid": {"type": "string", "pattern": _UUID}, "patient_id": _str(64),
-     "exercise": {"enum": list(EXERCISE_NAMES)}, "source": _str(300), "status": {"enum": list(SESSION_STATUSES)},
-     "started_at": TIME, "ended_at": TIME_OR_NULL, "last_write_at": TIME_OR_NULL, "host": _str(255),
-     "schema_version": _int(1, SCHEMA_VERSION), "app_version": _str(64), "algorithm_version": _str(64),
+     "exercise": {"enum": list(EXERCISE_NAMES)}, "source": _str(256), "status": {"enum": list(SESSION_STATUSES)},
+     "started_at": TIME, "ended_at": TIME_OR_NULL, "last_write_at": TIME_OR_NULL, "host": _str(128),
+     "schema_version": _int(1, SCHEMA_VERSION), "app_version": _str(32), "algorithm_version": _str(64),
      "settings": {"type": ["object", "null"], "maxProperties": 200}, "programme_version": _int(1, 1_000_000, True),
-     "notes": _str(20_000, pattern=None), "excluded": {"type": "boolean"}, "excluded_by": _str(200),
+     "notes": _str(20_000, pattern=None), "excluded": {"type": "boolean"}, "excluded_by": _str(128),
      "excluded_reason": _str(2000, pattern=None), "excluded_at": TIME_OR_NULL,
      "sets": {"type": "array", "maxItems": 1000, "items": SET},
      "events": {"type": "array", "maxItems": 10_000, "items": EVENT},
@@ -121,7 +122,7 @@ CLIP = _obj({"id": _int(1, 2 ** 53), "uuid": {"type": "string", "pattern": _UUID
              "recorded_at": TIME, "duration_s": {"type": "number", "exclusiveMinimum": 0,
                                                  "maximum": clips.MAX_CLIP_S + 1.0},
              "note": TEXT, "video": {"type": "boolean"}, "n_frames": _int(0, 1_000_000),
-             "pose_coverage": _num(0, 1), "app_version": _str(64), "track_sha256": {"type": "string", "pattern": _SHA},
+             "pose_coverage": _num(0, 1), "app_version": _str(32), "track_sha256": {"type": "string", "pattern": _SHA},
              "video_file": {"type": ["string", "null"], "maxLength": 100},
              "video_sha256": {"type": ["string", "null"], "pattern": _SHA}},
             required=["uuid", "patient", "recorded_at", "duration_s", "track_sha256"])
@@ -133,8 +134,26 @@ for _v in _VALIDATORS.values():
     _v.check_schema(_v.schema)
 
 
+NAN_ALLOWED_IN = ("metrics", "details")  # a measurement the exercise could not make; nowhere else
+
+
+def _nan_at(data, path=()) -> tuple | None:
+    if isinstance(data, float) and math.isnan(data):
+        return path
+    if isinstance(data, dict):
+        items = [] if path and path[-1] in NAN_ALLOWED_IN else data.items()
+    elif isinstance(data, list):
+        items = enumerate(data)
+    else:
+        return None
+    return next((found for k, v in items if (found := _nan_at(v, path + (k,))) is not None), None)
+
+
 def check(kind: str, data, where: str) -> None:
     """Raise ValueError naming the first problem (the most relevant one) of a ``kind`` member."""
+    nan = _nan_at(data)
+    if nan is not None:  # JSON Schema's ranges let NaN through (every comparison is false)
+        raise ValueError(f"{where}: NaN is not a value (at {'/'.join(str(p) for p in nan)})")
     error = best_match(_VALIDATORS[kind].iter_errors(data))
     if error is not None:
         at = "/".join(str(p) for p in error.absolute_path)

@@ -4,7 +4,8 @@
 ``MAX_MEMBERS``, each member's declared size under the cap for its kind, all of them together
 under ``MAX_TOTAL_BYTES``), then reads every member streamed, counting the bytes that really come
 out against the same cap: a member is never read whole into memory beyond its cap, whatever its
-header says. JSON is parsed strictly (no NaN, no Infinity, no number too large for a float).
+header says. JSON is parsed strictly (no Infinity, no number too large for a float; NaN only where
+``bundle_schema`` allows a missing measurement).
 """
 from __future__ import annotations
 
@@ -117,6 +118,8 @@ class BundleZip:
 
 
 def _no_constant(name: str):
+    if name == "NaN":  # Python's json writes a missing measurement so; bundle_schema.check says where it may be
+        return math.nan
     raise ValueError(f"{name} is not a number a share bundle may hold")
 
 

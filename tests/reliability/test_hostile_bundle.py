@@ -356,3 +356,16 @@ def test_every_default_threshold_lies_in_its_range():
 
     assert [(s.name, d["name"]) for s in SPECS for d in s.params.describe()
             if threshold_range.problem(s.name, d["name"], d["default"])] == []
+
+
+def test_nan_only_where_a_measurement_may_be_missing(good, clinic, tmp_path):
+    def nan_value(d):
+        if d["tests"]:
+            d["tests"][0]["value"] = float("nan")
+    with pytest.raises(ValueError, match="NaN"):
+        import_bundle(clinic, edited(good, tmp_path, {"sessions/*": nan_value}))
+    assert nothing_written(clinic)
+
+    def nan_metric(d):
+        d["sets"][0]["reps"][0]["metrics"]["rom_deg"] = float("nan")
+    assert len(import_bundle(clinic, edited(good, tmp_path, {"sessions/*": nan_metric})).sessions_added) == 6

@@ -113,6 +113,8 @@ def _import(store) -> None:
         if bundle is None or not hasattr(bundle, "import_bundle"):
             st.caption("This version of the coach cannot import shared files yet.")
             return
+        as_code = st.text_input("Import under another patient code (only when this file's code is someone "
+                                "else here)", key="import_bundle_as", max_chars=64).strip()
         up = st.file_uploader("The file the patient sent you", key="import_bundle_file")
         if up is not None and st.session_state.get("import_bundle_done") != up.file_id:
             st.session_state["import_bundle_done"] = up.file_id
@@ -120,7 +122,7 @@ def _import(store) -> None:
                 path = Path(tmp) / "bundle.zip"
                 path.write_bytes(up.getvalue())
                 try:
-                    outcome = bundle.import_bundle(store, path)
+                    outcome = bundle.import_bundle(store, path, as_patient=as_code or None)
                 except Exception as exc:  # noqa: BLE001 - a bad or foreign file: say why
                     st.error(f"The file could not be imported: {exc}")
                     return
