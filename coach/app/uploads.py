@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from coach.store.paths import write_private
+
 VIDEO_EXTENSIONS = (".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi")
 KEEP_UPLOADS_S = 24 * 3600  # scratch uploads older than this are removed on the next upload
 
@@ -76,7 +78,7 @@ def save(uploaded, upload_root: Path, max_bytes: int) -> SavedUpload:
     if root not in target.parents:  # cannot happen with the names above; kept as the last guard
         raise UploadRejected("The file could not be saved.")
     folder.mkdir()
-    target.write_bytes(data)
+    write_private(target, data)  # 0600 whatever the umask
     try:
         _check_decodes(target)
     except UploadRejected:

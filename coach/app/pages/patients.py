@@ -11,6 +11,7 @@ import streamlit as st
 
 from coach import labels
 from coach.app import ui
+from coach.store.paths import write_private
 
 SIDES = ("", "left", "right", "both", "none")
 
@@ -120,7 +121,7 @@ def _import(store) -> None:
             st.session_state["import_bundle_done"] = up.file_id
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "bundle.zip"
-                path.write_bytes(up.getvalue())
+                write_private(path, up.getvalue())  # the patient's record: 0600
                 try:
                     outcome = bundle.import_bundle(store, path, as_patient=as_code or None)
                 except Exception as exc:  # noqa: BLE001 - a bad or foreign file: say why
