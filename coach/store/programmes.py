@@ -58,6 +58,9 @@ def history(conn: Connection, patient_id: str) -> list[Programme]:
 
 
 def _programme(row) -> Programme:
-    p = from_dict(dict(row["body"]), source=f"stored programme v{row['version']}")
+    source = f"stored programme v{row['version']}"
+    if not isinstance(row["body"], dict):  # an older coach imported whatever a bundle carried
+        raise ProgrammeError([((), f"not a programme (a {type(row['body']).__name__})")], source)
+    p = from_dict(dict(row["body"]), source=source)
     return replace(p, version=row["version"], author=row["author"], note=row["note"],
                    created_at=as_utc(row["created_at"]))

@@ -369,3 +369,18 @@ def test_nan_only_where_a_measurement_may_be_missing(good, clinic, tmp_path):
     def nan_metric(d):
         d["sets"][0]["reps"][0]["metrics"]["rom_deg"] = float("nan")
     assert len(import_bundle(clinic, edited(good, tmp_path, {"sessions/*": nan_metric})).sessions_added) == 6
+
+
+def test_a_stored_programme_that_is_not_a_programme_never_locks_the_patient_out(tmp_path):
+    """What an older coach imported (case 4) is skipped with a warning: the last usable version applies."""
+    from coach.programme import tomlfile
+    from coach.store import schema as t
+
+    s = Store.open(f"sqlite:///{tmp_path / 'db' / 'coach.db'}", fallback_dirs=[tmp_path / "db" / "unsaved"])
+    s.add_patient("P001")
+    s.save_programme(tomlfile.loads(PROGRAMME_TOML))
+    with s.engine.begin() as conn:
+        conn.execute(t.programmes.insert().values(patient_id="P001", version=2, created_at=datetime.now(timezone.utc),
+                                                  author="bundle", note="", body="rm -rf"))
+    assert s.programme("P001").version == 1 and [p.version for p in s.programme_history("P001")] == [1]
+    s.close()
