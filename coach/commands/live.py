@@ -69,7 +69,8 @@ def run_live(args) -> int:
     opts = LiveOptions(exercise=args.exercise, camera=args.camera, side=args.side, model=args.model,
                        sets=args.sets, reps=args.reps or default_reps(args.exercise), rest_s=args.rest, window=not args.no_window,
                        speech=args.voice, fatigue_margin=args.fatigue_margin, patient=args.patient,
-                       record_video=args.record_video, overrides=threshold_range.check(args.exercise, parse_thresholds(args.threshold)),
+                       record_video=args.record_video,
+                       overrides=threshold_range.check(args.exercise, parse_thresholds(args.threshold)),
                        tempo=choose_tempo(args.tempo, args.period), hold_s=args.hold, beat_sound=args.beat_sound)
     create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens

@@ -163,7 +163,8 @@ def _session(bz: BundleZip, name: str, names: list[str], source_id: str, target_
                             data.get("host") or "", None, data["schema_version"], data["app_version"],
                             data["algorithm_version"], data["settings"] or {}, data["programme_version"])]
     for st in data["sets"]:
-        out.append(ops.SetStart(st["set_no"], st["target_reps"], st["side"], when(st["started_at"], "set start", where)))
+        started = when(st["started_at"], "set start", where)
+        out.append(ops.SetStart(st["set_no"], st["target_reps"], st["side"], started))
         out += [ops.RepAdded(st["set_no"], i, rep_from_json({**r, "faults": [{**f, "detail": clean(f["detail"])}
                                                                                for f in r["faults"]]}))
                 for i, r in enumerate(st["reps"], start=1)]
