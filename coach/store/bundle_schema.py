@@ -18,6 +18,7 @@ from jsonschema.exceptions import best_match
 
 from coach.store import clips, diary
 from coach.store.records import SESSION_STATUSES, SIDES
+from exercises.engine import SIDES as EXERCISE_SIDES
 from coach.store.schema import SCHEMA_VERSION
 from exercises.base import Rep
 from exercises.registry import EXERCISE_NAMES
@@ -82,7 +83,9 @@ _REP_TYPES = {"index": _int(0, 100_000), "start_s": SECONDS, "end_s": SECONDS, "
               "side": _str(16), "view": _str(16), "skipped_checks": {"type": "array", "items": _str(64)},
               "reason": _str(500, pattern=None)}
 REP = _obj({f.name: _REP_TYPES.get(f.name, {}) for f in fields(Rep)}, required=["start_s", "end_s", "faults"])
-SET = _obj({"set_no": _int(1, 10_000), "target_reps": _int(0, 10_000, null=True), "side": {"enum": list(SIDES)},
+# A set's side is what the coach was asked for (exercises' "auto" included), not only a body side.
+SET_SIDES = sorted(set(SIDES) | set(EXERCISE_SIDES))
+SET = _obj({"set_no": _int(1, 10_000), "target_reps": _int(0, 10_000, null=True), "side": {"enum": SET_SIDES},
             "started_at": TIME, "ended_at": TIME_OR_NULL, "reps": {"type": "array", "maxItems": 10_000, "items": REP}})
 EVENT = _obj({"kind": _str(32), "time_s": SECONDS, "detail": TEXT})
 ADDED_EVENT = _obj({"t_s": SECONDS, "kind": _str(32), "detail": TEXT, "created_at": TIME_OR_NULL},

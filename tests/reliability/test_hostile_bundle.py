@@ -384,3 +384,12 @@ def test_a_stored_programme_that_is_not_a_programme_never_locks_the_patient_out(
                                                   author="bundle", note="", body="rm -rf"))
     assert s.programme("P001").version == 1 and [p.version for p in s.programme_history("P001")] == [1]
     s.close()
+
+
+def test_a_live_session_whose_sets_were_asked_for_auto_imports(good, clinic, tmp_path):
+    """The live coach records the side it was asked for ("auto" by default) with each set; the
+    browser's share-and-import round trip failed on it once."""
+    def auto(d):
+        for s in d["sets"]:
+            s["side"] = "auto"
+    assert len(import_bundle(clinic, edited(good, tmp_path, {"sessions/*": auto})).sessions_added) == 6
