@@ -37,8 +37,14 @@ def pages(settings) -> list:
             for i, (module, title, icon, url) in enumerate(page_table(settings))]
 
 
+# The browser-tab icon: an emoji, which Streamlit draws as an inline SVG. A ":material/...:" icon here (or a
+# page's icon left to become the tab icon) makes every browser fetch it from Google: nothing is fetched
+# from outside 127.0.0.1 (tests/app/test_browser_viewport.py fails on any such request).
+PAGE_ICON = "🏃"
+
+
 def run() -> None:
-    st.set_page_config(page_title="Exercise coach", page_icon=":material/accessibility_new:", layout="wide")
+    st.set_page_config(page_title="Exercise coach", page_icon=PAGE_ICON, layout="wide")
     ui.apply_style()
     settings = ui.settings()
     if not auth.gate(settings):
@@ -50,5 +56,6 @@ def run() -> None:
         st.stop()
     ui.end_abandoned_sessions()
     page = st.navigation(pages(settings), position="sidebar", expanded=True)
-    st.set_page_config(page_title=f"{page.title} - Exercise coach", layout="wide")  # navigation resets it
+    st.set_page_config(page_title=f"{page.title} - Exercise coach", page_icon=PAGE_ICON,
+                       layout="wide")  # navigation resets both to the page's own
     page.run()

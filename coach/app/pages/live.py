@@ -39,6 +39,36 @@ AUTO_START_JS = """<script>
   }, 250);
 })();
 </script>"""
+# The coaching screen starts at its top: Streamlit keeps the scroll position of the page the "Start"
+# was pressed on (a card low on Today), which left the counter and the video off-screen for someone
+# standing 2-3 m away. And one stop button: the camera component's own "Stop the camera" is hidden
+# (the page's "Finish" ends the session as the patient's choice; the component's ended the stream,
+# which is recorded as cut off). Both kept up while the coach page is shown (React may redraw them).
+SCREEN_JS = """<script>
+(function () {
+  const doc = window.parent.document, t0 = Date.now();
+  function top() {
+    for (const el of [doc.querySelector("[data-testid='stMain']"), doc.scrollingElement]) {
+      if (el) el.scrollTop = 0;
+    }
+  }
+  function hideStop() {
+    for (const f of doc.querySelectorAll("iframe")) {
+      if (!(f.title || "").includes("streamlit_webrtc")) continue;
+      try {
+        for (const b of f.contentDocument.querySelectorAll("button")) {
+          if (/stop/i.test(b.innerText || "")) b.style.display = "none";
+        }
+      } catch (e) { /* not ready yet */ }
+    }
+  }
+  const timer = setInterval(function () {
+    if (Date.now() - t0 < 2500) top();
+    hideStop();
+  }, 150);
+  window.addEventListener("unload", function () { clearInterval(timer); });
+})();
+</script>"""
 NO_EXTERNAL_SERVERS = {"iceServers": []}  # localhost needs none; never contact a public STUN server
 
 
@@ -116,10 +146,11 @@ def camera(coach: BrowserCoach) -> Callable[[], bool]:
                           "style": {"width": "100%", "objectFit": "contain"}},
         async_processing=True, translations={"start": "Start the camera", "stop": "Stop the camera",
                                              "select_device": "Choose a camera"})
-    if not ctx.state.playing and not coach.started and not coach.finished:
-        import streamlit.components.v1 as components
+    import streamlit.components.v1 as components
 
+    if not ctx.state.playing and not coach.started and not coach.finished:
         components.html(AUTO_START_JS, height=0)
+    components.html(SCREEN_JS, height=0)
     return lambda: ctx.state.playing
 
 

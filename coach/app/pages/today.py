@@ -3,7 +3,7 @@ coaching on the same page; this week's small wins, and the reminders for the pat
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, datetime
 
 import streamlit as st
 
@@ -24,6 +24,14 @@ STYLE = """<style>
 .coach-card .coach-status { font-size:1.3rem; font-weight:700; }
 .coach-card.coach-done .coach-status { color:#1b7f3b; }
 .coach-later { font-size:1.2rem; color:#444; margin:-0.2rem 0 0.8rem 0.2rem; }
+.coach-mark { display:inline-block; font-size:1.3rem; font-weight:800; padding:0.15rem 0.7rem;
+              border-radius:10px; margin-left:0.6rem; vertical-align:middle; color:#fff; background:#555; }
+.coach-mark.now { background:#1b7a1b; } .coach-mark.missed { background:#b35900; }
+.coach-mark.next { background:#0b3d91; } .coach-mark.done { background:#1b7f3b; }
+.coach-when { font-size:1.3rem; font-weight:700; margin:0 0 0.6rem 0.2rem; }
+.coach-now { font-size:1.8rem; font-weight:800; border:4px solid #1b7a1b; border-radius:16px;
+             padding:0.5rem 1rem; margin:0.4rem 0 0.8rem 0; background:#eef8f0; }
+.coach-reminders li { font-size:1.3rem; }
 .coach-wins { border:3px solid #1b5e9f; border-radius:16px; padding:0.6rem 1.2rem; background:#f0f6fc; }
 .coach-wins ul { padding-left:1.4rem; margin:0; }
 .coach-wins li { font-size:1.35rem; margin:0.3rem 0; }
@@ -38,8 +46,11 @@ def render() -> None:
     if plan is not None:
         live.render(plan, patient)
         return
+    from coach.app import today_clock
+
+    clock = today_clock.now()
     ui.title("Today's exercises")
-    st.markdown(f"<p class='coach-big'>{date.today():%A %d %B}</p>", unsafe_allow_html=True)
+    st.markdown(f"<p class='coach-big'>{clock:%A %d %B}</p>", unsafe_allow_html=True)
     programme = ui.store().programme(patient) if patient else None
     if programme is None:
         _practice(patient)
@@ -47,13 +58,13 @@ def render() -> None:
     from coach.programme.schedule import due, due_by_routine
 
     st.markdown(STYLE, unsafe_allow_html=True)
-    today = date.today()
+    today = clock.date()
     sessions = ui.store().sessions(patient)
     items = due(programme, sessions, today)
     groups = due_by_routine(programme, sessions, today)
     if sum(d.sets_left for d in items) == 0:
         st.success("All done for today. Well done!")
-    _day(groups, programme.version)
+    _day(groups, programme.version, clock)
     resting = [d.item for d in items if not d.due_today]
     if resting:
         st.markdown("<div class='coach-occasion'>Not today (rest day)</div>", unsafe_allow_html=True)
@@ -63,17 +74,25 @@ def render() -> None:
     _reminders(programme)
 
 
-def _day(groups, programme_version: int | None) -> None:
-    """Each occasion in the order of the day; an exercise's "Start" sits at its next time not yet
-    done (one button per exercise: fewer choices), "Do it again" at its last once all are done."""
+def _day(groups, programme_version: int | None, clock: datetime) -> None:
+    """Each occasion marked by the clock (``coach.app.today_clock``: due now first, then missed, any
+    time, next, later, done); an exercise's "Start" sits at its first time in the day not yet done
+    (one button per exercise: fewer choices), "Do it again" at its last once all are done."""
+    from coach.app import today_clock
+
+    marked = today_clock.mark_groups(groups, clock)
+    st.markdown(f"<div class='coach-now' data-testid='today-now'>"
+                f"{html.escape(today_clock.headline(marked, clock))}</div>", unsafe_allow_html=True)
     by_exercise: dict[str, list] = {}
     for g in groups:
         for s in g.slots:
             by_exercise.setdefault(s.item.exercise, []).append(s)
     button_on = {name: next((s for s in slots if not s.done), slots[-1]) for name, slots in by_exercise.items()}
-    for g in groups:
-        tick = " ✓" if g.done else ""
-        st.markdown(f"<div class='coach-occasion'>{html.escape(g.heading)}{tick}</div>", unsafe_allow_html=True)
+    for m in marked:
+        g = m.group
+        st.markdown(f"<div class='coach-occasion' data-testid='today-occasion' data-mark='{m.mark}'>"
+                    f"{html.escape(g.heading)}<span class='coach-mark {m.mark}'>{html.escape(m.badge)}</span></div>"
+                    f"<div class='coach-when'>{html.escape(m.words)}</div>", unsafe_allow_html=True)
         for s in g.slots:
             _card(s, button_on[s.item.exercise] is s, programme_version)
 
@@ -139,13 +158,29 @@ def _wins(patient: str, today: date) -> None:
 
 
 def _reminders(programme) -> None:
+    from coach.app.today_clock import reminder_times
     from coach.programme.calendar import local_zone, to_ics
 
     st.markdown("<div class='coach-occasion'>Reminders on your phone</div>", unsafe_allow_html=True)
-    st.markdown("<div class='coach-later'>Save this file and open it on your phone or computer calendar: "
-                "it reminds you at each exercise time, every day you have exercises.</div>", unsafe_allow_html=True)
+    st.markdown("<div class='coach-later'>Your phone can remind you at these times, every day you have "
+                "exercises:</div><ul class='coach-reminders' data-testid='today-reminder-times'>"
+                + "".join(f"<li><b>{html.escape(at)}</b> {html.escape(name)}</li>"
+                          for at, name in reminder_times(programme))
+                + "</ul>", unsafe_allow_html=True)
     st.download_button("Save my exercise reminders", data=to_ics(programme, tz=local_zone()), file_name=ICS_NAME,
                        mime="text/calendar", key="today_ics", width="stretch")
+    with st.expander("How do I get the reminders onto my phone?"):
+        st.markdown(PHONE_HELP)
+
+
+PHONE_HELP = f"""1. Press **Save my exercise reminders**. The file is called **{ICS_NAME}**; it is saved in your
+   Downloads folder.
+2. Send it to yourself: attach it to an email to your own address (or ask a family member to help).
+3. On your phone, open that email and tap the file.
+   - **iPhone:** tap **Add All**, then **Done**.
+   - **Android:** choose **Calendar** (or Google Calendar) to open it, then **Save** or **Import**.
+4. Your calendar now shows each exercise time, with a reminder. The file has your exercises, never
+   your name. If your physiotherapist changes your programme, save and open the new file the same way."""
 
 
 def _practice(patient: str | None) -> None:
