@@ -17,7 +17,7 @@ from coach.pose.estimator import PoseEstimator
 from coach.pose.frame import PoseFrame, PoseSeries
 from coach.sources import TimedFrame, VideoFileSource
 from coach.threads import WriteBehind, read_ahead
-from coach.video_writer import BrowserVideoWriter
+from coach.video_writer import BrowserVideoWriter, VideoWriteError
 from exercises import create_exercise, get_spec
 from exercises.base import Rep
 
@@ -49,6 +49,7 @@ class AnalysisResult:
     live_reps: list[Rep] | None = None  # what the causal first pass (live coaching) counted on the same poses
     # Balance holds: losses of balance (sudden step, fall-like drop) as {"kind", "time_s", "detail"}
     balance_events: list[dict] = field(default_factory=list)
+    video_error: str = ""  # why the annotated video could not be written (a full disk); "" when fine
 
     @property
     def counted(self) -> list[Rep]:
@@ -85,7 +86,9 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     # With an annotated video, drawing and encoding (and the exercise logic before them) run
     # behind the pose model on a worker; without one the logic (~0.5 ms a frame) runs inline,
     # where a thread hand-off would cost more than it saves.
-    writer = BrowserVideoWriter(annotated_path, source.fps, size) if annotated_path is not None else None
+    # tolerant: a full disk stops the video, not the analysis (the record is still saved)
+    writer = BrowserVideoWriter(annotated_path, source.fps, size, tolerant=True) if annotated_path is not None else None
+    video_error = ""
     handle = _frame_handler(pipeline, writer, Overlay(exercise_label=get_spec(exercise).label))
     behind = WriteBehind(handle) if writer is not None else None
     poses: list[PoseFrame] = []
@@ -119,7 +122,10 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
             if own_estimator:
                 estimator.close()
             if writer is not None:
-                writer.close()
+                try:
+                    writer.close()
+                except VideoWriteError as e:
+                    video_error = str(e)
     if restart:
         result = analyze_video(path, exercise, side, model, annotated_path, progress, None, exercise_options,
                                rotate=restart)
@@ -151,9 +157,9 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
         view=pipeline.exercise.state.view, poses=series,
         balance_events=[{"kind": e.kind, "time_s": e.time_s, "detail": e.detail}
                         for e in getattr(pipeline.exercise, "balance_events", [])],
-        annotated_video=annotated_path, truncated=source.truncated,
+        annotated_video=None if video_error else annotated_path, truncated=source.truncated,
         orientation=orientation, orientation_problem=problem, counted_person=counted_person,
-        rotated_deg=rotate or 0,
+        rotated_deg=rotate or 0, video_error=video_error,
     )
 
 

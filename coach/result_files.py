@@ -88,16 +88,20 @@ def atomic_file(path: Path, mode: str = "w"):
 
 
 def write_rep_csv(result: AnalysisResult, path: Path) -> None:
-    metric_keys = sorted({k for r in result.reps for k in r.metrics})
     with atomic_file(path) as f:
-        writer = csv.writer(f)
-        why = "ended_because" if is_timed_hold(result.exercise) else "not_counted_because"
-        writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults",
-                         why, *metric_keys])
-        for r in result.reps:
-            writer.writerow([r.index, int(r.counted), f"{r.start_s:.3f}", f"{r.end_s:.3f}", f"{r.end_s - r.start_s:.3f}",
-                             r.confidence, r.side, ";".join(r.fault_codes), r.reason,
-                             *[_fmt(r.metrics.get(k)) for k in metric_keys]])
+        _rep_csv(result, f)
+
+
+def _rep_csv(result: AnalysisResult, f) -> None:
+    metric_keys = sorted({k for r in result.reps for k in r.metrics})
+    writer = csv.writer(f)
+    why = "ended_because" if is_timed_hold(result.exercise) else "not_counted_because"
+    writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults",
+                     why, *metric_keys])
+    for r in result.reps:
+        writer.writerow([r.index, int(r.counted), f"{r.start_s:.3f}", f"{r.end_s:.3f}", f"{r.end_s - r.start_s:.3f}",
+                         r.confidence, r.side, ";".join(r.fault_codes), r.reason,
+                         *[_fmt(r.metrics.get(k)) for k in metric_keys]])
 
 
 def _fmt(value) -> str:
@@ -107,21 +111,46 @@ def _fmt(value) -> str:
 
 
 def write_outputs(result: AnalysisResult, out_dir: Path) -> dict[str, Path]:
-    """summary.json, reps.csv and poses.npz (the landmark track) in ``out_dir``."""
+    """summary.json, reps.csv and poses.npz (the landmark track) in ``out_dir``, all or none: each is
+    written to a temporary sibling first and the three are renamed into place only when all fit, so
+    a full disk leaves the previous results (or nothing), never a mix of two runs."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise ResultFileError(e.errno, f"could not create the output folder {out_dir}: {e.strerror or e}") from e
     paths = {"summary": out_dir / "summary.json", "reps_csv": out_dir / "reps.csv", "poses": out_dir / "poses.npz"}
-    with atomic_file(paths["summary"]) as f:
-        f.write(json.dumps(summary(result), indent=2))
-    write_rep_csv(result, paths["reps_csv"])
+    contents: dict[str, bytes] = {"summary": json.dumps(summary(result), indent=2).encode("utf-8")}
+    text = io.StringIO(newline="")
+    _rep_csv(result, text)
+    contents["reps_csv"] = text.getvalue().encode("utf-8")
     if result.poses is not None:
         buffer = io.BytesIO()
         result.poses.save(buffer)
-        with atomic_file(paths["poses"], "wb") as f:
-            f.write(buffer.getvalue())
-    return paths
+        contents["poses"] = buffer.getvalue()
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for key, data in contents.items():
+            tmp = paths[key].with_name(f".{paths[key].name}.tmp")
+            staged.append((tmp, paths[key]))
+            _write_synced(tmp, data, paths[key])
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+    return {k: v for k, v in paths.items() if k in contents}
+
+
+def _write_synced(tmp: Path, data: bytes, named: Path) -> None:
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as e:
+        raise ResultFileError(e.errno, f"could not write {named}: {e.strerror or e}") from e
 
 
 def check_writable(out_dir: Path) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import math
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from coach.analysis import AnalysisResult, analyze_video
 from coach.programme import threshold_range
-from coach.result_files import check_writable, summary, write_outputs
+from coach.result_files import ResultFileError, check_writable, summary, write_outputs
 from exercises import EXERCISE_NAMES, create_exercise, get_spec
 from exercises.holds import hold_summary
 from exercises.engine import SIDES
@@ -78,10 +79,16 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
                                annotated_path=annotated, progress=progress, exercise_options=overrides,
                                estimator=getattr(args, "estimator", None))  # a test's own (the TUG's)
     saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
+    kept = f" ({saved} was saved)" if saved else ""
+    if result.video_error:  # a full disk: no half results (the partial video is already gone)
+        raise ResultFileError(errno.ENOSPC if "space" in result.video_error else None,
+                              f"{result.video_error}; nothing was written to {out_dir}{kept}")
     try:
         paths = write_outputs(result, out_dir)
     except OSError as e:
-        raise OSError(f"{e}" + (f" ({saved} was saved)" if saved else "")) from e
+        if annotated is not None:  # all or nothing: this run's video goes with the results that did not fit
+            annotated.unlink(missing_ok=True)
+        raise ResultFileError(e.errno, f"{e}; nothing was written to {out_dir}{kept}") from e
     if annotated is not None:
         paths["annotated_video"] = annotated
     if saved:
