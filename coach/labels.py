@@ -156,3 +156,30 @@ def patient_fault(code: str) -> str:
     from exercises.faults import fault_info
 
     return PATIENT_FAULTS.get(code) or fault_info(code).label.lower()
+
+
+# A validated test is stored as a session of its own (settings mode "test", its exercise the test's
+# movement: sit-to-stand for a chair stand or a TUG). Every list, picker, chart and report names it
+# by its test and shows its score, never as a training session of that exercise with 0 reps.
+def is_test_session(settings: dict | None, tests=()) -> bool:
+    """A guided or recorded validated test (its own session), from the record's settings or results."""
+    return (settings or {}).get("mode") == "test" or (not settings and bool(tests))
+
+
+def session_what(exercise_name: str, tests=()) -> str:
+    """What a session was: "Test: 30-second chair stand" for a test, else the exercise."""
+    if tests:
+        return "Test: " + ", ".join(dict.fromkeys(test(t.test) for t in tests))
+    return exercise(exercise_name)
+
+
+def test_score(t) -> str:
+    """A test result's score in words: "12 stands", "9.8 s", or "not scored"."""
+    return "not scored" if t.value is None else f"{value(t.value, 2)} {t.unit}".strip()
+
+
+def session_result(reps: int, exercise_name: str, tests=()) -> str:
+    """The result of a session in a list: the test's score for a test, else the reps (holds for holds)."""
+    if tests:
+        return ", ".join(test_score(t) for t in tests)
+    return reps_phrase(exercise_name, reps) if exercise_name in REP_NOUNS else f"{reps} reps"

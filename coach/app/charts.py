@@ -6,6 +6,7 @@ import altair as alt
 import pandas as pd
 
 from coach import labels
+from exercises import is_timed_hold
 from exercises.faults import fault_info
 
 # One colour per exercise everywhere (colour-blind safe, Okabe-Ito), so trends read at a glance.
@@ -75,8 +76,9 @@ def session_trends(history) -> pd.DataFrame:
             continue  # left out by the physio, or a validated test (its score has its own chart)
         rows.append({"date": sm.started_at.astimezone().replace(tzinfo=None), "session": sm.id,
                      "exercise": labels.exercise(sm.exercise), "reps": s.reps,
-                     "mean rep (s)": s.mean_rep_s, "fault rate": (sum(1 for r in s.record.reps if r.counted and r.faults)
-                                                                   / s.reps if s.reps else None),
+                     "mean rep (s)": None if is_timed_hold(sm.exercise) else s.mean_rep_s,  # a hold is no rep
+                     "fault rate": (sum(1 for r in s.record.reps if r.counted and r.faults) / s.reps
+                                    if s.reps else None),
                      "range of motion": next(iter(s.rom.values()), None), "status": labels.status(sm.status)})
     return pd.DataFrame(rows, columns=["date", "session", "exercise", "reps", "mean rep (s)", "fault rate",
                                        "range of motion", "status"])

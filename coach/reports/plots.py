@@ -37,8 +37,10 @@ def date_axis(ax, times) -> None:
 
 
 def reps_and_duration(history: PatientHistory) -> bytes | None:
-    """Rep exercises only: a balance hold's time is not a rep duration (holds have their own plot)."""
-    sessions = [s for s in history.sessions if not is_timed_hold(s.record.summary.exercise)]
+    """Rep exercises only: a balance hold's time is not a rep duration (holds have their own plot), and
+    a validated test is not a training session with 0 reps (tests have their own table and chart)."""
+    sessions = [s for s in history.sessions if not is_timed_hold(s.record.summary.exercise)
+                and not labels.is_test_session(s.record.settings, s.record.tests)]
     if not sessions:
         return None
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN * 1.5))

@@ -43,7 +43,7 @@ def overview(h: PatientHistory) -> Section:
     lines = [f"Patient {p.id}: {p.age if p.age is not None else 'age not recorded'}"
              f"{' years' if p.age is not None else ''}, {p.sex or 'sex not recorded'}, "
              f"{p.condition or 'condition not recorded'}, affected side: {p.affected_side or 'not recorded'}",
-             f"{len(h.sessions)} session(s): " + ", ".join(
+             f"{len(h.sessions)} session(s)" + _tests_note(h) + ": " + ", ".join(
                  f"{n} {labels.status(st).lower()}" for st in ("complete", "stopped", "interrupted", "recording")
                  if (n := sum(1 for s in h.sessions if s.record.summary.status == st)))]
     excluded = [s for s in h.sessions if getattr(s.record.summary, "excluded", False)]
@@ -88,10 +88,29 @@ def sessions_table(h: PatientHistory) -> Table:
         rom = ", ".join(f"{labels.metric(k)} {v:.0f}" for k, v in s.rom.items())
         sm = s.record.summary
         status = labels.status(sm.status) + (" (left out)" if getattr(sm, "excluded", False) else "")
+        if _is_test(s):  # a validated test: its name and score, not an exercise with 0 reps
+            rows.append((str(sm.id), _when(s), labels.session_what(sm.exercise, s.record.tests), status,
+                         labels.session_result(s.reps, sm.exercise, s.record.tests), "-", "-", "-", "-"))
+            continue
         rows.append((str(sm.id), _when(s), labels.exercise(sm.exercise), status,
-                     str(s.reps), str(s.attempts), _f(s.mean_rep_s) or "-", rom or "-", top or "-"))
-    return Table("Sessions", ("Session", "Date", "Exercise", "Status", "Reps", "Not counted", "Rep time (s)",
-                              "Range of motion", "Most frequent faults"), tuple(rows))
+                     str(s.reps), str(s.attempts), _rep_time(s), rom or "-", top or "-"))
+    return Table("Sessions", ("Session", "Date", "Exercise or test", "Status", "Reps (tests: score)", "Not counted",
+                              "Rep time (s)", "Range of motion", "Most frequent faults"), tuple(rows),
+                 "Rep time is for counted repetitions; a balance hold's time is in the holds section, not here.")
+
+
+def _tests_note(h: PatientHistory) -> str:
+    n = sum(1 for s in h.sessions if _is_test(s))
+    return f" ({n} of them validated tests)" if n else ""
+
+
+def _is_test(s: SessionStats) -> bool:
+    return labels.is_test_session(s.record.settings, s.record.tests) and bool(s.record.tests)
+
+
+def _rep_time(s: SessionStats) -> str:
+    """Mean rep time of a rep exercise; a balance hold's time is not a rep duration."""
+    return "-" if is_timed_hold(s.record.summary.exercise) else (_f(s.mean_rep_s) or "-")
 
 
 def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str], ...] = ()) -> Section:
@@ -100,7 +119,10 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
     sm = rec.summary
     done = f"{s.reps} holds" if is_timed_hold(sm.exercise) else \
         f"{s.reps} reps counted, {s.attempts} attempt(s) not counted"
-    lines = [f"{labels.exercise(sm.exercise)}, {_when(s)}, {labels.status(sm.status).lower()}, {done}, "
+    if _is_test(s):
+        done = "score " + labels.session_result(s.reps, sm.exercise, rec.tests)
+    lines = [f"{labels.session_what(sm.exercise, rec.tests if _is_test(s) else ())}, {_when(s)}, "
+             f"{labels.status(sm.status).lower()}, {done}, "
              f"source {sm.source or '-'}",
              f"Recorded by coach {rec.app_version}, algorithm {rec.algorithm_version or '-'}, schema "
              f"{rec.schema_version}, programme version {rec.programme_version or '-'}"]

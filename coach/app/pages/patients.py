@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from coach import labels
-from coach.app import ui
+from coach.app import ui, uploads
 from coach.store.paths import write_private
 
 SIDES = ("", "left", "right", "both", "none")
@@ -39,6 +39,14 @@ def render() -> None:
     _import(store)
 
 
+def tests_by_session(store, patient_id: str) -> dict[int, list]:
+    """session id -> its validated-test results (a test is its own session: named by its test)."""
+    out: dict[int, list] = {}
+    for t in store.test_results(patient_id) if hasattr(store, "test_results") else ():
+        out.setdefault(t.session_id, []).append(t.result)
+    return out
+
+
 def _sessions(store, patient_id: str) -> None:
     st.subheader(f"Sessions of {patient_id}")
     found = store.sessions(patient_id)
@@ -46,10 +54,13 @@ def _sessions(store, patient_id: str) -> None:
         st.write("No sessions recorded yet.")
         _week(store, patient_id)
         return
+    tests = tests_by_session(store, patient_id)
     st.dataframe(pd.DataFrame([{
-        "Session": s.id, "Started": labels.when(s.started_at), "Exercise": labels.exercise(s.exercise),
-        "Status": labels.status(s.status), "Sets": s.sets, "Reps": s.reps, "Not counted": s.attempts,
-        "Faults": s.faults, "Source": s.source or "—",
+        "Session": s.id, "Started": labels.when(s.started_at),
+        "Exercise": labels.session_what(s.exercise, tests.get(s.id, ())),
+        "Status": labels.status(s.status), "Result": labels.session_result(s.reps, s.exercise, tests.get(s.id, ())),
+        "Sets": "—" if s.id in tests else s.sets, "Not counted": "—" if s.id in tests else s.attempts,
+        "Faults": "—" if s.id in tests else s.faults, "Source": s.source or "—",
         "In trends": f"no: {s.excluded_reason} ({s.excluded_by})" if getattr(s, "excluded", False) else "yes"}
         for s in reversed(found)]), hide_index=True, key="sessions_table")
     st.caption("Open **Session review** in the menu to watch a session and see its reps.")
@@ -122,6 +133,7 @@ def _import(store) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "bundle.zip"
                 write_private(path, up.getvalue())  # the patient's record: 0600
+                uploads.release(up)  # on disk: the server's memory copy goes
                 try:
                     outcome = bundle.import_bundle(store, path, as_patient=as_code or None)
                 except Exception as exc:  # noqa: BLE001 - a bad or foreign file: say why

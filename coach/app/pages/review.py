@@ -22,10 +22,11 @@ TIME_KEY = "review_time_s"
 LEAD_IN_S = 1.5  # a fault jump starts this long before the fault, to see it coming
 
 
-def session_label(s) -> str:
+def session_label(s, tests=()) -> str:
+    """The picker's line: a test by its name and score ("#6 ... Test: 30-second chair stand  12 stands")."""
     flag = "  [excluded]" if getattr(s, "excluded", False) else ""
-    return (f"#{s.id}  {labels.when(s.started_at)}  {labels.exercise(s.exercise)}  {s.reps} reps  "
-            f"({labels.status(s.status)}){flag}")
+    return (f"#{s.id}  {labels.when(s.started_at)}  {labels.session_what(s.exercise, tests)}  "
+            f"{labels.session_result(s.reps, s.exercise, tests)}  ({labels.status(s.status)}){flag}")
 
 
 def render() -> None:
@@ -54,7 +55,10 @@ def _sessions(store, patient: str) -> None:
         st.info(f"No sessions recorded for {patient} yet.")
         return
     ids = [s.id for s in found]
-    labels_by_id = {s.id: session_label(s) for s in found}
+    from coach.app.pages.patients import tests_by_session
+
+    tests = tests_by_session(store, patient)
+    labels_by_id = {s.id: session_label(s, tests.get(s.id, ())) for s in found}
     current = st.session_state.get(SESSION_KEY)
     sid = st.selectbox("Session", ids, index=ids.index(current) if current in ids else 0,
                        format_func=labels_by_id.get, key="review_pick")
@@ -67,7 +71,8 @@ def _sessions(store, patient: str) -> None:
 def _session(store, sid: int) -> None:
     record = store.load_session(sid)
     sm = record.summary
-    st.caption(f"{labels.exercise(sm.exercise)}, {labels.when(sm.started_at)}, {labels.status(sm.status)}"
+    st.caption(f"{labels.session_what(sm.exercise, record.tests)}, {labels.when(sm.started_at)}, "
+               f"{labels.status(sm.status)}"
                + (f", source: {sm.source}" if sm.source else ""))
     is_test = record.settings.get("mode") == "test"
     if record.tests:  # a validated test: its score first
