@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import threading
 import time
 
 import streamlit as st
@@ -24,6 +25,8 @@ from coach.app.throttle import THROTTLE
 
 AUTH_KEY = "coach_logged_in"
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-proto")
+_LOGGED_IN: set[str] = set()  # Streamlit session ids that gave the password (read by coach.app.guard)
+_LOGGED_IN_LOCK = threading.Lock()
 
 
 def is_loopback(address: str | None) -> bool:
@@ -60,6 +63,41 @@ def password_ok(given: str, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def server_address() -> str | None:
+    return st.get_option("server.address")
+
+
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def _active(session: str) -> bool:
+    try:
+        from streamlit.runtime import Runtime
+
+        return Runtime.instance().is_active_session(session)
+    except RuntimeError:  # no server (AppTest)
+        return False
+
+
+def remember_login(session: str | None) -> None:
+    """Note that this browser session logged in (sessions that have ended are forgotten)."""
+    if not session:
+        return
+    with _LOGGED_IN_LOCK:
+        _LOGGED_IN.difference_update([s for s in _LOGGED_IN if s != session and not _active(s)])
+        _LOGGED_IN.add(session)
+
+
+def logged_in(session: str) -> bool:
+    """True when the Streamlit session ``session`` is live and has logged in (the upload guard)."""
+    with _LOGGED_IN_LOCK:
+        return session in _LOGGED_IN and _active(session)
+
+
 def _headers() -> dict:
     try:
         return {k.lower(): v for k, v in dict(st.context.headers).items()}
@@ -70,7 +108,10 @@ def _headers() -> dict:
 def gate(settings: AppSettings) -> bool:
     """Render the login form when one is needed; True when the page may show patient data."""
     headers = _headers()
-    if not login_required(settings, st.get_option("server.address"), headers) or st.session_state.get(AUTH_KEY):
+    if not login_required(settings, server_address(), headers):
+        return True
+    if st.session_state.get(AUTH_KEY):
+        remember_login(_session_id())
         return True
     st.title("Physiotherapist login" if settings.physio else "Exercise coach")
     if not settings.password:
@@ -92,6 +133,7 @@ def gate(settings: AppSettings) -> bool:
         if password_ok(given, settings.password):
             THROTTLE.succeeded(client)
             st.session_state[AUTH_KEY] = True
+            remember_login(_session_id())
             st.rerun()
         wait = THROTTLE.failed(client)
         time.sleep(0.5)

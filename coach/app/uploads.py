@@ -87,6 +87,20 @@ def save(uploaded, upload_root: Path, max_bytes: int) -> SavedUpload:
     return SavedUpload(target, folder, display_name(uploaded.name))
 
 
+def release(uploaded) -> None:
+    """Let Streamlit drop its in-memory copy of an upload once it is saved (or refused): the bytes
+    stay in the server's memory otherwise until the browser session ends."""
+    try:
+        from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        file_id = getattr(uploaded, "file_id", None)
+        if ctx is not None and file_id:
+            ctx.uploaded_file_mgr.remove_file(ctx.session_id, file_id)
+    except Exception:  # noqa: BLE001 - nothing to release outside a Streamlit session
+        pass
+
+
 def _check_decodes(path: Path) -> None:
     from coach.sources import SourceError, VideoFileSource
 

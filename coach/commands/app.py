@@ -6,7 +6,9 @@ unless told otherwise.
 
 The server replaces this process (exec), so stopping ``coach app`` (Ctrl-C, kill) stops the
 server; a port already in use gives one line saying so. The server's own upload limit is the
-app's (COACH_APP_MAX_UPLOAD_MB), so nothing bigger is ever held in its memory.
+app's (COACH_APP_MAX_UPLOAD_MB), so nothing bigger is ever held in its memory. The server is
+``coach_server.py``: the same pages behind ``coach.app.guard`` (only this computer's host names and
+the clinic's ``--host-name``/COACH_APP_HOSTS are answered; uploads only after login).
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import sys
 from pathlib import Path
 
 APP_SCRIPT = Path(__file__).resolve().parents[2] / "streamlit_app.py"
+SERVER_SCRIPT = APP_SCRIPT.with_name("coach_server.py")  # APP_SCRIPT's pages behind coach.app.guard
 LOCAL = ("127.0.0.1", "localhost", "::1")
 
 
@@ -31,6 +34,9 @@ def register(subparsers) -> None:
                    help="the physiotherapist's pages (patients, review, progress, programme); needs COACH_APP_PASSWORD")
     p.add_argument("--patient", metavar="ID", default=None,
                    help="the patient this computer belongs to (patient pages; no list of codes is ever shown)")
+    p.add_argument("--host-name", action="append", default=[], metavar="NAME",
+                   help="a name browsers use to reach this server (e.g. coach.clinic.example behind a proxy); "
+                        "repeatable. Only localhost, 127.0.0.1, ::1 and these are answered")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser window")
     p.set_defaults(func=run_app)
 
@@ -42,7 +48,7 @@ def max_upload_mb(env=None) -> int:
 
 
 def command(args, env=None) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+    return [sys.executable, "-m", "streamlit", "run", str(SERVER_SCRIPT),
             "--server.address", args.address, "--server.port", str(args.port),
             "--server.headless", "true" if args.no_browser else "false",
             "--server.maxUploadSize", str(max_upload_mb(env)),
@@ -54,6 +60,11 @@ def environment(args, env=None) -> dict:
     env["COACH_APP_ROLE"] = "physio" if args.physio else "patient"
     if args.patient:
         env["COACH_APP_PATIENT"] = args.patient
+    names = [n for n in env.get("COACH_APP_HOSTS", "").split(",") if n.strip()] + list(getattr(args, "host_name", None) or [])
+    if args.address not in LOCAL and args.address not in ("0.0.0.0", "::"):
+        names.append(args.address)  # a browser may use the address it was given
+    if names:
+        env["COACH_APP_HOSTS"] = ",".join(n.strip() for n in names)
     return env
 
 
@@ -85,8 +96,9 @@ def port_free(address: str, port: int) -> bool:
 
 def run_app(args) -> int:
     check(args)
-    if not APP_SCRIPT.exists():
-        raise FileNotFoundError(f"{APP_SCRIPT} is missing from this installation")
+    for script in (APP_SCRIPT, SERVER_SCRIPT):
+        if not script.exists():
+            raise FileNotFoundError(f"{script} is missing from this installation")
     try:
         import streamlit  # noqa: F401
     except ModuleNotFoundError:

@@ -165,7 +165,7 @@ def test_coach_app_binds_to_localhost_and_needs_a_password_elsewhere(monkeypatch
     args = build_parser().parse_args(["app", "--no-browser"])
     cmd = app.command(args)
     assert cmd[cmd.index("--server.address") + 1] == "127.0.0.1"
-    assert cmd[cmd.index("run") + 1].endswith("streamlit_app.py")
+    assert cmd[cmd.index("run") + 1].endswith("coach_server.py")  # streamlit_app.py behind the guard
     app.check(args, env={})
     remote = argparse.Namespace(address="0.0.0.0", port=8501, no_browser=True, physio=False, patient=None)
     with pytest.raises(ValueError, match="COACH_APP_PASSWORD"):

@@ -103,7 +103,7 @@ def test_a_busy_port_is_one_line_and_stopping_coach_app_stops_the_server(coach_a
     lines = busy.stderr.strip().splitlines()
     assert len(lines) == 1 and f"port {port}" in lines[0] and "already in use" in lines[0]
     proc.send_signal(signal.SIGTERM)  # to coach app's own pid: it is the server (exec)
-    assert proc.wait(timeout=20) == 0
+    assert proc.wait(timeout=20) in (0, -signal.SIGTERM)  # uvicorn re-raises SIGTERM after shutting down
     time.sleep(0.5)
     with socket.socket() as s:
         assert s.connect_ex(("127.0.0.1", port)) != 0  # nothing left listening

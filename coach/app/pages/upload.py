@@ -74,6 +74,8 @@ def _start(uploaded, exercise: str, side: str, patient: str | None, settings) ->
     except uploads.UploadRejected as exc:
         st.error(str(exc))
         return
+    finally:
+        uploads.release(uploaded)  # on disk now (or refused): the server's memory copy goes
     job = jobs_mod.Job(owner(patient), saved.path, saved.folder, saved.display_name, exercise, side)
     _run(job, settings)
     st.rerun()
