@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from coach.app.user_text import plain
 from coach.store.diary import DiaryEntry, weekly_counts
 
 FATIGUE_COLOUR, PAIN_COLOUR = "#0072B2", "#D55E00"  # Okabe-Ito, as the other charts
@@ -71,14 +72,14 @@ def table_html(df: pd.DataFrame, test_id: str) -> str:
 
 
 def falls_alert(entries: list[DiaryEntry], today: date, days: int = 28) -> str:
-    """One line naming the falls of the last ``days`` days with their day and note ("" when none):
-    a fall is what a physio must not miss in a table."""
+    """One markdown line naming the falls of the last ``days`` days with their day and note ("" when
+    none): a fall is what a physio must not miss in a table. The patient's note is shown as text."""
     recent = [e for e in entries if e.falls and 0 <= (today - e.day).days < days]
     if not recent:
         return ""
     total = sum(e.falls for e in recent)
     days_txt = "; ".join(f"{e.day:%a %d %b}" + (f" ({e.falls})" if e.falls > 1 else "")
-                         + (f": “{e.note}”" if e.note else "") for e in reversed(recent))
+                         + (f": “{plain(e.note)}”" if e.note else "") for e in reversed(recent))
     return f"{total} fall{'s' if total != 1 else ''} reported in the last {days // 7} weeks: {days_txt}"
 
 

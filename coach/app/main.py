@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coach.app import auth, ui
+from coach.app.user_text import plain
 
 
 # (module in coach.app.pages, title, icon, url path); the first is the role's home page
@@ -52,7 +53,7 @@ def run() -> None:
     try:
         ui.store()
     except Exception as exc:  # noqa: BLE001 - e.g. data folder not writable
-        st.error(f"The session store could not be opened: {exc}")
+        st.error(f"The session store could not be opened: {plain(exc)}")
         st.stop()
     ui.end_abandoned_sessions()
     page = st.navigation(pages(settings), position="sidebar", expanded=True)

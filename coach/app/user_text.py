@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import html
 import re
-import string
 
-_PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|~$!@&])")  # emphasis, code, links, images, HTML, tables, maths, e-mail
+_LINE_START = re.compile(r"^([-+=]|\d+[.)])")  # a list item or a heading underline at a line's start
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)")  # http://, www.: GitHub-style bare links
 
 
 def plain(text: object) -> str:
-    """``text`` for a markdown call: every ASCII punctuation character backslash-escaped (CommonMark
-    shows it as itself), each line break kept, leading blanks dropped (no code blocks)."""
+    """``text`` for a markdown call: what builds links, images, HTML, emphasis, code, headings, lists
+    and bare web links backslash-escaped (CommonMark shows an escaped character as itself), each line
+    break kept, leading blanks dropped (no code blocks). Ordinary punctuation is left as it is."""
     if text is None:
         return ""
     lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return "  \n".join(_PUNCTUATION.sub(r"\\\1", line.strip()) for line in lines)
+    out = []
+    for line in lines:
+        line = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), _MARKUP.sub(r"\\\1", line.strip()))
+        out.append(_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line))
+    return "  \n".join(out)
 
 
 def html_text(text: object) -> str:

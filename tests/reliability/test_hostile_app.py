@@ -258,6 +258,8 @@ def test_case11_user_text_escapes_markdown_and_html():
         assert raw not in shown
     assert "\\<img" in shown and "\\[Click to log in again\\]" in shown and "\\!\\[x\\]" in shown
     assert plain("Line 1\nLine 2") == "Line 1  \nLine 2"
-    assert plain(None) == "" and plain("Ann's $5 ~ fine") == "Ann\\'s \\$5 \\~ fine"
+    assert plain(None) == "" and plain("Ann's $5 ~ fine (10-15).") == "Ann's \\$5 \\~ fine (10-15)."
+    assert plain("- item\n1. one\nsee http://x.example or www.x.example") == \
+        "\\- item  \n1\\. one  \nsee http\\://x.example or www\\.x.example"
     assert html_text("<b>Ann & Bob</b>") == "&lt;b&gt;Ann &amp; Bob&lt;/b&gt;"
 

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import streamlit as st
 
 from coach.app import ui
+from coach.app.user_text import plain
 from coach.store.diary import SCALE_MAX, DiaryEntry
 
 SAVED_KEY = "diary_saved_day"
@@ -60,7 +61,7 @@ def render() -> None:
             try:
                 store.save_diary_entry(entry)
             except Exception as exc:  # noqa: BLE001 - say what went wrong, keep what was typed
-                st.error(f"The diary could not be saved: {exc}")
+                st.error(f"The diary could not be saved: {plain(exc)}")
             else:
                 st.session_state[SAVED_KEY] = day.isoformat()
                 st.rerun()

@@ -11,6 +11,7 @@ import streamlit as st
 
 from coach import labels
 from coach.app import ui, uploads
+from coach.app.user_text import plain
 from coach.store.paths import write_private
 
 SIDES = ("", "left", "right", "both", "none")
@@ -48,7 +49,7 @@ def tests_by_session(store, patient_id: str) -> dict[int, list]:
 
 
 def _sessions(store, patient_id: str) -> None:
-    st.subheader(f"Sessions of {patient_id}")
+    st.subheader(f"Sessions of {plain(patient_id)}")
     found = store.sessions(patient_id)
     if not found:
         st.write("No sessions recorded yet.")
@@ -85,7 +86,7 @@ def _week(store, patient_id: str) -> None:
     if clips:
         newest = clips[0]
         st.markdown(f"**Clips from the patient:** {len(clips)}; the newest {labels.when(newest.recorded_at)}: "
-                    f"“{newest.note or 'no note'}” (watch under *Session review* > *Clips*)")
+                    f"“{plain(newest.note or 'no note')}” (watch under *Session review* > *Clips*)")
 
 
 def _add_form(store) -> None:
@@ -112,7 +113,7 @@ def _add(store, pid: str, age, sex: str, side: str, condition: str, opt_in: bool
         st.error(str(exc))
         return
     st.session_state[ui.PHYSIO_PATIENT_KEY] = pid
-    st.success(f"Added patient {pid}.")
+    st.success(f"Added patient {plain(pid)}.")
 
 
 def _import(store) -> None:
@@ -137,11 +138,11 @@ def _import(store) -> None:
                 try:
                     outcome = bundle.import_bundle(store, path, as_patient=as_code or None)
                 except Exception as exc:  # noqa: BLE001 - a bad or foreign file: say why
-                    st.error(f"The file could not be imported: {exc}")
+                    st.error(f"The file could not be imported: {plain(exc)}")
                     return
             st.session_state["import_bundle_message"] = import_message(outcome)
     if st.session_state.get("import_bundle_message"):  # outside the expander: seen even when it folds
-        st.success("Imported " + st.session_state["import_bundle_message"])
+        st.success("Imported " + plain(st.session_state["import_bundle_message"]))
 
 
 def import_message(outcome) -> str:

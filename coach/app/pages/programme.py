@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from coach.app import ui
+from coach.app.user_text import plain
 from coach.programme.model import EXERCISES, SIDES, SUPPORT_LEVELS, WEEKDAYS, ProgrammeError, from_dict
 from coach.programme.routines import ROUTINES
 
@@ -28,8 +29,8 @@ def render() -> None:
     store = ui.store()
     current = store.programme(patient)
     if current is not None:
-        st.caption(f"Version {current.version}" + (f" by {current.author}" if current.author else "")
-                   + (f": {current.note}" if current.note else ""))
+        st.caption(f"Version {current.version}" + (f" by {plain(current.author)}" if current.author else "")
+                   + (f": {plain(current.note)}" if current.note else ""))
         _suggestions(store, current)
     else:
         st.info("No programme yet: fill in the table and save.")
@@ -40,8 +41,8 @@ def render() -> None:
     if len(history) > 1:
         with st.expander("Earlier versions"):
             for p in reversed(history):
-                st.markdown(f"- v{p.version} {p.created_at:%Y-%m-%d} {p.author} {p.note}: "
-                            + ", ".join(f"{e.exercise} {e.sets}x{e.reps}" for e in p.exercises))
+                st.markdown(f"- v{p.version} {p.created_at:%Y-%m-%d} {plain(p.author)} {plain(p.note)}: "
+                            + plain(", ".join(f"{e.exercise} {e.sets}x{e.reps}" for e in p.exercises)))
 
 
 def table(programme) -> pd.DataFrame:
@@ -181,7 +182,7 @@ def _editor(store, patient: str, current) -> None:
         try:
             programme = programme_from_table(edited, patient, author, note, current)
         except ProgrammeError as exc:
-            st.error("The programme was not saved:\n\n" + "\n".join(f"- {m}" for m in str(exc).splitlines()))
+            st.error("The programme was not saved:\n\n" + "\n".join(f"- {plain(m)}" for m in str(exc).splitlines()))
             return
         if same_exercises(programme, current):
             st.info("Nothing changed, so no new version was saved.")
@@ -216,7 +217,7 @@ def _patient_day(programme) -> None:
     st.subheader("The patient's day")
     st.caption("How the saved programme reads on the patient's Today page and in their phone reminders.")
     for heading, lines in day_plan(programme):
-        st.markdown(f"**{heading}**\n" + "".join(f"\n- {x}" for x in lines))
+        st.markdown(f"**{plain(heading)}**\n" + "".join(f"\n- {plain(x)}" for x in lines))
     if any(not e.effective_times for e in programme.exercises):
         st.caption(f"Exercises with no time of day get their phone reminder at {ANYTIME_AT}.")
     st.download_button("Download the reminders (.ics)", data=to_ics(programme, tz=local_zone()),

@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from coach.app import charts, ui
+from coach.app.user_text import plain
 
 PDF_KEY = "progress_pdf"
 CHART_H = 260
@@ -26,7 +27,7 @@ def render() -> None:
 
     history = collect(ui.store(), patient)
     if not history.sessions:
-        st.info(f"No sessions recorded for {patient} yet.")
+        st.info(f"No sessions recorded for {plain(patient)} yet.")
     else:
         _trends(history)
         _tests(history)

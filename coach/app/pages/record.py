@@ -17,6 +17,7 @@ import streamlit as st
 
 from coach import labels
 from coach.app import ui
+from coach.app.user_text import plain
 from coach.app.clip_recorder import MAX_CLIP_S, ClipRecorder, save_recording
 
 RECORDER_KEY = "clip_recorder"
@@ -156,7 +157,7 @@ def _save(store, patient: str, recorder: ClipRecorder) -> None:
                               progress=lambda f: bar.progress(min(1.0, f), text="Finding the movement of your body"))
     except Exception as exc:  # noqa: BLE001 - say what went wrong; the recording is kept for another try
         bar.empty()
-        st.error(f"The clip could not be saved: {exc}")
+        st.error(f"The clip could not be saved: {plain(exc)}")
         if st.button("Try saving again", type="primary", width="stretch", key="clip_retry"):
             st.rerun()
         st.button("Keep nothing", width="stretch", key="clip_give_up")

@@ -5,7 +5,6 @@ with who and why). Beside the sessions, in their own tabs: the patient's diary (
 tiredness and pain by day) and the clips the patient recorded for the physio."""
 from __future__ import annotations
 
-import html
 
 import altair as alt
 import pandas as pd
@@ -14,6 +13,7 @@ import streamlit as st
 from coach import labels
 from coach.app import charts, clip_view, diary_view, media, ui
 from coach.app.analysis_view import rep_rows
+from coach.app.user_text import plain
 from exercises.fatigue import detail_words, from_detail
 from exercises.faults import fault_info
 
@@ -52,7 +52,7 @@ def render() -> None:
 def _sessions(store, patient: str) -> None:
     found = list(reversed(store.sessions(patient)))
     if not found:
-        st.info(f"No sessions recorded for {patient} yet.")
+        st.info(f"No sessions recorded for {plain(patient)} yet.")
         return
     ids = [s.id for s in found]
     from coach.app.pages.patients import tests_by_session
@@ -73,7 +73,7 @@ def _session(store, sid: int) -> None:
     sm = record.summary
     st.caption(f"{labels.session_what(sm.exercise, record.tests)}, {labels.when(sm.started_at)}, "
                f"{labels.status(sm.status)}"
-               + (f", source: {sm.source}" if sm.source else ""))
+               + (f", source: {plain(sm.source)}" if sm.source else ""))
     is_test = record.settings.get("mode") == "test"
     if record.tests:  # a validated test: its score first
         st.subheader("Test scores")
@@ -125,7 +125,7 @@ def _fatigue(record, offset: float) -> None:
         return
     st.subheader("Fatigue: the evidence")
     for t, text, finding in found:
-        st.markdown(f"**At {t - offset:.1f} s**: {html.escape(text)}")
+        st.markdown(f"**At {t - offset:.1f} s**: {plain(text)}")
         st.altair_chart(fatigue_chart(finding), width="stretch")
         st.dataframe(fatigue_frame(finding), hide_index=True)
         st.caption(finding.summary)
@@ -177,7 +177,7 @@ def event_lines(recorded, added, offset: float) -> list[str]:
         what = EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize())
         head, sep, rest = (detail or "").partition(":")  # e.g. "step: the free foot went down"
         how = DETAIL_WORDS[head.strip()] + sep + rest if head.strip() in DETAIL_WORDS else (detail or "")
-        lines.append(f"- **{html.escape(what)}** at {t - offset:.1f} s" + (f": {html.escape(how)}" if how else ""))
+        lines.append(f"- **{plain(what)}** at {t - offset:.1f} s" + (f": {plain(how)}" if how else ""))
     return lines
 
 
@@ -199,23 +199,23 @@ def test_line(t) -> str:
     name = labels.test(t.test)
     if t.value is None:
         why = getattr(t, "cannot_score", "") or t.interpretation
-        return f"- **{html.escape(name)}**: not scored. {html.escape(why)}"
+        return f"- **{plain(name)}**: not scored. {plain(why)}"
     lo, hi = t.norm_low, t.norm_high
     band = "" if lo is None and hi is None else \
         f" (usual range {labels.value(lo) if lo is not None else '…'}–{labels.value(hi) if hi is not None else '…'})"
     trust = getattr(t, "trust", "ok")
     u = getattr(t, "timing_uncertainty_s", None)
     trust_txt = f" Trust: {labels.trust(trust)}" + (f", timing ±{u:.1f} s" if u is not None else "") + "."
-    return (f"- **{html.escape(name)}: {labels.value(t.value)} {html.escape(t.unit)}**{html.escape(band)}. "
-            f"{html.escape(t.interpretation)}{html.escape(trust_txt)}")
+    return (f"- **{plain(name)}: {labels.value(t.value)} {plain(t.unit)}**{plain(band)}. "
+            f"{plain(t.interpretation)}{plain(trust_txt)}")
 
 
 def _exclusion(store, sm) -> None:
     if not hasattr(store, "exclude_session"):
         return
     if getattr(sm, "excluded", False):
-        st.warning(f"Left out of trends and suggestions by {sm.excluded_by or 'someone'}: "
-                   f"{sm.excluded_reason or 'no reason given'}", icon=":material/block:")
+        st.warning(f"Left out of trends and suggestions by {plain(sm.excluded_by or 'someone')}: "
+                   f"{plain(sm.excluded_reason or 'no reason given')}", icon=":material/block:")
         if st.button("Count it again", key=f"include_{sm.id}"):
             store.include_session(sm.id)
             st.rerun()

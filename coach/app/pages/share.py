@@ -11,6 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from coach.app import ui
+from coach.app.user_text import plain
 
 BUNDLE_KEY = "share_bundle"
 
@@ -67,7 +68,7 @@ def render() -> None:
                 api.export_bundle(store, patient, path, include_video=video)
                 st.session_state[BUNDLE_KEY] = (patient, path.name, path.read_bytes())
             except Exception as exc:  # noqa: BLE001 - say what went wrong
-                st.error(f"The file could not be made: {exc}")
+                st.error(f"The file could not be made: {plain(exc)}")
     made = st.session_state.get(BUNDLE_KEY)
     if made and made[0] == patient:
         st.download_button(f"Save the file ({len(made[2]) / 2**20:.1f} MB)", made[2], file_name=made[1],

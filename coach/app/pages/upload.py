@@ -12,6 +12,7 @@ from coach import labels
 from coach.app import jobs as jobs_mod
 from coach.app import media, plain_words, ui, uploads
 from coach.app.analysis_view import rep_table
+from coach.app.user_text import plain
 from exercises import EXERCISE_NAMES
 
 DONE_KEY = "upload_done_ids"
@@ -107,7 +108,7 @@ def _job(job: jobs_mod.Job, patient: str | None) -> None:
     if job.state == jobs_mod.FAILED:
         job.seen = True
         _drop_files(job)
-        st.error(f"The video could not be checked: {job.error}")
+        st.error(f"The video could not be checked: {plain(job.error)}")
         if st.button("Try another video", type="primary", key="upload_again"):
             st.rerun()
         return
