@@ -12,21 +12,25 @@ from __future__ import annotations
 import html
 import re
 
-_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|~$!@&])")  # emphasis, code, links, images, HTML, tables, maths, e-mail
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#|~$!&])")  # emphasis, code, links, images, HTML, tables, maths
 _LINE_START = re.compile(r"^([-+=]|\d+[.)])")  # a list item or a heading underline at a line's start
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<=www)(\.)")  # http://, www.: GitHub-style bare links
+# GitHub-style bare links (http://, www., e-mail addresses) are found in the text after escapes are
+# undone, so no backslash stops them: a zero-width space breaks them up, invisibly.
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z]:)(?=//)|(?<=www)(?=\.)|(?=@)")
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def plain(text: object) -> str:
-    """``text`` for a markdown call: what builds links, images, HTML, emphasis, code, headings, lists
-    and bare web links backslash-escaped (CommonMark shows an escaped character as itself), each line
-    break kept, leading blanks dropped (no code blocks). Ordinary punctuation is left as it is."""
+    """``text`` for a markdown call: what builds links, images, HTML, emphasis, code, headings and lists
+    backslash-escaped (CommonMark shows an escaped character as itself), bare web and e-mail links
+    broken by a zero-width space, each line break kept, leading blanks dropped (no code blocks).
+    Ordinary punctuation is left as it is."""
     if text is None:
         return ""
     lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out = []
     for line in lines:
-        line = _AUTOLINK.sub(lambda m: "\\" + (m.group(1) or m.group(2)), _MARKUP.sub(r"\\\1", line.strip()))
+        line = _AUTOLINK.sub(ZERO_WIDTH_SPACE, _MARKUP.sub(r"\\\1", line.strip()))
         out.append(_LINE_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line))
     return "  \n".join(out)
 

@@ -9,6 +9,7 @@ the app leak the record or hold the server's memory.
 from __future__ import annotations
 
 import asyncio
+import re
 import base64
 import http.client
 import os
@@ -259,7 +260,91 @@ def test_case11_user_text_escapes_markdown_and_html():
     assert "\\<img" in shown and "\\[Click to log in again\\]" in shown and "\\!\\[x\\]" in shown
     assert plain("Line 1\nLine 2") == "Line 1  \nLine 2"
     assert plain(None) == "" and plain("Ann's $5 ~ fine (10-15).") == "Ann's \\$5 \\~ fine (10-15)."
-    assert plain("- item\n1. one\nsee http://x.example or www.x.example") == \
-        "\\- item  \n1\\. one  \nsee http\\://x.example or www\\.x.example"
+    assert plain("- item\n1. one\nsee http://x.example or www.x.example, a@x.example") == \
+        "\\- item  \n1\\. one  \nsee http:\u200b//x.example or www\u200b.x.example, a\u200b@x.example"
     assert html_text("<b>Ann & Bob</b>") == "&lt;b&gt;Ann &amp; Bob&lt;/b&gt;"
 
+
+
+@pytest.fixture
+def beacon():
+    """A local web server that notes every request: where the hostile note's image and link point."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the standard library's name
+            hits.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1], hits
+    server.shutdown()
+    server.server_close()
+
+
+def test_case11_a_hostile_diary_note_is_text_on_the_physios_pages(tmp_path, beacon):
+    """Before: the fall note's image was fetched by the physio's browser and its link shown. Now the
+    Patients page (falls warning, newest clip) and the review's diary show the note's words only."""
+    from datetime import date
+
+    from tests.app.browser import CHROMIUM, launch, sqlite_url, streamlit_server
+    from tests.app.conftest import APP_FILE
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    from coach.pose.frame import PoseSeries
+    from coach.store import DiaryEntry, Store
+    from tests.store.factories import make_frames, seed_history
+
+    port, hits = beacon
+    note = HOSTILE_NOTE.format(port=port) + f" http://127.0.0.1:{port}/bare www.beacon.example a@beacon.example"
+    data = tmp_path / "clinic"
+    with Store.open(sqlite_url(data)) as store:
+        store.add_patient("P001", age=70, condition="parkinsons")
+        seed_history(store, "P001")
+        store.save_diary_entry(DiaryEntry("P001", date.today(), falls=1, note=note))
+        store.save_clip("P001", note=note, duration_s=2.0, track=PoseSeries.from_frames(make_frames(0.0, 60)))
+    env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none",
+           "COACH_DATABASE_URL": "", "COACH_APP_ROLE": "physio", "COACH_APP_PASSWORD": "physio-test-pw"}
+    links_js = ("() => [...document.querySelectorAll(\"[data-testid='stMain'] a, [data-testid='stMain'] img\")]"
+                ".map(e => e.href || e.src).filter(u => u.includes('127.0.0.1:" + str(port) + "') || "
+                "u.includes('beacon'))")
+    requested: list[str] = []
+    with streamlit_server(APP_FILE, env, tmp_path / "streamlit.log") as url, sync_api.sync_playwright() as p:
+        ctx = launch(p, tmp_path)
+        page = ctx.new_page()
+        page.on("request", lambda r: requested.append(r.url))
+        page.goto(url)
+        page.get_by_label("Password", exact=True).fill("physio-test-pw")
+        page.get_by_role("button", name="Log in").click()
+        alert = page.locator("[data-testid='stAlertContentWarning']", has_text="Click to log in again")
+        alert.wait_for(timeout=60_000)
+        clip_line = page.locator("p", has_text="Clips from the patient:")
+        clip_line.wait_for(timeout=30_000)
+        page.wait_for_timeout(1_500)
+        on_patients = page.evaluate(links_js)
+        alert_text, clip_text = alert.inner_text(), clip_line.inner_text()
+        page.get_by_role("link", name="Session review").click()
+        page.get_by_role("tab", name=re.compile("Diary")).click(timeout=30_000)
+        page.get_by_text("Tiredness and pain, day by day").wait_for(timeout=30_000)
+        page.wait_for_timeout(1_500)
+        on_review = page.evaluate(links_js)
+        review_text = page.locator("[data-testid='stMain']").inner_text()
+        ctx.close()
+    assert not hits and not [u for u in requested if f":{port}/" in u or "beacon" in u], (hits, requested)
+    assert on_patients == [] and on_review == []
+    for shown in (alert_text, clip_text):
+        shown = shown.replace("\u200b", "")  # what breaks bare links up
+        assert "![x](" in shown and "[Click to log in again](" in shown and "<img src=x" in shown, shown
+    assert "[Click to log in again](" in review_text.replace("\u200b", "")
