@@ -1,8 +1,8 @@
 """Published norms and cut-offs for the validated tests: the project's one norms table.
 
 Every value here is copied from shared CLINICAL.md, which cites the primary source, except the
-Timed Up and Go's, which CLINICAL.md lacks: those are copied from the published sources named next
-to them. Nothing is interpolated or invented. Lookups return None where no norm exists. Scoring and interpretation
+Timed Up and Go's and the condition values (``CONDITION_NORMS``) that CLINICAL.md lacks: those are
+copied from the published sources (abstracts) named next to them. Nothing is interpolated or invented. Lookups return None where no norm exists. Scoring and interpretation
 (``exercises.validated_tests``) and the reports (``coach.reports.norms``) read only this module.
 """
 from __future__ import annotations
@@ -110,3 +110,48 @@ def tug_reference(age: int | None) -> tuple[tuple[float, float, float], str]:
             if lo <= age <= hi:
                 return ref, f"{lo}-{hi} years"
     return TUG_ALL_60_PLUS_S, "60 years and over"
+
+
+# Published values for people with a neurological condition, for the physio beside the healthy-adult
+# bands above (which is all most tests have). Each as published; "ms" holds what a study found when
+# it found the test of little use, so the physio is not left assuming a cut-off exists.
+@dataclass(frozen=True)
+class ConditionNorm:
+    test: str  # canonical id of exercises.validated_tests
+    condition: str  # "stroke", "parkinson", "ms"
+    text: str  # the value and what it means, as published
+    source: str
+
+
+CONDITION_NORMS: tuple[ConditionNorm, ...] = (
+    ConditionNorm("five-times-sts", "stroke", "12 s discriminated people with chronic stroke from healthy older adults "
+                  "(sensitivity 83%, specificity 75%); test-retest ICC 0.989-0.999",
+                  "Mong, Teo & Ng 2010, Arch Phys Med Rehabil 91:407-13 (36 subjects)"),
+    ConditionNorm("five-times-sts", "parkinson", f"> {FTSTS_PARKINSONS_FALLS_S:g} s indicates fall risk",
+                  "Duncan 2011"),
+    ConditionNorm("functional-reach", "parkinson", f"< {FRT_PARKINSONS_CM:g} cm: fall risk (sensitivity 30%, "
+                  "specificity 92%)", "Duncan 1990 cut-off as applied in Parkinson's (CLINICAL.md)"),
+    ConditionNorm("timed-up-and-go", "parkinson",
+                  "11.5 s proposed cut score for falls (about 75% classified correctly)",
+                  "Nocera et al. 2013, Arch Phys Med Rehabil 94(7):1300-5 (2097 patients)"),
+    ConditionNorm("timed-up-and-go", "ms", ">= 9 s: sensitivity 0.82, specificity 0.34 for fallers; the authors "
+                  "found the TUG of insufficient clinical utility for falls risk in MS",
+                  "Quinn et al. 2018, Clin Rehabil 33(2):317-26 (100 people, EDSS 3-6.5)"),
+)
+CONDITION_WORDS = {"stroke": ("stroke", "cva"), "parkinson": ("parkinson",), "ms": ("multiple sclerosis", "ms")}
+
+
+def condition_key(condition: str | None) -> str | None:
+    """The patient's recorded condition ("Parkinson's disease", "MS", "stroke") as a key of the table."""
+    text = (condition or "").strip().lower()
+    for key, words in CONDITION_WORDS.items():
+        if any(text == w or (len(w) > 3 and w in text) for w in words):
+            return key
+    return None
+
+
+def condition_norms(test: str, condition: str | None = None) -> list[ConditionNorm]:
+    """Published condition-specific values for ``test`` (canonical id); only the patient's condition's
+    when it is given and known, else all of them."""
+    key = condition_key(condition) if condition else None
+    return [n for n in CONDITION_NORMS if n.test == test and (key is None or n.condition == key)]

@@ -196,10 +196,62 @@ PHASE_WORDS = (("stand_up", "Standing up"), ("walk_out", "Walking out"), ("turn"
 
 
 def tug_phase_rows(result) -> list[tuple[str, str]]:
-    """The TUG's phases in words with their seconds ("not seen" where the camera missed one)."""
+    """The TUG's phases in words with their seconds ("not seen" where the camera missed one): only
+    those ``coach.labels.TUG_PHASES_SHOWN`` trusts (none yet: see ``TUG_PHASES_WHY``)."""
+    from coach.labels import TUG_PHASES_SHOWN
+
     phases = (result.details or {}).get("phases") or {}
     return [(words, "not seen" if phases.get(key) is None else f"{phases[key]:.1f} s")
-            for key, words in PHASE_WORDS if key in phases]
+            for key, words in PHASE_WORDS if key in phases and key in TUG_PHASES_SHOWN]
+
+
+# The patient's result in their own terms: what they did, against their own last score, and how well
+# the camera saw them; the norms (healthy adults' bands, condition cut-offs) are for the physio.
+SCORE_WORDS = {"chair-stand-30s": "You stood up {v} in 30 seconds.", "five-times-sts": "Five stands took you {v}.",
+               "calf-raise-30s": "You rose onto your toes {v} in 30 seconds.", "functional-reach": "You reached {v}.",
+               "timed-up-and-go": "You took {v} from standing up to sitting back down."}
+UNIT_WORDS = {"stands": ("time", "times"), "raises": ("time", "times"), "s": ("second", "seconds"),
+              "cm": ("centimetre", "centimetres")}
+SAME_WITHIN = {"s": 0.5, "cm": 2.0}  # a change smaller than this is "about the same" (counts: 0)
+
+
+def _amount(value: float, unit: str) -> str:
+    one, many = UNIT_WORDS.get(unit, (unit, unit))
+    return f"{value:g} {one if value == 1 else many}"
+
+
+def patient_words(result, earlier=()) -> list[str]:
+    """What the patient reads after a test, in plain encouraging words: the score, the change since
+    their own last score of the same test (``earlier``: their earlier ``TestResult``s, oldest first),
+    and how well the camera saw them. No norms, percentiles or confidence intervals."""
+    v = result.value
+    lines = [SCORE_WORDS.get(result.test, "Your score: {v}.").format(v=_amount(v, result.unit))]
+    before = [t for t in earlier if t.value is not None]
+    if not before:
+        lines.append("This is your first score for this test. Next time you will see how you have changed.")
+    else:
+        last = before[-1].value
+        lower_better = result.unit == "s"
+        change = (last - v) if lower_better else (v - last)
+        same = SAME_WITHIN.get(result.unit, 0.0)
+        was = f"Last time: {_amount(last, result.unit)}."
+        if change > same:
+            lines.append(f"That is better than last time. Well done! {was}")
+        elif change >= -same:
+            lines.append(f"About the same as last time. Keeping steady is good. {was}")
+        else:
+            lines.append(f"A little less than last time. Scores change from day to day; your physiotherapist "
+                         f"will look at it with you. {was}")
+        best = min(t.value for t in before) if lower_better else max(t.value for t in before)
+        if (v < best) if lower_better else (v > best):
+            lines.append("Your best so far!")
+    return lines
+
+
+def patient_trust_words(result) -> str:
+    if result.trust == "ok":
+        return "The camera saw you clearly."
+    return "The camera did not see everything clearly, so this number may be a little off."
 
 
 def norm_words(result) -> str:

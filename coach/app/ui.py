@@ -43,6 +43,14 @@ CSS = """
   .coach-cue { font-size:1.7rem; }
   [data-testid="stAppViewContainer"] .coach-big { font-size:1.5rem; }
 }
+/* The coaching screen: counter, clock and the patient's video in one screen (a tablet's 800x1000
+   included): less empty space above the title, and the zero-height script blocks take no gap. */
+[data-testid="stMainBlockContainer"]:has(.st-key-coach_live) { padding-top: 3rem; }
+[data-testid="stMainBlockContainer"]:has(.st-key-coach_live) h1 { padding: 0 0 0.4rem 0; }
+[data-testid="stElementContainer"]:has(iframe[height="0"]) { display: none; }
+@media (max-width: 1000px) {
+  [data-testid="stMainBlockContainer"]:has(.st-key-coach_live) h1 { font-size: 2rem !important; }
+}
 .coach-card { border:3px solid #222; border-radius:16px; padding:0.8rem 1.2rem; margin-bottom:0.6rem; }
 .coach-card h3 { margin:0 0 0.3rem 0; font-size:1.9rem; }
 </style>

@@ -146,15 +146,16 @@ def tug_section(h: PatientHistory) -> Section | None:
     if not tests:
         return None
     rows = []
+    shown = [p for p in PHASES if p in labels.TUG_PHASES_SHOWN]  # only phases checked against the truth
     for when, t in tests:
         phases = t.details.get("phases") or {}
         rows.append((labels.when(when), "not scored" if t.value is None else f"{t.value:.1f}",
-                     *(_f(phases.get(p)) if phases.get(p) is not None else "not seen" for p in PHASES),
+                     *(_f(phases.get(p)) if phases.get(p) is not None else "not seen" for p in shown),
                      t.details.get("walking_aid") or "none", (t.cannot_score or t.interpretation) or "-"))
-    table = Table("Timed Up and Go", ("Date", "Time (s)", *(p.replace("_", " ").capitalize() + " (s)" for p in PHASES),
+    table = Table("Timed Up and Go", ("Date", "Time (s)", *(p.replace("_", " ").capitalize() + " (s)" for p in shown),
                                       "Walking aid", "What it means"), tuple(rows),
-                  "Time from the start of the rise to sitting back (buttocks on the seat). A phase 'not seen' "
-                  "happened out of the camera's view; the total is still timed.")
+                  "Time from the start of the rise to sitting back (buttocks on the seat). "
+                  + (labels.TUG_PHASES_WHY if len(shown) < len(PHASES) else ""))
     return Section("Timed Up and Go", (), (table,))
 
 

@@ -189,6 +189,25 @@ def test_table(tests) -> Table:
     return Table("Tests", ("Test", "Score", "Usual range", "Trust", "What it means", "Norm source"), rows)
 
 
+def condition_norms_table(tests, condition: str | None) -> Table | None:
+    """Published values for people with a neurological condition (``exercises.norms.CONDITION_NORMS``)
+    for the tests done: the patient's condition's only when it is one the table knows, else all."""
+    from exercises.norms import condition_norms
+    from exercises.validated_tests import canonical_test_id
+
+    done = list(dict.fromkeys(canonical_test_id(t.test) for t in tests))
+    rows = tuple((labels.test(n.test), CONDITIONS.get(n.condition, n.condition), n.text, n.source)
+                 for test_id in done for n in condition_norms(test_id, condition))
+    if not rows:
+        return None
+    return Table("Published values in neurological conditions", ("Test", "Condition", "Value", "Source"), rows,
+                 "The usual ranges above are for healthy older adults; these are from studies of people with the "
+                 "condition. Where a test has no row, none was found in our reference.")
+
+
+CONDITIONS = {"stroke": "Stroke", "parkinson": "Parkinson's disease", "ms": "Multiple sclerosis"}
+
+
 def _usual_range(low, high) -> str:
     if low is not None and high is not None:
         return f"{low:g}-{high:g}"
@@ -209,7 +228,8 @@ def build(h: PatientHistory, figures: list[tuple[str, bytes]], extra: list[Secti
         sections.append(Section("Trends", figures=tuple(figures)))
     all_tests = [t for _, t in h.tests]
     if all_tests:
-        sections.append(Section("Test scores", tables=(test_table(all_tests),)))
+        published = condition_norms_table(all_tests, h.patient.condition)
+        sections.append(Section("Test scores", tables=(test_table(all_tests),) + ((published,) if published else ())))
     sections.extend(extra)
     sections.extend(session_section(s, h.added_events.get(s.record.summary.id, ()))
                     for s in reversed(h.sessions))  # newest first

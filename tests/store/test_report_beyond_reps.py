@@ -80,7 +80,7 @@ def test_report_shows_holds_pacing_tug_and_diary(week_store, tmp_path):
             "Balance holds", "Holds per session", "Best hold per session",
             f"Session {sid}", "sudden step at 30.0 s", "fall-like drop at 44.5 s",
             "Paced movement (metronome)", "Paced sets", "yes, ",
-            "Timed Up and Go", "14.2", "not seen", "stick", "higher risk of falling",
+            "Timed Up and Go", "14.2", "Phase times", "stick", "higher risk of falling",
             "Diary by week", "Tiredness and pain by day", "froze at the kitchen door",
             "Falls: 1, near-falls: 2, freezing episodes: 9 over 10 day(s) with an entry."):
         assert expected in page, expected

@@ -8,6 +8,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
 from coach.app import charts, ui
@@ -70,6 +71,14 @@ def _tests(history) -> None:
         for col, name in zip(cols, names[i:i + 2]):
             col.altair_chart(charts.test_chart(df, name, name), width="stretch")
     st.dataframe(charts.test_table(df), hide_index=True, key="tests_table")
+    from coach.reports.tables import condition_norms_table
+
+    published = condition_norms_table([t for _, t in history.tests], history.patient.condition)
+    if published is not None:  # the usual ranges are healthy older adults': the condition's own values
+        st.markdown(f"**{published.title}**")
+        st.dataframe(pd.DataFrame(list(published.rows), columns=list(published.headers)), hide_index=True,
+                     key="condition_norms_table")
+        st.caption(published.note)
 
 
 def _exports(history, patient: str) -> None:

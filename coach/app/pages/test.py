@@ -1,6 +1,7 @@
 """Patient: a guided validated test. Choose it, read what to do, press Start: the camera comes on,
 the coach counts down and says Go, stops by itself (30 s, or the fifth stand), then shows the score
-with its usual range and how far it can be trusted, and stores it for the physio."""
+in plain words against the patient's own last score, and how well the camera saw them, and stores it
+for the physio (who gets the norms: ``coach.app.pages.progress``)."""
 from __future__ import annotations
 
 import html
@@ -14,6 +15,7 @@ from coach.app.pages import live
 
 TEST_KEY = "guided_test"
 SAVED_KEY = "guided_test_saved"
+SAVED_ID_KEY = "guided_test_session"  # the session this result was stored as
 
 
 def render() -> None:
@@ -48,6 +50,7 @@ def render() -> None:
     if st.button(f"Start the test: {p.title}", type="primary", width="stretch", key="test_start"):
         st.session_state[TEST_KEY] = pick
         st.session_state.pop(SAVED_KEY, None)
+        st.session_state.pop(SAVED_ID_KEY, None)
         st.session_state[live.EXTRA_SINK_KEY] = lambda coach: gt.make_watch(p, coach, aid)
         st.rerun()
 
@@ -79,20 +82,17 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
         st.markdown(f"<p class='coach-big'>{html.escape(result.cannot_score or result.interpretation)}</p>",
                     unsafe_allow_html=True)
     else:
-        st.markdown(f"<div class='coach-counter' data-testid='test-score'><div class='of'>{html.escape(protocol.title)}"
-                    f"</div><div class='num' id='test-value'>{result.value:g}</div>"
-                    f"<div class='of'>{html.escape(result.unit)}</div></div>", unsafe_allow_html=True)
-        st.markdown(f"<p class='coach-big'>{html.escape(gt.norm_words(result))}</p>", unsafe_allow_html=True)
-        st.markdown(f"<p>{html.escape(result.interpretation)}</p>", unsafe_allow_html=True)
-        st.markdown(f"<p data-testid='test-trust'><b>{html.escape(gt.trust_words(result))}</b></p>",
+        # One block: the score, the patient's own progress and how well the camera saw them arrive
+        # together (a test waiting for the score never finds the rest still on its way).
+        words = gt.patient_words(result, _earlier(patient, result))
+        st.markdown(f"<div data-testid='test-result'><div class='coach-counter' data-testid='test-score'>"
+                    f"<div class='of'>{html.escape(protocol.title)}</div><div class='num' id='test-value'>"
+                    f"{result.value:g}</div><div class='of'>{html.escape(result.unit)}</div></div>"
+                    + "".join(f"<p class='coach-big'>{html.escape(w)}</p>" for w in words)
+                    + f"<p data-testid='test-trust'><b>{html.escape(gt.patient_trust_words(result))}</b></p></div>",
                     unsafe_allow_html=True)
         if "used_hands" in result.flags:
             st.warning("Your hands helped you up. Next time, keep your arms crossed on your chest.")
-        rows = gt.tug_phase_rows(result) if result.test == "timed-up-and-go" else []
-        if rows:
-            st.markdown("<table class='coach-big' data-testid='test-phases'>" + "".join(
-                f"<tr><td>{html.escape(a)}</td><td style='text-align:right;padding-left:2em'>{html.escape(b)}</td></tr>"
-                for a, b in rows) + "</table>", unsafe_allow_html=True)
         if "walking_aid" in result.flags:
             st.info("You used a walking aid: your physiotherapist will compare like with like.")
     if stored == "saved":
@@ -100,6 +100,15 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
     elif stored:
         st.warning(stored)
     _done_button()
+
+
+def _earlier(patient: str | None, result) -> list:
+    """The patient's earlier scores of this test, oldest first (this one, once stored, left out)."""
+    if patient is None or not hasattr(ui.store(), "test_results"):
+        return []
+    stored = [t for t in ui.store().test_results(patient) if t.result.test == result.test]
+    mine = st.session_state.get(SAVED_ID_KEY)
+    return [t.result for t in stored if t.session_id != mine]
 
 
 def _store(result, patient: str | None) -> str:
@@ -111,7 +120,8 @@ def _store(result, patient: str | None) -> str:
     if not hasattr(store, "save_test_result"):
         return "This version of the coach cannot keep test scores yet: please write your score down."
     try:
-        store.save_test_result(patient, result, source="browser camera (guided test)")
+        st.session_state[SAVED_ID_KEY] = store.save_test_result(patient, result,
+                                                                source="browser camera (guided test)")
     except Exception as exc:  # noqa: BLE001 - database trouble: say so
         return f"The score could not be saved: {exc}"
     return "saved"
@@ -121,4 +131,5 @@ def _done_button() -> None:
     if st.button("Back to the tests", type="primary", width="stretch", key="test_done"):
         st.session_state.pop(TEST_KEY, None)
         st.session_state.pop(SAVED_KEY, None)
+        st.session_state.pop(SAVED_ID_KEY, None)
         live.leave()
