@@ -249,7 +249,7 @@ def _fault_buttons(record, playable: bool, offset: float) -> None:
     for i, (f, number, set_no) in enumerate(faults):
         where = (f"set {set_no}, " if several_sets else "") + (f"rep {number}" if number != "not counted" else "attempt")
         label = f"{f.time_s - offset:.1f} s ({where}): {fault_info(f.code).label.split(' (')[0]}"
-        if cols[i % len(cols)].button(label, key=f"fault_{i}_{f.time_s:.3f}", help=f.detail or None,
+        if cols[i % len(cols)].button(plain(label), key=f"fault_{i}_{f.time_s:.3f}", help=plain(f.detail) or None,
                                       disabled=not playable, width="stretch"):
             _jump(f.time_s - offset)
 
