@@ -30,6 +30,11 @@ STYLE = """<style>
   width:1.6rem; height:1.6rem; }
 .st-key-diary_form [data-testid="stWidgetLabel"] p { font-size:1.35rem; font-weight:700; }
 .st-key-diary_form textarea { font-size:1.3rem; }
+/* a tablet (800 px): the eleven 0-10 taps stay on one line */
+@media (max-width: 1000px) {
+  .st-key-diary_form [data-testid="stButtonGroup"] button { min-width:2.3rem; padding-left:0.3rem; padding-right:0.3rem; }
+  .st-key-diary_form [data-testid="stButtonGroup"] button p { font-size:1.15rem; }
+}
 </style>"""
 SCALE = list(range(SCALE_MAX + 1))
 COUNTS = (("falls", "Falls", "You ended up on the floor or a low surface"),
@@ -67,7 +72,20 @@ def render() -> None:
                 st.rerun()
     if st.session_state.get(SAVED_KEY) == day.isoformat():
         st.success("Saved. Thank you: your physiotherapist will see it.", icon=":material/check_circle:")
+        _after_a_fall(current)
     _last_week(store.diary_entries(patient, today - timedelta(days=6), today))
+
+
+def _after_a_fall(entry: DiaryEntry | None) -> None:
+    """A fall saved: who to call and when to get help (the physio's wording: ``coach.app.fall_advice``)."""
+    from coach.app import fall_advice
+
+    if entry is None:
+        return
+    if entry.falls:
+        st.markdown(fall_advice.html_block(fall_advice.advice(ui.settings().data_dir)), unsafe_allow_html=True)
+    elif entry.near_falls:
+        st.info(fall_advice.NEAR_FALL)
 
 
 def _form(patient: str, today: date, current: DiaryEntry | None, word: str = "today") -> DiaryEntry:
