@@ -32,7 +32,7 @@ STYLE = """<style>
 .st-key-diary_form textarea { font-size:1.3rem; }
 /* a tablet (800 px): the eleven 0-10 taps stay on one line */
 @media (max-width: 1000px) {
-  .st-key-diary_form [data-testid="stButtonGroup"] button { min-width:2.3rem; padding-left:0.3rem; padding-right:0.3rem; }
+  .st-key-diary_form [data-testid="stButtonGroup"] button { min-width:2.3rem; padding:0 0.3rem; }
   .st-key-diary_form [data-testid="stButtonGroup"] button p { font-size:1.15rem; }
 }
 </style>"""
