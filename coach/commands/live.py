@@ -57,6 +57,7 @@ def validate(args) -> None:
 
 
 def run_live(args) -> int:
+    from coach.live.unsaved import EXIT_NOT_SAVED, final_words
     from coach.live.factory import LiveOptions, build_runner, open_recorder
     from coach.live.prescription import choose_tempo
     from coach.live.sinks import display_available
@@ -86,6 +87,8 @@ def run_live(args) -> int:
     runner, estimator = build_runner(opts, recorder=recorder, store=store)
     try:
         summary = runner.run()
+        if summary.unsaved and recorder is not None:  # a full disk: keep it, say so, retry a while
+            summary.unsaved = "" if _keep_trying(recorder, summary.unsaved) else final_words(recorder)
     finally:
         estimator.close()
         if store is not None:
@@ -98,7 +101,17 @@ def run_live(args) -> int:
         print(json.dumps(summary.to_dict(), indent=2))
     else:
         print_human(summary)
+    if summary.unsaved:
+        print(f"coach: error: not saved: {summary.unsaved}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     return 0
+
+
+def _keep_trying(recorder, why: str) -> bool:
+    from coach.live.unsaved import keep_trying, wait_s_from_env
+
+    return keep_trying(recorder, why, lambda text: print(f"coach: {text}", file=sys.stderr, flush=True),
+                       wait_s_from_env())
 
 
 def default_reps(exercise: str) -> int:

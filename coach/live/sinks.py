@@ -153,6 +153,7 @@ class RecorderSink:
             self.recorder.finish(RECORDED_STATUS.get(summary.status, "stopped"))
         except Exception as exc:  # noqa: BLE001 - StoreWriteError names the fallback file: tell the user
             summary.warnings.append(f"the session could not be saved completely: {exc}")
+            summary.unsaved = str(exc)
         if self.errors:
             summary.warnings.append(f"{self.errors} recording step(s) failed during the session")
 

@@ -69,6 +69,7 @@ class LiveSummary:
     speech: str = "none"
     duration_s: float = 0.0
     warnings: list[str] = field(default_factory=list)  # for the user: e.g. the store could not be written
+    unsaved: str = ""  # why the session is not in the database yet (a full disk); "" when saved or not recorded
 
     @property
     def reps(self) -> int:
@@ -87,4 +88,5 @@ class LiveSummary:
             "frames_dropped": self.frames_dropped, "latency_ms": self.latency(),
             "sets": [s.to_dict() for s in self.sets], "events": [e.to_dict() for e in self.events],
             "setup_problems": self.setup_problems, "speech": self.speech, "duration_s": round(self.duration_s, 2), "warnings": self.warnings,
+            "saved": not self.unsaved,
         }

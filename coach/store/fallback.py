@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from coach.store import ops as op_codec
+from coach.store import reserve
 from coach.store.ops import Op
 
 try:
@@ -89,29 +90,28 @@ class FallbackWriter:
                   "written_at": datetime.now(timezone.utc).isoformat(), "reason": reason,
                   "pid": os.getpid()}
         lines = [json.dumps(header)] + [json.dumps(op_codec.to_json(o)) for o in ops]
+        text = "\n".join(lines) + "\n"
         for d in self._dirs:
             target = d / f"session-{self._uuid}.jsonl"
             try:
                 private_dir(d)
-                tmp = target.with_suffix(".tmp")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with open(fd, "w", encoding="utf-8") as f:
-                    f.write("\n".join(lines) + "\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                new_file = open(tmp, "a", encoding="utf-8")
-                _lock(new_file)
-                os.replace(tmp, target)
+                new_file = _write_locked(target, text)
             except OSError as e:
-                log.warning("could not write the session journal in %s: %s", d, e)
-                continue
+                if not (reserve.is_disk_full(e) and reserve.release(d)):
+                    log.warning("could not write the session journal in %s: %s", d, e)
+                    continue
+                try:  # the disk was full: again, in the space that was kept in reserve
+                    new_file = _write_locked(target, text)
+                except OSError as e2:
+                    log.warning("could not write the session journal in %s: %s", d, e2)
+                    continue
             self._close_file()
             if self.path and self.path != target:
                 self._remove(self.path)
             self._file, self.path = new_file, target
             return target
-        self._close_file()
-        self.path = None
+        # Nothing could be written: an earlier journal (a part of the session) stays, open and
+        # locked, for the next start to replay.
         return None
 
     def append(self, op: Op) -> bool:
@@ -160,6 +160,30 @@ class FallbackWriter:
             path.unlink()
         except FileNotFoundError:
             pass
+
+
+def _write_locked(target: Path, text: str):
+    """Write ``text`` to a private temporary sibling, lock it and rename it to ``target``; the open
+    file. A failed write leaves no temporary file behind."""
+    tmp = target.with_suffix(".tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        new_file = open(tmp, "a", encoding="utf-8")
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
+    try:
+        _lock(new_file)
+        os.replace(tmp, target)
+    except OSError:
+        new_file.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    return new_file
 
 
 def _lock(f) -> None:

@@ -70,6 +70,9 @@ class SessionRecorder:
         self._wake = False
         self._thread: threading.Thread | None = None
         self._journal_ok = True
+        self._journal_lock = threading.Lock()  # appends (live loop) and rewrites (writer thread)
+        self._set_starts: list[ops.SetStart] = []  # a rewritten journal needs them before the pending writes
+        self._journal_retry_at = 0.0
         self._set_no = 0
         self._in_set = False
         self._seq = {"rep": 0, "event": 0, "poses": 0, "test": 0}
@@ -93,7 +96,9 @@ class SessionRecorder:
         self._set_no += 1
         self._in_set = True
         self._seq["rep"] = self._seq["poses"] = 0
-        self._write(ops.SetStart(self._set_no, target_reps, side, self._clock()))
+        start = ops.SetStart(self._set_no, target_reps, side, self._clock())
+        self._set_starts.append(start)
+        self._write(start)
         return self._set_no
 
     def add_rep(self, rep: Rep) -> None:
@@ -172,6 +177,14 @@ class SessionRecorder:
             self._cv.wait_for(lambda: not self._queue, timeout=timeout_s)
             return not self._queue
 
+    @property
+    def journal(self) -> tuple[str | None, bool]:
+        """The local journal (None: there is none) and whether it holds everything the database has
+        not taken yet (False: only the part written before the disk filled; the rest is in memory)."""
+        with self._journal_lock:
+            path = self._fallback.path
+            return (str(path) if path else None), bool(path) and self._journal_ok
+
     def abandon(self) -> None:
         """Stop the writer and unlock the journal without finishing: what a crash leaves behind.
         The next ``Store.open`` replays the journal and marks the session interrupted."""
@@ -193,9 +206,12 @@ class SessionRecorder:
         if not pending or (not error and lag < self._lag_warn_s):
             return RecorderHealth(pending=pending, lag_s=lag)
         path = self._fallback.path if self._journal_ok else None
+        part = self._fallback.path if not self._journal_ok else None
         where = (f"a copy is in {path}" if path
+                 else f"only the part before that is in {part}: do not close the coach" if part
                  else "no fallback file could be written either: do not close the coach")
-        why = f"Could not save to the database ({error})" if error else \
+        why = (f"The disk is full: free some space (delete old videos or downloads) ({error})"
+               if "full" in error else f"Could not save to the database ({error})") if error else \
             f"Saving to the database is {lag:.0f} s behind (the database is not answering)"
         msg = (f"{why}. {pending} write(s) are held and will be saved when the database can be written "
                f"again; {where}.")
@@ -236,15 +252,34 @@ class SessionRecorder:
         self._thread.start()
 
     def _enqueue(self, batch: list[ops.Op], journaled: bool = False) -> None:
-        if not journaled and self._journal_ok:
-            for op in batch:
-                if not self._fallback.append(op):
-                    self._journal_ok = False
+        with self._journal_lock:
+            if not journaled and self._journal_ok:
+                for op in batch:
+                    if not self._fallback.append(op):
+                        self._journal_ok = False
+            now = time.monotonic()
+            with self._cv:
+                self._queue.extend(batch)
+                self._queued_at.extend([now] * len(batch))
+                self._cv.notify_all()
+        if not self._journal_ok:
+            self._rejournal()
+
+    def _rejournal(self, every_s: float = 5.0) -> None:
+        """The journal could not be written (a full disk): write it afresh with everything the
+        database has not taken yet (the fallback uses the space kept in reserve), at most every
+        ``every_s``; until then the writes are held in memory."""
         now = time.monotonic()
-        with self._cv:
-            self._queue.extend(batch)
-            self._queued_at.extend([now] * len(batch))
-            self._cv.notify_all()
+        if self._journal_ok or self._abandoned or now < self._journal_retry_at:
+            return
+        self._journal_retry_at = now + every_s
+        with self._journal_lock:
+            with self._cv:
+                pending = [op for op in self._queue if not isinstance(op, (ops.SessionStart, ops.SetStart))]
+            batch = [self._start, *self._set_starts, *pending]
+            self._journal_ok = self._fallback.write_all(batch, "rewritten after a failed write") is not None
+        if self._journal_ok:
+            log.warning("session %s: the journal was written again (%d writes held)", self.uuid, len(pending))
 
     def _run(self) -> None:
         """The writer thread: commit what is queued, retry on failure, end once finished and empty."""
@@ -269,6 +304,7 @@ class SessionRecorder:
                         log.error("session %s: database write failed (%s); %d write(s) held in %s", self.uuid,
                                   self._error, len(self._queue), self._fallback.path or "memory")
                     self._cv.wait_for(lambda: self._wake or self._abandoned, timeout=self._retry_interval_s)
+                self._rejournal()
                 continue
             with self._cv:
                 if self._abandoned:

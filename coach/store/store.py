@@ -10,8 +10,10 @@ import json
 import logging
 import os
 import re
+import shutil
 import socket
 import sqlite3
+import stat
 import threading
 import uuid as uuidlib
 from dataclasses import asdict
@@ -35,6 +37,7 @@ from exercises import ALGORITHM_VERSION
 from coach.store.versions import app_version
 
 log = logging.getLogger(__name__)
+MIN_FREE_BYTES = 1024 * 1024  # below this SQLite cannot open a database for writing
 
 
 def _clear_errors(action: str):
@@ -218,6 +221,7 @@ class Store(PatientWeekMixin):
             app_version=app_version(), algorithm_version=algorithm_version or ALGORITHM_VERSION,
             settings=json.loads(json.dumps(settings or {}, default=str)), programme_version=programme_version)
         writer = fallback.FallbackWriter(self.fallback_dirs, self.identity, start.uuid)
+        _keep_reserve(self.fallback_dirs)  # room for the journal if the disk fills during the session
         return SessionRecorder(self.engine, start, writer, retry_interval_s=retry_interval_s, lazy=lazy)
 
     def _probe_writable(self, patient_id: str, wait_s: float = 3.0) -> None:
@@ -460,6 +464,7 @@ def _prepare_sqlite_file(db_file: Path) -> str:
         except OSError as e:
             raise StoreError(f"Cannot create the data directory {folder}: {e}") from e
         return ""
+    _refuse_foreign(folder, db_file)
     if db_file.exists() and not os.access(db_file, os.R_OK):
         raise StoreError(f"Cannot read the database {db_file}: permission denied")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -469,7 +474,30 @@ def _prepare_sqlite_file(db_file: Path) -> str:
     if db_file.exists() and not os.access(db_file, os.W_OK):
         return f"the database file {db_file} is read-only"
     _make_private(db_file)
+    free = shutil.disk_usage(folder).free
+    if db_file.exists() and free < MIN_FREE_BYTES:  # SQLite could not even open it for writing: not damage
+        return (f"the disk holding {folder} is full ({free // 1024} KB free): free some space "
+                "(old videos, downloads) before recording")
     return ""
+
+
+def _refuse_foreign(folder: Path, db_file: Path) -> None:
+    """As ssh refuses a key file with loose modes: a data folder or database that another user owns,
+    or that anyone may write to, could hold a planted database that would receive this patient's
+    health data. Refused with one line; a folder of one's own that is only group-writable is closed."""
+    me = os.geteuid()
+    for path, what in ((folder, "data folder"), (db_file, "database")):
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            continue
+        if st.st_uid != me:
+            raise StoreError(f"Refusing the {what} {path}: it belongs to another user (uid {st.st_uid}), who could "
+                             "read or replace the health data in it. Use a folder of your own (COACH_DATA_DIR).")
+        if st.st_mode & 0o002:
+            raise StoreError(f"Refusing the {what} {path}: anyone on this computer can write to it (mode "
+                             f"{stat.S_IMODE(st.st_mode):o}), so its contents cannot be trusted. If they are yours, "
+                             f"close it with: chmod {'700' if path == folder else '600'} {path}")
 
 
 def _make_private(db_file: Path) -> None:
@@ -586,3 +614,13 @@ def _now() -> datetime:
 def _masked(url: str) -> str:
     from sqlalchemy.engine import make_url
     return make_url(url).render_as_string(hide_password=True)
+
+
+def _keep_reserve(dirs: list[Path]) -> None:
+    from coach.store import reserve
+
+    for d in dirs[:1]:
+        try:
+            reserve.ensure(fallback.private_dir(d))
+        except OSError as e:
+            log.warning("no space kept in reserve for the session journal in %s: %s", d, e)
