@@ -44,3 +44,17 @@ FAULTS: dict[str, FaultInfo] = {f.code: f for f in (
 
 def fault_info(code: str) -> FaultInfo:
     return FAULTS.get(code, FaultInfo(code, code.replace("_", " ").capitalize(), "", "any"))
+
+
+def cue(code: str, exercise: str = "") -> str:
+    """The short positive cue for ``code`` in ``exercise``: the exercise's own (its spec's ``cues``)
+    where it has one, else the shared vocabulary's. The one answer for the live coach, the plain-words
+    summary and the video overlay."""
+    if exercise:
+        from exercises import EXERCISES
+
+        spec = EXERCISES.get(exercise)
+        own = dict(spec.cues).get(code) if spec is not None else None
+        if own:
+            return own
+    return fault_info(code).cue

@@ -212,4 +212,5 @@ SPEC = ExerciseSpec(
     equipment="A target on the wall at eye level (a sticky note) to keep your eyes on",
     variants=("seated, slow", "seated, faster", "seated, up and down", "standing", "standing, feet together"),
     default_variant="seated, slow",
-    synth_script="head_turn", sided=True, limb="head turn", key_measure="turn_deg", key_unit="deg", rep_noun=("head turn", "head turns"))
+    synth_script="head_turn", sided=True, limb="head turn", key_measure="turn_deg", key_unit="deg",
+    rep_noun=("head turn", "head turns"), cues=(("short_range", "Turn a little further, eyes on the target"),))

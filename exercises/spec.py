@@ -93,6 +93,15 @@ class ExerciseSpec:
     key_measure: str = ""  # the per-frame value the live screen shows
     key_unit: str = ""
     rep_noun: tuple[str, str] = ("repetition", "repetitions")  # what one rep is called, and many
+    # (fault code, cue) of this exercise's own words for a fault, where the shared vocabulary's cue
+    # does not fit it ("Reach a little further" is no cue for a head turn); ``exercises.faults.cue``
+    # asks here first. Each code must be one of ``faults`` (checked when the spec is made).
+    cues: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [code for code, _ in self.cues if code not in self.faults]
+        if unknown:
+            raise ValueError(f"{self.name}: cues for faults it never reports: {', '.join(unknown)}")
 
     @property
     def timed_hold(self) -> bool:

@@ -51,7 +51,8 @@ def build_coach(plan: LivePlan, model: str, patient_id: str | None = None, store
         pipeline, plan.exercise,
         plan=SetPlan(sets=plan.sets, reps=plan.reps, rest_s=plan.rest_s, setup_gate=plan.setup_gate,
                      countdown_s=plan.countdown_s),
-        side=plan.side, cue_engine=CueEngine(), fatigue=monitor_for(store, patient_id, plan.exercise),
+        side=plan.side, cue_engine=CueEngine(exercise=plan.exercise),
+        fatigue=monitor_for(store, patient_id, plan.exercise),
         renderer=LiveHud(mirror=True, exercise_label=plan.exercise.replace("-", " ").title(), hints=BUTTON_HINTS),
         speech_name=speaker.name, holds=holds, pacer=pacer)
     session.sinks.append(SpeechSink(speaker))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from coach import labels
 from exercises import is_timed_hold
-from exercises.faults import fault_info
+from exercises.faults import cue as fault_cue
 
 MAX_POINTS = 3
 
@@ -22,7 +22,7 @@ def summary(exercise: str, reps) -> list[str]:
             if code in told or len(told) >= MAX_POINTS:
                 continue
             told.add(code)
-            cue = fault_info(code).cue
+            cue = fault_cue(code, exercise)
             lines.append(f"On the {labels.ordinal(i)} {labels.patient_fault(code)}" + (f": {cue.lower()}." if cue else "."))
     attempts = len(reps) - len(counted)
     if attempts:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exercises.base import Rep
-from exercises.faults import fault_info
+from exercises.faults import cue
 
 from coach.live.fatigue import FatigueSignal
 from coach.live.sets import SetEvent
@@ -65,6 +65,7 @@ class CueRateLimiter:
 @dataclass
 class CueEngine:
     limiter: CueRateLimiter = field(default_factory=CueRateLimiter)
+    exercise: str = ""  # its spec's own cues come first (``exercises.faults.cue``)
     quiet_after_announce_s: float = 1.0  # let a count be heard before coaching follows it
     _last_announce_s: float | None = field(default=None, init=False)
     _last_rep_faulted: bool = field(default=False, init=False)
@@ -73,7 +74,7 @@ class CueEngine:
         """A counted rep: its number, then either a form cue or, after a corrected fault, praise."""
         cues = [self._announce(spoken_count(set_reps), COUNT, t)]
         if rep.faults:
-            cues += self._coach(_fault_cue(rep.fault_codes[0]), COACH, t, after_count=True)
+            cues += self._coach(_fault_cue(rep.fault_codes[0], self.exercise), COACH, t, after_count=True)
         elif self._last_rep_faulted:
             cues += self._coach("That's it, well done", PRAISE, t, after_count=True)
         self._last_rep_faulted = bool(rep.faults)
@@ -83,10 +84,10 @@ class CueEngine:
         """An attempt that did not count: say what would make it count."""
         self._last_rep_faulted = True
         code = rep.fault_codes[0] if rep.faults else "incomplete_stand"
-        return self._coach(_fault_cue(code), COACH, t)
+        return self._coach(_fault_cue(code, self.exercise), COACH, t)
 
     def on_fault(self, t: float, code: str) -> list[Cue]:
-        return self._coach(_fault_cue(code), COACH, t)
+        return self._coach(_fault_cue(code, self.exercise), COACH, t)
 
     def on_setup(self, t: float, result: SetupResult) -> list[Cue]:
         return self._coach(result.instruction, SETUP_KIND, t) if result.instruction else []
@@ -128,6 +129,5 @@ class CueEngine:
         return [Cue(text, kind, t)]
 
 
-def _fault_cue(code: str) -> str:
-    info = fault_info(code)
-    return info.cue or ""
+def _fault_cue(code: str, exercise: str = "") -> str:
+    return cue(code, exercise) or ""

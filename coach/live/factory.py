@@ -81,7 +81,7 @@ def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None
     session = LiveSession(
         pipeline, opts.exercise, plan=opts.plan(), side=opts.side,
         fatigue=opts.fatigue or FatigueMonitor(margin=opts.fatigue_margin),
-        cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s)),
+        cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s), exercise=opts.exercise),
         renderer=LiveHud(mirror=True, exercise_label=opts.exercise.replace("-", " ").title()),
         speech_name=speaker.name, holds=holds, pacer=pacer)
     session.sinks.append(SpeechSink(speaker))
