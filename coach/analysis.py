@@ -15,6 +15,7 @@ from coach.overlay import Overlay
 from coach.pipeline import Pipeline
 from coach.pose.estimator import PoseEstimator
 from coach.pose.frame import PoseFrame, PoseSeries
+from coach.pose.sampling import AdaptiveSampler, counting_signal, hold, interpolate
 from coach.sources import TimedFrame, VideoFileSource
 from coach.threads import WriteBehind, read_ahead
 from coach.video_writer import BrowserVideoWriter, VideoWriteError
@@ -49,6 +50,7 @@ class AnalysisResult:
     live_reps: list[Rep] | None = None  # what the causal first pass (live coaching) counted on the same poses
     # Balance holds: losses of balance (sudden step, fall-like drop) as {"kind", "time_s", "detail"}
     balance_events: list[dict] = field(default_factory=list)
+    model_frames: int = 0  # frames the pose model ran on (the rest interpolated: ``coach.pose.sampling``)
     video_error: str = ""  # why the annotated video could not be written (a full disk); "" when fine
 
     @property
@@ -65,8 +67,14 @@ _TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_C
 
 def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: str = "full",
                   annotated_path: Path | None = None, progress: ProgressFn | None = None,
-                  estimator=None, exercise_options: dict | None = None, rotate: int | None = None) -> AnalysisResult:
+                  estimator=None, exercise_options: dict | None = None, rotate: int | None = None,
+                  every_frame: bool = False) -> AnalysisResult:
     """Count and check ``exercise`` in the video at ``path``.
+
+    The pose model runs on the frames the movement needs (``coach.pose.sampling``: densely where the
+    landmarks or the counting signal change course, sparsely in rests and holds; the frames between
+    get interpolated landmarks and are still counted, drawn and written); ``every_frame`` runs it
+    on every frame. An estimator that keeps every person of every frame (the TUG's) gets every frame.
 
     A video turned 90 or 180 degrees (a phone's rotation tag lost) is noticed from the first
     ``ORIENTATION_CHECK_FRAMES`` frames with a person and analysed again turned upright (with the
@@ -94,12 +102,15 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     poses: list[PoseFrame] = []
     seen = 0
     restart = None
-    frames = read_ahead(source)
+    adaptive = not every_frame and not getattr(estimator, "keep_people", False)
+    counter = [0]  # frames sent to the pose model
+    if adaptive:
+        sampler = AdaptiveSampler(source.fps, signal=counting_signal(exercise, side))
+        frames = sampled_poses(source, pipeline, sampler, decode_all=writer is not None, turn=turn, counter=counter)
+    else:
+        frames = _every_frame(read_ahead(source), pipeline, turn, counter)
     try:
-        for frame in frames:
-            if turn is not None:
-                frame = TimedFrame(frame.index, frame.timestamp_s, cv2.rotate(frame.image, turn))
-            raw, people = pipeline.estimate(frame)
+        for frame, raw, people in frames:
             poses.append(raw)
             seen += raw.has_person
             if own_estimator and rotate is None and raw.has_person and seen == ORIENTATION_CHECK_FRAMES:
@@ -128,7 +139,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
                     video_error = str(e)
     if restart:
         result = analyze_video(path, exercise, side, model, annotated_path, progress, None, exercise_options,
-                               rotate=restart)
+                               rotate=restart, every_frame=every_frame)
         result.warnings.insert(0, f"the video was on its side or upside down: it was turned {restart} degrees "
                                   "and analysed upright")
         return result
@@ -159,7 +170,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
                         for e in getattr(pipeline.exercise, "balance_events", [])],
         annotated_video=None if video_error else annotated_path, truncated=source.truncated,
         orientation=orientation, orientation_problem=problem, counted_person=counted_person,
-        rotated_deg=rotate or 0, video_error=video_error,
+        rotated_deg=rotate or 0, model_frames=counter[0], video_error=video_error,
     )
 
 
@@ -224,6 +235,60 @@ def _where_in_picture(series: PoseSeries) -> str:
     mid = float(np.median(x.mean(axis=1)))
     side = "on the left" if mid < 0.4 else "on the right" if mid > 0.6 else "in the middle"
     return f"{side} of the picture"
+
+
+def _every_frame(frames, pipeline: Pipeline, turn, counter: list[int]):
+    """(frame, raw pose, people in view) with the pose model on every frame."""
+    try:
+        for frame in frames:
+            if turn is not None:
+                frame = TimedFrame(frame.index, frame.timestamp_s, cv2.rotate(frame.image, turn))
+            counter[0] += 1
+            yield (frame, *pipeline.estimate(frame))
+    finally:
+        frames.close()
+
+
+def sampled_poses(source: VideoFileSource, pipeline: Pipeline, sampler: AdaptiveSampler, decode_all: bool,
+                  turn=None, counter: list[int] | None = None):
+    """(frame, raw pose, people in view) for every frame of ``source``, in order, with the pose model
+    run only where ``sampler`` asks (always on the first and, when the header says which, the last
+    frame); the frames between get interpolated poses, and when the file ends before the next sample
+    the last one's pose is held. Frames the model skips are not decoded unless ``decode_all`` (an
+    annotated video needs their pictures): held back until the next sample, at most one step."""
+    counter = counter if counter is not None else [0]
+    last_index = source.declared_frames - 1 if source.declared_frames else -1
+    due = [0]  # the next frame to sample
+
+    def wanted(index: int) -> bool:
+        return index >= due[0] or index == last_index
+
+    frames = read_ahead(source) if decode_all else source.frames(decode=wanted)
+    pending: list[TimedFrame] = []
+    last: PoseFrame | None = None
+    people = 0
+    try:
+        for frame in frames:
+            if turn is not None and frame.image is not None:
+                frame = TimedFrame(frame.index, frame.timestamp_s, cv2.rotate(frame.image, turn))
+            if not wanted(frame.index) or frame.image is None:
+                pending.append(frame)
+                continue
+            raw, people = pipeline.estimate(frame)
+            counter[0] += 1
+            if pending:
+                between = interpolate(last, raw, [f.timestamp_s for f in pending]) if last is not None else \
+                    [PoseFrame.empty(f.timestamp_s, raw.size) for f in pending]
+                yield from ((f, p, people) for f, p in zip(pending, between))
+                pending = []
+            yield frame, raw, people
+            last = raw
+            due[0] = frame.index + sampler.observe(raw)
+        if pending and last is not None:
+            yield from ((f, p, people) for f, p in zip(pending, hold(last, [f.timestamp_s for f in pending])))
+    finally:
+        if decode_all:
+            frames.close()
 
 
 def _frame_handler(pipeline: Pipeline, writer: BrowserVideoWriter | None, overlay: Overlay):

@@ -9,7 +9,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -23,7 +23,7 @@ class SourceError(RuntimeError):
 class TimedFrame:
     index: int  # position in the source (frames skipped by the reader still count)
     timestamp_s: float
-    image: np.ndarray  # BGR uint8, as OpenCV gives it
+    image: np.ndarray | None  # BGR uint8, as OpenCV gives it; None for a frame passed over undecoded
 
 
 HEADER_FPS_RANGE = (1.0, 240.0)  # a header frame rate outside this is not the video's (a browser's WebM says 1000)
@@ -93,10 +93,24 @@ class VideoFileSource:
         """True when the file ended well before the frame count its header declares."""
         return self.declared_frames > 0 and self.frames_read < 0.95 * self.declared_frames - 1
 
-    def _next(self) -> tuple[float, np.ndarray] | None:
-        return self._ahead.pop(0) if self._ahead else self._read_one()
+    def _grab_one(self) -> tuple[float, None] | None:
+        """The next frame's timestamp, its picture left undecoded (OpenCV's grab without retrieve:
+        no colour conversion, which costs more than decoding for a 10-bit phone video)."""
+        if not self._cap.grab():
+            return None
+        return self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0, None
+
+    def _next(self, decode: bool = True) -> tuple[float, np.ndarray | None] | None:
+        if self._ahead:
+            return self._ahead.pop(0)
+        return self._read_one() if decode else self._grab_one()
 
     def __iter__(self) -> Iterator[TimedFrame]:
+        return self.frames()
+
+    def frames(self, decode: Callable[[int], bool] | None = None) -> Iterator[TimedFrame]:
+        """Every frame in order; ``decode(index)``, asked just before frame ``index`` is read, False:
+        that frame comes with ``image`` None (its timestamp still read). Default: all decoded."""
         item, index, last_t = self._first, 0, -1.0
         while item is not None:
             container_t, image = item
@@ -107,7 +121,7 @@ class VideoFileSource:
             yield TimedFrame(index, t, image)
             last_t, index = t, index + 1
             self.frames_read = index
-            item = self._next()
+            item = self._next(decode is None or decode(index))
         self._cap.release()
 
     def close(self) -> None:

@@ -28,6 +28,9 @@ def add_analysis_options(p: argparse.ArgumentParser, default_exercise: str | Non
     p.add_argument("--model", default="full", help="pose model: lite, full (default) or heavy")
     p.add_argument("--out", type=Path, default=None, help="folder for the annotated video, reps.csv and summary.json")
     p.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    p.add_argument("--every-frame", action="store_true",
+                   help="run the pose model on every frame (default: densely where the movement changes course, "
+                   "sparsely in rests and holds, the frames between interpolated)")
     p.add_argument("--json", action="store_true", help="print the JSON summary to stdout")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--patient", default=None, help="patient ID: also save the analysis as a session in the store "
@@ -77,7 +80,8 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     with ProgressBar(video, enabled=not getattr(args, "quiet", False)) as progress:
         result = analyze_video(video, args.exercise, side=args.side, model=args.model,
                                annotated_path=annotated, progress=progress, exercise_options=overrides,
-                               estimator=getattr(args, "estimator", None))  # a test's own (the TUG's)
+                               estimator=getattr(args, "estimator", None),  # a test's own (the TUG's)
+                               every_frame=getattr(args, "every_frame", False))
     saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
     kept = f" ({saved} was saved)" if saved else ""
     if result.video_error:  # a full disk: no half results (the partial video is already gone)

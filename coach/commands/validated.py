@@ -119,6 +119,8 @@ def register(subparsers) -> None:
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", "-q", action="store_true")
+    p.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
+    p.add_argument("--every-frame", action="store_true", help="run the pose model on every frame (see coach analyze)")
     p.set_defaults(func=run_test)
 
 
@@ -139,8 +141,7 @@ def run_test(args) -> int:
         from coach.tug_video import tug_estimator
 
         estimator = tug_estimator(args.model)
-    analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "no_video": False, "patient": None,
-                                 "estimator": estimator})
+    analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "patient": None, "estimator": estimator})
     try:
         result, paths = run_analysis(args.video, analysis_args)  # saved below, together with the score
     finally:
