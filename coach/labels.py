@@ -54,7 +54,8 @@ COLUMNS = {
 TESTS = {**{alias: TEST_SPECS[canonical].label for alias, canonical in TEST_ALIASES.items()},
          **{test_id: spec.label for test_id, spec in TEST_SPECS.items()}}
 
-STATUSES = {"complete": "Complete", "stopped": "Stopped early", "interrupted": "Cut off (tab closed or crash)",
+STATUSES = {"complete": "Complete", "stopped": "Stopped early",
+            "interrupted": "Cut off (tab closed, camera lost or crash)",
             "recording": "Recording now", "excluded": "Excluded", "discarded": "Discarded",
             "source_ended": "Video ended", "camera_lost": "Camera stopped"}
 
@@ -193,3 +194,21 @@ TUG_PHASES_SHOWN: tuple[str, ...] = ()
 TUG_PHASES_WHY = ("Phase times (standing up, walking out, turning, walking back, sitting down) are not shown: "
                   "the camera's split of the test into phases has not been checked and was seconds off in testing. "
                   "The total time is checked and is the score to use.")
+
+
+def source(text: str | None) -> str:
+    """Where a session came from, as people read it: never the app's internal file path (an upload is
+    kept under a made-up name in the data folder); a video a user named keeps its own file name."""
+    import os
+
+    text = (text or "").strip()
+    if not text:
+        return "—"
+    if text.startswith("camera:"):
+        return "camera"
+    if "/" in text or "\\" in text:
+        parts = text.replace("\\", "/").split("/")
+        if "uploads" in parts or "app" in parts:
+            return "uploaded video"
+        return f"video file {os.path.basename(text.replace(chr(92), '/'))}"
+    return text

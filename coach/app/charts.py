@@ -36,8 +36,9 @@ def timeline_frames(reps, offset_s: float = 0.0) -> tuple[pd.DataFrame, pd.DataF
     return pd.DataFrame(rep_rows), pd.DataFrame(fault_rows, columns=["time", "code", "fault", "detail", "rep"])
 
 
-def rep_timeline(reps, offset_s: float = 0.0) -> alt.LayerChart | alt.Chart:
-    """Reps as bars along time, faults as red diamonds; a click on a diamond selects its time."""
+def rep_timeline(reps, offset_s: float = 0.0, marker_s: float | None = None) -> alt.LayerChart | alt.Chart:
+    """Reps as bars along time, faults as red diamonds; a click on a diamond selects its time;
+    ``marker_s``: a red line at the moment of the fault the video was jumped to."""
     rep_df, fault_df = timeline_frames(reps, offset_s)
     bars = alt.Chart(rep_df).mark_bar(height=26, cornerRadius=4).encode(
         x=alt.X("start:Q", title="Seconds from the start of the video"), x2="end:Q",
@@ -52,7 +53,11 @@ def rep_timeline(reps, offset_s: float = 0.0) -> alt.LayerChart | alt.Chart:
         x="time:Q", tooltip=[alt.Tooltip("fault:N", title="Fault"), alt.Tooltip("detail:N", title="Detail"),
                              alt.Tooltip("time:Q", format=".1f", title="At (s)")],
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.6))).add_params(pick)
-    return alt.layer(bars, points).properties(height=160)
+    layers = [bars, points]
+    if marker_s is not None:
+        layers.append(alt.Chart(pd.DataFrame({"time": [marker_s]})).mark_rule(color="#d62728", strokeWidth=3)
+                      .encode(x="time:Q"))
+    return alt.layer(*layers).properties(height=160)
 
 
 def picked_time(event) -> float | None:

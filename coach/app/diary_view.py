@@ -47,7 +47,8 @@ def fatigue_pain_chart(entries: list[DiaryEntry]) -> alt.Chart:
                                                                range=[FATIGUE_COLOUR, PAIN_COLOUR]),
                        legend=alt.Legend(orient="top", labelFontSize=14))
     base = alt.Chart(df).encode(
-        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b", labelFontSize=13)),
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%d %b", labelFontSize=13, labelOverlap=True,
+                                                   tickCount={"interval": "day", "step": 1})),  # one label a day
         y=alt.Y("score:Q", title="0 = none, 10 = worst", scale=alt.Scale(domain=[0, 10]),
                 axis=alt.Axis(labelFontSize=13, titleFontSize=13)),
         color=colour, tooltip=[alt.Tooltip("day:T", format="%a %d %b"), "what:N", "score:Q"])

@@ -123,13 +123,14 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
         done = "score " + labels.session_result(s.reps, sm.exercise, rec.tests)
     lines = [f"{labels.session_what(sm.exercise, rec.tests if _is_test(s) else ())}, {_when(s)}, "
              f"{labels.status(sm.status).lower()}, {done}, "
-             f"source {sm.source or '-'}",
+             f"source {labels.source(sm.source)}",
              f"Recorded by coach {rec.app_version}, algorithm {rec.algorithm_version or '-'}, schema "
              f"{rec.schema_version}, programme version {rec.programme_version or '-'}"]
     if s.low_confidence:
         lines.append(f"{s.low_confidence} rep(s) were seen with low confidence (poor visibility).")
     if sm.status == "interrupted":
-        lines.append("The session was cut off (crash or power loss); reps up to its last save are shown.")
+        lines.append("The session was cut off (tab closed, camera lost, crash or power loss); reps up to its last "
+                     "save are shown.")
     metric_names = sorted({k for r in rec.reps for k in r.metrics})
     rep_rows = []
     for st in rec.sets:

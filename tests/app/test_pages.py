@@ -150,7 +150,7 @@ def test_review_jumps_to_a_fault_and_replays_the_skeleton(seeded_store):
     # the fault of rep 2 at 7.0 s on the session clock; the replay starts at 2.0 s: video time 5.0 s,
     # and the jump starts 1.5 s before it
     assert at.session_state["review_time_s"] == pytest.approx(5.0 - 1.5)
-    assert any("Playing from 3.5 s" in c.value for c in at.caption)
+    assert any("Playing from 3.5 s, 1.5 s before the fault at 5.0 s" in c.value for c in at.caption)
     assert at.dataframe[0].value["Rep"].tolist() == ["1", "2", "3"]
     assert (at.dataframe[0].value["Start (s)"] >= 0).all()  # video time: nothing before the video starts
 

@@ -61,7 +61,7 @@ def _sessions(store, patient_id: str) -> None:
         "Exercise": labels.session_what(s.exercise, tests.get(s.id, ())),
         "Status": labels.status(s.status), "Result": labels.session_result(s.reps, s.exercise, tests.get(s.id, ())),
         "Sets": "—" if s.id in tests else s.sets, "Not counted": "—" if s.id in tests else s.attempts,
-        "Faults": "—" if s.id in tests else s.faults, "Source": s.source or "—",
+        "Faults": "—" if s.id in tests else s.faults, "Source": labels.source(s.source),
         "In trends": f"no: {s.excluded_reason} ({s.excluded_by})" if getattr(s, "excluded", False) else "yes"}
         for s in reversed(found)]), hide_index=True, key="sessions_table")
     st.caption("Open **Session review** in the menu to watch a session and see its reps.")
@@ -141,6 +141,7 @@ def _import(store) -> None:
                     st.error(f"The file could not be imported: {plain(exc)}")
                     return
             st.session_state["import_bundle_message"] = import_message(outcome)
+            st.rerun()  # the list above was drawn before the import: draw it again with the new patient
     if st.session_state.get("import_bundle_message"):  # outside the expander: seen even when it folds
         st.success("Imported " + plain(st.session_state["import_bundle_message"]))
 

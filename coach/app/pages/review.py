@@ -19,6 +19,7 @@ from exercises.faults import fault_info
 
 SESSION_KEY = "review_session_id"
 TIME_KEY = "review_time_s"
+FAULT_AT_KEY = "review_fault_at_s"  # the moment of the fault jumped to (video time)
 LEAD_IN_S = 1.5  # a fault jump starts this long before the fault, to see it coming
 
 
@@ -65,6 +66,7 @@ def _sessions(store, patient: str) -> None:
     if sid != current:
         st.session_state[SESSION_KEY] = sid
         st.session_state[TIME_KEY] = 0.0
+        st.session_state.pop(FAULT_AT_KEY, None)
     _session(store, sid)
 
 
@@ -73,7 +75,7 @@ def _session(store, sid: int) -> None:
     sm = record.summary
     st.caption(f"{labels.session_what(sm.exercise, record.tests)}, {labels.when(sm.started_at)}, "
                f"{labels.status(sm.status)}"
-               + (f", source: {plain(sm.source)}" if sm.source else ""))
+               + (f", source: {plain(labels.source(sm.source))}" if sm.source else ""))
     is_test = record.settings.get("mode") == "test"
     if record.tests:  # a validated test: its score first
         st.subheader("Test scores")
@@ -95,10 +97,13 @@ def _session(store, sid: int) -> None:
     if video is not None:
         media.show_video(video, start_s=max(0.0, start))
         if start:
-            st.caption(f"Playing from {start:.1f} s")
+            fault_at = st.session_state.get(FAULT_AT_KEY)
+            st.caption(f"Playing from {start:.1f} s" + (
+                f", {fault_at - start:.1f} s before the fault at {fault_at:.1f} s (the red line on the timeline)"
+                if fault_at is not None and fault_at > start else ""))
     if reps:
         st.subheader("Rep timeline")
-        chart = charts.rep_timeline(reps, offset)
+        chart = charts.rep_timeline(reps, offset, st.session_state.get(FAULT_AT_KEY))
         if any(r.faults for r in reps):  # a click on a fault diamond jumps the video there
             event = st.altair_chart(chart, on_select="rerun", key=f"timeline_{sid}", width="stretch")
             picked = charts.picked_time(event)
@@ -262,6 +267,7 @@ def _numbers(reps) -> list[str]:
 
 def _jump(t: float) -> None:
     st.session_state[TIME_KEY] = max(0.0, t - LEAD_IN_S)
+    st.session_state[FAULT_AT_KEY] = t  # said in the caption and marked on the timeline
     st.rerun()
 
 
