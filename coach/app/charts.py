@@ -109,7 +109,7 @@ def trend_chart(df: pd.DataFrame, column: str, title: str, percent: bool = False
     return alt.Chart(data, title=title).mark_line(point=alt.OverlayMarkDef(size=90)).encode(
         x=date_x(data["date"]), y=alt.Y(f"{column}:Q", axis=y_axis, scale=alt.Scale(zero=True)),
         color=alt.Color("exercise:N", scale=exercise_scale(data["exercise"]),
-                        legend=alt.Legend(orient="top", title=None, labelFontSize=12)),
+                        legend=alt.Legend(orient="top", title=None, labelFontSize=12, columns=2, labelLimit=0)),
         tooltip=[alt.Tooltip("session:Q", title="Session"), alt.Tooltip("exercise:N", title="Exercise"),
                  alt.Tooltip("date:T", format="%Y-%m-%d %H:%M", title="Date"),
                  alt.Tooltip(f"{column}:Q", title=title, format=".0%" if percent else ".1f"),

@@ -30,8 +30,9 @@ def render() -> None:
     if not history.sessions:
         st.info(f"No sessions recorded for {plain(patient)} yet.")
     else:
-        _trends(history)
-        _tests(history)
+        with st.container(key="progress_charts"):  # one chart a row on a tablet (ui.CSS): legends fit
+            _trends(history)
+            _tests(history)
     _exports(history, patient)
 
 
