@@ -149,7 +149,11 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
                        for st in rec.sets for r in st.reps for f in r.faults)
     if fault_rows:
         tables.append(Table("Faults", ("At (s)", "Set", "Fault", "Detail"), fault_rows))
-    events = sorted([(e.time_s, e.kind, e.detail) for e in rec.events] + list(added_events))
+    rated = {kind: detail for _, kind, detail in added_events if kind in RATINGS}  # asked after the exercise
+    if rated:
+        lines.append("The patient's rating: " + ", ".join(f"{RATINGS[k]} {rated[k]}" for k in RATINGS if k in rated))
+    events = sorted([(e.time_s, e.kind, e.detail) for e in rec.events]
+                    + [e for e in added_events if e[1] not in RATINGS])
     if events:
         tables.append(Table("Events", ("At (s)", "Event", "Detail"),
                             tuple((f"{t:.1f}", kind.replace("_", " ").capitalize(), _event_detail(kind, detail) or "-")
@@ -161,6 +165,9 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
     if rec.settings.get("mode") == "test" and rec.tests:  # a guided test: named by its test
         what = ", ".join(labels.test(t.test) for t in rec.tests)
     return Section(f"Session {sm.id}: {what}, {_when(s)}", tuple(lines), tuple(tables))
+
+
+RATINGS = {"effort": "how hard", "pain": "pain"}  # coach.app.how_it_felt's event kinds
 
 
 def _event_detail(kind: str, detail: str) -> str:

@@ -298,6 +298,9 @@ def _summary(coach: BrowserCoach) -> None:
         st.markdown(line)
     for w in s.warnings:
         st.warning(w)
+    from coach.app import how_it_felt
+
+    how_it_felt.ask(ui.store(), recorded_session_id(coach), "live_felt")
     _discard(coach)
     if st.button("Back to today's list", type="primary", width="stretch", key="live_done"):
         leave()

@@ -87,6 +87,11 @@ def _session(store, sid: int) -> None:
         c[1].metric("Not counted", sm.attempts)
         c[2].metric("Sets", sm.sets)
         c[3].metric("Faults", sm.faults)
+    from coach.app import how_it_felt
+
+    felt = how_it_felt.words(how_it_felt.ratings(store.session_events(sid)))
+    if felt:
+        st.markdown(f"**How it felt (the patient's rating):** {felt}", help="0-10, asked after the exercise")
     _exclusion(store, sm)
     reps = [r for s in record.sets for r in s.reps] or list(record.reps)
     if is_test and not reps:
@@ -177,6 +182,8 @@ def event_lines(recorded, added, offset: float) -> list[str]:
     items = [(e.time_s, e.kind, e.detail) for e in recorded] + [(e.t_s, e.kind, e.detail) for e in added]
     lines = []
     for t, kind, detail in sorted(items, key=lambda x: x[0]):
+        if kind in ("effort", "pain"):  # the patient's ratings: shown beside the reps, not as moments
+            continue
         if kind == "fatigue":
             detail = detail_words(detail)  # the words; the evidence has its own table below
         what = EVENT_WORDS.get(kind, kind.replace("_", " ").capitalize())
