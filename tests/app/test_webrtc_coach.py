@@ -111,3 +111,13 @@ def test_hold_summary_words_for_the_patient():
     head, words = hold_summary_lines([lost], "stopped", 30.0)
     assert head.startswith("You held 1 time.") and "lost your balance" in words and "physiotherapist" in words
     assert hold_summary_lines([], "stopped")[0] == "No hold was timed."
+
+
+def test_finish_pressed_after_the_last_rep_is_not_stopping_early():
+    from types import SimpleNamespace
+
+    from coach.app.pages.live import summary_lines
+
+    done = SimpleNamespace(reps=5, target=5)
+    assert "Well done" in summary_lines(5, [done], "stopped")[1]
+    assert "stopped early" in summary_lines(3, [SimpleNamespace(reps=3, target=5)], "stopped")[1]

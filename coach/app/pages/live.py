@@ -248,7 +248,8 @@ def summary_lines(reps: int, sets: list, status: str) -> tuple[str, str]:
     if reps == 0:
         return head, ("Nothing was counted this time. Check that the camera can see your whole body, "
                       "and try again when you are ready.")
-    if status in ("stopped", "interrupted"):
+    reached = bool(sets) and all(x.reps >= x.target for x in sets if x.target)  # "Finish" after the last rep
+    if status in ("stopped", "interrupted") and not reached:
         return head, "You stopped early. That is fine: listen to your body."
     return head, "Well done! Every session makes a difference. Rest and drink some water."
 
