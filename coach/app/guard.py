@@ -15,7 +15,9 @@ middleware in front of Streamlit's own), so every HTTP request and WebSocket han
   ``Content-Length``); what one session holds (stored and in flight) stays under the app's upload
   limit plus framing, and what all sessions hold under ``COACH_APP_UPLOADS_TOTAL_MB`` (default
   three times the limit), 413 beyond. Streamlit keeps uploads in memory until the page saves them
-  (it then releases them, ``coach.app.uploads.release``) or the session ends.
+  (it then releases them, ``coach.app.uploads.release``) or the session ends; a session whose
+  browser has gone keeps them forever in Streamlit 1.67 (a disconnected session that expires is
+  never shut down), so when a WebSocket closes, the uploads of every session without one are dropped.
 """
 from __future__ import annotations
 
@@ -33,6 +35,35 @@ UPLOAD_PATH = re.compile(r"^/_stcore/upload_file/(?P<session>[^/]+)/(?P<file>[^/
 FRAMING_BYTES = 1024 * 1024  # multipart boundaries and headers around the file itself
 CHANGING = frozenset({"PUT", "POST", "DELETE", "PATCH"})
 WILDCARD = frozenset({"0.0.0.0", "::", ""})
+
+
+def drop_orphan_uploads() -> int:
+    """Forget the uploads Streamlit holds for sessions with no open WebSocket; how many sessions."""
+    try:
+        from streamlit.runtime import Runtime
+
+        runtime = Runtime.instance()
+        manager = runtime.uploaded_file_mgr
+        gone = [s for s in list(getattr(manager, "file_storage", {})) if not runtime.is_active_session(s)]
+    except (RuntimeError, AttributeError):
+        return 0
+    for session in gone:
+        manager.remove_session_files(session)
+    if gone:
+        give_back_memory()
+    return len(gone)
+
+
+def give_back_memory() -> None:
+    """Hand freed heap pages back to the system (glibc keeps them otherwise: the server's memory
+    would stay at its peak after a large upload is dropped). Nothing happens elsewhere."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
 
 
 def host_name(value: str | None) -> str | None:
@@ -141,7 +172,11 @@ class Guard:
         if scope["type"] == "http" and method == "PUT" and match:
             await self._upload(scope, receive, send, headers, match["session"], match["file"])
             return
-        await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            if scope["type"] == "websocket":  # a browser session has gone (or will be resumed)
+                drop_orphan_uploads()
 
     async def _upload(self, scope, receive, send, headers: dict, session: str, file_id: str) -> None:
         from coach.app import auth

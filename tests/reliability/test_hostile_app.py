@@ -171,6 +171,26 @@ def test_case9_uploads_are_capped_per_session_and_need_a_declared_size(tmp_path)
     assert chunked == 411
 
 
+@needs_coach
+def test_case9_the_servers_memory_comes_back_when_the_browser_session_ends(tmp_path):
+    """Before: a session's uploads stayed in Streamlit's memory after its WebSocket closed, for good
+    (a disconnected session that expires is never shut down): 4 x 190 MB, RSS 184 -> 945 MB, still 945."""
+    pytest.importorskip("websockets")
+    proc, port, xsrf = start_app(tmp_path, "--patient", "P001", COACH_APP_MAX_UPLOAD_MB="80")
+    try:
+        asyncio.run(_in_session(port, xsrf, lambda sid: time.sleep(8)))  # the page's own imports, first
+        time.sleep(2)
+        base = _rss_mb(proc.pid)
+        status, held = asyncio.run(_in_session(port, xsrf, lambda sid: (_put(port, sid, xsrf, 70 * 2**20),
+                                                                        _rss_mb(proc.pid))))
+        time.sleep(3)
+        after = _rss_mb(proc.pid)
+    finally:
+        stop_app(proc)
+    assert status in (200, 204) and held - base > 60, (base, held)
+    assert after - base < 20, (base, held, after)
+
+
 def test_case9_the_ledger_caps_each_session_and_all_together():
     from coach.app.guard import UploadLedger
 
