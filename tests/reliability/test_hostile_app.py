@@ -191,6 +191,51 @@ def test_case9_the_servers_memory_comes_back_when_the_browser_session_ends(tmp_p
     assert after - base < 20, (base, held, after)
 
 
+@pytest.mark.parametrize("role", ["patient", "physio"])
+def test_case9_no_upload_widget_before_login(monkeypatch, role):
+    """With a password, the login form is all a browser gets: no page, no file uploader."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.app.conftest import APP_FILE
+
+    monkeypatch.setenv("COACH_APP_PASSWORD", "s3cret-pw")
+    monkeypatch.setenv("COACH_APP_ROLE", role)
+    monkeypatch.setenv("COACH_APP_PATIENT", "P001" if role == "patient" else "")
+    at = AppTest.from_file(APP_FILE, default_timeout=60).run()
+    assert not at.exception
+    assert at.text_input[0].label == "Password" and not at.get("file_uploader")
+
+
+@needs_coach
+def test_case9_a_logged_in_physio_still_uploads_through_the_guard(tmp_path):
+    """The browser's own upload (the shared-file import) after login: accepted by the guarded server."""
+    from tests.app.browser import CHROMIUM, launch
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    junk = tmp_path / "not-a-bundle.zip"
+    junk.write_bytes(b"PK\x03\x04" + b"\0" * 4096)
+    proc, port, _ = start_app(tmp_path, "--physio", COACH_APP_PASSWORD="s3cret-pw")
+    puts: list[int] = []
+    try:
+        with sync_api.sync_playwright() as p:
+            ctx = launch(p, tmp_path)
+            page = ctx.new_page()
+            page.on("response", lambda r: puts.append(r.status) if "/_stcore/upload_file/" in r.url
+                    and r.request.method == "PUT" else None)
+            page.goto(f"http://localhost:{port}")
+            page.get_by_label("Password", exact=True).fill("s3cret-pw")
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_text("Import a patient's shared file").click(timeout=60_000)
+            page.locator("input[type=file]").last.set_input_files(str(junk))
+            page.get_by_text("The file could not be imported").wait_for(timeout=60_000)
+            ctx.close()
+    finally:
+        stop_app(proc)
+    assert puts and all(s in (200, 204) for s in puts), puts
+
+
 def test_case9_the_ledger_caps_each_session_and_all_together():
     from coach.app.guard import UploadLedger
 
