@@ -61,7 +61,7 @@ def mark_groups(groups, at_time: datetime) -> list[Marked]:
         elif g.at is None:
             out.append(Marked(g, "anytime", f"Do it when it suits you. Your phone reminds you at {ANYTIME_AT}."))
         elif _minutes(g.at) - EARLY_MIN <= t < _minutes(g.at) + LATE_MIN:
-            out.append(Marked(g, "now", f"Due now: it was set for {g.at}."))
+            out.append(Marked(g, "now", f"Set for {g.at}. Now is a good time."))
         elif t >= _minutes(g.at) + LATE_MIN:
             out.append(Marked(g, "missed", f"It was due at {g.at}. You can still do it now."))
         elif not next_given:

@@ -50,7 +50,7 @@ CSS = """
    included): less empty space above the title, and the zero-height script blocks take no gap. */
 [data-testid="stMainBlockContainer"]:has(.st-key-coach_live) { padding-top: 3rem; }
 [data-testid="stMainBlockContainer"]:has(.st-key-coach_live) h1 { padding: 0 0 0.4rem 0; }
-[data-testid="stElementContainer"]:has(iframe[height="0"]) { display: none; }
+[data-testid="stElementContainer"]:has(iframe[srcdoc][height="0"]) { display: none; }
 @media (max-width: 1000px) {
   [data-testid="stMainBlockContainer"]:has(.st-key-coach_live) h1 { font-size: 2rem !important; }
 }

@@ -209,7 +209,7 @@ def test_guided_chair_stand_is_scored_and_stored(home, clip, shots, tmp_path):
         page = ctx.new_page()
         page.goto(f"{url}/test")
         page.get_by_text("Which test?").wait_for(timeout=30_000)
-        assert "Cross your arms over your chest" in page.content()
+        page.get_by_text("Cross your arms over your chest").first.wait_for(timeout=30_000)  # the card comes after
         page.get_by_role("button", name=re.compile("Start the test: 30-second chair stand")).click()
         page.get_by_test_id("coach-test-counter").wait_for(timeout=30_000)
         try:
@@ -256,6 +256,8 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
     with playwright_api.sync_playwright() as p:
         ctx = launch(p, tmp_path)
         page = ctx.new_page()
+        requested: list[str] = []
+        page.on("request", lambda r: requested.append(r.url))
         page.goto(clinic_url)
         page.get_by_label("Password", exact=True).fill(PASSWORD)
         snap(page, shots, "physio_login")
@@ -275,9 +277,12 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
         assert len(_sessions(clinic_data)) == first  # imported twice, stored once
         page.get_by_role("link", name="Patients").click()
         page.get_by_text("Sessions of").wait_for(timeout=30_000)
+        page.wait_for_timeout(1_500)  # the table's canvas is drawn
         snap(page, shots, "physio_patients")
         page.get_by_role("link", name="Session review").click()
         page.get_by_text("30-second chair stand:").first.wait_for(timeout=60_000)  # the newest: the test
+        picked = page.locator("[data-testid='stSelectbox']").last.inner_text()
+        assert "Test: 30-second chair stand" in picked and "0 reps" not in picked, picked  # a test, named so
         snap(page, shots, "physio_review_test")
         page.locator("[data-testid='stSelectbox']").last.click()
         page.get_by_role("option", name=re.compile(r"Sit to stand\s+3 reps")).first.click()
@@ -296,6 +301,8 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
         page.get_by_text("Exercises").first.wait_for(timeout=30_000)
         snap(page, shots, "physio_programme")
         ctx.close()
+    outside = [u for u in requested if not u.startswith((clinic_url, "data:", "blob:", "about:"))]
+    assert requested and not outside, outside  # nothing fetched from anywhere but this server
     assert pdf.read_bytes().startswith(b"%PDF")
     from coach.reports import collect
     from coach.reports.tables import build
@@ -307,7 +314,8 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
                for t in sec.tables for row in t.rows)
     if shutil.which("pdftotext"):  # and, where poppler is installed, in the PDF's own text
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-        assert "30-second chair stand" in " ".join(text.split())  # table cells may wrap
+        words = " ".join(text.split())  # table cells may wrap
+        assert "30-second chair stand" in words and "Test: 30-second chair stand" in words  # a test, as a test
     (shots / "report.pdf").write_bytes(pdf.read_bytes())
 
 

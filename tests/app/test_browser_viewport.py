@@ -83,9 +83,10 @@ def _outside(urls: list[str], base: str) -> list[str]:
     return [u for u in urls if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).netloc != host]
 
 
-def _assert_in_view(page, box: dict | None, what: str, shot) -> None:
+def _assert_in_view(page, box: dict | None, what: str, shot, min_px: float = 60) -> None:
+    """Wholly inside the viewport and shown (a hidden element's box is 0 x 0 at the top left)."""
     ok = box is not None and box["top"] >= -1 and box["bottom"] <= box["h"] + 1 and box["left"] >= -1 \
-        and box["right"] <= box["w"] + 1
+        and box["right"] <= box["w"] + 1 and min(box["right"] - box["left"], box["bottom"] - box["top"]) >= min_px
     if not ok:
         page.screenshot(path=str(shot))
     assert ok, f"{what} not in the viewport: {box} (see {shot})"
@@ -98,8 +99,8 @@ def _start_screen_in_view(page, shots, name: str, counter: str) -> None:
     page.wait_for_timeout(1_500)  # the layout settles (the board fills, the scroll is reset)
     shot = shots / f"FAILED_{name}.png"
     _assert_in_view(page, page.evaluate(IN_VIEW_JS, counter), f"{name}: the counter", shot)
-    _assert_in_view(page, page.evaluate(IN_VIEW_JS, ".coach-phase"), f"{name}: the clock", shot)
-    _assert_in_view(page, page.evaluate(VIDEO_JS), f"{name}: the video", shot)
+    _assert_in_view(page, page.evaluate(IN_VIEW_JS, ".coach-phase"), f"{name}: the clock", shot, min_px=30)
+    _assert_in_view(page, page.evaluate(VIDEO_JS), f"{name}: the video", shot, min_px=200)
     page.screenshot(path=str(shots / f"{name}.png"))
 
 
