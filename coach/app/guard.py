@@ -8,8 +8,8 @@ middleware in front of Streamlit's own), so every HTTP request and WebSocket han
   and a non-local ``--address`` add to it). Any other ``Host`` gets 400: a web page that rebinds its
   own DNS name to 127.0.0.1 (``rebind.attacker.example``) cannot read the patient's pages.
 - **Origin.** A WebSocket handshake or a request that changes something (PUT, POST, DELETE) whose
-  ``Origin`` names another host is refused (403). Streamlit's own check only compares Origin with
-  Host, which a rebinding page controls both of.
+  ``Origin`` is not the host and port it was sent to is refused (403). Streamlit's own check compares
+  Origin with Host too, but a rebinding page controls both: the host allowlist above is what stops it.
 - **Uploads.** ``/_stcore/upload_file/<session>/<file>``: where a login exists, only a session that
   has logged in may upload (403 otherwise); the size must be declared (411 without
   ``Content-Length``); what one session holds (stored and in flight) stays under the app's upload
@@ -86,6 +86,18 @@ def origin_name(value: str | None) -> str | None:
     except ValueError:
         return None
     return parts.hostname.rstrip(".").lower() if parts.hostname and parts.scheme in ("http", "https") else None
+
+
+def same_origin(origin: str, host: str | None) -> bool:
+    """True when ``Origin`` names the host and port the request was sent to (``Host``), as a page
+    of this app does; another program on this computer (another port) is another origin."""
+    try:
+        o, h = urlsplit(origin.strip()), urlsplit(f"//{(host or '').strip()}")
+        default = {"http": 80, "https": 443}.get(o.scheme)
+        return default is not None and origin_name(origin) == host_name(host) and \
+            (o.port or default) == (h.port or default)
+    except ValueError:
+        return False
 
 
 def allowed_hosts(env: dict | None = None) -> frozenset[str]:
@@ -165,7 +177,7 @@ class Guard:
         method = scope.get("method", "GET")
         origin = headers.get("origin")
         if (scope["type"] == "websocket" or method in CHANGING) and origin is not None \
-                and origin_name(origin) not in self.hosts:
+                and not same_origin(origin, headers.get("host")):
             await self._refuse(scope, receive, send, 403, "Requests from another site are refused.")
             return
         match = UPLOAD_PATH.match(scope.get("path", ""))

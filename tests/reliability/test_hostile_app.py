@@ -300,12 +300,15 @@ def test_case10_a_clinic_names_its_host(tmp_path):
 
 
 def test_case10_host_and_origin_names_are_parsed_strictly():
-    from coach.app.guard import allowed_hosts, host_name, origin_name
+    from coach.app.guard import allowed_hosts, host_name, origin_name, same_origin
 
     assert host_name("LocalHost:8501") == "localhost" and host_name("[::1]:8501") == "::1"
     assert host_name("127.0.0.1") == "127.0.0.1" and host_name("") is None and host_name("a@b:1") == "b"
     assert origin_name("null") is None and origin_name("file://x") is None
     assert origin_name("http://coach.clinic.example.:443") == "coach.clinic.example"
+    assert same_origin("http://localhost:8501", "localhost:8501") and same_origin("https://a.example", "a.example")
+    assert not same_origin("http://localhost:9999", "localhost:8501")  # another program on this computer
+    assert not same_origin("null", "localhost:8501") and not same_origin("http://127.0.0.1:8501", "localhost:8501")
     hosts = allowed_hosts({"COACH_APP_HOSTS": "Coach.Clinic.Example, 0.0.0.0,"})
     assert hosts == {"localhost", "127.0.0.1", "::1", "coach.clinic.example"}
 
