@@ -172,7 +172,8 @@ class Guard:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", ())}
         if host_name(headers.get("host")) not in self.hosts:
-            await self._refuse(scope, receive, send, 400, "This address is not the exercise coach's.")
+            await self._refuse(scope, receive, send, 400, "This exercise coach does not answer to this name. If it "
+                                "should, start it with: coach app --host-name NAME (or set COACH_APP_HOSTS).")
             return
         method = scope.get("method", "GET")
         origin = headers.get("origin")
