@@ -8,6 +8,13 @@ import streamlit as st
 KINDS = {"effort": "How hard was that?", "pain": "Any pain?"}
 HINTS = {"effort": "0 = very easy, 10 = as hard as it gets", "pain": "0 = no pain, 10 = the worst pain you can imagine"}
 SCALE = list(range(11))
+# Large taps for tired hands, the eleven of them on one line on a tablet too (as in the diary).
+STYLE = """<style>
+[class*="st-key-live_felt"] [data-testid="stButtonGroup"] button { min-height:3rem; min-width:2.3rem; padding:0 4px; }
+[class*="st-key-live_felt"] [data-testid="stButtonGroup"] button p { font-size:1.25rem; font-weight:700; }
+[class*="st-key-live_felt"] [data-testid="stButtonGroup"] button[aria-checked="true"] { background:#0b3d91; }
+[class*="st-key-live_felt"] [data-testid="stButtonGroup"] button[aria-checked="true"] p { color:#fff; }
+</style>"""
 
 
 def ratings(events) -> dict[str, int]:
@@ -36,6 +43,7 @@ def ask(store, session_id: int | None, key: str) -> None:
         st.success("Thank you. Your physiotherapist will see how it felt.")
         return
     answers = {}
+    st.markdown(STYLE, unsafe_allow_html=True)
     with st.container(key=f"{key}_{session_id}"):
         for kind, question in KINDS.items():
             st.markdown(f"<div class='coach-question' style='font-size:1.6rem;font-weight:800'>{question}</div>"
