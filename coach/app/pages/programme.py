@@ -146,7 +146,7 @@ def programme_from_table(df: pd.DataFrame, patient: str, author: str, note: str,
 def _editor(store, patient: str, current) -> None:
     st.subheader("Exercises")
     if msg := st.session_state.pop("programme_saved_note", None):
-        st.success(msg)
+        st.success(plain(msg))  # it names who saved it, as typed
     edited = st.data_editor(
         table(current), num_rows="dynamic", hide_index=True, key=f"programme_editor_{patient}",
         column_config={
