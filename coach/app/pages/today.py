@@ -90,8 +90,9 @@ def _day(groups, programme_version: int | None, clock: datetime) -> None:
     button_on = {name: next((s for s in slots if not s.done), slots[-1]) for name, slots in by_exercise.items()}
     for m in marked:
         g = m.group
+        badge = "" if m.badge == g.heading else f"<span class='coach-mark {m.mark}'>{html.escape(m.badge)}</span>"
         st.markdown(f"<div class='coach-occasion' data-testid='today-occasion' data-mark='{m.mark}'>"
-                    f"{html.escape(g.heading)}<span class='coach-mark {m.mark}'>{html.escape(m.badge)}</span></div>"
+                    f"{html.escape(g.heading)}{badge}</div>"
                     f"<div class='coach-when'>{html.escape(m.words)}</div>", unsafe_allow_html=True)
         for s in g.slots:
             _card(s, button_on[s.item.exercise] is s, programme_version)
