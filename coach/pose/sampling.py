@@ -45,6 +45,7 @@ class SamplingConfig:
     max_gap_s: float = 0.2  # never more than this between two model samples
     max_move: float = 0.25  # torso lengths the body may move over one step (the tracker's crop)
     visibility_jump: float = 0.25  # a landmark's visibility changing this much between samples: dense
+    quantile: float = 0.75  # the landmarks' error that counts: this quantile over those seen
     min_landmarks: int = 4  # fewer landmarks seen in all three samples: dense
     dense_after_change: int = 2  # samples kept dense after a change before the step may grow again
 
@@ -86,7 +87,8 @@ class AdaptiveSampler:
         if np.max(np.abs(v2 - v1)) > cfg.visibility_jump:
             return self._dense()
         w = (t1 - t0) / (t2 - t0)
-        error = float(np.max(np.linalg.norm(x1[seen] - (x0[seen] + w * (x2[seen] - x0[seen])), axis=1))) / scale
+        errors = np.linalg.norm(x1[seen] - (x0[seen] + w * (x2[seen] - x0[seen])), axis=1) / scale
+        error = float(np.quantile(errors, cfg.quantile))  # a hand's or a foot's jitter alone is not a turn
         if error > cfg.tol:
             return self._dense()
         step_cap = self.max_step
