@@ -234,3 +234,29 @@ def test_every_frame_flag_of_coach_test(monkeypatch, tmp_path, argv, expected):
     with pytest.raises(SystemExit):
         args.func(args)
     assert seen["every_frame"] is expected
+
+
+def _real_tracks():
+    from tests.robustness.tracks import TRACKS
+
+    return sorted(p.stem for p in TRACKS.glob("*.npz"))
+
+
+@pytest.mark.parametrize("name", _real_tracks())
+def test_real_motion_sampled_keeps_the_human_count_and_the_rep_times(name):
+    """The robustness suite's real landmark tracks, sampled as file mode would sample them (the
+    tracker's own behaviour on skipped frames aside): the human count, and every rep's completion
+    within 0.1 s of the every-frame run's."""
+    from coach.evaluation import completion_time
+    from coach.pose.sampling import counting_signal
+    from tests.robustness.tracks import TRACKS, counted, load_track, run
+
+    series, meta = load_track(TRACKS / f"{name}.npz")
+    fps = 1.0 / float(np.median(np.diff(series.timestamps_s)))
+    sampled, picked = sample_series(series, fps, signal=counting_signal(meta["exercise"]))
+    dense, adaptive = run(series, meta["exercise"]), run(sampled, meta["exercise"])
+    assert counted(adaptive) == counted(dense) == meta["true_reps"]
+    assert [r.counted for r in adaptive.reps] == [r.counted for r in dense.reps]
+    for a, d in zip(adaptive.reps, dense.reps):
+        assert abs(completion_time(a) - completion_time(d)) <= 0.1
+    assert len(picked) < len(series)
