@@ -19,7 +19,8 @@ from coach.pose.sampling import AdaptiveSampler, counting_signal, hold, interpol
 from coach.sources import TimedFrame, VideoFileSource
 from coach.threads import WriteBehind, read_ahead
 from coach.video_writer import BrowserVideoWriter, VideoWriteError
-from exercises import create_exercise, get_spec
+from exercises import create_exercise, get_spec, is_timed_hold
+from exercises.hold_checks import check_holds
 from exercises.base import Rep
 
 # A second person in more than this share of checks is worth a warning: counts may mix people.
@@ -159,11 +160,15 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     if problem:
         warnings.append(problem + ": rotate the video so the person stands upright; counts are not reliable")
     warnings += [e for e in getattr(pipeline.exercise, "warnings", [])]
+    reps = list(pipeline.exercise.reps)
+    if is_timed_hold(exercise) and poses:  # no hold time from a recording that cannot support one
+        reps, hold_warnings = check_holds(reps, series.timestamps_s, [p.has_person for p in poses])
+        warnings += hold_warnings
     duration = poses[-1].timestamp_s + 1.0 / source.fps if poses else 0.0
     return AnalysisResult(
         exercise=exercise, side=side, model=model if own_estimator else getattr(estimator, "model", model),
         source=str(path), fps=source.fps, frames=n, duration_s=round(duration, 3),
-        pose_coverage=round(coverage, 4), reps=list(pipeline.exercise.reps), warnings=warnings,
+        pose_coverage=round(coverage, 4), reps=reps, warnings=warnings,
         live_reps=list(pipeline.first_pass.reps) if pipeline.first_pass is not None else None,
         view=pipeline.exercise.state.view, poses=series,
         balance_events=[{"kind": e.kind, "time_s": e.time_s, "detail": e.detail}

@@ -147,6 +147,9 @@ class TestResult:
 PERSON_SHARE_MIN = 0.8  # a person must be found in this share of the test's frames
 PERSON_ABSENT_MAX_S = 2.0  # ... and never missing for longer than this
 TIMESTAMP_GAP_MAX_S = 1.0  # a longer step between frames is a jump, not a frame interval
+# Median luminance (0-255) below which a picture shows almost nothing (under 4% of full scale; real
+# rooms on a webcam's automatic exposure read 90-215): the pose model then guesses from noise.
+DARK_MAX_LUMA = 10.0
 
 
 @dataclass(frozen=True)
@@ -493,7 +496,7 @@ def calf_raise_30s(reps: list[Rep], start_s: float, end_s: float | None = None) 
 def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: float | None = None,
                age: int | None = None, sex: str | None = None, condition: str = "",
                timestamps_s=None, person_found=None, orientation_problem: str = "", poses=None,
-               walking_aid: str = "") -> TestResult:
+               walking_aid: str = "", brightness: float | None = None) -> TestResult:
     """Score a validated test on a finished recording (a file, or a guided test in the app).
 
     - ``test_id``: a canonical id (``TEST_IDS``) or an old spelling.
@@ -508,12 +511,17 @@ def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: flo
     - ``orientation_problem``: non-empty when the video looks rotated or the body lying: no score.
     - ``poses`` / ``walking_aid``: the Timed Up and Go is timed from the (smoothed) poses themselves,
       not from reps; the walking aid is recorded with it.
+    - ``brightness``: the recording's median luminance (``coach.video_light``): too dark, no score.
 
     Returns a ``TestResult``; ``value`` None with ``cannot_score`` set when it cannot be scored.
     """
     spec = TESTS[canonical_test_id(test_id)]
     if orientation_problem:
         return cannot_score(spec.id, orientation_problem)
+    if brightness is not None and brightness < DARK_MAX_LUMA:
+        return cannot_score(spec.id, f"the video is too dark to see you (brightness {brightness:.0f} of 255): "
+                                     "turn on the light or open the curtains, and record again",
+                            {"brightness": round(brightness, 1)})
     if spec.id == "timed-up-and-go":
         if poses is None:
             return cannot_score(spec.id, "the Timed Up and Go needs the recording's poses")
@@ -564,5 +572,13 @@ def _tug_checked(poses, age, walking_aid, timestamps_s, person_found, spec: Test
     why = recording_problem(spec, quality)
     if why:
         return cannot_score(spec.id, why, {"fps": quality.fps})
+    # A short absence at the far end (the turn at the picture's edge) is tolerated; a walk that
+    # leaves the picture for seconds was not seen, so neither its 3 m nor its turn is known.
+    seen = recording_quality(timestamps_s, person_found, (d["start_s"], d["seated_s"]))
+    if seen.longest_absent_s > PERSON_ABSENT_MAX_S:
+        return cannot_score(spec.id, f"you left the picture for {seen.longest_absent_s:.0f} s during the test: "
+                                     "the camera must see the chair, the whole 3 m walk and the turn "
+                                     "(put it further back)", {"fps": quality.fps,
+                                                               "absent_s": round(seen.longest_absent_s, 2)})
     result = timed_up_and_go(poses, age, walking_aid, frame_uncertainty_s=quality.uncertainty_s(events=2))
     return _with(result, details={**result.details, "fps": quality.fps})

@@ -185,6 +185,10 @@ def print_human(result: AnalysisResult, paths: dict[str, Path]) -> None:
 
 def _print_holds(title: str, seen: str, result: AnalysisResult) -> None:
     held = hold_summary(result.counted)
+    untimed = [r for r in result.reps if not r.counted and r.reason.startswith("not timed")]
+    if untimed and not result.counted:  # never a bare "0 holds": say why none was timed
+        print(f"{title}: no hold timed {seen}: {untimed[0].reason.removeprefix('not timed: ')}")
+        return
     print(f"{title}: {held['holds']} holds in {result.duration_s:.1f} s, best {held['best_s']:.1f} s, "
           f"total {held['total_s']:.1f} s {seen}")
     if result.counted:
@@ -194,6 +198,9 @@ def _print_holds(title: str, seen: str, result: AnalysisResult) -> None:
             sway_text = f"{sway:6.1f}cm" if sway is not None else "       -"
             print(f"{r.index:>4}  {r.start_s:6.2f}s  {r.end_s:6.2f}s  {r.metrics.get('hold_s', 0):5.1f}s  "
                   f"{r.side or '-':5}  {sway_text}  {r.reason}")
+    for r in result.reps:
+        if not r.counted and r.reason.startswith("not timed"):
+            print(f"{r.start_s:6.2f}s-{r.end_s:.2f}s {r.reason}")
     for e in result.balance_events:
         print(f"LOSS OF BALANCE at {e['time_s']:.1f} s: {e['kind']} ({e['detail']})")
 

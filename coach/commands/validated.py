@@ -59,13 +59,20 @@ def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, p
                             condition="parkinsons" if parkinsons else condition,
                             timestamps_s=timestamps, person_found=found,
                             orientation_problem=getattr(result, "orientation_problem", ""),
-                            poses=smoothed, walking_aid=walking_aid)
+                            poses=smoothed, walking_aid=walking_aid, brightness=_brightness(result))
     if patient is not None:
         from dataclasses import replace
 
         outcome = replace(outcome, details={**outcome.details, "people_in_view": patient.most_in_one_frame,
                                             "timed_person": patient.where})
     return outcome
+
+
+def _brightness(result: AnalysisResult) -> float | None:
+    from coach.video_light import median_brightness
+
+    source = Path(getattr(result, "source", "") or "")
+    return median_brightness(source) if source.is_file() else None
 
 
 def starts_seated(test: str) -> bool:
