@@ -20,7 +20,7 @@ pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not i
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
 
 PASSWORD = "physio-test-pw"
-DIARY = {"fatigue": 4, "pain": 2, "near_falls": 1, "freezing": 2, "note": "froze at the kitchen door"}
+DIARY = {"fatigue": 4, "pain": 2, "falls": 1, "near_falls": 1, "freezing": 2, "note": "froze at the kitchen door"}
 NO_VIDEO_NOTE = "tremor in my left hand"
 VIDEO_NOTE = "freezing at the doorway"
 RECORD_S = 4.0
@@ -91,7 +91,7 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         for group, key in (("Tiredness (0 to 10)", "fatigue"), ("Pain (0 to 10)", "pain")):  # one tap each
             page.get_by_role("radiogroup", name=group).get_by_role("radio", name=str(DIARY[key]), exact=True).click()
             page.wait_for_timeout(500)
-        for label, key in (("Near-falls", "near_falls"), ("Freezing episodes", "freezing")):
+        for label, key in (("Falls", "falls"), ("Near-falls", "near_falls"), ("Freezing episodes", "freezing")):
             box = page.get_by_label(label, exact=True)
             box.fill(str(DIARY[key]))
             box.press("Enter")
@@ -100,6 +100,9 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         page.wait_for_timeout(300)
         page.get_by_role("button", name="Save today's diary").click()
         page.get_by_text("Saved. Thank you").wait_for(timeout=30_000)
+        advice = page.get_by_test_id("diary-fall-advice")  # a fall: who to call, when to get help
+        advice.wait_for(timeout=10_000)
+        assert "emergency number" in advice.inner_text()
         assert DIARY["note"] in page.get_by_test_id("diary-week").inner_text()
         snap(page, shots, "patient_diary", settle_ms=800)
 
@@ -133,7 +136,7 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
     for c in kept.values():  # what was recorded: about RECORD_S seconds, the body found in it
         assert 2.0 <= c.duration_s <= RECORD_S + 6.0 and c.pose_coverage >= 0.8, c
     assert (entry.fatigue, entry.pain, entry.falls, entry.near_falls, entry.freezing, entry.note) == \
-        (DIARY["fatigue"], DIARY["pain"], 0, DIARY["near_falls"], DIARY["freezing"], DIARY["note"])
+        (DIARY["fatigue"], DIARY["pain"], DIARY["falls"], DIARY["near_falls"], DIARY["freezing"], DIARY["note"])
 
     with playwright_api.sync_playwright() as p:
         ctx = launch(p, tmp_path)
