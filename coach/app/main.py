@@ -57,6 +57,8 @@ def run() -> None:
         st.stop()
     ui.end_abandoned_sessions()
     page = st.navigation(pages(settings), position="sidebar", expanded=True)
+    if not settings.physio:
+        ui.accessibility()  # larger text, high contrast: under the patient's menu
     st.set_page_config(page_title=f"{page.title} - Exercise coach", page_icon=PAGE_ICON,
                        layout="wide")  # navigation resets both to the page's own
     page.run()

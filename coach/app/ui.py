@@ -70,6 +70,40 @@ def apply_style() -> None:
     st.markdown(CSS, unsafe_allow_html=True)
 
 
+# Accessibility settings (the patient's sidebar, "Easier to see"): larger text and high contrast. Kept
+# for the browser session and in the address (?text=large&contrast=high), so a bookmark or a reload
+# keeps them.
+LARGER_TEXT_CSS = """<style>
+html { font-size: 20px; }
+[data-testid="stAppViewContainer"] p, [data-testid="stAppViewContainer"] li { font-size: 1.3rem; }
+</style>"""
+HIGH_CONTRAST_CSS = """<style>
+[data-testid="stAppViewContainer"], [data-testid="stSidebar"] { background: #fff; }
+[data-testid="stAppViewContainer"] p, [data-testid="stAppViewContainer"] li, [data-testid="stCaptionContainer"],
+[data-testid="stSidebarNav"] span, .coach-later, .coach-hint, .coach-when { color: #000 !important; }
+.stButton > button, .stDownloadButton > button { border: 3px solid #000 !important; }
+.stButton > button[kind="primary"] { background: #000 !important; color: #fff !important; }
+.coach-card { border-width: 4px; border-color: #000; }
+:focus-visible { outline: 4px solid #ffd500 !important; outline-offset: 2px; }
+</style>"""
+A11Y = (("a11y_larger_text", "Larger text", "text", "large", LARGER_TEXT_CSS),
+        ("a11y_high_contrast", "High contrast", "contrast", "high", HIGH_CONTRAST_CSS))
+
+
+def accessibility() -> None:
+    """The "Easier to see" switches in the sidebar, and their styles on every page."""
+    with st.sidebar:
+        st.markdown("**Easier to see**")
+        for key, label, param, on, css in A11Y:
+            if key not in st.session_state:
+                st.session_state[key] = st.query_params.get(param) == on
+            if st.toggle(label, key=key):
+                st.query_params[param] = on
+                st.markdown(css, unsafe_allow_html=True)
+            elif param in st.query_params:
+                del st.query_params[param]
+
+
 def settings() -> AppSettings:
     return AppSettings.from_env()
 

@@ -143,5 +143,10 @@ def test_today_by_the_clock_and_every_start_in_view_and_nothing_fetched_outside(
         _start_screen_in_view(page, shots, f"test_start_chair_stand_{w}", "#coach-reps")
         page.get_by_role("button", name="Stop the test").click()
         page.get_by_role("button", name="Back to the tests").wait_for(timeout=60_000)
+        page.goto(f"{url}/?text=large&contrast=high")  # the "Easier to see" settings, from the address
+        page.get_by_test_id("today-now").wait_for(timeout=60_000)
+        assert page.get_by_role("switch", name="Larger text").is_checked()
+        page.wait_for_timeout(800)
+        page.screenshot(path=str(shots / f"today_easier_to_see_{w}.png"), full_page=True)
         ctx.close()
     assert requested and not _outside(requested, url), _outside(requested, url)
