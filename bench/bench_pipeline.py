@@ -1,99 +1,157 @@
-"""Pipeline speed against the bare pose model, on the same video, in one run.
+"""The whole coach against the bare pose model, on the same clips, in one run.
 
-Prints frames/s for: the bare MediaPipe PoseLandmarker (open, load, decode + estimate), ``coach analyze``
-without the annotated video, and with it; the ratios to the bare model; and each run's peak
-resident memory. Every measurement runs in its own child process (so peak memory is its own)
-and the variants alternate over ``--rounds`` to spread machine noise; the best round counts.
+Each measurement is one whole process (imports, model load, decoding, everything), timed from start
+to exit, its peak resident memory taken from the kernel (``wait4``):
 
-    python bench/bench_pipeline.py [--video FILE] [--model full] [--rounds 2]
+- ``bare``: a bare MediaPipe loop: OpenCV reads every frame, the PoseLandmarker (VIDEO mode, the
+  same model) estimates it; nothing else;
+- ``adaptive``: ``coach analyze VIDEO --no-video --adaptive`` (adaptive frame sampling);
+- ``every``: ``coach analyze VIDEO --no-video --every-frame`` (the default);
+- with ``--test``: ``coach test five-times-sts`` on the sit-to-stand clip and ``coach test
+  calf-raise-30s`` on the heel-raise clip, adaptive and every frame, with and without the video.
+
+The variants alternate clip by clip within a round (so machine load falls on all of them alike)
+over ``--rounds``; ratios are the bare loop's time over the coach's, per round, and their totals
+over the clips. Also printed: frames sent to the pose model (from the JSON summary's companion run).
+
+    python bench/bench_pipeline.py [--clips DIR] [--model full] [--rounds 2] [--test]
 """
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import resource
+import os
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+PY = str(REPO / ".venv" / "bin" / "python") if (REPO / ".venv" / "bin" / "python").exists() else sys.executable
+DEFAULT_CLIPS = REPO.parent / "shared" / "eval"
+# The issue's four clips: squat, sit-to-stand, arm raise, heel raise (1,891 frames).
+FOUR = (("squat_fitnesscontent_jump_2.mp4", "squat"), ("sit_to_stand_frailtyvision_1.mp4", "sit-to-stand"),
+        ("arm_raise_posturecoach_front_1.mp4", "arm-raise"),
+        ("calf_raise_mergedexercise_bodyweight_1.mp4", "heel-raise"))
+TESTS = (("five-times-sts", "sit_to_stand_frailtyvision_1.mp4"),
+         ("calf-raise-30s", "calf_raise_mergedexercise_bodyweight_1.mp4"))
 
-DEFAULT_VIDEO = REPO / "sample_videos" / "sit_to_stand_side_5.mp4"
+BARE = r"""
+import sys, cv2, mediapipe as mp
+from mediapipe.tasks.python import BaseOptions, vision
+video, model = sys.argv[1], sys.argv[2]
+options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=model),
+                                       running_mode=vision.RunningMode.VIDEO, num_poses=1)
+cap = cv2.VideoCapture(video)
+n, last = 0, -1
+with vision.PoseLandmarker.create_from_options(options) as landmarker:
+    while True:
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        ms = max(int(cap.get(cv2.CAP_PROP_POS_MSEC)), last + 1)
+        last = ms
+        landmarker.detect_for_video(mp.Image(image_format=mp.ImageFormat.SRGB,
+                                             data=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)), ms)
+        n += 1
+print(n)
+"""
 
 
-def _bare(video: str, model: str) -> float:
-    import cv2
-
-    from coach.pose.estimator import PoseEstimator
-    from coach.sources import VideoFileSource
-
-    start, n = time.perf_counter(), 0  # from opening the file and loading the model, as coach analyze
-    source = VideoFileSource(video)
-    with PoseEstimator(model, people_check_interval_s=0) as estimator:  # the model alone
-        for frame in source:
-            estimator.estimate(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB), frame.timestamp_s)
-            n += 1
-    return n / (time.perf_counter() - start)
+def run(cmd: list[str]) -> tuple[float, float, str]:
+    """(seconds, peak RSS MB, stdout) of one whole process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode not in (0, 1, 3):  # coach test: 1 = cannot score, still a whole run
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
+    return seconds, usage.ru_maxrss / 1024, out
 
 
-def _coach(video: str, model: str, with_video: bool, exercise: str) -> float:
+def model_frames(video: Path, exercise: str, model: str, every: bool) -> tuple[int, int]:
+    """(frames sent to the pose model, frames) in one analysis in this process."""
+    sys.path.insert(0, str(REPO))
     from coach.analysis import analyze_video
 
-    with tempfile.TemporaryDirectory() as tmp:
-        start = time.perf_counter()
-        result = analyze_video(video, exercise, model=model,
-                               annotated_path=Path(tmp) / "a.mp4" if with_video else None)
-        return result.frames / (time.perf_counter() - start)
-
-
-def _child(conn, kind: str, video: str, model: str, exercise: str) -> None:
-    import os
-
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)  # MediaPipe's native logs
-    if kind == "bare":
-        fps = _bare(video, model)
-    else:
-        fps = _coach(video, model, kind == "coach+video", exercise)
-    conn.send((fps, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
-
-
-def measure(kind: str, video: str, model: str, exercise: str) -> tuple[float, float]:
-    ctx = mp.get_context("spawn")
-    parent, child = ctx.Pipe()
-    proc = ctx.Process(target=_child, args=(child, kind, video, model, exercise))
-    proc.start()
-    fps, peak_mb = parent.recv()
-    proc.join()
-    return fps, peak_mb
+    r = analyze_video(video, exercise, model=model, every_frame=every)
+    return r.model_frames, r.frames
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--video", default=str(DEFAULT_VIDEO))
-    ap.add_argument("--exercise", default="sit-to-stand")
+    ap.add_argument("--clips", type=Path, default=DEFAULT_CLIPS)
     ap.add_argument("--model", default="full")
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--test", action="store_true", help="also time coach test (two validated tests)")
     args = ap.parse_args()
+    sys.path.insert(0, str(REPO))
+    from coach.pose.model_files import model_path
 
-    kinds = ("bare", "coach", "coach+video")
-    best = {k: (0.0, 0.0) for k in kinds}
+    weights = str(model_path(args.model))
+    tmp = Path(tempfile.mkdtemp(prefix="bench_pipeline_"))
+
+    def analyze(video: Path, exercise: str, every: bool) -> list[str]:
+        return [PY, "-m", "coach.cli", "analyze", str(video), "-e", exercise, "--model", args.model, "--no-video",
+                "--quiet", "--json", "--out", str(tmp / "out"), "--every-frame" if every else "--adaptive"]
+
+    def test(name: str, video: Path, every: bool, video_out: bool) -> list[str]:
+        return [PY, "-m", "coach.cli", "test", name, str(video), "--model", args.model, "--quiet", "--json",
+                "--out", str(tmp / "out"), "--every-frame" if every else "--adaptive",
+                *([] if video_out else ["--no-video"])]
+
+    jobs: list[tuple[str, str, list[str]]] = []  # (group, variant, command)
+    for name, exercise in FOUR:
+        video = args.clips / name
+        jobs += [(name, "bare", [PY, "-c", BARE, str(video), weights]),
+                 (name, "adaptive", analyze(video, exercise, False)),
+                 (name, "every", analyze(video, exercise, True))]
+    if args.test:
+        for test_name, clip in TESTS:
+            video = args.clips / clip
+            group = f"test {test_name}"
+            jobs += [(group, "bare", [PY, "-c", BARE, str(video), weights]),
+                     (group, "adaptive", test(test_name, video, False, False)),
+                     (group, "every", test(test_name, video, True, False)),
+                     (group, "adaptive+video", test(test_name, video, False, True)),
+                     (group, "every+video", test(test_name, video, True, True))]
+
+    times: dict[tuple[str, str], list[float]] = {}
+    peaks: dict[tuple[str, str], float] = {}
     for r in range(args.rounds):
-        for kind in kinds:
-            fps, peak = measure(kind, args.video, args.model, args.exercise)
-            print(f"round {r + 1}: {kind:12s} {fps:6.1f} frames/s  peak RSS {peak:6.0f} MB", flush=True)
-            if fps > best[kind][0]:
-                best[kind] = (fps, peak)
-    bare = best["bare"][0]
-    print(f"\nvideo {args.video}, model {args.model}, best of {args.rounds} rounds")
-    labels = {"bare": "bare pose model (decode + estimate)", "coach": "coach analyze, no video",
-              "coach+video": "coach analyze + annotated video"}
-    for kind in kinds:
-        fps, peak = best[kind]
-        print(f"{labels[kind]:34s} {fps:6.1f} frames/s  ratio {fps / bare:4.2f}  peak RSS {peak:5.0f} MB")
-    print("targets: ratio >= 0.90 without video, >= 0.75 with video")
+        for group, variant, cmd in jobs:
+            seconds, peak, _ = run(cmd)
+            times.setdefault((group, variant), []).append(seconds)
+            peaks[(group, variant)] = max(peaks.get((group, variant), 0.0), peak)
+            print(f"round {r + 1}: {group:44s} {variant:15s} {seconds:6.1f} s  peak RSS {peak:5.0f} MB", flush=True)
+
+    print(f"\nmodel {args.model}, {args.rounds} rounds; ratio = bare loop's time / the coach's (higher is faster); "
+          "per-round ratios, then the best round's")
+    groups = list(dict.fromkeys(g for g, _, _ in jobs))
+    for group in groups:
+        variants = [v for g, v, _ in jobs if g == group and v != "bare"]
+        bare = times[(group, "bare")]
+        for v in variants:
+            t = times[(group, v)]
+            ratios = [b / x for b, x in zip(bare, t)]
+            print(f"{group:44s} {v:15s} best {min(t):6.1f} s (bare {min(bare):6.1f} s)  ratio per round "
+                  f"{' '.join(f'{x:4.2f}' for x in ratios)}  peak RSS {peaks[(group, v)]:4.0f} MB "
+                  f"(bare {peaks[(group, 'bare')]:4.0f} MB)")
+    four = [name for name, _ in FOUR]
+    for v in ("adaptive", "every"):
+        per_round = [sum(times[(g, "bare")][r] for g in four) / sum(times[(g, v)][r] for g in four)
+                     for r in range(args.rounds)]
+        total = sum(min(times[(g, v)]) for g in four)
+        print(f"FOUR CLIPS, coach analyze --no-video, {v:8s}: {total:6.1f} s vs bare "
+              f"{sum(min(times[(g, 'bare')]) for g in four):6.1f} s; ratio per round "
+              f"{' '.join(f'{x:4.2f}' for x in per_round)}")
+    print("\nframes sent to the pose model (adaptive / every frame):")
+    for name, exercise in FOUR:
+        sent, n = model_frames(args.clips / name, exercise, args.model, False)
+        print(f"  {name:44s} {sent:5d} / {n:5d} ({sent / n:4.0%})")
+    print("target: ratio >= 2.0 for coach analyze --no-video (adaptive) on the four clips, memory flat")
 
 
 if __name__ == "__main__":

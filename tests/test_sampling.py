@@ -199,7 +199,7 @@ def test_source_frames_without_decoding_keep_their_timestamps(tmp_path):
     assert all((f.image is not None) == (f.index % 3 == 0) for f in some)
 
 
-@pytest.mark.parametrize("argv, expected", [([], False), (["--every-frame"], True)])
+@pytest.mark.parametrize("argv, expected", [([], None), (["--every-frame"], True), (["--adaptive"], False)])
 def test_every_frame_flag_reaches_the_analysis(monkeypatch, tmp_path, argv, expected):
     import coach.commands.analyze as analyze
     from coach.cli import build_parser
@@ -218,7 +218,7 @@ def test_every_frame_flag_reaches_the_analysis(monkeypatch, tmp_path, argv, expe
     assert seen["every_frame"] is expected
 
 
-@pytest.mark.parametrize("argv, expected", [([], False), (["--every-frame"], True)])
+@pytest.mark.parametrize("argv, expected", [([], None), (["--every-frame"], True), (["--adaptive"], False)])
 def test_every_frame_flag_of_coach_test(monkeypatch, tmp_path, argv, expected):
     import coach.commands.analyze as analyze
     from coach.cli import build_parser

@@ -28,9 +28,7 @@ def add_analysis_options(p: argparse.ArgumentParser, default_exercise: str | Non
     p.add_argument("--model", default="full", help="pose model: lite, full (default) or heavy")
     p.add_argument("--out", type=Path, default=None, help="folder for the annotated video, reps.csv and summary.json")
     p.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
-    p.add_argument("--every-frame", action="store_true",
-                   help="run the pose model on every frame (default: densely where the movement changes course, "
-                   "sparsely in rests and holds, the frames between interpolated)")
+    add_sampling_options(p)
     p.add_argument("--json", action="store_true", help="print the JSON summary to stdout")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.add_argument("--patient", default=None, help="patient ID: also save the analysis as a session in the store "
@@ -38,6 +36,16 @@ def add_analysis_options(p: argparse.ArgumentParser, default_exercise: str | Non
     p.add_argument("--threshold", action="append", default=[], metavar="NAME=VALUE",
                    help="override one of the exercise's thresholds (repeatable), e.g. trunk_flexion_limit_deg=50")
     p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
+
+
+def add_sampling_options(p: argparse.ArgumentParser) -> None:
+    """--every-frame / --adaptive: the pose model on every frame, or where the movement needs it."""
+    g = p.add_mutually_exclusive_group()
+    g.add_argument("--every-frame", dest="every_frame", action="store_true", default=None,
+                   help="run the pose model on every frame (the default)")
+    g.add_argument("--adaptive", dest="every_frame", action="store_false",
+                   help="run the pose model densely where the movement changes course and sparsely in rests and "
+                   "holds, the frames between interpolated (faster; see README)")
 
 
 def register(subparsers) -> None:
@@ -81,7 +89,7 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
         result = analyze_video(video, args.exercise, side=args.side, model=args.model,
                                annotated_path=annotated, progress=progress, exercise_options=overrides,
                                estimator=getattr(args, "estimator", None),  # a test's own (the TUG's)
-                               every_frame=getattr(args, "every_frame", False))
+                               every_frame=getattr(args, "every_frame", None))
     saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
     kept = f" ({saved} was saved)" if saved else ""
     if result.video_error:  # a full disk: no half results (the partial video is already gone)

@@ -127,7 +127,9 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--quiet", "-q", action="store_true")
     p.add_argument("--no-video", action="store_true", help="skip the annotated video (faster)")
-    p.add_argument("--every-frame", action="store_true", help="run the pose model on every frame (see coach analyze)")
+    from coach.commands.analyze import add_sampling_options
+
+    add_sampling_options(p)
     p.set_defaults(func=run_test)
 
 
