@@ -43,8 +43,10 @@ CSS = """
   .coach-cue { font-size:1.7rem; }
   [data-testid="stAppViewContainer"] .coach-big { font-size:1.5rem; }
   /* the physio's charts on a tablet: one a row, so their legends and axes are not cut */
-  .st-key-progress_charts [data-testid="stHorizontalBlock"] { flex-wrap: wrap; }
-  .st-key-progress_charts [data-testid="stColumn"] { min-width: 100% !important; }
+  .st-key-progress_charts [data-testid="stHorizontalBlock"], .st-key-progress_exports [data-testid="stHorizontalBlock"] {
+    flex-wrap: wrap; }
+  .st-key-progress_charts [data-testid="stColumn"], .st-key-progress_exports [data-testid="stColumn"] {
+    min-width: 100% !important; }
 }
 /* The coaching screen: counter, clock and the patient's video in one screen (a tablet's 800x1000
    included): less empty space above the title, and the zero-height script blocks take no gap. */

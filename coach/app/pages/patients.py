@@ -59,7 +59,7 @@ def _sessions(store, patient_id: str) -> None:
     st.dataframe(pd.DataFrame([{
         "Session": s.id, "Started": labels.when(s.started_at),
         "Exercise": labels.session_what(s.exercise, tests.get(s.id, ())),
-        "Status": labels.status(s.status), "Result": labels.session_result(s.reps, s.exercise, tests.get(s.id, ())),
+        "Result": labels.session_result(s.reps, s.exercise, tests.get(s.id, ())), "Status": labels.status(s.status),
         "Sets": "—" if s.id in tests else s.sets, "Not counted": "—" if s.id in tests else s.attempts,
         "Faults": "—" if s.id in tests else s.faults, "Source": labels.source(s.source),
         "In trends": f"no: {s.excluded_reason} ({s.excluded_by})" if getattr(s, "excluded", False) else "yes"}

@@ -33,7 +33,8 @@ def render() -> None:
         with st.container(key="progress_charts"):  # one chart a row on a tablet (ui.CSS): legends fit
             _trends(history)
             _tests(history)
-    _exports(history, patient)
+    with st.container(key="progress_exports"):  # buttons one a row on a tablet: labels not cut
+        _exports(history, patient)
 
 
 def _trends(history) -> None:
