@@ -90,7 +90,7 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
                                annotated_path=annotated, progress=progress, exercise_options=overrides,
                                estimator=getattr(args, "estimator", None),  # a test's own (the TUG's)
                                every_frame=getattr(args, "every_frame", None))
-    saved = _save_session(args, video, result) if getattr(args, "patient", None) else None  # the record first
+    saved = _save_session(args, video, result, overrides) if getattr(args, "patient", None) else None  # record first
     kept = f" ({saved} was saved)" if saved else ""
     if result.video_error:  # a full disk: no half results (the partial video is already gone)
         raise ResultFileError(errno.ENOSPC if "space" in result.video_error else None,
@@ -138,12 +138,12 @@ def _check_patient(args) -> dict[str, float]:
         return prescribed_overrides(store, args.patient, args.exercise)
 
 
-def _save_session(args, video: Path, result: AnalysisResult) -> str:
+def _save_session(args, video: Path, result: AnalysisResult, thresholds: dict[str, float]) -> str:
     from coach.store import Store
     from coach.store.from_analysis import save_analysis
 
     with Store.open(args.db) as store:
-        session_id = save_analysis(store, args.patient, result, video.name)
+        session_id = save_analysis(store, args.patient, result, video.name, thresholds=thresholds)
         return f"session {session_id} of patient {args.patient} ({store.identity})"
 
 

@@ -216,9 +216,13 @@ def _patient(args):
 
 
 def _store(args, result: AnalysisResult, outcome: vt.TestResult) -> str:
+    from coach.commands.analyze import parse_thresholds
+    from coach.programme import threshold_range
     from coach.store import Store
     from coach.store.from_analysis import save_analysis
 
     with Store.open(args.db) as store:
-        session_id = save_analysis(store, args.patient, result, args.video.name, test_result=outcome)
+        thresholds = threshold_range.check(result.exercise, parse_thresholds(getattr(args, "threshold", None) or []))
+        session_id = save_analysis(store, args.patient, result, args.video.name, test_result=outcome,
+                                   thresholds=thresholds)
         return f"session {session_id} of patient {args.patient} ({store.identity})"

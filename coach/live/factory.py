@@ -130,6 +130,8 @@ def session_settings(opts: LiveOptions, mode: str) -> dict:
         settings["tempo_per_min"] = round(opts.tempo.per_min, 3)
     if opts.hold_s is not None:
         settings["hold_s"] = opts.hold_s
+    if opts.overrides:  # the thresholds the counting ran with (the programme's and the command line's)
+        settings["thresholds"] = dict(opts.overrides)
     return settings
 
 

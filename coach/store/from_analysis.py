@@ -14,10 +14,14 @@ POSE_CHUNK = 30  # landmark frames per stored chunk
 
 
 def save_analysis(store, patient_id: str, result: AnalysisResult, display_name: str,
-                  programme_version: int | None = None, test_result=None) -> int | None:
+                  programme_version: int | None = None, test_result=None,
+                  thresholds: dict[str, float] | None = None) -> int | None:
     """Record the analysis (with ``test_result``, a validated test's score, when given); return the
-    new session id. An upload is saved even with no rep: the patient chose to send it."""
+    new session id. An upload is saved even with no rep: the patient chose to send it. ``thresholds``:
+    the exercise thresholds the analysis ran with (the programme's and any override), kept with it."""
     settings = {"side": result.side, "model": result.model, "mode": "upload", "fps": round(result.fps, 3)}
+    if thresholds:
+        settings["thresholds"] = dict(thresholds)
     if test_result is not None:
         settings.update(mode="test", test=test_result.test)
     recorder = store.start_session(

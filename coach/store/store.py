@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from coach.pose.frame import PoseSeries
 from coach.programme.model import Programme
-from coach.store import fallback, integrity, ops, paths, programmes, queries
+from coach.store import consent, fallback, integrity, ops, paths, programmes, queries
 from coach.store import schema as t
 from coach.store.errors import NotFound, StoreError, StoreWriteError, driver_message
 from coach.store.migrations import upgrade
@@ -158,8 +158,13 @@ class Store(PatientWeekMixin):
         self._require_writable("update the patient")
         validate_notes(changes.get("notes", ""))
         self.patient(patient_id)
+        withdrawn = changes.get("video_opt_in") is False
         with self.engine.begin() as conn:
             conn.execute(update(t.patients).where(t.patients.c.id == patient_id).values(**changes))
+            if withdrawn:  # no consent, no video: the references go in the same transaction
+                consent.forget_videos(conn, patient_id)
+        if withdrawn:
+            consent.remove_files(self.media_dir, patient_id)
         return self.patient(patient_id)
 
     @_clear_errors("read the patient")
