@@ -142,6 +142,25 @@ class TestResult:
         return cls(**kwargs)
 
 
+# The plausible range of each test's score, in its unit: beyond it is a typing slip, a fault or a
+# forgery, never a person's result (60 stands in 30 s is one every half second).
+TEST_VALUE_RANGE = {"chair-stand-30s": (0, 60), "five-times-sts": (0, 300), "functional-reach": (0, 100),
+                    "calf-raise-30s": (0, 150), "timed-up-and-go": (0, 600)}
+
+
+def implausible(result: TestResult) -> str:
+    """Why ``result`` cannot be a person's score ("" when it can): what every store write checks."""
+    import math
+
+    if result.value is None:
+        return ""
+    lo, hi = TEST_VALUE_RANGE[result.test]
+    v = result.value
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v) or not lo <= v <= hi:
+        return f"{result.label} score {v!r} is outside {lo:g}-{hi:g} {result.unit}"
+    return ""
+
+
 # --- can the recording support a score? ------------------------------------------------------
 
 PERSON_SHARE_MIN = 0.8  # a person must be found in this share of the test's frames

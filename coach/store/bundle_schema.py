@@ -22,14 +22,11 @@ from exercises.engine import SIDES as EXERCISE_SIDES
 from coach.store.schema import SCHEMA_VERSION
 from exercises.base import Rep
 from exercises.registry import EXERCISE_NAMES
-from exercises.validated_tests import TEST_IDS, TESTS
+from exercises.validated_tests import TEST_IDS, TEST_VALUE_RANGE, TESTS
 
 FORMAT = "rehab-coach-bundle/1"
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)  # nothing in a rehab record is older
 SEXES = ("", "female", "male", "other")
-# the plausible range of each validated test's score, in its unit (a typing slip or a forgery beyond)
-TEST_VALUE_RANGE = {"chair-stand-30s": (0, 60), "five-times-sts": (0, 300), "functional-reach": (0, 100),
-                    "calf-raise-30s": (0, 150), "timed-up-and-go": (0, 600)}
 assert set(TEST_VALUE_RANGE) == set(TEST_IDS), "every validated test needs its plausible range"
 
 _ISO = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"

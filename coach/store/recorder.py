@@ -138,6 +138,11 @@ class SessionRecorder:
         """Record a validated-test result (``exercises.validated_tests.TestResult``)."""
         if not isinstance(result, TestResult):
             raise TypeError(f"expected a TestResult, got {type(result).__name__}")
+        from exercises.validated_tests import implausible
+
+        why = implausible(result)
+        if why:
+            raise ValueError(f"not stored: {why}")
         self._seq["test"] += 1
         self._write(ops.TestAdded(self._seq["test"], result), materialise=True)
 

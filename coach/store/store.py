@@ -283,6 +283,10 @@ class Store(PatientWeekMixin):
 
         if not isinstance(result, TestResult):
             raise TypeError(f"expected a TestResult, got {type(result).__name__}")
+        from exercises.validated_tests import implausible
+
+        if implausible(result):
+            raise ValueError(f"not stored: {implausible(result)}")
         self._require_writable("save the test result")
         self.patient(patient_id)
         if session_id is None:

@@ -62,3 +62,20 @@ def test_withdrawing_consent_deletes_the_videos_already_kept(tmp_path, clip):
         after = s.load_session(session.summary.id)
         assert after.video_path is None and not s.patient("P1").video_opt_in
         assert after.summary.reps == 2 and len(s.load_poses(session.summary.id))  # the landmarks stay
+
+
+@pytest.mark.parametrize("value", [-12345.0, float("nan"), float("inf"), 1e9])
+def test_an_implausible_test_score_is_refused_by_every_store_write(tmp_path, value):
+    from exercises.validated_tests import TestResult
+
+    bad = TestResult("timed-up-and-go", value, "s")
+    with _store(tmp_path / "data") as s:
+        s.add_patient("P1")
+        with pytest.raises(ValueError, match="outside 0-600 s"):
+            s.save_test_result("P1", bad)  # a test of its own
+        rec = s.start_session("P1", "sit-to-stand", lazy=False)
+        with pytest.raises(ValueError, match="not stored"):
+            rec.add_test_result(bad)  # the recorder the live coach and the app use
+        rec.finish("complete")
+        assert s.save_test_result("P1", TestResult("timed-up-and-go", 11.2, "s"))  # a real one still goes in
+        assert [r.result.value for r in s.test_results("P1")] == [11.2]
