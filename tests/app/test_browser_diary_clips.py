@@ -168,9 +168,9 @@ def test_diary_and_clips_reach_the_physio_review(home, clinic, y4m, shots, tmp_p
         assert (shown.fatigue, shown.pain, shown.near_falls, shown.freezing, shown.note) == \
             (DIARY["fatigue"], DIARY["pain"], DIARY["near_falls"], DIARY["freezing"], DIARY["note"])
         week = page.get_by_test_id("diary-weeks").inner_text()  # one day: the week's means are its values
-        assert re.search(r"1 of 7\s+4\.0\s+2\.0\s+0\s+1\s+2", week), week
+        assert re.search(r"1 of 7\s+4\.0\s+2\.0\s+1\s+1\s+2", week), week
         day = page.get_by_test_id("diary-days").inner_text()
-        assert re.search(r"\s4\s+2\s+0\s+1\s+2\s+froze at the kitchen door", day), day
+        assert re.search(r"\s4\s+2\s+1\s+1\s+2\s+froze at the kitchen door", day), day
         page.get_by_role("tab", name=re.compile("Clips from the patient \\(2\\)")).click()
         note = page.get_by_test_id("clip-note")
         note.wait_for(timeout=60_000)
