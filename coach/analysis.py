@@ -266,7 +266,8 @@ def sampled_poses(source: VideoFileSource, pipeline: Pipeline, sampler: Adaptive
     run only where ``sampler`` asks (always on the first and, when the header says which, the last
     frame); the frames between get interpolated poses, and when the file ends before the next sample
     the last one's pose is held. Frames the model skips are not decoded unless ``decode_all`` (an
-    annotated video needs their pictures): held back until the next sample, at most one step."""
+    annotated video needs their pictures): held back until the next sample, at most one step. The
+    frames sampled depend only on the poses (never on the reader thread's timing)."""
     counter = counter if counter is not None else [0]
     last_index = source.declared_frames - 1 if source.declared_frames else -1
     due = [0]  # the next frame to sample
@@ -274,7 +275,9 @@ def sampled_poses(source: VideoFileSource, pipeline: Pipeline, sampler: Adaptive
     def wanted(index: int) -> bool:
         return index >= due[0] or index == last_index
 
-    frames = read_ahead(source) if decode_all else source.frames(decode=wanted)
+    # A reader thread decodes ahead (beside the pose model) but passes over undecoded the frames before
+    # the next sample: the frames it cannot know about yet are decoded, in case (one or two a step).
+    frames = read_ahead(source if decode_all else source.frames(decode=wanted), depth=8 if decode_all else 1)
     pending: list[TimedFrame] = []
     last: PoseFrame | None = None
     people = 0
@@ -298,8 +301,7 @@ def sampled_poses(source: VideoFileSource, pipeline: Pipeline, sampler: Adaptive
         if pending and last is not None:
             yield from ((f, p, people) for f, p in zip(pending, hold(last, [f.timestamp_s for f in pending])))
     finally:
-        if decode_all:
-            frames.close()
+        frames.close()
 
 
 def _frame_handler(pipeline: Pipeline, writer: BrowserVideoWriter | None, overlay: Overlay):
