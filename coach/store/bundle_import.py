@@ -189,6 +189,8 @@ def _session(bz: BundleZip, name: str, names: list[str], source_id: str, target_
             decode_track(bz.read(n), f"{path}: {n}")  # checked now, read again when written
             poses.append((set_no, seq, n))
     video = next((n for n in names if n.startswith(f"videos/{uuid}.")), None)  # name and size checked
+    if video:
+        bundle_week.check_video_signature(bz, video, where)
     data["notes"] = clean(data.get("notes"))
     data["excluded_reason"] = clean(data.get("excluded_reason"))
     return _Session(data, out, times, sorted(poses), video)

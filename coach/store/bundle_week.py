@@ -165,13 +165,22 @@ def _checked_clip(bz, names: set[str], uuid: str, patient_id: str, path: Path):
         suffix = Path(name).suffix
         if name != f"clips/{uuid}{suffix}" or suffix not in VIDEO_MAGIC or name not in names:
             raise ValueError(f"{where}: its video {name!r} is missing or misnamed")
-        offset, magic = VIDEO_MAGIC[suffix]
-        if bz.head(name, 16)[offset:offset + len(magic)] != magic:
-            raise ValueError(f"{where}: its video is not a {suffix} file")
+        check_video_signature(bz, name, where)
         if bz.sha256(name) != meta.get("video_sha256"):
             raise ValueError(f"{where}: its video does not match its checksum (damaged or altered)")
         video = name
     return meta, track, video
+
+
+def check_video_signature(bz, name: str, where: str) -> None:
+    """A video member must start like the file its name says (MP4 ``ftyp`` / WebM EBML): anything
+    else (an executable, a page, a zip) renamed to .mp4 is refused before it is written anywhere."""
+    suffix = Path(name).suffix
+    if suffix not in VIDEO_MAGIC:
+        raise ValueError(f"{where}: its video {name!r} is not an .mp4 or .webm file")
+    offset, magic = VIDEO_MAGIC[suffix]
+    if bz.head(name, 16)[offset:offset + len(magic)] != magic:
+        raise ValueError(f"{where}: its video {name!r} is not a {suffix} file")
 
 
 def _sha(data: bytes) -> str:

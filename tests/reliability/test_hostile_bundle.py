@@ -393,3 +393,15 @@ def test_a_live_session_whose_sets_were_asked_for_auto_imports(good, clinic, tmp
         for s in d["sets"]:
             s["side"] = "auto"
     assert len(import_bundle(clinic, edited(good, tmp_path, {"sessions/*": auto})).sessions_added) == 6
+
+
+@pytest.mark.parametrize("content", [b"<html><script>alert(1)</script></html>", b"MZ\x90\x00" + b"\0" * 60])
+def test_a_session_video_that_is_not_a_video_is_refused(good, clinic, tmp_path, content):
+    files = members(good)
+    uuid = json.loads(files[last_session(files)])["uuid"]
+    files[f"videos/{uuid}.mp4"] = content
+    with pytest.raises(ValueError, match="is not a .mp4 file"):
+        import_bundle(clinic, write(tmp_path / "fake-video.zip", files))
+    assert nothing_written(clinic)
+    files[f"videos/{uuid}.mp4"] = MP4  # a real MP4's start: taken (the patient agreed to video)
+    assert import_bundle(clinic, write(tmp_path / "video.zip", files)).videos_added == 1
