@@ -94,24 +94,25 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+def _model_files():
+    """coach/pose/model_files.py, loaded by path: the coach's own checksum reader and file hash,
+    without importing the coach package (this script runs before its dependencies may be there)."""
+    source = HERE.parent / "coach" / "pose" / "model_files.py"
+    spec = importlib.util.spec_from_file_location("_coach_model_files", source)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_MODEL_FILES = _model_files()
+sha256_file = _MODEL_FILES.sha256_of
 
 
 def read_sums(path: Path = SUMS_FILE) -> dict[str, str]:
     """File name -> sha256 from a ``sha256sum``-style file."""
     if not path.exists():
         raise BuildError(f"{path} is missing: it is part of the repository, restore it from git")
-    sums = {}
-    for line in path.read_text().splitlines():
-        if line.strip():
-            digest, name = line.split()
-            sums[name.lstrip("*")] = digest
-    return sums
+    return _MODEL_FILES.parse_sums(path.read_text())
 
 
 # ---------------------------------------------------------------- deterministic zip

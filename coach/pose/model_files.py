@@ -28,8 +28,13 @@ def expected_sha256(directory: Path | None = None) -> dict[str, str]:
     sums = (directory or model_dir()) / "SHA256SUMS"
     if not sums.exists():
         sums = DEFAULT_MODEL_DIR / "SHA256SUMS"
+    return parse_sums(sums.read_text())
+
+
+def parse_sums(text: str) -> dict[str, str]:
+    """File name -> sha256 from ``sha256sum``-style text (the one reader: models/build_models.py uses it too)."""
     out = {}
-    for line in sums.read_text().splitlines():
+    for line in text.splitlines():
         if line.strip():
             digest, name = line.split()
             out[name.lstrip("*")] = digest
