@@ -85,6 +85,7 @@ HIGH_CONTRAST_CSS = """<style>
 [data-testid="stSidebarNav"] span, .coach-later, .coach-hint, .coach-when { color: #000 !important; }
 .stButton > button, .stDownloadButton > button { border: 3px solid #000 !important; }
 .stButton > button[kind="primary"] { background: #000 !important; color: #fff !important; }
+.stButton > button[kind="primary"] p, .stButton > button[kind="primary"] span { color: #fff !important; }
 .coach-card { border-width: 4px; border-color: #000; }
 :focus-visible { outline: 4px solid #ffd500 !important; outline-offset: 2px; }
 </style>"""
