@@ -16,11 +16,16 @@ from coach import labels
 from coach.progress.wins import load_fortnight, small_wins
 from coach.programme.schedule import due, due_by_routine
 from coach.programme.wording import line
-from coach.store.commands import add_db_option, with_store
+from coach.commands.common import add_db_option, with_store
 from coach.store.errors import NotFound
 from coach.store.paths import write_private
 
 STARTER = ProgrammeExercise("sit-to-stand", sets=2, reps=5, rest_s=90)
+
+
+def register(subparsers) -> None:
+    register_programme(subparsers)
+    register_today(subparsers)
 
 
 def register_programme(subparsers) -> None:

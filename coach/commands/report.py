@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from coach.reports import collect, write_report
-from coach.store.commands import add_db_option, parse_date, parse_end_date, with_store
+from coach.commands.common import add_db_option, parse_date, parse_end_date, with_store
 
 
-def register_report(subparsers) -> None:
+def register(subparsers) -> None:
     p = subparsers.add_parser("report", help="report for the physio: HTML, PDF, CSV, JSON")
     add_db_option(p)
     p.add_argument("patient")

@@ -1,27 +1,16 @@
-"""CLI subcommands over the store: ``programme``, ``today``, ``report``, ``sessions``.
+"""``coach sessions [--patient P] [--json] [--exclude|--include|--discard ID]``: the recorded sessions.
 
-``register(subparsers)`` adds them to the main parser; each handler returns an exit code:
-0 ok, 1 a problem the user can fix (message on stderr), 2 bad arguments.
+Each handler returns an exit code: 0 ok, 1 a problem the user can fix (message on stderr), 2 bad arguments.
 """
 from __future__ import annotations
 
-import argparse
-import functools
 import json
-import sys
-from datetime import datetime, timedelta
 
-from coach.store.errors import StoreError
+from coach.commands.common import add_db_option, with_store
 from coach.store.store import Store
 
 
 def register(subparsers) -> None:
-    from coach.programme.commands import register_programme, register_today
-    from coach.reports.commands import register_report
-
-    register_programme(subparsers)
-    register_today(subparsers)
-    register_report(subparsers)
     p = subparsers.add_parser("sessions", help="list recorded sessions; exclude, include or discard one")
     add_db_option(p)
     p.add_argument("--patient", help="only this patient's sessions")
@@ -32,39 +21,6 @@ def register(subparsers) -> None:
     p.add_argument("--by", default="", help="who excludes (with --exclude)")
     p.add_argument("--reason", default="", help="why (with --exclude)")
     p.set_defaults(func=sessions_command)
-
-
-def add_db_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", metavar="URL", default=None,
-                        help="database URL (default: $COACH_DATABASE_URL or the SQLite file in the user data dir)")
-
-
-def with_store(handler):
-    """Open the store for a handler and turn store and file errors into a message and exit code 1."""
-    @functools.wraps(handler)
-    def run(args) -> int:
-        try:
-            with Store.open(args.db) as store:
-                return handler(args, store)
-        except (StoreError, ValueError, OSError) as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-    return run
-
-
-def parse_date(text: str) -> datetime:
-    """YYYY-MM-DD (local midnight) or a full ISO time, as an aware datetime."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use YYYY-MM-DD)") from None
-    return value if value.tzinfo else value.astimezone()
-
-
-def parse_end_date(text: str) -> datetime:
-    """Like ``parse_date``, but a bare date means the end of that day (so the day is included)."""
-    value = parse_date(text)
-    return value + timedelta(days=1) if len(text.strip()) == 10 else value
 
 
 @with_store

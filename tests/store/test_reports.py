@@ -10,7 +10,7 @@ import pytest
 
 from coach.reports import collect, write_report
 from coach.reports.norms import interpret
-from coach.store.commands import register
+from coach.commands import programme, report, sessions
 from tests.store.factories import PROGRAMME_TOML, seed_history
 
 
@@ -82,7 +82,9 @@ def test_norms():
 
 def _cli(db_url, *argv) -> int:
     parser = argparse.ArgumentParser(prog="coach")
-    register(parser.add_subparsers(required=True))
+    sub = parser.add_subparsers(required=True)
+    for module in (programme, report, sessions):
+        module.register(sub)
     args = parser.parse_args([*argv[:2], "--db", db_url, *argv[2:]] if argv[0] == "programme"
                              else [argv[0], "--db", db_url, *argv[1:]])
     return args.func(args)
