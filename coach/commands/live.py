@@ -7,7 +7,7 @@ import sys
 from coach.commands.analyze import parse_thresholds, validate_choices
 from coach.programme import threshold_range
 from coach.live.fatigue import DEFAULT_MARGIN
-from exercises import EXERCISE_NAMES, create_exercise
+from exercises import EXERCISE_NAMES, create_exercise, is_timed_hold
 
 
 def register(subparsers) -> None:
@@ -115,9 +115,7 @@ def _keep_trying(recorder, why: str) -> bool:
 
 
 def default_reps(exercise: str) -> int:
-    from exercises import EXERCISES
-
-    return 3 if getattr(EXERCISES.get(exercise), "count_on", "") == "hold" else 10
+    return 3 if is_timed_hold(exercise) else 10
 
 
 def print_human(summary) -> None:

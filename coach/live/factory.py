@@ -16,13 +16,14 @@ from coach.live.beat_player import make_beat_player
 from coach.live.cues import CueEngine, CueRateLimiter
 from coach.live.fatigue import DEFAULT_MARGIN, FatigueMonitor, monitor_for
 from coach.live.grabber import LatestFrameGrabber, RealtimeFileSource
-from coach.live.holds import DEFAULT_TARGET_S, HoldCoach, is_hold_exercise
+from coach.live.holds import DEFAULT_TARGET_S, HoldCoach
 from coach.live.hud import LiveHud
 from coach.live.pacer import LivePacer
 from coach.live.session import LiveSession
 from coach.live.sets import SetPlan
 from coach.live.sinks import MetronomeSink, RecorderSink, SpeechSink, VideoSink, WindowSink
 from coach.live.speech import make_speaker
+from exercises import is_timed_hold
 from exercises.pacing import Tempo
 
 log = logging.getLogger(__name__)
@@ -69,7 +70,7 @@ def open_source(camera: str):
 def coaching_extras(exercise_spec, exercise: str, tempo: Tempo | None, hold_s: float | None):
     """(HoldCoach, LivePacer) for the session: a hold exercise gets its target (a metronome
     means nothing for it); any other exercise gets the metronome when a tempo is set."""
-    if is_hold_exercise(exercise_spec):
+    if exercise_spec is not None and is_timed_hold(exercise_spec.name):
         return HoldCoach(exercise, hold_s or DEFAULT_TARGET_S), None
     return None, (LivePacer.for_exercise(exercise, tempo) if tempo is not None else None)
 

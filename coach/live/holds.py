@@ -31,11 +31,6 @@ _REASONS = {
 }
 
 
-def is_hold_exercise(spec) -> bool:
-    """``spec`` (an ``ExerciseSpec``, or None for a machine without one) is a timed balance hold."""
-    return bool(getattr(spec, "timed_hold", False))
-
-
 def break_words(exercise: str, why: str) -> str:
     """The first words of the break cue: what happened, plainly."""
     if why == "position left":

@@ -20,12 +20,13 @@ from coach.sources import TimedFrame
 
 from coach.live.cues import SAFETY, Cue, CueEngine
 from coach.live.fatigue import FatigueMonitor
-from coach.live.holds import BALANCE_LOSS_CUE, HoldCoach, is_hold_exercise
+from coach.live.holds import BALANCE_LOSS_CUE, HoldCoach
 from coach.live.pacer import TRACE_S, LivePacer
 from coach.live.safety import SafetyMonitor
 from coach.live.sets import ACTIVE, DONE, PAUSED, SETUP, SetController, SetEvent, SetPlan
 from coach.live.setup_check import SetupResult, frame_brightness, frame_problems, needs_for, summarise_setup
 from coach.live.update import LiveSummary, LiveUpdate, SessionEvent
+from exercises import is_timed_hold
 
 CUE_HOLD_S = 3.0  # a cue stays on screen this long
 SETUP_EVERY_S = 0.25  # the set-up check looks at the last SETUP_WINDOW_S, this often
@@ -86,7 +87,8 @@ class LiveSession:
         self._storage_lagging = False
         self._alert = ""
         self._trace: deque = deque()  # (t, key measure) for dating movement onsets (metronome)
-        if self.holds is None and is_hold_exercise(getattr(self.pipeline.exercise, "spec", None)):
+        spec = getattr(self.pipeline.exercise, "spec", None)
+        if self.holds is None and spec is not None and is_timed_hold(spec.name):
             self.holds = HoldCoach(self.exercise)
 
     # --- input --------------------------------------------------------------------------------

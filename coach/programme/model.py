@@ -16,6 +16,7 @@ from coach.programme import threshold_range
 from coach.programme.routines import implied_times
 from exercises import EXERCISE_NAMES as EXERCISES
 from exercises import EXERCISES as SPECS
+from exercises import is_timed_hold
 from exercises.fatigue import FatigueParams
 from exercises.pacing import Tempo
 
@@ -26,7 +27,7 @@ SUPPORT_LEVELS = ("two-hands", "one-hand", "fingertips", "none")
 VARIANTS: dict[str, tuple[str, ...]] = {name: spec.variants for name, spec in SPECS.items()}
 DEFAULT_VARIANT = {name: spec.default_variant for name, spec in SPECS.items()}
 # Timed holds (balance): ``hold_s`` is their target; a metronome tempo means nothing for them.
-HOLD_EXERCISES = tuple(name for name, spec in SPECS.items() if spec.timed_hold)
+HOLD_EXERCISES = tuple(name for name in SPECS if is_timed_hold(name))  # for messages: the answer is is_timed_hold
 FATIGUE_MIN_CHANGE = FatigueParams().min_change
 MAX_TIMES = 6  # times of day per item; more is a typing slip, not a prescription
 MAX_ROUTINE_CHARS = 60
@@ -112,7 +113,7 @@ class ProgrammeExercise:
 
     @property
     def is_hold(self) -> bool:
-        return self.exercise in HOLD_EXERCISES
+        return is_timed_hold(self.exercise)
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,7 @@ def _pacing(i: int, name: str, raw: dict, values: dict, problems) -> None:
     if "tempo_s" in raw and "tempo_per_min" in raw:
         problems.append((("exercise", i, "tempo_per_min"),
                          "give the tempo once: tempo_s (seconds per rep) or tempo_per_min (reps a minute), not both"))
-    if name in HOLD_EXERCISES:
+    if is_timed_hold(name):
         for key in ("tempo_s", "tempo_per_min"):
             if key in raw:
                 problems.append((("exercise", i, key), f"{name} is a timed hold: set hold_s (seconds), not a tempo"))
