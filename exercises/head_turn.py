@@ -38,6 +38,10 @@ class HeadTurnParams(Params):
 
     target_deg: float = param(20.0, "deg", "gaze-stabilisation head turns are small, ~20-30 deg each way; under "
                               "20 deg is labelled short_range (still counted when it is this person's usual turn)")
+    target_margin_deg: float = param(
+        4.0, "deg", "a turn within this of the target meets it: the turn is read from the nose's offset between "
+        "the ears in one camera view, whose error is several degrees (CLINICAL.md: single-camera angle errors "
+        "of 6-15 deg); without it turns at 80-99% of the target were labelled short")
 
 
 # The nose tip sits ~10 cm ahead of the ear axis; shoulders are ~37 cm apart: seen from the front,
@@ -113,6 +117,8 @@ class HeadTurn(RepExercise):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        p = self.params  # short_range below the target less the measurement's margin (not the count)
+        self.clinical_target = max(p.target_deg - p.target_margin_deg, 1.0) / p.target_deg
         self.middle = RestBaseline(tau_s=4.0)  # this person's "straight ahead" (yaw), learned when still
         self.level = RestBaseline(tau_s=4.0)  # ... and their usual head carriage (pitch)
         self.quiet = QuietWindow(window_s=0.4, tolerance=2.0)

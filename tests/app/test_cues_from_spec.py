@@ -30,3 +30,13 @@ def test_live_coach_and_plain_words_use_the_exercise_cue():
 def test_a_cue_for_a_fault_the_exercise_never_reports_fails_at_once():
     with pytest.raises(ValueError, match="cues for faults it never reports: stepping"):
         replace(EXERCISES["head-turn"], cues=(("stepping", "Keep your feet still"),))
+
+
+def test_a_head_turn_within_the_measurement_margin_of_its_target_is_not_short():
+    from coach.synth.scripts.head_turn import alternating
+    from tests.neuro.test_head_turn import run
+
+    _, ex, _ = run(alternating(6, 18.0))  # 90% of the 20-deg target: within the 4-deg margin
+    assert [r for r in ex.reps if r.counted] and not any("short_range" in r.fault_codes for r in ex.reps)
+    _, ex, _ = run(alternating(6, 14.0))  # 70%: short, said so
+    assert all("short_range" in r.fault_codes for r in ex.reps if r.counted)
