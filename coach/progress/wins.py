@@ -61,8 +61,8 @@ def _week(sessions: Sequence[SessionRecord], first: date, last: date) -> Week:
     for rec in sessions:
         s = rec.summary
         day = s.started_at.astimezone().date()
-        if s.excluded or not first <= day <= last or s.reps <= 0:
-            continue
+        if s.excluded or not first <= day <= last or s.reps <= 0 or labels.is_test_session(rec.settings, rec.tests):
+            continue  # a test's stands are its score (its own win), not training reps
         week.days.add(day)
         if is_timed_hold(s.exercise):
             best = max((r.metrics.get("hold_s", 0.0) for r in rec.reps if r.counted), default=0.0)
