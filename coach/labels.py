@@ -163,8 +163,9 @@ def patient_fault(code: str) -> str:
 # movement: sit-to-stand for a chair stand or a TUG). Every list, picker, chart and report names it
 # by its test and shows its score, never as a training session of that exercise with 0 reps.
 def is_test_session(settings: dict | None, tests=()) -> bool:
-    """A guided or recorded validated test (its own session), from the record's settings or results."""
-    return (settings or {}).get("mode") == "test" or (not settings and bool(tests))
+    """A validated test stored as its own session (``Store.save_test_result``: settings mode "test").
+    A training session that also carries a test result stays a training session."""
+    return (settings or {}).get("mode") == "test"
 
 
 def session_what(exercise_name: str, tests=()) -> str:

@@ -76,7 +76,8 @@ def _server(data: Path, role: str):
     _seed(data)
     env = {"COACH_DATA_DIR": str(data), "COACH_APP_MODEL": "lite", "COACH_APP_VOICE": "none", "COACH_DATABASE_URL": "",
            "COACH_APP_ROLE": role, "COACH_APP_PATIENT": "P001" if role == "patient" else "",
-           "COACH_APP_PASSWORD": PASSWORD if role == "physio" else ""}
+           "COACH_APP_PASSWORD": PASSWORD if role == "physio" else "",
+           "COACH_APP_NOW": f"{TODAY.isoformat()}T08:20"}  # Today marks by this clock: 07:30 due now, 09:00 next
     return streamlit_server(APP_FILE, env, data / "streamlit.log")
 
 
@@ -87,15 +88,19 @@ def test_today_by_routine_and_the_reminders_file(tmp_path_factory, tmp_path, sho
         page = ctx.new_page()
         page.goto(url)
         page.get_by_role("button", name="Save my exercise reminders").wait_for(timeout=60_000)
-        headings = [t.strip() for t in page.locator(".coach-occasion").all_inner_texts()]
-        assert headings == ["While brushing teeth in the morning (07:30)", "Before breakfast (08:00) ✓",
-                            "Morning (09:00)", "Before lunch (12:30)", "Before dinner (18:00)",
-                            "While brushing teeth at night (21:30)", "Not today (rest day)", "Your week",
+        occasions = page.locator(".coach-occasion")
+        headings = occasions.evaluate_all("els => els.map(e => e.firstChild.textContent.trim())")
+        # by the clock (08:20): due now first, then next, later, and what is done last
+        assert headings == ["While brushing teeth in the morning (07:30)", "Morning (09:00)", "Before lunch (12:30)",
+                            "Before dinner (18:00)", "While brushing teeth at night (21:30)",
+                            "Before breakfast (08:00)", "Not today (rest day)", "Your week",
                             "Reminders on your phone"], headings
+        marks = page.locator("[data-testid='today-occasion']").evaluate_all("els => els.map(e => e.dataset.mark)")
+        assert marks == ["now", "next", "later", "later", "later", "done"], marks
         cards = [" ".join(t.split()) for t in page.locator(".coach-card").all_inner_texts()]
-        assert "Sit to stand 1 set of 5, metronome: one every 4 s Done - well done! ✓" in cards[1], cards
+        assert "Sit to stand 1 set of 5, metronome: one every 4 s Done - well done! ✓" in cards[5], cards
         assert page.locator(".coach-card.coach-done").count() == 1  # only breakfast's sit-to-stand
-        assert "3 holds, 20 seconds each" in cards[2] and "40 a minute" in cards[0]
+        assert "3 holds, 20 seconds each" in cards[1] and "40 a minute" in cards[0]
         assert "Rest day" in cards[-1] and "Squat" in cards[-1]
         wins = page.locator(".coach-wins").inner_text()
         assert "You did 17 sit-to-stands this week, 11 more than last week." in wins, wins

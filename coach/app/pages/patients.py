@@ -41,11 +41,13 @@ def render() -> None:
 
 
 def tests_by_session(store, patient_id: str) -> dict[int, list]:
-    """session id -> its validated-test results (a test is its own session: named by its test)."""
+    """session id -> its validated-test results, for the sessions that are tests (their own session,
+    ``labels.is_test_session``): named by their test. A training session with a score keeps its name."""
     out: dict[int, list] = {}
     for t in store.test_results(patient_id) if hasattr(store, "test_results") else ():
         out.setdefault(t.session_id, []).append(t.result)
-    return out
+    return {sid: tests for sid, tests in out.items()
+            if labels.is_test_session(store.load_session(sid).settings, tests)}
 
 
 def _sessions(store, patient_id: str) -> None:

@@ -73,7 +73,8 @@ def _sessions(store, patient: str) -> None:
 def _session(store, sid: int) -> None:
     record = store.load_session(sid)
     sm = record.summary
-    st.caption(f"{labels.session_what(sm.exercise, record.tests)}, {labels.when(sm.started_at)}, "
+    named = record.tests if labels.is_test_session(record.settings) else ()  # a test is named by its test
+    st.caption(f"{labels.session_what(sm.exercise, named)}, {labels.when(sm.started_at)}, "
                f"{labels.status(sm.status)}"
                + (f", source: {plain(labels.source(sm.source))}" if sm.source else ""))
     is_test = record.settings.get("mode") == "test"
