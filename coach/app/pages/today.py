@@ -76,16 +76,17 @@ def render() -> None:
 
 def _day(groups, programme_version: int | None, clock: datetime) -> None:
     """Each occasion marked by the clock (``coach.app.today_clock``: due now first, then missed, any
-    time, next, later, done); an exercise's "Start" sits at its first time in the day not yet done
-    (one button per exercise: fewer choices), "Do it again" at its last once all are done."""
+    time, next, later, done); an exercise's "Start" sits at its first card on the page not yet done
+    (due now before missed: one button per exercise, fewer choices), "Do it again" at its last card
+    once all are done; its other cards point up to it."""
     from coach.app import today_clock
 
     marked = today_clock.mark_groups(groups, clock)
     st.markdown(f"<div class='coach-now' data-testid='today-now'>"
                 f"{html.escape(today_clock.headline(marked, clock))}</div>", unsafe_allow_html=True)
     by_exercise: dict[str, list] = {}
-    for g in groups:
-        for s in g.slots:
+    for m in marked:  # the page's order: the button goes where the patient looks first
+        for s in m.group.slots:
             by_exercise.setdefault(s.item.exercise, []).append(s)
     button_on = {name: next((s for s in slots if not s.done), slots[-1]) for name, slots in by_exercise.items()}
     for m in marked:
@@ -119,7 +120,7 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
                 unsafe_allow_html=True)
     if not has_button:
         if not slot.done:
-            st.markdown("<div class='coach-later'>Later today</div>", unsafe_allow_html=True)
+            st.markdown("<div class='coach-later'>Start it with its button above.</div>", unsafe_allow_html=True)
         return
     label = "Do it again" if slot.done else "Start"
     if st.button(f"{label}: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", type="primary",
