@@ -211,12 +211,12 @@ def test_the_timed_up_and_go_is_timed_from_the_fake_camera_and_stored(home, shot
         page.locator("#test-value").wait_for(timeout=180_000)
         snap(page, shots, "test_tug_result", height=1400, settle_ms=500)
         value = float(page.locator("#test-value").inner_text())
-        phases = page.locator("[data-testid='test-phases']").inner_text()
+        shown_phases = page.locator("[data-testid='test-phases']").count()
         ctx.close()
     assert value == pytest.approx(truth["time_s"], abs=TUG_BROWSER_TOLERANCE_S), (value, truth["time_s"])
-    for words in ("Standing up", "Walking out", "Turning", "Walking back", "Sitting down"):
-        assert words in phases
+    assert shown_phases == 0  # the phases are not checked: not shown (coach.labels.TUG_PHASES_WHY)
     with Store.open(sqlite_url(data)) as store:
         stored = [t.result for t in store.test_results("P001") if t.result.test == "timed-up-and-go"]
     assert stored and stored[-1].value == value and "walking_aid" in stored[-1].flags
+    assert set(stored[-1].details["phases"]) >= {"stand_up", "walk_out", "turn", "walk_back", "sit_down"}  # kept
     print("browser TUG:", value, "truth", truth["time_s"])
