@@ -217,6 +217,7 @@ SAME_WITHIN = {"s": 0.5, "cm": 2.0}  # a change smaller than this is "about the 
 
 def _amount(value: float, unit: str) -> str:
     one, many = UNIT_WORDS.get(unit, (unit, unit))
+    value = round(value, 1)  # "11.8 seconds": tenths are as far as a camera's timing goes
     return f"{value:g} {one if value == 1 else many}"
 
 
