@@ -12,6 +12,8 @@ from coach.store import Store
 from coach.store.bundle import export_bundle, import_bundle
 from tests.store.factories import make_frames, make_rep, seed_history
 
+MP4_START = b"\x00\x00\x00\x18ftypmp42" + bytes(32)  # the start of a real MP4 (import checks it)
+
 
 @pytest.fixture
 def home(tmp_path):
@@ -65,7 +67,7 @@ def test_landmarks_travel_and_video_only_with_consent(home, clinic, tmp_path):
     store.update_patient("P001", video_opt_in=True)
     path, rel = store.video_path_for(sid)
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"fake mp4 bytes")
+    path.write_bytes(MP4_START)
     with store.engine.begin() as conn:
         from sqlalchemy import update
 
@@ -79,7 +81,7 @@ def test_landmarks_travel_and_video_only_with_consent(home, clinic, tmp_path):
     new_id = report.session_ids[sid]
     assert len(clinic.load_poses(new_id)) == 30
     copied = clinic.load_session(new_id).video_path
-    assert open(copied, "rb").read() == b"fake mp4 bytes" and oct(os.stat(copied).st_mode & 0o777) == "0o600"
+    assert open(copied, "rb").read() == MP4_START and oct(os.stat(copied).st_mode & 0o777) == "0o600"
 
 
 def test_cli_share_and_bad_bundles(home, tmp_path, capsys):
