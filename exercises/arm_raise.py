@@ -189,6 +189,9 @@ SPEC = ExerciseSpec(
     # Front view: left/right symmetry and shoulder hiking; only the upper body is needed.
     setup=SetupNeeds(("head", "trunk", "hands"), "front", min_height_share=0.25),
     equipment="Space around you to lift your arms",
+    steps=("Stand or sit tall, arms by your sides.",
+           "Lift your arm to shoulder height or higher, elbow straight.",
+           "Lower it slowly."),
     variants=("assisted", "active", "weighted"), default_variant="active",
     synth_script="arm_raise", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg", rep_noun=("arm raise", "arm raises"))
 

@@ -350,6 +350,9 @@ SPEC = ExerciseSpec(
     faults=("heel_low", "knee_bend", "trunk_sway", "asymmetry", "no_control"),
     setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Hold on to a counter or a sturdy chair",)),
     equipment="A counter or chair back to hold on to",
+    steps=("Stand tall, holding the counter or chair back.",
+           "Rise up onto your toes as high as is comfortable.",
+           "Lower your heels slowly to the floor."),
     variants=("double-leg", "single-leg"), default_variant="double-leg",
     synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot", rep_noun=("heel raise", "heel raises"))
 

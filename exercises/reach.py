@@ -287,6 +287,9 @@ SPEC = ExerciseSpec(
     faults=("short_range", "trunk_compensation", "elbow_bent", "stepping"),
     setup=SetupNeeds(("head", "trunk", "legs", "feet", "hands"), "side"),
     equipment="Space in front of you to reach forward",
+    steps=("Stand side-on to the camera, feet still, arm up at shoulder height.",
+           "Reach forward as far as you safely can without stepping.",
+           "Come back upright."),
     variants=("seated", "standing", "beyond-arm"), default_variant="standing",
     synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm", rep_noun=("reach", "reaches"))
 

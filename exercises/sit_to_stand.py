@@ -241,5 +241,8 @@ SPEC = ExerciseSpec(
     setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side",
                      reminders=("Put a sturdy chair with its back against the wall",)),
     equipment="A firm chair without wheels, its back against a wall",
+    steps=("Sit near the front of the chair, feet flat and a little apart.",
+           "Lean forward, nose over toes, and stand up tall.",
+           "Sit back down slowly, with control."),
     variants=("high-seat", "standard", "low-seat"), default_variant="standard",
     synth_script="sit_to_stand", key_measure="knee_deg", key_unit="deg", rep_noun=("stand", "stands"))

@@ -97,11 +97,16 @@ class ExerciseSpec:
     # does not fit it ("Reach a little further" is no cue for a head turn); ``exercises.faults.cue``
     # asks here first. Each code must be one of ``faults`` (checked when the spec is made).
     cues: tuple[tuple[str, str], ...] = ()
+    # How to do it, in two or three plain-words steps (the Today card's demonstration shows them
+    # beside a clip the synthetic generator renders from this spec).
+    steps: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = [code for code, _ in self.cues if code not in self.faults]
         if unknown:
             raise ValueError(f"{self.name}: cues for faults it never reports: {', '.join(unknown)}")
+        if not 2 <= len(self.steps) <= 4:
+            raise ValueError(f"{self.name}: say how to do it in 2 to 4 plain-words steps (steps=...)")
 
     @property
     def timed_hold(self) -> bool:

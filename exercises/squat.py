@@ -131,5 +131,8 @@ SPEC = ExerciseSpec(
     faults=("shallow_squat", "trunk_flexion", "lateral_shift", "knee_valgus"),
     setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Stand near a counter you can hold",)),
     equipment="Something steady to hold on to (a counter or chair back)",
+    steps=("Stand with your feet hip-width apart; hold on if you need to.",
+           "Bend your knees and push your hips back, as if to sit.",
+           "Stand up tall again, back straight."),
     variants=("partial", "standard", "deep"), default_variant="partial",
     synth_script="squat", key_measure="knee_deg", key_unit="deg", rep_noun=("squat", "squats"))

@@ -24,6 +24,7 @@ STYLE = """<style>
 .coach-card .coach-status { font-size:1.3rem; font-weight:700; }
 .coach-card.coach-done .coach-status { color:#1b7f3b; }
 .coach-later { font-size:1.2rem; color:#444; margin:-0.2rem 0 0.8rem 0.2rem; }
+.coach-steps li { font-size:1.3rem; line-height:1.5; margin-bottom:0.3rem; }
 .coach-mark { display:inline-block; font-size:1.3rem; font-weight:800; padding:0.15rem 0.7rem;
               border-radius:10px; margin-left:0.6rem; vertical-align:middle; color:#fff; background:#555; }
 .coach-mark.now { background:#1b7a1b; } .coach-mark.missed { background:#b35900; }
@@ -118,6 +119,7 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
                 f"<div class='coach-status'>{html.escape(status)}</div>"
                 + (f"<div class='coach-note'>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
                 unsafe_allow_html=True)
+    show_how(e.exercise)
     if not has_button:
         if not slot.done:
             st.markdown("<div class='coach-later'>Start it with its button above.</div>", unsafe_allow_html=True)
@@ -128,11 +130,32 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
         start(LivePlan(e.exercise, e.side, slot.sets_left or e.sets, e.reps, e.rest_s, programme_version))
 
 
+def show_how(exercise: str) -> None:
+    """'How to do it': the spec's plain-words steps, and on request a clip our own generator renders
+    from the spec (made once, a few seconds, then kept)."""
+    from coach.app import demos
+    from coach.store.paths import data_dir
+
+    with st.expander(f"How to do it: {ui.exercise_label(exercise)}"):
+        st.markdown("<ol class='coach-steps' data-testid='demo-steps'>"
+                    + "".join(f"<li>{html.escape(step)}</li>" for step in demos.steps(exercise)) + "</ol>",
+                    unsafe_allow_html=True)
+        key = f"demo_{exercise}"
+        if not st.session_state.get(key):
+            st.button("Show me", key=f"show_{exercise}", width="stretch",
+                      on_click=lambda: st.session_state.update({key: True}))  # set before the rerun
+        else:
+            with st.spinner("Drawing the demonstration..."):
+                path = demos.demo_video(exercise, data_dir() / "demos")
+            st.video(str(path), loop=True, autoplay=True, muted=True)
+
+
 def _rest_card(e, programme_version: int | None) -> None:
     """An exercise whose day it is not: said plainly, and still there for a patient who wants it."""
     st.markdown(f"<div class='coach-card'><h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
                 f"<div class='coach-status'>Rest day. Your days: {html.escape(_days(e.days))}</div></div>",
                 unsafe_allow_html=True)
+    show_how(e.exercise)
     if st.button(f"Start: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", width="stretch"):
         start(LivePlan(e.exercise, e.side, e.sets, e.reps, e.rest_s, programme_version))
 
