@@ -34,3 +34,59 @@ def write_noise_video(path: Path, frames: int = 30, size=(320, 240), fps: float 
 @pytest.fixture(scope="session")
 def empty_room_video(tmp_path_factory) -> Path:
     return write_noise_video(tmp_path_factory.mktemp("videos") / "empty_room.mp4", frames=45)
+
+
+# --- cost markers --------------------------------------------------------------------------------
+# Every test gets one cost marker from what its module uses, so `pytest -m fast` runs the logic
+# tests alone (the quick loop while working) and nothing has to remember to mark itself:
+#   browser  - a real headless Chromium against the app
+#   model    - the MediaPipe pose model, a whole `coach` process, or a Streamlit app run
+#   postgres - the PostgreSQL variant of a store test
+#   slow     - otherwise fast by the scan, but measured at 0.4 s or more (tests/slow_tests.txt,
+#              refreshed by scripts/measure_test_costs.sh)
+#   fast     - pure logic on landmark sequences, small files and SQLite
+_BROWSER = ("tests.app.browser", "from tests.app import browser", "playwright", "chromium")
+_MODEL = ("PoseEstimator", "analyze_video", "\"coach.cli\"", "'coach.cli'", "coach.synth\"", "run_live_on_file",
+          "require_model", "tug_estimator", "build_runner", "AppTest", "mediapipe", "LivePoseEstimator",
+          "streamlit_app", "start_app", "coach_server")
+_COSTS = {"fast": "pure logic: landmark sequences, small files, SQLite (pytest -m fast: the quick loop)",
+          "model": "runs the pose model, a whole coach process or a Streamlit app",
+          "browser": "drives a headless Chromium against the app",
+          "postgres": "a store test on PostgreSQL",
+          "slow": "logic, but measured at 0.4 s or more (tests/slow_tests.txt)"}
+SLOW_LIST = Path(__file__).with_name("slow_tests.txt")
+
+
+def pytest_configure(config) -> None:
+    for name, what in _COSTS.items():
+        config.addinivalue_line("markers", f"{name}: {what}")
+
+
+def _module_cost(path: Path, seen: dict) -> str:
+    if path not in seen:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        seen[path] = ("browser" if any(s in text for s in _BROWSER)
+                      else "model" if any(s in text for s in _MODEL) else "fast")
+    return seen[path]
+
+
+def _measured_slow() -> set[str]:
+    import os
+
+    if os.environ.get("COACH_IGNORE_SLOW_LIST") or not SLOW_LIST.exists():
+        return set()
+    return {line.strip() for line in SLOW_LIST.read_text().splitlines() if line.strip() and not line.startswith("#")}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    seen: dict = {}
+    slow = _measured_slow()
+    for item in items:
+        if any(any(item.iter_markers(name)) for name in _COSTS):
+            continue  # a test that says its own cost
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "postgres" in callspec.id:
+            item.add_marker("postgres")
+        else:
+            cost = _module_cost(Path(str(item.fspath)), seen)
+            item.add_marker("slow" if cost == "fast" and item.nodeid in slow else cost)
