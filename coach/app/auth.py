@@ -10,11 +10,17 @@ host (the normal way to add TLS) every visitor arrives from 127.0.0.1. The rules
   Anything else refuses to show patient data and says how to set the password.
 
 Failed logins are throttled per client (``coach.app.throttle``), not per browser session.
+
+A reload is a new browser session: so that it does not log the physio out, a login also gives the
+browser a random token in a cookie (``SameSite=Strict``, this server's path, 8 hours) that the
+server keeps in memory only; a reload within those hours presents it and is logged in again. A
+server restart forgets every token (log in again).
 """
 from __future__ import annotations
 
 import hmac
 import ipaddress
+import secrets
 import threading
 import time
 
@@ -27,6 +33,10 @@ AUTH_KEY = "coach_logged_in"
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host", "x-forwarded-proto")
 _LOGGED_IN: set[str] = set()  # Streamlit session ids that gave the password (read by coach.app.guard)
 _LOGGED_IN_LOCK = threading.Lock()
+COOKIE = "coach_login"
+TOKEN_TTL_S = 8 * 3600  # a working day
+_TOKENS: dict[str, float] = {}  # login token -> when it expires (monotonic); memory only
+_COOKIE_PENDING = "coach_login_cookie"  # the token still to hand to the browser after a login
 
 
 def is_loopback(address: str | None) -> bool:
@@ -110,8 +120,11 @@ def gate(settings: AppSettings) -> bool:
     headers = _headers()
     if not login_required(settings, server_address(), headers):
         return True
+    if not st.session_state.get(AUTH_KEY) and token_valid(_cookie()):
+        st.session_state[AUTH_KEY] = True  # a reload of a page that had logged in
     if st.session_state.get(AUTH_KEY):
         remember_login(_session_id())
+        _hand_over_cookie()
         return True
     st.title("Physiotherapist login" if settings.physio else "Exercise coach")
     if not settings.password:
@@ -133,9 +146,50 @@ def gate(settings: AppSettings) -> bool:
         if password_ok(given, settings.password):
             THROTTLE.succeeded(client)
             st.session_state[AUTH_KEY] = True
+            st.session_state[_COOKIE_PENDING] = new_token()
             remember_login(_session_id())
             st.rerun()
         wait = THROTTLE.failed(client)
         time.sleep(0.5)
         st.error("That password is not right." + (f" Please wait {wait:.0f} s before the next try." if wait else ""))
     return False
+
+
+def new_token(now: float | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    now = time.monotonic() if now is None else now
+    with _LOGGED_IN_LOCK:
+        for old in [t for t, until in _TOKENS.items() if until <= now]:
+            del _TOKENS[old]
+        _TOKENS[token] = now + TOKEN_TTL_S
+    return token
+
+
+def token_valid(token: str | None, now: float | None = None) -> bool:
+    if not token:
+        return False
+    now = time.monotonic() if now is None else now
+    with _LOGGED_IN_LOCK:
+        until = _TOKENS.get(token)
+        return until is not None and until > now
+
+
+def _cookie() -> str | None:
+    try:
+        return st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no request context (AppTest)
+        return None
+
+
+def _hand_over_cookie() -> None:
+    """Set the login cookie in the browser once after a login, from a zero-height script block of
+    the same origin. The block is drawn on every logged-in run (empty when there is nothing to set),
+    always in the same place in the sidebar, so that the page's own elements never shift and lose
+    their state (an open expander would close) when it comes and goes."""
+    import streamlit.components.v1 as components
+
+    token = st.session_state.pop(_COOKIE_PENDING, None)
+    script = (f"parent.document.cookie = '{COOKIE}={token}; path=/; max-age={TOKEN_TTL_S}; SameSite=Strict' + "
+              "(parent.location.protocol === 'https:' ? '; Secure' : '');") if token else ""
+    with st.sidebar:
+        components.html(f"<script>{script}</script>", height=0)
