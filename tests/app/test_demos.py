@@ -90,3 +90,17 @@ def test_in_the_browser_the_demonstration_plays_and_nothing_is_fetched_outside(t
     outside = [u for u in requests if urlparse(u).scheme in ("http", "https", "ws", "wss")
                and urlparse(u).netloc != host]
     assert not outside, outside
+
+
+def test_read_it_to_me_speaks_the_card_and_its_steps_on_this_computer(seeded_store, monkeypatch):
+    from coach.app.pages import today
+    from coach.live.speech import SilentSpeaker
+
+    speaker = SilentSpeaker()
+    monkeypatch.setattr(today, "_speaker", lambda voice: speaker)
+    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
+    at = run_page("today")
+    at.button(key="read_heel-raise").click().run()
+    no_exception(at)
+    assert len(speaker.said) == 1 and speaker.said[0].startswith("Heel raise. 2 sets of 10")
+    assert "Rise up onto your toes" in speaker.said[0]

@@ -119,6 +119,7 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
                 f"<div class='coach-status'>{html.escape(status)}</div>"
                 + (f"<div class='coach-note'>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
                 unsafe_allow_html=True)
+    read_aloud(e.exercise, f"{ui.exercise_label(e.exercise)}. {detail}. {status}.")
     show_how(e.exercise)
     if not has_button:
         if not slot.done:
@@ -128,6 +129,21 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
     if st.button(f"{label}: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", type="primary",
                  width="stretch"):
         start(LivePlan(e.exercise, e.side, slot.sets_left or e.sets, e.reps, e.rest_s, programme_version))
+
+
+@st.cache_resource(show_spinner=False)
+def _speaker(voice: str):
+    from coach.live.speech import make_speaker
+
+    return make_speaker(voice)  # espeak-ng on this computer, as the live cues: offline
+
+
+def read_aloud(exercise: str, card: str) -> None:
+    """'Read it to me': the card and how the exercise is done, spoken on this computer."""
+    if st.button("🔊 Read it to me", key=f"read_{exercise}"):
+        from coach.app import demos
+
+        _speaker(ui.settings().voice).say(card + " How to do it: " + " ".join(demos.steps(exercise)))
 
 
 def show_how(exercise: str) -> None:
