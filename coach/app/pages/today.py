@@ -119,8 +119,9 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
                 f"<div class='coach-status'>{html.escape(status)}</div>"
                 + (f"<div class='coach-note'>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
                 unsafe_allow_html=True)
-    read_aloud(e.exercise, f"{ui.exercise_label(e.exercise)}. {detail}. {status}.")
-    show_how(e.exercise)
+    if has_button:  # once per exercise, where its Start is (its other cards point up to it)
+        read_aloud(e.exercise, f"{ui.exercise_label(e.exercise)}. {detail}. {status}.")
+        show_how(e.exercise)
     if not has_button:
         if not slot.done:
             st.markdown("<div class='coach-later'>Start it with its button above.</div>", unsafe_allow_html=True)
