@@ -95,3 +95,15 @@ def shots(tmp_path_factory) -> Path:
     folder = Path(os.environ.get("COACH_TEST_SCREENSHOTS") or tmp_path_factory.mktemp("screens"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def home(app_env, monkeypatch):
+    """P001 (70, Parkinson's) on this laptop, no programme: the diary and clip pages' patient. Browser
+    test modules define their own module-wide ``home`` server, which takes precedence there."""
+    from coach.store import Store
+
+    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
+    with Store.open() as store:
+        store.add_patient("P001", age=70, condition="parkinsons")
+        yield store

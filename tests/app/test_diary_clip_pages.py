@@ -10,16 +10,6 @@ import pytest
 from tests.app.conftest import no_exception, run_page
 
 
-@pytest.fixture
-def home(app_env, monkeypatch):
-    from coach.store import Store
-
-    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
-    with Store.open() as store:
-        store.add_patient("P001", age=70, condition="parkinsons")
-        yield store
-
-
 def test_diary_taps_are_stored_and_saving_again_replaces_the_day(home):
     at = run_page("diary")
     no_exception(at)

@@ -4,19 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 
 from tests.app.conftest import no_exception, run_page
-
-
-@pytest.fixture
-def home(app_env, monkeypatch):
-    from coach.store import Store
-
-    monkeypatch.setenv("COACH_APP_PATIENT", "P001")
-    with Store.open() as store:
-        store.add_patient("P001", age=70, condition="parkinsons")
-        yield store
 
 
 def _save(falls: int, near: int = 0):
