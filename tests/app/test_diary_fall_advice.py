@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-
 from tests.app.conftest import no_exception, run_page
 
 
