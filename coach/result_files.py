@@ -87,11 +87,6 @@ def atomic_file(path: Path, mode: str = "w"):
         raise ResultFileError(e.errno, f"could not write {path}: {e.strerror or e}") from e
 
 
-def write_rep_csv(result: AnalysisResult, path: Path) -> None:
-    with atomic_file(path) as f:
-        _rep_csv(result, f)
-
-
 def _rep_csv(result: AnalysisResult, f) -> None:
     metric_keys = sorted({k for r in result.reps for k in r.metrics})
     writer = csv.writer(f)
