@@ -140,8 +140,13 @@ def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp
         start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Sit to stand"))
         start.wait_for(timeout=60_000)
         start.click()
-        page.wait_for_function("() => (window.__coachBeats || []).length >= 2 && document.getElementById('coach-beat-on')",
-                               timeout=120_000)  # beats scheduled while the set runs
+        try:  # beats scheduled while the set runs (the set-up check first waits for a steady picture)
+            page.wait_for_function("() => (window.__coachBeats || []).length >= 2 && "
+                                   "document.getElementById('coach-beat-on')", timeout=240_000)
+        except playwright_api.TimeoutError:
+            page.screenshot(path=str(shots / "FAILED_live_metronome.png"))
+            raise AssertionError("no beat within 240 s; the page said: "
+                                 + " ".join(page.locator("[data-testid='stMain']").inner_text().split())[:600])
         beats = page.evaluate("() => [...window.__coachBeats]")
         snap(page, shots, "live_metronome_running", height=1400, settle_ms=500)
         page.locator("[data-testid='coach-summary']").wait_for(timeout=180_000)
