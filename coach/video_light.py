@@ -11,6 +11,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from coach.live.setup_check import frame_brightness  # the live set-up check's own measure
+
 SAMPLES = 24
 
 
@@ -28,7 +30,7 @@ def median_brightness(path: str | Path, samples: int = SAMPLES) -> float | None:
                 cap.set(cv2.CAP_PROP_POS_FRAMES, int(i))
                 ok, frame = cap.read()
                 if ok:
-                    values.append(_luma(frame))
+                    values.append(frame_brightness(frame))
         if len(values) < samples // 2:  # no frame count, or seeking does not work: read through
             values, i = [], 0
             while len(values) < 400:
@@ -36,13 +38,8 @@ def median_brightness(path: str | Path, samples: int = SAMPLES) -> float | None:
                 if not ok:
                     break
                 if i % 5 == 0:
-                    values.append(_luma(frame))
+                    values.append(frame_brightness(frame))
                 i += 1
         return float(np.median(values)) if values else None
     finally:
         cap.release()
-
-
-def _luma(frame) -> float:
-    small = cv2.resize(frame, (64, 36), interpolation=cv2.INTER_AREA)
-    return float(cv2.cvtColor(small, cv2.COLOR_BGR2GRAY).mean())
