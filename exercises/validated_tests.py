@@ -17,6 +17,7 @@ import numpy as np
 
 from exercises import norms
 from exercises.base import Rep
+from exercises.hold_checks import absences
 
 CHAIR_STAND_DURATION_S = 30.0
 CALF_RAISE_DURATION_S = 30.0
@@ -206,14 +207,7 @@ def recording_quality(timestamps_s, person_found, window_s: tuple[float, float] 
     steps = np.diff(ts)
     forward = steps[steps > 0]
     fps = float(1.0 / np.median(forward)) if len(forward) else 0.0
-    absent, longest, t0 = False, 0.0, 0.0
-    for t, f in zip(ts, found):
-        if not f and not absent:
-            absent, t0 = True, t
-        elif f and absent:
-            absent, longest = False, max(longest, t - t0)
-    if absent:
-        longest = max(longest, ts[-1] - t0)
+    longest = max((b - a for a, b in absences(ts, found, longer_than_s=0.0)), default=0.0)
     return RecordingQuality(len(ts), round(fps, 2), float(np.max(np.abs(steps))), int(np.sum(steps <= 0)),
                             float(found.mean()), float(longest), (float(ts[0]), float(ts[-1])))
 
