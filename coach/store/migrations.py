@@ -16,6 +16,7 @@ from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, inspect
 from sqlalchemy.engine import Connection, Engine
 
 from coach.store import schema
+from coach.store import sync_schema  # registers the v4 tables on schema.metadata (a fresh database gets them)
 from coach.store.errors import SchemaTooNew
 
 _version_meta = MetaData()
@@ -64,11 +65,19 @@ def _v3_session_events_diary_clips(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v4_clinic_sync(conn: Connection) -> None:
+    """New tables only: paired devices, pairing codes, deliveries, physio accounts, audit log, alerts
+    marked seen, alert settings, the laptop's outbox (``coach.store.sync_schema``)."""
+    for table in sync_schema.V4_TABLES:
+        table.create(conn, checkfirst=True)
+
+
 # Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_v1),
     Migration(2, "session exclusion; full test results", _v2_exclusion_and_test_details),
     Migration(3, "session events, diary, clips", _v3_session_events_diary_clips),
+    Migration(4, "clinic sync: devices, pairing, outbox, physio accounts, audit log, alerts", _v4_clinic_sync),
 )
 
 
