@@ -43,7 +43,7 @@ def empty_room_video(tmp_path_factory) -> Path:
 #   model    - the MediaPipe pose model, a whole `coach` process, or a Streamlit app run
 #   postgres - the PostgreSQL variant of a store test
 #   slow     - otherwise fast by the scan, but measured at 0.4 s or more (tests/slow_tests.txt,
-#              refreshed by scripts/measure_test_costs.sh)
+#              refreshed by scripts/measure_test_costs.sh; a line without [...] covers every case)
 #   fast     - pure logic on landmark sequences, small files and SQLite
 _BROWSER = ("tests.app.browser", "from tests.app import browser", "playwright", "chromium")
 _MODEL = ("PoseEstimator", "analyze_video", "\"coach.cli\"", "'coach.cli'", "coach.synth\"", "run_live_on_file",
@@ -89,4 +89,5 @@ def pytest_collection_modifyitems(config, items) -> None:
             item.add_marker("postgres")
         else:
             cost = _module_cost(Path(str(item.fspath)), seen)
-            item.add_marker("slow" if cost == "fast" and item.nodeid in slow else cost)
+            listed = item.nodeid in slow or item.nodeid.split("[", 1)[0] in slow  # a test, or all its cases
+            item.add_marker("slow" if cost == "fast" and listed else cost)
