@@ -110,7 +110,7 @@ def import_bundle(store, path, as_patient: str | None = None) -> ImportReport:
 # --- reading and checking (nothing written) ---------------------------------------------------
 
 def _read(bz: BundleZip, path: Path, as_patient: str | None) -> _Plan:
-    from coach.store.store import validate_patient_id
+    from coach.store.ids import validate_patient_id
 
     manifest = bz.json("manifest.json")
     if not isinstance(manifest, dict) or manifest.get("format") != bundle_schema.FORMAT:

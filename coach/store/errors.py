@@ -1,6 +1,11 @@
 """Errors the store raises: each says what went wrong and what the user can do."""
 from __future__ import annotations
 
+import functools
+from contextlib import contextmanager
+
+from sqlalchemy.exc import SQLAlchemyError
+
 
 class StoreError(Exception):
     """Base class for store problems a user should read."""
@@ -29,3 +34,37 @@ def driver_message(e: BaseException) -> str:
     """The database driver's own message without SQLAlchemy's SQL dump, e.g. "database is locked"."""
     orig = getattr(e, "orig", None)
     return str(orig or e).strip().splitlines()[0]
+
+
+def masked(url: str) -> str:
+    """A database URL fit to show: its password hidden."""
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def in_words(e: BaseException, action: str, where: str = "", error: type[StoreError] = StoreError) -> StoreError:
+    """The one translation of a database driver's error into words for the user:
+    "Could not {action}[ in {where}]: {the driver's message}", as ``error``."""
+    return error(f"Could not {action}{f' in {where}' if where else ''}: {driver_message(e)}")
+
+
+@contextmanager
+def translated(action: str, where: str = "", *, error: type[StoreError] = StoreError):
+    """Inside the block a driver error becomes ``in_words(...)``."""
+    try:
+        yield
+    except SQLAlchemyError as e:
+        raise in_words(e, action, where, error) from e
+
+
+def translated_method(action: str, *, error: type[StoreError] = StoreError):
+    """``translated`` around a ``Store`` method, naming the store's database (``self.url``, masked)."""
+    def wrap(method):
+        @functools.wraps(method)
+        def inner(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except SQLAlchemyError as e:
+                raise in_words(e, action, masked(self.url), error) from e
+        return inner
+    return wrap

@@ -1,6 +1,6 @@
 """``Store`` methods for what happens around the sessions: events added to a session by its id,
-the patient's diary and the clips recorded for the physio. A mixin, so ``store.py`` stays about
-sessions; the rows and dataclasses live in ``session_events``, ``diary`` and ``clips``.
+the patient's diary and the clips recorded for the physio. A mixin of ``Store``, as are the methods
+of each other job; the rows and dataclasses live in ``session_events``, ``diary`` and ``clips``.
 """
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ import uuid as uuidlib
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from coach.pose.frame import PoseSeries
 from coach.store import clips as clip_rows
 from coach.store import diary, session_events
 from coach.store.clips import Clip
 from coach.store.diary import DiaryEntry
-from coach.store.errors import NotFound, StoreError, StoreWriteError, driver_message
+from coach.store.errors import NotFound, StoreError, StoreWriteError, translated
 from coach.store.session_events import SessionEvent
 from coach.store.versions import app_version
 
@@ -113,15 +111,9 @@ class PatientWeekMixin:
     # --- helpers ------------------------------------------------------------------------------
 
     def _write(self, action: str, work):
-        try:
-            with self.engine.begin() as conn:
-                return work(conn)
-        except SQLAlchemyError as e:
-            raise StoreWriteError(f"Could not {action}: {driver_message(e)}") from e
+        with translated(action, error=StoreWriteError), self.engine.begin() as conn:
+            return work(conn)
 
     def _read(self, action: str, work):
-        try:
-            with self.engine.connect() as conn:
-                return work(conn)
-        except SQLAlchemyError as e:
-            raise StoreError(f"Could not {action}: {driver_message(e)}") from e
+        with translated(action), self.engine.connect() as conn:
+            return work(conn)

@@ -1,8 +1,8 @@
-"""Saving and loading programme versions (rows of ``programmes``; the body is ``Programme.to_dict``)."""
+"""Saving and loading programme versions (rows of ``programmes``; the body is ``Programme.to_dict``),
+and the ``Store`` methods that do it (``ProgrammesMixin``)."""
 from __future__ import annotations
 
 import logging
-
 from dataclasses import replace
 from datetime import datetime, timezone
 
@@ -11,6 +11,8 @@ from sqlalchemy.engine import Connection
 
 from coach.programme.model import Programme, ProgrammeError, from_dict
 from coach.store import schema as t
+from coach.store.errors import translated_method
+from coach.store.ids import validate_notes
 from coach.store.queries import as_utc
 
 log = logging.getLogger(__name__)
@@ -64,3 +66,30 @@ def _programme(row) -> Programme:
     p = from_dict(dict(row["body"]), source=source)
     return replace(p, version=row["version"], author=row["author"], note=row["note"],
                    created_at=as_utc(row["created_at"]))
+
+
+class ProgrammesMixin:
+    """``Store`` methods for programmes. Needs ``engine``, ``url``, ``patient()`` and
+    ``_require_writable()`` from ``Store``."""
+
+    @translated_method("save the programme")
+    def save_programme(self, programme: Programme) -> Programme:
+        """Save as the patient's next version (earlier versions are kept); return it numbered."""
+        self._require_writable("save the programme")
+        self.patient(programme.patient_id)
+        if not programme.exercises:
+            raise ValueError(f"a programme needs at least one exercise (patient {programme.patient_id})")
+        validate_notes(programme.note)
+        with self.engine.begin() as conn:
+            return save(conn, programme)
+
+    @translated_method("read the programme")
+    def programme(self, patient_id: str, version: int | None = None) -> Programme | None:
+        """The patient's current programme (or a given version); None if there is none."""
+        with self.engine.connect() as conn:
+            return load(conn, patient_id, version)
+
+    @translated_method("read the programme history")
+    def programme_history(self, patient_id: str) -> list[Programme]:
+        with self.engine.connect() as conn:
+            return history(conn, patient_id)
