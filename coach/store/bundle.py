@@ -30,20 +30,25 @@ from coach.store.versions import app_version
 __all__ = ["FORMAT", "ImportReport", "export_bundle", "import_bundle"]
 
 
-def export_bundle(store, patient_id: str, path, include_video: bool = False) -> Path:
+def export_bundle(store, patient_id: str, path, include_video: bool = False, *,
+                  only_sessions=None, only_clips=None) -> Path:
     """Write the patient's bundle to ``path``; return it. Videos only with ``include_video`` and the
-    patient's recorded consent (``video_opt_in``)."""
+    patient's recorded consent (``video_opt_in``). ``only_sessions`` / ``only_clips``: uuids to carry
+    (default: all); the clinic sync sends what is new (``coach.sync.outbox``)."""
     path = Path(path)
     patient = store.patient(patient_id)
     with_video = include_video and patient.video_opt_in
     with store.engine.connect() as conn:
         summaries = queries.session_summaries(conn, patient_id)
+        if only_sessions is not None:
+            summaries = [s for s in summaries if s.uuid in set(only_sessions)]
         records = [queries.load_session(conn, s.id) for s in summaries]
         rows = {r.id: r for r in conn.execute(select(t.sessions).where(t.sessions.c.patient_id == patient_id))}
         chunks = conn.execute(select(t.sets.c.session_id, t.sets.c.set_no, t.pose_chunks)
                               .join(t.sets, t.sets.c.id == t.pose_chunks.c.set_id)
                               .join(t.sessions, t.sessions.c.id == t.sets.c.session_id)
-                              .where(t.sessions.c.patient_id == patient_id)).mappings().all()
+                              .where(t.sessions.c.patient_id == patient_id)
+                              .where(t.sessions.c.id.in_([s.id for s in summaries]))).mappings().all()
         programme_rows = conn.execute(select(t.programmes).where(t.programmes.c.patient_id == patient_id)
                                       .order_by(t.programmes.c.version)).mappings().all()
     uuid_of = {s.id: s.uuid for s in summaries}
@@ -70,7 +75,8 @@ def export_bundle(store, patient_id: str, path, include_video: bool = False) -> 
             for c in chunks:
                 z.writestr(f"poses/{uuid_of[c['session_id']]}/{c['set_no']}-{c['seq']}.npz", bytes(c["data"]))
             # clips were recorded to be sent: their video goes whenever the patient agreed to video
-            manifest.update(bundle_week.write(z, store, patient_id, with_video=patient.video_opt_in))
+            manifest.update(bundle_week.write(z, store, patient_id, with_video=patient.video_opt_in,
+                                             only_clips=only_clips))
             z.writestr("manifest.json", json.dumps(manifest, indent=1))
         os.replace(tmp, path)
     except BaseException:

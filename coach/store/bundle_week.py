@@ -32,12 +32,12 @@ MAX_FPS = 240  # frames a second a clip's track may hold
 VIDEO_MAGIC = {".mp4": (4, b"ftyp"), ".webm": (0, b"\x1a\x45\xdf\xa3")}  # offset, bytes
 
 
-def write(z: zipfile.ZipFile, store, patient_id: str, with_video: bool) -> dict:
-    """Add the diary and clips to an open bundle; return counts for the manifest."""
+def write(z: zipfile.ZipFile, store, patient_id: str, with_video: bool, only_clips=None) -> dict:
+    """Add the diary and clips (``only_clips``: these uuids) to an open bundle; return counts for the manifest."""
     entries = store.diary_entries(patient_id)
     z.writestr("diary.json", json.dumps([e.to_dict() for e in entries]))
     n_video = 0
-    found = store.clips(patient_id)
+    found = [c for c in store.clips(patient_id) if only_clips is None or c.uuid in set(only_clips)]
     for clip in found:
         track = poses.encode_series(store.clip_track(clip.id))
         z.writestr(f"clips/{clip.uuid}.npz", track)

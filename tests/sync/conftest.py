@@ -1,0 +1,103 @@
+"""The clinic (its store, its HTTP API under uvicorn on 127.0.0.1) and a patient laptop (SQLite in
+its own data folder) for the sync tests. The clinic runs on SQLite always and on PostgreSQL when
+``COACH_TEST_POSTGRES_URL`` is set (``eval "$(scripts/start_test_postgres.sh)"``): each test gets a
+database of its own in that server, dropped afterwards, so it never meets another test's tables."""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from coach.store import Store
+from tests.app.browser import free_port
+
+POSTGRES_URL = os.environ.get("COACH_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@pytest.fixture(autouse=True)
+def _private_data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path / "nowhere"))
+    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def clinic_url(request, tmp_path):
+    if request.param == "sqlite":
+        (tmp_path / "clinic").mkdir()
+        yield f"sqlite:///{tmp_path / 'clinic' / 'coach.db'}"
+        return
+    name = f"coach_sync_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def clinic(clinic_url, tmp_path):
+    store = Store.open(clinic_url, fallback_dirs=[tmp_path / "clinic-unsaved"])
+    store.add_patient("P001", age=72, sex="female", condition="stroke", affected_side="left")
+    store.add_patient("P002", age=64, sex="male", condition="parkinsons")
+    yield store
+    store.close()
+
+
+class ApiServer:
+    """The clinic's API (``coach.sync.api``) under uvicorn in a thread; stop and start it again on
+    the same port (the clinic going away and coming back)."""
+
+    def __init__(self, store):
+        self.store = store
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._server = self._thread = None
+
+    def start(self, timeout_s: float = 20.0) -> None:
+        import uvicorn
+
+        from coach.sync.api import build_app
+
+        config = uvicorn.Config(build_app(self.store), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, daemon=True, name="clinic-api")
+        self._thread.start()
+        deadline = time.monotonic() + timeout_s
+        while not self._server.started:
+            if time.monotonic() > deadline or not self._thread.is_alive():
+                raise RuntimeError("the clinic API did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(10)
+            self._server = None
+
+
+@pytest.fixture
+def api(clinic):
+    server = ApiServer(clinic)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def laptop(tmp_path):
+    folder = tmp_path / "laptop"
+    folder.mkdir()
+    store = Store.open(f"sqlite:///{folder / 'coach.db'}", fallback_dirs=[folder / "unsaved"])
+    yield store
+    store.close()
