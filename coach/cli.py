@@ -13,14 +13,14 @@ EXPECTED_ERRORS = (SourceError, ValueError, OSError)  # OSError covers missing f
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from coach.commands import (analyze, app, consent, db, diary, evaluate, live, programme, report, sessions, share,
-                                synth, validated)
+    from coach.commands import (analyze, app, clinic, consent, db, diary, evaluate, live, pair, programme, report,
+                                sessions, share, synth, sync, validated)
 
     parser = argparse.ArgumentParser(prog="coach", description="Home exercise coach for neurological rehabilitation.")
     parser.add_argument("--verbose", action="store_true", help="show native library logs and full tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (analyze, live, validated, evaluate, synth, programme, report, sessions, diary, consent, share, db,
-                   app):
+                   app, pair, sync, clinic):
         module.register(sub)
     return parser
 
