@@ -28,17 +28,17 @@ TARGET_PROGRESS = 0.8  # clinical progress at (target - margin): the scale the o
 
 @dataclass(frozen=True)
 class ArmRaiseParams(Params):
-    target_deg: float = param(90.0, "deg", "shoulder height, the least a raise aims at; a physio can set 150 for overhead")
+    target_deg: float = param(90.0, "deg", "shoulder height, the least a raise aims at; a physio can set 150 for overhead", bounds=(30, 180))
     count_margin_deg: float = param(
         15.0, "deg", "the target is met 15 deg short of it: single-camera shoulder angles carry about that "
-        "much error (CLINICAL.md: MediaPipe angle errors of 6-15 deg); short of it a rep gets short_range")
-    elbow_bent_deg: float = param(150.0, "deg", "straight arms read 165-180; 150 means a clearly bent elbow")
-    trunk_lean_limit_deg: float = param(8.0, "deg", "trunk tilted this much more than at rest to get the arm up")
-    shoulder_hike_drop: float = param(0.25, "share of the ear-shoulder gap", "the gap shrank by a quarter (~4 cm of ~15 cm)")
+        "much error (CLINICAL.md: MediaPipe angle errors of 6-15 deg); short of it a rep gets short_range", bounds=(0, 45))
+    elbow_bent_deg: float = param(150.0, "deg", "straight arms read 165-180; 150 means a clearly bent elbow", bounds=(90, 180))
+    trunk_lean_limit_deg: float = param(8.0, "deg", "trunk tilted this much more than at rest to get the arm up", bounds=(2, 45))
+    shoulder_hike_drop: float = param(0.25, "share of the ear-shoulder gap", "the gap shrank by a quarter (~4 cm of ~15 cm)", bounds=(0.05, 0.9))
     shoulder_hike_over_own: float = param(
         0.06, "share of the ear-shoulder gap", "... or by this much more than in this person's own raises: MediaPipe "
-        "narrows the gap by 0.12-0.19 in every clean abduction, a 5 cm hike adds ~0.10 (rep-to-rep spread ~0.01)")
-    asymmetry_deg: float = param(25.0, "deg", "left and right peaks differ by more than this (front view)")
+        "narrows the gap by 0.12-0.19 in every clean abduction, a 5 cm hike adds ~0.10 (rep-to-rep spread ~0.01)", bounds=(0, 0.5))
+    asymmetry_deg: float = param(25.0, "deg", "left and right peaks differ by more than this (front view)", bounds=(5, 90))
 
 
 class ArmRaise(RepExercise):

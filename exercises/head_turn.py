@@ -37,11 +37,11 @@ class HeadTurnParams(Params):
     """CLINICAL.md has no values for head turns; screening defaults."""
 
     target_deg: float = param(20.0, "deg", "gaze-stabilisation head turns are small, ~20-30 deg each way; under "
-                              "20 deg is labelled short_range (still counted when it is this person's usual turn)")
+                              "20 deg is labelled short_range (still counted when it is this person's usual turn)", bounds=(5, 80))
     target_margin_deg: float = param(
         4.0, "deg", "a turn within this of the target meets it: the turn is read from the nose's offset between "
         "the ears in one camera view, whose error is several degrees (CLINICAL.md: single-camera angle errors "
-        "of 6-15 deg); without it turns at 80-99% of the target were labelled short")
+        "of 6-15 deg); without it turns at 80-99% of the target were labelled short", bounds=(0, 20))
 
 
 # The nose tip sits ~10 cm ahead of the ear axis; shoulders are ~37 cm apart: seen from the front,

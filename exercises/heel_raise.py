@@ -66,20 +66,20 @@ class HeelRaiseParams(Params):
     """CLINICAL.md has no published lift height; these are screening defaults."""
 
     count_lift_foot: float = param(0.07, "foot lengths", "~2 cm for a 26 cm foot, clearly more than a twitch; "
-                                   "a counted raise lower than this gets heel_low")
-    full_lift_foot: float = param(0.18, "foot lengths", "a full raise (~4.7 cm); counted reps under 75% of it get heel_low")
-    low_vs_own: float = param(0.6, "share of own usual lift", "a raise under 60% of this person's median lift so far is heel_low")
-    knee_bend_limit_deg: float = param(15.0, "deg", "knee flexion added during the raise (side view)")
-    sway_limit_shank: float = param(0.3, "shank lengths", "shoulders moved over the feet by 0.3 shank (~12 cm)")
-    asymmetry_limit: float = param(0.35, "share of the other heel's lift", "one heel lifts 35% less than the other (front view)")
+                                   "a counted raise lower than this gets heel_low", bounds=(0.02, 0.3))
+    full_lift_foot: float = param(0.18, "foot lengths", "a full raise (~4.7 cm); counted reps under 75% of it get heel_low", bounds=(0.05, 0.5))
+    low_vs_own: float = param(0.6, "share of own usual lift", "a raise under 60% of this person's median lift so far is heel_low", bounds=(0, 1))
+    knee_bend_limit_deg: float = param(15.0, "deg", "knee flexion added during the raise (side view)", bounds=(3, 60))
+    sway_limit_shank: float = param(0.3, "shank lengths", "shoulders moved over the feet by 0.3 shank (~12 cm)", bounds=(0.05, 1.5))
+    asymmetry_limit: float = param(0.35, "share of the other heel's lift", "one heel lifts 35% less than the other (front view)", bounds=(0.05, 0.9))
     no_control_down_s: float = param(
         0.2, "s", "heels dropped, not lowered: the middle 60% of the lowering under 0.2 s (~0.5 s for the whole "
-        "drop; a controlled lowering takes 1-2 s) and ...")
-    no_control_ratio: float = param(0.5, "lowering / rise time", "... under half the rise time, or ...")
+        "drop; a controlled lowering takes 1-2 s) and ...", bounds=(0.05, 2))
+    no_control_ratio: float = param(0.5, "lowering / rise time", "... under half the rise time, or ...", bounds=(0.1, 1))
     no_control_vs_own: float = param(
         0.6, "share of own usual lowering", "... under 60% of this person's usual lowering: video blurs a true "
-        "drop (0.09 s reads ~0.2 s) but half the usual time stands out")
-    max_feet_travel_shank: float = param(0.4, "shank lengths", "toes must stay put; more is a step")
+        "drop (0.09 s reads ~0.2 s) but half the usual time stands out", bounds=(0.1, 1))
+    max_feet_travel_shank: float = param(0.4, "shank lengths", "toes must stay put; more is a step", bounds=(0.1, 2))
 
 
 class HeelRaise(RepExercise):

@@ -72,18 +72,18 @@ class HoldParams(Params):
     """Shared by every hold. CLINICAL.md has no norms for balance holds: screening defaults."""
 
     foot_move_shank: float = param(0.12, "shank lengths", "a foot that carries the body moved ~5 cm from where "
-                                   "the hold began: the position is no longer the same")
+                                   "the hold began: the position is no longer the same", bounds=(0.03, 1))
     trunk_limit_deg: float = param(30.0, "deg from vertical", "trunk tilted this far (image plane): a hip strategy "
-                                   "near losing balance, the hold is over")
-    step_away_shank: float = param(0.35, "shank lengths", "a foot landing ~15 cm or more from where it was ...")
+                                   "near losing balance, the hold is over", bounds=(5, 80))
+    step_away_shank: float = param(0.35, "shank lengths", "a foot landing ~15 cm or more from where it was ...", bounds=(0.1, 2))
     step_max_s: float = param(0.4, "s", "... within 0.4 s of the hold's end is a sudden step (a catch step lands "
-                              "in ~0.3 s), not a controlled end (putting a foot down on purpose takes 0.6-1 s)")
-    drop_shank: float = param(0.5, "shank lengths", "hips ~20 cm lower ...")
+                              "in ~0.3 s), not a controlled end (putting a foot down on purpose takes 0.6-1 s)", bounds=(0.1, 2))
+    drop_shank: float = param(0.5, "shank lengths", "hips ~20 cm lower ...", bounds=(0.2, 2))
     drop_window_s: float = param(1.0, "s", "... within 1 s: a fall-like drop (sitting down on purpose is slower "
-                                 "and starts from a stand, not a hold)")
-    drop_onset_shank: float = param(0.025, "shank lengths", "where a drop began: the hips first ~1 cm under their level")
-    confirm_s: float = param(0.1, "s", "a posture must last this long to start or end a hold (one odd frame does not)")
-    still_speed_shank_s: float = param(0.3, "shank lengths/s", "a foot moving slower than ~12 cm/s is still (placed)")
+                                 "and starts from a stand, not a hold)", bounds=(0.2, 3))
+    drop_onset_shank: float = param(0.025, "shank lengths", "where a drop began: the hips first ~1 cm under their level", bounds=(0.005, 0.2))
+    confirm_s: float = param(0.1, "s", "a posture must last this long to start or end a hold (one odd frame does not)", bounds=(0, 2))
+    still_speed_shank_s: float = param(0.3, "shank lengths/s", "a foot moving slower than ~12 cm/s is still (placed)", bounds=(0.05, 2))
 
 
 @dataclass

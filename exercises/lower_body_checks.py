@@ -19,10 +19,10 @@ class LowerBodyLimits(Params):
 
     trunk_flexion_over_own_deg: float = param(
         12.0, "deg", "rep-to-rep variation of peak trunk lean is a few degrees: 12 deg over the median of "
-        "the person's earlier reps is a change of strategy (also when the camera under-reads angles)")
-    trunk_flexion_over_own_ratio: float = param(1.4, "x own usual", "... or 40% more than their usual lean")
-    lateral_shift_limit: float = param(0.15, "shoulder widths", "trunk moved sideways by 15% of shoulder width from where it started")
-    knee_valgus_ratio: float = param(0.75, "knee gap / ankle gap", "knees closer together than 3/4 of the ankle distance")
+        "the person's earlier reps is a change of strategy (also when the camera under-reads angles)", bounds=(2, 45))
+    trunk_flexion_over_own_ratio: float = param(1.4, "x own usual", "... or 40% more than their usual lean", bounds=(1, 3))
+    lateral_shift_limit: float = param(0.15, "shoulder widths", "trunk moved sideways by 15% of shoulder width from where it started", bounds=(0.03, 1))
+    knee_valgus_ratio: float = param(0.75, "knee gap / ankle gap", "knees closer together than 3/4 of the ankle distance", bounds=(0.3, 1))
 
 
 def own_trunk_typical(limits: LowerBodyLimits) -> OwnTypical:

@@ -50,13 +50,13 @@ BODY_PER_HEIGHT = 0.779  # shoulder (0.818 H) to ankle (0.039 H) height, Winter'
 @dataclass(frozen=True)
 class ReachParams(Params):
     min_reach_frac: float = param(0.10, "arm lengths", "forward hand travel under 10% of the arm (~6 cm, over twice "
-                                  "the landmark jitter) is short_range")
-    trunk_compensation_deg: float = param(30.0, "deg", "trunk pitch added beyond ~30 deg: the hips, not the arm, reach")
-    elbow_bent_deg: float = param(150.0, "deg", "straight arms read 165-180; 150 means a clearly bent elbow")
+                                  "the landmark jitter) is short_range", bounds=(0.02, 1))
+    trunk_compensation_deg: float = param(30.0, "deg", "trunk pitch added beyond ~30 deg: the hips, not the arm, reach", bounds=(5, 80))
+    elbow_bent_deg: float = param(150.0, "deg", "straight arms read 165-180; 150 means a clearly bent elbow", bounds=(90, 180))
     step_foot: float = param(0.25, "foot lengths", "FRT trial invalid: a foot moved a quarter of its length (~6.5 cm; "
-                             "rest jitter is ~2-3% of a foot, clean trials under 10%)")
-    heel_lift_foot: float = param(0.06, "foot lengths", "... or a heel rose ~1.5 cm (MediaPipe shows ~55% of a true heel lift)")
-    height_m: float = param(0.0, "m", "the person's height, for reach distance in cm; 0 = from the pose model's world lengths")
+                             "rest jitter is ~2-3% of a foot, clean trials under 10%)", bounds=(0.05, 1))
+    heel_lift_foot: float = param(0.06, "foot lengths", "... or a heel rose ~1.5 cm (MediaPipe shows ~55% of a true heel lift)", bounds=(0.02, 0.5))
+    height_m: float = param(0.0, "m", "the person's height, for reach distance in cm; 0 = from the pose model's world lengths", bounds=(0, 2.5))
 
 
 class Reach(RepExercise):

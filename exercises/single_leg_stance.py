@@ -36,15 +36,15 @@ class SingleLegStanceParams(HoldParams):
     """CLINICAL.md has no norms for single-leg stance; screening defaults."""
 
     foot_up_shank: float = param(0.1, "shank lengths", "the free ankle ~4 cm above its floor level: clearly "
-                                 "lifted, not a weight shift (starts the hold)")
+                                 "lifted, not a weight shift (starts the hold)", bounds=(0.03, 0.6))
     foot_contact_shank: float = param(0.05, "shank lengths", "under ~2 cm above its floor level the foot is "
-                                      "on the floor: the hold is timed from leaving it to touching it again")
+                                      "on the floor: the hold is timed from leaving it to touching it again", bounds=(0.01, 0.3))
     planted_still_s: float = param(0.3, "s", "a free foot standing still under foot_up_shank this long is down "
-                                   "(a foot put down a little nearer or further from the camera reads slightly up)")
+                                   "(a foot put down a little nearer or further from the camera reads slightly up)", bounds=(0.05, 2))
     down_share_of_hold: float = param(0.25, "share of the held height", "a free foot back under a quarter of the "
                                       "height it was held at has been put down (relative to the person's own hold, "
                                       "so a foot put down a little further from the camera, reading slightly up, "
-                                      "still ends the hold where it came down)")
+                                      "still ends the hold where it came down)", bounds=(0.05, 0.9))
 
 
 def _other(side: str) -> str:

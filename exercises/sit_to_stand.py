@@ -34,21 +34,21 @@ class SitToStandParams(checks.LowerBodyLimits):
     standing_progress: float = param(
         0.85, "share of the seated-to-standing hip rise",
         "full standing: leaves ~0.15 shank below full height, inside the spread of a quiet stand "
-        "(soft knees, sway), while a half stand peaks near 0.5; below it a counted rep gets incomplete_stand")
+        "(soft knees, sway), while a half stand peaks near 0.5; below it a counted rep gets incomplete_stand", bounds=(0.5, 1.2))
     standing_gate: float = param(
         0.8, "share of the seated-to-standing hip rise",
         "a rise counts once it is also near standing (the 30-s chair stand counts full stands): a half stand "
-        "caps below it from the side (knee still bent), full stands on real clips reach 0.98-1.2")
-    standing_knee_deg: float = param(150.0, "deg", "knee within 30 deg of straight: standing, not a crouch (side view)")
-    trunk_flexion_limit_deg: float = param(55.0, "deg", "a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work")
-    hand_on_thigh_dist: float = param(0.2, "thigh lengths", "wrist within a fifth of a thigh length of the thigh = resting on it")
-    hand_on_thigh_min_s: float = param(0.35, "s", "pushing lasts through the push-off; passing over the thigh is a few frames")
-    hand_on_thigh_rise_share: float = param(0.4, "share of the rise", "... and at least this share of the rise (slow risers push longer)")
-    uncontrolled_sit_ratio: float = param(0.5, "sit time / rise time", "descent much faster than the rise: sat in under half the rise time")
+        "caps below it from the side (knee still bent), full stands on real clips reach 0.98-1.2", bounds=(0.5, 1.2))
+    standing_knee_deg: float = param(150.0, "deg", "knee within 30 deg of straight: standing, not a crouch (side view)", bounds=(120, 180))
+    trunk_flexion_limit_deg: float = param(55.0, "deg", "a typical rise leans 30-45 deg; beyond 55 the trunk is doing the work", bounds=(5, 90))
+    hand_on_thigh_dist: float = param(0.2, "thigh lengths", "wrist within a fifth of a thigh length of the thigh = resting on it", bounds=(0.05, 1))
+    hand_on_thigh_min_s: float = param(0.35, "s", "pushing lasts through the push-off; passing over the thigh is a few frames", bounds=(0.05, 3))
+    hand_on_thigh_rise_share: float = param(0.4, "share of the rise", "... and at least this share of the rise (slow risers push longer)", bounds=(0, 1))
+    uncontrolled_sit_ratio: float = param(0.5, "sit time / rise time", "descent much faster than the rise: sat in under half the rise time", bounds=(0.1, 1))
     uncontrolled_sit_own: float = param(
         0.55, "share of own usual sit time",
         "once known, a sit in under 55% of this person's usual; video compresses a dropped sit (0.46 of "
-        "usual on rendered clips vs 0.62 for a controlled one), so this is a screening flag")
+        "usual on rendered clips vs 0.62 for a controlled one), so this is a screening flag", bounds=(0.1, 1))
 
 
 class SitToStand(RepExercise):

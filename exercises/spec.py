@@ -18,9 +18,18 @@ from exercises.counting import SignalScale
 from exercises.phases import PhaseConfig
 
 
-def param(default: float, unit: str, why: str) -> Any:
-    """A threshold: its default, its unit and why it has that value (shown to the physio)."""
-    return field(default=default, metadata={"unit": unit, "why": why})
+def param(default: float, unit: str, why: str, bounds: tuple[float, float] | None = None) -> Any:
+    """A threshold: its default, its unit, why it has that value (shown to the physio) and the
+    range (low, high) a physio may set it to (``Params.with_overrides`` refuses a value outside).
+
+    Every field of an exercise's ``Params`` gives ``bounds`` (a test walks the registry); a
+    missing one is accepted here only so that a module in progress still imports."""
+    if bounds is not None:
+        low, high = bounds
+        if not low <= default <= high:
+            raise ValueError(f"default {default!r} outside its range [{low:g}, {high:g}] ({unit})")
+        bounds = (float(low), float(high))
+    return field(default=default, metadata={"unit": unit, "why": why, "bounds": bounds})
 
 
 @dataclass(frozen=True)
@@ -31,15 +40,22 @@ class Params:
     def describe(cls) -> list[dict]:
         """name, default, unit and reason of every threshold (for docs, the app and reports)."""
         return [{"name": f.name, "default": f.default if f.default is not MISSING else None,
-                 "unit": f.metadata.get("unit", ""), "why": f.metadata.get("why", "")} for f in fields(cls)]
+                 "unit": f.metadata.get("unit", ""), "why": f.metadata.get("why", ""),
+                 "bounds": f.metadata.get("bounds")} for f in fields(cls)]
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
 
     @classmethod
+    def bounds(cls, name: str) -> tuple[float, float] | None:
+        """The (low, high) a physio may set threshold ``name`` to; None where none is declared."""
+        return next(f.metadata.get("bounds") for f in fields(cls) if f.name == name)
+
+    @classmethod
     def with_overrides(cls, overrides: dict | None) -> "Params":
-        """Defaults with a physio's overrides; an unknown key or a non-number is a clear error."""
+        """Defaults with a physio's overrides; an unknown key, a non-number or a value outside the
+        field's range is a clear error."""
         base = cls()
         if not overrides:
             return base
@@ -49,8 +65,13 @@ class Params:
                              f"valid: {', '.join(cls.names())}")
         values = {}
         for k, v in overrides.items():
-            if isinstance(v, bool) or not isinstance(v, (int, float)):
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or v != v:
                 raise ValueError(f"threshold {k} must be a number, got {v!r}")
+            span = cls.bounds(k)
+            if span is not None and not span[0] <= v <= span[1]:
+                unit = next(f.metadata.get("unit", "") for f in fields(cls) if f.name == k)
+                raise ValueError(f"threshold {k} = {v:g} {unit} is outside its range "
+                                 f"{span[0]:g} to {span[1]:g} {unit}")
             values[k] = float(v)
         return replace(base, **values)
 

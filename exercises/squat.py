@@ -30,9 +30,9 @@ class SquatParams(checks.LowerBodyLimits):
     min_depth: float = param(
         0.15, "share of the standing-to-thighs-parallel hip drop",
         "the hip falls slowly at first (the shank tilts as the knee bends): a 60 deg knee-bend mini-squat "
-        "drops ~0.25 of the range, 0.15 is ~45-50 deg of knee bend; shallower counted reps get shallow_squat")
-    max_feet_travel: float = param(0.5, "shank lengths", "a squat (even a jump squat) lands where it started; more is walking")
-    trunk_flexion_limit_deg: float = param(60.0, "deg", "squats lean more than chair rises; beyond 60 the back does the work")
+        "drops ~0.25 of the range, 0.15 is ~45-50 deg of knee bend; shallower counted reps get shallow_squat", bounds=(0.05, 1.2))
+    max_feet_travel: float = param(0.5, "shank lengths", "a squat (even a jump squat) lands where it started; more is walking", bounds=(0.1, 3))
+    trunk_flexion_limit_deg: float = param(60.0, "deg", "squats lean more than chair rises; beyond 60 the back does the work", bounds=(5, 90))
 
 
 class Squat(RepExercise):

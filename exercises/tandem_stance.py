@@ -30,9 +30,9 @@ class TandemStanceParams(HoldParams):
     """CLINICAL.md has no norms for tandem stance; screening defaults."""
 
     narrow_base_shank: float = param(0.35, "shank lengths", "front view: ankles under ~15 cm apart sideways "
-                                     "(hip-width standing is ~30 cm): a narrow base (tandem or feet together)")
+                                     "(hip-width standing is ~30 cm): a narrow base (tandem or feet together)", bounds=(0.1, 1))
     tandem_gap_shank: float = param(0.4, "shank lengths", "side view: one ankle ~17 cm or more ahead of the "
-                                    "other (heel to toe puts it a foot length, ~26 cm, ahead)")
+                                    "other (heel to toe puts it a foot length, ~26 cm, ahead)", bounds=(0.1, 1.5))
 
 
 class TandemStance(HoldExercise):

@@ -53,24 +53,24 @@ class TugParams(Params):
     """CLINICAL.md has no TUG protocol values; these define the events on the landmarks."""
 
     onset_shank: float = param(0.02, "shank lengths", "the shoulders ~0.8 cm from where they sat: the rise's "
-                               "forward lean has begun (the start is then extrapolated back to where they left)")
+                               "forward lean has begun (the start is then extrapolated back to where they left)", bounds=(0.005, 0.2))
     knee_straight_deg: float = param(5.0, "deg", "standing reached (end of stand-up): the knees within 5 deg "
-                                     "of their straightest at the top of the rise")
+                                     "of their straightest at the top of the rise", bounds=(1, 30))
     seat_contact_shank: float = param(0.025, "shank lengths", "hips within ~1 cm of their seated level: the "
-                                      "buttocks are on the seat (the 5xSTS stop, CLINICAL.md)")
+                                      "buttocks are on the seat (the 5xSTS stop, CLINICAL.md)", bounds=(0.005, 0.2))
     seat_brake_share: float = param(0.15, "share of the sit's fastest descent", "the descent braked to 15% "
-                                    "of its speed: the seat has taken the weight")
-    seat_knee_deg: float = param(5.0, "deg", "the knees within 5 deg of their seated angle: the seat has the weight")
+                                    "of its speed: the seat has taken the weight", bounds=(0.02, 0.8))
+    seat_knee_deg: float = param(5.0, "deg", "the knees within 5 deg of their seated angle: the seat has the weight", bounds=(1, 30))
     min_rise_shank: float = param(0.5, "shank lengths", "a rise lifts the hips ~1 shank; under half of that no "
-                                  "stand was seen")
+                                  "stand was seen", bounds=(0.2, 1.5))
     min_lean_deg: float = param(8.0, "deg", "a rise that leans less than this: its lean's course is not read "
-                                "(the shoulders' first departure dates the start, the hips' landing the end)")
+                                "(the shoulders' first departure dates the start, the hips' landing the end)", bounds=(2, 30))
     lean_back_share: float = param(0.55, "share of the half-lean-to-peak time", "the lean began this share of "
-                                   "the time from halfway to its peak before halfway (a smooth start: ~0.5-0.6)")
+                                   "the time from halfway to its peak before halfway (a smooth start: ~0.5-0.6)", bounds=(0.1, 1.5))
     sit_lean_share: float = param(0.3, "share of the rise's lean", "the sit's deepest lean dates the seat contact "
-                                  "when it is at least this share of the person's own rise lean")
+                                  "when it is at least this share of the person's own rise lean", bounds=(0.05, 1))
     turn_deg: float = param(15.0, "deg", "heading this far from the walking direction: a turn has begun (or is "
-                            "within this of done); the trunk's own swing in gait is ~10 deg either way")
+                            "within this of done); the trunk's own swing in gait is ~10 deg either way", bounds=(5, 60))
 
 
 @dataclass

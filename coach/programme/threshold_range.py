@@ -1,4 +1,5 @@
-"""The physical range of every exercise threshold, by the unit its spec declares (``exercises.spec.param``).
+"""The range of every exercise threshold: the one its spec declares (``exercises.spec.param``'s
+``bounds``), else the physical range of its unit.
 
 One place for every way a threshold arrives: a programme (TOML, the app, a stored version, a share
 bundle: ``coach.programme.model``) and ``--threshold NAME=VALUE`` on the command line
@@ -22,11 +23,15 @@ _RANGES = (
 )
 
 
-def unit_of(exercise: str, name: str) -> str | None:
-    """The unit the exercise's spec declares for threshold ``name``; None when it has no such threshold."""
+def _declared(exercise: str, name: str) -> dict | None:
     from exercises.registry import get_spec
 
-    found = next((d for d in get_spec(exercise).params.describe() if d["name"] == name), None)
+    return next((d for d in get_spec(exercise).params.describe() if d["name"] == name), None)
+
+
+def unit_of(exercise: str, name: str) -> str | None:
+    """The unit the exercise's spec declares for threshold ``name``; None when it has no such threshold."""
+    found = _declared(exercise, name)
     return None if found is None else found["unit"]
 
 
@@ -35,10 +40,15 @@ def problem(exercise: str, name: str, value) -> str | None:
     exercise has no such threshold: that is said where the names are checked)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         return f"{name} must be a finite number, got {value!r}"
-    unit = unit_of(exercise, name)
-    if unit is None:
+    found = _declared(exercise, name)
+    if found is None:
         return None
-    _, low, high, words = next(r for r in _RANGES if r[0](unit))
+    unit = found["unit"]
+    if found["bounds"] is not None:  # the range the spec declares for this very threshold
+        low, high = found["bounds"]
+        words = f"{low:g} to {high:g} {unit}"
+    else:
+        _, low, high, words = next(r for r in _RANGES if r[0](unit))
     if not low <= value <= high:
         return f"{name} = {value:g} {unit} is outside its range ({words})"
     return None
