@@ -14,13 +14,13 @@ EXPECTED_ERRORS = (SourceError, ValueError, OSError)  # OSError covers missing f
 
 def build_parser() -> argparse.ArgumentParser:
     from coach.commands import (analyze, app, clinic, consent, db, diary, evaluate, live, pair, programme, report,
-                                sessions, share, synth, sync, validated)
+                                sessions, share, synth, sync, validated, worker)
 
     parser = argparse.ArgumentParser(prog="coach", description="Home exercise coach for neurological rehabilitation.")
     parser.add_argument("--verbose", action="store_true", help="show native library logs and full tracebacks")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (analyze, live, validated, evaluate, synth, programme, report, sessions, diary, consent, share, db,
-                   app, pair, sync, clinic):
+                   app, worker, pair, sync, clinic):
         module.register(sub)
     return parser
 
