@@ -14,23 +14,25 @@ from pathlib import Path
 
 from coach import __version__
 from coach.analysis import AnalysisResult
+from coach.store.repcodec import rep_to_json
 from exercises import is_timed_hold
 from exercises.base import Rep
 from exercises.holds import hold_summary
 
 
 def _rep_record(rep: Rep) -> dict:
-    return {
-        "index": rep.index,
-        "start_s": round(rep.start_s, 3),
-        "end_s": round(rep.end_s, 3),
-        "metrics": {k: (round(v, 3) if isinstance(v, float) else v) for k, v in rep.metrics.items()},
-        "faults": rep.fault_codes,
-        "fault_events": [{"code": f.code, "time_s": round(f.time_s, 3), "detail": f.detail} for f in rep.faults],
-        "confidence": rep.confidence,
-        "side": rep.side,
-        **({"reason": rep.reason} if not rep.counted or rep.metrics.get("hold_s") is not None else {}),
-    }  # reason: why an attempt did not count, or why a hold ended
+    """The rep's one JSON shape (``coach.store.repcodec``), times and metrics to the millisecond."""
+    return _rounded(rep_to_json(rep))
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 3)
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    return value
 
 
 def summary(result: AnalysisResult) -> dict:

@@ -5,7 +5,7 @@ MediaPipe or a screen; the overlay reads ``state`` and never changes it.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from coach.pose.frame import PoseFrame
@@ -22,7 +22,8 @@ class Fault:
 
 @dataclass(frozen=True)
 class Rep:
-    """One repetition. ``counted`` is False for an attempt that did not make it (half stand)."""
+    """One repetition. ``counted`` is False for an attempt that did not make it (half stand).
+    Its one JSON shape and row: ``coach.store.repcodec``."""
 
     index: int  # 1-based among counted reps; 0 for attempts that did not count
     start_s: float
@@ -39,12 +40,6 @@ class Rep:
     @property
     def fault_codes(self) -> list[str]:
         return sorted({f.code for f in self.faults})
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["faults"] = self.fault_codes
-        d["fault_events"] = [asdict(f) for f in self.faults]
-        return d
 
 
 @dataclass(frozen=True)

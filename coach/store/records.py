@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from coach.store.repcodec import rep_to_json
 from exercises.base import Rep
 from exercises.validated_tests import TestResult  # the project's one test-result type
 
@@ -102,7 +103,7 @@ class SessionRecord:
                 "video_path": self.video_path, "notes": self.notes,
                 "set_list": [{"set_no": s.set_no, "target_reps": s.target_reps, "side": s.side,
                               "started_at": _iso(s.started_at), "ended_at": _iso(s.ended_at),
-                              "reps": [r.to_dict() for r in s.reps]} for s in self.sets],
+                              "reps": [rep_to_json(r) for r in s.reps]} for s in self.sets],
                 "events": [vars(e).copy() for e in self.events],
                 "tests": [t.to_dict() for t in self.tests]}
 

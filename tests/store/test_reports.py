@@ -11,6 +11,7 @@ import pytest
 from coach.reports import collect, write_report
 from coach.reports.norms import interpret
 from coach.commands import programme, report, sessions
+from coach.store.repcodec import rep_from_json
 from tests.store.factories import PROGRAMME_TOML, seed_history
 
 
@@ -47,7 +48,8 @@ def test_report_files(history_store, tmp_path):
     assert faults[0]["code"] and float(faults[0]["time_s"]) > 0
     doc = json.loads((tmp_path / "r.json").read_text())
     assert [s["status"] for s in doc["sessions"]] == ["complete"] * 3 + ["interrupted", "stopped", "complete"]
-    assert doc["sessions"][0]["set_list"][0]["reps"][0]["fault_events"] is not None
+    first = store.load_session(doc["sessions"][0]["id"])
+    assert [rep_from_json(r) for r in doc["sessions"][0]["set_list"][0]["reps"]] == list(first.sets[0].reps)
     assert doc["programme"]["version"] == 1
 
 
