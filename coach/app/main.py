@@ -56,6 +56,11 @@ def run() -> None:
         st.error(f"The session store could not be opened: {plain(exc)}")
         st.stop()
     ui.end_abandoned_sessions()
+    if not settings.physio and not st.session_state.get("coach_synced_on_open"):
+        from coach.app import clinic_view
+
+        st.session_state["coach_synced_on_open"] = True
+        clinic_view.sync_now()  # a paired laptop sends what is new and fetches the programme
     page = st.navigation(pages(settings), position="sidebar", expanded=True)
     if not settings.physio:
         ui.accessibility()  # larger text, high contrast: under the patient's menu

@@ -233,7 +233,9 @@ def test_guided_chair_stand_is_scored_and_stored(home, clip, shots, tmp_path):
         page.get_by_test_id("test-trust").wait_for(timeout=10_000)
         assert "first score" in page.get_by_test_id("test-result").inner_text()  # own progress, plain words
         assert not page.get_by_text("Usual range").count() and "percentile" not in page.content()  # norms: physio
-        page.get_by_text("Saved. Your physiotherapist will see this score.").wait_for(timeout=10_000)
+        page.get_by_text("Your score is saved.").wait_for(timeout=10_000)
+        # not paired with a clinic: it goes with the next share file, and the page says so (issue 19)
+        assert "next share file" in page.get_by_test_id("delivery").inner_text()
         snap(page, shots, "patient_test_result")
         ctx.close()
     from coach.store import Store

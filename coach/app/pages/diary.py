@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from coach.app import ui
+from coach.app import clinic_view, ui
 from coach.app.user_text import plain
 from coach.store.diary import SCALE_MAX, DiaryEntry
 
@@ -69,9 +69,11 @@ def render() -> None:
                 st.error(f"The diary could not be saved: {plain(exc)}")
             else:
                 st.session_state[SAVED_KEY] = day.isoformat()
+                clinic_view.sync_now()  # a paired laptop sends it now (honest words below until it went)
                 st.rerun()
     if st.session_state.get(SAVED_KEY) == day.isoformat():
-        st.success("Saved. Thank you: your physiotherapist will see it.", icon=":material/check_circle:")
+        st.success("Saved. Thank you.", icon=":material/check_circle:")
+        clinic_view.show_delivery(patient, "diary", day.isoformat())
         _after_a_fall(current)
     _last_week(store.diary_entries(patient, today - timedelta(days=6), today))
 

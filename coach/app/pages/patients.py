@@ -20,6 +20,9 @@ SIDES = ("", "left", "right", "both", "none")
 def render() -> None:
     ui.title("Patients")
     store = ui.store()
+    from coach.app import clinic_view
+
+    clinic_view.attention(store)  # falls first (issue 19)
     patients = store.patients()
     sessions = store.sessions()
     if patients:
@@ -51,7 +54,12 @@ def tests_by_session(store, patient_id: str) -> dict[int, list]:
 
 
 def _sessions(store, patient_id: str) -> None:
+    from coach.app import clinic_view
+
     st.subheader(f"Sessions of {plain(patient_id)}")
+    clinic_view.audit("view", patient_id, "patient page")
+    clinic_view.clinic_panel(store, patient_id)
+    clinic_view.seen_alerts(store, patient_id)
     found = store.sessions(patient_id)
     if not found:
         st.write("No sessions recorded yet.")

@@ -74,3 +74,7 @@ def render() -> None:
         st.download_button(f"Save the file ({len(made[2]) / 2**20:.1f} MB)", made[2], file_name=made[1],
                            mime="application/zip", type="primary", width="stretch", key="share_download")
         st.caption("Keep the file private: it holds your health information.")
+    from coach.app import clinic_view
+
+    st.divider()
+    clinic_view.pairing_form()  # or by itself, once this laptop is connected to the clinic (issue 19)

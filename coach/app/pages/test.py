@@ -96,7 +96,8 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
         if "walking_aid" in result.flags:
             st.info("You used a walking aid: your physiotherapist will compare like with like.")
     if stored == "saved":
-        st.success("Saved. Your physiotherapist will see this score.")
+        st.success("Your score is saved.")
+        _delivery(patient)
     elif stored:
         st.warning(stored)
     _done_button()
@@ -124,7 +125,20 @@ def _store(result, patient: str | None) -> str:
                                                                 source="browser camera (guided test)")
     except Exception as exc:  # noqa: BLE001 - database trouble: say so
         return f"The score could not be saved: {exc}"
+    from coach.app import clinic_view
+
+    clinic_view.sync_now()
     return "saved"
+
+
+def _delivery(patient: str) -> None:
+    """Whether the score has reached the physio, honestly (``coach.app.clinic_view``)."""
+    from coach.app import clinic_view
+
+    sid = st.session_state.get(SAVED_ID_KEY)
+    if sid is None:
+        return
+    clinic_view.show_delivery(patient, "session", ui.store().load_session(sid).summary.uuid)
 
 
 def _done_button() -> None:
