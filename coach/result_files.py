@@ -1,4 +1,5 @@
-"""Turns an analysis result into the files a physio keeps: JSON summary, per-rep CSV, landmarks.
+"""Turns an analysis result into the files a physio keeps: JSON summary, per-rep CSV (``coach.csv_text``),
+landmarks.
 
 Each file is written to a temporary name in the same folder and renamed into place, so a full disk
 or a crash leaves the previous file or none, never a torn one; a failure names the file.
@@ -6,7 +7,6 @@ or a crash leaves the previous file or none, never a torn one; a failure names t
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import os
@@ -14,6 +14,7 @@ from pathlib import Path
 
 from coach import __version__
 from coach.analysis import AnalysisResult
+from coach.csv_text import reps_csv
 from coach.store.repcodec import rep_to_json
 from exercises import is_timed_hold
 from exercises.base import Rep
@@ -89,24 +90,6 @@ def atomic_file(path: Path, mode: str = "w"):
         raise ResultFileError(e.errno, f"could not write {path}: {e.strerror or e}") from e
 
 
-def _rep_csv(result: AnalysisResult, f) -> None:
-    metric_keys = sorted({k for r in result.reps for k in r.metrics})
-    writer = csv.writer(f)
-    why = "ended_because" if is_timed_hold(result.exercise) else "not_counted_because"
-    writer.writerow(["index", "counted", "start_s", "end_s", "duration_s", "confidence", "side", "faults",
-                     why, *metric_keys])
-    for r in result.reps:
-        writer.writerow([r.index, int(r.counted), f"{r.start_s:.3f}", f"{r.end_s:.3f}", f"{r.end_s - r.start_s:.3f}",
-                         r.confidence, r.side, ";".join(r.fault_codes), r.reason,
-                         *[_fmt(r.metrics.get(k)) for k in metric_keys]])
-
-
-def _fmt(value) -> str:
-    if value is None:
-        return ""
-    return f"{value:.3f}" if isinstance(value, float) else str(value)
-
-
 def write_outputs(result: AnalysisResult, out_dir: Path) -> dict[str, Path]:
     """summary.json, reps.csv and poses.npz (the landmark track) in ``out_dir``, all or none: each is
     written to a temporary sibling first and the three are renamed into place only when all fit, so
@@ -117,9 +100,7 @@ def write_outputs(result: AnalysisResult, out_dir: Path) -> dict[str, Path]:
         raise ResultFileError(e.errno, f"could not create the output folder {out_dir}: {e.strerror or e}") from e
     paths = {"summary": out_dir / "summary.json", "reps_csv": out_dir / "reps.csv", "poses": out_dir / "poses.npz"}
     contents: dict[str, bytes] = {"summary": json.dumps(summary(result), indent=2).encode("utf-8")}
-    text = io.StringIO(newline="")
-    _rep_csv(result, text)
-    contents["reps_csv"] = text.getvalue().encode("utf-8")
+    contents["reps_csv"] = reps_csv((None, None, seq, r) for seq, r in enumerate(result.reps, 1)).encode("utf-8")
     if result.poses is not None:
         buffer = io.BytesIO()
         result.poses.save(buffer)

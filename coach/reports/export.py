@@ -1,16 +1,14 @@
-"""Everything in a patient's history as CSV files (one per record type) or one JSON document."""
+"""Everything in a patient's history as CSV files (one per record type; ``reps.csv`` is the one per-rep
+table of ``coach.csv_text``) or one JSON document."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
+from coach.csv_text import csv_text, reps_csv
 from coach.reports.data import PatientHistory
 from coach.store.diary import weekly_counts
 from coach.store.paths import write_private
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 CSV_FILES = ("sessions.csv", "reps.csv", "faults.csv", "events.csv", "tests.csv")
 
@@ -39,7 +37,6 @@ def write_json(h: PatientHistory, path: str | Path) -> None:
 def write_csv(h: PatientHistory, directory: str | Path) -> list[Path]:
     d = Path(directory)
     d.mkdir(parents=True, exist_ok=True)
-    metric_names = sorted({k for s in h.sessions for r in s.record.reps for k in r.metrics})
     sessions, reps, faults, events, tests = [], [], [], [], []
     for s in h.sessions:
         rec = s.record
@@ -50,41 +47,25 @@ def write_csv(h: PatientHistory, directory: str | Path) -> list[Path]:
                          rec.programme_version or "", json.dumps(rec.settings)])
         for st in rec.sets:
             for seq, r in enumerate(st.reps, start=1):
-                reps.append([sm.id, st.set_no, seq, r.index, int(r.counted), r.start_s, r.end_s, r.side,
-                             r.confidence, *(r.metrics.get(k, "") for k in metric_names), " ".join(r.fault_codes)])
+                reps.append((sm.id, st.set_no, seq, r))
                 faults.extend([sm.id, st.set_no, seq, f.code, f.time_s, f.detail] for f in r.faults)
         events.extend([sm.id, e.kind, e.time_s, e.detail] for e in rec.events)
         tests.extend([sm.id, sm.started_at.isoformat(), t.test, t.value, t.unit,
                       "" if t.norm_low is None else t.norm_low, "" if t.norm_high is None else t.norm_high,
                       t.interpretation, t.norm_source] for t in rec.tests)
-    content = {
-        "sessions.csv": (["session", "uuid", "patient", "exercise", "status", "started_at", "ended_at", "sets",
-                          "reps", "attempts", "faults", "source", "app_version", "algorithm_version",
-                          "schema_version", "programme_version", "settings"], sessions),
-        "reps.csv": (["session", "set", "seq", "rep", "counted", "start_s", "end_s", "side", "confidence",
-                      *metric_names, "faults"], reps),
-        "faults.csv": (["session", "set", "seq", "code", "time_s", "detail"], faults),
-        "events.csv": (["session", "kind", "time_s", "detail"], events),
-        "tests.csv": (["session", "date", "test", "value", "unit", "norm_low", "norm_high", "interpretation",
-                       "source"], tests),
+    texts = {
+        "sessions.csv": csv_text(["session", "uuid", "patient", "exercise", "status", "started_at", "ended_at",
+                                  "sets", "reps", "attempts", "faults", "source", "app_version",
+                                  "algorithm_version", "schema_version", "programme_version", "settings"], sessions),
+        "reps.csv": reps_csv(reps),
+        "faults.csv": csv_text(["session", "set", "seq", "code", "time_s", "detail"], faults),
+        "events.csv": csv_text(["session", "kind", "time_s", "detail"], events),
+        "tests.csv": csv_text(["session", "date", "test", "value", "unit", "norm_low", "norm_high",
+                               "interpretation", "source"], tests),
     }
-    written = []
-    for name in CSV_FILES:
-        written.append(write_csv_rows(d / name, *content[name]))
-    return written
+    return [write_private(d / name, texts[name]) for name in CSV_FILES]
 
 
 def write_csv_rows(path: str | Path, header: list, rows) -> Path:
-    """A CSV file (0600) whose text cells cannot run as spreadsheet formulas: a cell that starts
-    with = + - @, a tab or a carriage return gets a leading ' (numbers stay numbers)."""
-    buf = io.StringIO(newline="")
-    w = csv.writer(buf)
-    w.writerow([safe_cell(c) for c in header])
-    w.writerows([safe_cell(c) for c in row] for row in rows)
-    return write_private(path, buf.getvalue())
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
+    """A CSV file (0600) whose text cells cannot run as spreadsheet formulas (``csv_text``)."""
+    return write_private(path, csv_text(header, rows))
