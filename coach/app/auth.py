@@ -122,11 +122,15 @@ def gate(settings: AppSettings) -> bool:
         return True
     if not st.session_state.get(AUTH_KEY) and token_valid(_cookie()):
         st.session_state[AUTH_KEY] = True  # a reload of a page that had logged in
+        _restore_who(_cookie())
     if st.session_state.get(AUTH_KEY):
         remember_login(_session_id())
         _hand_over_cookie()
         return True
     st.title("Physiotherapist login" if settings.physio else "Exercise coach")
+    named = settings.physio and _named_accounts()
+    if named:
+        return _named_login(headers)
     if not settings.password:
         why = ("The physiotherapist's pages need a password" if settings.physio else
                "This coach is reachable from other computers (or through a proxy), so it needs a password")
@@ -155,14 +159,74 @@ def gate(settings: AppSettings) -> bool:
     return False
 
 
-def new_token(now: float | None = None) -> str:
+def new_token(now: float | None = None, who: str | None = None) -> str:
     token = secrets.token_urlsafe(32)
     now = time.monotonic() if now is None else now
     with _LOGGED_IN_LOCK:
         for old in [t for t, until in _TOKENS.items() if until <= now]:
             del _TOKENS[old]
+            _TOKEN_WHO.pop(old, None)
         _TOKENS[token] = now + TOKEN_TTL_S
+        if who:
+            _TOKEN_WHO[token] = who
     return token
+
+
+# --- named physio logins (issue 19: coach.sync.accounts) ----------------------------------------
+_TOKEN_WHO: dict[str, str] = {}  # login token -> the named physio it logged in (memory only)
+
+
+def _named_accounts() -> bool:
+    """True when the clinic's database has physio accounts: then each physio logs in by name and the
+    shared password no longer opens the physio's pages."""
+    from coach.app import ui
+    from coach.sync import accounts
+
+    try:
+        return accounts.have_accounts(ui.store())
+    except Exception:  # noqa: BLE001 - no store yet: the page says so after the gate
+        return False
+
+
+def _restore_who(token: str | None) -> None:
+    from coach.app.clinic_view import WHO_KEY
+
+    with _LOGGED_IN_LOCK:
+        who = _TOKEN_WHO.get(token or "")
+    if who:
+        st.session_state[WHO_KEY] = who
+
+
+def _named_login(headers: dict) -> bool:
+    from coach.app import ui
+    from coach.app.clinic_view import WHO_KEY
+    from coach.sync import accounts
+
+    peer = getattr(st.context, "ip_address", None)
+    client = client_key(peer if isinstance(peer, str) else None, headers)
+    with st.form("login"):
+        username = st.text_input("Username")
+        given = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        wait = THROTTLE.wait_s(client)
+        if wait > 0:
+            st.error(f"Too many wrong passwords. Please wait {wait:.0f} s and try again.")
+            return False
+        account = accounts.check_login(ui.store(), username, given)
+        if account is not None:
+            THROTTLE.succeeded(client)
+            st.session_state[AUTH_KEY] = True
+            st.session_state[WHO_KEY] = account.username
+            st.session_state[_COOKIE_PENDING] = new_token(who=account.username)
+            remember_login(_session_id())
+            accounts.audit(ui.store(), account.username, "login")
+            st.rerun()
+        wait = THROTTLE.failed(client)
+        time.sleep(0.5)
+        st.error("That username or password is not right."
+                 + (f" Please wait {wait:.0f} s before the next try." if wait else ""))
+    return False
 
 
 def token_valid(token: str | None, now: float | None = None) -> bool:

@@ -37,6 +37,14 @@ def audit(action: str, patient_id: str = "", target: str = "", detail: str = "")
         logging.getLogger(__name__).warning("audit not written: %s", exc)
 
 
+def audit_view_once(patient_id: str, what: str) -> None:
+    """A view goes to the audit log once per browser session, patient and page (not on every rerun)."""
+    seen = st.session_state.setdefault("coach_audited_views", set())
+    if (patient_id, what) not in seen:
+        seen.add((patient_id, what))
+        audit("view", patient_id, what)
+
+
 def attention(store) -> None:
     """Every patient's unseen alerts, falls first, each with "Mark seen"."""
     from coach.sync import alerts
@@ -155,9 +163,30 @@ def delivery_words(patient_id: str, kind: str, key: str) -> tuple[str, bool]:
 
 
 def show_delivery(patient_id: str, kind: str, key: str) -> None:
+    """Where the item is, in words; while it waits for a paired laptop's sync, the line looks again
+    every few seconds by itself, so \"Sent ...\" appears once the clinic has taken it."""
     text, sent = delivery_words(patient_id, kind, key)
+    if sent or text == _words().NOT_PAIRED:
+        _delivery_line(text, sent)
+    else:
+        _waiting_line(patient_id, kind, key)
+
+
+def _words():
+    from coach.sync import words
+
+    return words
+
+
+def _delivery_line(text: str, sent: bool) -> None:
     st.markdown(f"<p data-testid='delivery' class='coach-big'>{'✓ ' if sent else ''}{plain(text)}</p>",
                 unsafe_allow_html=True)
+
+
+@st.fragment(run_every=5)
+def _waiting_line(patient_id: str, kind: str, key: str) -> None:
+    text, sent = delivery_words(patient_id, kind, key)
+    _delivery_line(text, sent)
 
 
 def pairing_form() -> None:

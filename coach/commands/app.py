@@ -74,11 +74,25 @@ def check(args, env=None) -> None:
         raise ValueError(f"--port must be between 1 and 65535, got {args.port}")
     if args.physio and args.patient:
         raise ValueError("--physio and --patient do not go together: the physio's pages show every patient")
-    if args.address not in LOCAL and not env.get("COACH_APP_PASSWORD"):
+    named = args.physio and not env.get("COACH_APP_PASSWORD") and _named_logins(env)
+    if args.address not in LOCAL and not env.get("COACH_APP_PASSWORD") and not named:
         raise ValueError(f"listening on {args.address} makes patient data reachable from other computers: "
                          "set COACH_APP_PASSWORD first (or leave --address at 127.0.0.1)")
-    if args.physio and not env.get("COACH_APP_PASSWORD"):
-        raise ValueError("the physio's pages need a password: set COACH_APP_PASSWORD first")
+    if args.physio and not env.get("COACH_APP_PASSWORD") and not named:
+        raise ValueError("the physio's pages need a password: set COACH_APP_PASSWORD first, or add named "
+                         "physio logins (coach clinic add-physio NAME)")
+
+
+def _named_logins(env) -> bool:
+    """True when the database has physio accounts (``coach clinic add-physio``): each physio logs in by name."""
+    from coach.store import Store
+    from coach.sync import accounts
+
+    try:
+        with Store.open(env.get("COACH_DATABASE_URL") or None, recover=False, backup_every=None) as store:
+            return accounts.have_accounts(store)
+    except Exception:  # noqa: BLE001 - no database yet: no accounts
+        return False
 
 
 def port_free(address: str, port: int) -> bool:

@@ -61,6 +61,8 @@ def render() -> None:
         st.markdown(f"<p class='coach-big'>How was {word}, {day:%A %d %B}?</p>", unsafe_allow_html=True)
         if current is not None:
             st.caption(f"You already wrote {word}'s diary: change anything and save again.")
+            if st.session_state.get(SAVED_KEY) != day.isoformat():
+                clinic_view.show_delivery(patient, "diary", day.isoformat())
         entry = _form(patient, day, current, word)
         if st.button(f"Save {word}'s diary", type="primary", width="stretch", key="diary_save"):
             try:

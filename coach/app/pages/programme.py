@@ -190,11 +190,18 @@ def _editor(store, patient: str, current) -> None:
         dropped = dropped_rows(edited)
         removed = [e.exercise for e in (current.exercises if current else ()) if programme.exercise(e.exercise) is None]
         saved = store.save_programme(programme)
+        _audit(patient, saved)
         st.session_state["programme_saved_note"] = (
             f"Saved version {saved.version}."
             + (f" Left out (no exercise chosen): {', '.join(dropped)}." if dropped else "")
             + (f" Removed from the programme: {', '.join(ui.exercise_label(r) for r in removed)}." if removed else ""))
         st.rerun()
+
+
+def _audit(patient: str, saved) -> None:
+    from coach.app import clinic_view
+
+    clinic_view.audit("change", patient, f"programme v{saved.version}", saved.note or "")
 
 
 def day_plan(programme) -> list[tuple[str, list[str]]]:
@@ -257,6 +264,7 @@ def _suggestions(store, current) -> None:
                 box.error("Please give your name or initials: the record says who accepted it.")
                 return
             saved = store.save_programme(accept(current, s, author=who.strip()))
+            _audit(current.patient_id, saved)
             st.session_state.pop("programme_confirm", None)
             st.session_state["programme_saved_note"] = f"Saved version {saved.version}, accepted by {who.strip()}."
             st.rerun()

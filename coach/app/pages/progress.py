@@ -92,6 +92,7 @@ def _exports(history, patient: str) -> None:
     if c1.button("Make the PDF report", key="make_pdf"):
         with st.spinner("Drawing the report..."):
             st.session_state[PDF_KEY] = (patient, render_pdf(history))
+        _audit_export(patient, "PDF report")
     made = st.session_state.get(PDF_KEY)
     if made and made[0] == patient:
         c1.download_button("Download PDF", made[1], file_name=f"report-{patient}.pdf", mime="application/pdf",
@@ -103,6 +104,13 @@ def _exports(history, patient: str) -> None:
             for f in files:
                 z.write(f, arcname=Path(f).name)
     c2.download_button("Download CSV (zip)", buffer.getvalue(), file_name=f"report-{patient}-csv.zip",
-                       mime="application/zip", key="download_csv")
+                       mime="application/zip", key="download_csv", on_click=_audit_export, args=(patient, "CSV"))
     c3.download_button("Download JSON", json.dumps(to_json(history), indent=1, default=str),
-                       file_name=f"report-{patient}.json", mime="application/json", key="download_json")
+                       file_name=f"report-{patient}.json", mime="application/json", key="download_json",
+                       on_click=_audit_export, args=(patient, "JSON"))
+
+
+def _audit_export(patient: str, what: str) -> None:
+    from coach.app import clinic_view
+
+    clinic_view.audit("export", patient, what)

@@ -37,6 +37,9 @@ def render() -> None:
     if patient is None:
         st.info("No patients yet: add one on the Patients page.")
         return
+    from coach.app import clinic_view
+
+    clinic_view.audit_view_once(patient, "session review")
     entries = store.diary_entries(patient)
     clips = store.clips(patient)
     sessions_tab, diary_tab, clips_tab = st.tabs(
@@ -231,6 +234,7 @@ def _exclusion(store, sm) -> None:
                    f"{plain(sm.excluded_reason or 'no reason given')}", icon=":material/block:")
         if st.button("Count it again", key=f"include_{sm.id}"):
             store.include_session(sm.id)
+            _audit("include", sm, "counted again")
             st.rerun()
         return
     with st.expander("Leave this session out of trends and suggestions"):
@@ -243,7 +247,14 @@ def _exclusion(store, sm) -> None:
                     st.error("Please give your name and the reason.")
                 else:
                     store.exclude_session(sm.id, who.strip(), why.strip())
+                    _audit("exclude", sm, f"{who.strip()}: {why.strip()}")
                     st.rerun()
+
+
+def _audit(action: str, sm, detail: str) -> None:
+    from coach.app import clinic_view
+
+    clinic_view.audit(action, sm.patient_id, f"session {sm.id}", detail)
 
 
 def _fault_buttons(record, playable: bool, offset: float) -> None:
