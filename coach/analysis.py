@@ -165,7 +165,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
                          counted_person)
     if problem:
         warnings.append(problem + ": rotate the video so the person stands upright; counts are not reliable")
-    warnings += [e for e in getattr(pipeline.exercise, "warnings", [])]
+    warnings += pipeline.exercise.warnings
     reps = list(pipeline.exercise.reps)
     if is_timed_hold(exercise) and poses:  # no hold time from a recording that cannot support one
         reps, hold_warnings = check_holds(reps, series.timestamps_s, [p.has_person for p in poses])
@@ -178,7 +178,7 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
         live_reps=list(pipeline.first_pass.reps) if pipeline.first_pass is not None else None,
         view=pipeline.exercise.state.view, poses=series,
         balance_events=[{"kind": e.kind, "time_s": e.time_s, "detail": e.detail}
-                        for e in getattr(pipeline.exercise, "balance_events", [])],
+                        for e in pipeline.exercise.balance_events],
         annotated_video=None if video_error else annotated_path, truncated=source.truncated,
         orientation=orientation, orientation_problem=problem, counted_person=counted_person,
         rotated_deg=rotate or 0, model_frames=counter[0], video_error=video_error,

@@ -42,7 +42,7 @@ class Pipeline:
         self.last_time_s = 0.0
         if two_pass is None:
             two_pass = getattr(estimator, "mode", "live") == "video"
-        self.two_pass = two_pass and hasattr(exercise, "second_pass")
+        self.two_pass = two_pass
         self.first_pass: Exercise | None = None  # the causal pass (what live would count), for coach eval
         self._poses: list[PoseFrame] = []
 

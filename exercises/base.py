@@ -6,9 +6,14 @@ MediaPipe or a screen; the overlay reads ``state`` and never changes it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from coach.pose.frame import PoseFrame
+
+if TYPE_CHECKING:
+    from exercises.holds import BalanceEvent
+    from exercises.spec import ExerciseSpec, Params
 
 
 @dataclass(frozen=True)
@@ -74,9 +79,14 @@ class ExerciseState:
 
 
 class Exercise(Protocol):
-    """Interface of an exercise state machine."""
+    """Interface of an exercise state machine (``exercises.engine.RepExercise`` for repetitions,
+    ``exercises.holds.HoldExercise`` for timed holds); callers ask it, never probe it."""
 
     name: str
+    spec: ExerciseSpec  # what it counts and with which thresholds
+    params: Params  # the thresholds it runs with (the spec's defaults and the physio's overrides)
+    warnings: list[str]  # what ``finish`` found wrong with the input, in plain words
+    balance_events: Sequence[BalanceEvent]  # losses of balance with their moment (holds); none for repetitions
 
     def update(self, pose: PoseFrame) -> list[Event]:
         """Feed one (smoothed) pose; return what happened at this moment."""
@@ -90,3 +100,7 @@ class Exercise(Protocol):
     @property
     def reps(self) -> list[Rep]:
         """Every rep and uncounted attempt so far, in time order."""
+
+    def second_pass(self, poses: Sequence[PoseFrame]) -> Exercise:
+        """File mode: a fresh machine of the same exercise, run again over the same (smoothed)
+        poses with what the whole recording taught it (a rep exercise: the person's own levels)."""

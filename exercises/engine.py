@@ -51,6 +51,7 @@ class RepExercise:
     phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning", SETTLE: "returning"}
     clinical_target = 1.0  # clinical progress that meets the target (short_range below it)
     side_names = ("left", "right")  # the counting signals' sides (head turns add "up" and "down")
+    balance_events: tuple = ()  # losses of balance are watched in the timed holds (exercises.holds), not here
 
     def __init__(self, spec: "ExerciseSpec", side: str = "auto", params: "Params | None" = None,
                  levels: FixedLevels | None = None) -> None:

@@ -8,7 +8,7 @@ generator) is read from here.
 from __future__ import annotations
 
 from exercises import arm_raise, head_turn, heel_raise, reach, single_leg_stance, sit_to_stand, squat, tandem_stance
-from exercises.engine import RepExercise
+from exercises.base import Exercise
 from exercises.spec import ExerciseSpec
 
 SPECS: tuple[ExerciseSpec, ...] = (sit_to_stand.SPEC, squat.SPEC, heel_raise.SPEC, reach.SPEC, arm_raise.SPEC,
@@ -29,8 +29,8 @@ def is_timed_hold(name: str) -> bool:
     return bool(spec and spec.timed_hold)
 
 
-def create_exercise(name: str, side: str = "auto", overrides: dict | None = None, **legacy_overrides) -> RepExercise:
-    """A fresh exercise state machine.
+def create_exercise(name: str, side: str = "auto", overrides: dict | None = None, **legacy_overrides) -> Exercise:
+    """A fresh exercise state machine (a ``RepExercise``, or a ``HoldExercise`` for a timed hold).
 
     ``side``: "auto" (found from the motion), "left", "right" or "both" (both must move).
     ``overrides``: a physio's thresholds by ``Params`` field name (e.g. the programme's

@@ -4,7 +4,9 @@
 into a ``TimedFrame``, pushes it into the session (the same engine as ``coach live``) and returns
 the HUD image. What the page needs goes through ``updates`` (a bounded queue of ``LiveStatus``;
 the oldest is dropped when the page falls behind). The page thread only reads that queue and
-calls ``request``/``finish``; nothing here writes module-level state.
+calls ``request``/``finish``; nothing here writes module-level state. ``build_coach`` makes one
+with the live coach's own factory (``coach.live.factory``), so the page coaches, prescribes and
+records exactly as ``coach live`` does.
 """
 from __future__ import annotations
 
@@ -13,11 +15,12 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from coach.live import LiveSession, LiveSummary, LiveUpdate
+from coach.live.factory import LiveOptions, build_session, prescribe, start_recording
 from coach.sources import TimedFrame
 
 log = logging.getLogger(__name__)
@@ -68,8 +71,9 @@ class BrowserCoach:
     """One live session in one browser tab. Keep it in ``st.session_state``."""
 
     def __init__(self, session: LiveSession, on_close: Callable[[], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, recorder=None):
         self.session = session
+        self.recorder = recorder  # the store's SessionRecorder it records to (None: practice, a test)
         self.updates: queue.Queue[LiveStatus] = queue.Queue(maxsize=QUEUE_SIZE)
         self._on_close = on_close
         self._clock = clock
@@ -79,7 +83,8 @@ class BrowserCoach:
         self._last_image: np.ndarray | None = None
         self.summary: LiveSummary | None = None
         self.end_status = ""  # the status a session ended by a rule (a test's bell) is saved with
-        holds = getattr(session, "holds", None)  # the page's first board has the same parts as the later ones
+        self.watch = None  # a guided test's stopwatch sink (coach.app.guided_test), added by the page
+        holds = session.holds  # the page's first board has the same parts as the later ones
         self.last_status = LiveStatus(sets_total=session.plan.sets, target_reps=session.plan.reps,
                                       hold_target_s=holds.target_s if holds is not None else 0.0)
 
@@ -110,7 +115,7 @@ class BrowserCoach:
             self._last_image = update.image if update.image is not None else image_bgr
             if self.session.finished:
                 self._finish_locked("")
-                status = _replace(status, finished=True, summary=self.summary)
+                status = replace(status, finished=True, summary=self.summary)
             self._publish(status)
             return self._last_image
 
@@ -181,11 +186,22 @@ class BrowserCoach:
                 if self._on_close is not None:
                     self._on_close()
                     self._on_close = None
-            self.last_status = _replace(self.last_status, finished=True, summary=self.summary)
+            self.last_status = replace(self.last_status, finished=True, summary=self.summary)
         return self.summary
 
 
-def _replace(status: LiveStatus, **changes) -> LiveStatus:
-    from dataclasses import replace
+def build_coach(opts: LiveOptions, store=None, estimator=None) -> BrowserCoach:
+    """A ready coach for the browser page (its buttons, its own beat): ``opts`` prescribed from the
+    patient's programme and recorded to ``store`` when ``opts.patient`` is given, as ``coach live``
+    does. Raises ModelError/StoreError."""
+    opts = prescribe(replace(opts, window=False, browser=True), store)
+    if estimator is None:
+        from coach.pose.estimator import PoseEstimator
 
-    return replace(status, **changes)
+        estimator = PoseEstimator(model=opts.model, mode="live")
+    try:
+        recorder = start_recording(opts, store) if opts.patient and store is not None else None
+    except Exception:
+        estimator.close()
+        raise
+    return BrowserCoach(build_session(opts, estimator, recorder=recorder), on_close=estimator.close, recorder=recorder)

@@ -7,7 +7,7 @@ import sys
 from coach.commands.analyze import parse_thresholds, validate_choices
 from coach.programme import threshold_range
 from coach.live.fatigue import DEFAULT_MARGIN
-from exercises import EXERCISE_NAMES, create_exercise, is_timed_hold
+from exercises import EXERCISE_NAMES, create_exercise, get_spec, is_timed_hold
 
 
 def register(subparsers) -> None:
@@ -78,7 +78,7 @@ def run_live(args) -> int:
     store = recorder = None
     if args.patient:
         try:
-            store, recorder = open_recorder(opts, source_label=str(args.camera))
+            opts, store, recorder = open_recorder(opts)
         except Exception as exc:
             if type(exc).__module__.startswith("coach.store"):
                 print(f"coach: error: {exc}", file=sys.stderr)
@@ -119,7 +119,7 @@ def default_reps(exercise: str) -> int:
 
 
 def print_human(summary) -> None:
-    title = summary.exercise.replace("-", " ").capitalize()
+    title = get_spec(summary.exercise).label
     noun = "holds" if any(s.holds for s in summary.sets) else "reps"
     print(f"{title}: {summary.reps} {noun} in {len(summary.sets)} set(s) ({summary.status})")
     for s in summary.sets:

@@ -1,24 +1,30 @@
 """Builds a ready-to-run live coach from plain options: source, estimator, session and sinks.
 
-Kept apart from the CLI so the benchmark, the tests and the browser app assemble the same
-objects the same way.
+The one factory of the live coach: ``coach live``, the browser app (``coach.app.webrtc_coach``),
+the benchmark and the tests assemble the same objects the same way. The patient's programme lies
+under the options (``prescribe``: its thresholds merged with the overrides, an override winning per
+key), and a stored session records its settings in one shape (``session_settings``). Only what the
+surface itself has differs: the CLI's window, keys and audio program for the beat; the browser's
+buttons and its own beat (``LiveOptions.browser``).
 """
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from coach.pipeline import Pipeline
+from coach.programme.overrides import prescribed_overrides
 from coach.sources import CameraSource, parse_camera
 
 from coach.live.beat_player import make_beat_player
 from coach.live.cues import CueEngine, CueRateLimiter
 from coach.live.fatigue import DEFAULT_MARGIN, FatigueMonitor, monitor_for
 from coach.live.grabber import LatestFrameGrabber, RealtimeFileSource
-from coach.live.holds import DEFAULT_TARGET_S, HoldCoach
-from coach.live.hud import LiveHud
+from coach.live.holds import DEFAULT_TARGET_S
+from coach.live.hud import BUTTON_HINTS, KEYBOARD_HINTS, LiveHud
 from coach.live.pacer import LivePacer
+from coach.live.prescription import prescribed
 from coach.live.session import LiveSession
 from coach.live.sets import SetPlan
 from coach.live.sinks import MetronomeSink, RecorderSink, SpeechSink, VideoSink, WindowSink
@@ -34,15 +40,17 @@ class LiveOptions:
     exercise: str
     camera: str = "0"  # camera index, /dev/videoN, or a video file standing in for the camera
     side: str = "auto"
-    overrides: dict[str, float] = field(default_factory=dict)  # the physio's thresholds (exercise Params)
+    # the physio's thresholds (exercise Params) over the programme's: an override wins per key (``prescribe``)
+    overrides: dict[str, float] = field(default_factory=dict)
     model: str = "full"
     sets: int = 2
     reps: int = 10
     rest_s: float = 60.0
-    window: bool = True
+    window: bool = True  # the CLI's window (keys start, rest and stop); without it nobody can press "start"
+    browser: bool = False  # the app's page: its buttons start sets (no window) and the browser plays the beat
     speech: str = "auto"  # "auto", "espeak-ng", "espeak" or "none"
     fatigue_margin: float = DEFAULT_MARGIN  # smallest slowdown or loss of range that counts (exercises.fatigue)
-    fatigue: FatigueMonitor | None = None  # with a patient: knows their usual variation (open_recorder)
+    fatigue: FatigueMonitor | None = None  # with a patient: knows their usual variation (prescribe)
     cue_gap_s: float = 15.0  # same cue at most this often
     cue_global_gap_s: float = 5.0  # any form cue at most this often
     patient: str | None = None
@@ -52,11 +60,29 @@ class LiveOptions:
     hold_s: float | None = None  # target of each balance hold (command line, else the programme's; 30 s)
     beat_sound: str = "auto"  # the metronome's audio program: "auto", "pw-cat", "paplay", "aplay", "none"
     notes: list[str] = field(default_factory=list)  # things the user should be told (stderr)
+    programme_version: int | None = None  # the programme version the session follows (the app's today list)
+    setup_gate: bool = True  # False: no set-up check before the countdown (the TUG's camera must be far away)
+    countdown_s: int = 3  # the TUG's is longer: time to walk from the laptop and sit down
 
     def plan(self) -> SetPlan:
-        # Without a window nobody can press "start": the first set starts at once (automation).
-        return SetPlan(sets=self.sets, reps=self.reps, rest_s=self.rest_s,
-                       skip_countdown=not self.window, setup_gate=self.window)
+        # Without a window or a page nobody can press "start": the first set starts at once (automation).
+        controlled = self.window or self.browser
+        return SetPlan(sets=self.sets, reps=self.reps, rest_s=self.rest_s, countdown_s=self.countdown_s,
+                       skip_countdown=not controlled, setup_gate=controlled and self.setup_gate)
+
+    @property
+    def mode(self) -> str:
+        """The stored session's ``mode``: which surface ran it."""
+        return "live-browser" if self.browser else "live"
+
+    @property
+    def source_label(self) -> str:
+        return "browser camera" if self.browser else str(self.camera)
+
+    @property
+    def hold_target_s(self) -> float | None:
+        """Each hold's target for a timed hold (the options', else the default); None for anything else."""
+        return (self.hold_s or DEFAULT_TARGET_S) if is_timed_hold(self.exercise) else None
 
 
 def open_source(camera: str):
@@ -67,26 +93,21 @@ def open_source(camera: str):
     return CameraSource(spec)
 
 
-def coaching_extras(exercise_spec, exercise: str, tempo: Tempo | None, hold_s: float | None):
-    """(HoldCoach, LivePacer) for the session: a hold exercise gets its target (a metronome
-    means nothing for it); any other exercise gets the metronome when a tempo is set."""
-    if exercise_spec is not None and is_timed_hold(exercise_spec.name):
-        return HoldCoach(exercise, hold_s or DEFAULT_TARGET_S), None
-    return None, (LivePacer.for_exercise(exercise, tempo) if tempo is not None else None)
-
-
 def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None, fps: float = 30.0) -> LiveSession:
+    """The session of these options (``prescribe`` them first for a patient's programme)."""
     pipeline = Pipeline.for_exercise(estimator, opts.exercise, side=opts.side, overrides=opts.overrides)
+    spec = pipeline.exercise.spec
     speaker = make_speaker(opts.speech)
-    holds, pacer = coaching_extras(pipeline.exercise.spec, opts.exercise, opts.tempo, opts.hold_s)
+    # A hold has its target (the session makes its HoldCoach); a metronome means nothing for it.
+    pacer = LivePacer.for_exercise(opts.exercise, opts.tempo) if opts.tempo is not None and not spec.timed_hold else None
     session = LiveSession(
         pipeline, opts.exercise, plan=opts.plan(), side=opts.side,
         fatigue=opts.fatigue or FatigueMonitor(margin=opts.fatigue_margin),
         cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s), exercise=opts.exercise),
-        renderer=LiveHud(mirror=True, exercise_label=opts.exercise.replace("-", " ").title()),
-        speech_name=speaker.name, holds=holds, pacer=pacer)
+        renderer=LiveHud(mirror=True, exercise_label=spec.label, hints=BUTTON_HINTS if opts.browser else KEYBOARD_HINTS),
+        speech_name=speaker.name, hold_s=opts.hold_target_s, pacer=pacer)
     session.sinks.append(SpeechSink(speaker))
-    if pacer is not None:
+    if pacer is not None and not opts.browser:  # the page plays the beat in the browser (coach.app.live_panels)
         player = make_beat_player(pacer.tempo.period_s, opts.beat_sound)
         if player is not None:
             session.sinks.append(MetronomeSink(player))
@@ -96,42 +117,53 @@ def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None
         session.sinks.append(RecorderSink(recorder, side=opts.side))
     if video_writer is not None:
         session.sinks.append(VideoSink(video_writer, fps))
-    if opts.window:
+    if opts.window and not opts.browser:
         session.sinks.append(WindowSink(session))
     return session
 
 
-def open_recorder(opts: LiveOptions, source_label: str):
-    """(store, recorder) for ``--patient``; (None, None) when no store is installed."""
+def prescribe(opts: LiveOptions, store) -> LiveOptions:
+    """The options with the patient's programme under them: its thresholds merged with the
+    overrides (an override wins per key, the others stay as prescribed), its tempo and hold target
+    where the options give none, and a fatigue monitor that knows the patient's usual variation.
+    Unchanged without a store or a patient."""
+    if store is None or not opts.patient:
+        return opts
+    rx = prescribed(store, opts.patient, opts.exercise)
+    return replace(opts, overrides={**prescribed_overrides(store, opts.patient, opts.exercise), **opts.overrides},
+                   tempo=opts.tempo or rx.tempo, hold_s=opts.hold_s or rx.hold_s,
+                   fatigue=opts.fatigue or monitor_for(store, opts.patient, opts.exercise, opts.fatigue_margin))
+
+
+def start_recording(opts: LiveOptions, store):
+    """The store's recorder of this (prescribed) session. Raises the store's errors."""
+    return store.start_session(opts.patient, opts.exercise, source=opts.source_label,
+                               settings=session_settings(opts), programme_version=opts.programme_version)
+
+
+def open_recorder(opts: LiveOptions):
+    """(options, store, recorder) for ``--patient``: the options prescribed from the patient's
+    programme; (options, None, None) when no store is installed."""
     try:
         from coach.store import Store
     except ModuleNotFoundError:
         opts.notes.append("the session store is not installed: this session is not saved")
-        return None, None
+        return opts, None, None
     store = Store.open()
-    from coach.programme.overrides import prescribed_overrides
-
-    from coach.live.prescription import prescribed
-
-    opts.overrides = {**prescribed_overrides(store, opts.patient, opts.exercise), **opts.overrides}
-    rx = prescribed(store, opts.patient, opts.exercise)
-    opts.tempo = opts.tempo or rx.tempo
-    opts.hold_s = opts.hold_s or rx.hold_s
-    opts.fatigue = monitor_for(store, opts.patient, opts.exercise, opts.fatigue_margin)  # before this session
-    recorder = store.start_session(
-        opts.patient, opts.exercise, source=source_label, settings=session_settings(opts, "live"))
-    return store, recorder
+    opts = prescribe(opts, store)
+    return opts, store, start_recording(opts, store)
 
 
-def session_settings(opts: LiveOptions, mode: str) -> dict:
-    """What the stored session says it was run with (the physio reads the tempo and hold target here)."""
+def session_settings(opts: LiveOptions) -> dict:
+    """What the stored session says it was run with, one shape for every surface (the physio reads
+    the tempo, the hold target and the thresholds here)."""
     settings = {"sets": opts.sets, "reps": opts.reps, "rest_s": opts.rest_s, "side": opts.side,
-                "model": opts.model, "fatigue_margin": opts.fatigue_margin, "mode": mode}
-    if opts.tempo is not None:
+                "model": opts.model, "fatigue_margin": opts.fatigue_margin, "mode": opts.mode}
+    if opts.hold_target_s is not None:
+        settings["hold_s"] = opts.hold_target_s
+    elif opts.tempo is not None:  # a hold has no beat
         settings["tempo_per_min"] = round(opts.tempo.per_min, 3)
-    if opts.hold_s is not None:
-        settings["hold_s"] = opts.hold_s
-    if opts.overrides:  # the thresholds the counting ran with (the programme's and the command line's)
+    if opts.overrides:  # the thresholds the counting ran with (the programme's and the overrides)
         settings["thresholds"] = dict(opts.overrides)
     return settings
 

@@ -20,13 +20,12 @@ from coach.sources import TimedFrame
 
 from coach.live.cues import SAFETY, Cue, CueEngine
 from coach.live.fatigue import FatigueMonitor
-from coach.live.holds import BALANCE_LOSS_CUE, HoldCoach
+from coach.live.holds import BALANCE_LOSS_CUE, DEFAULT_TARGET_S, HoldCoach
 from coach.live.pacer import TRACE_S, LivePacer
 from coach.live.safety import SafetyMonitor
 from coach.live.sets import ACTIVE, DONE, PAUSED, SETUP, SetController, SetEvent, SetPlan
 from coach.live.setup_check import SetupResult, frame_brightness, frame_problems, needs_for, summarise_setup
 from coach.live.update import LiveSummary, LiveUpdate, SessionEvent
-from exercises import is_timed_hold
 
 CUE_HOLD_S = 3.0  # a cue stays on screen this long
 SETUP_EVERY_S = 0.25  # the set-up check looks at the last SETUP_WINDOW_S, this often
@@ -60,7 +59,8 @@ class LiveSession:
     sinks: list = field(default_factory=list)
     speech_name: str = "none"
     clock: Callable[[], float] = time.monotonic
-    holds: HoldCoach | None = None  # hold exercises (made here with the default target if not given)
+    holds: HoldCoach | None = None  # hold exercises (made here, with ``hold_s`` as target, if not given)
+    hold_s: float | None = None  # each hold's target (a hold exercise; default ``holds.DEFAULT_TARGET_S``)
     pacer: LivePacer | None = None  # a metronome tempo was prescribed
     wall_clock: Callable[[], float] = time.time  # the metronome's beat grid is on the wall clock
 
@@ -87,9 +87,9 @@ class LiveSession:
         self._storage_lagging = False
         self._alert = ""
         self._trace: deque = deque()  # (t, key measure) for dating movement onsets (metronome)
-        spec = getattr(self.pipeline.exercise, "spec", None)
-        if self.holds is None and spec is not None and is_timed_hold(spec.name):
-            self.holds = HoldCoach(self.exercise)
+        spec = self.pipeline.exercise.spec
+        if self.holds is None and spec.timed_hold:  # the one place a HoldCoach is made (the factory passes hold_s)
+            self.holds = HoldCoach(spec.name, self.hold_s or DEFAULT_TARGET_S)
 
     # --- input --------------------------------------------------------------------------------
 
@@ -299,7 +299,7 @@ class LiveSession:
         """A sudden step or a fall-like drop: stop the set, tell the patient to hold on, record it.
         The next set waits for the patient's "go" (a pause), never for a timer alone."""
         t = event.time_s
-        losses = getattr(self.pipeline.exercise, "balance_events", None)
+        losses = self.pipeline.exercise.balance_events
         detail = f"{losses[-1].kind}: {losses[-1].detail}" if losses else event.message
         events.append(self._record("balance_loss", t, detail))
         cues.append(Cue(BALANCE_LOSS_CUE, SAFETY, t))

@@ -181,9 +181,10 @@ def counting_signal(exercise: str, side: str = "auto"):
     ``signals``, on a private instance) in units of its smallest rep (``scale.min_range``); None for
     an exercise without one (the timed holds: landmarks alone steer the sampling)."""
     from exercises import create_exercise
+    from exercises.engine import RepExercise
 
     machine = create_exercise(exercise, side=side)
-    if not all(hasattr(machine, a) for a in ("measure", "signals", "views", "scale")):
+    if not isinstance(machine, RepExercise):  # a timed hold: no counting signal
         return None
     unit = float(machine.scale.min_range)
     sides: list[str] = []

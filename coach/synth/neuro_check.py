@@ -181,7 +181,7 @@ def compare_holds(ex, truth: dict) -> dict:
         rows.append({"true_hold_s": h["hold_s"], "hold_s": round(best.metrics["hold_s"], 3), "error_s": round(err, 3),
                      "start_error_s": round(best.start_s - h["start_s"], 3),
                      "end_error_s": round(best.end_s - h["end_s"], 3), "leg": best.side})
-    events = [e.kind for e in getattr(ex, "balance_events", [])]
+    events = [e.kind for e in ex.balance_events]
     true_events = [h["event"]["kind"] for h in truth["holds"] if h.get("event")]
     return {"holds": rows, "count": len(got), "true_count": len(truth["holds"]), "worst_error_s": round(worst, 3),
             "events": events, "true_events": true_events,

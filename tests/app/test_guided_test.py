@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from coach.app.live_factory import LivePlan, build_coach
+from coach.app.webrtc_coach import build_coach
+from coach.live.factory import LiveOptions
 from tests.app.conftest import no_exception, run_page
 from tests.app.test_webrtc_coach import TruthEstimator, _run
 
@@ -33,8 +34,8 @@ def _test_coach(clip, test_id: str, patient=None, store=None):
     from coach.app import guided_test as gt
 
     p = gt.PROTOCOLS[test_id]
-    coach = build_coach(LivePlan(p.exercise, "both", 1, p.target, 0.0), "lite", patient, store,
-                        estimator=TruthEstimator(clip.poses))
+    coach = build_coach(LiveOptions(p.exercise, side="both", sets=1, reps=p.target, rest_s=0.0, model="lite",
+                                    speech="none", patient=patient), store, estimator=TruthEstimator(clip.poses))
     coach.watch = gt.TestWatch(p, coach)
     coach.session.sinks.append(coach.watch)
     return coach, p
@@ -137,8 +138,8 @@ def test_timed_up_and_go_stops_when_seated_again_and_times_the_generator():
     tl, truth = script(start_rest_s=gt.TUG_COUNTDOWN_S + 3.0, end_rest_s=4.0)
     clip = generate_ext(tl, truth, "side", size=(960, 540), figure_scale=0.38, center_x=0.25)
     p = gt.PROTOCOLS["timed-up-and-go"]
-    coach = build_coach(LivePlan(p.exercise, "both", 1, p.target, 0.0, setup_gate=False,
-                                 countdown_s=gt.TUG_COUNTDOWN_S), "lite", None, None,
+    coach = build_coach(LiveOptions(p.exercise, side="both", sets=1, reps=p.target, rest_s=0.0, speech="none",
+                                    setup_gate=False, countdown_s=gt.TUG_COUNTDOWN_S),
                         estimator=TruthEstimator(clip.poses))
     coach.watch = gt.make_watch(p, coach, walking_aid="stick")
     coach.session.sinks.append(coach.watch)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.app.live_factory import LivePlan, build_coach
+from coach.app.webrtc_coach import build_coach
+from coach.live.factory import LiveOptions
 
 
 class TruthEstimator:
@@ -52,8 +53,8 @@ def test_counts_to_the_target_then_finishes_and_records(app_env, clip):
     with Store.open() as store:
         store.add_patient("P001")
         estimator = TruthEstimator(clip.poses)
-        coach = build_coach(LivePlan("sit-to-stand", sets=1, reps=clip.truth.true_reps, rest_s=5),
-                            "lite", "P001", store, estimator=estimator)
+        coach = build_coach(LiveOptions("sit-to-stand", sets=1, reps=clip.truth.true_reps, rest_s=5, model="lite",
+                                        speech="none", patient="P001"), store, estimator=estimator)
         _run(coach, 4 * clip.truth.duration_s)
         assert coach.finished and estimator.closed
         last = coach.latest(timeout_s=0.1)
@@ -67,7 +68,7 @@ def test_counts_to_the_target_then_finishes_and_records(app_env, clip):
 
 def test_buttons_and_stop_keep_what_was_done(app_env, clip):
     estimator = TruthEstimator(clip.poses)
-    coach = build_coach(LivePlan("sit-to-stand", sets=2, reps=50), "lite", estimator=estimator)
+    coach = build_coach(LiveOptions("sit-to-stand", sets=2, reps=50, speech="none"), estimator=estimator)
     coach.request("go")  # skip the set-up check and countdown
     _run(coach, clip.truth.duration_s)
     status = coach.last_status
@@ -81,7 +82,7 @@ def test_buttons_and_stop_keep_what_was_done(app_env, clip):
 def test_queue_keeps_only_the_newest_when_the_page_is_slow(clip):
     from coach.app.webrtc_coach import QUEUE_SIZE
 
-    coach = build_coach(LivePlan("sit-to-stand"), "lite", estimator=TruthEstimator(clip.poses))
+    coach = build_coach(LiveOptions("sit-to-stand", sets=1, speech="none"), estimator=TruthEstimator(clip.poses))
     _run(coach, 3.0)
     assert coach.updates.qsize() == QUEUE_SIZE
     newest = coach.latest(0.1)
@@ -93,13 +94,13 @@ def test_a_failing_frame_is_reported_not_raised(clip):
         def estimate(self, rgb, t):
             raise RuntimeError("model crashed")
 
-    coach = build_coach(LivePlan("sit-to-stand"), "lite", estimator=Broken(clip.poses))
+    coach = build_coach(LiveOptions("sit-to-stand", sets=1, speech="none"), estimator=Broken(clip.poses))
     coach.process(np.zeros((480, 640, 3), np.uint8), 0.0)
     assert "model crashed" in coach.latest(0.1).error
 
 
 def test_hold_summary_words_for_the_patient():
-    from coach.app.pages.live import hold_summary_lines
+    from coach.app.live_words import hold_summary_lines
     from coach.live.sets import SetResult
 
     two = SetResult(1, 2, 2, holds={"holds": 2, "best_s": 6.7, "total_s": 11.3})
@@ -116,7 +117,7 @@ def test_hold_summary_words_for_the_patient():
 def test_finish_pressed_after_the_last_rep_is_not_stopping_early():
     from types import SimpleNamespace
 
-    from coach.app.pages.live import summary_lines
+    from coach.app.live_words import summary_lines
 
     done = SimpleNamespace(reps=5, target=5)
     assert "Well done" in summary_lines(5, [done], "stopped")[1]

@@ -102,7 +102,8 @@ def test_override_reaches_live_cli(sts_clip):
 
 
 def test_programme_thresholds_reach_the_browser_coach(sts_clip, tmp_path, monkeypatch):
-    from coach.app.live_factory import LivePlan, build_coach
+    from coach.app.webrtc_coach import build_coach
+    from coach.live.factory import LiveOptions
     from coach.programme.model import Programme, ProgrammeExercise
     from coach.store import Store
 
@@ -110,7 +111,7 @@ def test_programme_thresholds_reach_the_browser_coach(sts_clip, tmp_path, monkey
     with Store.open(f"sqlite:///{tmp_path / 'coach.db'}") as store:
         store.add_patient("P001")
         store.save_programme(Programme("P001", (ProgrammeExercise("sit-to-stand", thresholds=dict(STRICT_LIMIT)),)))
-        coach = build_coach(LivePlan("sit-to-stand"), "full", patient_id="P001", store=store,
+        coach = build_coach(LiveOptions("sit-to-stand", speech="none", patient="P001"), store,
                             estimator=TruthEstimator(sts_clip.poses, sts_clip.fps))
         ex = _run(coach.session.pipeline.exercise, sts_clip)
         coach.session.sinks.clear()

@@ -6,9 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from coach.live.factory import coaching_extras
+from coach.live.factory import LiveOptions, build_session, prescribe
 from coach.live.prescription import choose_tempo, prescribed
-from exercises import get_spec
 from exercises.pacing import Tempo
 
 # The exercise layer times holds to 0.2 s on true landmarks; here the lite pose model reads rendered
@@ -65,12 +64,18 @@ def test_the_programme_prescribes_the_beat_and_the_hold_target():
     programme = from_dict({"patient": "P001", "exercise": [
         {"name": "heel-raise", "sets": 2, "reps": 12, "tempo_per_min": 40},
         {"name": "single-leg-stance", "sets": 1, "reps": 3, "hold_s": 20}]})
-    store = SimpleNamespace(programme=lambda patient: programme)
+    store = SimpleNamespace(programme=lambda patient: programme, sessions=lambda patient: [])
     heel, stance = prescribed(store, "P001", "heel-raise"), prescribed(store, "P001", "single-leg-stance")
     assert heel.tempo.period_s == pytest.approx(1.5) and heel.hold_s is None
     assert stance.hold_s == 20
     assert prescribed(store, "P001", "squat") == prescribed(None, "P001", "heel-raise")  # nothing prescribed
-    holds, pacer = coaching_extras(get_spec("single-leg-stance"), "single-leg-stance", heel.tempo, stance.hold_s)
-    assert holds.target_s == 20 and pacer is None  # a hold has a target, never a beat
-    holds, pacer = coaching_extras(get_spec("heel-raise"), "heel-raise", heel.tempo, None)
-    assert holds is None and pacer.tempo.per_min == pytest.approx(40) and pacer.amplitude_key == "lift_height_cm"
+    def session(exercise: str, **kw):
+        opts = LiveOptions(exercise, window=False, speech="none", beat_sound="none", patient="P001", **kw)
+        return build_session(prescribe(opts, store), estimator=None)
+
+    stance_session = session("single-leg-stance", tempo=heel.tempo)
+    assert stance_session.holds.target_s == 20 and stance_session.pacer is None  # a hold has a target, never a beat
+    assert session("single-leg-stance", hold_s=12.0).holds.target_s == 12  # the command line's wins
+    heel_session = session("heel-raise")
+    assert heel_session.holds is None and heel_session.pacer.tempo.per_min == pytest.approx(40)
+    assert heel_session.pacer.amplitude_key == "lift_height_cm"

@@ -125,23 +125,11 @@ def _show(board, recorder: ClipRecorder) -> None:
 
 def _camera(recorder: ClipRecorder):
     """The browser camera, frames to the recorder, started for the patient (one press in all)."""
-    import streamlit.components.v1 as components
-    from streamlit_webrtc import WebRtcMode, webrtc_streamer
+    from coach.app.live_camera import browser_camera
 
-    from coach.app.pages.live import AUTO_START_JS, NO_EXTERNAL_SERVERS
-
-    ctx = webrtc_streamer(
-        key="clip-recorder", mode=WebRtcMode.SENDRECV, video_frame_callback=recorder.callback,
-        rtc_configuration=NO_EXTERNAL_SERVERS,
-        on_video_ended=recorder.stop,  # the camera stopped or the page was left: keep what was recorded
-        media_stream_constraints={"video": {"width": 640, "height": 480}, "audio": False},
-        video_html_attrs={"autoPlay": True, "muted": True, "playsinline": True,
-                          "style": {"width": "100%", "objectFit": "contain"}},
-        async_processing=True, translations={"start": "Start the camera", "stop": "Stop the camera",
-                                             "select_device": "Choose a camera"})
-    if not ctx.state.playing and not recorder.started:
-        components.html(AUTO_START_JS, height=0)
-    return lambda: ctx.state.playing
+    # on_ended: the camera stopped or the page was left: keep what was recorded
+    return browser_camera("clip-recorder", recorder.callback, on_ended=recorder.stop,
+                          waiting=lambda: not recorder.started)
 
 
 def _save(store, patient: str, recorder: ClipRecorder) -> None:

@@ -10,8 +10,8 @@ import streamlit as st
 
 from coach.app import guided_test as gt
 from coach.app import ui
-from coach.app.live_factory import LivePlan
 from coach.app.pages import live
+from coach.live.factory import LiveOptions
 
 TEST_KEY = "guided_test"
 SAVED_KEY = "guided_test_saved"
@@ -26,8 +26,8 @@ def render() -> None:
         # The TUG's camera stands far back to see the chair and the 3 m line: the set-up check's
         # "come closer" would never let it start; a long countdown gives time to sit down.
         tug = chosen == "timed-up-and-go"
-        plan = LivePlan(protocol.exercise, "both", 1, protocol.target, 0.0, setup_gate=not tug,
-                        countdown_s=gt.TUG_COUNTDOWN_S if tug else 3)
+        plan = LiveOptions(protocol.exercise, side="both", sets=1, reps=protocol.target, rest_s=0.0,
+                           setup_gate=not tug, countdown_s=gt.TUG_COUNTDOWN_S if tug else 3)
         live.render(plan, patient, title=protocol.title,
                     on_summary=lambda coach: _result(coach, protocol, patient), record=False)
         return

@@ -8,8 +8,8 @@ from datetime import date, datetime
 import streamlit as st
 
 from coach.app import ui
-from coach.app.live_factory import LivePlan
 from coach.app.pages import live
+from coach.live.factory import LiveOptions
 from exercises import EXERCISE_NAMES
 
 PLAN_KEY = "live_plan"
@@ -129,7 +129,8 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
     label = "Do it again" if slot.done else "Start"
     if st.button(f"{label}: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", type="primary",
                  width="stretch"):
-        start(LivePlan(e.exercise, e.side, slot.sets_left or e.sets, e.reps, e.rest_s, programme_version))
+        start(LiveOptions(e.exercise, side=e.side, sets=slot.sets_left or e.sets, reps=e.reps, rest_s=e.rest_s,
+                          programme_version=programme_version))
 
 
 @st.cache_resource(show_spinner=False)
@@ -174,7 +175,8 @@ def _rest_card(e, programme_version: int | None) -> None:
                 unsafe_allow_html=True)
     show_how(e.exercise)
     if st.button(f"Start: {ui.exercise_label(e.exercise)}", key=f"start_{e.exercise}", width="stretch"):
-        start(LivePlan(e.exercise, e.side, e.sets, e.reps, e.rest_s, programme_version))
+        start(LiveOptions(e.exercise, side=e.side, sets=e.sets, reps=e.reps, rest_s=e.rest_s,
+                          programme_version=programme_version))
 
 
 def _amount(e) -> str:
@@ -233,9 +235,9 @@ def _practice(patient: str | None) -> None:
     exercise = st.selectbox("Exercise", EXERCISE_NAMES, format_func=ui.exercise_label, key="practice_exercise")
     reps = st.number_input("Repetitions", min_value=1, max_value=30, value=10, key="practice_reps")
     if st.button("Start", type="primary", width="stretch", key="practice_start"):
-        start(LivePlan(exercise, "both", 1, int(reps), 60.0))
+        start(LiveOptions(exercise, side="both", sets=1, reps=int(reps), rest_s=60.0))
 
 
-def start(plan: LivePlan) -> None:
+def start(plan: LiveOptions) -> None:
     st.session_state[PLAN_KEY] = plan
     st.rerun()

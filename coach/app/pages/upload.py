@@ -183,7 +183,7 @@ def _result(job: jobs_mod.Job) -> None:
         st.warning(w)
     if job.session_id:
         st.success("Saved to your record.")
-        from coach.app.pages.live import discard_control
+        from coach.app.discard import discard_control
 
         discard_control(job.session_id, "upload_discard")
     if result.annotated_video is not None and result.annotated_video.exists():
