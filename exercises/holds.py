@@ -35,6 +35,7 @@ from coach.views import ViewTracker
 from exercises.base import Event, ExerciseState, Rep
 from exercises.calibration import BodyCalibration
 from exercises.counting import MAX_HOLE_S
+from exercises.drops import FastDrop
 from exercises.notices import ProblemNotices, replay
 from exercises.spec import Params, param
 
@@ -82,6 +83,11 @@ class HoldParams(Params):
     drop_window_s: float = param(1.0, "s", "... within 1 s: a fall-like drop (sitting down on purpose is slower "
                                  "and starts from a stand, not a hold)", bounds=(0.2, 3))
     drop_onset_shank: float = param(0.025, "shank lengths", "where a drop began: the hips first ~1 cm under their level", bounds=(0.005, 0.2))
+    drop_repeat_s: float = param(3.0, "s", "one fall is one balance loss: no second drop is looked for this long "
+                                 "after one", bounds=(0.5, 10.0))
+    step_landed_shank: float = param(0.1, "shank lengths", "a foot under ~4 cm above its floor level (and still) has "
+                                     "landed, for a sudden step: a foot put down further from the camera reads a little "
+                                     "up by perspective", bounds=(0.02, 0.6))
     confirm_s: float = param(0.1, "s", "a posture must last this long to start or end a hold (one odd frame does not)", bounds=(0, 2))
     still_speed_shank_s: float = param(0.3, "shank lengths/s", "a foot moving slower than ~12 cm/s is still (placed)", bounds=(0.05, 2))
 
@@ -146,6 +152,7 @@ class HoldExercise:
         self._armed = True  # a new hold starts only after the posture was left
         self._watch_step: tuple[float, dict[str, np.ndarray], str] | None = None  # (end, feet, leg)
         self._last_drop = -1e9
+        self._drops = FastDrop(self.params.drop_window_s, self.params.drop_shank)  # hip height, px up
         self._still_since: float | None = None
         self._settle_after_loss = False  # after a balance loss: no new hold before standing still again
         self._last_t = 0.0
@@ -294,6 +301,7 @@ class HoldExercise:
         shoulder = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
         r = Reading(t, ankle, lift, ref, hip, shoulder, trunk_lean_deg(pose, "image"), view, speed)
         self._history.append(r)
+        self._drops.add(t, -float(hip[1]))  # image y grows downwards
         while self._history and self._history[0].t < t - HISTORY_S:
             self._history.popleft()
         return r
@@ -358,13 +366,11 @@ class HoldExercise:
         if r.t - end_s > self.params.step_max_s + STEP_SEEN_WITHIN_S:
             self._watch_step = None
             return []
-        contact = getattr(self.params, "foot_contact_shank", 0.05)
         for s, where in feet.items():
             away = float(np.linalg.norm(r.ankle[s] - where)) / r.shank_px
             # Down: still, and not clearly up (a foot put down further from the camera reads a
             # little up by perspective).
-            landed = r.lift[s] < max(contact, getattr(self.params, "foot_up_shank", 0.1)) and \
-                r.speed[s] < self.params.still_speed_shank_s
+            landed = r.lift[s] < self.params.step_landed_shank and r.speed[s] < self.params.still_speed_shank_s
             if not (landed and away >= self.params.step_away_shank):
                 continue
             since = r.t  # arrival: the first moment the foot was within ~2 cm of where it landed
@@ -379,21 +385,21 @@ class HoldExercise:
         return []
 
     def _check_drop(self, r: Reading) -> list[Event]:
-        if r.t - self._last_drop < 3.0:
+        if r.t - self._last_drop < self.params.drop_repeat_s:
             return []
-        window = [h for h in self._history if h.t >= r.t - self.params.drop_window_s]
-        top = min(window, key=lambda h: h.hip[1])  # highest hips in the window (image y down)
-        if (r.hip[1] - top.hip[1]) / r.shank_px < self.params.drop_shank:
+        drop = self._drops.check(scale=r.shank_px)  # the hips fell drop_shank within drop_window_s
+        if drop is None:
             return []
-        after = [h for h in window if h.t >= top.t]
-        onset = next((h.t for h in after if (h.hip[1] - top.hip[1]) / r.shank_px > self.params.drop_onset_shank), top.t)
+        top_y = -drop.top  # the highest hips in the window (image y down)
+        after = [h for h in self._history if h.t >= drop.top_t]
+        onset = next((h.t for h in after if (h.hip[1] - top_y) / r.shank_px > self.params.drop_onset_shank), drop.top_t)
         onset = max([h.t for h in after if h.t < onset], default=onset)  # the last frame still at the level
         self._last_drop = r.t
         events = []
         if self._attempt is not None:
             events += self._close(onset, "drop")
-        return events + self._balance_loss("drop", onset, f"hips fell {(r.hip[1] - top.hip[1]) / r.shank_px:.1f} "
-                                                          f"shank lengths within {r.t - top.t:.1f} s")
+        return events + self._balance_loss("drop", onset, f"hips fell {(r.hip[1] - top_y) / r.shank_px:.1f} "
+                                                          f"shank lengths within {r.t - drop.top_t:.1f} s")
 
     def _balance_loss(self, kind: str, t: float, detail: str) -> list[Event]:
         self.balance_events.append(BalanceEvent(kind, round(t, 3), detail))

@@ -15,7 +15,8 @@ sitting down lower the hips on purpose, fast too. So a fall is judged in two ste
 Floor, standing hip and shoulder heights are calibrated from the person's own frames (image
 coordinates, fixed camera), so no camera calibration is needed and every rule is relative to
 the person. The event is raised ``confirm_s`` after the person is down, at the moment they were
-first seen down.
+first seen down. Every number is a ``SafetyParams`` field (unit, reason, range); the fast drop
+itself is ``exercises.drops.FastDrop``, the same answer the balance holds use.
 """
 from __future__ import annotations
 
@@ -26,10 +27,20 @@ import numpy as np
 
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
+from exercises.drops import FastDrop
+from exercises.spec import Params, param
 
 HIPS = (int(L.LEFT_HIP), int(L.RIGHT_HIP))
 SHOULDERS = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER))
 FEET = (int(L.LEFT_ANKLE), int(L.RIGHT_ANKLE), int(L.LEFT_HEEL), int(L.RIGHT_HEEL))
+# Calibration from the person's own frames: estimation, not decisions (no count, fault or stop
+# changes with them beyond what the thresholds in ``SafetyParams`` decide). The floor is the 90th
+# percentile of the lowest foot point (a foot lifted now and then does not move it), standing
+# heights the 95th of hip and shoulder heights, from the last 600 usable frames, once 10 are known.
+CALIBRATION_FRAMES = 600
+CALIBRATION_MIN_FRAMES = 10
+FLOOR_PERCENTILE = 90
+STANDING_PERCENTILE = 95
 
 
 @dataclass(frozen=True)
@@ -39,74 +50,108 @@ class SafetyEvent:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class SafetyParams(Params):
+    """The safety monitor's numbers (``coach.live.session`` makes one per live session). Screening
+    defaults: CLINICAL.md has no published fall-detection thresholds for a single camera."""
+
+    out_of_view_s: float = param(2.0, "s", "gone this long: the set pauses (a patient stepping out of the "
+                                 "picture for a moment is not stopped)", bounds=(0.5, 10.0))
+    # Step 1, a fast drop (``exercises.drops.FastDrop``), which only opens a watch:
+    floor_share: float = param(0.45, "share of standing hip height", "hips below this are low (a deep squat, "
+                               "kneeling, a collapse); it only opens the watch, so it can be generous: the posture "
+                               "decides", bounds=(0.2, 0.8))
+    drop_share: float = param(0.4, "share of standing hip height", "... having fallen by this share of it ...",
+                              bounds=(0.1, 0.8))
+    drop_window_s: float = param(1.0, "s", "... within this long: a fast drop, which opens a watch",
+                                 bounds=(0.3, 3.0))
+    from_share: float = param(0.6, "share of standing hip height", "the floor and standing heights are learned "
+                              "only with the hips above this, so a fall never re-learns the floor where the person "
+                              "lies", bounds=(0.3, 0.9))
+    upright_share: float = param(0.75, "share of standing hip height", "back up: hips above this close the watch "
+                                 "(the end of every squat and sit-to-stand)", bounds=(0.5, 1.0))
+    # Step 2, down in a way no exercise here ends in (a squat's trunk stays within ~60 deg of
+    # vertical and its shoulders above half their standing height; a chair keeps the hips at about half):
+    lying_trunk_deg: float = param(60.0, "deg from vertical", "shoulder-to-hip line this far from vertical: lying",
+                                   bounds=(30.0, 90.0))
+    low_shoulder_share: float = param(0.45, "share of standing shoulder height", "shoulders below this: down",
+                                      bounds=(0.2, 0.8))
+    on_floor_share: float = param(0.12, "share of standing hip height", "hips this low: sitting or lying on the "
+                                  "floor", bounds=(0.02, 0.4))
+    confirm_s: float = param(1.0, "s", "down this long after the drop is a fall (a squat's bottom is shorter or "
+                             "upright)", bounds=(0.2, 5.0))
+    confirm_window_s: float = param(3.0, "s", "the watch closes this long after the drop without a fall",
+                                    bounds=(1.0, 10.0))
+    stall_cap_s: float = param(0.5, "s", "one frame adds at most this to the time seen down: a camera stall is no "
+                               "evidence of staying down", bounds=(0.1, 2.0))
+    gone_drop_share: float = param(0.3, "share of standing hip height", "gone from view right after the hips fell "
+                                   "by this share over the drop window: the pause says \"after a fast drop\" ...",
+                                   bounds=(0.1, 0.8))
+    gone_after_drop_s: float = param(0.5, "s", "... when they were last seen no more than out_of_view_s plus this "
+                                     "before the pause", bounds=(0.0, 3.0))
+    min_visibility: float = param(0.5, "MediaPipe visibility", "MediaPipe's own presence cut-off: below it a "
+                                  "point's position is a guess and is not used", bounds=(0.1, 0.9))
+
+
 @dataclass
 class SafetyMonitor:
-    out_of_view_s: float = 2.0  # gone this long -> pause
-    # Hips below this share of standing hip height: low (a deep squat, kneeling, a collapse). Only
-    # opens the watch, so it can be generous: the posture below decides.
-    floor_share: float = 0.45
-    drop_share: float = 0.4  # ... having fallen by this share of it ...
-    drop_window_s: float = 1.0  # ... within this long: a fast drop, which opens a watch
-    from_share: float = 0.6  # the floor and standing heights are learned only with the hips above this
-    upright_share: float = 0.75  # back up: hips above this share of standing hip height
-    # Down in a way no exercise here ends in (a squat's trunk stays within ~60 deg of vertical and
-    # its shoulders above half their standing height; a chair keeps the hips at about half theirs):
-    lying_trunk_deg: float = 60.0  # shoulder-to-hip line this far from vertical: lying
-    low_shoulder_share: float = 0.45  # shoulders below this share of their standing height
-    on_floor_share: float = 0.12  # hips this low: sitting or lying on the floor
-    confirm_s: float = 1.0  # down this long after the drop (a squat's bottom is shorter or upright)
-    confirm_window_s: float = 3.0  # the watch closes this long after the drop without a fall
-    min_visibility: float = 0.5
+    params: SafetyParams = field(default_factory=SafetyParams)
     _last_seen_s: float | None = field(default=None, init=False)
     _missing_since_s: float | None = field(default=None, init=False)
     _reported_missing: bool = field(default=False, init=False)
-    _heights: deque = field(default_factory=lambda: deque(maxlen=600), init=False)  # calibration pool
-    _shoulder_heights: deque = field(default_factory=lambda: deque(maxlen=600), init=False)
-    _floor_ys: deque = field(default_factory=lambda: deque(maxlen=600), init=False)
-    _recent: deque = field(default_factory=deque, init=False)  # (t, hip share) in the drop window
+    _heights: deque = field(default_factory=lambda: deque(maxlen=CALIBRATION_FRAMES), init=False)  # calibration pool
+    _shoulder_heights: deque = field(default_factory=lambda: deque(maxlen=CALIBRATION_FRAMES), init=False)
+    _floor_ys: deque = field(default_factory=lambda: deque(maxlen=CALIBRATION_FRAMES), init=False)
+    _drops: FastDrop = field(init=False)  # (t, hip share) in the drop window
     _watch_from_s: float | None = field(default=None, init=False)  # a fast drop's moment, while watched
     _down_s: float = field(default=0.0, init=False)  # time seen down since the drop
     _down_since_s: float | None = field(default=None, init=False)  # first moment seen down
     _last_t: float | None = field(default=None, init=False)
     fallen: bool = field(default=False, init=False)
 
+    def __post_init__(self) -> None:
+        self._drops = FastDrop(self.params.drop_window_s, self.params.drop_share)
+
     @property
     def floor_y(self) -> float | None:
-        return float(np.percentile(self._floor_ys, 90)) if len(self._floor_ys) >= 10 else None
+        if len(self._floor_ys) < CALIBRATION_MIN_FRAMES:
+            return None
+        return float(np.percentile(self._floor_ys, FLOOR_PERCENTILE))
 
     @property
     def standing_hip_height(self) -> float | None:
         """Calibrated hip height above the floor (share of frame height), once known."""
         floor = self.floor_y
-        if floor is None or len(self._heights) < 10:
+        if floor is None or len(self._heights) < CALIBRATION_MIN_FRAMES:
             return None
-        return max(float(np.percentile(self._heights, 95)), 1e-3)
+        return max(float(np.percentile(self._heights, STANDING_PERCENTILE)), 1e-3)
 
     @property
     def standing_shoulder_height(self) -> float | None:
-        if self.floor_y is None or len(self._shoulder_heights) < 10:
+        if self.floor_y is None or len(self._shoulder_heights) < CALIBRATION_MIN_FRAMES:
             return None
-        return max(float(np.percentile(self._shoulder_heights, 95)), 1e-3)
+        return max(float(np.percentile(self._shoulder_heights, STANDING_PERCENTILE)), 1e-3)
 
     def _mean_y(self, pose: PoseFrame, points) -> float | None:
-        ys = [pose.image[i, 1] for i in points if pose.visibility[i] >= self.min_visibility]
+        ys = [pose.image[i, 1] for i in points if pose.visibility[i] >= self.params.min_visibility]
         return float(np.mean(ys)) if ys else None
 
     def is_down(self, pose: PoseFrame, share: float) -> bool:
         """Lying, shoulders low, or hips on the floor: no exercise here ends like this."""
-        if share < self.on_floor_share:
+        p = self.params
+        if share < p.on_floor_share:
             return True
         vis = pose.visibility
-        if min(vis[i] for i in SHOULDERS + HIPS) < self.min_visibility:
+        if min(vis[i] for i in SHOULDERS + HIPS) < p.min_visibility:
             return False
         xy = pose.xy_px
         trunk = xy[list(SHOULDERS)].mean(axis=0) - xy[list(HIPS)].mean(axis=0)
-        if np.degrees(np.arctan2(abs(trunk[0]), abs(trunk[1]))) > self.lying_trunk_deg or trunk[1] > 0:
+        if np.degrees(np.arctan2(abs(trunk[0]), abs(trunk[1]))) > p.lying_trunk_deg or trunk[1] > 0:
             return True  # lying, or the shoulders below the hips (head first)
         standing = self.standing_shoulder_height
         shoulders = self._mean_y(pose, SHOULDERS)
         return standing is not None and shoulders is not None \
-            and (self.floor_y - shoulders) / standing < self.low_shoulder_share
+            and (self.floor_y - shoulders) / standing < p.low_shoulder_share
 
     def hip_share(self, pose: PoseFrame) -> float | None:
         """Hip height above the calibrated floor as a share of standing hip height."""
@@ -128,15 +173,13 @@ class SafetyMonitor:
         self._calibrate(pose, share)
         if share is None:
             return events
-        self._recent.append((t, share))
-        while self._recent and t - self._recent[0][0] > self.drop_window_s:
-            self._recent.popleft()
-        if not self.fallen and self._watch_from_s is None and share < self.floor_share \
-                and any(s - share >= self.drop_share for _, s in self._recent):
+        self._drops.add(t, share)
+        if not self.fallen and self._watch_from_s is None and share < self.params.floor_share \
+                and self._drops.check() is not None:
             self._watch_from_s, self._down_s, self._down_since_s = t, 0.0, None
         if self._watch_from_s is not None:
             events += self._watch(pose, t, share)
-        elif self.fallen and share > self.upright_share:
+        elif self.fallen and share > self.params.upright_share:
             self.fallen = False
             events.append(SafetyEvent("upright_again", t))
         self._last_t = t
@@ -145,15 +188,16 @@ class SafetyMonitor:
     def _watch(self, pose: PoseFrame, t: float, share: float) -> list[SafetyEvent]:
         """After a fast drop: a fall once the person has been down ``confirm_s``; nothing once
         they are back up or the window has passed."""
-        if share > self.upright_share or t - self._watch_from_s > self.confirm_window_s:
+        p = self.params
+        if share > p.upright_share or t - self._watch_from_s > p.confirm_window_s:
             self._watch_from_s = None
             return []
         if self.is_down(pose, share):
             if self._down_since_s is None:
                 self._down_since_s = t
             elif self._last_t is not None:
-                self._down_s += min(t - self._last_t, 0.5)  # a camera stall adds no evidence
-        if self._down_since_s is None or self._down_s < self.confirm_s:
+                self._down_s += min(t - self._last_t, p.stall_cap_s)  # a camera stall adds no evidence
+        if self._down_since_s is None or self._down_s < p.confirm_s:
             return []
         self._watch_from_s, self.fallen = None, True
         return [SafetyEvent("fall_like", t, f"hips dropped to {share:.0%} of standing height and stayed down "
@@ -162,21 +206,23 @@ class SafetyMonitor:
     def _missing(self, t: float) -> list[SafetyEvent]:
         if self._missing_since_s is None:
             self._missing_since_s = t
-        if not self._reported_missing and t - self._missing_since_s >= self.out_of_view_s:
+        p = self.params
+        if not self._reported_missing and t - self._missing_since_s >= p.out_of_view_s:
             self._reported_missing = True
             # Gone right after the hips were dropping fast: treat it as a possible fall.
-            dropping = len(self._recent) >= 2 and self._recent[-1][1] < self._recent[0][1] - 0.3 \
-                and t - self._recent[-1][0] < self.out_of_view_s + 0.5
+            recent = self._drops.samples()
+            dropping = len(recent) >= 2 and recent[-1][1] < recent[0][1] - p.gone_drop_share \
+                and t - recent[-1][0] < p.out_of_view_s + p.gone_after_drop_s
             return [SafetyEvent("out_of_view", t, "after a fast drop" if dropping else "")]
         return []
 
     def _calibrate(self, pose: PoseFrame, share: float | None) -> None:
         # Learn floor and standing height only while the hips are not near the floor, so a
         # fall never re-calibrates the floor to where the person lies.
-        if share is not None and share < self.from_share:
+        if share is not None and share < self.params.from_share:
             return
         vis = pose.visibility
-        feet = [pose.image[i, 1] for i in FEET if vis[i] >= self.min_visibility]
+        feet = [pose.image[i, 1] for i in FEET if vis[i] >= self.params.min_visibility]
         hips, shoulders = self._mean_y(pose, HIPS), self._mean_y(pose, SHOULDERS)
         if feet:
             self._floor_ys.append(max(feet))

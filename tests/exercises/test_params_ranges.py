@@ -9,9 +9,10 @@ from exercises.spec import Params
 
 
 def _params_classes() -> list[type[Params]]:
+    from coach.live.safety import SafetyParams
     from exercises.tug import TugParams
 
-    return [spec.params for spec in SPECS] + [TugParams]
+    return [spec.params for spec in SPECS] + [TugParams, SafetyParams]
 
 
 @pytest.mark.parametrize("cls", _params_classes(), ids=lambda c: c.__name__)

@@ -5,7 +5,7 @@ would see them (image y down, feet on the floor at y = 0.9)."""
 import numpy as np
 import pytest
 
-from coach.live.safety import SafetyMonitor
+from coach.live.safety import SafetyMonitor, SafetyParams
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 
@@ -88,7 +88,7 @@ def test_a_fall_onto_the_side_is_raised_once_and_upright_again_ends_it():
     fall = ramp(2, 0.6, UP, down) + [body(2.6 + i / FPS, **down) for i in range(60)]
     events = run(m, fall)
     assert kinds(events) == ["fall_like"]
-    assert 2.6 <= events[0].time_s <= 2.6 + m.confirm_s + 0.2  # raised once down for confirm_s
+    assert 2.6 <= events[0].time_s <= 2.6 + m.params.confirm_s + 0.2  # raised once down for confirm_s
     assert kinds(run(m, ramp(5, 2.0, down, UP) + stand(7, 0.5))) == ["upright_again"]
 
 
@@ -115,7 +115,7 @@ def test_slow_lowering_to_the_floor_is_not_a_fall():
 
 
 def test_out_of_view_after_two_seconds_then_back():
-    m = SafetyMonitor(out_of_view_s=2.0)
+    m = SafetyMonitor(SafetyParams(out_of_view_s=2.0))
     run(m, stand(0, 1))
     gone = run(m, [body(1 + i / FPS, present=False) for i in range(75)])
     assert kinds(gone) == ["out_of_view"] and abs(gone[0].time_s - (1 + 60 / FPS)) < 0.05
@@ -123,7 +123,7 @@ def test_out_of_view_after_two_seconds_then_back():
 
 
 def test_gone_right_after_a_fast_drop_is_a_possible_fall():
-    m = SafetyMonitor(out_of_view_s=2.0)
+    m = SafetyMonitor(SafetyParams(out_of_view_s=2.0))
     run(m, stand(0, 2))
     run(m, ramp(2, 0.4, UP, {"hip_y": hips_at(0.2), "trunk_deg": 60.0}))
     gone = run(m, [body(2.4 + i / FPS, present=False) for i in range(75)])
