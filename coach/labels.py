@@ -127,20 +127,8 @@ def when(t: datetime | None) -> str:
     return t.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-# What a patient reads about a rep: the count's noun and each fault in everyday words.
+# What a patient reads about a rep: the count's noun (each fault's words: ``patient_fault``).
 REP_NOUNS = {name: spec.rep_noun for name, spec in EXERCISE_SPECS.items()}  # ("stand", "stands"), ...
-
-PATIENT_FAULTS = {
-    "incomplete_stand": "you did not stand all the way up", "trunk_flexion": "you leaned far forward",
-    "hands_on_thighs": "you pushed up with your hands", "uncontrolled_sit": "you sat down quickly",
-    "lateral_shift": "you leaned to one side", "knee_valgus": "your knees moved inward",
-    "shallow_squat": "the squat was not very deep", "heel_low": "your heels did not lift very high",
-    "knee_bend": "your knees bent", "trunk_sway": "you swayed", "no_control": "your heels dropped quickly",
-    "trunk_compensation": "your body moved with the arm", "elbow_bent": "your elbow was bent",
-    "short_range": "the movement was a little short", "stepping": "your feet moved",
-    "shoulder_hike": "your shoulder lifted toward your ear", "trunk_lean": "you leaned to lift the arm",
-    "asymmetry": "one side moved differently from the other",
-}
 
 
 def reps_phrase(exercise_name: str, n: int) -> str:
@@ -153,10 +141,11 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def patient_fault(code: str) -> str:
-    from exercises.faults import fault_info
+def patient_fault(code: str, exercise: str = "") -> str:
+    """A fault in the patient's words, in this exercise's own words where its spec has them."""
+    from exercises.faults import patient_words
 
-    return PATIENT_FAULTS.get(code) or fault_info(code).label.lower()
+    return patient_words(code, exercise)
 
 
 # A validated test is stored as a session of its own (settings mode "test", its exercise the test's

@@ -193,5 +193,7 @@ SPEC = ExerciseSpec(
            "Lift your arm to shoulder height or higher, elbow straight.",
            "Lower it slowly."),
     variants=("assisted", "active", "weighted"), default_variant="active",
-    synth_script="arm_raise", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg", rep_noun=("arm raise", "arm raises"))
+    synth_script="arm_raise", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg", rep_noun=("arm raise", "arm raises"),
+    said_as="arm raises", amplitude_metric="peak_shoulder_deg", motion_family="arms",
+    fault_words=(("trunk_lean", "you leaned to lift the arm"),))
 

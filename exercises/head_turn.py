@@ -222,4 +222,5 @@ SPEC = ExerciseSpec(
     variants=("seated, slow", "seated, faster", "seated, up and down", "standing", "standing, feet together"),
     default_variant="seated, slow",
     synth_script="head_turn", sided=True, limb="head turn", key_measure="turn_deg", key_unit="deg",
-    rep_noun=("head turn", "head turns"), cues=(("short_range", "Turn a little further, eyes on the target"),))
+    rep_noun=("head turn", "head turns"), cues=(("short_range", "Turn a little further, eyes on the target"),),
+    said_as="head turns", amplitude_metric="range_deg", motion_family=None)

@@ -354,7 +354,8 @@ SPEC = ExerciseSpec(
            "Rise up onto your toes as high as is comfortable.",
            "Lower your heels slowly to the floor."),
     variants=("double-leg", "single-leg"), default_variant="double-leg",
-    synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot", rep_noun=("heel raise", "heel raises"))
+    synth_script="heel_raise", sided=True, limb="leg", key_measure="lift_pct_foot", key_unit="% of foot", rep_noun=("heel raise", "heel raises"),
+    said_as="heel raises", amplitude_metric="lift_height_cm", motion_family="heels")
 
 
 def _lifted_foot(xy: np.ndarray) -> str | None:

@@ -7,7 +7,7 @@ the person's own best amplitude, and says whether the amplitude shrank over the 
   beat tells the person when to start); the error is rep onset minus beat time, in seconds
   (positive: late). The beats run from ``first_beat_s`` (default: the first rep's onset, so a
   set is judged on its rhythm, not on how soon it started) every ``tempo.period_s``.
-- Amplitude: the rep's ``amplitude_key`` metric (e.g. ``range_deg`` for head turns,
+- Amplitude: the rep's ``amplitude_key`` metric (the spec's ``amplitude_metric``, e.g. ``range_deg`` for head turns,
   ``peak_shoulder_deg`` for arm raises, ``lift_height_cm`` for heel raises, ``reach_distance_cm``)
   over the person's own best (``best`` if given, e.g. from earlier sessions; else the best of
   this set). A rep under ``cue_share`` of the best earns the "Bigger!" cue.
@@ -24,8 +24,6 @@ import numpy as np
 
 from exercises.base import Rep
 
-AMPLITUDE_KEYS = {"head-turn": "range_deg", "arm-raise": "peak_shoulder_deg", "heel-raise": "lift_height_cm",
-                  "reach": "reach_distance_cm"}
 CUE_SHARE = 0.8  # a rep under 80% of the own best: "Bigger!"
 DECREMENT_SHARE = 0.2  # last third 20% under the first third: amplitude decrement over the set
 MIN_REPS_FOR_DECREMENT = 6  # thirds of at least two reps
@@ -128,3 +126,12 @@ def pacing_metrics(reps: list[Rep], tempo: Tempo | float, amplitude_key: str | N
         words.append(f"movements shrank by {result.decrement_share:.0%} over the set (amplitude decrement)")
     result.message = "; ".join(words) + "."
     return result
+
+
+def amplitude_metric(exercise: str) -> str | None:
+    """The rep metric that sizes ``exercise``'s movement (its spec's ``amplitude_metric``); None when
+    size is not the point or the name is unknown (an old record)."""
+    from exercises.registry import EXERCISES
+
+    spec = EXERCISES.get(exercise)
+    return (spec.amplitude_metric or None) if spec is not None else None

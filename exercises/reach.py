@@ -57,6 +57,8 @@ class ReachParams(Params):
                              "rest jitter is ~2-3% of a foot, clean trials under 10%)", bounds=(0.05, 1))
     heel_lift_foot: float = param(0.06, "foot lengths", "... or a heel rose ~1.5 cm (MediaPipe shows ~55% of a true heel lift)", bounds=(0.02, 0.5))
     height_m: float = param(0.0, "m", "the person's height, for reach distance in cm; 0 = from the pose model's world lengths", bounds=(0, 2.5))
+    step_sustain_s: float = param(0.3, "s", "a step or a heel rise held this long is a posture (stepping), not one "
+                                  "frame of jitter", bounds=(0.05, 2.0))
 
 
 class Reach(RepExercise):
@@ -291,5 +293,6 @@ SPEC = ExerciseSpec(
            "Reach forward as far as you safely can without stepping.",
            "Come back upright."),
     variants=("seated", "standing", "beyond-arm"), default_variant="standing",
-    synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm", rep_noun=("reach", "reaches"))
+    synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm", rep_noun=("reach", "reaches"),
+    said_as="reaches", amplitude_metric="reach_distance_cm", motion_family="arms")
 

@@ -28,7 +28,7 @@ import numpy as np
 from exercises.counting import SignalScale
 from exercises.holds import SIDES, HoldExercise, HoldParams, Reading, _Attempt
 from exercises.phases import PhaseConfig
-from exercises.spec import ExerciseSpec, SetupNeeds, param
+from exercises.spec import ExerciseSpec, HoldWords, SetupNeeds, param
 
 
 @dataclass(frozen=True)
@@ -165,4 +165,5 @@ SPEC = ExerciseSpec(
     key_measure="hold_s",
     key_unit="s",
     rep_noun=("hold", "holds"),
-)
+    said_as="stand on one leg", amplitude_metric="", motion_family=None,
+    hold_words=HoldWords("Foot down.", "Your standing foot moved.", "Foot down when ready."))

@@ -245,4 +245,5 @@ SPEC = ExerciseSpec(
            "Lean forward, nose over toes, and stand up tall.",
            "Sit back down slowly, with control."),
     variants=("high-seat", "standard", "low-seat"), default_variant="standard",
-    synth_script="sit_to_stand", key_measure="knee_deg", key_unit="deg", rep_noun=("stand", "stands"))
+    synth_script="sit_to_stand", key_measure="knee_deg", key_unit="deg", rep_noun=("stand", "stands"),
+    said_as="sit-to-stands", amplitude_metric="", motion_family="legs")

@@ -92,6 +92,15 @@ class SetupNeeds:
 
 
 @dataclass(frozen=True)
+class HoldWords:
+    """What the patient hears when a timed hold ends, in this hold's own words."""
+
+    position_left: str  # the position broke ("Foot down.")
+    feet_moved: str  # the standing foot or feet moved ("Your standing foot moved.")
+    rest: str  # between holds ("Foot down when ready.")
+
+
+@dataclass(frozen=True)
 class ExerciseSpec:
     name: str  # CLI and storage name, e.g. "sit-to-stand"
     label: str  # what a person reads, e.g. "Sit to stand"
@@ -121,11 +130,51 @@ class ExerciseSpec:
     # How to do it, in two or three plain-words steps (the Today card's demonstration shows them
     # beside a clip the synthetic generator renders from this spec).
     steps: tuple[str, ...] = ()
+    # The patient's own words for a fault in this exercise ("you leaned to lift the arm"), where the
+    # shared vocabulary's (``FaultInfo.patient``) does not fit; like ``cues``, asked first.
+    fault_words: tuple[tuple[str, str], ...] = ()
+    # Facts every exercise must state (keyword-only, no default: a spec that leaves one out fails at
+    # import with the field named). Empty or None is a stated answer ("no such thing here").
+    # How the patient's week names it: "You did 42 <said_as>" ("sit-to-stands"), or for a hold
+    # "Your longest <said_as>" ("stand on one leg").
+    said_as: str = field(kw_only=True)
+    # The rep metric that measures how big a movement was: "Bigger!" cues against the person's own
+    # best and the amplitude decrement over a set (``exercises.pacing``). "": size is not the point.
+    amplitude_metric: str = field(kw_only=True)
+    # Which family of movement an upload of it must look like (``coach.app.recognise``: "legs",
+    # "heels", "arms"); None: no motion family tells it apart (holds, head turns), not checked.
+    motion_family: str | None = field(kw_only=True)
+    # A timed hold's own words when a hold ends (required for holds, None for counted exercises).
+    hold_words: HoldWords | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
-        unknown = [code for code, _ in self.cues if code not in self.faults]
-        if unknown:
-            raise ValueError(f"{self.name}: cues for faults it never reports: {', '.join(unknown)}")
+        from exercises.faults import FAULTS, MOTION_FAMILIES
+
+        def fail(what: str) -> None:
+            raise ValueError(f"exercise spec {self.name!r}: {what}")
+
+        for kind, pairs in (("cues", self.cues), ("fault_words", self.fault_words)):
+            unknown = [code for code, _ in pairs if code not in self.faults]
+            if unknown:
+                fail(f"{kind} for faults it never reports: {', '.join(unknown)}")
+        not_in_vocabulary = [c for c in (*self.faults, self.incomplete_fault) if c and c not in FAULTS]
+        if not_in_vocabulary:
+            fail(f"fault code(s) {', '.join(not_in_vocabulary)} are not in exercises.faults.FAULTS "
+                 "(add each with its physio label, cue, view and patient words)")
+        if self.incomplete_fault and self.incomplete_fault not in self.faults:
+            fail(f"incomplete_fault {self.incomplete_fault!r} must be one of its faults")
+        if self.motion_family is not None and self.motion_family not in MOTION_FAMILIES:
+            fail(f"motion_family must be one of {', '.join(MOTION_FAMILIES)} or None, got {self.motion_family!r}")
+        if not self.said_as.strip():
+            fail("said_as is empty: say how the patient's week names it")
+        if self.timed_hold and self.hold_words is None:
+            fail("a timed hold needs hold_words (what the patient hears when a hold ends)")
+        if self.timed_hold and self.amplitude_metric:
+            fail("a timed hold has no amplitude_metric (it is timed, not sized)")
+        if not self.synth_script:
+            fail("synth_script is empty: name the coach.synth.scripts module that makes its test clips")
+        if self.default_variant not in self.variants:
+            fail(f"default_variant {self.default_variant!r} is not one of its variants {self.variants}")
         if not 2 <= len(self.steps) <= 4:
             raise ValueError(f"{self.name}: say how to do it in 2 to 4 plain-words steps (steps=...)")
 

@@ -135,4 +135,5 @@ SPEC = ExerciseSpec(
            "Bend your knees and push your hips back, as if to sit.",
            "Stand up tall again, back straight."),
     variants=("partial", "standard", "deep"), default_variant="partial",
-    synth_script="squat", key_measure="knee_deg", key_unit="deg", rep_noun=("squat", "squats"))
+    synth_script="squat", key_measure="knee_deg", key_unit="deg", rep_noun=("squat", "squats"),
+    said_as="squats", amplitude_metric="", motion_family="legs")

@@ -22,7 +22,7 @@ from coach.views import SIDE
 from exercises.counting import SignalScale
 from exercises.holds import SIDES, HoldExercise, HoldParams, Reading, _Attempt
 from exercises.phases import PhaseConfig
-from exercises.spec import ExerciseSpec, SetupNeeds, param
+from exercises.spec import ExerciseSpec, HoldWords, SetupNeeds, param
 
 
 @dataclass(frozen=True)
@@ -102,4 +102,5 @@ SPEC = ExerciseSpec(
     key_measure="hold_s",
     key_unit="s",
     rep_noun=("hold", "holds"),
-)
+    said_as="heel-to-toe stand", amplitude_metric="", motion_family=None,
+    hold_words=HoldWords("Feet moved out of line.", "You stepped out of line.", "Relax when ready."))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from coach import labels
-from exercises import is_timed_hold
+from exercises import EXERCISES, is_timed_hold
 from exercises.faults import cue as fault_cue
 
 MAX_POINTS = 3
@@ -23,11 +23,11 @@ def summary(exercise: str, reps) -> list[str]:
                 continue
             told.add(code)
             cue = fault_cue(code, exercise)
-            lines.append(f"On the {labels.ordinal(i)} {labels.patient_fault(code)}" + (f": {cue.lower()}." if cue else "."))
+            lines.append(f"On the {labels.ordinal(i)} {labels.patient_fault(code, exercise)}" + (f": {cue.lower()}." if cue else "."))
     attempts = len(reps) - len(counted)
     if attempts:
         lines.append(f"{attempts} more tr{'y was' if attempts == 1 else 'ies were'} not counted "
-                     f"({labels.patient_fault(next((c for r in reps if not r.counted for c in r.fault_codes), 'incomplete_stand'))}).")
+                     f"({labels.patient_fault(_why_not_counted(reps, exercise), exercise)}).")
     if counted and not told:
         lines.append("Good form throughout: well done.")
     return lines
@@ -42,3 +42,12 @@ def _holds(exercise: str, holds) -> list[str]:
         return lines
     lines.append(f"Your longest: {max(times):.1f} seconds; {sum(times):.1f} seconds in all.")
     return lines
+
+
+def _why_not_counted(reps, exercise: str) -> str:
+    """The first uncounted try's fault, else the exercise's own "short of the target" fault."""
+    first = next((c for r in reps if not r.counted for c in r.fault_codes), None)
+    if first:
+        return first
+    spec = EXERCISES.get(exercise)
+    return spec.incomplete_fault if spec is not None and spec.incomplete_fault else "short_range"

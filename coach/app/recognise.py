@@ -18,11 +18,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from coach.pose.landmarks import L
+from exercises.faults import MOTION_FAMILIES
+from exercises.registry import SPECS
 
-FAMILIES = {"legs": ("sit-to-stand", "squat"), "heels": ("heel-raise",), "arms": ("arm-raise", "reach")}
-# Only these are checked: balance holds (a lifted leg bends its knee like a sit-to-stand) and head
-# turns (no limb moves) have no motion family here, and are never suggested either.
-RECOGNISED = tuple(name for members in FAMILIES.values() for name in members)
+# Each exercise's family is its spec's ``motion_family``. Only those with one are checked: balance
+# holds (a lifted leg bends its knee like a sit-to-stand) and head turns (no limb moves) have none,
+# and are never suggested either.
+FAMILIES = {family: tuple(s.name for s in SPECS if s.motion_family == family) for family in MOTION_FAMILIES}
+RECOGNISED = tuple(s.name for s in SPECS if s.motion_family is not None)
 KNEE_BEND_DEG = 35.0  # knee angle range above this: the legs bend (sit-to-stand, squat)
 KNEE_STILL_DEG = 20.0  # below this the knees stay straight (heel raise, arm work)
 HIP_TRAVEL = 0.2  # hip up/down travel above this: the legs bend (a knee seen from the front barely bends in 2D)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from exercises.base import ExerciseState, Rep
+from exercises.registry import get_spec
 
 from coach.live.cues import ANNOUNCE, COACH, PRAISE, Cue
 
@@ -22,8 +23,8 @@ SHORT_HOLD_S = 1.0  # a hold shorter than this was a wobble: no "new best" prais
 # "Stop. Hold on to your support." must be the only thing said, not "rest, then try again".
 BREAK_CUE_DELAY_S = 0.6
 
-# Why a hold ended (exercises.holds reasons) in words a patient understands, by exercise.
-_POSITION_LEFT = {"single-leg-stance": "Foot down.", "tandem-stance": "Feet moved out of line."}
+# Why a hold ended (exercises.holds reasons) in words a patient understands (each hold's own words
+# for its position and feet: ``ExerciseSpec.hold_words``).
 _REASONS = {
     "trunk tilted too far": "You leaned too far.",
     "lost sight of you": "I lost sight of you.",
@@ -33,11 +34,11 @@ _REASONS = {
 
 def break_words(exercise: str, why: str) -> str:
     """The first words of the break cue: what happened, plainly."""
+    words = get_spec(exercise).hold_words
     if why == "position left":
-        return _POSITION_LEFT.get(exercise, "Position changed.")
+        return words.position_left
     if why.endswith("foot moved"):
-        return {"single-leg-stance": "Your standing foot moved.", "tandem-stance": "You stepped out of line."}.get(
-            exercise, "Your feet moved.")
+        return words.feet_moved
     return _REASONS.get(why, "Hold over.")
 
 
@@ -90,7 +91,7 @@ class HoldCoach:
             return due
         if counting and not self._told_target and self._running_s >= self.target_s:
             self._told_target = True
-            rest = "Foot down when ready." if self.exercise == "single-leg-stance" else "Relax when ready."
+            rest = get_spec(self.exercise).hold_words.rest
             return [Cue(f"{seconds_words(self.target_s)}. Well done! {rest}", PRAISE, t)]
         return due
 

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass, field, replace
 
 from exercises.base import Rep
-from exercises.pacing import AMPLITUDE_KEYS, PacingResult, Tempo, pacing_metrics
+from exercises.pacing import PacingResult, Tempo, amplitude_metric, pacing_metrics
 
 from coach.live.cues import COACH, Cue
 
@@ -115,7 +115,7 @@ class LivePacer:
 
     @classmethod
     def for_exercise(cls, exercise: str, tempo: Tempo, best: float | None = None) -> "LivePacer":
-        return cls(tempo, AMPLITUDE_KEYS.get(exercise), best)
+        return cls(tempo, amplitude_metric(exercise), best)
 
     # --- the clock ----------------------------------------------------------------------------
 

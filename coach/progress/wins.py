@@ -19,11 +19,6 @@ from coach.store.records import SessionRecord, StoredTest
 from exercises import EXERCISES as SPECS
 from exercises import is_timed_hold
 
-# "You did 42 ___ this week": the exercise spec's rep noun, except where a week's total reads better
-# with the whole name ("42 stands" could be anything).
-PLURALS = {"sit-to-stand": "sit-to-stands"}
-# "Your longest ___": the balance holds (others: the exercise's label in lower case).
-HOLD_NAMES = {"single-leg-stance": "stand on one leg", "tandem-stance": "heel-to-toe stand"}
 LOWER_IS_BETTER = {"five-times-sts", "timed-up-and-go"}  # timed tests: faster is better
 MIN_HOLD_GAIN_S = 0.5  # hold timing is good to about 0.2 s; a gain under this is not a win
 MIN_STREAK_DAYS = 3
@@ -77,7 +72,7 @@ def _rep_wins(this: Week, last: Week) -> list[str]:
     out = []
     for exercise, n in sorted(this.reps.items(), key=lambda kv: -kv[1]):
         before = last.reps.get(exercise, 0)
-        noun = PLURALS.get(exercise) or _rep_noun(exercise)
+        noun = _said_as(exercise)
         if before == 0:
             out.append(f"You did {n} {noun} this week.")
         elif n > before:
@@ -88,7 +83,7 @@ def _rep_wins(this: Week, last: Week) -> list[str]:
 def _hold_wins(this: Week, last: Week) -> list[str]:
     out = []
     for exercise, best in this.best_hold_s.items():
-        name = HOLD_NAMES.get(exercise) or labels.exercise(exercise).lower()
+        name = _said_as(exercise)
         before = last.best_hold_s.get(exercise)
         if before is None:
             out.append(f"Your longest {name} this week: {best:.1f} seconds.")
@@ -152,10 +147,11 @@ def _streak(sessions: Sequence[SessionRecord], today: date) -> int:
     return n
 
 
-def _rep_noun(exercise: str) -> str:
+def _said_as(exercise: str) -> str:
+    """"You did 42 <sit-to-stands>", "Your longest <stand on one leg>": the spec's ``said_as``; an
+    exercise this coach no longer knows (an old record) by its stored name."""
     spec = SPECS.get(exercise)
-    noun = getattr(spec, "rep_noun", None)
-    return noun[1] if noun else f"{labels.exercise(exercise).lower()} repetitions"
+    return spec.said_as if spec is not None else labels.exercise(exercise).lower()
 
 
 def _in_sentence(label: str) -> str:

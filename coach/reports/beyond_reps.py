@@ -16,7 +16,7 @@ from coach.reports.plots import HEIGHT_IN, WIDTH_IN, date_axis, png_bytes
 from coach.reports.tables import Section, Table
 from coach.store.diary import weekly_counts
 from exercises import is_timed_hold
-from exercises.pacing import AMPLITUDE_KEYS, Tempo, pacing_metrics
+from exercises.pacing import Tempo, amplitude_metric, pacing_metrics
 from exercises.tug import PHASES
 
 BALANCE_LOSS_WORDS = {"step": "sudden step", "drop": "fall-like drop"}
@@ -113,7 +113,7 @@ def pacing_section(h: PatientHistory) -> Section | None:
                 continue
             errors = [abs(r.metrics["timing_error_s"]) for r in counted if "timing_error_s" in r.metrics]
             # Amplitude against the set's own best, and its decrement over the set (a Parkinson's sign).
-            key = AMPLITUDE_KEYS.get(exercise)
+            key = amplitude_metric(exercise)
             paced = pacing_metrics(counted, Tempo.per_minute(per_min), key)
             shares = [p.amplitude_share for p in paced.reps if p.amplitude_share is not None]
             if key is None:

@@ -1,0 +1,67 @@
+"""Marching in place: one knee up (the thigh ``LIFT_DEG`` from vertical, the knee bent so the foot
+hangs under it), the foot back down, then the other leg; ``side`` "left"/"right" steps with that
+leg only (stepping practice for one weak leg).
+
+Steps start on a beat: every ``STEP_PERIOD_S / tempo`` seconds, plus ``ClipSpec.pauses_s`` after a
+step; ``rep_tempo`` makes one step quicker or slower (a hurried or a dragged step, off the beat).
+Truth per step: ``start_s`` the thigh starts to swing up, ``peak_s`` the top, ``end_s`` the foot is
+down; ``knee_lift_deg`` the hip flexion at the top. ``notes``: each step's side, the steps per leg
+and the steps' onsets (for cadence and the beat).
+A partial attempt lifts the thigh ``PARTIAL_LIFT_DEG``: among full steps a smaller movement than
+the person's usual, not counted (``low_step``). Steps asked to show "low_step" lift ``LOW_LIFT_DEG``,
+under the 45 deg target: counted when every step is low (that is this person's usual step), else
+like a partial one.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+from coach.synth.body import ArmPose, BodyDims
+from coach.synth.extended import ExtPosture
+from coach.synth.motion import Timeline
+from coach.synth.scripts.common import Motion, other_side, plan_attempts, rep_truth
+from coach.synth.spec import ClipSpec
+
+SUPPORTED = {"low_step"}
+STEP_PERIOD_S = 1.0  # 60 steps a minute at tempo 1.0
+UP_S, TOP_S, DOWN_S = 0.32, 0.08, 0.32
+LIFT_DEG = 60.0
+LOW_LIFT_DEG = 32.0  # under the 45 deg target: low_step
+PARTIAL_LIFT_DEG = 35.0  # ~0.35 of a full step's knee lead: an attempt, not a step
+KNEE_PER_HIP = 1.2  # the knee bends a little more than the hip flexes: the foot hangs under the knee
+
+
+def standing() -> ExtPosture:
+    arms = ArmPose(abduction=10, elbow_flex=15)
+    return ExtPosture(trunk_flexion=1.0, stance_half=0.0, left_arm=arms, right_arm=arms)
+
+
+def build(spec: ClipSpec, dims: BodyDims) -> Motion:
+    attempts = plan_attempts(spec, SUPPORTED, "low_step", fault_makes_partial=False)
+    all_low = all(a.has("low_step") for a in attempts if not a.partial)
+    rest = standing()
+    tl = Timeline(rest)
+    tl.hold(spec.start_rest_s)
+    reps, sides, onsets = [], [], []
+    leg = "left" if spec.side == "both" else spec.side
+    for a in attempts:
+        lift = PARTIAL_LIFT_DEG if a.partial else LOW_LIFT_DEG if a.has("low_step") else LIFT_DEG
+        counted = not a.partial and (all_low or not a.has("low_step"))
+        up = replace(rest, support=other_side(leg)).with_side(leg, leg={"hip_flex": lift, "knee_flex": lift * KNEE_PER_HIP})
+        tl.current = replace(tl.current, support=other_side(leg))  # the other foot carries the body
+        start = tl.now
+        peak = tl.to(a.dur(UP_S), up)
+        tl.hold(a.dur(TOP_S))
+        end = tl.to(a.dur(DOWN_S), replace(rest, support=other_side(leg)))
+        tl.current = rest
+        reps.append(rep_truth(a, start, end, peak, counted=counted, knee_lift_deg=lift))
+        sides.append(leg)
+        onsets.append(round(start, 4))
+        # The next step starts on the next beat (the beat is the tempo's, whatever this step took).
+        tl.hold(max(STEP_PERIOD_S / spec.tempo - (end - start), 0.0) + a.pause_after_s)
+        if spec.side == "both":
+            leg = other_side(leg)
+    tl.hold(spec.end_rest_s)
+    per_side = {s: sum(r.counted and sd == s for r, sd in zip(reps, sides)) for s in ("left", "right")}
+    return Motion(tl, reps, notes={"sides": sides, "per_side": per_side, "onsets_s": onsets,
+                                   "step_period_s": STEP_PERIOD_S / spec.tempo})

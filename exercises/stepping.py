@@ -1,0 +1,115 @@
+"""Stepping (marching) in place: one knee up, the foot down, then the other; each step one rep of its
+leg (``rep.side``), ideally to a metronome's beat.
+
+Parkinson's: rhythmic cueing for gait and against freezing; stroke: stepping practice against toe
+drag. The counting signal is how much higher one knee is than the other, in thigh lengths, split by
+side like a head turn's yaw: ``left`` is the left knee's lead, ``right`` the right's. Between two
+steps the knees pass level (both feet near the floor), so every step starts and ends at the
+person's own rest, however quickly the next follows, and a weak leg is counted against its own
+usual lift, not the strong leg's. Each knee's height is read against its own hip (a pelvis that
+hikes or drops moves both) in lengths of its own thigh, learned while that thigh is upright (the far
+leg of a side view is smaller in the picture).
+
+Rep metrics: ``knee_lift_deg``, the angle between the two thighs at the top (hip flexion of the
+lifted leg against the standing one, in 3D); ``step_time_s``. A step whose lift stays under ``target_lift_deg`` is counted
+(the person's own range decides) and labelled ``low_step``. Cadence, the beat and "Bigger!" come
+from ``exercises.pacing`` (``amplitude_metric``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from coach.pose.frame import PoseFrame
+from coach.pose.landmarks import Landmark as L
+from exercises.counting import SignalScale
+from exercises.engine import RELATIVE_PHASES, RepContext, RepExercise
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
+
+SIDES = ("left", "right")
+HIP_KNEE = {side: (L[f"{side.upper()}_HIP"], L[f"{side.upper()}_KNEE"]) for side in SIDES}
+
+
+@dataclass(frozen=True)
+class SteppingParams(Params):
+    target_lift_deg: float = param(
+        45.0, "deg of hip flexion", "marching practice asks for the thigh about halfway to level; a step "
+        "under this is still counted (the person's own range decides) and labelled low_step", bounds=(15, 90))
+    onset_share: float = param(
+        0.1, "share of the step's top lead", "the step starts when the knee leaves its level with the other: "
+        "the last moment before the top under this share of it (the metronome judges this moment)", bounds=(0.02, 0.5))
+
+
+def thigh_vector(pose: PoseFrame, side: str) -> np.ndarray | None:
+    """Hip to knee in the pose model's 3D landmarks (metres, y down): no perspective, so a knee
+    coming toward a front camera reads as high as one seen from the side."""
+    if pose.world is None:
+        return None
+    hip, knee = (pose.world[int(p)] for p in HIP_KNEE[side])
+    v = np.asarray(knee - hip, dtype=float)
+    return v if np.all(np.isfinite(v)) and np.linalg.norm(v) > 1e-6 else None
+
+
+class Stepping(RepExercise):
+    phase_names = {WAITING: "waiting", REST: "feet down", OUT: "knee up", TARGET: "top", BACK: "foot down"}
+    side_names = SIDES
+
+    def landmark_sets(self):
+        return [tuple(p for side in SIDES for p in HIP_KNEE[side])]
+
+    def measure(self, pose: PoseFrame, view: str):
+        thighs = {side: thigh_vector(pose, side) for side in SIDES}
+        if any(v is None for v in thighs.values()):
+            return float("nan"), {}
+        values: dict[str, float] = {}
+        for side, v in thighs.items():
+            values[f"{side}_drop"] = float(v[1] / np.linalg.norm(v))  # 1: thigh upright, 0: level
+        lead = values["right_drop"] - values["left_drop"]  # > 0: the left knee is the higher one
+        values["left_lead"], values["right_lead"] = max(lead, 0.0), max(-lead, 0.0)
+        # Hip flexion of the higher knee against the other thigh (upright while it stands on it):
+        # the camera's own tilt is in both and drops out.
+        a, b = thighs["left"], thighs["right"]
+        cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
+        values["knee_lift_deg"] = float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+        return values["knee_lift_deg"] / self.params.target_lift_deg, values
+
+    def signals(self, values: dict[str, float]) -> dict[str, float]:
+        return {side: values[f"{side}_lead"] for side in SIDES if f"{side}_lead" in values}
+
+    def _lifted(self, ctx: RepContext) -> str:
+        return ctx.sides[0] if len(ctx.sides) == 1 else max(SIDES, key=lambda s: ctx.extreme(f"{s}_lead", "max")[1])
+
+    def refine_start(self, ctx: RepContext) -> float:
+        """The step begins when the knee starts to rise: the last moment before its top that its lead
+        was under ``onset_share`` of the top (the beat is judged against this moment)."""
+        side = self._lifted(ctx)
+        peak_t, peak = ctx.extreme(f"{side}_lead", "max", t1=ctx.end_s)
+        t, v = ctx.series(f"{side}_lead", t1=peak_t)
+        low = np.flatnonzero(v <= self.params.onset_share * peak)
+        return float(t[low[-1]]) if np.isfinite(peak) and len(low) else ctx.start_s
+
+    def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
+        _, lift = ctx.extreme("knee_lift_deg", "max")
+        return {"knee_lift_deg": lift, "step_time_s": ctx.end_s - ctx.start_s}
+
+
+SPEC = ExerciseSpec(
+    name="stepping", label="Marching in place", machine=Stepping, params=SteppingParams,
+    # One knee's lead over the other, in thigh lengths: a 20 deg hip flexion lifts the knee ~0.06,
+    # 45 deg ~0.3, 60 deg ~0.5. Under 0.06 is a weight shift or jitter, never a step.
+    scale=SignalScale("thigh lengths", min_range=0.06, expected_range=0.3),
+    # Steps follow each other with no pause (the knees pass level for an instant) and last ~0.5 s
+    # at a brisk 120 steps a minute, of which the part above the start band may be under 0.2 s.
+    phases=replace(RELATIVE_PHASES, start=0.3, rest=0.25, attempt_min=0.3, min_rep_s=0.12),
+    count_on="end", incomplete_fault="low_step", faults=("low_step",),
+    setup=SetupNeeds(("trunk", "legs", "feet"), "front", min_height_share=0.35,
+                     reminders=("Stand beside a counter or a sturdy chair you can hold.",)),
+    equipment="A kitchen counter or a sturdy chair beside you to hold",
+    steps=("Stand tall beside a counter you can hold.",
+           "Lift one knee, put that foot down, then lift the other: marching on the spot.",
+           "Keep to the beat when you hear one."),
+    variants=("holding on", "hands free", "to a beat", "high knees"), default_variant="holding on",
+    synth_script="stepping", sided=True, limb="leg", key_measure="knee_lift_deg", key_unit="deg",
+    rep_noun=("step", "steps"), said_as="steps in place", amplitude_metric="knee_lift_deg", motion_family="legs")
