@@ -125,8 +125,11 @@ def qr_svg(text: str) -> str | None:
         import qrcode.image.svg
     except ImportError:
         return None
+    import re
+
     image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
-    return image.to_string(encoding="unicode")
+    svg = image.to_string(encoding="unicode")
+    return re.sub(r'width="[^"]+" height="[^"]+"', 'width="180" height="180" data-testid="pairing-qr"', svg, count=1)
 
 
 # --- the patient's side -----------------------------------------------------------------------------

@@ -5,8 +5,6 @@ database of its own in that server, dropped afterwards, so it never meets anothe
 from __future__ import annotations
 
 import os
-import threading
-import time
 import uuid
 
 import pytest
@@ -14,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from coach.store import Store
-from tests.app.browser import free_port
+from tests.sync.api_server import ApiServer
 
 POSTGRES_URL = os.environ.get("COACH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
@@ -51,39 +49,6 @@ def clinic(clinic_url, tmp_path):
     store.add_patient("P002", age=64, sex="male", condition="parkinsons")
     yield store
     store.close()
-
-
-class ApiServer:
-    """The clinic's API (``coach.sync.api``) under uvicorn in a thread; stop and start it again on
-    the same port (the clinic going away and coming back)."""
-
-    def __init__(self, store):
-        self.store = store
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._server = self._thread = None
-
-    def start(self, timeout_s: float = 20.0) -> None:
-        import uvicorn
-
-        from coach.sync.api import build_app
-
-        config = uvicorn.Config(build_app(self.store), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True, name="clinic-api")
-        self._thread.start()
-        deadline = time.monotonic() + timeout_s
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the clinic API did not start")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-            self._thread.join(10)
-            self._server = None
 
 
 @pytest.fixture
