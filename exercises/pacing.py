@@ -68,6 +68,7 @@ class PacedRep:
 class PacingResult:
     tempo_per_min: float
     reps: list[PacedRep] = field(default_factory=list)
+    cadence_per_min: float | None = None  # the pace kept: counted reps per minute, first onset to last
     mean_abs_error_s: float | None = None
     missed_beats: int = 0  # beats within the set with no rep
     best_amplitude: float | None = None
@@ -108,6 +109,8 @@ def pacing_metrics(reps: list[Rep], tempo: Tempo | float, amplitude_key: str | N
                                     None if share is None else round(share, 3),
                                     bool(share is not None and share < cue_share)))
     result.mean_abs_error_s = round(float(np.mean([abs(p.timing_error_s) for p in result.reps])), 3)
+    if len(counted) >= 2 and counted[-1].start_s > counted[0].start_s:
+        result.cadence_per_min = round(60.0 * (len(counted) - 1) / (counted[-1].start_s - counted[0].start_s), 2)
     result.missed_beats = (max(used) + 1) - len(used)
     shares = [p.amplitude_share for p in result.reps if p.amplitude_share is not None]
     if len(shares) >= 2:
@@ -118,7 +121,8 @@ def pacing_metrics(reps: list[Rep], tempo: Tempo | float, amplitude_key: str | N
         result.decrement_share = round(1.0 - last / first, 3) if first > 0 else None
         result.decrement = bool(result.decrement_share is not None and result.decrement_share >= decrement_share
                                 and result.trend_per_rep is not None and result.trend_per_rep < 0)
-    words = [f"{len(result.reps)} reps at {result.tempo_per_min:g} per minute, "
+    kept = f" (kept {result.cadence_per_min:.0f} per minute)" if result.cadence_per_min is not None else ""
+    words = [f"{len(result.reps)} reps at {result.tempo_per_min:g} per minute{kept}, "
              f"on average {result.mean_abs_error_s:.2f} s off the beat"]
     if result.missed_beats:
         words.append(f"{result.missed_beats} beat(s) without a rep")

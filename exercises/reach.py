@@ -293,6 +293,6 @@ SPEC = ExerciseSpec(
            "Reach forward as far as you safely can without stepping.",
            "Come back upright."),
     variants=("seated", "standing", "beyond-arm"), default_variant="standing",
-    synth_script="reach", sided=True, limb="arm", key_measure="reach_cm", key_unit="cm", rep_noun=("reach", "reaches"),
+    synth_script="reach", sided=True, limb="arm", key_measure="elevation_deg", key_unit="deg", rep_noun=("reach", "reaches"),
     said_as="reaches", amplitude_metric="reach_distance_cm", motion_family="arms")
 

@@ -13,7 +13,7 @@ from coach.programme import tomlfile
 from coach.programme.model import Programme, ProgrammeExercise, from_dict
 from coach.programme.progression import accept, suggest
 from coach import labels
-from coach.progress.wins import load_fortnight, small_wins
+from coach.progress.wins import load_fortnight, small_wins, this_week
 from coach.programme.schedule import due, due_by_routine
 from coach.programme.wording import line
 from coach.commands.common import add_db_option, with_store
@@ -323,6 +323,6 @@ def today(args, store) -> int:
     left = sum(d.sets_left for d in items)
     print("\n" + ("All done for today. Well done!" if left == 0 else f"{left} set(s) still to do."))
     print("\nThis week:")
-    for sentence in small_wins(*load_fortnight(store, patient_id, day), day):
+    for sentence in small_wins(*load_fortnight(store, patient_id, day), day, this_week(store, patient_id, day)):
         print(f"  * {sentence}")
     return 0

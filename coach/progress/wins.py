@@ -34,8 +34,10 @@ class Week:
     best_hold_s: dict[str, float] = field(default_factory=dict)
 
 
-def small_wins(sessions: Sequence[SessionRecord], tests: Sequence[StoredTest], today: date) -> list[str]:
-    """Up to ``MAX_WINS`` sentences; never empty."""
+def small_wins(sessions: Sequence[SessionRecord], tests: Sequence[StoredTest], today: date,
+               adherence=None) -> list[str]:
+    """Up to ``MAX_WINS`` sentences; never empty. ``adherence``: this week's ``WeekAdherence``
+    (``coach.progress.adherence``; ``this_week``), said first when something of it was done."""
     this_start = today - timedelta(days=6)
     last_start = today - timedelta(days=13)
     this, last = _week(sessions, this_start, today), _week(sessions, last_start, this_start - timedelta(days=1))
@@ -46,9 +48,29 @@ def small_wins(sessions: Sequence[SessionRecord], tests: Sequence[StoredTest], t
     streak = _streak(sessions, today)
     if streak >= MIN_STREAK_DAYS:
         wins.append(f"You have exercised {streak} days in a row. Keep it going!")
+    done = adherence_win(adherence)
+    if done:
+        wins.insert(0, done)
     if wins:
         return wins[:MAX_WINS]
     return [_effort(this, last)]
+
+
+def adherence_win(week) -> str:
+    """The week's sessions against the programme's, said only when some were done."""
+    if week is None or not week.sessions_prescribed or not week.sessions_done:
+        return ""
+    if week.sessions_done >= week.sessions_prescribed:
+        return f"You have done all {week.sessions_prescribed} of this week's sessions so far. Well done!"
+    return f"You have done {week.sessions_done} of this week's {week.sessions_prescribed} sessions so far."
+
+
+def this_week(store, patient_id: str, today: date):
+    """This Monday-to-Sunday week's adherence (up to ``today``), or None without a programme."""
+    from coach.progress.adherence import load
+
+    weeks = load(store, patient_id, today, today)
+    return weeks[-1] if weeks else None
 
 
 def _week(sessions: Sequence[SessionRecord], first: date, last: date) -> Week:

@@ -18,7 +18,11 @@ def render_pdf(history: PatientHistory) -> bytes:
 
 
 def _sections(history: PatientHistory) -> list[tables.Section]:
-    return tables.build(history, plots.all_figures(history), beyond_reps.sections(history))
+    from coach.reports import adherence
+
+    extra = beyond_reps.sections(history)
+    week = adherence.section(history)
+    return tables.build(history, plots.all_figures(history), ([week] if week else []) + extra)
 
 
 def write_report(history: PatientHistory, *, html_path: str | Path | None = None, pdf_path: str | Path | None = None,

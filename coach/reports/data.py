@@ -63,6 +63,7 @@ class PatientHistory:
     # Events added to a session after it was recorded (``Store.add_session_event``: a balance loss
     # during a hold), by session id, as (seconds into the session, kind, detail).
     added_events: dict[int, tuple[tuple[float, str, str], ...]] = field(default_factory=dict)
+    adherence: tuple = ()  # coach.progress.adherence.WeekAdherence per week of the period
 
     @property
     def tests(self):
@@ -107,4 +108,18 @@ def collect(store: Store, patient_id: str, since: datetime | None = None,
     added = {r.summary.id: tuple((e.t_s, e.kind, e.detail) for e in events) for r in records
              if (events := store.session_events(r.summary.id))}
     return PatientHistory(patient, programme, tuple(session_stats(r) for r in records), suggestions, since, until,
-                          diary, added)
+                          diary, added, _adherence(store, patient_id, records, since, until))
+
+
+def _adherence(store, patient_id: str, records, since, until) -> tuple:
+    """Week by week from the period's start (else the first session) to its end (else today)."""
+    from datetime import date
+
+    from coach.progress.adherence import load
+
+    last = until.astimezone().date() if until else date.today()
+    first = since.astimezone().date() if since else min(
+        (r.summary.started_at.astimezone().date() for r in records), default=None)
+    if first is None or first > last:
+        return ()
+    return tuple(load(store, patient_id, first, min(last, date.today())))

@@ -46,6 +46,7 @@ def render() -> None:
         ["Sessions", f"Diary ({len(entries)} day{'s' if len(entries) != 1 else ''})",
          f"Clips from the patient ({len(clips)})"])
     with sessions_tab:
+        adherence_table(store, patient)
         _sessions(store, patient)
     with diary_tab:
         diary_view.show_diary(entries)
@@ -249,6 +250,27 @@ def _exclusion(store, sm) -> None:
                     store.exclude_session(sm.id, who.strip(), why.strip())
                     _audit("exclude", sm, f"{who.strip()}: {why.strip()}")
                     st.rerun()
+
+
+def adherence_table(store, patient: str, weeks: int = 6) -> None:
+    """Sessions done against prescribed and repetitions against the target, week by week (issue 19)."""
+    from datetime import date, timedelta
+
+    import pandas as pd
+
+    from coach.progress.adherence import load
+
+    today = date.today()
+    found = [w for w in load(store, patient, today - timedelta(weeks=weeks - 1), today)
+             if w.sessions_prescribed or w.sessions_done]
+    if not found:
+        return
+    pct = lambda v: "—" if v is None else f"{100 * v:.0f}%"  # noqa: E731
+    st.markdown("**Adherence by week** (the programme's sessions and repetitions; this week so far)")
+    st.dataframe(pd.DataFrame([{
+        "Week of": f"{w.week_start:%a %d %b}", "Sessions": f"{w.sessions_done} of {w.sessions_prescribed}",
+        "Sessions %": pct(w.sessions_share), "Repetitions": f"{w.reps_done} of {w.reps_target}",
+        "Repetitions %": pct(w.reps_share)} for w in reversed(found)]), hide_index=True, key="adherence_table")
 
 
 def _audit(action: str, sm, detail: str) -> None:

@@ -194,9 +194,9 @@ def _days(days) -> str:
 
 
 def _wins(patient: str, today: date) -> None:
-    from coach.progress.wins import load_fortnight, small_wins
+    from coach.progress.wins import load_fortnight, small_wins, this_week
 
-    wins = small_wins(*load_fortnight(ui.store(), patient, today), today)
+    wins = small_wins(*load_fortnight(ui.store(), patient, today), today, this_week(ui.store(), patient, today))
     st.markdown("<div class='coach-occasion'>Your week</div><div class='coach-wins'><ul>"
                 + "".join(f"<li>{html.escape(w)}</li>" for w in wins) + "</ul></div>", unsafe_allow_html=True)
 
