@@ -64,3 +64,23 @@ def test_from_the_store_tests_and_left_out_sessions_are_not_training(clinic):
     [w] = load(clinic, "P001", today, today)
     assert (w.sessions_done, w.reps_done) == (1, 4)
     assert w.sessions_prescribed == 1 and w.reps_target == 5
+
+    from coach.progress.wins import small_wins, this_week
+    from coach.reports import collect, render_html
+
+    wins = small_wins([], [], today, this_week(clinic, "P001", today))
+    assert wins[0] == "You have done all 1 of this week's sessions so far. Well done!"
+    history = collect(clinic, "P001")
+    assert (history.adherence[-1].sessions_done, history.adherence[-1].reps_target) == (1, 5)
+    assert "Adherence by week" in render_html(history)
+
+
+def test_the_patients_words_for_part_of_the_week():
+    from coach.progress.adherence import WeekAdherence
+    from coach.progress.wins import adherence_win, small_wins
+
+    part = WeekAdherence(MON, 3, 2, 6, 20, 60)
+    assert adherence_win(part) == "You have done 2 of this week's 6 sessions so far."
+    assert adherence_win(WeekAdherence(MON, 3, 0, 6, 0, 60)) == ""  # nothing done: the effort line speaks
+    assert small_wins([], [], MON, WeekAdherence(MON, 1, 0, 2, 0, 16)) == \
+        ["A new week is a fresh start: even one short session counts."]
