@@ -1,6 +1,7 @@
 """A validated test run live in the browser: the protocol in plain words, the live coach's
 countdown and "Go", an automatic stop (after 30 s, or at the fifth stand), then the score from
-``exercises.validated_tests.score_test`` with its norm band and trust flag.
+``exercises.validated_tests.score_test`` with its norm band and trust flag. Which tests, their
+steps and stop rules: the one catalogue, ``exercises.validated_tests.TESTS``.
 
 ``TestWatch`` is one more sink on the ``LiveSession``: it notes the "Go" moment (the start of the
 set), every rep and attempt, and each frame's time and whether a person was seen, and asks the
@@ -8,62 +9,18 @@ coach to stop when the protocol says the test is over. Pure logic; the page is `
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from exercises.validated_tests import TestSpec
 
 STOP_GRACE_S = 1.5  # after 30 s, wait this long so a stand in progress at the bell is seen
 
 
-@dataclass(frozen=True)
-class Protocol:
-    test_id: str  # canonical id of exercises.validated_tests
-    title: str
-    exercise: str
-    duration_s: float | None  # timed tests stop here
-    stop_after: int | None  # counted tests stop at this rep
-    steps: tuple[str, ...]  # what the patient does, in plain words
-    needs: str  # what to have ready
+def target(spec: TestSpec) -> int:
+    """The rep count the live coach is set for: the test's own stop, or open-ended."""
+    from coach.live.hud import OPEN_TARGET
 
-    @property
-    def target(self) -> int:
-        from coach.live.hud import OPEN_TARGET
-
-        return self.stop_after or OPEN_TARGET
+    return spec.stop_after or OPEN_TARGET
 
 
-PROTOCOLS = {p.test_id: p for p in (
-    Protocol("chair-stand-30s", "30-second chair stand", "sit-to-stand", 30.0, None,
-             ("Sit in the middle of the chair, back straight, feet flat on the floor.",
-              "Cross your arms over your chest. Keep them there: do not push up with your hands.",
-              "When you see Go, stand up all the way, then sit all the way down.",
-              "Keep going, as many times as you safely can. The coach stops after 30 seconds."),
-             "A firm chair without arms or wheels, its back against a wall"),
-    Protocol("five-times-sts", "Five-times sit-to-stand", "sit-to-stand", None, 5,
-             ("Sit in the middle of the chair, back against the backrest, feet flat.",
-              "Cross your arms over your chest. Keep them there: do not push up with your hands.",
-              "When you see Go, stand up all the way and sit down, five times, as quickly as you safely can.",
-              "The coach stops by itself after the fifth stand."),
-             "A firm chair without arms or wheels, its back against a wall"),
-    Protocol("calf-raise-30s", "30-second calf raise", "heel-raise", 30.0, None,
-             ("Stand side-on to the camera, holding a counter or chair back lightly for balance.",
-              "When you see Go, rise up onto your toes as high as you can, then lower your heels.",
-              "Keep going, as many times as you can. The coach stops after 30 seconds."),
-             "A counter or a steady chair back to hold"),
-    Protocol("functional-reach", "Functional reach", "reach", None, 5,
-             ("Stand side-on to the camera, feet apart, next to a wall you do not touch.",
-              "Raise your arm straight in front of you to shoulder height.",
-              "When you see Go, reach forward as far as you can without stepping, then come back.",
-              "Reach five times: two to practise, three that count. The coach stops by itself."),
-             "Space in front of you, and a wall or counter close by in case you lose balance"),
-    Protocol("timed-up-and-go", "Timed Up and Go", "sit-to-stand", None, None,
-             ("Put the laptop to the side of the chair, a little in front, so the camera sees the chair and "
-              "a line on the floor 3 metres in front of it.",
-              "Press Start, then sit back in the chair, feet flat: the coach counts down from 15. "
-              "Use your walking stick or frame if you usually do.",
-              "When you see Go, stand up, walk at your usual safe pace to the line, turn around, walk back "
-              "and sit down again.",
-              "The coach times you from standing up to sitting back, and stops by itself."),
-             "A chair with arms, a line 3 metres in front of it (tape or a shoe), your usual walking aid"),
-)}
 WALKING_AIDS = {"": "No walking aid", "stick": "A walking stick", "frame": "A walking frame", "other": "Another aid"}
 TUG_COUNTDOWN_S = 15  # from pressing Start at the laptop to sitting ready in the chair
 TUG_MAX_S = 120.0  # a TUG not finished by then is stopped (and not scored)
@@ -76,7 +33,7 @@ class TestWatch:
 
     __test__ = False
 
-    def __init__(self, protocol: Protocol, coach):
+    def __init__(self, protocol: TestSpec, coach):
         self.protocol = protocol
         self.coach = coach  # coach.app.webrtc_coach.BrowserCoach
         self.go_s: float | None = None
@@ -128,9 +85,9 @@ class TestWatch:
         from exercises import validated_tests as vt
 
         if self.go_s is None:
-            return vt.cannot_score(self.protocol.test_id, "The test did not start (the camera never saw you ready).")
+            return vt.cannot_score(self.protocol.id, "The test did not start (the camera never saw you ready).")
         end = (self.last_t or self.go_s) + (np.median(np.diff(self.times)) if len(self.times) > 1 else 0.0)
-        return vt.score_test(self.protocol.test_id, list(self.reps), float(end), start_s=self.go_s, age=age,
+        return vt.score_test(self.protocol.id, list(self.reps), float(end), start_s=self.go_s, age=age,
                              sex=sex or None, condition=condition or "",
                              timestamps_s=np.asarray(self.times, dtype=float),
                              person_found=np.asarray(self.found, dtype=bool))
@@ -141,7 +98,7 @@ class TugWatch(TestWatch):
     finds the whole test in them (rise, walk, turn, walk back, seated) and the person has been
     seated a moment, or after ``TUG_MAX_S``. The walking aid is the patient's answer, recorded."""
 
-    def __init__(self, protocol: Protocol, coach, walking_aid: str = ""):
+    def __init__(self, protocol: TestSpec, coach, walking_aid: str = ""):
         super().__init__(protocol, coach)
         self.walking_aid = walking_aid
         self.poses: list = []
@@ -176,19 +133,19 @@ class TugWatch(TestWatch):
         run = self.seconds_running()
         clock = "Ready" if run is None else f"{int(run)} s"
         return (f"<div class='coach-counter' data-testid='coach-test-counter'><div class='of'>"
-                f"{html.escape(self.protocol.title)}</div><div class='num' id='coach-clock'>{clock}</div>"
+                f"{html.escape(self.protocol.label)}</div><div class='num' id='coach-clock'>{clock}</div>"
                 "<div class='of'>Stand up, walk to the line, turn, come back, sit down</div></div>")
 
     def score(self, age: int | None = None, sex: str | None = None, condition: str = ""):
         from exercises import validated_tests as vt
 
         if self.go_s is None:
-            return vt.cannot_score(self.protocol.test_id, "The test did not start (the camera never saw you ready).")
+            return vt.cannot_score(self.protocol.id, "The test did not start (the camera never saw you ready).")
         return vt.timed_up_and_go(self.poses, age=age, walking_aid=self.walking_aid)
 
 
-def make_watch(protocol: Protocol, coach, walking_aid: str = "") -> TestWatch:
-    return TugWatch(protocol, coach, walking_aid) if protocol.test_id == "timed-up-and-go" else TestWatch(protocol, coach)
+def make_watch(protocol: TestSpec, coach, walking_aid: str = "") -> TestWatch:
+    return TugWatch(protocol, coach, walking_aid) if protocol.id == "timed-up-and-go" else TestWatch(protocol, coach)
 
 
 PHASE_WORDS = (("stand_up", "Standing up"), ("walk_out", "Walking out"), ("turn", "Turning"),

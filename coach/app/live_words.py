@@ -10,11 +10,12 @@ from exercises import EXERCISES
 
 
 def checklist(exercise: str, protocol=None) -> list[str]:
-    """What to have ready; a guided test's own needs (``coach.app.guided_test.Protocol``) first."""
+    """What to have ready; a guided test's own needs (its ``exercises.validated_tests.TestSpec``)
+    first."""
     spec = EXERCISES.get(exercise)
     needs = protocol.needs if protocol is not None else (spec.equipment if spec is not None else "Space around you")
     where = ("The laptop to the side, seeing the chair and the line 3 metres away"
-             if protocol is not None and protocol.test_id == "timed-up-and-go"
+             if protocol is not None and protocol.id == "timed-up-and-go"
              else "The laptop 2 to 3 metres away, so your whole body is on the screen")
     return [needs, where, "Lights on; no bright window behind you",
             "Stop at once if you feel dizzy, short of breath or in pain"]

@@ -223,7 +223,7 @@ def test_counter_html(reps: int, protocol, seconds_left: float | None) -> str:
         clock = f"{seconds_left:.0f} s left" if seconds_left is not None else f"{protocol.duration_s:.0f} seconds"
     else:
         clock = f"of {protocol.stop_after}"
-    return (f"<div class='coach-counter' data-testid='coach-test-counter'><div class='of'>{html.escape(protocol.title)}</div>"
+    return (f"<div class='coach-counter' data-testid='coach-test-counter'><div class='of'>{html.escape(protocol.label)}</div>"
             f"<div class='num' id='coach-reps'>{reps}</div>"
             f"<div class='of'>{html.escape(noun)}, <span id='coach-clock'>{html.escape(clock)}</span></div></div>")
 

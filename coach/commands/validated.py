@@ -15,7 +15,6 @@ from pathlib import Path
 from coach.analysis import AnalysisResult
 from exercises import validated_tests as vt
 
-TESTS = {tid: spec.exercise for tid, spec in vt.TESTS.items()}  # test id -> exercise analysed
 EXIT_CANNOT_SCORE = 1
 
 
@@ -78,7 +77,7 @@ def _brightness(result: AnalysisResult) -> float | None:
 def starts_seated(test: str) -> bool:
     """Tests that start seated (the chair stands, the TUG): the patient is the person seated at the
     start, whoever else moves in view (``coach.pose.patient``)."""
-    return TESTS[vt.canonical_test_id(test)] == "sit-to-stand"
+    return vt.TESTS[vt.canonical_test_id(test)].exercise == "sit-to-stand"
 
 
 def _analyse_everyone(video, exercise: str, side: str, model: str, first: AnalysisResult):
@@ -112,7 +111,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("test", help="score a validated test (30 s chair stand, 5xSTS, functional reach, calf raise, "
                               "Timed Up and Go)",
                               description="Analyse a recording of a validated test and score it against its norm.")
-    p.add_argument("test", help=", ".join(TESTS))
+    p.add_argument("test", help=", ".join(vt.TEST_IDS))
     p.add_argument("video", type=Path)
     p.add_argument("--age", type=int, default=None, help="default: the patient's age when --patient is given")
     p.add_argument("--sex", default=None, help="f or m (for the chair-stand norm band; default: the patient's)")
@@ -150,7 +149,7 @@ def run_test(args) -> int:
         from coach.tug_video import tug_estimator
 
         estimator = tug_estimator(args.model)
-    analysis_args = Namespace(**{**vars(args), "exercise": TESTS[test], "patient": None, "estimator": estimator})
+    analysis_args = Namespace(**{**vars(args), "exercise": vt.TESTS[test].exercise, "patient": None, "estimator": estimator})
     try:
         result, paths = run_analysis(args.video, analysis_args)  # saved below, together with the score
     finally:
@@ -159,7 +158,7 @@ def run_test(args) -> int:
     people = estimator.people_per_frame if estimator is not None else None
     if people is None and result.counted_person and starts_seated(test):
         # A second person was in view: look again at everyone, and score the one seated at the start.
-        result, people = _analyse_everyone(args.video, TESTS[test], args.side, args.model, result)
+        result, people = _analyse_everyone(args.video, vt.TESTS[test].exercise, args.side, args.model, result)
     outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
                     people=people)
     if people is not None and result.poses is not None and len(people) == len(result.poses):

@@ -7,6 +7,7 @@ import pytest
 
 from coach.app.webrtc_coach import build_coach
 from coach.live.factory import LiveOptions
+from exercises.validated_tests import TESTS
 from tests.app.conftest import no_exception, run_page
 from tests.app.test_webrtc_coach import TruthEstimator, _run
 
@@ -33,8 +34,8 @@ def _looped_truth(clip, until_s: float):
 def _test_coach(clip, test_id: str, patient=None, store=None):
     from coach.app import guided_test as gt
 
-    p = gt.PROTOCOLS[test_id]
-    coach = build_coach(LiveOptions(p.exercise, side="both", sets=1, reps=p.target, rest_s=0.0, model="lite",
+    p = TESTS[test_id]
+    coach = build_coach(LiveOptions(p.exercise, side="both", sets=1, reps=gt.target(p), rest_s=0.0, model="lite",
                                     speech="none", patient=patient), store, estimator=TruthEstimator(clip.poses))
     coach.watch = gt.TestWatch(p, coach)
     coach.session.sinks.append(coach.watch)
@@ -115,7 +116,7 @@ def test_the_test_page_shows_the_score_and_stores_it(app_env, clip, monkeypatch)
     assert not any("Usual range" in m.value or "percentile" in m.value for m in at.markdown)
     assert any("You stood up" in m.value for m in at.markdown)
     assert any("test-trust" in m.value for m in at.markdown)
-    assert any("Saved" in s.value for s in at.success)
+    assert any("Your score is saved" in s.value for s in at.success), [m.value for m in (*at.warning, *at.error)]
     with Store.open() as store:
         stored = store.test_results("P001")
     assert len(stored) == 1 and stored[0].result.test == "chair-stand-30s"
@@ -137,8 +138,8 @@ def test_timed_up_and_go_stops_when_seated_again_and_times_the_generator():
 
     tl, truth = script(start_rest_s=gt.TUG_COUNTDOWN_S + 3.0, end_rest_s=4.0)
     clip = generate_ext(tl, truth, "side", size=(960, 540), figure_scale=0.38, center_x=0.25)
-    p = gt.PROTOCOLS["timed-up-and-go"]
-    coach = build_coach(LiveOptions(p.exercise, side="both", sets=1, reps=p.target, rest_s=0.0, speech="none",
+    p = TESTS["timed-up-and-go"]
+    coach = build_coach(LiveOptions(p.exercise, side="both", sets=1, reps=gt.target(p), rest_s=0.0, speech="none",
                                     setup_gate=False, countdown_s=gt.TUG_COUNTDOWN_S),
                         estimator=TruthEstimator(clip.poses))
     coach.watch = gt.make_watch(p, coach, walking_aid="stick")

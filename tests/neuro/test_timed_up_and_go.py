@@ -123,10 +123,10 @@ def test_tug_with_landmark_jitter(kw):
                                                        (13.6, 0.55, "cannot classify"), (14.1, 0.55, "yes"),
                                                        (13.5, 2.0, "cannot classify"), (13.5, 0.0, "yes")])
 def test_the_fall_risk_flag_is_given_only_when_the_time_is_clear_of_the_cut_off(time_s, uncertainty_s, risk):
-    from exercises.validated_tests import _interpret_tug, tug_fall_risk
+    from exercises.validated_tests import interpret_tug, tug_fall_risk
 
     assert tug_fall_risk(time_s, uncertainty_s) == risk
-    got = _interpret_tug(time_s, 75, uncertainty_s)
+    got = interpret_tug(time_s, 75, uncertainty_s)
     assert ("fall_risk" in got.flags) == (risk == "yes")
     assert ("cannot classify" in got.interpretation) == (risk == "cannot classify")
 

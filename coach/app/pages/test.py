@@ -12,6 +12,7 @@ from coach.app import guided_test as gt
 from coach.app import ui
 from coach.app.pages import live
 from coach.live.factory import LiveOptions
+from exercises.validated_tests import TESTS, TestSpec
 
 TEST_KEY = "guided_test"
 SAVED_KEY = "guided_test_saved"
@@ -22,23 +23,23 @@ def render() -> None:
     patient = ui.home_patient()
     chosen = st.session_state.get(TEST_KEY)
     if chosen is not None:
-        protocol = gt.PROTOCOLS[chosen]
+        protocol = TESTS[chosen]
         # The TUG's camera stands far back to see the chair and the 3 m line: the set-up check's
         # "come closer" would never let it start; a long countdown gives time to sit down.
         tug = chosen == "timed-up-and-go"
-        plan = LiveOptions(protocol.exercise, side="both", sets=1, reps=protocol.target, rest_s=0.0,
+        plan = LiveOptions(protocol.exercise, side="both", sets=1, reps=gt.target(protocol), rest_s=0.0,
                            setup_gate=not tug, countdown_s=gt.TUG_COUNTDOWN_S if tug else 3)
-        live.render(plan, patient, title=protocol.title,
+        live.render(plan, patient, title=protocol.label,
                     on_summary=lambda coach: _result(coach, protocol, patient), record=False)
         return
     ui.title("Take a test")
     if patient is None:
         st.info(ui.not_set_up_note() + " You can still try a test; the score will not be kept.")
-    ids = list(gt.PROTOCOLS)
-    pick = st.radio("Which test?", ids, format_func=lambda t: gt.PROTOCOLS[t].title, key="test_pick",
+    ids = list(TESTS)
+    pick = st.radio("Which test?", ids, format_func=lambda t: TESTS[t].label, key="test_pick",
                     horizontal=True)
-    p = gt.PROTOCOLS[pick]
-    st.markdown(f"<div class='coach-card'><h3>{html.escape(p.title)}</h3>"
+    p = TESTS[pick]
+    st.markdown(f"<div class='coach-card'><h3>{html.escape(p.label)}</h3>"
                 f"<div class='coach-need'>You need: {html.escape(p.needs)}</div><ol>"
                 + "".join(f"<li>{html.escape(s)}</li>" for s in p.steps) + "</ol>"
                 "<div>Someone should be nearby. Stop at once if you feel dizzy, short of breath or in pain.</div></div>",
@@ -47,7 +48,7 @@ def render() -> None:
     if pick == "timed-up-and-go":
         aid = st.radio("Do you walk with an aid? Use it for the test if you do.", list(gt.WALKING_AIDS),
                        format_func=gt.WALKING_AIDS.get, key="test_walking_aid", horizontal=True)
-    if st.button(f"Start the test: {p.title}", type="primary", width="stretch", key="test_start"):
+    if st.button(f"Start the test: {p.label}", type="primary", width="stretch", key="test_start"):
         st.session_state[TEST_KEY] = pick
         st.session_state.pop(SAVED_KEY, None)
         st.session_state.pop(SAVED_ID_KEY, None)
@@ -55,7 +56,7 @@ def render() -> None:
         st.rerun()
 
 
-def score(coach, protocol: gt.Protocol, patient: str | None):
+def score(coach, protocol: TestSpec, patient: str | None):
     """The test result of a finished guided test (None when the coach has no test watch)."""
     watch = getattr(coach, "watch", None)
     if watch is None:
@@ -65,7 +66,7 @@ def score(coach, protocol: gt.Protocol, patient: str | None):
                        condition=getattr(info, "condition", "") or "")
 
 
-def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
+def _result(coach, protocol: TestSpec, patient: str | None) -> None:
     saved = st.session_state.get(SAVED_KEY)
     if saved is None:
         try:
@@ -86,7 +87,7 @@ def _result(coach, protocol: gt.Protocol, patient: str | None) -> None:
         # together (a test waiting for the score never finds the rest still on its way).
         words = gt.patient_words(result, _earlier(patient, result))
         st.markdown(f"<div data-testid='test-result'><div class='coach-counter' data-testid='test-score'>"
-                    f"<div class='of'>{html.escape(protocol.title)}</div><div class='num' id='test-value'>"
+                    f"<div class='of'>{html.escape(protocol.label)}</div><div class='num' id='test-value'>"
                     f"{result.value:g}</div><div class='of'>{html.escape(result.unit)}</div></div>"
                     + "".join(f"<p class='coach-big'>{html.escape(w)}</p>" for w in words)
                     + f"<p data-testid='test-trust'><b>{html.escape(gt.patient_trust_words(result))}</b></p></div>",
