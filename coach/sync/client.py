@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 
 from coach.store import paths
+from coach.store.errors import NotFound
 from coach.store import schema as t
 from coach.sync import outbox, tokens
 
@@ -127,11 +128,14 @@ def pair(store, clinic_url: str, code: str, device_name: str | None = None) -> P
     answer = _request(f"{url}/api/v1/pair", method="POST", headers={"Content-Type": "application/json"},
                       data=json.dumps({"code": code, "device": device_name or socket.gethostname()}).encode())
     p = answer["patient"]
+    facts = {"age": p.get("age"), "sex": p.get("sex") or "", "condition": p.get("condition") or "",
+             "affected_side": p.get("affected_side") or ""}
     try:
         store.patient(p["id"])
-    except Exception:  # noqa: BLE001 - NotFound: this laptop meets the patient for the first time
-        store.add_patient(p["id"], age=p.get("age"), sex=p.get("sex") or "", condition=p.get("condition") or "",
-                          affected_side=p.get("affected_side") or "", video_opt_in=bool(p.get("video_opt_in")))
+    except NotFound:  # this laptop meets the patient for the first time
+        store.add_patient(p["id"], **facts, video_opt_in=bool(p.get("video_opt_in")))
+    else:  # the clinic's record says who the patient is (the laptop's consent to video stays the patient's)
+        store.update_patient(p["id"], **facts)
     pairing = Pairing(url, p["id"], answer["token"], int(answer["device_id"]),
                       datetime.now(timezone.utc).isoformat())
     path = pairing_path(store)

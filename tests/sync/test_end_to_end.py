@@ -216,3 +216,12 @@ def test_a_tampered_payload_is_refused_whole(clinic, api, laptop, tmp_path):
 
     status, answer = post(body, tokens.sign(pairing.token, body))  # the same payload, untouched: taken
     assert status == 200 and _clinic_count(clinic, good) == 1 and _clinic_count(clinic, bad) == 1
+
+
+def test_pairing_a_laptop_that_knew_the_patient_takes_the_clinics_facts(clinic, api, laptop):
+    laptop.add_patient("P001", age=70, sex="female", condition="", video_opt_in=True)  # set up by hand before
+    client.pair(laptop, api.url, clinic_side.make_pairing_code(clinic, "P001", by="physio A"))
+    mine = laptop.patient("P001")
+    assert (mine.age, mine.condition, mine.affected_side, mine.video_opt_in) == (72, "stroke", "left", True)
+    session = _record_session(laptop)
+    assert client.sync_once(laptop).error == "" and _clinic_count(clinic, session) == 1
