@@ -57,11 +57,12 @@ def attention(store) -> None:
                        "make an exercise easier.")
             return
         for a in found[:50]:
-            c1, c2 = st.columns([5, 1], vertical_alignment="center")
-            icon = "🔴" if a.kind in ("fall", "balance") else "🟠"
-            c1.markdown(f"{icon} **{plain(a.patient_id)}**: {plain(a.text)}  \n"
-                        f"<span style='opacity:.75'>Look at: {plain(a.where)}</span>", unsafe_allow_html=True)
-            if c2.button("Mark seen", key=f"seen_{a.patient_id}_{a.key}"):
+            colour = "#b71c1c" if a.kind in ("fall", "balance") else "#e65100"  # a dot, not an emoji (no font needed)
+            with st.container(border=True, key=f"alert_{a.patient_id}_{a.key}".replace(":", "_").replace(".", "_")):
+                st.markdown(f"<span style='color:{colour}'>&#9679;</span> **{plain(a.patient_id)}**: {plain(a.text)}  \n"
+                            f"<span style='opacity:.75'>Look at: {plain(a.where)}</span>", unsafe_allow_html=True)
+                clicked = st.button("Mark seen", key=f"seen_{a.patient_id}_{a.key}")
+            if clicked:
                 alerts.mark_seen(store, a.patient_id, a.key, who())
                 audit("alert_seen", a.patient_id, a.key, a.text)
                 st.rerun()
@@ -88,11 +89,10 @@ def clinic_panel(store, patient_id: str) -> None:
         live = [d for d in devices if not d.revoked]
         if live:
             for d in live:
-                c1, c2 = st.columns([5, 1], vertical_alignment="center")
                 seen = f"{d.last_seen_at.astimezone():%d %b %H:%M}" if d.last_seen_at else "never"
-                c1.markdown(f"**{plain(d.name or 'A laptop')}**, paired {d.paired_at.astimezone():%d %b %Y}; "
+                st.markdown(f"**{plain(d.name or 'A laptop')}**, paired {d.paired_at.astimezone():%d %b %Y}; "
                             f"last sync {seen}")
-                if c2.button("Revoke", key=f"revoke_{d.id}"):
+                if st.button("Revoke this laptop", key=f"revoke_{d.id}"):
                     clinic.revoke(store, d.id, who())
                     audit("revoke", patient_id, f"device {d.id}", d.name)
                     st.rerun()
