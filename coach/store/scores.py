@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
 
 from coach.store import ops, queries
 from coach.store import schema as t
-from coach.store.errors import NotFound, StoreWriteError, in_words, masked, translated_method
+from coach.store.errors import NotFound, StoreWriteError, masked, translated, translated_method
 from coach.store.records import StoredTest, TestResult
+from exercises.validated_tests import TESTS, canonical_test_id, implausible
 
 
 class ValidatedTestsMixin:
@@ -22,12 +22,8 @@ class ValidatedTestsMixin:
         """Store a validated-test result; return its session's id. Without ``session_id`` a session of
         the test's own is made (exercise = the test's exercise, settings mode "test"). A result that
         could not be scored is stored too (the physio sees that the test was tried and why it failed)."""
-        from exercises.validated_tests import TESTS, canonical_test_id
-
         if not isinstance(result, TestResult):
             raise TypeError(f"expected a TestResult, got {type(result).__name__}")
-        from exercises.validated_tests import implausible
-
         if implausible(result):
             raise ValueError(f"not stored: {implausible(result)}")
         self._require_writable("save the test result")
@@ -39,19 +35,15 @@ class ValidatedTestsMixin:
             rec.add_test_result(result)
             rec.finish("complete")
             return rec.session_id
-        try:
-            with self.engine.begin() as conn:
-                row = conn.execute(select(t.sessions.c.patient_id).where(t.sessions.c.id == session_id)).first()
-                if row is None:
-                    raise NotFound(f"No session {session_id}")
-                if row.patient_id != patient_id:
-                    raise ValueError(f"session {session_id} belongs to another patient, not {patient_id!r}")
-                seq = conn.execute(select(func.coalesce(func.max(t.test_results.c.seq), 0))
-                                   .where(t.test_results.c.session_id == session_id)).scalar() + 1
-                conn.execute(t.test_results.insert().values(session_id=session_id, seq=seq,
-                                                            **ops.test_columns(result)))
-        except SQLAlchemyError as e:
-            raise in_words(e, "save the test result", masked(self.url), StoreWriteError) from e
+        with translated("save the test result", masked(self.url), error=StoreWriteError), self.engine.begin() as conn:
+            row = conn.execute(select(t.sessions.c.patient_id).where(t.sessions.c.id == session_id)).first()
+            if row is None:
+                raise NotFound(f"No session {session_id}")
+            if row.patient_id != patient_id:
+                raise ValueError(f"session {session_id} belongs to another patient, not {patient_id!r}")
+            seq = conn.execute(select(func.coalesce(func.max(t.test_results.c.seq), 0))
+                               .where(t.test_results.c.session_id == session_id)).scalar() + 1
+            conn.execute(t.test_results.insert().values(session_id=session_id, seq=seq, **ops.test_columns(result)))
         return session_id
 
     @translated_method("read the test results")

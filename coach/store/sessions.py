@@ -19,7 +19,7 @@ from coach.pose.frame import PoseSeries
 from coach.store import data_files, fallback, ops, queries
 from coach.store import schema as t
 from coach.store.clock import now
-from coach.store.errors import NotFound, StoreWriteError, driver_message, in_words, translated_method
+from coach.store.errors import NotFound, StoreWriteError, driver_message, translated, translated_method
 from coach.store.recorder import SessionRecorder
 from coach.store.records import SessionRecord, SessionSummary
 from coach.store.versions import app_version
@@ -108,11 +108,8 @@ class SessionsMixin:
 
     def _set_exclusion(self, session_id: int, **values) -> None:
         self._require_writable("change the session")
-        try:
-            with self.engine.begin() as conn:
-                done = conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(**values))
-        except SQLAlchemyError as e:
-            raise in_words(e, f"change session {session_id}", error=StoreWriteError) from e
+        with translated(f"change session {session_id}", error=StoreWriteError), self.engine.begin() as conn:
+            done = conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(**values))
         if done.rowcount == 0:
             raise NotFound(f"No session {session_id}")
 
@@ -120,11 +117,8 @@ class SessionsMixin:
         """Delete a session the patient made by mistake, with its reps, landmarks and video."""
         self._require_writable("discard the session")
         record = self.load_session(session_id)
-        try:
-            with self.engine.begin() as conn:
-                _delete_session_rows(conn, session_id)
-        except SQLAlchemyError as e:
-            raise in_words(e, f"discard session {session_id}", error=StoreWriteError) from e
+        with translated(f"discard session {session_id}", error=StoreWriteError), self.engine.begin() as conn:
+            _delete_session_rows(conn, session_id)
         if record.video_path:
             Path(record.video_path).unlink(missing_ok=True)
 
