@@ -24,7 +24,7 @@ def with_store(handler):
             with Store.open(args.db) as store:
                 return handler(args, store)
         except (StoreError, ValueError, OSError) as e:
-            print(f"error: {e}", file=sys.stderr)
+            print(f"coach: error: {e}", file=sys.stderr)  # the words coach.cli.main gives every error
             return 1
     return run
 

@@ -76,14 +76,8 @@ def run_live(args) -> int:
     create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
     store = recorder = None
-    if args.patient:
-        try:
-            opts, store, recorder = open_recorder(opts)
-        except Exception as exc:
-            if type(exc).__module__.startswith("coach.store"):
-                print(f"coach: error: {exc}", file=sys.stderr)
-                return 2
-            raise
+    if args.patient:  # a store error is said by coach.cli.main, as every command's
+        opts, store, recorder = open_recorder(opts)
     runner, estimator = build_runner(opts, recorder=recorder, store=store)
     try:
         summary = runner.run()
