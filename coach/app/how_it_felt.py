@@ -40,7 +40,7 @@ def ask(store, session_id: int | None, key: str) -> None:
         return
     done = f"{key}_saved_{session_id}"
     if st.session_state.get(done):
-        st.success("Thank you. Your physiotherapist will see how it felt.")
+        st.success("Thank you. It is kept with this session for your physiotherapist.")
         return
     answers = {}
     st.markdown(STYLE, unsafe_allow_html=True)

@@ -151,6 +151,9 @@ def _import(store) -> None:
                     st.error(f"The file could not be imported: {plain(exc)}")
                     return
             st.session_state["import_bundle_message"] = import_message(outcome)
+            from coach.app import clinic_view
+
+            clinic_view.audit("import", getattr(outcome, "patient_id", ""), "shared file", import_message(outcome))
             st.rerun()  # the list above was drawn before the import: draw it again with the new patient
     if st.session_state.get("import_bundle_message"):  # outside the expander: seen even when it folds
         st.success("Imported " + plain(st.session_state["import_bundle_message"]))
