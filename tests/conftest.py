@@ -78,7 +78,70 @@ def _measured_slow() -> set[str]:
     return {line.strip() for line in SLOW_LIST.read_text().splitlines() if line.strip() and not line.startswith("#")}
 
 
+# --- two workers (pytest-xdist: `-n 2` in pyproject.toml) -----------------------------------------
+# Tests go one by one to whichever worker is free, except:
+#   - every test that touches the shared test PostgreSQL server runs on one worker, one at a time
+#     (the store tests empty its one database; the hung-database test SIGSTOPs the whole server);
+#   - a browser module, or a model module with module-scoped fixtures (a server, a rendered clip, a
+#     model run), runs whole on one worker, in its order (later tests build on earlier ones) and
+#     with its fixtures made once.
+# The browser modules go first and the model modules next, so the long ones do not end the run alone.
+# (The groups are worked out from the test's id and its module's text, in the controller as in the
+# workers; xdist's own `xdist_group` marker does not reach the scheduler under pytest 9.2.)
+_RANK = {"browser": 0, "model": 1, "postgres": 2}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _text(path: Path, seen: dict) -> str:
+    if path not in seen:
+        seen[path] = path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
+    return seen[path]
+
+
+def _group(nodeid: str, seen: dict) -> tuple[int, str | None]:
+    """(rank, the group that runs on one worker, or None) of a test id."""
+    module = nodeid.split("::", 1)[0]
+    params = nodeid.split("[", 1)[1] if "[" in nodeid else ""
+    path = ROOT / module
+    if "postgres" in params or ("sqlite" not in params and any(
+            "COACH_TEST_POSTGRES" in _text(f, seen) for f in (path, path.with_name("conftest.py")))):
+        return _RANK["postgres"], "postgres"
+    cost = _module_cost(path, seen.setdefault("cost", {}))
+    if cost == "browser" or (cost == "model" and 'scope="module"' in _text(path, seen)):
+        return _RANK[cost], module
+    return len(_RANK), None
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByGroup(LoadScopeScheduling):
+        """A group is one unit of work; every other test is a unit of its own; in collection order."""
+
+        def __init__(self, config, log):
+            super().__init__(config, log)
+            self._seen: dict = {}
+
+        def _split_scope(self, nodeid: str) -> str:
+            return _group(nodeid, self._seen)[1] or nodeid
+
+    config.option.loadscopereorder = False  # keep the order below: long groups first
+    return ByGroup(config, log)
+
+
+def _schedule(items) -> None:
+    seen: dict = {}
+    items.sort(key=lambda item: _group(item.nodeid, seen)[0])  # stable: each module keeps its order
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config, items) -> None:
+    _mark_costs(items)
+    _schedule(items)
+
+
+def _mark_costs(items) -> None:
     seen: dict = {}
     slow = _measured_slow()
     for item in items:
