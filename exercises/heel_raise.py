@@ -19,7 +19,7 @@ independent of distance and body size.
 The thresholds are in heel lift as a fraction of foot length (knee height and foot length from
 the person's own calibration), so they scale with the person: a rep counts above 7% of foot
 length (~2 cm for a 26 cm foot, clearly more than a twitch) and 18% (~4.7 cm) is a full raise;
-counted reps below 75% of that get ``heel_low``, as do reps well below this person's own usual
+counted reps below ``heel_low_share`` of that get ``heel_low``, as do reps well below this person's own usual
 lift (see ``low_vs_own``). CLINICAL.md has no published lift height; these are screening defaults.
 """
 from __future__ import annotations
@@ -40,6 +40,10 @@ from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
 FOOT = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")) for s in ("left", "right")}
+# Which numbers stay module constants: body proportions (unit conversions), how the floor, the rest
+# level and the rise/lowering times are read (estimation windows, percentiles, the timing band the
+# no_control limits are stated in) and what MediaPipe can be trusted with (visibility); none of
+# them is a limit a physio sets. Every count and fault threshold is a ``HeelRaiseParams`` field.
 # The knee rises with the ankle, ~3/4 as much as the heel when the foot turns about the ball.
 SIGNAL_PER_HEEL_LIFT = 0.75
 # Knee joint height above the floor over shank length (Winter's tables: knee 0.285 of height,
@@ -50,7 +54,7 @@ SETTLE_S = 0.6  # the rep ends where the heels bottom out (no re-trigger on the 
 TIMING_BAND = (0.2, 0.8)  # rise/lowering timed over 20% -> 80% of the rep's peak lift
 FLOOR_WINDOW_S = 3.0  # a raise and its lowering take ~1-2 s: 3 s always hold the foot flat
 FLOOR_PERCENTILE = 50.0  # the median: MediaPipe toe points jitter both ways
-LIFTED_FOOT_SHANK = 0.3  # one toe this much higher than the other: that foot is held up
+
 CAMERA_JUMP_SHANK = 0.5  # the toe moved half a shank between two frames: the camera moved
 # Side view: the legs overlap in the image and MediaPipe's visibility for them, near leg
 # included, drops to 0.3-0.6 for long stretches (it scores how un-occluded a point looks, not
@@ -67,7 +71,13 @@ class HeelRaiseParams(Params):
 
     count_lift_foot: float = param(0.07, "foot lengths", "~2 cm for a 26 cm foot, clearly more than a twitch; "
                                    "a counted raise lower than this gets heel_low", bounds=(0.02, 0.3))
-    full_lift_foot: float = param(0.18, "foot lengths", "a full raise (~4.7 cm); counted reps under 75% of it get heel_low", bounds=(0.05, 0.5))
+    full_lift_foot: float = param(0.18, "foot lengths", "a full raise (~4.7 cm); counted reps under heel_low_share "
+                                  "of it get heel_low", bounds=(0.05, 0.5))
+    heel_low_share: float = param(0.75, "share of a full raise", "a counted raise under this share of full_lift_foot is "
+                                  "heel_low: a quarter short is allowed for landmark noise", bounds=(0.3, 1.0))
+    lifted_foot_shank: float = param(0.3, "shank lengths", "one toe this much higher in the picture than the other: "
+                                     "that foot is held up (a one-leg raise; the other leg does the work)",
+                                     bounds=(0.1, 1.0))
     low_vs_own: float = param(0.6, "share of own usual lift", "a raise under 60% of this person's median lift so far is heel_low", bounds=(0, 1))
     knee_bend_limit_deg: float = param(15.0, "deg", "knee flexion added during the raise (side view)", bounds=(3, 60))
     sway_limit_shank: float = param(0.3, "shank lengths", "shoulders moved over the feet by 0.3 shank (~12 cm)", bounds=(0.05, 1.5))
@@ -133,7 +143,7 @@ class HeelRaise(RepExercise):
         lifts = []
         full = self._full_rise()
         sides, gate = self._used_sides(pose, view)
-        lifted = _lifted_foot(xy) if len(sides) == 2 else None
+        lifted = _lifted_foot(xy, self.params.lifted_foot_shank) if len(sides) == 2 else None
         if lifted is not None:
             values[f"held_up_{lifted}"] = 1.0  # a one-leg raise: the other leg works
         all_planted = True
@@ -270,7 +280,7 @@ class HeelRaise(RepExercise):
         ]
 
     def _heel_low(self, ctx: RepContext):
-        # Against the absolute aim (full lift is 1.0; allow a quarter short for noise) and against
+        # Against the absolute aim (full lift is 1.0; heel_low_share of it is enough) and against
         # this person's own usual lift: one clearly lower raise stands out even when the
         # camera attenuates every lift.
         own = float(np.median(self._peaks)) if self._peaks else float("nan")
@@ -279,7 +289,7 @@ class HeelRaise(RepExercise):
         if not ctx.reached:
             return None
         t, v = ctx.extreme("lift_pct_foot", "max")
-        if ctx.peak < 0.75:
+        if ctx.peak < self.params.heel_low_share:
             return t, f"heels up {v:.0f}% of foot length (aim {100 * self.params.full_lift_foot:.0f}%)"
         if np.isfinite(own) and ctx.peak < self.params.low_vs_own * own:
             return t, f"heels up {ctx.peak / own:.0%} of your usual raise"
@@ -358,9 +368,9 @@ SPEC = ExerciseSpec(
     said_as="heel raises", amplitude_metric="lift_height_cm", motion_family="heels")
 
 
-def _lifted_foot(xy: np.ndarray) -> str | None:
+def _lifted_foot(xy: np.ndarray, lifted_foot_shank: float) -> str | None:
     """The side whose foot is off the floor (a one-leg heel raise), or None: its toe is higher in
-    the picture than the other by ``LIFTED_FOOT_SHANK`` shanks. That leg rises with the body
+    the picture than the other by ``lifted_foot_shank`` shanks. That leg rises with the body
     on every raise without doing one."""
     toes = {s: xy[int(FOOT[s][3])][1] for s in ("left", "right")}
     shank = np.mean([np.linalg.norm(xy[int(FOOT[s][0])] - xy[int(FOOT[s][1])]) for s in ("left", "right")])
@@ -368,5 +378,5 @@ def _lifted_foot(xy: np.ndarray) -> str | None:
         return None
     high = min(toes, key=toes.get)
     low = "right" if high == "left" else "left"
-    return high if toes[low] - toes[high] > LIFTED_FOOT_SHANK * shank else None
+    return high if toes[low] - toes[high] > lifted_foot_shank * shank else None
 

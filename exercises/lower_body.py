@@ -9,6 +9,8 @@ side, front and oblique views, which joint angles in the image do not.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from coach.geometry import angle_between, joint_angle, midpoint, trunk_lean_deg
@@ -16,9 +18,13 @@ from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE
 
+if TYPE_CHECKING:
+    from exercises.lower_body_checks import LowerBodyLimits
+
+# Body proportions (starting levels until the person's own are learned), not decisions; the limits
+# that decide a fault or a posture are ``lower_body_checks.LowerBodyLimits`` fields.
 STANDING_HIP_RATIO = 1.95  # thigh ~ shank (Winter's tables: 0.245 vs 0.246 of height), minus a soft knee
 SEATED_HIP_RATIO = 1.0  # hip level with the knee: 43-45 cm seat ~ knee height (CLINICAL.md chair)
-HAND_AWAY_FROM_CHEST_TRUNK = 0.55  # a wrist closer than this (trunk lengths) to a shoulder is on the chest
 LEG = {side: tuple(L[f"{side.upper()}_{p}"] for p in ("HIP", "KNEE", "ANKLE")) for side in ("left", "right")}
 
 
@@ -82,10 +88,11 @@ def mean_joint_angle(pose: PoseFrame, joint: str, side: str, view: str) -> float
     return float(np.mean(values)) if values else float("nan")
 
 
-def hand_to_thigh(pose: PoseFrame) -> float:
+def hand_to_thigh(pose: PoseFrame, off_chest_trunk: float) -> float:
     """Smallest distance from either wrist to either thigh segment, in thigh lengths (image).
 
-    A wrist near the chest or shoulders does not count (returns no distance for it): with the
+    A wrist near the chest or shoulders (closer than ``off_chest_trunk`` trunk lengths to a
+    shoulder) does not count (returns no distance for it): with the
     arms crossed on the chest and the trunk flexed well forward, a side view puts the wrists
     over the thighs in the image though they never touch them. A wrist pushing on the thigh is
     at least half a trunk length from the shoulders (the arm hangs down to it)."""
@@ -98,7 +105,7 @@ def hand_to_thigh(pose: PoseFrame) -> float:
         near_chest = min(np.linalg.norm(xy[wrist] - xy[L.LEFT_SHOULDER]),
                          np.linalg.norm(xy[wrist] - xy[L.RIGHT_SHOULDER]),
                          np.linalg.norm(xy[wrist] - shoulders))
-        if trunk > 1e-6 and near_chest < HAND_AWAY_FROM_CHEST_TRUNK * trunk:
+        if trunk > 1e-6 and near_chest < off_chest_trunk * trunk:
             continue
         for side in ("left", "right"):
             hip, knee = xy[LEG[side][0]], xy[LEG[side][1]]
@@ -138,7 +145,8 @@ def lateral_offsets(pose: PoseFrame) -> tuple[float, float]:
     return float((shoulders - base) / width), float((hips - base) / width)
 
 
-def leg_values(pose: PoseFrame, side: str, view: str, shank_ref_px: float = float("nan")) -> dict[str, float]:
+def leg_values(pose: PoseFrame, side: str, view: str, limits: "LowerBodyLimits",
+               shank_ref_px: float = float("nan")) -> dict[str, float]:
     """Per-frame measurements both sit-to-stand and squat record."""
     trunk_shift, pelvis_shift = lateral_offsets(pose)
     return {
@@ -146,7 +154,7 @@ def leg_values(pose: PoseFrame, side: str, view: str, shank_ref_px: float = floa
         "trunk_deg": trunk_tilt_deg(pose, view),
         "knee_deg": mean_joint_angle(pose, "knee", side, view),
         "hip_deg": mean_joint_angle(pose, "hip", side, view),
-        "hand_thigh": hand_to_thigh(pose),
+        "hand_thigh": hand_to_thigh(pose, limits.hand_off_chest_trunk),
         "knee_width": knee_width_ratio(pose),
         "trunk_shift": trunk_shift,
         "pelvis_shift": pelvis_shift,
@@ -155,11 +163,12 @@ def leg_values(pose: PoseFrame, side: str, view: str, shank_ref_px: float = floa
     }
 
 
-def upright_problem(pose: PoseFrame) -> str | None:
-    """Lying (or sitting on the floor): trunk near horizontal and the hip no higher than about
-    half a shank above the feet. A deep squat leans the trunk as much but keeps the hip up."""
+def upright_problem(pose: PoseFrame, limits: "LowerBodyLimits") -> str | None:
+    """Lying (or sitting on the floor): trunk near horizontal (``lying_trunk_deg``) and the hip
+    no higher than about half a shank above the feet (``lying_hip_shank``). A deep squat leans
+    the trunk as much but keeps the hip up."""
     tilt = trunk_tilt_deg(pose, "front")
-    if np.isfinite(tilt) and tilt > 65.0 and hip_ratio(pose) < 0.6:
+    if np.isfinite(tilt) and tilt > limits.lying_trunk_deg and hip_ratio(pose) < limits.lying_hip_shank:
         return "Get up onto the chair or your feet to start"
     return None
 

@@ -23,6 +23,14 @@ class LowerBodyLimits(Params):
     trunk_flexion_over_own_ratio: float = param(1.4, "x own usual", "... or 40% more than their usual lean", bounds=(1, 3))
     lateral_shift_limit: float = param(0.15, "shoulder widths", "trunk moved sideways by 15% of shoulder width from where it started", bounds=(0.03, 1))
     knee_valgus_ratio: float = param(0.75, "knee gap / ankle gap", "knees closer together than 3/4 of the ankle distance", bounds=(0.3, 1))
+    lying_trunk_deg: float = param(65.0, "deg from vertical", "trunk this near horizontal, with the hips low "
+                                   "(lying_hip_shank), is lying or sitting on the floor: \"get up to start\"; a deep "
+                                   "squat leans as much but keeps the hips up", bounds=(40.0, 90.0))
+    lying_hip_shank: float = param(0.6, "shank lengths", "... hips under this above the feet (seated on a chair "
+                                   "they are ~1 shank up)", bounds=(0.2, 1.0))
+    hand_off_chest_trunk: float = param(0.55, "trunk lengths", "a wrist closer than this to a shoulder is on the chest "
+                                        "(arms crossed), never pushing on a thigh: a pushing hand hangs at least "
+                                        "half a trunk length down", bounds=(0.2, 1.0))
 
 
 def own_trunk_typical(limits: LowerBodyLimits) -> OwnTypical:

@@ -17,7 +17,7 @@ the arm (default 10%: ~6 cm, over twice the landmark jitter) is labelled ``short
 
 ``stepping`` (the trial is invalid in the FRT): a foot moved from its rest position (learned
 while standing still before the trials) by a quarter of a foot length, or a heel/ankle rose by
-6% of a foot length (~1.5 cm), either sustained for ``SUSTAIN_S`` so one frame of jitter is not
+6% of a foot length (~1.5 cm), either sustained for ``step_sustain_s`` so one frame of jitter is not
 a step. In a side view only the near (best-seen) foot is used: the far foot is hidden behind it
 and MediaPipe places it loosely (its heel wanders ~3 px up and down on clean trials).
 """
@@ -43,7 +43,7 @@ REST_DEG = 20.0
 RAISED_PROGRESS = 0.9  # arm-angle progress at RAISED_DEG (what the overlay's bar shows)
 DOWN_PROGRESS = 0.25  # ... under which the arm is down: the ruler and the feet learn there
 SETTLED_DEG = 3.0  # the arm is "at shoulder height" within 3 deg of its level (MediaPipe jitter ~1-2 deg)
-SUSTAIN_S = 0.3  # held this long: a step or a heel rise is a posture, not one frame of jitter
+
 BODY_PER_HEIGHT = 0.779  # shoulder (0.818 H) to ankle (0.039 H) height, Winter's proportions
 
 
@@ -57,6 +57,8 @@ class ReachParams(Params):
                              "rest jitter is ~2-3% of a foot, clean trials under 10%)", bounds=(0.05, 1))
     heel_lift_foot: float = param(0.06, "foot lengths", "... or a heel rose ~1.5 cm (MediaPipe shows ~55% of a true heel lift)", bounds=(0.02, 0.5))
     height_m: float = param(0.0, "m", "the person's height, for reach distance in cm; 0 = from the pose model's world lengths", bounds=(0, 2.5))
+    step_sustain_s: float = param(0.3, "s", "a step or a heel rise held this long is a posture (stepping), not one "
+                                  "frame of jitter", bounds=(0.05, 2.0))
     step_sustain_s: float = param(0.3, "s", "a step or a heel rise held this long is a posture (stepping), not one "
                                   "frame of jitter", bounds=(0.05, 2.0))
 
@@ -211,8 +213,8 @@ class Reach(RepExercise):
                 continue
             moved = np.hypot(x - self._feet_rest[f"foot_x_{s}"].value(), y - self._feet_rest[f"foot_y_{s}"].value())
             rise = self._feet_rest[f"heel_y_{s}"].value() - hy  # image y grows downwards
-            step = max(step, _sustained(t, moved, SUSTAIN_S) * scale)
-            lift = max(lift, _sustained(t, rise, SUSTAIN_S) * scale)
+            step = max(step, _sustained(t, moved, self.params.step_sustain_s) * scale)
+            lift = max(lift, _sustained(t, rise, self.params.step_sustain_s) * scale)
         return step, lift
 
     def checks(self) -> list[Check]:

@@ -45,6 +45,8 @@ class SingleLegStanceParams(HoldParams):
                                       "height it was held at has been put down (relative to the person's own hold, "
                                       "so a foot put down a little further from the camera, reading slightly up, "
                                       "still ends the hold where it came down)", bounds=(0.05, 0.9))
+    standing_foot_up_shank: float = param(0.1, "shank lengths", "the standing foot itself more than ~4 cm above its "
+                                          "floor level: it is off the floor, no stance on it", bounds=(0.02, 0.6))
 
 
 def _other(side: str) -> str:
@@ -63,7 +65,7 @@ class SingleLegStance(HoldExercise):
         for stance in self._stance_choices():
             free = _other(stance)
             lift, down = r.lift[free], r.lift[stance]
-            if down > p.foot_contact_shank * 2:
+            if down > p.standing_foot_up_shank:
                 continue  # the standing foot itself is off the floor
             if holding and stance == self._attempt.leg and lift >= p.foot_contact_shank:
                 if lift < self._down_level(self._attempt, free) or (lift < p.foot_up_shank and self._still_low(free)):

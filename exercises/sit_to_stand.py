@@ -22,6 +22,10 @@ from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sa
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, SetupNeeds, param
 
+# Which numbers stay out of ``SitToStandParams``: where a rep's times are read (the rise's lean
+# onset, the standing plateau, the re-seated settle), where the person's own seated and standing
+# levels are learned (quiet, under 0.4 / over 0.7 of the rise) and anatomical clamps on them.
+# They place metrics and estimates; every limit that counts a rep or reports a fault is a field.
 SETTLE_S = 0.6  # re-seated = where the hip bottoms out on the seat, within 0.6 s of sitting back
 LEAN_ONSET_DEG = 2.0  # trunk lean beyond rest that marks the start of a rise
 LEAN_JITTER_DEG = 0.05  # smoothed trunk angle jitter at rest; a steady fall larger than this is the lean
@@ -69,7 +73,7 @@ class SitToStand(RepExercise):
         return lb.leg_sets(self.side)
 
     def posture_problem(self, pose: PoseFrame) -> str | None:
-        return lb.upright_problem(pose)
+        return lb.upright_problem(pose, self.params)
 
     not_counted_reason = "did not reach full standing"
 
@@ -89,7 +93,7 @@ class SitToStand(RepExercise):
         return seat, stand
 
     def measure(self, pose: PoseFrame, view: str):
-        values = lb.leg_values(pose, self.side, view, self.shank_ref.value())
+        values = lb.leg_values(pose, self.side, view, self.params, self.shank_ref.value())
         seat, stand = self.body_levels()
         progress = (values["hip_ratio"] - seat) / (stand - seat)
         # Full standing also needs the knee extended. Checked where the knee angle is

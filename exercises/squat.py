@@ -18,11 +18,11 @@ from exercises import lower_body_checks as checks
 from exercises.calibration import RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
-from exercises.phases import BACK, OUT, REST, TARGET, WAITING
+from exercises.phases import BACK, OUT, REST, TARGET, WAITING, PhaseMachine
 from exercises.spec import ExerciseSpec, SetupNeeds, param
 
+# Estimation, not a decision: the person's standing levels are learned only this near standing.
 STANDING_BAND = 0.1  # depth below which the person is standing: baselines learn only there
-MIN_REP_S = 0.6  # down and up faster than that is a stumble or a step (a jump squat takes ~1.5 s)
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,8 @@ class SquatParams(checks.LowerBodyLimits):
         "drops ~0.25 of the range, 0.15 is ~45-50 deg of knee bend; shallower counted reps get shallow_squat", bounds=(0.05, 1.2))
     max_feet_travel: float = param(0.5, "shank lengths", "a squat (even a jump squat) lands where it started; more is walking", bounds=(0.1, 3))
     trunk_flexion_limit_deg: float = param(60.0, "deg", "squats lean more than chair rises; beyond 60 the back does the work", bounds=(5, 90))
+    min_rep_s: float = param(0.6, "s", "down and up faster than this is a stumble or a step, not a squat (a jump "
+                             "squat takes ~1.5 s)", bounds=(0.2, 3.0))
 
 
 class Squat(RepExercise):
@@ -41,6 +43,9 @@ class Squat(RepExercise):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.clinical_target = self.params.min_depth
+        if self.config.min_rep_s != self.params.min_rep_s:  # a physio's own shortest squat
+            self.config = replace(self.config, min_rep_s=self.params.min_rep_s)
+            self.machine = PhaseMachine(self.config)
         self.own_trunk = checks.own_trunk_typical(self.params)
         self.standing = RestBaseline(tau_s=5.0)
         self.standing_shoulder = RestBaseline(tau_s=5.0)  # shoulder height when standing (front view)
@@ -50,10 +55,10 @@ class Squat(RepExercise):
         return lb.leg_sets(self.side)
 
     def posture_problem(self, pose: PoseFrame) -> str | None:
-        return lb.upright_problem(pose)
+        return lb.upright_problem(pose, self.params)
 
     def measure(self, pose: PoseFrame, view: str):
-        values = lb.leg_values(pose, self.side, view, self.shank_ref.value())
+        values = lb.leg_values(pose, self.side, view, self.params, self.shank_ref.value())
         stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.6, 2.4))
         drop = stand - values["hip_ratio"]
         if view == FRONT:
@@ -126,7 +131,7 @@ SPEC = ExerciseSpec(
     # Lowering of the hips and shoulders (mean) in shank lengths. A mini-squat lowers them ~0.25,
     # standing sway ~0.05; under 0.15 is not a squat.
     scale=SignalScale("shank lengths", min_range=0.15, expected_range=0.5),
-    phases=replace(RELATIVE_PHASES, min_rep_s=MIN_REP_S),
+    phases=replace(RELATIVE_PHASES, min_rep_s=SquatParams.min_rep_s),
     count_on="end", incomplete_fault="shallow_squat",
     faults=("shallow_squat", "trunk_flexion", "lateral_shift", "knee_valgus"),
     setup=SetupNeeds(("head", "trunk", "legs", "feet"), "side", reminders=("Stand near a counter you can hold",)),

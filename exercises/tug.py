@@ -21,7 +21,7 @@ Pure: ``time_up_and_go(poses)`` reads a recording's (smoothed) poses after the f
 - the turns from how fast the heading of the shoulders' and hips' left-right axis (world
   landmarks) changes: the turn at the cone is the fastest turning near the walk's farthest point,
   the turn to sit the fastest back near the chair, each lasting while the body turns at
-  ``TURN_RATE_SHARE`` of its own fastest (the heading's level drifts as a walker crosses the
+  ``turn_rate_share`` of its own fastest (the heading's level drifts as a walker crosses the
   picture; its rate does not). Phases the camera did not see (the person walked out of the
   picture) are None, and ``unseen_s`` says how long the person was out of view.
 
@@ -46,6 +46,10 @@ PHASES = ("stand_up", "walk_out", "turn", "walk_back", "sit_down")
 LEGS = {s: (L[f"{s.upper()}_HIP"], L[f"{s.upper()}_KNEE"], L[f"{s.upper()}_ANKLE"]) for s in ("left", "right")}
 MIN_VISIBILITY = 0.3  # side views: the far leg reads 0.3-0.6 yet is placed well (see heel_raise)
 SHANK_WINDOW_S = 1.5  # the shank scale is the 90th percentile of the lengths within this of a frame
+# Module constants here (and the search windows further down) say where and how the signals are
+# read (visibility a side view allows, smoothing and search windows, the onset fit); every number
+# that decides an event of the test (start, stand reached, turns, seated, "did not sit back") is a
+# ``TugParams`` field.
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,17 @@ class TugParams(Params):
                                   "when it is at least this share of the person's own rise lean", bounds=(0.05, 1))
     turn_deg: float = param(15.0, "deg", "heading this far from the walking direction: a turn has begun (or is "
                             "within this of done); the trunk's own swing in gait is ~10 deg either way", bounds=(5, 60))
+    stand_hip_share: float = param(0.97, "share of the rise", "where no knee angle is read: standing is reached once "
+                                   "the hips are within 3% of the rise's top (seated to highest)", bounds=(0.8, 1.0))
+    sat_back_share: float = param(0.25, "share of the rise", "the hips must come back under this share of the rise "
+                                  "above the seated level: else the person did not sit back down in view",
+                                  bounds=(0.05, 0.6))
+    turn_rate_share: float = param(0.4, "share of the turn's fastest rate", "a turn lasts while the body turns at "
+                                   "least this share of its own fastest", bounds=(0.1, 0.9))
+    min_turn_deg: float = param(90.0, "deg", "a turn at the cone swings the heading at least this far (180 deg "
+                                "done); less is no turn seen", bounds=(45.0, 180.0))
+    min_sit_turn_deg: float = param(60.0, "deg", "the turn to sit (toward the chair) swings it at least this far",
+                                    bounds=(20.0, 180.0))
 
 
 @dataclass
@@ -240,7 +255,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
         stand = next((i for i in near if knee[i] >= top_knee - p.knee_straight_deg), rise_mid)
     else:
         top = float(np.max(hip[near]))
-        stand = next((i for i in near if hip[i] >= lo + 0.97 * (top - lo)), rise_mid)
+        stand = next((i for i in near if hip[i] >= lo + p.stand_hip_share * (top - lo)), rise_mid)
     # The start: the last frame before the rise the shoulders were still at their seated place.
     before = idx[(idx < rise_mid) & (t[idx] <= t[rise_mid] - 0.6)]
     rest_idx = before if len(before) else idx[idx < rise_mid][:3]
@@ -262,7 +277,7 @@ def time_up_and_go(poses: list[PoseFrame], params: TugParams | None = None) -> T
     if not len(after):
         return TugResult(None, start_s=float(t[onset]), problem="the recording ends before the person sat down")
     floor = float(np.min(hip[after]))
-    if floor > lo + 0.5 * (hi - lo) * 0.5:
+    if floor > lo + p.sat_back_share * (hi - lo):
         return TugResult(None, start_s=float(t[onset]), problem="the person did not sit back down in view")
     seated_knee = float(np.nanmedian(knee[first])) if np.isfinite(knee[first]).any() else float("nan")
     seated = _seat_contact(t, hip, knee, after, floor, seated_knee, p)
@@ -309,11 +324,8 @@ def _heading(world_axis: np.ndarray, seen: np.ndarray, t: np.ndarray) -> np.ndar
 SWAP_RATE_DEG_S = 600.0  # faster than anyone turns (a brisk 180 deg turn peaks at ~300-400 deg/s)
 HEADING_SMOOTH_S = 0.1  # the heading's median over this either side of a frame (landmark jitter)
 RATE_WINDOW_S = 0.15  # the turning rate: the heading's change across this either side of a frame
-TURN_RATE_SHARE = 0.4  # a turn lasts while the body turns at least this share of its fastest
 TURN_DIP_S = 0.25  # a turn goes on through slower moments shorter than this
 FAR_TURN_S = 1.0  # the turn at the cone is the fastest turning within this of the walk's farthest point
-MIN_TURN_DEG = 90.0  # a turn at the cone swings the heading at least this far (180 deg done)
-MIN_SIT_TURN_DEG = 60.0  # the turn to sit (toward the chair) at least this far
 
 
 def _turning_rate(t, h, frames) -> np.ndarray:
@@ -330,13 +342,13 @@ def _turning_rate(t, h, frames) -> np.ndarray:
     return rate
 
 
-def _turn_around(t, frames, rate, h, peak_k: int) -> tuple[int, int, float]:
+def _turn_around(t, frames, rate, h, peak_k: int, rate_share: float) -> tuple[int, int, float]:
     """(first, last) frame of the turn whose fastest moment is ``frames[peak_k]``: while it turns at
-    ``TURN_RATE_SHARE`` of that rate or more, the same way (through slower moments shorter than
+    ``rate_share`` of that rate or more, the same way (through slower moments shorter than
     ``TURN_DIP_S``: the model's heading stalls for a moment as the body faces the camera or away);
     and how far it turned (deg)."""
     peak = rate[peak_k]
-    fast = lambda k: np.isfinite(rate[k]) and rate[k] * np.sign(peak) >= TURN_RATE_SHARE * abs(peak)  # noqa: E731
+    fast = lambda k: np.isfinite(rate[k]) and rate[k] * np.sign(peak) >= rate_share * abs(peak)  # noqa: E731
 
     def reach(step: int) -> int:
         last = k = peak_k
@@ -353,7 +365,7 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams, hip_xy=None
     """Phase boundaries from how fast the body turns (the heading of its left-right axis in the
     world landmarks): the turn at the cone is the fastest turning around the farthest point of the
     walk, the turn to sit the fastest after it; each lasts while the body turns at
-    ``TURN_RATE_SHARE`` of its own fastest. Read from the rate, not from the heading's level: the
+    ``turn_rate_share`` of its own fastest. Read from the rate, not from the heading's level: the
     model's heading of a walker drifts by tens of degrees as they cross the picture (the view of
     them changes), while a turn swings it ~180 deg in about a second."""
     h = _heading(axis, seen, t)
@@ -369,8 +381,8 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams, hip_xy=None
     if not np.isfinite(rate[near_far]).any():
         return none
     k = int(near_far[np.nanargmax(np.abs(rate[near_far]))])
-    ts_i, te_i, turned = _turn_around(t, walk, rate, h, k)
-    if turned < MIN_TURN_DEG:
+    ts_i, te_i, turned = _turn_around(t, walk, rate, h, k, p.turn_rate_share)
+    if turned < p.min_turn_deg:
         return none
     out = {"stand_up": (start_s, stand_s), "walk_out": (stand_s, float(t[ts_i])),
            "turn": (float(t[ts_i]), float(t[te_i])), "walk_back": None, "sit_down": None}
@@ -379,8 +391,8 @@ def _phases(t, seen, axis, start_s, stand_s, seated_s, p: TugParams, hip_xy=None
                            & ~(away > 0.5 * away[far]))
     if len(later) and np.isfinite(rate[later]).any():
         k2 = int(later[np.nanargmax(np.abs(rate[later]))])
-        st_i, _, turned2 = _turn_around(t, walk, rate, h, k2)
-        if turned2 >= MIN_SIT_TURN_DEG and t[st_i] > t[te_i]:
+        st_i, _, turned2 = _turn_around(t, walk, rate, h, k2, p.turn_rate_share)
+        if turned2 >= p.min_sit_turn_deg and t[st_i] > t[te_i]:
             out["walk_back"] = (float(t[te_i]), float(t[st_i]))
             out["sit_down"] = (float(t[st_i]), seated_s)
     return out
