@@ -19,6 +19,7 @@ from exercises import arms
 from exercises.calibration import OwnTypical, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
+from exercises.measures import per_side
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
@@ -43,6 +44,7 @@ class ArmRaiseParams(Params):
 
 class ArmRaise(RepExercise):
     phase_names = {WAITING: "waiting", REST: "arms down", OUT: "raising", TARGET: "top", BACK: "lowering"}
+    measure_names = (*per_side("elev", "plane", "elbow", "ear"), "elevation_deg", "trunk_deg")
     clinical_target = TARGET_PROGRESS
 
     def __init__(self, *args, **kwargs) -> None:
@@ -56,7 +58,7 @@ class ArmRaise(RepExercise):
 
     def measure(self, pose: PoseFrame, view: str):
         sides = arms.readable_arms(pose, self.side) or list(arms.arm_sides(self.side))
-        values: dict[str, float] = {}
+        values = self.new_measures()
         for s in sides:
             plane = arms.raise_plane(pose, s)
             values[f"elev_{s}"] = arms.elevation_deg(pose, s)

@@ -17,6 +17,7 @@ from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
 from exercises.counting import BOTH_MOVING, MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
+from exercises.measures import Measures, per_side
 from exercises.notices import ProblemNotices, replay
 from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
 from exercises.rep_context import Check, RepContext, Sample  # noqa: F401 (exercises import them from here)
@@ -42,6 +43,9 @@ MAX_UNSEEN_FRACTION = 0.2  # more than this share of a rep without a confident p
 # standing in a side view reads 0.6 for one frame), which is no reason to distrust the rep.
 LOW_VISIBILITY_SHARE = 0.15
 REASON_SHOWN_S = 4.0  # the live screen says why a movement did not count for this long
+# What the engine itself adds to every frame's measurements: progress along the person's own
+# range per counting signal ("left"/"right", "body", a head turn's "up"/"down").
+ENGINE_MEASURES = per_side("rel", sides=("left", "right", "body", "up", "down"))
 
 
 class RepExercise:
@@ -51,6 +55,10 @@ class RepExercise:
     phase_names = {WAITING: "waiting", REST: "rest", OUT: "moving", TARGET: "top", BACK: "returning", SETTLE: "returning"}
     clinical_target = 1.0  # clinical progress that meets the target (short_range below it)
     side_names = ("left", "right")  # the counting signals' sides (head turns add "up" and "down")
+    # Every per-frame measurement ``measure`` may write and the checks may read, by name: frames
+    # carry them as ``exercises.measures.Measures``, where an undeclared name raises at once
+    # (a typo is never a silent NaN). Each exercise declares its own (a test walks the registry).
+    measure_names: tuple[str, ...] | None = None
     balance_events: tuple = ()  # losses of balance are watched in the timed holds (exercises.holds), not here
 
     def __init__(self, spec: "ExerciseSpec", side: str = "auto", params: "Params | None" = None,
@@ -92,6 +100,13 @@ class RepExercise:
         self._notices = ProblemNotices()
         self._active_faults: tuple[str, ...] = ()
         self._last_t = 0.0
+        self._measure_names = frozenset((*self.measure_names, *ENGINE_MEASURES)) if self.measure_names else None
+
+    def new_measures(self, values: dict[str, float] | None = None) -> Measures:
+        """An empty (or filled) frame of this exercise's declared measurements."""
+        if self._measure_names is None:
+            raise TypeError(f"{type(self).__name__} declares no measure_names")
+        return Measures(self._measure_names, values, self.name)
 
     # ---- hooks ---------------------------------------------------------------------------
     def landmark_sets(self) -> list[tuple[Landmark, ...]]:
@@ -159,6 +174,8 @@ class RepExercise:
             self.calibration.observe(pose)
             view = self.views.update(pose)
             progress, values = self.measure(pose, view)
+            if self._measure_names is not None and not isinstance(values, Measures):
+                values = self.new_measures(values)
             if np.isfinite(progress):
                 relative = self._relative(t, view, values)
             else:

@@ -113,6 +113,7 @@ SHARE_FRAMES = 150  # the person's nose share: the median of the last ~5 s
 
 class HeadTurn(RepExercise):
     phase_names = {WAITING: "waiting", REST: "facing ahead", OUT: "turning", TARGET: "turned", BACK: "turning back"}
+    measure_names = ("yaw_deg", "pitch_deg", "turn_deg", "left_deg", "right_deg", "up_deg", "down_deg")
     side_names = DIRECTIONS
 
     def __init__(self, *args, **kwargs) -> None:
@@ -138,7 +139,7 @@ class HeadTurn(RepExercise):
             self._shares.append(share)
         yaw, pitch = head_angles_deg(pose, view, float(np.median(self._shares)) if self._shares
                                      else NOSE_SHOULDER_SHARE)
-        values = {"yaw_deg": yaw, "pitch_deg": pitch}
+        values = self.new_measures({"yaw_deg": yaw, "pitch_deg": pitch})
         if not np.isfinite(yaw):
             return float("nan"), values
         self._yaws.append(yaw)

@@ -36,6 +36,7 @@ from exercises.body_rise import BodyRise
 from exercises.calibration import DEFAULT_LENGTHS_M, QuietWindow, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
+from exercises.measures import per_side
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
@@ -94,6 +95,8 @@ class HeelRaiseParams(Params):
 
 class HeelRaise(RepExercise):
     phase_names = {WAITING: "waiting", REST: "heels down", OUT: "rising", TARGET: "top", BACK: "lowering"}
+    measure_names = (*per_side("held_up", "toe_y", "knee_h", "raw", "lift", "knee", "toe_x", "shank_now"),
+                     "shank_px", "body_rise", "sway", "lift_pct_foot")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -139,7 +142,7 @@ class HeelRaise(RepExercise):
 
     def measure(self, pose: PoseFrame, view: str):
         xy = pose.xy_px
-        values: dict[str, float] = {}
+        values = self.new_measures()
         lifts = []
         full = self._full_rise()
         sides, gate = self._used_sides(pose, view)

@@ -145,6 +145,11 @@ def lateral_offsets(pose: PoseFrame) -> tuple[float, float]:
     return float((shoulders - base) / width), float((hips - base) / width)
 
 
+# The per-frame measurements ``leg_values`` gives (sit-to-stand's and squat's ``measure_names``).
+LEG_MEASURES = ("hip_ratio", "trunk_deg", "knee_deg", "hip_deg", "hand_thigh", "knee_width", "trunk_shift",
+                "pelvis_shift", "feet_x_px", "shank_px")
+
+
 def leg_values(pose: PoseFrame, side: str, view: str, limits: "LowerBodyLimits",
                shank_ref_px: float = float("nan")) -> dict[str, float]:
     """Per-frame measurements both sit-to-stand and squat record."""

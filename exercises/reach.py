@@ -34,6 +34,7 @@ from exercises import arms
 from exercises.calibration import DEFAULT_LENGTHS_M, RestBaseline
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sample
+from exercises.measures import per_side
 from exercises.lower_body import trunk_tilt_deg
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
@@ -65,6 +66,12 @@ class ReachParams(Params):
 
 class Reach(RepExercise):
     phase_names = {WAITING: "waiting", REST: "arm down", OUT: "raising", TARGET: "reaching", BACK: "lowering"}
+    measure_names = (*per_side("elev", "elbow", "hand_hip", "foot_vis", "foot_x", "foot_y", "heel_y"),
+                     "elevation_deg", "trunk_deg", "side_view", "hand_px", "shoulder_px", "body_px",
+                     "hand_x", "hand_z", "shoulder_x", "shoulder_z",
+                     # The spec's key_measure, which no frame writes yet (the reach distance is read
+                     # per rep, in rep_metrics): the live screen shows no number for a reach.
+                     "reach_cm")
     clinical_target = 0.0  # short_range comes from the reach distance (``_short``), not the arm angle
 
     def __init__(self, *args, **kwargs) -> None:
@@ -89,7 +96,7 @@ class Reach(RepExercise):
 
     def measure(self, pose: PoseFrame, view: str):
         sides = arms.readable_arms(pose, self.side) or list(arms.arm_sides(self.side))
-        values: dict[str, float] = {}
+        values = self.new_measures()
         elev = [arms.elevation_deg(pose, s) for s in sides]
         elev = [e for e in elev if np.isfinite(e)]
         if not elev:

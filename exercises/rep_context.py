@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Mapping
 
 import numpy as np
 
@@ -20,7 +20,7 @@ class Sample:
     t: float
     progress: float
     visibility: float
-    values: dict[str, float]
+    values: Mapping[str, float]  # exercises.measures.Measures: the exercise's declared names
     relative: float = float("nan")
 
 

@@ -57,6 +57,7 @@ class SitToStandParams(checks.LowerBodyLimits):
 
 class SitToStand(RepExercise):
     phase_names = {WAITING: "waiting", REST: "seated", OUT: "rising", TARGET: "standing", BACK: "sitting"}
+    measure_names = lb.LEG_MEASURES
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -93,7 +94,7 @@ class SitToStand(RepExercise):
         return seat, stand
 
     def measure(self, pose: PoseFrame, view: str):
-        values = lb.leg_values(pose, self.side, view, self.params, self.shank_ref.value())
+        values = self.new_measures(lb.leg_values(pose, self.side, view, self.params, self.shank_ref.value()))
         seat, stand = self.body_levels()
         progress = (values["hip_ratio"] - seat) / (stand - seat)
         # Full standing also needs the knee extended. Checked where the knee angle is

@@ -39,6 +39,7 @@ class SquatParams(checks.LowerBodyLimits):
 
 class Squat(RepExercise):
     phase_names = {WAITING: "waiting", REST: "standing", OUT: "going down", TARGET: "bottom", BACK: "coming up"}
+    measure_names = (*lb.LEG_MEASURES, "shoulder_ratio", "lowering")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -58,7 +59,7 @@ class Squat(RepExercise):
         return lb.upright_problem(pose, self.params)
 
     def measure(self, pose: PoseFrame, view: str):
-        values = lb.leg_values(pose, self.side, view, self.params, self.shank_ref.value())
+        values = self.new_measures(lb.leg_values(pose, self.side, view, self.params, self.shank_ref.value()))
         stand = float(np.clip(self.standing.value(lb.STANDING_HIP_RATIO), 1.6, 2.4))
         drop = stand - values["hip_ratio"]
         if view == FRONT:
