@@ -10,7 +10,8 @@ same TLS reverse proxy (see the README's clinic section). JSON in and out, excep
 ``X-Coach-Signature: sha256=<HMAC-SHA256(token, body)>``. Refusals answer ``{"error": "..."}``: 401
 unknown or revoked token, 403 another patient's payload or a bad pairing code, 400 a signature that
 does not match (changed on the way), 413 too large, 422 a payload the import refuses (nothing of it
-is written), 429 too many failed pairing codes from one client.
+is written), 429 too many failed pairing codes from one client, 503 the clinic's database could not take it just now
+(the laptop keeps it and sends it again). Imports for one patient run one at a time.
 """
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from coach.store.errors import StoreError, driver_message
 from coach.sync import clinic, tokens
 
 DEFAULT_MAX_PAYLOAD_MB = 512
@@ -77,6 +81,18 @@ def build_app(store, max_payload_mb: float | None = None) -> Starlette:
         max_payload_mb = float(os.environ.get("COACH_SYNC_MAX_MB", DEFAULT_MAX_PAYLOAD_MB))
     max_bytes = int(max_payload_mb * 1024 * 1024)
     throttle = _PairThrottle()
+    locks: dict[str, threading.Lock] = {}
+    locks_guard = threading.Lock()
+
+    def _receive_one_at_a_time(dev, body: bytes):
+        """One import at a time per patient: two laptops (or a retry) never race on the same uuids."""
+        with locks_guard:
+            lock = locks.setdefault(dev.patient_id, threading.Lock())
+        with lock:
+            try:
+                return clinic.receive(store, dev, body)
+            except SQLAlchemyError as e:
+                raise StoreError(driver_message(e)) from e
 
     async def health(request: Request) -> JSONResponse:
         return JSONResponse({"ok": True})
@@ -119,9 +135,11 @@ def build_app(store, max_payload_mb: float | None = None) -> Starlette:
         if not tokens.signature_ok(_bearer(request), body, request.headers.get(tokens.SIGNATURE_HEADER)):
             return _error(400, "The payload does not match its signature (changed on the way): nothing was imported.")
         try:
-            report = await run_in_threadpool(clinic.receive, store, dev, body)
+            report = await run_in_threadpool(_receive_one_at_a_time, dev, body)
         except clinic.Refused as e:
             return _error(e.status, str(e))
+        except StoreError as e:  # the clinic's database is busy or away: the laptop keeps it and tries again
+            return _error(503, f"The clinic could not store it just now ({e}); it will be sent again.")
         return JSONResponse({"received_at": datetime.now(timezone.utc).isoformat(), "summary": report.describe(),
                              "sessions_added": report.sessions_added, "sessions_skipped": report.sessions_skipped,
                              "diary_days_added": report.diary_days_added, "clips_added": report.clips_added})

@@ -225,3 +225,15 @@ def test_pairing_a_laptop_that_knew_the_patient_takes_the_clinics_facts(clinic, 
     assert (mine.age, mine.condition, mine.affected_side, mine.video_opt_in) == (72, "stroke", "left", True)
     session = _record_session(laptop)
     assert client.sync_once(laptop).error == "" and _clinic_count(clinic, session) == 1
+
+
+def test_the_same_payload_twice_at_once_is_taken_once(clinic, api, laptop):
+    from concurrent.futures import ThreadPoolExecutor
+
+    pairing = client.pair(laptop, api.url, clinic_side.make_pairing_code(clinic, "P001", by="physio A"))
+    session = _record_session(laptop)
+    items = _queued(laptop)
+    with ThreadPoolExecutor(2) as pool:  # a retry racing the first try, or two laptops
+        answers = list(pool.map(lambda _: client.push(laptop, pairing, items), range(2)))
+    assert len(answers) == 2 and _clinic_count(clinic, session) == 1
+    assert [d["outcome"] for d in clinic_side.deliveries(clinic, "P001")] == ["added", "added"]
