@@ -60,8 +60,6 @@ class ReachParams(Params):
     height_m: float = param(0.0, "m", "the person's height, for reach distance in cm; 0 = from the pose model's world lengths", bounds=(0, 2.5))
     step_sustain_s: float = param(0.3, "s", "a step or a heel rise held this long is a posture (stepping), not one "
                                   "frame of jitter", bounds=(0.05, 2.0))
-    step_sustain_s: float = param(0.3, "s", "a step or a heel rise held this long is a posture (stepping), not one "
-                                  "frame of jitter", bounds=(0.05, 2.0))
 
 
 class Reach(RepExercise):
