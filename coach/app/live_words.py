@@ -4,9 +4,13 @@ counter, and the summary at the end. The cues said during a set come from the li
 """
 from __future__ import annotations
 
-from coach.app.webrtc_coach import LiveStatus
+from typing import TYPE_CHECKING
+
 from coach.live.holds import seconds_words
 from exercises import EXERCISES
+
+if TYPE_CHECKING:
+    from coach.app.webrtc_coach import LiveStatus
 
 
 def checklist(exercise: str, protocol=None) -> list[str]:

@@ -114,7 +114,7 @@ def default_reps(exercise: str) -> int:
 
 def print_human(summary) -> None:
     title = get_spec(summary.exercise).label
-    noun = "holds" if any(s.holds for s in summary.sets) else "reps"
+    noun = "holds" if is_timed_hold(summary.exercise) else "reps"
     print(f"{title}: {summary.reps} {noun} in {len(summary.sets)} set(s) ({summary.status})")
     for s in summary.sets:
         note = f"  - {s.fatigue}" if s.fatigue else ""

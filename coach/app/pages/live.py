@@ -163,13 +163,13 @@ def _show(board, status: LiveStatus, started: bool, watch=None) -> None:
 
 def _summary(coach: BrowserCoach) -> None:
     s = coach.summary
-    coach_holds = coach.session.holds
-    holds = any(x.holds for x in s.sets) or coach_holds is not None
-    if not holds:
+    holds = coach.session.holds  # a timed hold's coach (None for repetitions)
+    if holds is None:
         st.markdown(ui.counter_html(s.reps, sum(x.target for x in s.sets) or s.reps, len(s.sets) or 1,
                                     len(s.sets) or 1), unsafe_allow_html=True)
-    target = coach_holds.target_s if coach_holds is not None else None
-    head, words = hold_summary_lines(s.sets, s.status, target) if holds else summary_lines(s.reps, s.sets, s.status)
+        head, words = summary_lines(s.reps, s.sets, s.status)
+    else:
+        head, words = hold_summary_lines(s.sets, s.status, holds.target_s)
     if any(e.kind == "balance_loss" for e in s.events):
         st.markdown(live_panels.alert_html(BALANCE_LOSS_CUE), unsafe_allow_html=True)
     st.markdown(f"<div class='coach-headline' data-testid='coach-summary'>{html.escape(head)}</div>",
