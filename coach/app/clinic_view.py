@@ -61,13 +61,33 @@ def attention(store) -> None:
             with st.container(border=True, key=f"alert_{a.patient_id}_{a.key}".replace(":", "_").replace(".", "_")):
                 st.markdown(f"<span style='color:{colour}'>&#9679;</span> **{plain(a.patient_id)}**: {plain(a.text)}  \n"
                             f"<span style='opacity:.75'>Look at: {plain(a.where)}</span>", unsafe_allow_html=True)
-                clicked = st.button("Mark seen", key=f"seen_{a.patient_id}_{a.key}")
-            if clicked:
+                row = st.container(horizontal=True)
+                opened = row.button("Open" if a.session_id is None else "Open at that moment",
+                                   key=f"open_{a.patient_id}_{a.key}")
+                clicked = row.button("Mark seen", key=f"seen_{a.patient_id}_{a.key}")
+            if opened:
+                open_in_review(a)
                 alerts.mark_seen(store, a.patient_id, a.key, who())
                 audit("alert_seen", a.patient_id, a.key, a.text)
                 st.rerun()
         if len(found) > 50:
             st.caption(f"... and {len(found) - 50} more.")
+
+
+def open_in_review(a) -> None:
+    """The alert's patient on *Session review*; with a session, that session, playing from 1.5 s
+    before the moment (as a click on a fault does)."""
+    from coach.app.main import pages
+    from coach.app.pages import review
+
+    st.session_state[ui.PHYSIO_PATIENT_KEY] = a.patient_id
+    st.session_state[f"{ui.PHYSIO_PATIENT_KEY}_select"] = a.patient_id
+    if a.session_id is not None:
+        st.session_state[review.SESSION_KEY] = a.session_id
+        st.session_state[review.TIME_KEY] = max(0.0, (a.t_s or 0.0) - 1.5)
+        st.session_state.pop("review_pick", None)
+    audit("view", a.patient_id, a.where, f"from the alert: {a.text}")
+    st.switch_page(next(p for p in pages(ui.settings()) if p.url_path == "review"))
 
 
 def seen_alerts(store, patient_id: str) -> None:

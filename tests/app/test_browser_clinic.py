@@ -119,6 +119,11 @@ def test_sent_only_after_delivery_then_the_fall_first_for_the_physio(service, tm
         assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}", code.inner_text().strip())
         snap(page, shots, "physio_pairing_code", settle_ms=800)
 
+        attention.get_by_role("button", name="Open").first.click()  # the alert's patient on the review
+        page.get_by_role("tab", name=re.compile(r"Diary \(1 day\)")).click(timeout=30_000)
+        page.get_by_text(FALL_NOTE).first.wait_for(timeout=30_000)
+        page.get_by_role("link", name="Patients").click()
+        attention.get_by_text("Needs attention").wait_for(timeout=30_000)
         attention.get_by_role("button", name="Mark seen").first.click()
         page.wait_for_timeout(1_500)
         page.get_by_text("Alerts already seen (1)").wait_for(timeout=30_000)
