@@ -19,7 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from coach.store import data_files, integrity, paths
 from coach.store.engine import check_version_read_only, make_engine
 from coach.store.errors import StoreError, StoreWriteError, driver_message, masked
-from coach.store.ids import validate_notes, validate_patient_id  # noqa: F401 - imported from here too
 from coach.store.migrations import upgrade
 from coach.store.patient_week import PatientWeekMixin
 from coach.store.patients import PatientsMixin
