@@ -229,6 +229,12 @@ def _trust(t) -> str:
     return labels.trust(getattr(t, "trust", "ok")) + (f", timing +/-{u:.1f} s" if u is not None else "")
 
 
+# A year's report for a patient who trains daily holds ~300 sessions and ~6,000 reps: rep-by-rep tables
+# for all of them made a 400-page PDF that took minutes (bench/caseload.py). The newest sessions are
+# shown rep by rep; the rest are rows of the Sessions table and in the exports.
+DETAILED_SESSIONS = 30
+
+
 def build(h: PatientHistory, figures: list[tuple[str, bytes]], extra: list[Section] = ()) -> list[Section]:
     """Overview, trends, test scores, ``extra`` (holds, pacing, TUG, diary), then each session."""
     sections = [overview(h)]
@@ -239,6 +245,10 @@ def build(h: PatientHistory, figures: list[tuple[str, bytes]], extra: list[Secti
         published = condition_norms_table(all_tests, h.patient.condition)
         sections.append(Section("Test scores", tables=(test_table(all_tests),) + ((published,) if published else ())))
     sections.extend(extra)
-    sections.extend(session_section(s, h.added_events.get(s.record.summary.id, ()))
-                    for s in reversed(h.sessions))  # newest first
+    detailed = list(reversed(h.sessions))[:DETAILED_SESSIONS]  # newest first
+    if len(h.sessions) > len(detailed):
+        sections.append(Section("Sessions in detail", (
+            f"Rep by rep: the newest {len(detailed)} of the {len(h.sessions)} sessions; every session is in the "
+            "Sessions table above, and every rep of every session in the CSV and JSON exports.",)))
+    sections.extend(session_section(s, h.added_events.get(s.record.summary.id, ())) for s in detailed)
     return sections

@@ -72,12 +72,20 @@ def _v4_clinic_sync(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _v5_caseload_indexes(conn: Connection) -> None:
+    """Indexes only (bench/caseload.py): a patient's sessions by time, faults by rep, events by session,
+    clips by patient."""
+    for index in schema.V5_INDEXES:
+        index.create(conn, checkfirst=True)
+
+
 # Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_v1),
     Migration(2, "session exclusion; full test results", _v2_exclusion_and_test_details),
     Migration(3, "session events, diary, clips", _v3_session_events_diary_clips),
     Migration(4, "clinic sync: devices, pairing, outbox, physio accounts, audit log, alerts", _v4_clinic_sync),
+    Migration(5, "indexes for a clinic's caseload", _v5_caseload_indexes),
 )
 
 

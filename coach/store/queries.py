@@ -26,25 +26,6 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
                       until: datetime | None = None, exercise: str | None = None,
                       session_id: int | None = None) -> list[SessionSummary]:
     s = t.sessions
-    rep_counts = (select(t.sets.c.session_id,
-                         func.count(t.reps.c.id).label("n"),
-                         func.sum(case((t.reps.c.counted, 1), else_=0)).label("counted"))
-                  .join(t.reps, t.reps.c.set_id == t.sets.c.id)
-                  .group_by(t.sets.c.session_id).subquery())
-    set_counts = (select(t.sets.c.session_id, func.count(t.sets.c.id).label("n"))
-                  .group_by(t.sets.c.session_id).subquery())
-    fault_counts = (select(t.sets.c.session_id, func.count(t.faults.c.id).label("n"))
-                    .join(t.reps, t.reps.c.set_id == t.sets.c.id)
-                    .join(t.faults, t.faults.c.rep_id == t.reps.c.id)
-                    .group_by(t.sets.c.session_id).subquery())
-    q = (select(s.c.id, s.c.uuid, s.c.patient_id, s.c.exercise, s.c.source, s.c.status, s.c.started_at,
-                s.c.ended_at, func.coalesce(set_counts.c.n, 0), func.coalesce(rep_counts.c.n, 0),
-                func.coalesce(rep_counts.c.counted, 0), func.coalesce(fault_counts.c.n, 0),
-                s.c.excluded, s.c.excluded_by, s.c.excluded_reason)
-         .outerjoin(set_counts, set_counts.c.session_id == s.c.id)
-         .outerjoin(rep_counts, rep_counts.c.session_id == s.c.id)
-         .outerjoin(fault_counts, fault_counts.c.session_id == s.c.id)
-         .order_by(s.c.started_at, s.c.id))
     conds = []
     if patient_id is not None:
         conds.append(s.c.patient_id == patient_id)
@@ -56,6 +37,30 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
         conds.append(s.c.exercise == exercise)
     if session_id is not None:
         conds.append(s.c.id == session_id)
+    # The counts are taken over the chosen sessions' sets only (not the whole record's reps: a
+    # clinic's year holds millions; bench/caseload.py).
+    chosen = select(s.c.id).where(and_(*conds)) if conds else None
+
+    def only_chosen(q):
+        return q.where(t.sets.c.session_id.in_(chosen)) if chosen is not None else q
+
+    rep_counts = only_chosen(select(t.sets.c.session_id,
+                                    func.count(t.reps.c.id).label("n"),
+                                    func.sum(case((t.reps.c.counted, 1), else_=0)).label("counted"))
+                             .join(t.reps, t.reps.c.set_id == t.sets.c.id)).group_by(t.sets.c.session_id).subquery()
+    set_counts = only_chosen(select(t.sets.c.session_id, func.count(t.sets.c.id).label("n"))
+                             ).group_by(t.sets.c.session_id).subquery()
+    fault_counts = only_chosen(select(t.sets.c.session_id, func.count(t.faults.c.id).label("n"))
+                               .join(t.reps, t.reps.c.set_id == t.sets.c.id)
+                               .join(t.faults, t.faults.c.rep_id == t.reps.c.id)).group_by(t.sets.c.session_id).subquery()
+    q = (select(s.c.id, s.c.uuid, s.c.patient_id, s.c.exercise, s.c.source, s.c.status, s.c.started_at,
+                s.c.ended_at, func.coalesce(set_counts.c.n, 0), func.coalesce(rep_counts.c.n, 0),
+                func.coalesce(rep_counts.c.counted, 0), func.coalesce(fault_counts.c.n, 0),
+                s.c.excluded, s.c.excluded_by, s.c.excluded_reason)
+         .outerjoin(set_counts, set_counts.c.session_id == s.c.id)
+         .outerjoin(rep_counts, rep_counts.c.session_id == s.c.id)
+         .outerjoin(fault_counts, fault_counts.c.session_id == s.c.id)
+         .order_by(s.c.started_at, s.c.id))
     if conds:
         q = q.where(and_(*conds))
     out = []
@@ -65,6 +70,14 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
                                   int(counted), int(n_reps) - int(counted), int(n_faults), bool(excluded),
                                   excluded_by or "", excluded_reason or ""))
     return out
+
+
+def patient_activity(conn: Connection) -> dict[str, tuple[int, datetime | None]]:
+    """patient id -> (number of sessions, when the last one started): the patient list's columns,
+    counted in the database (an index-only scan of ix_sessions_patient_started)."""
+    q = select(t.sessions.c.patient_id, func.count(), func.max(t.sessions.c.started_at)).group_by(
+        t.sessions.c.patient_id)
+    return {pid: (int(n), as_utc(last)) for pid, n, last in conn.execute(q)}
 
 
 def load_session(conn: Connection, session_id: int) -> SessionRecord | None:

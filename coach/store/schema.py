@@ -15,6 +15,7 @@ from sqlalchemy import (
                         DateTime,
                         Float,
                         ForeignKey,
+                        Index,
                         Integer,
                         LargeBinary,
                         MetaData,
@@ -208,6 +209,16 @@ clips = Table(
 )
 
 V3_TABLES = (session_events, diary_entries, clips)
+
+# v5: what a clinic's caseload showed missing (bench/caseload.py, 500 patients, a year each): a patient's
+# sessions in time order, a rep's faults, a session's added events, a patient's clips. PostgreSQL does
+# not index a foreign key by itself, so each of these was a scan of the whole table.
+V5_INDEXES = (
+    Index("ix_sessions_patient_started", sessions.c.patient_id, sessions.c.started_at),
+    Index("ix_faults_rep", faults.c.rep_id),
+    Index("ix_session_events_session", session_events.c.session_id),
+    Index("ix_clips_patient_recorded", clips.c.patient_id, clips.c.recorded_at),
+)
 
 # v2 columns, added to v1 databases by coach.store.migrations
 V2_COLUMNS = {

@@ -135,6 +135,12 @@ class SessionsMixin:
         with self.engine.connect() as conn:
             return queries.session_summaries(conn, patient_id, since, until, exercise)
 
+    @translated_method("list patients' sessions")
+    def patient_activity(self) -> dict[str, tuple[int, datetime | None]]:
+        """patient id -> (sessions, start of the last one); patients without a session are absent."""
+        with self.engine.connect() as conn:
+            return queries.patient_activity(conn)
+
     @translated_method("read the session")
     def load_session(self, session_id: int) -> SessionRecord:
         with self.engine.connect() as conn:

@@ -23,16 +23,8 @@ def render() -> None:
     from coach.app import clinic_view
 
     clinic_view.attention(store)  # falls first (issue 19)
-    patients = store.patients()
-    sessions = store.sessions()
-    if patients:
-        rows = []
-        for p in patients:
-            mine = [s for s in sessions if s.patient_id == p.id]
-            last = max((s.started_at for s in mine), default=None)
-            rows.append({"Patient": p.id, "Age": labels.value(p.age), "Condition": p.condition or "—",
-                         "Affected side": labels.side(p.affected_side), "Video allowed": "yes" if p.video_opt_in else "no",
-                         "Sessions": len(mine), "Last session": labels.when(last)})
+    rows = patient_rows(store)
+    if rows:
         st.dataframe(pd.DataFrame(rows), hide_index=True, key="patients_table")
         chosen = ui.pick_patient(ui.PHYSIO_PATIENT_KEY, "Open patient")
         if chosen:
@@ -41,6 +33,18 @@ def render() -> None:
         st.info("No patients yet. Add the first one below.")
     _add_form(store)
     _import(store)
+
+
+def patient_rows(store) -> list[dict]:
+    """The patient list: one row per patient with their number of sessions and the last one's time."""
+    activity = store.patient_activity()
+    rows = []
+    for p in store.patients():
+        n, last = activity.get(p.id, (0, None))
+        rows.append({"Patient": p.id, "Age": labels.value(p.age), "Condition": p.condition or "—",
+                     "Affected side": labels.side(p.affected_side), "Video allowed": "yes" if p.video_opt_in else "no",
+                     "Sessions": n, "Last session": labels.when(last)})
+    return rows
 
 
 def tests_by_session(store, patient_id: str) -> dict[int, list]:
@@ -57,7 +61,7 @@ def _sessions(store, patient_id: str) -> None:
     from coach.app import clinic_view
 
     st.subheader(f"Sessions of {plain(patient_id)}")
-    clinic_view.audit("view", patient_id, "patient page")
+    clinic_view.audit_view_once(patient_id, "patient page")
     clinic_view.clinic_panel(store, patient_id)
     clinic_view.seen_alerts(store, patient_id)
     found = store.sessions(patient_id)
