@@ -69,3 +69,29 @@ def test_calf_raise_counts_within_30s_and_has_no_invented_norm():
     r = calf_raise_30s(reps, start_s=0.0)
     assert r.score == 15
     assert "no published normal range" in r.interpretation.lower()
+
+
+def test_the_one_catalogue_is_complete_and_every_reader_names_its_tests():
+    """Each test has everything the CLI, the guided page, the scoring and the reports read from it,
+    and a stop rule the guided coach can follow; the readers offer exactly the catalogue's tests."""
+    from coach import labels
+    from coach.app import guided_test
+    from exercises import EXERCISES, norms
+    from exercises.validated_tests import TEST_IDS, TESTS, interpret
+
+    sources = {norms.CHAIR_STAND_SOURCE, norms.FTSTS_SOURCE, norms.FRT_SOURCE, norms.CALF_RAISE_SOURCE,
+               norms.TUG_SOURCE}
+    for spec in TESTS.values():
+        assert spec.label and spec.unit and spec.needs and len(spec.steps) >= 3, spec.id
+        assert spec.exercise in EXERCISES and spec.norm_source in sources, spec.id
+        assert spec.duration_s is None or spec.stop_after is None, spec.id  # one stop rule, not two
+        lo, hi = spec.value_range
+        assert 0 <= lo < hi, spec.id
+        assert labels.TESTS[spec.id] == spec.label
+    # the protocols' own stop rules: 30 s; five stands; 2 practice + 3 reaches; the TUG ends when seated again
+    stops = {t: (TESTS[t].duration_s, TESTS[t].stop_after) for t in TEST_IDS}
+    assert stops == {"chair-stand-30s": (30.0, None), "five-times-sts": (None, 5), "functional-reach": (None, 5),
+                     "calf-raise-30s": (30.0, None), "timed-up-and-go": (None, None)}
+    assert guided_test.target(TESTS["five-times-sts"]) == 5
+    assert TEST_IDS == ("chair-stand-30s", "five-times-sts", "functional-reach", "calf-raise-30s", "timed-up-and-go")
+    assert interpret("5xsts", 10.0, 65).test == "five-times-sts"  # an old spelling reads as the catalogue's id
