@@ -35,6 +35,10 @@ class Job:
     def finished(self) -> bool:
         return self.state != RUNNING
 
+    def refresh(self) -> "Job":
+        """The job as it is now (this one: its thread updates it in place; a queued job re-reads)."""
+        return self
+
 
 class Jobs:
     """The latest job per owner (older ones are replaced)."""

@@ -19,8 +19,21 @@ DONE_KEY = "upload_done_ids"
 WEAKER = {"Neither / not sure": "both", "Left": "left", "Right": "right"}
 
 
+def jobs():
+    """This server's analyses (``coach.app.jobs``, one thread each) on a laptop; on a clinic's PostgreSQL,
+    the shared queue that ``coach worker`` processes (``coach.work``)."""
+    store = ui.store()
+    from coach.work import queue
+
+    if queue.enabled(store.engine):
+        from coach.work.page_jobs import QueuedJobs
+
+        return QueuedJobs(store, ui.settings().model)
+    return _local_jobs()
+
+
 @st.cache_resource(show_spinner=False)
-def jobs() -> jobs_mod.Jobs:
+def _local_jobs() -> jobs_mod.Jobs:
     return jobs_mod.Jobs()
 
 
@@ -122,9 +135,12 @@ def _job(job: jobs_mod.Job, patient: str | None) -> None:
 
 @st.fragment(run_every=1.0)
 def _progress(job: jobs_mod.Job) -> None:
+    job = job.refresh()  # a queued job is read again from the database
     st.markdown(f"<p class='coach-big'>Watching your video of {html.escape(ui.exercise_label(job.exercise).lower())}"
                 "...</p>", unsafe_allow_html=True)
     st.progress(job.progress, text=f"{job.progress:.0%}")
+    if getattr(job, "waiting", False):
+        st.caption("Waiting for the clinic's analysis computer to start on it.")
     st.caption("You can leave this page: the result waits for you here.")
     if job.finished:
         st.rerun(scope="app")
@@ -135,11 +151,17 @@ def _wrong_exercise(job: jobs_mod.Job, patient: str | None) -> None:
     c1, c2 = st.columns(2)
     if c1.button(f"Check it as {ui.exercise_label(job.guess.likely).lower()}", type="primary", width="stretch",
                  key="upload_use_guess"):
-        again = jobs_mod.Job(job.owner, job.video, job.folder, job.name, job.guess.likely, job.side)
-        _run(again, ui.settings())
+        if hasattr(jobs(), "again"):  # queued: the video is in the database
+            jobs().again(job, job.guess.likely)
+        else:
+            again = jobs_mod.Job(job.owner, job.video, job.folder, job.name, job.guess.likely, job.side)
+            _run(again, ui.settings())
         st.rerun()
     if c2.button(f"It is {ui.exercise_label(job.exercise).lower()}: keep it", width="stretch", key="upload_keep"):
-        job.guess = None
+        if hasattr(job, "keep"):  # queued: the worker's held session is saved now
+            job.keep()
+        else:
+            job.guess = None
         st.rerun()
     if st.button("Cancel: save nothing", key="upload_cancel"):
         _drop_files(job)
