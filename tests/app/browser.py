@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -74,6 +75,12 @@ def make_clip(folder: Path, reps: int = 3, fps: float = 15.0):
                     "-pix_fmt", "yuv420p", "-f", "yuv4mpegpipe", str(y4m)], check=True)
     return mp4, y4m, clip.truth
 
+
+# What a guided test's scorer says when the frames that reached the coach cannot time the test
+# (exercises.validated_tests recording_problem): too coarse a timing, the clock jumping where frames
+# were lost, too few frames a second. The coach is sent only the frames it has time for, so on a loaded
+# machine a browser test can get this answer; it must then also store nothing.
+STARVED = re.compile(r"timing is only known to|timestamps jump by|frames per second; the .* needs at least")
 
 SCREEN_WIDTHS = (1280, 800)  # a laptop, and a small tablet
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.browser import CHROMIUM, launch, make_clip, snap, sqlite_url, streamlit_server
+from tests.app.browser import CHROMIUM, STARVED, launch, make_clip, snap, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
@@ -221,12 +221,18 @@ def test_guided_chair_stand_is_scored_and_stored(home, clip, shots, tmp_path):
         snap(page, shots, "patient_test_running")
         page.get_by_test_id("test-score").wait_for(timeout=150_000)  # stops by itself: a score, or why none
         score = page.locator("#test-value")
-        if not score.count():  # e.g. a machine so busy that too few frames were processed to time the test
-            page.screenshot(path=str(shots / "FAILED_patient_test_result.png"), full_page=True)
-            why = page.locator("[data-testid='stMain']").inner_text()[:600]
-            if "timing is only known to" in why:  # the scorer refused a starved recording, as it must
-                pytest.xfail(f"coach starved of frames on a busy machine: {' '.join(why.split())}")
-            pytest.fail("no score: " + why)
+        if not score.count():
+            # The coach is sent only the frames it has time for: on a loaded machine too few can reach it to
+            # time the test. Then it must refuse to score, say why in plain words, and store nothing.
+            page.screenshot(path=str(shots / "patient_test_refused.png"), full_page=True)
+            why = " ".join(page.locator("[data-testid='stMain']").inner_text().split())
+            ctx.close()
+            assert "No score this time" in why and STARVED.search(why), why
+            from coach.store import Store
+
+            with Store.open(sqlite_url(data)) as store:
+                assert not store.test_results("P001"), why
+            return
         shown = float(score.inner_text())
         # the score, the patient's own words and the trust line are one block: there together (before,
         # the trust line came in a later message and a busy machine could count it before it arrived)
@@ -251,7 +257,11 @@ def test_share_bundle_reaches_the_physio_and_the_score_shows_everywhere(home, cl
 
     with Store.open(sqlite_url(home_data)) as store:
         if not any(t.result.test == "chair-stand-30s" for t in store.test_results("P001")):
-            pytest.xfail("no chair-stand score to share: the guided test above was starved of frames")
+            # the guided test above was refused on a starved run (and checked so): the score it stores otherwise
+            from exercises.validated_tests import interpret
+
+            store.save_test_result("P001", interpret("chair-stand-30s", 7, 74, "female"),
+                                   source="browser camera (guided test)")
     clinic_url, clinic_data = clinic
     bundle = tmp_path / "bundle.zip"
     with playwright_api.sync_playwright() as p:

@@ -15,8 +15,9 @@ import time
 import numpy as np
 import pytest
 
-from exercises.holds import MAX_GAP_S
-from tests.app.browser import CHROMIUM, launch, snap, sqlite_url, streamlit_server
+from exercises.hold_checks import LOST
+from exercises.holds import FRAME_HOLE_S, MAX_GAP_S
+from tests.app.browser import CHROMIUM, STARVED, launch, snap, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
@@ -29,7 +30,8 @@ HOLDS_S = (7.0, 5.0)
 # processed: a start or end lands up to a processed frame, ~0.1 s, late), and Chromium's fake
 # camera not keeping real time on a busy machine (a stalled capture stretches the stream clock the
 # hold is timed on). Measured on the shared 2-core machine: +0.06 s; +0.27 / +0.08 s; +0.68 s (a
-# stall). 0.5 s allows the usual case; a run starved beyond what a hold survives is reported, below.
+# stall). 0.5 s allows the usual case, plus the frame steps at a hold's ends; a run starved beyond
+# what a hold survives is checked for what the coach must then do (_check_holds_against_truth).
 BROWSER_TOLERANCE_S = 0.5
 TEMPO_S = 4.0  # the programme's metronome for sit-to-stand: one every 4 s
 STS_REPS = 6  # two passes of the looping 3-rep clip: the set runs long enough to hear several beats
@@ -93,7 +95,8 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
         snap(page, shots, "live_hold_summary", height=1400, settle_ms=500)
         text = summary.inner_text()
         ctx.close()
-    assert re.search(r"You held 2 times\. Your best: \d+ seconds\.", text), text
+    said = re.search(r"You held (\d+) times?\. Your best: \d+ seconds\.", text)
+    assert said, text
     best = int(re.search(r"Your best: (\d+)", text).group(1))
     deadline = time.monotonic() + 20
     while True:
@@ -106,22 +109,59 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
     assert record is not None
     holds = [r for s in record.sets for r in s.reps]
     assert best == int(max(h.metrics["hold_s"] for h in holds))  # the page says what was stored
+    assert int(said.group(1)) == sum(h.counted for h in holds)
     with Store.open(sqlite_url(data)) as store:
         track = store.load_poses(live[-1].id)
-    gaps = np.diff(track.timestamps_s)
-    if gaps.max() > MAX_GAP_S or any(h.reason == "lost sight of you" for h in holds):
-        # The machine starved the coach: no frame processed for longer than a hold survives
-        # without seeing the person (exercises.holds.MAX_GAP_S), so holds were cut. Not what this
-        # test measures; say so rather than pass or fail on it.
-        pytest.xfail(f"coach starved of frames: {int((gaps > 0.2).sum())} gaps over 0.2 s, longest {gaps.max():.2f} s, "
-                     f"{len(gaps) / (track.timestamps_s[-1] - track.timestamps_s[0]):.1f} frames/s processed; "
-                     f"holds {[(h.metrics['hold_s'], h.reason) for h in holds]}")
-    assert len(holds) == len(truth["holds"])
-    for got, want in zip(holds, truth["holds"]):
-        assert got.side == "left"
-        assert got.metrics["hold_s"] == pytest.approx(want["hold_s"], abs=BROWSER_TOLERANCE_S), (holds, truth["holds"])
-    print("browser holds (stored, true):", [(h.metrics["hold_s"], w["hold_s"]) for h, w in zip(holds, truth["holds"])],
-          f"longest frame gap {gaps.max():.2f} s")
+    _check_holds_against_truth(holds, track, [h["hold_s"] for h in truth["holds"]])
+
+
+def _check_holds_against_truth(holds, track, true_s) -> None:
+    """Every stored hold against what the coach could see. The coach is sent only the frames it has
+    time for: on a loaded machine it can go without a frame for longer than a hold survives
+    (``FRAME_HOLE_S``, a hole in the pose), and then it must not time through the hole: the hold ends
+    where it last saw the person, saying it lost sight of them, and a hold taken up after the hole is
+    no longer than the true one. A hold with no hole at its start or end is timed against the
+    generator within ``BROWSER_TOLERANCE_S`` (plus the longest step between frames at its ends, where
+    frames were lost: each end is placed at the first frame after it). With no hole (a fair run), the
+    holds are exactly the clip's, each timed so."""
+    ts = np.asarray(track.timestamps_s, dtype=float)
+    found = ~np.isnan(track.image[:, 0, 0])
+    steps = np.diff(ts)
+    holes = [(float(a), float(b)) for a, b, d in zip(ts[:-1], ts[1:], steps) if d > FRAME_HOLE_S]
+
+    def step_near(t: float) -> float:  # the longest step between frames within a second of t
+        near = steps[(ts[1:] >= t - 1.0) & (ts[:-1] <= t + 1.0)]
+        longest = float(near.max()) if len(near) else 0.0
+        return longest if longest > 0.2 else 0.0  # a fair run's steps are inside the tolerance already
+
+    def tolerance(h) -> float:
+        return BROWSER_TOLERANCE_S + step_near(h.start_s) + step_near(h.end_s)
+
+    assert all(h.side == "left" for h in holds), holds
+    for a, b in holes:  # never timed through a hole: a hold going on when one opened ends there
+        assert not any(h.start_s <= a < h.end_s - 0.01 for h in holds), ((a, b), holds)
+    for h in holds:  # and says so; "lost sight" is said only when the person was unseen that long
+        if any(abs(h.end_s - a) < 0.01 for a, _ in holes):
+            assert h.reason == LOST, (h, holes)
+        if h.reason == LOST:
+            later = ts[(ts > h.end_s + 1e-3) & found]
+            assert not len(later) or later[0] - h.end_s > MAX_GAP_S, (h, later[:3])
+    if not holes:
+        assert len(holds) == len(true_s), (holds, true_s)
+        for got, want in zip(holds, true_s):
+            assert got.metrics["hold_s"] == pytest.approx(want, abs=tolerance(got)), (holds, true_s)
+        print("browser holds (stored, true):", [(h.metrics["hold_s"], w) for h, w in zip(holds, true_s)],
+              f"longest frame step {steps.max():.2f} s")
+        return
+    print(f"starved: {len(holes)} holes over {FRAME_HOLE_S} s {holes}; "
+          f"holds {[(h.metrics['hold_s'], h.reason) for h in holds]}")
+    for h in holds:
+        assert h.metrics["hold_s"] <= max(true_s) + tolerance(h), (h, true_s)
+    whole = [h for h in holds if h.reason != LOST and not any(0 <= h.start_s - b <= 2.0 for _, b in holes)]
+    matched = [min(range(len(true_s)), key=lambda i: abs(true_s[i] - h.metrics["hold_s"])) for h in whole]
+    assert matched == sorted(set(matched)), (whole, true_s)  # each true hold at most once, in order
+    for h, i in zip(whole, matched):
+        assert h.metrics["hold_s"] == pytest.approx(true_s[i], abs=tolerance(h)), (h, true_s)
 
 
 def test_the_metronome_beats_in_the_browser_on_the_servers_grid(home, shots, tmp_path):
@@ -213,15 +253,23 @@ def test_the_timed_up_and_go_is_timed_from_the_fake_camera_and_stored(home, shot
         page.wait_for_function("() => /^[1-9]\\d* s$/.test((document.querySelector('#coach-clock') || {}).innerText || '')",
                                timeout=120_000)  # after Go: the stopwatch runs
         snap(page, shots, "test_tug_running", height=1400, settle_ms=500)
-        page.locator("#test-value").wait_for(timeout=180_000)
+        page.get_by_test_id("test-score").wait_for(timeout=180_000)  # a score, or why none
         snap(page, shots, "test_tug_result", height=1400, settle_ms=500)
-        value = float(page.locator("#test-value").inner_text())
+        scored = page.locator("#test-value").count() > 0
+        value = float(page.locator("#test-value").inner_text()) if scored else None
+        why = " ".join(page.locator("[data-testid='stMain']").inner_text().split())
         shown_phases = page.locator("[data-testid='test-phases']").count()
         ctx.close()
-    assert value == pytest.approx(truth["time_s"], abs=TUG_BROWSER_TOLERANCE_S), (value, truth["time_s"])
-    assert shown_phases == 0  # the phases are not checked: not shown (coach.labels.TUG_PHASES_WHY)
     with Store.open(sqlite_url(data)) as store:
         stored = [t.result for t in store.test_results("P001") if t.result.test == "timed-up-and-go"]
+    if not scored:  # too few frames reached the coach to time it (see STARVED): refused, said, nothing stored
+        assert "No score this time" in why and STARVED.search(why) and not stored, (why, stored)
+        return
     assert stored and stored[-1].value == value and "walking_aid" in stored[-1].flags
+    # Within the tolerance, plus the uncertainty the scorer states for it where frames were lost
+    # (two moments, each to within the longest step between the frames that reached the coach).
+    lost = stored[-1].timing_uncertainty_s if (stored[-1].timing_uncertainty_s or 0.0) > 0.4 else 0.0
+    assert value == pytest.approx(truth["time_s"], abs=TUG_BROWSER_TOLERANCE_S + lost), (value, truth["time_s"], lost)
+    assert shown_phases == 0  # the phases are not checked: not shown (coach.labels.TUG_PHASES_WHY)
     assert set(stored[-1].details["phases"]) >= {"stand_up", "walk_out", "turn", "walk_back", "sit_down"}  # kept
     print("browser TUG:", value, "truth", truth["time_s"])
