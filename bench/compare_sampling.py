@@ -56,11 +56,11 @@ def clips(truth: Path, tmp: Path, only: str | None) -> list[tuple[str, Path, str
     return [c for c in out if not only or only in c[0]]
 
 
-def compare(path: Path, exercise: str, model: str) -> dict:
+def compare(path: Path, exercise: str, model: str, cache: Path | None = None) -> dict:
     from coach.analysis import analyze_video
 
-    dense = analyze_video(path, exercise, model=model, every_frame=True)
-    adaptive = analyze_video(path, exercise, model=model)
+    dense = _every_frame(path, exercise, model, cache)
+    adaptive = analyze_video(path, exercise, model=model, every_frame=False)
     d, a = dense.reps, adaptive.reps
     same_shape = len(d) == len(a) and all(x.counted == y.counted for x, y in zip(d, a))
     from coach.evaluation import completion_time
@@ -79,11 +79,35 @@ def compare(path: Path, exercise: str, model: str) -> dict:
                 adaptive_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in a if r.counted])
 
 
+def _every_frame(path: Path, exercise: str, model: str, cache: Path | None):
+    """The every-frame analysis (it does not depend on the sampler: kept in ``cache`` when given,
+    by the clip's name, size and modification time, so tuning the sampler reruns only its side)."""
+    import hashlib
+    import pickle
+
+    from coach.analysis import analyze_video
+
+    key = None
+    if cache is not None:
+        stat = path.stat()
+        key = cache / (hashlib.sha1(f"{path.name}|{stat.st_size}|{stat.st_mtime_ns}|{exercise}|{model}".encode())
+                       .hexdigest() + ".pkl")
+        if key.exists():
+            return pickle.loads(key.read_bytes())
+    result = analyze_video(path, exercise, model=model, every_frame=True)
+    if key is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(pickle.dumps(result))
+    return result
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--truth", type=Path, default=DEFAULT_TRUTH)
     ap.add_argument("--model", default="full")
     ap.add_argument("--only", default=None, help="clips whose name contains this")
+    ap.add_argument("--cache", type=Path, default=None,
+                    help="keep the every-frame analyses here (synthetic clips are made again each run: not kept)")
     ap.add_argument("--times", action="store_true", help="also print every counted rep's start-end in both modes")
     args = ap.parse_args()
     print("dt: largest difference of a rep's time (completion: full standing for sit-to-stand, the end"
@@ -95,7 +119,8 @@ def main() -> None:
     changed = []
     with tempfile.TemporaryDirectory() as tmp:
         for name, path, exercise, truth in clips(args.truth, Path(tmp), args.only):
-            r = compare(path, exercise, args.model)
+            generated = Path(tmp) in path.parents  # made again each run: never cached
+            r = compare(path, exercise, args.model, None if generated else args.cache)
             total += r["model_dense"]
             sent += r["model_adaptive"]
             ok = r["reps_match"] and r["faults_same"] and r["max_dt"] <= 0.1
