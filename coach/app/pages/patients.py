@@ -143,7 +143,15 @@ def _import(store) -> None:
         as_code = st.text_input("Import under another patient code (only when this file's code is someone "
                                 "else here)", key="import_bundle_as", max_chars=64).strip()
         up = st.file_uploader("The file the patient sent you", key="import_bundle_file")
-        if up is not None and st.session_state.get("import_bundle_done") != up.file_id:
+        from coach.work import queue
+
+        queued = queue.enabled(store.engine)
+        if up is not None and st.session_state.get("import_bundle_done") != up.file_id and queued:
+            st.session_state["import_bundle_done"] = up.file_id  # a clinic's workers import it (coach.work)
+            queue.enqueue(store, "bundle", "physio", uploads.display_name(up.name), {"as_patient": as_code or None},
+                          up.getvalue())
+            uploads.release(up)
+        elif up is not None and st.session_state.get("import_bundle_done") != up.file_id:
             st.session_state["import_bundle_done"] = up.file_id
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "bundle.zip"
@@ -161,6 +169,26 @@ def _import(store) -> None:
             st.rerun()  # the list above was drawn before the import: draw it again with the new patient
     if st.session_state.get("import_bundle_message"):  # outside the expander: seen even when it folds
         st.success("Imported " + plain(st.session_state["import_bundle_message"]))
+    if queued:
+        _queued_import(store)
+
+
+@st.fragment(run_every=2.0)
+def _queued_import(store) -> None:
+    """The latest shared file the clinic's workers import: waiting, importing, imported or why not."""
+    from coach.work import items
+
+    with store.engine.connect() as conn:
+        item = items.latest(conn, "physio", items.BUNDLE)
+    if item is None:
+        return
+    name = plain(item.name)
+    if item.state == items.DONE:
+        st.success(f"Imported {name}: " + plain((item.result or {}).get("message", "done.")))
+    elif item.state == items.FAILED:
+        st.error(f"{name} could not be imported: {plain(item.error)}")
+    else:
+        st.info(f"{name}: {'importing' if item.state == items.RUNNING else 'waiting for the analysis computer'}...")
 
 
 def import_message(outcome) -> str:

@@ -37,6 +37,9 @@ def _local_jobs() -> jobs_mod.Jobs:
     return jobs_mod.Jobs()
 
 
+jobs.clear = _local_jobs.clear  # forget this server's analyses (tests start each without any)
+
+
 def owner(patient: str | None) -> str:
     return patient or "practice"
 
