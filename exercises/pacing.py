@@ -10,7 +10,7 @@ the person's own best amplitude, and says whether the amplitude shrank over the 
 - Amplitude: the rep's ``amplitude_key`` metric (the spec's ``amplitude_metric``, e.g. ``range_deg`` for head turns,
   ``peak_shoulder_deg`` for arm raises, ``lift_height_cm`` for heel raises, ``reach_distance_cm``)
   over the person's own best (``best`` if given, e.g. from earlier sessions; else the best of
-  this set). A rep under ``cue_share`` of the best earns the "Bigger!" cue.
+  this set, of the same side for reps of one side). A rep under ``cue_share`` of the best earns the "Bigger!" cue.
 - Decrement: the sequence effect, amplitude shrinking rep after rep, is a recognised sign of
   Parkinson's disease (hypokinesia). Flagged when the mean of the set's last third is at least
   ``decrement_share`` under the mean of its first third and the fitted trend is downhill.
@@ -68,7 +68,7 @@ class PacedRep:
 class PacingResult:
     tempo_per_min: float
     reps: list[PacedRep] = field(default_factory=list)
-    cadence_per_min: float | None = None  # the pace kept: counted reps per minute, first onset to last
+    cadence_per_min: float | None = None  # the pace kept: counted reps per minute (usual onset-to-onset gap)
     mean_abs_error_s: float | None = None
     missed_beats: int = 0  # beats within the set with no rep
     best_amplitude: float | None = None
@@ -100,17 +100,28 @@ def pacing_metrics(reps: list[Rep], tempo: Tempo | float, amplitude_key: str | N
     seen = [a for a in amps if a is not None]
     ref = best if best is not None else (max(seen) if seen else None)
     result.best_amplitude = ref
+    # Without an earlier best, each limb is sized against its own best in the set: a weak leg's
+    # steps are not all "Bigger!" against the strong leg's.
+    own_best = {}
+    for r, a in zip(counted, amps):
+        if a is not None and r.side in ("left", "right"):
+            own_best[r.side] = max(own_best.get(r.side, a), a)
     used = set()
     for r, a in zip(counted, amps):
         k = max(int(round((r.start_s - t0) / tempo.period_s)), 0)
         used.add(k)
-        share = a / ref if (a is not None and ref) else None
+        side_ref = own_best.get(r.side, ref) if best is None else ref
+        share = a / side_ref if (a is not None and side_ref) else None
         result.reps.append(PacedRep(r.index, k, round(r.start_s - (t0 + k * tempo.period_s), 3), a,
                                     None if share is None else round(share, 3),
                                     bool(share is not None and share < cue_share)))
     result.mean_abs_error_s = round(float(np.mean([abs(p.timing_error_s) for p in result.reps])), 3)
-    if len(counted) >= 2 and counted[-1].start_s > counted[0].start_s:
-        result.cadence_per_min = round(60.0 * (len(counted) - 1) / (counted[-1].start_s - counted[0].start_s), 2)
+    gaps = np.diff([r.start_s for r in counted])
+    if len(gaps) and np.median(gaps) > 0:
+        # The mean of the gaps near their median: a hesitation, a missed beat or a late-read first
+        # onset is left out, and the frames' rounding of each onset averages away.
+        usual = gaps[np.abs(gaps - np.median(gaps)) <= 0.25 * np.median(gaps)]
+        result.cadence_per_min = round(60.0 / float(np.mean(usual)), 2)
     result.missed_beats = (max(used) + 1) - len(used)
     shares = [p.amplitude_share for p in result.reps if p.amplitude_share is not None]
     if len(shares) >= 2:

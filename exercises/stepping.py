@@ -25,6 +25,7 @@ from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from exercises.counting import SignalScale
 from exercises.engine import RELATIVE_PHASES, RepContext, RepExercise
+from exercises.measures import per_side
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
 
@@ -55,6 +56,7 @@ def thigh_vector(pose: PoseFrame, side: str) -> np.ndarray | None:
 class Stepping(RepExercise):
     phase_names = {WAITING: "waiting", REST: "feet down", OUT: "knee up", TARGET: "top", BACK: "foot down"}
     side_names = SIDES
+    measure_names = (*per_side("drop", "lead", fmt="{side}_{stem}"), "knee_lift_deg")
 
     def landmark_sets(self):
         return [tuple(p for side in SIDES for p in HIP_KNEE[side])]
@@ -62,8 +64,8 @@ class Stepping(RepExercise):
     def measure(self, pose: PoseFrame, view: str):
         thighs = {side: thigh_vector(pose, side) for side in SIDES}
         if any(v is None for v in thighs.values()):
-            return float("nan"), {}
-        values: dict[str, float] = {}
+            return float("nan"), self.new_measures()
+        values = self.new_measures()
         for side, v in thighs.items():
             values[f"{side}_drop"] = float(v[1] / np.linalg.norm(v))  # 1: thigh upright, 0: level
         lead = values["right_drop"] - values["left_drop"]  # > 0: the left knee is the higher one
@@ -87,8 +89,16 @@ class Stepping(RepExercise):
         side = self._lifted(ctx)
         peak_t, peak = ctx.extreme(f"{side}_lead", "max", t1=ctx.end_s)
         t, v = ctx.series(f"{side}_lead", t1=peak_t)
-        low = np.flatnonzero(v <= self.params.onset_share * peak)
-        return float(t[low[-1]]) if np.isfinite(peak) and len(low) else ctx.start_s
+        level = self.params.onset_share * peak
+        low = np.flatnonzero(v <= level)
+        if not np.isfinite(peak) or not len(low):
+            return ctx.start_s
+        i = int(low[-1])
+        if i + 1 >= len(v) or v[i + 1] <= v[i]:
+            return float(t[i])
+        # Where the lead crossed the level between the two samples around it: frames dropped by a
+        # busy machine (or a slow camera) do not move the onset by a whole frame gap.
+        return float(t[i] + (level - v[i]) / (v[i + 1] - v[i]) * (t[i + 1] - t[i]))
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         _, lift = ctx.extreme("knee_lift_deg", "max")

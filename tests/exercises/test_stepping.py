@@ -1,0 +1,136 @@
+"""Marching in place (``exercises.stepping``), the exercise added as one module plus one registry line:
+steps per leg, low steps, knee lift, cadence and seconds off the beat against the generator's truth
+(true landmarks), then a rendered clip through the pose model, in file mode and live as the camera."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from coach.smoothing import PoseSmoother
+from coach.synth import ClipSpec, generate
+from exercises import create_exercise
+from exercises.pacing import Tempo, pacing_metrics
+
+
+def count(spec: ClipSpec, second_pass: bool = False):
+    clip = generate(spec)
+    ex = create_exercise("stepping")
+    smoother = PoseSmoother()
+    poses = [smoother.apply(p) for p in clip.poses]
+    for pose in poses:
+        ex.update(pose)
+    ex.finish(poses[-1].timestamp_s)
+    return clip, (ex.second_pass(poses) if second_pass else ex)
+
+
+def per_leg(reps) -> dict[str, int]:
+    return {s: sum(r.counted and r.side == s for r in reps) for s in ("left", "right")}
+
+
+def true_errors(clip) -> tuple[np.ndarray, float]:
+    """Each true onset's distance from the beat grid that starts at the first onset, and the true cadence."""
+    onsets = np.array([o for o, r in zip(clip.truth.notes["onsets_s"], clip.truth.reps) if r.counted])
+    period = clip.truth.notes["step_period_s"]
+    beats = np.round((onsets - onsets[0]) / period)
+    return onsets - (onsets[0] + beats * period), 60.0 / period
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+@pytest.mark.parametrize("tempo", [1.0, 2.0])  # 60 and 120 steps a minute
+@pytest.mark.parametrize("second_pass", [False, True], ids=["live", "file"])
+def test_every_step_is_counted_for_its_leg(view, tempo, second_pass):
+    clip, ex = count(ClipSpec(exercise="stepping", view=view, reps=10, tempo=tempo), second_pass)
+    assert per_leg(ex.reps) == clip.truth.notes["per_side"] == {"left": 5, "right": 5}
+    assert not [r for r in ex.reps if not r.counted]
+
+
+def test_one_leg_stepping_and_a_short_try_among_full_steps():
+    clip, ex = count(ClipSpec(exercise="stepping", view="front", reps=6, side="right"))
+    assert per_leg(ex.reps) == {"left": 0, "right": 6}
+    clip, ex = count(ClipSpec(exercise="stepping", view="front", reps=7, partial_reps=(4,)))
+    assert per_leg(ex.reps) == clip.truth.notes["per_side"]
+    tries = [r for r in ex.reps if not r.counted]
+    truth = next(t for t in clip.truth.reps if not t.counted)
+    assert len(tries) == 1 and "low_step" in tries[0].fault_codes
+    assert tries[0].start_s < truth.end_s and tries[0].end_s > truth.start_s
+
+
+def test_a_patient_whose_every_step_is_low_has_them_counted_and_labelled():
+    clip, ex = count(ClipSpec(exercise="stepping", view="front", reps=6, faults={k: ("low_step",) for k in range(1, 7)}))
+    counted = [r for r in ex.reps if r.counted]
+    assert len(counted) == clip.truth.true_reps == 6
+    assert all("low_step" in r.fault_codes for r in counted)
+
+
+@pytest.mark.parametrize("view", ["front", "side"])
+def test_knee_lift_and_step_onsets_match_the_generator(view):
+    clip, ex = count(ClipSpec(exercise="stepping", view=view, reps=6, tempo=1.5), second_pass=True)
+    counted = [r for r in ex.reps if r.counted]
+    for rep, true in zip(counted, [t for t in clip.truth.reps if t.counted]):
+        assert rep.metrics["knee_lift_deg"] == pytest.approx(true.metrics["knee_lift_deg"], abs=3.0)
+        assert rep.start_s == pytest.approx(true.start_s, abs=0.15)
+
+
+def test_cadence_and_seconds_off_the_beat_match_the_generator():
+    # 96 steps a minute; a 0.3 s hesitation after the 4th step puts every later step 0.3 s late.
+    clip, ex = count(ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6, pauses_s={4: 0.3}), second_pass=True)
+    paced = pacing_metrics(ex.reps, Tempo(clip.truth.notes["step_period_s"]), "knee_lift_deg")
+    want, cadence = true_errors(clip)
+    got = np.array([p.timing_error_s for p in paced.reps])
+    assert len(got) == len(want) == 10
+    assert np.max(np.abs(got - want)) <= 0.1, (got, want)
+    assert max(want) > 0.25  # the late steps are there, and were seen late
+    assert paced.cadence_per_min == pytest.approx(cadence, abs=2.0)
+    assert not any(p.bigger_cue for p in paced.reps)  # even steps: no "Bigger!"
+
+
+# ---- through the pose model ------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def rendered_march(tmp_path_factory):
+    pytest.importorskip("mediapipe")
+    from coach.synth import write_clip
+
+    spec = ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6, fps=25, size=(480, 360), seed=5)
+    clip = generate(spec)
+    video, _ = write_clip(clip, tmp_path_factory.mktemp("march") / "march.mp4")
+    return clip, video
+
+
+def test_a_rendered_march_is_counted_per_leg_with_its_cadence_and_beat(rendered_march):
+    from coach.analysis import analyze_video
+    from tests.conftest import require_model
+
+    require_model("full")
+    clip, video = rendered_march
+    result = analyze_video(video, "stepping", model="full")
+    assert per_leg(result.reps) == clip.truth.notes["per_side"] == {"left": 5, "right": 5}
+    paced = pacing_metrics(result.reps, Tempo(clip.truth.notes["step_period_s"]), "knee_lift_deg")
+    want, cadence = true_errors(clip)
+    assert paced.cadence_per_min == pytest.approx(cadence, abs=2.0)
+    assert np.max(np.abs(np.array([p.timing_error_s for p in paced.reps]) - want)) <= 0.1
+
+
+def test_the_live_loop_counts_a_march_played_as_the_camera_to_a_metronome(rendered_march):
+    """The live loop itself (set-up check, safety monitor, pacer) in real time, the clip as the camera;
+    the pose from the generator (tests/live/conftest.TruthEstimator) so a busy machine's dropped frames
+    do not decide the count (the pose model's reading is the test above)."""
+    from coach.live.factory import LiveOptions, build_session
+    from coach.live.grabber import LatestFrameGrabber, RealtimeFileSource
+    from coach.live.runner import LiveRunner
+    from tests.live.conftest import TruthEstimator
+
+    clip, video = rendered_march
+    opts = LiveOptions(exercise="stepping", sets=1, reps=10, rest_s=0.0, window=False, speech="none",
+                       beat_sound="none", tempo=Tempo(clip.truth.notes["step_period_s"]))
+    session = build_session(opts, TruthEstimator(clip.poses, clip.fps))
+    summary = LiveRunner(session, LatestFrameGrabber(RealtimeFileSource(video))).run()
+    assert summary.reps == clip.truth.true_reps == 10, summary.warnings
+    pacing = summary.sets[0].pacing
+    assert pacing["cadence_per_min"] == pytest.approx(true_errors(clip)[1], abs=2.0)
+    # Seconds off the beat are judged live against the metronome's own clock, which this clip was not
+    # made to follow; here every step is off by the same amount (a steady march), within 0.1 s.
+    errors = [r["timing_error_s"] for r in pacing["reps"]]
+    assert max(errors) - min(errors) <= 0.1, [(r['index'], r['beat'], r['timing_error_s']) for r in pacing['reps']]
