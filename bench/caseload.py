@@ -11,11 +11,12 @@ test every two weeks, a diary entry every third day. Rep metrics and faults come
 own exercises run on the synthetic generator's true poses (sit-to-stand, squat, heel raise, arm
 raise), scaled over the year so trends move. Rows go in with COPY.
 
-Landmark tracks, scaled (a real track for every session would be ~40-60 GB): a session in each
-patient's last ``--full-track-days`` (default 14) has a whole-length track (its reps' duration at
+Landmark tracks, scaled: a whole-length track for every session would be ~270 GB at 500 patients
+(~75 chunks of 30 frames a session, ~24 KB a chunk of jittered landmarks). A session in each
+patient's last ``--full-track-days`` (default 3) has its whole-length track (its reps' duration at
 30 fps, generator poses with MediaPipe-like jitter, 30-frame chunks as the recorder writes them);
-an older session keeps a one-second track. The review opens the newest sessions, so the pages read
-real-sized tracks; the reports never read tracks.
+older sessions have none. The review opens the newest session, so it reads a real-sized track;
+the progress page and the reports never read tracks.
 
 The database is ``coach_caseload_<patients>`` on the server of ``COACH_TEST_POSTGRES_URL`` unless
 ``--db`` names one; ``fill`` empties it first.
@@ -23,8 +24,8 @@ The database is ``coach_caseload_<patients>`` on the server of ``COACH_TEST_POST
 from __future__ import annotations
 
 import argparse
-import io
 import json
+import pickle
 import os
 import random
 import statistics
@@ -76,9 +77,34 @@ class Template:
     reps: list  # exercises.base.Rep, counted and not
     poses: list  # PoseFrame, the generator's true poses
     chunks: list[bytes]  # a few jittered whole-clip tracks, encoded per CHUNK frames, cycled
+    rows: list = None  # per template rep: (length_s, confidence, side, view, extra JSON, metrics JSON by month)
+
+    def __post_init__(self) -> None:
+        """The JSON of each rep, made once: the metrics scaled for each month of the year (range and
+        speed improve) in three jittered variants. Building it per rep was most of the fill's time."""
+        from coach.store.repcodec import rep_columns
+
+        rng = random.Random(self.exercise)
+        self.rows = []
+        for rep in self.reps:
+            col = rep_columns(rep)
+            by_month = [[json.dumps({k: round(v * (0.85 + 0.15 * m / 12) * rng.uniform(0.95, 1.05), 3)
+                                     for k, v in col["metrics"].items()}) for _ in range(3)] for m in range(13)]
+            self.rows.append((rep.end_s - rep.start_s, col["confidence"], col["side"], col["view"],
+                              json.dumps(col["extra"]), by_month))
 
 
 def templates(seed: int = 3) -> dict[str, Template]:
+    """Made once (minutes on a busy machine) and kept in the temporary folder for the next run."""
+    cache = Path(tempfile.gettempdir()) / f"coach-caseload-templates-{seed}.pickle"
+    if cache.exists():
+        return pickle.loads(cache.read_bytes())
+    made = _make_templates(seed)
+    cache.write_bytes(pickle.dumps(made))
+    return made
+
+
+def _make_templates(seed: int) -> dict[str, Template]:
     from coach.pose.frame import PoseFrame
     from coach.smoothing import PoseSmoother
     from coach.store.poses import encode_chunk
@@ -143,7 +169,6 @@ DIARY_COLS = ("id", "patient_id", "day", "fatigue", "pain", "falls", "near_falls
 
 def patient_rows(pid: str, idx: int, tpl: dict[str, Template], ids: Ids, full_track_days: int, rows: dict,
                  schema_version: int, app_version: str, algorithm_version: str) -> None:
-    from coach.store.repcodec import rep_columns
     from exercises.registry import SPECS
 
     faults_of = {s.name: s.faults for s in SPECS}
@@ -167,30 +192,28 @@ def patient_rows(pid: str, idx: int, tpl: dict[str, Template], ids: Ids, full_tr
         settings = ({"mode": "test", "test": "chair-stand-30s", "side": "auto"} if test_day
                     else {"mode": "live", "side": "auto", "model": "full"})
         n_sets = 1 if test_day else rng.choice((1, 2, 2))
-        per_set = 10 + rng.randint(-2, 2)
+        per_set = 12 + rng.randint(-2, 2)
         clock = 0.0
         for set_no in range(1, n_sets + 1):
             set_id = ids.next("sets")
             rows["sets"].append((set_id, sid, set_no, None if test_day else 10, "", began, began))
             counted_n = 0
+            month = day * 12 // 365
             for seq in range(1, per_set + 1):
-                base = t.reps[(seq - 1) % len(t.reps)]
-                col = rep_columns(base)
-                length = (base.end_s - base.start_s) / progress * rng.uniform(0.9, 1.1)
+                base_len, confidence, side, view, extra, by_month = t.rows[(seq - 1) % len(t.rows)]
+                length = base_len / progress * rng.uniform(0.9, 1.1)
                 counted = rng.random() > 0.1
                 counted_n += counted
-                metrics = {k: round(v * progress * rng.uniform(0.95, 1.05), 3) for k, v in col["metrics"].items()}
                 rep_id = ids.next("reps")
                 rows["reps"].append((rep_id, set_id, seq, counted_n if counted else 0, round(clock + 0.5, 3),
-                                     round(clock + 0.5 + length, 3), counted, col["confidence"], col["side"],
-                                     col["view"], json.dumps(metrics), json.dumps(col["extra"])))
+                                     round(clock + 0.5 + length, 3), counted, confidence, side, view,
+                                     by_month[month][seq % 3], extra))
                 if faults_of[exercise] and rng.random() < 0.1:
                     rows["faults"].append((ids.next("faults"), rep_id, rng.choice(faults_of[exercise]),
                                            round(clock + 0.5 + length / 2, 3), ""))
                 clock += length + 0.8
-            full = (NOW - began).days < full_track_days
-            frames = int(clock * FPS) if full else CHUNK
-            for seq in range(1, max(1, frames // CHUNK) + 1):
+            frames = int(clock * FPS) if (NOW - began).days < full_track_days else 0
+            for seq in range(1, frames // CHUNK + 1):
                 data = t.chunks[(sid + seq) % len(t.chunks)]
                 t0 = (seq - 1) * CHUNK / FPS
                 rows["pose_chunks"].append((ids.next("pose_chunks"), set_id, seq, t0, t0 + (CHUNK - 1) / FPS, CHUNK,
@@ -337,7 +360,7 @@ def main(argv=None) -> int:
     ap.add_argument("what", choices=("fill", "time", "both"))
     ap.add_argument("--patients", type=int, default=500)
     ap.add_argument("--db", default=None, help="PostgreSQL URL (default coach_caseload_<patients> on the test server)")
-    ap.add_argument("--full-track-days", type=int, default=14)
+    ap.add_argument("--full-track-days", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args(argv)
     url = args.db or default_url(args.patients)
