@@ -47,6 +47,10 @@ ANKLE = {"left": L.LEFT_ANKLE, "right": L.RIGHT_ANKLE}
 KNEE = {"left": L.LEFT_KNEE, "right": L.RIGHT_KNEE}
 NEEDED = (L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_SHOULDER,
           L.RIGHT_SHOULDER)
+# Module constants say how the feet's floor level, speeds and the scale are estimated and what
+# MediaPipe can be trusted with; the numbers that start, end or break a hold or report a loss of
+# balance are ``HoldParams`` fields, except how long a hold survives unseen (MAX_GAP_S, FRAME_HOLE_S:
+# the browser tests read them; still to move).
 MIN_VISIBILITY = 0.3  # side views: the far leg reads 0.3-0.6 yet is placed well (see heel_raise)
 SHANK_WINDOW = 300  # frames whose shank lengths set the scale (~10 s at 30 frames/s)
 # A foot's floor level: its lowest image position over the last 10 s (a held-up foot is held for
@@ -59,8 +63,7 @@ FLOOR_KEEP = 30  # the last positions on the floor are kept however old (a long 
 FLOOR_RESET_S = 0.6  # both feet still this long outside a hold: the floor is where they are
 STILL_FLOOR_SPEED_SHANK_S = 0.25  # ~10 cm/s over SPEED_WINDOW_S: feet standing, not stepping
 SPEED_WINDOW_S = 0.2
-STEP_SEEN_WITHIN_S = 1.0
-ARRIVED_SHANK = 0.05  # ~2 cm: a foot this close to where it came to rest has arrived  # a step's landing is looked for this long after step_max_s
+ARRIVED_SHANK = 0.05  # ~2 cm: a foot this close to where it came to rest has arrived
 HISTORY_S = 3.0  # readings kept for backdating starts, ends and drops
 MAX_GAP_S = 0.5  # frames without the person: a hold survives this long; longer closes it where last seen
 # No frames at all (a busy computer, a camera stall): the person was not seen to stop, so a hold
@@ -83,6 +86,8 @@ class HoldParams(Params):
     drop_window_s: float = param(1.0, "s", "... within 1 s: a fall-like drop (sitting down on purpose is slower "
                                  "and starts from a stand, not a hold)", bounds=(0.2, 3))
     drop_onset_shank: float = param(0.025, "shank lengths", "where a drop began: the hips first ~1 cm under their level", bounds=(0.005, 0.2))
+    step_seen_within_s: float = param(1.0, "s", "a sudden step's landing is looked for this long after step_max_s "
+                                      "(stillness takes a moment to show)", bounds=(0.2, 3.0))
     drop_repeat_s: float = param(3.0, "s", "one fall is one balance loss: no second drop is looked for this long "
                                  "after one", bounds=(0.5, 10.0))
     step_landed_shank: float = param(0.1, "shank lengths", "a foot under ~4 cm above its floor level (and still) has "
@@ -363,7 +368,7 @@ class HoldExercise:
         if self._watch_step is None:
             return []
         end_s, feet, leg = self._watch_step
-        if r.t - end_s > self.params.step_max_s + STEP_SEEN_WITHIN_S:
+        if r.t - end_s > self.params.step_max_s + self.params.step_seen_within_s:
             self._watch_step = None
             return []
         for s, where in feet.items():
