@@ -60,6 +60,9 @@ FAULTS: dict[str, FaultInfo] = {f.code: f for f in (
     # stepping in place
     FaultInfo("low_step", "Knee lifted less than the target", "Lift your knee a little higher", "any",
               "your knee did not come up very high"),
+    # weight shift
+    FaultInfo("short_hold", "Held at the side for less than the target", "Stay there a little longer", "front",
+              "you did not stay there for long"),
     # any sided exercise
     FaultInfo("asymmetry", "Left and right sides moved differently", "Use both sides evenly", "front",
               "one side moved differently from the other"),

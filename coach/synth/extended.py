@@ -39,6 +39,7 @@ class ExtPosture(Posture):
     right_foot_up: float = 0.0
     walk_fwd_m: float = 0.0  # m the whole figure has moved along the start's forward axis
     heading_deg: float = 0.0  # deg the whole figure has turned toward its left, about the vertical
+    pelvis_shift: float = 0.0  # m the pelvis (and all above it) moves toward the person's left over still feet
 
     def foot(self, side: str) -> tuple[float, float, float]:
         return (getattr(self, f"{side}_foot_fwd"), getattr(self, f"{side}_foot_out"), getattr(self, f"{side}_foot_up"))
@@ -71,6 +72,8 @@ def ext_skeleton(dims: BodyDims, p: Posture) -> Skeleton:
         for part in FOOT_POINTS:
             joints[f"{side}_{part}"] = joints[f"{side}_{part}"] + shift
         joints[f"{side}_knee"] = joints[f"{side}_knee"] + shift * 0.5
+    if p.pelvis_shift:  # a weight shift: the feet stay, the body above the knees moves sideways
+        joints = _shift_pelvis(dims, joints, p.pelvis_shift)
     sk = replace(sk, joints=joints)
     if p.head_yaw:  # about the vertical through the head centre
         sk = replace(sk, head_fwd=_yaw(sk.head_fwd, p.head_yaw), head_up=_yaw(sk.head_up, p.head_yaw),
@@ -82,6 +85,17 @@ def ext_skeleton(dims: BodyDims, p: Posture) -> Skeleton:
                      shoulder_axis=turn(sk.shoulder_axis), trunk_up=turn(sk.trunk_up),
                      trunk_fwd=turn(sk.trunk_fwd), thumb_dir={k: turn(v) for k, v in sk.thumb_dir.items()})
     return sk
+
+
+def _shift_pelvis(dims: BodyDims, joints: dict[str, np.ndarray], shift_m: float) -> dict[str, np.ndarray]:
+    """Everything above the knees moved ``shift_m`` toward the person's left (the knees half as
+    far), and lowered so the legs, now leaning over the still feet, keep their length."""
+    leg = dims.thigh + dims.shank
+    drop = leg - float(np.sqrt(max(leg * leg - shift_m * shift_m, 0.0)))
+    move = LEFT * shift_m - UP * drop
+    feet = {f"{side}_{part}" for side in SIDES for part in FOOT_POINTS}
+    knees = {f"{side}_knee" for side in SIDES}
+    return {k: v if k in feet else v + move * 0.5 if k in knees else v + move for k, v in joints.items()}
 
 
 def ext_points(dims: BodyDims, p: Posture) -> np.ndarray:
