@@ -39,9 +39,9 @@ def audit(action: str, patient_id: str = "", target: str = "", detail: str = "")
 
 def audit_view_once(patient_id: str, what: str) -> None:
     """A view goes to the audit log once per browser session, patient and page (not on every rerun)."""
-    seen = st.session_state.setdefault("coach_audited_views", set())
-    if (patient_id, what) not in seen:
-        seen.add((patient_id, what))
+    flag = f"coach_audited_view_{patient_id}_{what}"
+    if not st.session_state.get(flag):
+        st.session_state[flag] = True
         audit("view", patient_id, what)
 
 
@@ -64,14 +64,19 @@ def attention(store) -> None:
                 row = st.container(horizontal=True)
                 opened = row.button("Open" if a.session_id is None else "Open at that moment",
                                    key=f"open_{a.patient_id}_{a.key}")
-                clicked = row.button("Mark seen", key=f"seen_{a.patient_id}_{a.key}")
+                row.button("Mark seen", key=f"seen_{a.patient_id}_{a.key}", on_click=_mark_seen, args=(store, a))
             if opened:
                 open_in_review(a)
-                alerts.mark_seen(store, a.patient_id, a.key, who())
-                audit("alert_seen", a.patient_id, a.key, a.text)
-                st.rerun()
         if len(found) > 50:
             st.caption(f"... and {len(found) - 50} more.")
+
+
+def _mark_seen(store, a) -> None:
+    """The button's callback: runs before the page is drawn again, which then no longer lists it."""
+    from coach.sync import alerts
+
+    alerts.mark_seen(store, a.patient_id, a.key, who())
+    audit("alert_seen", a.patient_id, a.key, a.text)
 
 
 def open_in_review(a) -> None:

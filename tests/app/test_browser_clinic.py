@@ -123,7 +123,8 @@ def test_sent_only_after_delivery_then_the_fall_first_for_the_physio(service, tm
         page.get_by_role("tab", name=re.compile(r"Diary \(1 day\)")).click(timeout=30_000)
         page.get_by_text(FALL_NOTE).first.wait_for(timeout=30_000)
         page.get_by_role("link", name="Patients").click()
-        attention.get_by_text("Needs attention").wait_for(timeout=30_000)
+        page.get_by_text("Import a patient's shared file").wait_for(timeout=30_000)  # the page's run is over
+        page.wait_for_timeout(1_500)
         attention.get_by_role("button", name="Mark seen").first.click()
         page.wait_for_timeout(1_500)
         page.get_by_text("Alerts already seen (1)").wait_for(timeout=30_000)
