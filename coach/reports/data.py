@@ -101,7 +101,7 @@ def session_stats(record: SessionRecord) -> SessionStats:
 def collect(store: Store, patient_id: str, since: datetime | None = None,
             until: datetime | None = None) -> PatientHistory:
     patient = store.patient(patient_id)
-    records = [store.load_session(s.id) for s in store.sessions(patient_id, since, until)]
+    records = store.load_sessions(store.sessions(patient_id, since, until))
     programme = store.programme(patient_id)
     suggestions = tuple(suggest(programme, records)) if programme else ()
     diary = tuple(store.diary_entries(patient_id, since.date() if since else None, until.date() if until else None))

@@ -82,17 +82,24 @@ def patient_activity(conn: Connection) -> dict[str, tuple[int, datetime | None]]
 
 def load_session(conn: Connection, session_id: int) -> SessionRecord | None:
     found = session_summaries(conn, session_id=session_id)
-    if not found:
-        return None
-    row = conn.execute(select(t.sessions).where(t.sessions.c.id == session_id)).mappings().one()
-    set_rows = conn.execute(select(t.sets).where(t.sets.c.session_id == session_id)
-                            .order_by(t.sets.c.set_no)).mappings().all()
+    return load_sessions(conn, found)[0] if found else None
+
+
+def load_sessions(conn: Connection, summaries: list[SessionSummary]) -> list[SessionRecord]:
+    """The whole records of the sessions ``summaries`` name, in their order, with one query per table
+    (a year's report reads ~300 sessions: one by one that was ~2,000 queries)."""
+    ids = [sm.id for sm in summaries]
+    if not ids:
+        return []
+    rows = {r["id"]: r for r in conn.execute(select(t.sessions).where(t.sessions.c.id.in_(ids))).mappings()}
+    set_rows = conn.execute(select(t.sets).where(t.sets.c.session_id.in_(ids))
+                            .order_by(t.sets.c.session_id, t.sets.c.set_no)).mappings().all()
     rep_rows = conn.execute(select(t.reps).join(t.sets, t.sets.c.id == t.reps.c.set_id)
-                            .where(t.sets.c.session_id == session_id)
+                            .where(t.sets.c.session_id.in_(ids))
                             .order_by(t.reps.c.set_id, t.reps.c.seq)).mappings().all()
     fault_rows = conn.execute(select(t.faults).join(t.reps, t.reps.c.id == t.faults.c.rep_id)
                               .join(t.sets, t.sets.c.id == t.reps.c.set_id)
-                              .where(t.sets.c.session_id == session_id)
+                              .where(t.sets.c.session_id.in_(ids))
                               .order_by(t.faults.c.time_s, t.faults.c.id)).mappings().all()
     faults_by_rep: dict[int, list[Fault]] = defaultdict(list)
     for f in fault_rows:
@@ -100,15 +107,26 @@ def load_session(conn: Connection, session_id: int) -> SessionRecord | None:
     reps_by_set: dict[int, list[Rep]] = defaultdict(list)
     for r in rep_rows:
         reps_by_set[r["set_id"]].append(rep_from_row(r, faults_by_rep[r["id"]]))
-    sets = tuple(StoredSet(s["set_no"], s["target_reps"], s["side"], as_utc(s["started_at"]),
-                           as_utc(s["ended_at"]), tuple(reps_by_set[s["id"]])) for s in set_rows)
-    events = tuple(StoredEvent(e.kind, e.time_s, e.detail) for e in conn.execute(
-        select(t.events).where(t.events.c.session_id == session_id).order_by(t.events.c.seq)))
-    tests = tuple(test_from_row(r) for r in conn.execute(
-        select(t.test_results).where(t.test_results.c.session_id == session_id).order_by(t.test_results.c.seq)))
-    return SessionRecord(found[0], row["schema_version"], row["app_version"], row["algorithm_version"],
-                         dict(row["settings"]), row["programme_version"], row["video_path"], row["notes"],
-                         sets, events, tests)
+    sets_by_session: dict[int, list[StoredSet]] = defaultdict(list)
+    for st in set_rows:
+        sets_by_session[st["session_id"]].append(StoredSet(st["set_no"], st["target_reps"], st["side"],
+                                                           as_utc(st["started_at"]), as_utc(st["ended_at"]),
+                                                           tuple(reps_by_set[st["id"]])))
+    events: dict[int, list[StoredEvent]] = defaultdict(list)
+    for e in conn.execute(select(t.events).where(t.events.c.session_id.in_(ids))
+                          .order_by(t.events.c.session_id, t.events.c.seq)):
+        events[e.session_id].append(StoredEvent(e.kind, e.time_s, e.detail))
+    tests: dict[int, list[TestResult]] = defaultdict(list)
+    for r in conn.execute(select(t.test_results).where(t.test_results.c.session_id.in_(ids))
+                          .order_by(t.test_results.c.session_id, t.test_results.c.seq)):
+        tests[r.session_id].append(test_from_row(r))
+    out = []
+    for sm in summaries:
+        row = rows[sm.id]
+        out.append(SessionRecord(sm, row["schema_version"], row["app_version"], row["algorithm_version"],
+                                 dict(row["settings"]), row["programme_version"], row["video_path"], row["notes"],
+                                 tuple(sets_by_session[sm.id]), tuple(events[sm.id]), tuple(tests[sm.id])))
+    return out
 
 
 def load_poses(conn: Connection, session_id: int, set_no: int | None = None) -> PoseSeries:

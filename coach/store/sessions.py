@@ -151,6 +151,13 @@ class SessionsMixin:
             record = _with_absolute_video(record, self.media_dir)
         return record
 
+    @translated_method("read the sessions")
+    def load_sessions(self, summaries: list[SessionSummary]) -> list[SessionRecord]:
+        """``load_session`` for many sessions at once (``sessions()``'s summaries), in their order."""
+        with self.engine.connect() as conn:
+            records = queries.load_sessions(conn, summaries)
+        return [_with_absolute_video(r, self.media_dir) if r.video_path else r for r in records]
+
     @translated_method("read the landmark track")
     def load_poses(self, session_id: int, set_no: int | None = None) -> PoseSeries:
         """The landmark track of one set, or of the whole session in time order."""
