@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from coach.app import jobs as jobs_mod
@@ -15,6 +16,8 @@ from coach.store.store import Store
 from coach.synth import ClipSpec, generate, write_clip
 from coach.work import items, tasks
 from coach.work.page_jobs import QueuedJobs
+
+pytestmark = pytest.mark.model  # runs the pose model (a worker's analysis, in this process)
 
 
 def _upload(folder: Path, exercise: str, view: str, reps: int) -> tuple[Path, int]:
