@@ -1,14 +1,16 @@
 """The whole coach against the bare pose model, on the same clips, in one run.
 
 Each measurement is one whole process (imports, model load, decoding, everything), timed from start
-to exit, its peak resident memory taken from the kernel (``wait4``):
+to exit, its CPU time (user + system, all threads) and peak resident memory taken from the kernel
+(``wait4``); on a machine shared with other work the CPU time is the steadier figure:
 
 - ``bare``: a bare MediaPipe loop: OpenCV reads every frame, the PoseLandmarker (VIDEO mode, the
   same model) estimates it; nothing else;
 - ``adaptive``: ``coach analyze VIDEO --no-video --adaptive`` (adaptive frame sampling);
 - ``every``: ``coach analyze VIDEO --no-video --every-frame`` (the default);
 - with ``--test``: ``coach test five-times-sts`` on the sit-to-stand clip and ``coach test
-  calf-raise-30s`` on the heel-raise clip, adaptive and every frame, with and without the video.
+  calf-raise-30s`` on the heel-raise clip, adaptive and every frame (``--test-video``: also with
+  the annotated video).
 
 The variants alternate clip by clip within a round (so machine load falls on all of them alike)
 over ``--rounds``; ratios are the bare loop's time over the coach's, per round, and their totals
@@ -58,8 +60,8 @@ print(n)
 """
 
 
-def run(cmd: list[str]) -> tuple[float, float, str]:
-    """(seconds, peak RSS MB, stdout) of one whole process."""
+def run(cmd: list[str]) -> tuple[float, float, float, str]:
+    """(seconds, CPU seconds, peak RSS MB, stdout) of one whole process."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     out = proc.stdout.read()
@@ -68,7 +70,7 @@ def run(cmd: list[str]) -> tuple[float, float, str]:
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in (0, 1, 3):  # coach test: 1 = cannot score, still a whole run
         raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode})")
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out
 
 
 def model_frames(video: Path, exercise: str, model: str, every: bool) -> tuple[int, int]:
@@ -86,6 +88,10 @@ def main() -> None:
     ap.add_argument("--model", default="full")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--test", action="store_true", help="also time coach test (two validated tests)")
+    ap.add_argument("--skip-every", action="store_true",
+                    help="time the coach adaptive only (the every-frame runs double the bench's time)")
+    ap.add_argument("--no-frames", action="store_true", help="skip counting the frames sent to the model")
+    ap.add_argument("--test-video", action="store_true", help="with --test: also with the annotated video")
     args = ap.parse_args()
     sys.path.insert(0, str(REPO))
     from coach.pose.model_files import model_path
@@ -114,18 +120,24 @@ def main() -> None:
             group = f"test {test_name}"
             jobs += [(group, "bare", [PY, "-c", BARE, str(video), weights]),
                      (group, "adaptive", test(test_name, video, False, False)),
-                     (group, "every", test(test_name, video, True, False)),
-                     (group, "adaptive+video", test(test_name, video, False, True)),
-                     (group, "every+video", test(test_name, video, True, True))]
+                     (group, "every", test(test_name, video, True, False))]
+            if args.test_video:
+                jobs += [(group, "adaptive+video", test(test_name, video, False, True)),
+                         (group, "every+video", test(test_name, video, True, True))]
 
+    if args.skip_every:
+        jobs = [j for j in jobs if not j[1].startswith("every")]
     times: dict[tuple[str, str], list[float]] = {}
+    cpu: dict[tuple[str, str], list[float]] = {}
     peaks: dict[tuple[str, str], float] = {}
     for r in range(args.rounds):
         for group, variant, cmd in jobs:
-            seconds, peak, _ = run(cmd)
+            seconds, cpu_s, peak, _ = run(cmd)
             times.setdefault((group, variant), []).append(seconds)
+            cpu.setdefault((group, variant), []).append(cpu_s)
             peaks[(group, variant)] = max(peaks.get((group, variant), 0.0), peak)
-            print(f"round {r + 1}: {group:44s} {variant:15s} {seconds:6.1f} s  peak RSS {peak:5.0f} MB", flush=True)
+            print(f"round {r + 1}: {group:44s} {variant:15s} {seconds:6.1f} s  CPU {cpu_s:6.1f} s  "
+                  f"peak RSS {peak:5.0f} MB", flush=True)
 
     print(f"\nmodel {args.model}, {args.rounds} rounds; ratio = bare loop's time / the coach's (higher is faster); "
           "per-round ratios, then the best round's")
@@ -136,19 +148,27 @@ def main() -> None:
         for v in variants:
             t = times[(group, v)]
             ratios = [b / x for b, x in zip(bare, t)]
+            cpu_ratios = [b / x for b, x in zip(cpu[(group, "bare")], cpu[(group, v)])]
             print(f"{group:44s} {v:15s} best {min(t):6.1f} s (bare {min(bare):6.1f} s)  ratio per round "
-                  f"{' '.join(f'{x:4.2f}' for x in ratios)}  peak RSS {peaks[(group, v)]:4.0f} MB "
+                  f"{' '.join(f'{x:4.2f}' for x in ratios)} (CPU {' '.join(f'{x:4.2f}' for x in cpu_ratios)})  peak RSS {peaks[(group, v)]:4.0f} MB "
                   f"(bare {peaks[(group, 'bare')]:4.0f} MB)")
+    def totals(label: str, members: list[str], v: str) -> None:
+        for what, table in (("wall", times), ("CPU", cpu)):
+            per_round = [sum(table[(g, "bare")][r] for g in members) / sum(table[(g, v)][r] for g in members)
+                         for r in range(args.rounds)]
+            print(f"{label}, {v:8s} {what:4s}: {sum(min(table[(g, v)]) for g in members):6.1f} s vs bare "
+                  f"{sum(min(table[(g, 'bare')]) for g in members):6.1f} s; ratio per round "
+                  f"{' '.join(f'{x:4.2f}' for x in per_round)}")
+
     four = [name for name, _ in FOUR]
-    for v in ("adaptive", "every"):
-        per_round = [sum(times[(g, "bare")][r] for g in four) / sum(times[(g, v)][r] for g in four)
-                     for r in range(args.rounds)]
-        total = sum(min(times[(g, v)]) for g in four)
-        print(f"FOUR CLIPS, coach analyze --no-video, {v:8s}: {total:6.1f} s vs bare "
-              f"{sum(min(times[(g, 'bare')]) for g in four):6.1f} s; ratio per round "
-              f"{' '.join(f'{x:4.2f}' for x in per_round)}")
+    variants = ("adaptive",) if args.skip_every else ("adaptive", "every")
+    for v in variants:
+        totals("FOUR CLIPS, coach analyze --no-video", four, v)
+    if args.test:
+        for v in variants:
+            totals("TWO TESTS, coach test --no-video", [f"test {t}" for t, _ in TESTS], v)
     print("\nframes sent to the pose model (adaptive / every frame):")
-    for name, exercise in FOUR:
+    for name, exercise in ([] if args.no_frames else FOUR):
         sent, n = model_frames(args.clips / name, exercise, args.model, False)
         print(f"  {name:44s} {sent:5d} / {n:5d} ({sent / n:4.0%})")
     print("target: ratio >= 2.0 for coach analyze --no-video (adaptive) on the four clips, memory flat")

@@ -47,13 +47,14 @@ def clips(truth: Path, tmp: Path, only: str | None) -> list[tuple[str, Path, str
     from coach.synth import ClipSpec, generate, write_clip
 
     for name, spec in SYNTH.items():
-        if only and only not in name:
+        if only and not any(w in name for w in only.split(",")):
             continue
         path = tmp / f"{name}.mp4"
         clip = generate(ClipSpec(**spec))
         write_clip(clip, path)
         out.append((name, path, spec["exercise"], json.loads(path.with_suffix(".json").read_text())["true_reps"]))
-    return [c for c in out if not only or only in c[0]]
+    wanted = only.split(",") if only else []
+    return [c for c in out if not wanted or any(w in c[0] for w in wanted)]
 
 
 def compare(path: Path, exercise: str, model: str, cache: Path | None = None) -> dict:
@@ -105,7 +106,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--truth", type=Path, default=DEFAULT_TRUTH)
     ap.add_argument("--model", default="full")
-    ap.add_argument("--only", default=None, help="clips whose name contains this")
+    ap.add_argument("--only", default=None, help="clips whose name contains this (or any of these, comma-separated)")
     ap.add_argument("--cache", type=Path, default=None,
                     help="keep the every-frame analyses here (synthetic clips are made again each run: not kept)")
     ap.add_argument("--times", action="store_true", help="also print every counted rep's start-end in both modes")
