@@ -36,8 +36,10 @@ HIP_KNEE = {side: (L[f"{side.upper()}_HIP"], L[f"{side.upper()}_KNEE"]) for side
 @dataclass(frozen=True)
 class SteppingParams(Params):
     target_lift_deg: float = param(
-        45.0, "deg of hip flexion", "marching practice asks for the thigh about halfway to level; a step "
-        "under this is still counted (the person's own range decides) and labelled low_step", bounds=(15, 90))
+        30.0, "deg of hip flexion", "a step whose thigh rises less than this is labelled low_step (still counted: "
+        "the person's own range decides). Marching practice asks for ~45-60 deg, but seen from the front the pose "
+        "model reads hip flexion low (a rendered 60 deg march read 32-56 deg), so the default flags only clearly "
+        "low steps; a physio who films from the side may raise it", bounds=(15, 90))
     onset_share: float = param(
         0.1, "share of the step's top lead", "the step starts when the knee leaves its level with the other: "
         "the last moment before the top under this share of it (the metronome judges this moment)", bounds=(0.02, 0.5))
@@ -107,9 +109,11 @@ class Stepping(RepExercise):
 
 SPEC = ExerciseSpec(
     name="stepping", label="Marching in place", machine=Stepping, params=SteppingParams,
-    # One knee's lead over the other, in thigh lengths: a 20 deg hip flexion lifts the knee ~0.06,
-    # 45 deg ~0.3, 60 deg ~0.5. Under 0.06 is a weight shift or jitter, never a step.
-    scale=SignalScale("thigh lengths", min_range=0.06, expected_range=0.3),
+    # One knee's lead over the other, in thigh lengths: hip flexion of 16 deg lifts the knee ~0.04,
+    # 30 deg ~0.13, 45 deg ~0.3, 60 deg ~0.5. Under 0.04 is a weight shift or jitter, never a step.
+    # The live prior is a small step (a Parkinson's shuffle lifts the thigh 20-30 deg): a larger
+    # one would leave such a patient's steps uncounted until the levels could never learn them.
+    scale=SignalScale("thigh lengths", min_range=0.04, expected_range=0.12),
     # Steps follow each other with no pause (the knees pass level for an instant) and last ~0.5 s
     # at a brisk 120 steps a minute, of which the part above the start band may be under 0.2 s.
     phases=replace(RELATIVE_PHASES, start=0.3, rest=0.25, attempt_min=0.3, min_rep_s=0.12),

@@ -9,7 +9,7 @@ down; ``knee_lift_deg`` the hip flexion at the top. ``notes``: each step's side,
 and the steps' onsets (for cadence and the beat).
 A partial attempt lifts the thigh ``PARTIAL_LIFT_DEG``: among full steps a smaller movement than
 the person's usual, not counted (``low_step``). Steps asked to show "low_step" lift ``LOW_LIFT_DEG``,
-under the 45 deg target: counted when every step is low (that is this person's usual step), else
+under the 30 deg default target: counted when every step is low (that is this person's usual step), else
 like a partial one.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ SUPPORTED = {"low_step"}
 STEP_PERIOD_S = 1.0  # 60 steps a minute at tempo 1.0
 UP_S, TOP_S, DOWN_S = 0.32, 0.08, 0.32
 LIFT_DEG = 60.0
-LOW_LIFT_DEG = 32.0  # under the 45 deg target: low_step
+LOW_LIFT_DEG = 24.0  # under the 30 deg default target: low_step
 PARTIAL_LIFT_DEG = 35.0  # ~0.35 of a full step's knee lead: an attempt, not a step
 KNEE_PER_HIP = 1.2  # the knee bends a little more than the hip flexes: the foot hangs under the knee
 
