@@ -8,6 +8,7 @@ import math
 import sys
 from pathlib import Path
 
+from coach import labels
 from coach.analysis import AnalysisResult, analyze_video
 from coach.programme import threshold_range
 from coach.result_files import ResultFileError, check_writable, summary, write_outputs
@@ -177,7 +178,7 @@ def print_human(result: AnalysisResult, paths: dict[str, Path]) -> None:
     if get_spec(result.exercise).timed_hold:
         _print_holds(title, seen, result)
     else:
-        print(f"{title}: {len(result.counted)} reps in {result.duration_s:.1f} s {seen}")
+        print(f"{title}: {labels.reps_phrase(result.exercise, len(result.counted))} in {result.duration_s:.1f} s {seen}")
     if result.reps and not get_spec(result.exercise).timed_hold:
         print(f"{'rep':>4}  {'start':>7}  {'end':>7}  {'trust':5}  faults")
         for r in result.reps:
