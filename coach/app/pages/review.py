@@ -46,8 +46,8 @@ def render() -> None:
         ["Sessions", f"Diary ({len(entries)} day{'s' if len(entries) != 1 else ''})",
          f"Clips from the patient ({len(clips)})"])
     with sessions_tab:
-        adherence_table(store, patient)
         _sessions(store, patient)
+        adherence_table(store, patient)  # under the session: its reps table stays the first on the page
     with diary_tab:
         diary_view.show_diary(entries)
     with clips_tab:
