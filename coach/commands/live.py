@@ -98,6 +98,12 @@ def run_live(args) -> int:
     if summary.unsaved:
         print(f"coach: error: not saved: {summary.unsaved}", file=sys.stderr)
         return EXIT_NOT_SAVED
+    if args.patient:  # a laptop paired with the clinic sends the session now (coach.sync)
+        from coach.sync.client import after_session
+
+        line = after_session()
+        if line:
+            print(f"coach: {line}", file=sys.stderr)
     return 0
 
 

@@ -102,10 +102,11 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def _request(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str = "GET") -> dict:
+def _request(url: str, *, data: bytes | None = None, headers: dict | None = None, method: str = "GET",
+             timeout_s: float | None = None) -> dict:
     req = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
-        with urllib.request.urlopen(req, timeout=TIMEOUT_S) as r:
+        with urllib.request.urlopen(req, timeout=timeout_s or TIMEOUT_S) as r:
             return json.loads(r.read().decode("utf-8"))
     except urllib.error.HTTPError as e:
         try:
@@ -156,7 +157,8 @@ def unpair(store) -> bool:
     return False
 
 
-def sync_once(store, *, force: bool = False, now: datetime | None = None) -> SyncResult:
+def sync_once(store, *, force: bool = False, now: datetime | None = None,
+              timeout_s: float | None = None) -> SyncResult:
     """Push what is new and pull the programme. ``force``: try now even while backing off."""
     pairing = load_pairing(store)
     if pairing is None:
@@ -167,7 +169,7 @@ def sync_once(store, *, force: bool = False, now: datetime | None = None) -> Syn
     waiting = outbox.pending(store, pid)
     if waiting and (force or outbox.due(store, pid, now)):
         try:
-            summary = push(store, pairing, waiting)
+            summary = push(store, pairing, waiting, timeout_s)
             outbox.mark_delivered(store, pid, waiting)
             delivered = len(waiting)
         except SyncError as e:
@@ -175,13 +177,13 @@ def sync_once(store, *, force: bool = False, now: datetime | None = None) -> Syn
             outbox.mark_failed(store, pid, waiting, error, now)
     version, updated = None, False
     try:
-        version, updated = pull_programme(store, pairing)
+        version, updated = pull_programme(store, pairing, timeout_s)
     except SyncError as e:
         error = error or str(e)
     return SyncResult(True, delivered, len(outbox.pending(store, pid)), version, updated, error, summary)
 
 
-def push(store, pairing: Pairing, items: list) -> str:
+def push(store, pairing: Pairing, items: list, timeout_s: float | None = None) -> str:
     """Send these outbox items as one signed share bundle; the clinic's summary."""
     from coach.store.bundle import export_bundle
 
@@ -193,17 +195,17 @@ def push(store, pairing: Pairing, items: list) -> str:
         body = path.read_bytes()
     answer = _request(f"{pairing.clinic_url}/api/v1/push", method="POST", data=body,
                       headers={"Authorization": f"Bearer {pairing.token}", "Content-Type": "application/zip",
-                               tokens.SIGNATURE_HEADER: tokens.sign(pairing.token, body)})
+                               tokens.SIGNATURE_HEADER: tokens.sign(pairing.token, body)}, timeout_s=timeout_s)
     return str(answer.get("summary") or "")
 
 
-def pull_programme(store, pairing: Pairing) -> tuple[int | None, bool]:
+def pull_programme(store, pairing: Pairing, timeout_s: float | None = None) -> tuple[int | None, bool]:
     """Take the clinic's programme versions (the clinic's replace any of the same number here);
     return (the current version here, whether anything changed)."""
     from coach.programme.model import from_dict
 
     answer = _request(f"{pairing.clinic_url}/api/v1/programme",
-                      headers={"Authorization": f"Bearer {pairing.token}"})
+                      headers={"Authorization": f"Bearer {pairing.token}"}, timeout_s=timeout_s)
     if answer.get("patient") != pairing.patient_id:
         raise SyncError("The clinic answered for another patient; nothing was changed.")
     changed = False
@@ -225,6 +227,23 @@ def pull_programme(store, pairing: Pairing) -> tuple[int | None, bool]:
                 changed = True
     programme = store.programme(pairing.patient_id)
     return (programme.version if programme else None), changed
+
+
+def after_session(store_url: str | None = None, timeout_s: float = 5.0) -> str | None:
+    """One quick sync at the end of a session (``coach live --patient``): the line to tell the
+    patient, or None when this laptop is not paired. Never raises: the outbox keeps what did not go."""
+    from coach.store import Store
+
+    try:
+        with Store.open(store_url, recover=False, backup_every=None) as store:
+            result = sync_once(store, force=True, timeout_s=timeout_s)
+    except Exception as e:  # noqa: BLE001 - the session is saved; sending is for later
+        return f"The session is saved on this computer; it goes to your physiotherapist with the next sync ({e})."
+    if not result.paired:
+        return None
+    if result.pending:
+        return "The session is saved on this computer; it goes to your physiotherapist with the next sync."
+    return f"Sent to your physiotherapist at {datetime.now():%H:%M}." if result.delivered else None
 
 
 class Syncer:

@@ -237,3 +237,15 @@ def test_the_same_payload_twice_at_once_is_taken_once(clinic, api, laptop):
         answers = list(pool.map(lambda _: client.push(laptop, pairing, items), range(2)))
     assert len(answers) == 2 and _clinic_count(clinic, session) == 1
     assert [d["outcome"] for d in clinic_side.deliveries(clinic, "P001")] == ["added", "added"]
+
+
+def test_the_end_of_a_session_sends_it_or_says_it_waits(clinic, api, laptop):
+    assert client.after_session(laptop.url) is None  # not paired: nothing to say about a clinic
+    client.pair(laptop, api.url, clinic_side.make_pairing_code(clinic, "P001", by="physio A"))
+    first = _record_session(laptop)
+    assert client.after_session(laptop.url).startswith("Sent to your physiotherapist at ")
+    assert _clinic_count(clinic, first) == 1
+    api.stop()
+    second = _record_session(laptop)
+    assert "with the next sync" in client.after_session(laptop.url, timeout_s=2.0)
+    assert [i.key for i in outbox.pending(laptop, "P001")] == [second]
