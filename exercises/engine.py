@@ -129,6 +129,12 @@ class RepExercise:
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         return {}
 
+    def rep_sides(self, ctx: RepContext) -> tuple[str, ...]:
+        """The sides a finished rep is credited to (``Rep.side``): by default those whose own
+        counting signal reached the top of its range; an exercise counted on one signal for the
+        body names them from its own measurements (a step-up: its lead leg)."""
+        return ctx.sides
+
     def refine_start(self, ctx: RepContext) -> float:
         """The movement's true onset, when a preparatory move precedes the progress signal."""
         return ctx.start_s
@@ -331,6 +337,7 @@ class RepExercise:
         target_s = next((s.t for s in in_rep if s.progress >= self.clinical_target), tr.target_s) if tr.reached else None
         ctx = RepContext(samples, start, target_s, tr.time_s, tr.reached, clinical_peak, self.views.view,
                          sides=self._moved_sides(in_rep))
+        ctx.sides = self.rep_sides(ctx)
         ctx.start_s = self.refine_start(ctx)
         counted = tr.reached and (self.count_on != "target" or self._rep_counted)
         self._rep_counted = self._count_pending = False

@@ -63,6 +63,11 @@ FAULTS: dict[str, FaultInfo] = {f.code: f for f in (
     # weight shift
     FaultInfo("short_hold", "Held at the side for less than the target", "Stay there a little longer", "front",
               "you did not stay there for long"),
+    # step-ups
+    FaultInfo("incomplete_step", "Did not step all the way up (attempt not counted)", "Step all the way up", "any",
+              "you did not step all the way up"),
+    FaultInfo("hand_support", "Held on with a hand (a rail, a counter or a thigh)", "Hold on only as much as you need",
+              "any", "you held on with your hand"),
     # any sided exercise
     FaultInfo("asymmetry", "Left and right sides moved differently", "Use both sides evenly", "front",
               "one side moved differently from the other"),

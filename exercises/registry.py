@@ -7,14 +7,14 @@ generator) is read from here.
 """
 from __future__ import annotations
 
-from exercises import (arm_raise, head_turn, heel_raise, reach, single_leg_stance, sit_to_stand, squat, stepping,
-                       tandem_stance, weight_shift)
+from exercises import (arm_raise, head_turn, heel_raise, reach, single_leg_stance, sit_to_stand, squat, step_up,
+                       stepping, tandem_stance, weight_shift)
 from exercises.base import Exercise
 from exercises.spec import ExerciseSpec
 
 SPECS: tuple[ExerciseSpec, ...] = (sit_to_stand.SPEC, squat.SPEC, heel_raise.SPEC, reach.SPEC, arm_raise.SPEC,
                                    single_leg_stance.SPEC, tandem_stance.SPEC, head_turn.SPEC, stepping.SPEC,
-                                   weight_shift.SPEC)
+                                   weight_shift.SPEC, step_up.SPEC)
 EXERCISES: dict[str, ExerciseSpec] = {spec.name: spec for spec in SPECS}
 EXERCISE_NAMES: tuple[str, ...] = tuple(EXERCISES)
 

@@ -86,13 +86,18 @@ def draw_chair(img: np.ndarray, chair: Chair, placement: Placement, camera: Came
             for y in (chair.seat_height_m + 0.15, chair.seat_height_m + chair.back_height_m)]
     posts = [FWD * (chair.back_m + 0.02) + LEFT * z for z in (-half + 0.03, half - 0.03)]
     parts = []
+    if chair.solid:  # a step: one box standing on the floor
+        legs, posts, back = [], [], []
+        corners = [FWD * x + LEFT * z + UP * y for x in (chair.back_m, chair.front_m) for z in (-half, half)
+                   for y in (0.0, chair.seat_height_m)]
     for leg in legs:
         parts.append(("line", np.array([leg, leg + UP * chair.seat_height_m]), _shade(CHAIR_BGR, 0.8)))
     for post in posts:
         parts.append(("line", np.array([post + UP * chair.seat_height_m, post + UP * (chair.seat_height_m + chair.back_height_m)]),
                       _shade(CHAIR_BGR, 0.85)))
     parts.append(("hull", np.array(corners), CHAIR_BGR))
-    parts.append(("hull", np.array(back), _shade(CHAIR_BGR, 1.1)))
+    if back:
+        parts.append(("hull", np.array(back), _shade(CHAIR_BGR, 1.1)))
     drawn = []
     for kind, pts, colour in parts:
         uv, depth = px(pts)

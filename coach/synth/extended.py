@@ -18,7 +18,7 @@ import numpy as np
 
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark
-from coach.synth.body import FWD, LEFT, SIDES, UP, BodyDims, Posture, Skeleton, side_sign, solve
+from coach.synth.body import FWD, LEFT, SIDES, UP, BodyDims, Posture, Skeleton, _two_link, side_sign, solve
 from coach.synth.camera import Camera, Placement, facing_yaw, pose_frame
 from coach.synth.landmarks33 import landmarks_3d
 from coach.synth.scene import Chair, Look, Scene
@@ -39,6 +39,11 @@ class ExtPosture(Posture):
     right_foot_up: float = 0.0
     walk_fwd_m: float = 0.0  # m the whole figure has moved along the start's forward axis
     heading_deg: float = 0.0  # deg the whole figure has turned toward its left, about the vertical
+    rise_m: float = 0.0  # m the whole figure is raised (standing on a step; applied with the walk)
+    # A moved foot's knee: False moves it half the foot's shift; True solves it between its hip and
+    # the moved ankle (two segments, bending forward; ``LegPose.knee_in`` still applies), so a foot
+    # placed on a step bends its knee. A foot beyond the leg's reach is pulled up toward the hip.
+    knees_follow_feet: bool = False
     pelvis_shift: float = 0.0  # m the pelvis (and all above it) moves toward the person's left over still feet
 
     def foot(self, side: str) -> tuple[float, float, float]:
@@ -71,16 +76,23 @@ def ext_skeleton(dims: BodyDims, p: Posture) -> Skeleton:
             continue
         for part in FOOT_POINTS:
             joints[f"{side}_{part}"] = joints[f"{side}_{part}"] + shift
-        joints[f"{side}_knee"] = joints[f"{side}_knee"] + shift * 0.5
+        if not p.knees_follow_feet:
+            joints[f"{side}_knee"] = joints[f"{side}_knee"] + shift * 0.5
+            continue
+        hip, ankle = joints[f"{side}_hip"], joints[f"{side}_ankle"]
+        knee, reached = _two_link(hip, ankle, dims.thigh, dims.shank, pole=(hip + ankle) / 2 + FWD)
+        for part in FOOT_POINTS:
+            joints[f"{side}_{part}"] = joints[f"{side}_{part}"] + (reached - ankle)
+        joints[f"{side}_knee"] = knee - LEFT * side_sign(side) * p.leg(side).knee_in
     if p.pelvis_shift:  # a weight shift: the feet stay, the body above the knees moves sideways
         joints = _shift_pelvis(dims, joints, p.pelvis_shift)
     sk = replace(sk, joints=joints)
     if p.head_yaw:  # about the vertical through the head centre
         sk = replace(sk, head_fwd=_yaw(sk.head_fwd, p.head_yaw), head_up=_yaw(sk.head_up, p.head_yaw),
                      head_lat=_yaw(sk.head_axis, p.head_yaw))
-    if p.heading_deg or p.walk_fwd_m:  # the whole figure about the floor origin, then along the start's FWD
+    if p.heading_deg or p.walk_fwd_m or p.rise_m:  # the whole figure about the floor origin, then along the start's FWD
         turn = lambda v: _yaw(v, p.heading_deg)  # noqa: E731
-        sk = replace(sk, joints={k: turn(v) + FWD * p.walk_fwd_m for k, v in sk.joints.items()},
+        sk = replace(sk, joints={k: turn(v) + FWD * p.walk_fwd_m + UP * p.rise_m for k, v in sk.joints.items()},
                      head_fwd=turn(sk.head_fwd), head_up=turn(sk.head_up), head_lat=turn(sk.head_axis),
                      shoulder_axis=turn(sk.shoulder_axis), trunk_up=turn(sk.trunk_up),
                      trunk_fwd=turn(sk.trunk_fwd), thumb_dir={k: turn(v) for k, v in sk.thumb_dir.items()})

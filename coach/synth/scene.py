@@ -17,6 +17,7 @@ class Chair:
     back_m: float
     width_m: float = 0.46
     back_height_m: float = 0.45  # backrest above the seat
+    solid: bool = False  # a box from the floor to the seat height, no legs or back (a step)
 
 
 @dataclass(frozen=True)
