@@ -1,4 +1,4 @@
-"""The session review's "Adherence by week": this week's training sessions against the programme
+"""(AppTest) The session review's "Adherence by week": this week's training sessions against the programme
 (two sit-to-stand sessions of 4 counted reps today; the programme asks 1 x 5 a day from today)."""
 from __future__ import annotations
 
