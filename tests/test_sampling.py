@@ -78,15 +78,14 @@ def test_rests_are_sampled_sparsely_and_movement_densely():
     move_steps = np.diff(picked)[moving[1:] & moving[:-1]]
     max_step = int(SamplingConfig().max_gap_s * FPS)
     assert rest_steps.max() == max_step  # holds and rests: the longest step
-    assert move_steps.mean() < 0.75 * rest_steps.mean()  # movement: denser
-    assert len(picked) < 0.35 * len(series)
+    assert move_steps.mean() < rest_steps.mean() / 2  # movement: much denser
+    assert len(picked) < 0.6 * len(series)
 
 
-def test_never_more_than_the_longest_step_across_a_rep_boundary_and_the_moving_step_where_it_moves():
+def test_never_more_than_the_longest_step_across_a_rep_boundary_and_dense_at_the_turn():
     series = squat_track(jitter=0.0005)
     picked = picked_indices(series)
-    cfg = SamplingConfig()
-    max_step = int(cfg.max_gap_s * FPS)
+    max_step = int(SamplingConfig().max_gap_s * FPS)
     assert np.diff(picked).max() <= max_step
     t = series.timestamps_s
     for start, end in rep_windows():
@@ -94,19 +93,12 @@ def test_never_more_than_the_longest_step_across_a_rep_boundary_and_the_moving_s
             before = picked[t[picked] <= boundary].max()
             after = picked[t[picked] >= boundary].min()
             assert after - before <= max_step, (boundary, before, after)
-        # Where the counting signal moves faster than signal_move a frame (the truth's own speed),
-        # samples are at most the moving step apart (plus one frame), once the sampler has seen it
-        # move: the step is chosen from the past, so the first step into the movement may be long.
-        speed = np.abs(np.gradient([hip_signal(series.frame(i))[0] for i in range(len(series))]))
-        fast = (speed[picked] > cfg.signal_move) & (t[picked] > start) & (t[picked] < end)
-        steps = np.diff(picked)
-        stretch_steps = [steps[k] for k in range(1, len(steps)) if fast[k - 1] and fast[k] and fast[k + 1]]
-        assert len(stretch_steps) >= 4
-        assert max(stretch_steps) <= int(cfg.moving_gap_s * FPS) + 1
-        # The turn at the bottom is sampled from both sides within the moving step.
-        bottom = (start + end) / 2
-        assert bottom - t[picked[t[picked] <= bottom].max()] <= cfg.moving_gap_s + 1 / FPS
-        assert t[picked[t[picked] >= bottom].min()] - bottom <= cfg.moving_gap_s + 1 / FPS
+        # Just after the movement starts, the sampler has already gone dense (a step of 1 or 2).
+        after_start = picked[(t[picked] > start + 0.25) & (t[picked] < start + 0.5)]
+        assert np.diff(after_start).max() <= 2
+        # At the bottom (the turn): never more than the moving step (0.1 s), mostly every frame.
+        bottom = picked[np.abs(t[picked] - (start + end) / 2) < 0.15]
+        assert len(bottom) >= 5 and np.diff(bottom).max() <= int(SamplingConfig().moving_gap_s * FPS)
 
 
 def test_the_sampled_track_stays_within_a_small_error_of_the_truth():
@@ -270,3 +262,40 @@ def test_real_motion_sampled_keeps_the_human_count_and_the_rep_times(name):
     for a, d in zip(adaptive.reps, dense.reps):
         assert abs(completion_time(a) - completion_time(d)) <= 0.1
     assert len(picked) < len(series)
+
+
+class _SlidingBody:
+    """A stand-in pose model for ``analyze_video``: a body sliding right at constant speed."""
+
+    mode = "video"
+
+    def __init__(self):
+        self.calls = 0
+        self.image, self.world = _base()
+
+    def estimate(self, rgb, timestamp_s):
+        self.calls += 1
+        img = self.image.copy()
+        img[:, 0] += 0.03 * timestamp_s
+        return PoseFrame(timestamp_s, img, self.world, (rgb.shape[1], rgb.shape[0]))
+
+
+@pytest.mark.parametrize("every_frame", [None, False, True])
+def test_analysis_samples_when_asked_and_still_gives_every_frame_a_pose(tmp_path, every_frame):
+    """A recording's analysis runs the pose model on part of the frames when sampling (asked for, or
+    the default when EVERY_FRAME_BY_DEFAULT is off), on all of them otherwise, and gives a pose
+    (interpolated where the model skipped) for every frame either way."""
+    from coach.analysis import EVERY_FRAME_BY_DEFAULT, analyze_video
+    from tests.conftest import write_noise_video
+
+    video = write_noise_video(tmp_path / "v.mp4", frames=90, fps=30.0)
+    model = _SlidingBody()
+    result = analyze_video(video, "squat", estimator=model, every_frame=every_frame)
+    assert result.frames == len(result.poses) == 90
+    assert result.model_frames == model.calls
+    if every_frame or (every_frame is None and EVERY_FRAME_BY_DEFAULT):
+        assert model.calls == 90
+    else:
+        assert model.calls < 45
+    x = result.poses.image[:, 0, 0]  # constant speed: interpolation gives the model's answer
+    np.testing.assert_allclose(x, model.image[0, 0] + 0.03 * result.poses.timestamps_s, atol=1e-9)

@@ -9,12 +9,10 @@ short enough for that crop to still hold the person):
 - after each model sample it measures how far the middle of the last three samples lies from the
   straight line through the outer two (the error linear interpolation would have made there), in
   torso lengths, over the landmarks seen in all three;
-- that error, or the counting signal's own, above its tolerance (a turn at the top or bottom of a
-  rep, a movement starting after a rest): the step halves; a landmark's visibility jumping, few
-  landmarks seen, or nobody found: the next frame is sampled (dense); the error well under ``tol``:
-  the step grows by one frame, up to ``max_gap_s`` (``moving_gap_s`` while the counting signal
-  moves) and up to a step over which the body moves at most ``max_move`` torso lengths (the
-  tracker's crop).
+- that error above ``tol`` (a turn at the top or bottom of a rep, a movement starting after a rest),
+  a landmark's visibility jumping, few landmarks seen, or nobody found: the next frame is sampled
+  (dense); the error well under ``tol``: the step grows by one frame, up to ``max_gap_s`` and up to
+  a step over which the body moves at most ``max_move`` torso lengths (the tracker's crop).
 
 Skipped frames get landmarks interpolated linearly in time between the samples either side
 (``interpolate``: image x, y, z, visibility and world, per landmark); a frame between a sample with
@@ -40,16 +38,16 @@ class SamplingConfig:
     """The controller's settings (units: torso lengths, seconds)."""
 
     tol: float = 0.05  # interpolation error allowed at the middle sample, torso lengths
-    signal_tol: float = 0.25  # the same for the counting signal, in its ``min_range`` (the smallest rep)
+    signal_tol: float = 0.1  # the same for the counting signal, in its ``min_range`` (the smallest rep)
     signal_move: float = 0.1  # the counting signal moving this much (min_range) per frame: ...
-    moving_gap_s: float = 0.15  # ... at most this between samples
+    moving_gap_s: float = 0.1  # ... at most this between samples
     grow_below: float = 0.5  # the step grows when the error is under this share of tol
-    max_gap_s: float = 0.3  # never more than this between two model samples
+    max_gap_s: float = 0.2  # never more than this between two model samples
     max_move: float = 0.25  # torso lengths the body may move over one step (the tracker's crop)
     visibility_jump: float = 0.25  # a landmark's visibility changing this much between samples: dense
     quantile: float = 0.75  # the landmarks' error that counts: this quantile over those seen
     min_landmarks: int = 4  # fewer landmarks seen in all three samples: dense
-    dense_after_change: int = 1  # samples after a change or a turn before the step may grow again
+    dense_after_change: int = 2  # samples kept dense after a change before the step may grow again
 
     def __post_init__(self) -> None:
         if not (self.tol > 0 and 0 < self.grow_below < 1 and self.max_gap_s >= 0 and self.max_move > 0):
@@ -92,7 +90,7 @@ class AdaptiveSampler:
         errors = np.linalg.norm(x1[seen] - (x0[seen] + w * (x2[seen] - x0[seen])), axis=1) / scale
         error = float(np.quantile(errors, cfg.quantile))  # a hand's or a foot's jitter alone is not a turn
         if error > cfg.tol:
-            return self._turn()
+            return self._dense()
         step_cap = self.max_step
         if self.signal is not None:
             s0, s1, s2 = self._sig
@@ -102,7 +100,7 @@ class AdaptiveSampler:
             if both.any():
                 dev = np.abs(s1 - (s0 + w * (s2 - s0)))[both]
                 if float(np.max(dev)) > cfg.signal_tol:
-                    return self._turn()
+                    return self._dense()
                 speed = float(np.max(np.abs(s2 - s1)[both])) / max(1, int(round((t2 - t1) * self.fps)))
                 if speed > cfg.signal_move:
                     step_cap = max(1, int(cfg.moving_gap_s * self.fps + 1e-6))
@@ -114,13 +112,6 @@ class AdaptiveSampler:
         move_per_frame = float(np.max(np.linalg.norm(x2[seen] - x1[seen], axis=1))) / scale / frames_last_gap
         cap = int(cfg.max_move / move_per_frame) if move_per_frame > 0 else self.max_step
         self.step = max(1, min(self.step, step_cap, cap))
-        return self.step
-
-    def _turn(self) -> int:
-        """A change of course: the step halves (a turn seen across a long step is refined towards
-        the next one, as step halving does in an ODE solver), and stays put for a while."""
-        self.step = max(1, self.step // 2)
-        self._hold_dense = self.config.dense_after_change
         return self.step
 
     def _dense(self) -> int:
