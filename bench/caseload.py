@@ -319,7 +319,7 @@ def time_pages(url: str, repeat: int) -> dict:
         store.diary_entries(pid)
         store.clips(pid)
         found = list(reversed(store.sessions(pid)))
-        tests_by_session(store, pid)
+        tests_by_session(store, pid, found)
         record = store.load_session(found[0].id)
         store.session_events(record.summary.id)
         store.load_poses(record.summary.id)

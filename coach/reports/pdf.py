@@ -5,12 +5,12 @@ import io
 from datetime import datetime
 
 from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from coach.reports.tables import Section, Table
 
 _HEADER_FILL = (228, 236, 244)
 _LINE_H = 3.6
+_PAD = 0.8  # mm around a cell's text
 
 
 class _ReportPDF(FPDF):
@@ -73,59 +73,72 @@ def _table(pdf: FPDF, t: Table) -> None:
     pdf.set_font("Helvetica", "B", 9)
     pdf.cell(0, 5, _latin1(t.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", "", 7 if len(t.headers) <= 10 else 6)
-    widths, one_line = _layout(pdf, t)
-    if one_line:
-        _one_line_table(pdf, t, widths)
-    else:
-        with pdf.table(col_widths=widths, text_align="LEFT", line_height=_LINE_H, padding=0.8,
-                       headings_style=FontFace(emphasis="BOLD", fill_color=_HEADER_FILL),
-                       borders_layout="SINGLE_TOP_LINE", first_row_as_headings=True) as table:
-            for row in (t.headers, *t.rows):
-                r = table.row()
-                for cell in row:
-                    r.cell(_latin1(cell))
+    _draw_table(pdf, t, _column_widths(pdf, t))
     if t.note:
         pdf.set_font("Helvetica", "I", 7)
         pdf.multi_cell(0, 4, _latin1(t.note), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
 
 
-def _one_line_table(pdf: FPDF, t: Table, widths: tuple[float, ...]) -> None:
-    """A table whose every cell fits on one line, drawn cell by cell: fpdf2's ``table`` lays out each
-    cell as a paragraph (~2 ms a cell), which made a year's report take minutes. Looks the same:
-    headings bold on a tinted band (repeated on a new page), a line under them."""
-    height = _LINE_H + 1.6
-    size = pdf.font_size_pt
-    margin, pdf.c_margin = pdf.c_margin, 0.8  # the cell padding
+def _draw_table(pdf: FPDF, t: Table, widths: tuple[float, ...]) -> None:
+    """Headings bold on a tinted band (repeated on each new page) with a line under them, then the rows;
+    a cell's words wrap within its column. Drawn line by line with ``cell``: fpdf2's ``table`` lays out
+    every cell as a paragraph, twice (~3 ms a cell), and a year's report has tens of thousands of cells
+    (bench/caseload.py: minutes)."""
+    size, family = pdf.font_size_pt, pdf.font_family
+    margin, pdf.c_margin = pdf.c_margin, _PAD
+    measured: dict[tuple[str, bool], float] = {}
 
-    def headings() -> None:
-        pdf.set_font(pdf.font_family, "B", size)
-        pdf.set_fill_color(*_HEADER_FILL)
-        for w, text in zip(widths, t.headers):
-            pdf.cell(w, height, _latin1(text), fill=True)
-        pdf.ln(height)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
-        pdf.set_font(pdf.font_family, "", size)
+    def width(text: str, bold: bool) -> float:
+        key = (text, bold)
+        if key not in measured:
+            measured[key] = pdf.get_string_width(text)
+        return measured[key]
 
-    headings()
-    for row in t.rows:
+    def lines(text: str, room: float, bold: bool) -> list[str]:
+        out, line = [], ""
+        for word in _latin1(text).split(" "):
+            trial = f"{line} {word}" if line else word
+            if line and width(trial, bold) > room:
+                out.append(line)
+                line = word
+            else:
+                line = trial
+        return out + [line]
+
+    def row(cells, bold: bool, fill: bool) -> None:
+        wrapped = [lines(c, w - 2 * _PAD, bold) for c, w in zip(cells, widths)]
+        height = max(len(w) for w in wrapped) * _LINE_H + 2 * _PAD
         if pdf.get_y() + height > pdf.page_break_trigger:
             pdf.add_page()
-            headings()
-        for w, text in zip(widths, row):
-            pdf.cell(w, height, _latin1(text))
-        pdf.ln(height)
+            if not bold:
+                headings()
+        x, y = pdf.l_margin, pdf.get_y()
+        if fill:
+            pdf.set_fill_color(*_HEADER_FILL)
+            pdf.rect(x, y, sum(widths), height, style="F")
+        for cell_lines, w in zip(wrapped, widths):
+            for k, text in enumerate(cell_lines):
+                pdf.set_xy(x, y + _PAD + k * _LINE_H)
+                pdf.cell(w, _LINE_H, text)
+            x += w
+        pdf.set_xy(pdf.l_margin, y + height)
+
+    def headings() -> None:
+        pdf.set_font(family, "B", size)
+        row(t.headers, True, True)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + sum(widths), pdf.get_y())
+        pdf.set_font(family, "", size)
+
+    headings()
+    for cells in t.rows:
+        row(cells, False, False)
     pdf.c_margin = margin
 
 
 def _column_widths(pdf: FPDF, t: Table, padding_mm: float = 2.4) -> tuple[float, ...]:
-    return _layout(pdf, t, padding_mm)[0]
-
-
-def _layout(pdf: FPDF, t: Table, padding_mm: float = 2.4) -> tuple[tuple[float, ...], bool]:
     """Column widths in mm that fill the page: each column at least as wide as its longest word
-    (header in bold, cells in regular), so no word is ever broken; the rest shared by content length.
-    True with them when every cell fits on one line."""
+    (header in bold, cells in regular), so no word is ever broken; the rest shared by content length."""
     family, style, size = pdf.font_family, pdf.font_style, pdf.font_size_pt
 
     def width(text: str, bold: bool) -> float:
@@ -141,11 +154,11 @@ def _layout(pdf: FPDF, t: Table, padding_mm: float = 2.4) -> tuple[tuple[float, 
     pdf.set_font(family, style, size)
     room = pdf.epw
     if sum(wants) <= room:  # everything fits on one line: share the spare room by content
-        return tuple(w * room / sum(wants) for w in wants), True
+        return tuple(w * room / sum(wants) for w in wants)
     if sum(mins) >= room:  # even single words do not fit: as narrow as the words allow
-        return tuple(m * room / sum(mins) for m in mins), False
+        return tuple(m * room / sum(mins) for m in mins)
     spare, extra = room - sum(mins), [w - m for w, m in zip(wants, mins)]
-    return tuple(m + spare * e / sum(extra) for m, e in zip(mins, extra)), False
+    return tuple(m + spare * e / sum(extra) for m, e in zip(mins, extra))
 
 
 def _latin1(text: str) -> str:

@@ -47,14 +47,18 @@ def patient_rows(store) -> list[dict]:
     return rows
 
 
-def tests_by_session(store, patient_id: str) -> dict[int, list]:
+def tests_by_session(store, patient_id: str, sessions=None) -> dict[int, list]:
     """session id -> its validated-test results, for the sessions that are tests (their own session,
-    ``labels.is_test_session``): named by their test. A training session with a score keeps its name."""
+    ``labels.is_test_session``): named by their test. A training session with a score keeps its name.
+    ``sessions``: the patient's session summaries when the page has them already."""
     out: dict[int, list] = {}
     for t in store.test_results(patient_id) if hasattr(store, "test_results") else ():
         out.setdefault(t.session_id, []).append(t.result)
-    return {sid: tests for sid, tests in out.items()
-            if labels.is_test_session(store.load_session(sid).settings, tests)}
+    if not out:
+        return {}
+    scored = [s for s in (sessions if sessions is not None else store.sessions(patient_id)) if s.id in out]
+    return {r.summary.id: out[r.summary.id] for r in store.load_sessions(scored)  # one read for all of them
+            if labels.is_test_session(r.settings, out[r.summary.id])}
 
 
 def _sessions(store, patient_id: str) -> None:
@@ -69,7 +73,7 @@ def _sessions(store, patient_id: str) -> None:
         st.write("No sessions recorded yet.")
         _week(store, patient_id)
         return
-    tests = tests_by_session(store, patient_id)
+    tests = tests_by_session(store, patient_id, found)
     st.dataframe(pd.DataFrame([{
         "Session": s.id, "Started": labels.when(s.started_at),
         "Exercise": labels.session_what(s.exercise, tests.get(s.id, ())),

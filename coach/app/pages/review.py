@@ -62,7 +62,7 @@ def _sessions(store, patient: str) -> None:
     ids = [s.id for s in found]
     from coach.app.pages.patients import tests_by_session
 
-    tests = tests_by_session(store, patient)
+    tests = tests_by_session(store, patient, found)
     labels_by_id = {s.id: session_label(s, tests.get(s.id, ())) for s in found}
     current = st.session_state.get(SESSION_KEY)
     sid = st.selectbox("Session", ids, index=ids.index(current) if current in ids else 0,
