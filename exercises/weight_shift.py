@@ -4,7 +4,7 @@ is one rep of that side (``rep.side``), counted like a head turn per side, relat
 person's own range (a small shift toward a weak leg is still a rep of that side).
 
 Read from the front only. The pelvis' offset from the feet's midpoint (hip midpoint against ankle
-midpoint) along the line from the right ankle to the left, in the picture, converted to cm with
+midpoint) across the picture toward the person's left (the camera upright), converted to cm with
 the shank's length (picture pixels against metres: the ``height_m`` the physio gives, else the pose
 model's 3D lengths, ``exercises.calibration``). A side view looks along that line: the shift is
 toward or away from the camera and cannot be read (no frame is used; the diagnosis asks for the
@@ -88,13 +88,16 @@ class WeightShift(RepExercise):
         px = pose.xy_px
         hips = (px[int(L.LEFT_HIP)] + px[int(L.RIGHT_HIP)]) / 2
         ankles = (px[int(L.LEFT_ANKLE)] + px[int(L.RIGHT_ANKLE)]) / 2
-        across = px[int(L.LEFT_ANKLE)] - px[int(L.RIGHT_ANKLE)]  # toward the person's left, in the picture
+        # Toward the person's left along the picture's horizontal (its sign from the ankles: a front or
+        # a back view). Not along the ankles' own line: one ankle read a few pixels higher tilts that
+        # line, and the long hip-to-ankle vertical then leaks into the shift (cm of false shift).
+        across = float(px[int(L.LEFT_ANKLE)][0] - px[int(L.RIGHT_ANKLE)][0])
         shank = float(np.mean([np.linalg.norm(px[int(L[f"{s}_KNEE"])] - px[int(L[f"{s}_ANKLE"])]) for s in ("LEFT", "RIGHT")]))
-        apart = float(np.linalg.norm(across))
+        apart = abs(across)
         values = self.new_measures()
         if not (np.isfinite(shank) and shank > 1e-6 and apart >= MIN_FEET_APART_SHANK * shank):
             return float("nan"), values  # a side view: the feet's line points at the camera
-        offset = float(np.dot(hips - ankles, across / apart)) * self.cm_per_px(shank)
+        offset = float(hips[0] - ankles[0]) * np.sign(across) * self.cm_per_px(shank)
         values.update({"offset_cm": offset, "shift_cm": abs(offset),
                        "left_cm": max(offset, 0.0), "right_cm": max(-offset, 0.0)})
         return abs(offset) / self.params.target_shift_cm, values
@@ -107,7 +110,9 @@ class WeightShift(RepExercise):
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         side = self._shifted(ctx)
-        t, v = ctx.series(f"{side}_cm", ctx.start_s, ctx.end_s)
+        # From the second kept before the rep's start too: live, a first shift's start is seen late
+        # (before this person's range is known), after the pelvis may already have arrived.
+        t, v = ctx.series(f"{side}_cm", t1=ctx.end_s)
         if not len(v):
             return {}
         shift = float(np.percentile(v, 95))

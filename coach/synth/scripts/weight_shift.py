@@ -12,8 +12,8 @@ smooth arrival and departure that are within the band; ``plateau_s`` is the plat
 
 A partial attempt shifts ``PARTIAL_SHARE`` of the usual way: among full shifts a smaller movement
 than the person's usual, not counted (``short_range``). Shifts asked to show "short_range" go
-``LOW_SHIFT_CM``, under the 8 cm target: counted when every shift is that small (that is this
-person's range), else like a partial one. ``rep_tempo`` scales a shift's movement and hold.
+``LOW_SHIFT_CM``, under the 8 cm target: counted when every shift to that side is that small (that
+is this person's range toward that side: a weaker side), else like a partial one. ``rep_tempo`` scales a shift's movement and hold.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from coach.synth.spec import ClipSpec
 SUPPORTED = {"short_range"}
 SHIFT_CM = 10.0  # about the pelvis over the foot: half the hip-joint width (~12 cm at 1.70 m) less a little
 LOW_SHIFT_CM = 5.0  # under the 8 cm default target
-PARTIAL_SHARE = 0.3
+PARTIAL_SHARE = 0.45
 SHIFT_S, HOLD_S, BACK_S, MIDDLE_S = 1.0, 3.0, 1.0, 1.0
 
 
@@ -51,15 +51,17 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
 
     band_m = WeightShiftParams().hold_band_cm / 100.0
     attempts = plan_attempts(spec, SUPPORTED, "short_range", fault_makes_partial=False)
-    all_low = all(a.has("short_range") for a in attempts if not a.partial)
     rest = standing()
     tl = Timeline(rest)
     tl.hold(spec.start_rest_s)
     reps, sides = [], []
-    side = "left" if spec.side == "both" else spec.side
-    for a in attempts:
+    first = "left" if spec.side == "both" else spec.side
+    side_of = [first if spec.side != "both" or k % 2 == 0 else other_side(first) for k in range(len(attempts))]
+    all_low = {s: all(a.has("short_range") for a, sd in zip(attempts, side_of) if sd == s and not a.partial)
+               for s in ("left", "right")}
+    for a, side in zip(attempts, side_of):
         cm = SHIFT_CM * PARTIAL_SHARE if a.partial else LOW_SHIFT_CM if a.has("short_range") else SHIFT_CM
-        counted = not a.partial and (all_low or not a.has("short_range"))
+        counted = not a.partial and (all_low[side] or not a.has("short_range"))
         shift_m = cm / 100.0 * (1.0 if side == "left" else -1.0)
         start = tl.now
         peak = tl.to(a.dur(SHIFT_S), replace(rest, pelvis_shift=shift_m))
@@ -69,8 +71,6 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
                               hold_s=held_within(tl, start, end, shift_m, band_m)))
         sides.append(side)
         tl.hold(MIDDLE_S + a.pause_after_s)
-        if spec.side == "both":
-            side = other_side(side)
     tl.hold(spec.end_rest_s)
     per_side = {s: sum(r.counted and sd == s for r, sd in zip(reps, sides)) for s in ("left", "right")}
     return Motion(tl, reps, notes={"sides": sides, "per_side": per_side})
