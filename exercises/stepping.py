@@ -40,6 +40,13 @@ class SteppingParams(Params):
         "the person's own range decides). Marching practice asks for ~45-60 deg, but seen from the front the pose "
         "model reads hip flexion low (a rendered 60 deg march read 32-56 deg), so the default flags only clearly "
         "low steps; a physio who films from the side may raise it", bounds=(15, 90))
+    freeze_gap_share: float = param(
+        2.0, "times the usual step interval", "a pause between two steps this much longer than the person's "
+        "usual interval is a freeze (a cadence collapse), shown to the physio with its moment", bounds=(1.3, 10))
+    freeze_min_s: float = param(
+        1.0, "s", "... and at least this much longer: a missed beat at a slow cadence is not a freeze", bounds=(0.3, 10))
+    freeze_min_steps: float = param(
+        4, "steps", "a usual interval needs a few steps before a pause can be judged against it", bounds=(3, 20))
     onset_share: float = param(
         0.1, "share of the step's top lead", "the step starts when the knee leaves its level with the other: "
         "the last moment before the top under this share of it (the metronome judges this moment)", bounds=(0.02, 0.5))
@@ -53,6 +60,31 @@ def thigh_vector(pose: PoseFrame, side: str) -> np.ndarray | None:
     hip, knee = (pose.world[int(p)] for p in HIP_KNEE[side])
     v = np.asarray(knee - hip, dtype=float)
     return v if np.all(np.isfinite(v)) and np.linalg.norm(v) > 1e-6 else None
+
+
+@dataclass(frozen=True)
+class Freeze:
+    """A pause in stepping much longer than the person's usual interval (a cadence collapse).
+
+    Whether the legs trembled in place meanwhile (festination) is not told: the pose smoothing that
+    steadies every count takes out knee bobs of 3 a second and more."""
+
+    start_s: float  # when the next step was due
+    end_s: float  # the next step's onset
+
+    def words(self) -> str:
+        return f"Freezing at {self.start_s:.1f} s: {self.end_s - self.start_s:.1f} s without a step"
+
+
+def freezes(reps, params: SteppingParams) -> list[Freeze]:
+    """Freezes between counted steps, judged against the person's own usual interval."""
+    onsets = sorted(r.start_s for r in reps if r.counted)
+    if len(onsets) < params.freeze_min_steps:
+        return []
+    gaps = np.diff(onsets)
+    usual = float(np.median(gaps))
+    return [Freeze(round(a + usual, 2), round(b, 2)) for a, b, gap in zip(onsets, onsets[1:], gaps)
+            if gap >= params.freeze_gap_share * usual and gap - usual >= params.freeze_min_s]
 
 
 class Stepping(RepExercise):
@@ -101,6 +133,13 @@ class Stepping(RepExercise):
         # Where the lead crossed the level between the two samples around it: frames dropped by a
         # busy machine (or a slow camera) do not move the onset by a whole frame gap.
         return float(t[i] + (level - v[i]) / (v[i + 1] - v[i]) * (t[i + 1] - t[i]))
+
+    def freezes(self) -> list[Freeze]:
+        return freezes(self.reps, self.params)
+
+    def diagnosis(self) -> list[str]:
+        """The counting notes, then each freeze with its moment (for the physio's review)."""
+        return super().diagnosis() + [f.words() for f in self.freezes()]
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         _, lift = ctx.extreme("knee_lift_deg", "max")

@@ -134,3 +134,35 @@ def test_the_live_loop_counts_a_march_played_as_the_camera_to_a_metronome(render
     # made to follow; here every step is off by the same amount (a steady march), within 0.1 s.
     errors = [r["timing_error_s"] for r in pacing["reps"]]
     assert max(errors) - min(errors) <= 0.1, [(r['index'], r['beat'], r['timing_error_s']) for r in pacing['reps']]
+
+
+@pytest.mark.parametrize("trembling", [False, True], ids=["still", "trembling"])
+def test_a_freeze_is_told_with_its_moment_and_no_step_is_lost(trembling):
+    """2.5 s without a step after the 5th (standing still, or the knees bobbing 10 deg in turn three
+    times a second): one freeze where the generator put it, all ten steps still counted per leg."""
+    from coach.synth.body import BodyDims
+    from coach.synth.extended import generate_ext
+    from coach.synth.scripts.stepping import build
+
+    spec = ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6, pauses_s={} if trembling else {5: 2.5})
+    motion = build(spec, BodyDims(spec.height_m), {5: 2.5} if trembling else None)
+    clip = generate_ext(motion.timeline, {}, view="front")
+    for second_pass in (False, True):
+        ex = create_exercise("stepping")
+        smoother = PoseSmoother()
+        poses = [smoother.apply(p) for p in clip.poses]
+        for pose in poses:
+            ex.update(pose)
+        ex.finish(poses[-1].timestamp_s)
+        ex = ex.second_pass(poses) if second_pass else ex
+        assert per_leg(ex.reps) == motion.notes["per_side"] == {"left": 5, "right": 5}
+        (true,) = motion.notes["freezes"]
+        (seen,) = ex.freezes()
+        assert seen.start_s == pytest.approx(true["start_s"], abs=0.15)
+        assert seen.end_s == pytest.approx(true["end_s"], abs=0.15)
+        assert any(w.startswith(f"Freezing at {seen.start_s:.1f} s") for w in ex.warnings)
+
+
+def test_an_even_march_has_no_freeze():
+    clip, ex = count(ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6, pauses_s={3: 0.3}))
+    assert ex.freezes() == [] and not any("Freezing" in w for w in ex.warnings)

@@ -28,6 +28,7 @@ UP_S, TOP_S, DOWN_S = 0.32, 0.08, 0.32
 LIFT_DEG = 60.0
 LOW_LIFT_DEG = 24.0  # under the 30 deg default target: low_step
 PARTIAL_LIFT_DEG = 35.0  # ~0.35 of a full step's knee lead: an attempt, not a step
+TREMBLE_DEG, TREMBLE_HZ = 10.0, 3.0  # a trembling freeze: small knee bobs, 3 a second each leg
 KNEE_PER_HIP = 1.2  # the knee bends a little more than the hip flexes: the foot hangs under the knee
 
 
@@ -36,7 +37,27 @@ def standing() -> ExtPosture:
     return ExtPosture(trunk_flexion=1.0, stance_half=0.0, left_arm=arms, right_arm=arms)
 
 
-def build(spec: ClipSpec, dims: BodyDims) -> Motion:
+def _tremble(tl: Timeline, rest: ExtPosture, seconds: float) -> None:
+    """Legs trembling in place (a freeze with festination): the knees bob ``TREMBLE_DEG`` in turn,
+    ``TREMBLE_HZ`` times a second each, the feet never leaving the floor."""
+    half = 0.5 / TREMBLE_HZ
+    leg = "left"
+    end = tl.now + seconds
+    while tl.now + half <= end + 1e-9:
+        bob = replace(rest, support=other_side(leg)).with_side(leg, leg={"hip_flex": TREMBLE_DEG,
+                                                                         "knee_flex": TREMBLE_DEG * KNEE_PER_HIP})
+        tl.current = replace(tl.current, support=other_side(leg))
+        tl.move(half, [(0.5, bob), (1.0, replace(rest, support=other_side(leg)))])
+        tl.current = rest
+        leg = other_side(leg)
+    tl.hold(max(end - tl.now, 0.0))
+
+
+def build(spec: ClipSpec, dims: BodyDims, trembles: dict[int, float] | None = None) -> Motion:
+    """``trembles``: after step k, that many seconds of trembling in place before the next step
+    (a freeze; ``pauses_s`` makes a still one). Their times are in ``notes["freezes"]``."""
+    trembles = trembles or {}
+    freezes = []
     attempts = plan_attempts(spec, SUPPORTED, "low_step", fault_makes_partial=False)
     all_low = all(a.has("low_step") for a in attempts if not a.partial)
     rest = standing()
@@ -58,10 +79,16 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
         sides.append(leg)
         onsets.append(round(start, 4))
         # The next step starts on the next beat (the beat is the tempo's, whatever this step took).
-        tl.hold(max(STEP_PERIOD_S / spec.tempo - (end - start), 0.0) + a.pause_after_s)
+        tl.hold(max(STEP_PERIOD_S / spec.tempo - (end - start), 0.0))
+        if a.pause_after_s or a.index in trembles:
+            freezes.append({"after_step": a.index, "start_s": round(tl.now, 4), "trembling": a.index in trembles})
+            tl.hold(a.pause_after_s)
+            if a.index in trembles:
+                _tremble(tl, rest, trembles[a.index])
+            freezes[-1]["end_s"] = round(tl.now, 4)
         if spec.side == "both":
             leg = other_side(leg)
     tl.hold(spec.end_rest_s)
     per_side = {s: sum(r.counted and sd == s for r, sd in zip(reps, sides)) for s in ("left", "right")}
     return Motion(tl, reps, notes={"sides": sides, "per_side": per_side, "onsets_s": onsets,
-                                   "step_period_s": STEP_PERIOD_S / spec.tempo})
+                                   "step_period_s": STEP_PERIOD_S / spec.tempo, "freezes": freezes})
