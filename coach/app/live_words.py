@@ -62,7 +62,7 @@ def hold_summary_lines(sets: list, status: str, target_s: float | None = None) -
                  else f" Your target: {seconds_words(target_s)}.")
     if any(x.ended_by == "balance_loss" for x in sets):
         return head, ("You lost your balance, so we stopped. Rest, and hold on to your support. "
-                      "Your physiotherapist will see this.")
+                      "It is kept with this session for your physiotherapist.")
     if status in ("stopped", "interrupted"):
         return head, f"All together {seconds_words(total)}. You stopped early. That is fine: listen to your body."
     return head, f"All together {seconds_words(total)}. Well done! Rest and drink some water."
