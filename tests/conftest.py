@@ -103,8 +103,8 @@ def _group(nodeid: str, seen: dict) -> tuple[int, str | None]:
     module = nodeid.split("::", 1)[0]
     params = nodeid.split("[", 1)[1] if "[" in nodeid else ""
     path = ROOT / module
-    if "postgres" in params or ("sqlite" not in params and any(
-            "COACH_TEST_POSTGRES" in _text(f, seen) for f in (path, path.with_name("conftest.py")))):
+    uses = [f for f in (path, path.with_name("conftest.py")) if f != Path(__file__)]  # not this file's own text
+    if "postgres" in params or ("sqlite" not in params and any("COACH_TEST_POSTGRES" in _text(f, seen) for f in uses)):
         return _RANK["postgres"], "postgres"
     cost = _module_cost(path, seen.setdefault("cost", {}))
     if cost == "browser" or (cost == "model" and 'scope="module"' in _text(path, seen)):
