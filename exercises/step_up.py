@@ -180,9 +180,16 @@ class StepUp(RepExercise):
 
     # ---- one step-up ------------------------------------------------------------------------
     def _up_time(self, ctx: RepContext) -> float:
-        """When the body's rise first passed ``UP_SHARE`` of the person's own range in this rep."""
-        ups = [s.t for s in ctx.samples if s.t >= ctx.start_s - 1e-6 and s.relative >= UP_SHARE]
-        return ups[0] if ups else ctx.start_s
+        """When the body, on its way to this rep's top, last passed ``UP_SHARE`` of the rise from
+        where it stood before (its own measurements: the first live rep comes before the person's
+        range is known)."""
+        t_top = self._top_time(ctx)
+        t, rise = ctx.series("rise", None, t_top)
+        if len(rise) < 2:
+            return ctx.start_s
+        level = float(np.min(rise)) + UP_SHARE * (rise[-1] - float(np.min(rise)))
+        below = np.flatnonzero(rise <= level)
+        return float(t[below[-1]]) if len(below) else ctx.start_s
 
     def _top_time(self, ctx: RepContext) -> float:
         t, _ = ctx.extreme("rise", "max", ctx.start_s, ctx.end_s)
@@ -191,7 +198,7 @@ class StepUp(RepExercise):
     def rep_sides(self, ctx: RepContext) -> tuple[str, ...]:
         """The lead leg: the foot higher than the other on average just before the body rose."""
         t_up = self._up_time(ctx)
-        _, diff = ctx.series("feet_diff", t_up - LEAD_WINDOW_S, t_up)
+        diff = np.array([d for t, d in self._feet if t_up - LEAD_WINDOW_S <= t <= t_up])
         if not len(diff) or np.max(np.abs(diff)) < self.params.lead_foot_thigh:
             return ()
         return ("left",) if float(np.mean(diff)) > 0 else ("right",)
@@ -292,8 +299,9 @@ SPEC = ExerciseSpec(
     # The hips' height over the floor in shank lengths: a 10 cm step raises them ~0.24, a 5 cm one
     # ~0.12; standing sway and a foot set on the step and taken back move them under 0.05.
     scale=SignalScale("shank lengths", min_range=0.08, expected_range=0.24),
-    # Up, a moment on the step, down: ~3 s at a usual pace, never under 1 s.
-    phases=replace(RELATIVE_PHASES, min_rep_s=1.0),
+    # Up, a moment on the step, down: ~3 s at a usual pace; the hips stay above the rest band ~1.5 s
+    # of it, a try that does not make it up ~0.6 s. Shorter is a jolt of the landmarks.
+    phases=replace(RELATIVE_PHASES, min_rep_s=0.4),
     count_on="end", incomplete_fault="incomplete_step",
     faults=("incomplete_step", "trunk_flexion", "trunk_lean", "knee_valgus", "hand_support"),
     setup=SetupNeeds(("trunk", "legs", "feet"), "front", min_height_share=0.35,

@@ -43,7 +43,7 @@ VALGUS_M = 0.09
 RAIL_M = 0.98  # rail height above the floor
 RAIL_OUT_M = 0.33  # rail's distance from the midline
 REST_BETWEEN_S = 0.8
-PARTIAL_RISE_M = 0.045  # a try that does not make it up: under the 0.7 of a full rise that counts
+PARTIAL_RISE_M = 0.06  # a try that does not make it up: under the 0.7 of a full rise that counts
 
 
 def standing() -> ExtPosture:
@@ -108,8 +108,9 @@ def build(spec: ClipSpec, dims: BodyDims) -> Motion:
         # Lead foot up over the edge and onto the step.
         tl.move(a.dur(0.65), [(0.5, pose(0.0, 0.0, (0.15, APEX_M), floor)), (1.0, pose(0.0, 0.0, step, floor))])
         if a.partial:  # ... a push that does not make it up, and back down
-            peak = tl.to(a.dur(0.5), pose(0.1, PARTIAL_RISE_M, step, floor, NORMAL_LEAN_DEG))
-            tl.to(a.dur(0.5), pose(0.0, 0.0, step, floor))
+            peak = tl.to(a.dur(0.6), pose(0.1, PARTIAL_RISE_M, step, floor, NORMAL_LEAN_DEG))
+            tl.hold(a.dur(0.2))
+            tl.to(a.dur(0.6), pose(0.0, 0.0, step, floor))
             end = tl.move(a.dur(0.6), [(0.5, pose(0.0, 0.0, (0.12, APEX_M), floor)), (1.0, pose(0.0, 0.0, floor, floor))])
             reps.append(rep_truth(a, start, end, peak, rise_cm=100.0 * PARTIAL_RISE_M))
         else:
