@@ -105,8 +105,8 @@ def collect(store: Store, patient_id: str, since: datetime | None = None,
     programme = store.programme(patient_id)
     suggestions = tuple(suggest(programme, records)) if programme else ()
     diary = tuple(store.diary_entries(patient_id, since.date() if since else None, until.date() if until else None))
-    added = {r.summary.id: tuple((e.t_s, e.kind, e.detail) for e in events) for r in records
-             if (events := store.session_events(r.summary.id))}
+    events = store.sessions_events([r.summary.id for r in records])
+    added = {sid: tuple((e.t_s, e.kind, e.detail) for e in found) for sid, found in events.items() if found}
     return PatientHistory(patient, programme, tuple(session_stats(r) for r in records), suggestions, since, until,
                           diary, added, _adherence(store, patient_id, records, since, until))
 

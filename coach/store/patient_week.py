@@ -32,6 +32,10 @@ class PatientWeekMixin:
     def session_events(self, session_id: int) -> list[SessionEvent]:
         return self._read("read the session's events", lambda conn: session_events.for_session(conn, session_id))
 
+    def sessions_events(self, session_ids: list[int]) -> dict[int, list[SessionEvent]]:
+        """session id -> its events, for many sessions in one read (a report's year)."""
+        return self._read("read the sessions' events", lambda conn: session_events.for_sessions(conn, session_ids))
+
     # --- diary --------------------------------------------------------------------------------
 
     def save_diary_entry(self, entry: DiaryEntry) -> DiaryEntry:

@@ -62,3 +62,19 @@ def for_session(conn: Connection, session_id: int) -> list[SessionEvent]:
     rows = conn.execute(select(t.session_events).where(t.session_events.c.session_id == session_id)
                         .order_by(t.session_events.c.t_s, t.session_events.c.id)).mappings().all()
     return [SessionEvent(r["session_id"], r["t_s"], r["kind"], r["detail"], as_utc(r["created_at"])) for r in rows]
+
+
+def for_sessions(conn: Connection, session_ids: list[int]) -> dict[int, list[SessionEvent]]:
+    """``for_session`` for many sessions in one query: session id -> its events (absent: none)."""
+    from coach.store.queries import as_utc
+
+    out: dict[int, list[SessionEvent]] = {}
+    if not session_ids:
+        return out
+    rows = conn.execute(select(t.session_events).where(t.session_events.c.session_id.in_(list(session_ids)))
+                        .order_by(t.session_events.c.session_id, t.session_events.c.t_s,
+                                  t.session_events.c.id)).mappings().all()
+    for r in rows:
+        out.setdefault(r["session_id"], []).append(
+            SessionEvent(r["session_id"], r["t_s"], r["kind"], r["detail"], as_utc(r["created_at"])))
+    return out
