@@ -7,8 +7,10 @@ Read from the front only. The pelvis' offset from the feet's midpoint (hip midpo
 midpoint) across the picture toward the person's left (the camera upright), converted to cm with
 the shank's length (picture pixels against metres: the ``height_m`` the physio gives, else the pose
 model's 3D lengths, ``exercises.calibration``). A side view looks along that line: the shift is
-toward or away from the camera and cannot be read (no frame is used; the diagnosis asks for the
-front).
+toward or away from the camera, out of the picture: there it is read from the pose model's 3D
+landmarks instead (``world_offset_cm``; exact on the generator's true landmarks, not checked
+through the pose model, whose depth from one camera is its weakest axis); the set-up asks for the
+front, and a side view that counts nothing says so.
 
 Rep metrics: ``shift_cm``, the pelvis' distance from the feet's midpoint at the side (its 95th
 percentile in the rep: one jittery frame does not make the range); ``side_hold_s``, the time from
@@ -95,12 +97,37 @@ class WeightShift(RepExercise):
         shank = float(np.mean([np.linalg.norm(px[int(L[f"{s}_KNEE"])] - px[int(L[f"{s}_ANKLE"])]) for s in ("LEFT", "RIGHT")]))
         apart = abs(across)
         values = self.new_measures()
+        if view == "side":
+            offset = self.world_offset_cm(pose)
+            if not np.isfinite(offset):
+                return float("nan"), values
+            return self._reading(offset, values)
         if not (np.isfinite(shank) and shank > 1e-6 and apart >= MIN_FEET_APART_SHANK * shank):
             return float("nan"), values  # a side view: the feet's line points at the camera
         offset = float(hips[0] - ankles[0]) * np.sign(across) * self.cm_per_px(shank)
+        return self._reading(offset, values)
+
+    def _reading(self, offset: float, values):
         values.update({"offset_cm": offset, "shift_cm": abs(offset),
                        "left_cm": max(offset, 0.0), "right_cm": max(-offset, 0.0)})
         return abs(offset) / self.params.target_shift_cm, values
+
+    def world_offset_cm(self, pose: PoseFrame) -> float:
+        """The same offset from the pose model's 3D landmarks (a side view, where the picture looks
+        along the shift): along the ankles' line, level. Exact on true landmarks; a pose model's depth
+        from one camera is its weakest axis, so a side view is not checked on rendered clips."""
+        if pose.world is None:
+            return float("nan")
+        w = pose.world
+        across = np.array(w[int(L.LEFT_ANKLE)] - w[int(L.RIGHT_ANKLE)], dtype=float)
+        across[1] = 0.0  # level (world y is down)
+        shank = self.calibration.length_m("shank")
+        if not (np.all(np.isfinite(across)) and np.linalg.norm(across) >= MIN_FEET_APART_SHANK * shank):
+            return float("nan")
+        hips = (w[int(L.LEFT_HIP)] + w[int(L.RIGHT_HIP)]) / 2
+        ankles = (w[int(L.LEFT_ANKLE)] + w[int(L.RIGHT_ANKLE)]) / 2
+        scale = self.params.height_m * SHANK_PER_HEIGHT / shank if self.params.height_m > 0 else 1.0
+        return float(np.dot(hips - ankles, across / np.linalg.norm(across))) * 100.0 * scale
 
     def signals(self, values) -> dict[str, float]:
         return {side: values[f"{side}_cm"] for side in SIDES if f"{side}_cm" in values}
