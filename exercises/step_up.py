@@ -7,8 +7,8 @@ shank learned while the person stands at rest), read from the picture, so it wor
 side and from the front (a camera at about hip height, as a laptop on a table is: stepping toward
 it barely moves the hips in the picture). A foot set on the step and taken back down lifts no
 one: an uncounted attempt (``incomplete_step``). The lead leg is the foot higher than the other
-(pose model's 3D landmarks, in thigh lengths: any view) just before the body rises; the rep
-starts when that foot left the floor.
+(pose model's 3D landmarks, in thigh lengths) just before the body rises, named from the front
+only (from the side the pose model swaps the legs); the rep starts when that foot left the floor.
 
 Faults, each with the view it needs: ``trunk_flexion`` (forward lean beyond
 ``trunk_flexion_limit_deg``, side view), ``trunk_lean`` (sideways lean beyond
@@ -152,7 +152,7 @@ class StepUp(RepExercise):
         reads the frame, only while the person stands on the floor: both feet level (3D) and the
         lower ankle and the hips no higher than they were (so the top of a step-up, both feet level
         on the step, never teaches them)."""
-        if pose.has_person and pose.visible(*lb.LEG["left"], *lb.LEG["right"], threshold=0.5):
+        if pose.has_person and any(pose.visible(*lb.LEG[s], threshold=0.5) for s in SIDES):
             ankle_y, shank_px, hip_y = self._floor_and_shank(pose)
             diff = self._feet_diff(pose)
             shank = self.shank_ref.value(shank_px)
@@ -196,7 +196,11 @@ class StepUp(RepExercise):
         return t if np.isfinite(t) else ctx.end_s
 
     def rep_sides(self, ctx: RepContext) -> tuple[str, ...]:
-        """The lead leg: the foot higher than the other on average just before the body rose."""
+        """The lead leg: the foot higher than the other on average just before the body rose. Named
+        from the front only: seen from the side the pose model gives the stepping foot to the leg
+        nearer the camera whichever it is (rendered side-view step-ups: every one "right")."""
+        if ctx.view != FRONT:
+            return ()
         t_up = self._up_time(ctx)
         diff = np.array([d for t, d in self._feet if t_up - LEAD_WINDOW_S <= t <= t_up])
         if not len(diff) or np.max(np.abs(diff)) < self.params.lead_foot_thigh:
@@ -208,13 +212,11 @@ class StepUp(RepExercise):
         other foot was under ``onset_share`` of its highest (interpolated between samples). The
         body's own onset may be earlier (a sway after the last step-up) or later (the foot waits
         on the step): the foot decides."""
-        if not ctx.sides:
-            return ctx.start_s
-        sign = 1.0 if ctx.sides[0] == "left" else -1.0
         t_up = self._up_time(ctx)
         kept = [(t, d) for t, d in self._feet if t <= t_up]
         t, v = (np.array(x) for x in zip(*kept)) if kept else (np.array([]), np.array([]))
-        v = v * sign
+        # The lead foot's lead; with no lead named (a side view), either foot's.
+        v = np.abs(v) if not ctx.sides else v if ctx.sides[0] == "left" else -v
         if not len(v) or not np.max(v) > 0:
             return ctx.start_s
         level = self.params.onset_share * float(np.max(v))
@@ -227,7 +229,7 @@ class StepUp(RepExercise):
         return float(t[i] + (level - v[i]) / (v[i + 1] - v[i]) * (t[i + 1] - t[i]))
 
     def rep_counts(self, ctx: RepContext) -> bool:
-        return ctx.reached and (self.side not in SIDES or ctx.sides == (self.side,))
+        return ctx.reached and (self.side not in SIDES or not ctx.sides or ctx.sides == (self.side,))
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         t_top = self._top_time(ctx)
