@@ -157,15 +157,17 @@ class StepUp(RepExercise):
             diff = self._feet_diff(pose)
             shank = self.shank_ref.value(shank_px)
             floor = self.floor_y.value(ankle_y)
+            # From the front, feet level on the step hardly move the ankles in the picture (the step
+            # is nearer the camera): the hips, no higher than standing, tell the floor from the step.
+            rise = (floor - hip_y) / shank if shank > 1e-6 else float("nan")
             on_floor = (not np.isfinite(diff) or abs(diff) < self.params.lead_foot_thigh / 2) and \
-                np.isfinite(shank) and ankle_y >= floor - FLOOR_BAND * shank
+                np.isfinite(rise) and ankle_y >= floor - FLOOR_BAND * shank and \
+                (not self.standing.ready or rise <= self.standing.value() + FLOOR_BAND)
             if on_floor:
                 t = pose.timestamp_s
                 self.floor_y.update(t, ankle_y)
                 self.shank_ref.update(t, shank_px)
-                rise = (self.floor_y.value(ankle_y) - hip_y) / self.shank_ref.value(shank_px)
-                if not self.standing.ready or rise <= self.standing.value() + FLOOR_BAND:
-                    self.standing.update(t, rise)
+                self.standing.update(t, (self.floor_y.value(ankle_y) - hip_y) / self.shank_ref.value(shank_px))
         return super().update(pose)
 
     def _feet_diff(self, pose: PoseFrame) -> float:
