@@ -22,49 +22,28 @@ norms for balance holds; the thresholds are screening defaults with their reason
 """
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from coach.geometry import trunk_lean_deg
 from coach.pose.frame import PoseFrame
-from coach.pose.landmarks import Landmark as L
 from coach.views import ViewTracker
 from exercises.base import Event, ExerciseState, Rep
 from exercises.calibration import BodyCalibration
 from exercises.counting import MAX_HOLE_S
 from exercises.drops import FastDrop
+from exercises.hold_reading import SIDES, HoldReader, Reading
 from exercises.notices import ProblemNotices, replay
 from exercises.spec import Params, param
 
 if TYPE_CHECKING:
     from exercises.spec import ExerciseSpec
 
-SIDES = ("left", "right")
-ANKLE = {"left": L.LEFT_ANKLE, "right": L.RIGHT_ANKLE}
-KNEE = {"left": L.LEFT_KNEE, "right": L.RIGHT_KNEE}
-NEEDED = (L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_SHOULDER,
-          L.RIGHT_SHOULDER)
-# Module constants say how the feet's floor level, speeds and the scale are estimated and what
-# MediaPipe can be trusted with; the numbers that start, end or break a hold or report a loss of
-# balance are ``HoldParams`` fields, except how long a hold survives unseen (MAX_GAP_S, FRAME_HOLE_S:
-# the browser tests read them; still to move).
-MIN_VISIBILITY = 0.3  # side views: the far leg reads 0.3-0.6 yet is placed well (see heel_raise)
-SHANK_WINDOW = 300  # frames whose shank lengths set the scale (~10 s at 30 frames/s)
-# A foot's floor level: its lowest image position over the last 10 s (a held-up foot is held for
-# less). Known limit: a foot put down nearer the camera sits lower in the picture, and the other
-# place reads as "up" by perspective until that low position leaves the window.
-FLOOR_WINDOW_S = 10.0
-FLOOR_PERCENTILE = 95.0
-FLOOR_LEARN_SHANK = 0.05  # only positions this close to the floor level update it
-FLOOR_KEEP = 30  # the last positions on the floor are kept however old (a long hold)
-FLOOR_RESET_S = 0.6  # both feet still this long outside a hold: the floor is where they are
-STILL_FLOOR_SPEED_SHANK_S = 0.25  # ~10 cm/s over SPEED_WINDOW_S: feet standing, not stepping
-SPEED_WINDOW_S = 0.2
+# How the feet, their floor and their speed are read: ``exercises.hold_reading``. The numbers that
+# start, end or break a hold or report a loss of balance are ``HoldParams`` fields, except how long a
+# hold survives unseen (MAX_GAP_S, FRAME_HOLE_S: the browser tests read them; still to move).
 ARRIVED_SHANK = 0.05  # ~2 cm: a foot this close to where it came to rest has arrived
-HISTORY_S = 3.0  # readings kept for backdating starts, ends and drops
 MAX_GAP_S = 0.5  # frames without the person: a hold survives this long; longer closes it where last seen
 # No frames at all (a busy computer, a camera stall): the person was not seen to stop, so a hold
 # survives as long a hole as the rep counters bridge (exercises.counting).
@@ -95,21 +74,6 @@ class HoldParams(Params):
                                      "up by perspective", bounds=(0.02, 0.6))
     confirm_s: float = param(0.1, "s", "a posture must last this long to start or end a hold (one odd frame does not)", bounds=(0, 2))
     still_speed_shank_s: float = param(0.3, "shank lengths/s", "a foot moving slower than ~12 cm/s is still (placed)", bounds=(0.05, 2))
-
-
-@dataclass
-class Reading:
-    """One usable frame, in pixels and shank lengths."""
-
-    t: float
-    ankle: dict[str, np.ndarray]  # px
-    lift: dict[str, float]  # height above the foot's own floor level, shank lengths
-    shank_px: float
-    hip: np.ndarray  # hip midpoint px
-    shoulder: np.ndarray  # shoulder midpoint px
-    trunk_deg: float
-    view: str
-    speed: dict[str, float] = field(default_factory=dict)  # ankle speed, shank lengths/s
 
 
 @dataclass(frozen=True)
@@ -149,16 +113,14 @@ class HoldExercise:
         self.warnings: list[str] = []
         self.balance_events: list[BalanceEvent] = []
         self._reps: list[Rep] = []
-        self._history: deque[Reading] = deque()
-        self._shanks: deque[float] = deque(maxlen=SHANK_WINDOW)
-        self._ankle_y: dict[str, deque[tuple[float, float]]] = {s: deque() for s in SIDES}
+        self._reader = HoldReader()
+        self._history = self._reader.history  # the last seconds of readings, for backdating
         self._attempt: _Attempt | None = None
         self._pending: tuple[float, str] | None = None  # (since, "start"/why-break)
         self._armed = True  # a new hold starts only after the posture was left
         self._watch_step: tuple[float, dict[str, np.ndarray], str] | None = None  # (end, feet, leg)
         self._last_drop = -1e9
         self._drops = FastDrop(self.params.drop_window_s, self.params.drop_shank)  # hip height, px up
-        self._still_since: float | None = None
         self._settle_after_loss = False  # after a balance loss: no new hold before standing still again
         self._last_t = 0.0
         self._phase = "waiting"
@@ -266,49 +228,15 @@ class HoldExercise:
 
     # ---- internals ---------------------------------------------------------------------
     def _read(self, pose: PoseFrame) -> Reading | None:
-        if not pose.has_person or not pose.visible(*NEEDED, threshold=MIN_VISIBILITY):
+        if not self._reader.usable(pose):
             return None
         self.calibration.observe(pose)
-        view = self.views.update(pose)
-        xy = pose.xy_px
-        t = pose.timestamp_s
-        shank = max(float(np.linalg.norm(xy[int(KNEE[s])] - xy[int(ANKLE[s])])) for s in SIDES)
-        if not shank > 1e-6:
+        r, settled = self._reader.read(pose, self.views.update(pose), holding=self._attempt is not None)
+        if r is None:
             return None
-        self._shanks.append(shank)
-        ref = float(np.percentile(self._shanks, 90))
-        ankle = {s: xy[int(ANKLE[s])].copy() for s in SIDES}
-        # Ankle speed over the last ~0.2 s, not frame to frame: landmark jitter over one frame
-        # interval reads as speed.
-        prev = next((h for h in reversed(self._history) if h.t <= t - SPEED_WINDOW_S),
-                    self._history[0] if self._history else None)
-        dt = t - prev.t if prev is not None else 0.0
-        speed = {s: float(np.linalg.norm(ankle[s] - prev.ankle[s]) / ref / dt) if prev is not None and dt > 0 else 0.0
-                 for s in SIDES}
-        # Standing still on both feet outside a hold: this is where the floor is now (a foot put
-        # down nearer or further from the camera sits lower or higher in the picture).
-        both_still = self._attempt is None and all(v < STILL_FLOOR_SPEED_SHANK_S for v in speed.values())
-        self._still_since = (self._still_since if self._still_since is not None else t) if both_still else None
-        if self._still_since is not None and t - self._still_since >= FLOOR_RESET_S:
-            for s in SIDES:
-                self._ankle_y[s] = deque([(t, float(ankle[s][1]))])
-            self._settle_after_loss = False
-        lift = {}
-        for s in SIDES:
-            ys = self._ankle_y[s]
-            floor = float(np.percentile([y for _, y in ys], FLOOR_PERCENTILE)) if ys else float(ankle[s][1])
-            lift[s] = (floor - ankle[s][1]) / ref  # image y grows downwards
-            if not ys or lift[s] < FLOOR_LEARN_SHANK:  # a foot held up teaches nothing about the floor
-                ys.append((t, float(ankle[s][1])))
-            while len(ys) > FLOOR_KEEP and ys[0][0] < t - FLOOR_WINDOW_S:
-                ys.popleft()
-        hip = (xy[int(L.LEFT_HIP)] + xy[int(L.RIGHT_HIP)]) / 2
-        shoulder = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
-        r = Reading(t, ankle, lift, ref, hip, shoulder, trunk_lean_deg(pose, "image"), view, speed)
-        self._history.append(r)
-        self._drops.add(t, -float(hip[1]))  # image y grows downwards
-        while self._history and self._history[0].t < t - HISTORY_S:
-            self._history.popleft()
+        if settled:
+            self._settle_after_loss = False  # stood still on both feet: a new hold may start
+        self._drops.add(r.t, -float(r.hip[1]))  # image y grows downwards
         return r
 
     def _open(self, leg: str, since: float) -> list[Event]:
@@ -408,7 +336,8 @@ class HoldExercise:
 
     def _balance_loss(self, kind: str, t: float, detail: str) -> list[Event]:
         self.balance_events.append(BalanceEvent(kind, round(t, 3), detail))
-        self._settle_after_loss, self._still_since = True, None
+        self._settle_after_loss = True
+        self._reader.restart_stillness()
         words = {"step": "You stepped to catch your balance", "drop": "You dropped suddenly"}[kind]
         return [Event("balance_loss", t, message=f"{words}. Stop and hold on to your support; tell your physio.")]
 
