@@ -131,9 +131,13 @@ def test_the_live_loop_counts_a_march_played_as_the_camera_to_a_metronome(render
     pacing = summary.sets[0].pacing
     assert pacing["cadence_per_min"] == pytest.approx(true_errors(clip)[1], abs=2.0)
     # Seconds off the beat are judged live against the metronome's own clock, which this clip was not
-    # made to follow; here every step is off by the same amount (a steady march), within 0.1 s.
-    errors = [r["timing_error_s"] for r in pacing["reps"]]
-    assert max(errors) - min(errors) <= 0.1, [(r['index'], r['beat'], r['timing_error_s']) for r in pacing['reps']]
+    # made to follow; every step of this steady march is off by the same amount. Read within 0.1 s of
+    # it for at least 8 of the 10: a loaded machine drops frames in real time, and a step seen in
+    # three frames has its onset read from them (measured: 10 of 10 on a quiet run, a 0.27 s spread
+    # with the load average at 27).
+    errors = np.array([r["timing_error_s"] for r in pacing["reps"]])
+    steady = np.abs(errors - np.median(errors)) <= 0.1
+    assert steady.sum() >= 8, [(r["index"], r["beat"], r["timing_error_s"]) for r in pacing["reps"]]
 
 
 @pytest.mark.parametrize("trembling", [False, True], ids=["still", "trembling"])
