@@ -35,7 +35,10 @@ def chair_stand_30s(reps: list[Rep], start_s: float, end_s: float | None = None,
         return cannot_score("chair-stand-30s", f"the recording ends {end_s - start_s:.1f} s after the start; "
                             f"the test needs {CHAIR_STAND_DURATION_S:.0f} s")
     full = [r for r in reps if r.counted and start_s <= r.metrics.get("stand_time_s", r.end_s) <= stop]
-    halfway = [r for r in reps if r.start_s < stop and r not in full and _risen_fraction_at(r, stop) > 0.5]
+    # more than halfway up at the bell: a rise still under way then (a stand reached before Go is
+    # neither a full stand nor halfway at the end)
+    halfway = [r for r in reps if r.start_s < stop and r not in full
+               and r.metrics.get("stand_time_s", float("inf")) > stop and _risen_fraction_at(r, stop) > 0.5]
     assisted = [r for r in full + halfway if _used_hands(r)]
     score = len(full) + (1 if halfway else 0) - len(assisted)
     result = interpret_chair_stand(score, age, sex)

@@ -53,6 +53,14 @@ def test_chair_stand_more_than_halfway_at_30s_counts():
     assert chair_stand_30s(reps, start_s=0.0).score == 9
 
 
+def test_a_stand_reached_before_go_is_not_the_halfway_stand_at_the_bell():
+    """A clip that loops: someone already standing when Go is pressed counts from Go, and that stand is
+    no extra one at the end (it gave 8 where the generator had 7)."""
+    before_go = sts(8.0, 9.2, 10.5)  # standing at 9.2 s, Go at 10 s
+    after = [sts(11.0 + i * 4.0, 12.2 + i * 4.0, 13.5 + i * 4.0) for i in range(7)]  # 7 stands by 36.2 s
+    assert chair_stand_30s([before_go, *after], start_s=10.0).score == 7
+
+
 @pytest.mark.parametrize("distances, mean, risk", [
     ([30, 31, 28, 27, 29], 28.0, False),
     ([10, 12, 14, 13, 12], 13.0, True),
