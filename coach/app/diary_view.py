@@ -10,6 +10,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from coach import labels
 from coach.app.user_text import plain
 from coach.store.diary import DiaryEntry, weekly_counts
 
@@ -84,9 +85,17 @@ def falls_alert(entries: list[DiaryEntry], today: date, days: int = 28) -> str:
     return f"{total} fall{'s' if total != 1 else ''} reported in the last {days // 7} weeks: {days_txt}"
 
 
-def show_diary(entries: list[DiaryEntry], today: date | None = None) -> None:
+def changes_frame(earlier: list[DiaryEntry]) -> pd.DataFrame:
+    """Earlier versions of changed days, as the physio reads them (what the day said, and when)."""
+    return pd.DataFrame([{"Day": e.day.isoformat(), "Saved": labels.when(e.updated_at), "Falls": e.falls,
+                          "Near-falls": e.near_falls, "Freezing": e.freezing, "Tiredness": e.fatigue,
+                          "Pain": e.pain, "Note": e.note} for e in earlier])
+
+
+def show_diary(entries: list[DiaryEntry], today: date | None = None, earlier: list[DiaryEntry] = ()) -> None:
     if not entries:
         st.info("No diary entries yet. The patient writes them on \"My diary\"; they come with the shared file.")
+        _show_changes(earlier)
         return
     alert = falls_alert(entries, today or date.today())
     if alert:
@@ -98,3 +107,10 @@ def show_diary(entries: list[DiaryEntry], today: date | None = None) -> None:
     st.altair_chart(fatigue_pain_chart(entries), width="stretch")
     st.markdown("**Each day**")
     st.markdown(table_html(days_frame(entries), "diary-days"), unsafe_allow_html=True)
+    _show_changes(earlier)
+
+
+def _show_changes(earlier) -> None:
+    if earlier:
+        st.markdown("**Changed days: what they said before**")
+        st.markdown(table_html(changes_frame(list(earlier)), "diary-changes"), unsafe_allow_html=True)

@@ -131,7 +131,8 @@ def weekly_counts(entries: Iterable[DiaryEntry], start: date | None = None, end:
 # --- database -------------------------------------------------------------------------------
 
 def save(conn: Connection, entry: DiaryEntry, now: datetime | None = None) -> DiaryEntry:
-    """Store the day's entry, replacing an earlier one for the same patient and day; a day outside
+    """Store the day's entry, replacing an earlier one for the same patient and day (kept in the day's
+    ``history``); a day outside
     ``check_day``'s range is refused, the note loses control characters and escape codes."""
     from dataclasses import replace
 
@@ -140,14 +141,39 @@ def save(conn: Connection, entry: DiaryEntry, now: datetime | None = None) -> Di
     check_day(entry.day)
     entry = replace(entry, note=clean(entry.note).strip(), updated_at=now or datetime.now(timezone.utc))
     d = t.diary_entries
+    before = conn.execute(select(d).where(d.c.patient_id == entry.patient_id, d.c.day == entry.day)).mappings().first()
+    if before is not None:  # the day keeps its history: the version it replaces is kept
+        _keep(conn, before, entry.updated_at)
     conn.execute(delete(d).where(d.c.patient_id == entry.patient_id, d.c.day == entry.day))
     conn.execute(d.insert().values(**vars(entry)))
     return entry
 
 
-def remove(conn: Connection, patient_id: str, day: date) -> bool:
+def history(conn: Connection, patient_id: str, day: date | None = None) -> list[DiaryEntry]:
+    """Earlier versions of the day (of every day when ``day`` is None), by day, oldest first: what it
+    said before each save that replaced it."""
+    from coach.store.queries import as_utc
+
+    h = t.diary_history
+    q = select(h).where(h.c.patient_id == patient_id).order_by(h.c.day, h.c.updated_at, h.c.id)
+    if day is not None:
+        q = q.where(h.c.day == day)
+    return [DiaryEntry(r["patient_id"], _as_date(r["day"]), r["fatigue"], r["pain"], r["falls"], r["near_falls"],
+                       r["freezing"], r["note"], as_utc(r["updated_at"])) for r in conn.execute(q).mappings()]
+
+
+def remove(conn: Connection, patient_id: str, day: date, now: datetime | None = None) -> bool:
+    """Remove the day's entry; what it said is kept in the day's ``history``."""
     d = t.diary_entries
+    before = conn.execute(select(d).where(d.c.patient_id == patient_id, d.c.day == day)).mappings().first()
+    if before is None:
+        return False
+    _keep(conn, before, now or datetime.now(timezone.utc))
     return conn.execute(delete(d).where(d.c.patient_id == patient_id, d.c.day == day)).rowcount > 0
+
+
+def _keep(conn: Connection, row, replaced_at: datetime) -> None:
+    conn.execute(t.diary_history.insert().values(**{k: v for k, v in row.items() if k != "id"}, replaced_at=replaced_at))
 
 
 def load(conn: Connection, patient_id: str, since: date | None = None, until: date | None = None) -> list[DiaryEntry]:

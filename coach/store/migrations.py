@@ -79,6 +79,11 @@ def _v5_caseload_indexes(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _v6_diary_history(conn: Connection) -> None:
+    """A new table only: earlier versions of a diary day."""
+    schema.diary_history.create(conn, checkfirst=True)
+
+
 # Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_v1),
@@ -86,6 +91,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(3, "session events, diary, clips", _v3_session_events_diary_clips),
     Migration(4, "clinic sync: devices, pairing, outbox, physio accounts, audit log, alerts", _v4_clinic_sync),
     Migration(5, "indexes for a clinic's caseload", _v5_caseload_indexes),
+    Migration(6, "diary history", _v6_diary_history),
 )
 
 

@@ -39,13 +39,18 @@ class PatientWeekMixin:
     # --- diary --------------------------------------------------------------------------------
 
     def save_diary_entry(self, entry: DiaryEntry) -> DiaryEntry:
-        """Store the day's entry; an earlier entry for the same patient and day is replaced."""
+        """Store the day's entry; an earlier entry for the same patient and day is replaced (and kept in
+        its history)."""
         self._require_writable("save the diary")
         self.patient(entry.patient_id)
         return self._write("save the diary", lambda conn: diary.save(conn, entry))
 
     def diary_entries(self, patient_id: str, since: date | None = None, until: date | None = None) -> list[DiaryEntry]:
         return self._read("read the diary", lambda conn: diary.load(conn, patient_id, since, until))
+
+    def diary_history(self, patient_id: str, day: date | None = None) -> list[DiaryEntry]:
+        """What the day (every day when None) said before each save that replaced it, oldest first."""
+        return self._read("read the diary", lambda conn: diary.history(conn, patient_id, day))
 
     def diary_entry(self, patient_id: str, day: date) -> DiaryEntry | None:
         found = self.diary_entries(patient_id, day, day)

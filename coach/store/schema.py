@@ -228,3 +228,21 @@ V2_COLUMNS = {
                      ("flags", "JSON"), ("details", "JSON"), ("timing_uncertainty_s", "FLOAT"),
                      ("cannot_score", "TEXT NOT NULL DEFAULT ''")],
 }
+
+# v6: earlier versions of a diary day (a day saved again, or a newer copy arriving from the patient's
+# laptop, keeps what it said before: a fall written on Monday and taken back on Tuesday stays seen)
+diary_history = Table(
+    "diary_history", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("patient_id", String(64), ForeignKey("patients.id", ondelete="CASCADE"), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("fatigue", Integer),
+    Column("pain", Integer),
+    Column("falls", Integer, nullable=False, default=0),
+    Column("near_falls", Integer, nullable=False, default=0),
+    Column("freezing", Integer, nullable=False, default=0),
+    Column("note", Text, nullable=False, default=""),
+    Column("updated_at", DateTime(timezone=True), nullable=False),  # when that version was saved
+    Column("replaced_at", DateTime(timezone=True), nullable=False),  # when a newer one took its place
+    Index("ix_diary_history_patient_day", "patient_id", "day"),
+)

@@ -77,6 +77,7 @@ def test_review_shows_diary_clips_and_balance_losses(app_env, monkeypatch):
         rec.add_rep(make_rep(1))
         rec.finish()
         store.add_session_event(rec.session_id, 4.25, "balance_loss", "step: the raised foot went down")
+        store.save_diary_entry(DiaryEntry("P001", date(2026, 11, 30), fatigue=6, pain=1, falls=1, note="fell, I think"))
         store.save_diary_entry(DiaryEntry("P001", date(2026, 11, 30), fatigue=6, pain=1, near_falls=2, note="dizzy"))
         store.save_clip("P001", note="freezing at the doorway", duration_s=6.0,
                         track=PoseSeries.from_frames(make_frames(0.0, 60)))
@@ -87,6 +88,7 @@ def test_review_shows_diary_clips_and_balance_losses(app_env, monkeypatch):
     assert "**Loss of balance** at 4.2 s: a sudden step: the raised foot went down" in text \
         or "**Loss of balance** at 4.3 s: a sudden step: the raised foot went down" in text
     assert "<td style='padding:4px 10px'>6.0</td>" in text and "dizzy" in text  # the week's mean and the day
+    assert "Changed days: what they said before" in text and "fell, I think" in text  # the day's earlier version
     assert "freezing at the doorway" in text
     assert any("No video was kept" in c.value for c in at.caption)
 

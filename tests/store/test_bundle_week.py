@@ -83,6 +83,26 @@ def test_an_edited_diary_day_replaces_the_older_copy(home, clinic, tmp_path):
         == (8, "bad night")
 
 
+
+def test_a_diary_day_keeps_its_history_at_home_and_at_the_clinic(home, clinic, tmp_path):
+    """A fall written one day and taken back the next stays on record: each replaced version of the day
+    is kept (what it said and when it was saved), on the laptop and at the clinic that imports it."""
+    day = date(2026, 12, 2)
+    home.save_diary_entry(DiaryEntry("P001", day, pain=2, falls=1, note="fell in the hall"))
+    import_bundle(clinic, export_bundle(home, "P001", tmp_path / "1.zip"))
+    home.save_diary_entry(DiaryEntry("P001", day, pain=2, falls=0, note="it was a near-fall really", near_falls=1))
+    import_bundle(clinic, export_bundle(home, "P001", tmp_path / "2.zip"))
+    for store in (home, clinic):
+        now = store.diary_entry("P001", day)
+        assert (now.falls, now.near_falls, now.note) == (0, 1, "it was a near-fall really")
+        (before,) = store.diary_history("P001", day)
+        assert (before.falls, before.note, before.pain) == (1, "fell in the hall", 2)
+        assert before.updated_at is not None and before.updated_at < now.updated_at
+    assert home.remove_diary_entry("P001", day)  # removing a day keeps what it said too
+    assert home.diary_entry("P001", day) is None
+    assert [e.note for e in home.diary_history("P001")] == ["fell in the hall", "it was a near-fall really"]
+
+
 def test_clip_video_stays_home_without_consent(home, clinic, tmp_path):
     _fill(home)
     home.update_patient("P001", video_opt_in=False)

@@ -49,7 +49,7 @@ def render() -> None:
         _sessions(store, patient)
         adherence_table(store, patient)  # under the session: its reps table stays the first on the page
     with diary_tab:
-        diary_view.show_diary(entries)
+        diary_view.show_diary(entries, earlier=store.diary_history(patient))
     with clips_tab:
         clip_view.show_clips(store, clips, key=f"review_clips_{patient}")
 
