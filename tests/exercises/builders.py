@@ -44,3 +44,16 @@ def rotated(pose: PoseFrame, degrees: float = 90.0) -> PoseFrame:
     world = pose.world.copy()
     world[:, :2] = world[:, :2] @ rot.T
     return PoseFrame(pose.timestamp_s, image, world, pose.size)
+
+
+def rendered(spec, folder):
+    """(the generated clip, its rendered video at ``folder``) for tests through the pose model: the
+    fixture shape the new exercises' rendered tests share (MediaPipe needed)."""
+    import pytest
+
+    pytest.importorskip("mediapipe")
+    from coach.synth import generate, write_clip
+
+    clip = generate(spec)
+    video, _ = write_clip(clip, folder / f"{spec.exercise}.mp4")
+    return clip, video

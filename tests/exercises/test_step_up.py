@@ -9,6 +9,7 @@ import pytest
 from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
 from exercises import create_exercise
+from tests.exercises.builders import rendered
 
 
 def count(spec: ClipSpec, second_pass: bool = False, side: str = "auto"):
@@ -98,13 +99,8 @@ def test_the_rise_and_the_trunk_match_the_generator_from_the_side():
 
 @pytest.fixture(scope="module")
 def rendered_step_ups(tmp_path_factory):
-    pytest.importorskip("mediapipe")
-    from coach.synth import write_clip
-
     spec = ClipSpec(exercise="step-up", view="front", reps=6, fps=25, size=(480, 360), seed=5)
-    clip = generate(spec)
-    video, _ = write_clip(clip, tmp_path_factory.mktemp("step_up") / "step_up.mp4")
-    return clip, video
+    return rendered(spec, tmp_path_factory.mktemp("step_up"))
 
 
 def test_rendered_step_ups_are_counted_per_lead_leg(rendered_step_ups):

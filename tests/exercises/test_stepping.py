@@ -11,6 +11,7 @@ import pytest
 from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
 from exercises import create_exercise
+from tests.exercises.builders import rendered
 from exercises.pacing import Tempo, pacing_metrics
 
 
@@ -90,13 +91,8 @@ def test_cadence_and_seconds_off_the_beat_match_the_generator():
 
 @pytest.fixture(scope="module")
 def rendered_march(tmp_path_factory):
-    pytest.importorskip("mediapipe")
-    from coach.synth import write_clip
-
     spec = ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6, fps=25, size=(480, 360), seed=5)
-    clip = generate(spec)
-    video, _ = write_clip(clip, tmp_path_factory.mktemp("march") / "march.mp4")
-    return clip, video
+    return rendered(spec, tmp_path_factory.mktemp("march"))
 
 
 def test_a_rendered_march_is_counted_per_leg_with_its_cadence_and_beat(rendered_march):

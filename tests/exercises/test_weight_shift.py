@@ -10,6 +10,7 @@ import pytest
 from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
 from exercises import create_exercise
+from tests.exercises.builders import rendered
 from exercises.weight_shift import side_summary
 
 
@@ -98,13 +99,8 @@ def test_a_side_view_reads_the_shift_from_the_3d_landmarks():
 
 @pytest.fixture(scope="module")
 def rendered_shifts(tmp_path_factory):
-    pytest.importorskip("mediapipe")
-    from coach.synth import write_clip
-
     spec = ClipSpec(exercise="weight-shift", view="front", reps=4, fps=25, size=(480, 360), seed=5)
-    clip = generate(spec)
-    video, _ = write_clip(clip, tmp_path_factory.mktemp("shift") / "shift.mp4")
-    return clip, video
+    return rendered(spec, tmp_path_factory.mktemp("shift"))
 
 
 def test_a_rendered_weight_shift_is_counted_per_side_with_its_range(rendered_shifts):
