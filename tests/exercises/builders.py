@@ -57,3 +57,25 @@ def rendered(spec, folder):
     clip = generate(spec)
     video, _ = write_clip(clip, folder / f"{spec.exercise}.mp4")
     return clip, video
+
+
+def run_clip(spec, second_pass: bool = False, **exercise_kwargs):
+    """(the generated clip, the exercise after its smoothed true poses): the causal (live) pass, or
+    with ``second_pass`` the file mode's second pass over the same poses."""
+    from coach.smoothing import PoseSmoother
+    from coach.synth import generate
+    from exercises import create_exercise
+
+    clip = generate(spec)
+    ex = create_exercise(spec.exercise, **exercise_kwargs)
+    smoother = PoseSmoother()
+    poses = [smoother.apply(p) for p in clip.poses]
+    for pose in poses:
+        ex.update(pose)
+    ex.finish(poses[-1].timestamp_s)
+    return clip, (ex.second_pass(poses) if second_pass else ex)
+
+
+def counted_by_side(reps) -> dict[str, int]:
+    """Counted reps of each side ("left", "right")."""
+    return {s: sum(r.counted and r.side == s for r in reps) for s in ("left", "right")}

@@ -6,25 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
-from exercises import create_exercise
-from tests.exercises.builders import rendered
+from tests.exercises.builders import counted_by_side, rendered, run_clip
 
 
 def count(spec: ClipSpec, second_pass: bool = False, side: str = "auto"):
-    clip = generate(spec)
-    ex = create_exercise("step-up", side=side)
-    smoother = PoseSmoother()
-    poses = [smoother.apply(p) for p in clip.poses]
-    for pose in poses:
-        ex.update(pose)
-    ex.finish(poses[-1].timestamp_s)
-    return clip, (ex.second_pass(poses) if second_pass else ex)
+    return run_clip(spec, second_pass, side=side)
 
 
-def per_leg(reps) -> dict[str, int]:
-    return {s: sum(r.counted and r.side == s for r in reps) for s in ("left", "right")}
+per_leg = counted_by_side
 
 
 def matched(ex, clip):

@@ -11,23 +11,15 @@ import pytest
 from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
 from exercises import create_exercise
-from tests.exercises.builders import rendered
+from tests.exercises.builders import counted_by_side, rendered, run_clip
 from exercises.pacing import Tempo, pacing_metrics
 
 
 def count(spec: ClipSpec, second_pass: bool = False):
-    clip = generate(spec)
-    ex = create_exercise("stepping")
-    smoother = PoseSmoother()
-    poses = [smoother.apply(p) for p in clip.poses]
-    for pose in poses:
-        ex.update(pose)
-    ex.finish(poses[-1].timestamp_s)
-    return clip, (ex.second_pass(poses) if second_pass else ex)
+    return run_clip(spec, second_pass)
 
 
-def per_leg(reps) -> dict[str, int]:
-    return {s: sum(r.counted and r.side == s for r in reps) for s in ("left", "right")}
+per_leg = counted_by_side
 
 
 def true_errors(clip) -> tuple[np.ndarray, float]:

@@ -7,26 +7,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
-from exercises import create_exercise
-from tests.exercises.builders import rendered
+from tests.exercises.builders import counted_by_side, rendered, run_clip
 from exercises.weight_shift import side_summary
 
 
 def count(spec: ClipSpec, second_pass: bool = False, overrides: dict | None = None):
-    clip = generate(spec)
-    ex = create_exercise("weight-shift", overrides=overrides)
-    smoother = PoseSmoother()
-    poses = [smoother.apply(p) for p in clip.poses]
-    for pose in poses:
-        ex.update(pose)
-    ex.finish(poses[-1].timestamp_s)
-    return clip, (ex.second_pass(poses) if second_pass else ex)
+    return run_clip(spec, second_pass, overrides=overrides)
 
 
-def per_side(reps) -> dict[str, int]:
-    return {s: sum(r.counted and r.side == s for r in reps) for s in ("left", "right")}
+per_side = counted_by_side
 
 
 def counted_truth(clip):
