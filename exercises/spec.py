@@ -100,6 +100,11 @@ class HoldWords:
     rest: str  # between holds ("Foot down when ready.")
 
 
+# A spec that does not state ``spotting``: a balance hold is practised at the edge of balance (a
+# caregiver stands beside); a counted exercise needs no spotting unless its own spec says why.
+SPOTTING_POLICY = {"hold": "They practise keeping their balance and may lose it.", "counted": ""}
+
+
 @dataclass(frozen=True)
 class ExerciseSpec:
     name: str  # CLI and storage name, e.g. "sit-to-stand"
@@ -146,9 +151,17 @@ class ExerciseSpec:
     motion_family: str | None = field(kw_only=True)
     # A timed hold's own words when a hold ends (required for holds, None for counted exercises).
     hold_words: HoldWords | None = field(default=None, kw_only=True)
+    # Whether someone should stand beside the patient ("spotting"), said to the caregiver as why, in
+    # plain words ("They stand on one leg and may lose balance."); "" = not needed. Left out (None),
+    # the policy decides (``SPOTTING_POLICY``): a balance hold is practised at the edge of balance and
+    # needs spotting; a counted exercise does not unless its spec says why (step-ups do).
+    spotting: str | None = field(default=None, kw_only=True)
 
     def __post_init__(self) -> None:
         from exercises.faults import FAULTS, MOTION_FAMILIES
+
+        if self.spotting is None:  # frozen: the policy's answer is set once, here
+            object.__setattr__(self, "spotting", SPOTTING_POLICY["hold" if self.count_on == "hold" else "counted"])
 
         def fail(what: str) -> None:
             raise ValueError(f"exercise spec {self.name!r}: {what}")
@@ -177,6 +190,11 @@ class ExerciseSpec:
             fail(f"default_variant {self.default_variant!r} is not one of its variants {self.variants}")
         if not 2 <= len(self.steps) <= 4:
             raise ValueError(f"{self.name}: say how to do it in 2 to 4 plain-words steps (steps=...)")
+
+    @property
+    def needs_spotting(self) -> bool:
+        """Someone should stand beside the patient during it (``spotting`` says why)."""
+        return bool(self.spotting)
 
     @property
     def timed_hold(self) -> bool:

@@ -321,4 +321,5 @@ SPEC = ExerciseSpec(
     fault_words=(("trunk_lean", "you leaned to one side as you stepped up"),),
     variants=("holding on", "hands free", "higher step"), default_variant="holding on",
     synth_script="step_up", sided=True, limb="leg", key_measure="rise_cm", key_unit="cm",
-    rep_noun=("step-up", "step-ups"), said_as="step-ups", amplitude_metric="", motion_family="legs")
+    rep_noun=("step-up", "step-ups"), said_as="step-ups", amplitude_metric="", motion_family="legs",
+    spotting="They stand on one leg for a moment as they step up, and may lose balance.")

@@ -33,6 +33,13 @@ class TestSpec:
     value_range: tuple[float, float]  # a plausible score, in ``unit``: beyond it is a slip, a fault or a forgery
     min_fps: float  # below this the pose timing is too coarse for the norm
     max_uncertainty_s: float  # timing uncertainty above this cannot support the norm
+    # Whether someone should stand beside the patient during it, said to the caregiver as why in
+    # plain words; "" = not needed (as ``ExerciseSpec.spotting``).
+    spotting: str = ""
+
+    @property
+    def needs_spotting(self) -> bool:
+        return bool(self.spotting)
 
 
 _CHAIR = "A firm chair without arms or wheels, its back against a wall"
@@ -55,7 +62,8 @@ TESTS: dict[str, TestSpec] = {t.id: t for t in (
               "When you see Go, reach forward as far as you can without stepping, then come back.",
               "Reach five times: two to practise, three that count. The coach stops by itself."),
              "Space in front of you, and a wall or counter close by in case you lose balance",
-             norms.FRT_SOURCE, (0, 100), 10.0, 1.0),
+             norms.FRT_SOURCE, (0, 100), 10.0, 1.0,
+             spotting="They reach forward as far as they can, and may lose balance."),
     TestSpec("calf-raise-30s", "30-second calf raise", "heel-raise", "raises", CALF_RAISE_DURATION_S, None,
              ("Stand side-on to the camera, holding a counter or chair back lightly for balance.",
               "When you see Go, rise up onto your toes as high as you can, then lower your heels.",
@@ -70,7 +78,8 @@ TESTS: dict[str, TestSpec] = {t.id: t for t in (
               "and sit down again.",
               "The coach times you from standing up to sitting back, and stops by itself."),
              "A chair with arms, a line 3 metres in front of it (tape or a shoe), your usual walking aid",
-             norms.TUG_SOURCE, (0, 600), 15.0, 0.5),
+             norms.TUG_SOURCE, (0, 600), 15.0, 0.5,
+             spotting="They stand up, walk, turn and sit down again. Walk beside them."),
 )}
 TEST_IDS = tuple(TESTS)
 # The plausible range of each test's score (60 stands in 30 s is one every half second).
