@@ -43,6 +43,12 @@ def register(subparsers) -> None:
                    help="suggest a rest when the last reps of a set stay at least this much slower or smaller than "
                         "the earlier ones, and by more than the person's own rep-to-rep variation "
                         f"(default {DEFAULT_MARGIN:g})")
+    p.add_argument("--caregiver", choices=("present", "absent"), default=None,
+                   help="is someone with the patient? (asked before exercises that need spotting: balance holds, "
+                        "step-ups); kept with the session; present: a loss of balance is said aloud for them at once")
+    p.add_argument("--caregiver-help", choices=("none", "steadied", "lifted"), default=None,
+                   help="did the caregiver help? (kept with the session; asked at the end when not given and "
+                        "someone was with the patient)")
     p.set_defaults(func=run_live)
 
 
@@ -54,6 +60,8 @@ def validate(args) -> None:
         raise ValueError("--hold must be from 1 to 600 seconds")
     if args.record_video and not args.patient:
         raise ValueError("--record-video needs --patient (the video is kept with the patient's session)")
+    if args.caregiver_help and args.caregiver != "present":
+        raise ValueError("--caregiver-help needs --caregiver present")
 
 
 def run_live(args) -> int:
@@ -72,7 +80,8 @@ def run_live(args) -> int:
                        speech=args.voice, fatigue_margin=args.fatigue_margin, patient=args.patient,
                        record_video=args.record_video,
                        overrides=threshold_range.check(args.exercise, parse_thresholds(args.threshold)),
-                       tempo=choose_tempo(args.tempo, args.period), hold_s=args.hold, beat_sound=args.beat_sound)
+                       tempo=choose_tempo(args.tempo, args.period), hold_s=args.hold, beat_sound=args.beat_sound,
+                       caregiver=args.caregiver or "", caregiver_mode=args.caregiver == "present")
     create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
     store = recorder = None
@@ -83,6 +92,8 @@ def run_live(args) -> int:
         summary = runner.run()
         if summary.unsaved and recorder is not None:  # a full disk: keep it, say so, retry a while
             summary.unsaved = "" if _keep_trying(recorder, summary.unsaved) else final_words(recorder)
+        if not summary.unsaved and recorder is not None and args.caregiver == "present":
+            _caregiver_help(args, store, recorder, summary)
     finally:
         estimator.close()
         if store is not None:
@@ -105,6 +116,24 @@ def run_live(args) -> int:
         if line:
             print(f"coach: {line}", file=sys.stderr)
     return 0
+
+
+def _caregiver_help(args, store, recorder, summary) -> None:
+    """"Did they help?" after the session: ``--caregiver-help``, else asked on the terminal (a person
+    at the keyboard only); kept as the session's ``caregiver_help`` event."""
+    from coach.caregiver import ASK_HELP, HELP, HELP_KIND, HELP_WORDS
+
+    answer = args.caregiver_help
+    if answer is None and sys.stdin.isatty() and not args.no_window:
+        menu = ", ".join(f"{i + 1} = {HELP_WORDS[h].lower()}" for i, h in enumerate(HELP))
+        reply = input(f"{ASK_HELP} ({menu}): ").strip()
+        answer = HELP[int(reply) - 1] if reply in ("1", "2", "3") else None
+    if answer is None or not isinstance(recorder.session_id, int):
+        return
+    try:
+        store.add_session_event(recorder.session_id, summary.duration_s, HELP_KIND, answer)
+    except Exception as exc:  # noqa: BLE001 - the session itself is saved
+        summary.warnings.append(f"whether the caregiver helped could not be saved: {exc}")
 
 
 def _keep_trying(recorder, why: str) -> bool:

@@ -63,6 +63,10 @@ class LiveOptions:
     programme_version: int | None = None  # the programme version the session follows (the app's today list)
     setup_gate: bool = True  # False: no set-up check before the countdown (the TUG's camera must be far away)
     countdown_s: int = 3  # the TUG's is longer: time to walk from the laptop and sit down
+    # "Is someone with you?" before a set that needs spotting (``coach.caregiver``): "present",
+    # "absent", or "" (not asked); recorded as the session's ``caregiver`` event.
+    caregiver: str = ""
+    caregiver_mode: bool = False  # a caregiver is beside: a loss of balance is said aloud for them at once
 
     def plan(self) -> SetPlan:
         # Without a window or a page nobody can press "start": the first set starts at once (automation).
@@ -106,7 +110,7 @@ def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None
         cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s), exercise=opts.exercise),
         renderer=LiveHud(mirror=True, exercise_label=spec.label, hints=BUTTON_HINTS if opts.browser else KEYBOARD_HINTS),
         speech_name=speaker.name, hold_s=opts.hold_target_s, pacer=pacer)
-    session.sinks.append(SpeechSink(speaker))
+    session.sinks.append(SpeechSink(speaker, caregiver=opts.caregiver_mode or opts.caregiver == "present"))
     if pacer is not None and not opts.browser:  # the page plays the beat in the browser (coach.app.live_panels)
         player = make_beat_player(pacer.tempo.period_s, opts.beat_sound)
         if player is not None:
@@ -137,8 +141,14 @@ def prescribe(opts: LiveOptions, store) -> LiveOptions:
 
 def start_recording(opts: LiveOptions, store):
     """The store's recorder of this (prescribed) session. Raises the store's errors."""
-    return store.start_session(opts.patient, opts.exercise, source=opts.source_label,
-                               settings=session_settings(opts), programme_version=opts.programme_version)
+    recorder = store.start_session(opts.patient, opts.exercise, source=opts.source_label,
+                                   settings=session_settings(opts), programme_version=opts.programme_version)
+    if opts.caregiver:  # the answer to "Is someone with you?", with the session from its start
+        from coach.caregiver import PRESENT_KIND, check
+
+        check(PRESENT_KIND, opts.caregiver)
+        recorder.add_event(PRESENT_KIND, 0.0, opts.caregiver)
+    return recorder
 
 
 def open_recorder(opts: LiveOptions):

@@ -27,8 +27,18 @@ RECORDED_STATUS = {"complete": "complete", "interrupted": "interrupted", "camera
 @dataclass
 class SpeechSink:
     speaker: Speaker
+    # A caregiver is beside the patient (``coach.caregiver``): a loss of balance or a possible fall
+    # is said for them first, at once ("Please help: loss of balance"), then the patient's safety cue.
+    caregiver: bool = False
 
     def on_update(self, update: LiveUpdate) -> None:
+        if self.caregiver:
+            from coach.caregiver import ALERT, is_alarm
+
+            if any(is_alarm(e.kind, e.detail) for e in update.events):
+                safety = [cue.text for cue in update.cues if cue.kind == "safety"]
+                self.speaker.say(" ".join([f"{ALERT}.", *safety]))  # one utterance: the newest wins
+                return
         for cue in update.cues:  # the speaker keeps only the newest if it is still talking
             self.speaker.say(cue.text)
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from coach.caregiver import KINDS as CAREGIVER_KINDS
 from coach.store import clips, diary
 from coach.store.records import SESSION_STATUSES, SIDES
 from exercises.engine import SIDES as EXERCISE_SIDES
@@ -84,9 +85,13 @@ REP = _obj({f.name: _REP_TYPES.get(f.name, {}) for f in fields(Rep)}, required=[
 SET_SIDES = sorted(set(SIDES) | set(EXERCISE_SIDES))
 SET = _obj({"set_no": _int(1, 10_000), "target_reps": _int(0, 10_000, null=True), "side": {"enum": SET_SIDES},
             "started_at": TIME, "ended_at": TIME_OR_NULL, "reps": {"type": "array", "maxItems": 10_000, "items": REP}})
-EVENT = _obj({"kind": _str(32), "time_s": SECONDS, "detail": TEXT})
-ADDED_EVENT = _obj({"t_s": SECONDS, "kind": _str(32), "detail": TEXT, "created_at": TIME_OR_NULL},
-                   required=["t_s", "kind"])
+# A caregiver's answers (``coach.caregiver``) are one of their words, in either kind of event.
+_CAREGIVER = [{"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+               "then": {"properties": {"detail": {"enum": list(answers)}}, "required": ["detail"]}}
+              for kind, answers in CAREGIVER_KINDS.items()]
+EVENT = {**_obj({"kind": _str(32), "time_s": SECONDS, "detail": TEXT}), "allOf": _CAREGIVER}
+ADDED_EVENT = {**_obj({"t_s": SECONDS, "kind": _str(32), "detail": TEXT, "created_at": TIME_OR_NULL},
+                      required=["t_s", "kind"]), "allOf": _CAREGIVER}
 TEST = {**_obj({"test": {"enum": list(TEST_IDS)}, "value": {"type": ["number", "null"]}, "unit": _str(16),
                 "norm_low": _num(-1e4, 1e4, null=True), "norm_high": _num(-1e4, 1e4, null=True),
                 "norm_source": _str(500), "interpretation": _str(2000, pattern=None), "norm": _str(2000),

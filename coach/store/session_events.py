@@ -42,6 +42,9 @@ def validate(t_s: float, kind: str, detail: str) -> tuple[float, str, str]:
     detail = detail or ""
     if len(detail) > DETAIL_MAX:
         raise ValueError(f"an event's detail is at most {DETAIL_MAX} characters")
+    from coach.caregiver import check as check_caregiver
+
+    check_caregiver(kind, detail)  # a caregiver's answer is one of its words
     return t_s, kind, detail
 
 
