@@ -1,0 +1,46 @@
+"""A rendered gait-speed walk: the script of ``coach.synth.scripts.gait_speed`` seen from a side
+camera facing the middle of the course, far enough back to see both marks and where the person
+starts and stops (as the test's instructions ask).
+
+    clip = gait_clip(speeds=(1.2, 1.6))
+    clip.truth["passes"][0]["speed_m_s"], clip.truth["passes"][0]["cross_s"]   # exact, from the script
+    clip.truth["marks_x"]   # where the marks are in the picture (fractions of its width)
+    write_clip(clip, "out/gait.mp4")                                             # + out/gait.json
+
+``view_m``: how much of the walking line the picture's width shows; less than the course (a
+camera too close) makes the walk leave the picture before the far mark, as in a badly placed
+recording. Frames where the hips are outside the picture have nobody in them, as a pose model
+reports.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from coach.synth.extended import ExtClip, generate_ext
+from coach.synth.scene import Look
+from coach.synth.scripts.gait_speed import ACCEL_M, COURSE_M, script
+
+GAIT_SIZE = (960, 540)
+VIEW_M = 7.6  # the picture's width at the walking line: the 6 m from start to stop and a margin
+
+
+def gait_clip(speeds: tuple[float, ...] = (1.2, 1.6), course_m: float = COURSE_M, accel_m: float = ACCEL_M,
+              fps: float = 30.0, size: tuple[int, int] = GAIT_SIZE, view_m: float = VIEW_M, facing: str = "right",
+              seed: int = 0, height_m: float = 1.70, noise_sigma: float = 2.0, feet_y: float = 0.85,
+              start_rest_s: float = 1.0) -> ExtClip:
+    """The rendered walk and its truth (see the script), plus ``marks_x`` (the marks in the picture,
+    fractions of its width, at the floor of the walking line) and ``m_per_px`` there."""
+    tl, truth = script(speeds, height_m=height_m, course_m=course_m, accel_m=accel_m, start_rest_s=start_rest_s)
+    w, h = size
+    figure_scale = height_m * w / (view_m * h)  # standing height / frame height for that width
+    centre = accel_m + course_m / 2
+    clip = generate_ext(tl, truth, "side", fps=fps, size=size, height_m=height_m, figure_scale=figure_scale,
+                        facing=facing, centre_fwd_m=centre, drop_outside=True, feet_y=feet_y,
+                        look=Look(seed=seed, height_m=height_m, noise_sigma=noise_sigma))
+    cam, place = clip.scene.camera, clip.scene.placement
+    marks = np.array([[m, 0.0, 0.0] for m in truth["marks_m"]])
+    px, depth = cam.project(place.to_world(marks))
+    clip.truth.update(marks_x=[round(float(x) / w, 5) for x in px[:, 0]],
+                      m_per_px=round(float(depth[0] / cam.focal_px), 6), view_m=view_m, frames=len(clip.poses),
+                      duration_s=round(clip.duration_s, 4), size=list(size), facing=facing)
+    return clip
