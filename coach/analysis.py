@@ -53,6 +53,7 @@ class AnalysisResult:
     balance_events: list[dict] = field(default_factory=list)
     model_frames: int = 0  # frames the pose model ran on (the rest interpolated: ``coach.pose.sampling``)
     video_error: str = ""  # why the annotated video could not be written (a full disk); "" when fine
+    dual_task: dict | None = None  # done with a thinking task: the task and its cost (coach.reports.dual_task)
 
     @property
     def counted(self) -> list[Rep]:

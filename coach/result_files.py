@@ -55,6 +55,7 @@ def summary(result: AnalysisResult) -> dict:
         "annotated_video": str(result.annotated_video) if result.annotated_video else None,
         "coach_version": __version__,
         **_hold_fields(result),
+        **({"dual_task": result.dual_task} if result.dual_task else {}),
     }
 
 

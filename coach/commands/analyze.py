@@ -53,6 +53,7 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("analyze", help="analyse a recorded video", description="Count reps and check form in a video file.")
     p.add_argument("video", type=Path)
     add_analysis_options(p)
+    add_dual_task_options(p)
     p.set_defaults(func=run_analyze)
 
     d = subparsers.add_parser("demo", help="analyse the bundled sample video and print the result")
@@ -60,6 +61,17 @@ def register(subparsers) -> None:
     d.add_argument("--json", action="store_true")
     d.add_argument("--model", default="full")
     d.set_defaults(func=run_demo)
+
+
+def add_dual_task_options(p: argparse.ArgumentParser) -> None:
+    from exercises.dual_task import TASK_NAMES
+
+    p.add_argument("--dual-task", default=None, metavar="TASK",
+                   help=f"the set was done with a thinking task ({', '.join(TASK_NAMES)}): kept with the session, "
+                   "and its dual-task cost (pace, amplitude, rhythm) is reported against the same exercise without "
+                   "the task: --single-task-video, else the patient's session of it that day (--patient)")
+    p.add_argument("--single-task-video", type=Path, default=None, metavar="VIDEO",
+                   help="with --dual-task: a video of the same exercise done without the task, to compare with")
 
 
 def validate_choices(args) -> None:
@@ -70,6 +82,14 @@ def validate_choices(args) -> None:
         raise ValueError(f"unknown side '{args.side}': choose {', '.join(SIDES)}")
     if args.model not in MODELS:
         raise ValueError(f"unknown model '{args.model}': choose lite, full or heavy")
+    if getattr(args, "dual_task", None) is not None:
+        from exercises.dual_task import get_task
+
+        get_task(args.dual_task)  # an unknown task is one line
+        if get_spec(args.exercise).timed_hold:
+            raise ValueError("--dual-task is for counted exercises (a balance hold has no pace or rhythm)")
+    if getattr(args, "single_task_video", None) is not None and getattr(args, "dual_task", None) is None:
+        raise ValueError("--single-task-video needs --dual-task (the task the main video was done with)")
 
 
 def default_out_dir(video: Path) -> Path:
@@ -92,6 +112,8 @@ def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
                                estimator=getattr(args, "estimator", None),  # a test's own (the TUG's)
                                every_frame=getattr(args, "every_frame", None))
     saved = _save_session(args, video, result, overrides) if getattr(args, "patient", None) else None  # record first
+    if getattr(args, "dual_task", None):
+        result.dual_task = _dual_task_cost(args, result, overrides)
     kept = f" ({saved} was saved)" if saved else ""
     if result.video_error:  # a full disk: no half results (the partial video is already gone)
         raise ResultFileError(errno.ENOSPC if "space" in result.video_error else None,
@@ -144,8 +166,53 @@ def _save_session(args, video: Path, result: AnalysisResult, thresholds: dict[st
     from coach.store.from_analysis import save_analysis
 
     with Store.open(args.db) as store:
-        session_id = save_analysis(store, args.patient, result, video.name, thresholds=thresholds)
+        session_id = save_analysis(store, args.patient, result, video.name, thresholds=thresholds,
+                                   dual_task=getattr(args, "dual_task", None) or "")
         return f"session {session_id} of patient {args.patient} ({store.identity})"
+
+
+def _dual_task_cost(args, result: AnalysisResult, overrides: dict[str, float]) -> dict:
+    """The task and its cost against the single-task video, else the patient's same-day session."""
+    from datetime import datetime, timezone
+
+    from coach.reports.dual_task import SessionCost, cost_between, measures_of, single_task_partner
+
+    task = args.dual_task
+    dual = measures_of(result.exercise, [result.reps])
+    single, single_id, source = None, None, ""
+    if args.single_task_video is not None:
+        other = analyze_video(args.single_task_video, args.exercise, side=args.side, model=args.model,
+                              annotated_path=None, exercise_options=overrides,
+                              estimator=getattr(args, "estimator", None), every_frame=getattr(args, "every_frame", None))
+        single, source = measures_of(result.exercise, [other.reps]), str(args.single_task_video)
+        missing = f"too few counted reps in {args.single_task_video.name} to compare with"
+    elif getattr(args, "patient", None):
+        from coach.store import Store
+
+        with Store.open(args.db) as store:
+            found = single_task_partner(store, args.patient, result.exercise, datetime.now(timezone.utc))
+        if found is not None:
+            single_id, single = found[0].summary.id, found[1]
+            source = f"session {single_id}"
+        missing = f"no session of {result.exercise} without the task today for patient {args.patient}"
+    else:
+        missing = "nothing to compare with: give --single-task-video, or --patient for today's session without the task"
+    if dual is None:
+        out = SessionCost(None, task, single_id, reason="too few counted reps with the task to measure")
+    elif single is None:
+        out = SessionCost(None, task, single_id, reason=missing)
+    else:
+        out = SessionCost(None, task, single_id, cost_between(result.exercise, task, dual, single))
+    data = out.to_dict()
+    data.pop("session_id")
+    data["single_task_source"] = source
+    return data
+
+
+def print_dual_task(data: dict) -> None:
+    print(f"Dual task: {data['task_label']} (compared with {data['single_task_source'] or 'nothing'})")
+    for line in data.get("words") or [data.get("reason", "")]:
+        print(f"  {line}")
 
 
 class ProgressBar:
@@ -186,6 +253,8 @@ def print_human(result: AnalysisResult, paths: dict[str, Path]) -> None:
             faults = ", ".join(r.fault_codes) or "none"
             note = "" if r.counted else "  (not counted)"
             print(f"{label:>4}  {r.start_s:6.2f}s  {r.end_s:6.2f}s  {r.confidence:5}  {faults}{note}")
+    if result.dual_task:
+        print_dual_task(result.dual_task)
     for w in result.warnings:
         print(f"warning: {w}")
     for name, path in paths.items():

@@ -15,11 +15,14 @@ POSE_CHUNK = 30  # landmark frames per stored chunk
 
 def save_analysis(store, patient_id: str, result: AnalysisResult, display_name: str,
                   programme_version: int | None = None, test_result=None,
-                  thresholds: dict[str, float] | None = None) -> int | None:
+                  thresholds: dict[str, float] | None = None, dual_task: str = "") -> int | None:
     """Record the analysis (with ``test_result``, a validated test's score, when given); return the
     new session id. An upload is saved even with no rep: the patient chose to send it. ``thresholds``:
-    the exercise thresholds the analysis ran with (the programme's and any override), kept with it."""
+    the exercise thresholds the analysis ran with (the programme's and any override), kept with it.
+    ``dual_task``: the thinking task the set was done with (``exercises.dual_task``), kept in its settings."""
     settings = upload_settings(result, test_result, thresholds)
+    if dual_task:
+        settings["dual_task"] = dual_task
     recorder = store.start_session(
         patient_id, result.exercise, source=f"upload:{display_name}", settings=settings,
         programme_version=programme_version, started_at=datetime.now(timezone.utc), lazy=False)

@@ -1,0 +1,114 @@
+"""The dual-task cost of stored sessions: a session done with a thinking task (its settings'
+``dual_task``) against the same patient's same exercise done without one the same day.
+
+One answer for every reader: ``coach analyze --dual-task`` (with ``--patient``), the physio's review
+page and the PDF report ask ``cost_for_session``; the maths is ``exercises.dual_task``.
+
+"The same day" is the calendar day of the session's start in this computer's time zone. Of that
+day's sessions of the exercise without a task (not left out of trends by the physio, not still
+recording, with enough counted reps to measure), the one that started nearest in time is the
+comparison.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from exercises import EXERCISES
+from exercises.dual_task import DualTaskCost, SetMeasures, amplitude_unit, dual_task_cost, get_task, measure_sets
+
+SETTING = "dual_task"  # the session settings' key: the thinking task's name
+
+
+def task_of(settings: dict | None) -> str:
+    """The thinking task a session was done with ("" for none)."""
+    value = (settings or {}).get(SETTING) or ""
+    return value if isinstance(value, str) else ""
+
+
+def task_label(name: str) -> str:
+    try:
+        return get_task(name).label
+    except ValueError:
+        return name
+
+
+def measures_of(exercise: str, sets) -> SetMeasures | None:
+    """Pace, amplitude and rhythm of ``sets`` (each a sequence of reps); None for a timed hold, an
+    exercise this coach does not know, or too few reps."""
+    spec = EXERCISES.get(exercise)
+    if spec is None or spec.timed_hold:
+        return None
+    return measure_sets(sets, spec.amplitude_metric)
+
+
+def cost_between(exercise: str, task: str, dual: SetMeasures, single: SetMeasures) -> DualTaskCost:
+    return dual_task_cost(dual, single, task, amplitude_unit=amplitude_unit(EXERCISES[exercise].amplitude_metric))
+
+
+@dataclass(frozen=True)
+class SessionCost:
+    """A dual-task session's cost, or why there is none (``cost`` None, ``reason`` said)."""
+
+    session_id: int | None
+    task: str
+    single_session_id: int | None = None
+    cost: DualTaskCost | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        out = {"task": self.task, "task_label": task_label(self.task), "session_id": self.session_id,
+               "single_task_session_id": self.single_session_id}
+        if self.cost is not None:
+            out.update(self.cost.to_dict())
+            out["words"] = self.cost.words()
+        else:
+            out["reason"] = self.reason
+        return out
+
+
+def day_bounds(started_at: datetime) -> tuple[datetime, datetime]:
+    local = started_at.astimezone()
+    start = datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
+    return start, start + timedelta(days=1)
+
+
+def single_task_partner(store, patient_id: str, exercise: str, started_at: datetime,
+                        exclude_id: int | None = None):
+    """The same-day session of ``exercise`` without a task nearest to ``started_at``, with its
+    measures: (record, measures), or None."""
+    since, until = day_bounds(started_at)
+    chosen = [s for s in store.sessions(patient_id, since=since, until=until, exercise=exercise)
+              if s.id != exclude_id and not s.excluded and s.status != "recording"]
+    best = None
+    for record in store.load_sessions(chosen):
+        if task_of(record.settings):
+            continue
+        m = measures_of(exercise, [s.reps for s in record.sets])
+        if m is None:
+            continue
+        gap = abs((record.summary.started_at - started_at).total_seconds())
+        if best is None or gap < best[0]:
+            best = (gap, record, m)
+    return None if best is None else best[1:]
+
+
+def cost_for_record(store, record) -> SessionCost | None:
+    """The cost of a stored session done with a task; None for a session without one."""
+    task = task_of(record.settings)
+    if not task:
+        return None
+    info = record.summary
+    dual = measures_of(info.exercise, [s.reps for s in record.sets])
+    if dual is None:
+        return SessionCost(info.id, task, reason="too few counted reps with the task to measure "
+                           "(or a timed hold, which has no pace)")
+    partner = single_task_partner(store, info.patient_id, info.exercise, info.started_at, exclude_id=info.id)
+    if partner is None:
+        return SessionCost(info.id, task, reason="no session of this exercise without the task that day to compare with")
+    single_record, single = partner
+    return SessionCost(info.id, task, single_record.summary.id, cost_between(info.exercise, task, dual, single))
+
+
+def cost_for_session(store, session_id: int) -> SessionCost | None:
+    return cost_for_record(store, store.load_session(session_id))
