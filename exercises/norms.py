@@ -1,7 +1,8 @@
 """Published norms and cut-offs for the validated tests: the project's one norms table.
 
 Every value here is copied from shared CLINICAL.md, which cites the primary source, except the
-Timed Up and Go's and the condition values (``CONDITION_NORMS``) that CLINICAL.md lacks: those are
+Timed Up and Go's, gait speed's meaningful changes (Perera 2006, Tilson 2010) and the condition
+values (``CONDITION_NORMS``) that CLINICAL.md lacks: those are
 copied from the published sources (abstracts) named next to them. Nothing is interpolated or invented. Lookups return None where no norm exists. Scoring and interpretation
 (``exercises.validated_tests``) and the reports (``coach.reports.norms``) read only this module.
 """
@@ -66,6 +67,57 @@ TUG_FALL_RISK_SOURCE = "Shumway-Cook 2000 (>= 13.5 s); Barry 2014 meta-analysis:
 # RGB camera vs expert -0.30 +- 0.51 s): the spread is part of every TUG time's uncertainty, so a
 # time within it of the fall-risk cut-off is not classified either way.
 CAMERA_TIMING_SD_S = 0.51
+
+# Gait speed (the 10-metre walk; at home a 4-metre course), metres per second.
+# From CLINICAL.md ("Gait speed"):
+# - Perry J, Garrett M, Gronley JK, Mulroy SJ. Classification of walking handicap in the stroke
+#   population. Stroke 1995;26(6):982-9: comfortable gait speed < 0.4 m/s household walker,
+#   0.4-0.8 m/s limited community walker, > 0.8 m/s community walker (people after stroke).
+# - Bohannon RW, Williams Andrews A. Normal walking speed: a descriptive meta-analysis.
+#   Physiotherapy 2011;97(3):182-9: mean comfortable gait speed of healthy adults by decade and sex
+#   (the 60+ decades only are in CLINICAL.md, so only those are here; none for younger people).
+# CLINICAL.md lacks (copied from the published sources named):
+# - Perera S, Mody SH, Woodman RC, Studenski SA. Meaningful change and responsiveness in common
+#   physical performance measures in older adults. J Am Geriatr Soc 2006;54(5):743-9: a small
+#   meaningful change in gait speed is about 0.05 m/s, a substantial one about 0.10 m/s.
+# - Tilson JK, Sullivan KJ, Cen SY, et al. Meaningful gait speed improvement during the first 60
+#   days poststroke: minimal clinically important difference. Phys Ther 2010;90(2):196-208:
+#   0.16 m/s (comfortable gait speed, subacute stroke).
+# - Fritz S, Lusardi M. White paper: "Walking speed: the sixth vital sign". J Geriatr Phys Ther
+#   2009;32(2):2-5: why the speed is measured at all; no value is taken from it here.
+# No norm for the fast pace is in CLINICAL.md: a fast-pace speed is reported without one.
+GAIT_SOURCE = "Bohannon & Williams Andrews 2011 (meta-analysis); Perry 1995; Perera 2006"
+GAIT_COMFORTABLE_M_S = {(60, 69): {"male": 1.34, "female": 1.24}, (70, 79): {"male": 1.26, "female": 1.13},
+                        (80, 99): {"male": 0.97, "female": 0.94}}
+GAIT_COMFORTABLE_SOURCE = "Bohannon & Williams Andrews 2011, meta-analysis of healthy adults"
+GAIT_HOUSEHOLD_M_S = 0.4  # below: household walker (Perry 1995, after stroke)
+GAIT_COMMUNITY_M_S = 0.8  # above: community walker; between: limited community walker (Perry 1995)
+GAIT_CATEGORY_SOURCE = "Perry 1995, people after stroke"
+GAIT_MEANINGFUL_CHANGE_M_S = (0.05, 0.10)  # small, substantial (Perera 2006, older adults)
+GAIT_CHANGE_SOURCE = "Perera 2006"
+GAIT_STROKE_MCID_M_S = 0.16  # Tilson 2010, subacute stroke
+
+
+def gait_reference(age: int | None, sex: str | None) -> tuple[float, str] | None:
+    """Healthy adults' mean comfortable gait speed (m/s) for the age and sex, and its label; None
+    under 60 or without sex (the values in our reference cover 60-99 years)."""
+    sex = normalise_sex(sex)
+    if age is None or sex is None:
+        return None
+    for (lo, hi), means in GAIT_COMFORTABLE_M_S.items():
+        if lo <= age <= hi:
+            return means[sex], f"{sex}, {lo}-{hi} years"
+    return None
+
+
+def gait_category(speed_m_s: float) -> str:
+    """Perry 1995's walking category of a comfortable gait speed (people after stroke)."""
+    if speed_m_s < GAIT_HOUSEHOLD_M_S:
+        return "household walker"
+    if speed_m_s <= GAIT_COMMUNITY_M_S:
+        return "limited community walker"
+    return "community walker"
+
 
 _SEX = {"f": "female", "female": "female", "woman": "female", "w": "female",
         "m": "male", "male": "male", "man": "male"}
@@ -134,6 +186,12 @@ CONDITION_NORMS: tuple[ConditionNorm, ...] = (
     ConditionNorm("timed-up-and-go", "parkinson",
                   "11.5 s proposed cut score for falls (about 75% classified correctly)",
                   "Nocera et al. 2013, Arch Phys Med Rehabil 94(7):1300-5 (2097 patients)"),
+    ConditionNorm("gait-speed", "stroke", f"comfortable speed < {GAIT_HOUSEHOLD_M_S:g} m/s household walker, "
+                  f"{GAIT_HOUSEHOLD_M_S:g}-{GAIT_COMMUNITY_M_S:g} m/s limited community walker, > {GAIT_COMMUNITY_M_S:g} m/s "
+                  "community walker", "Perry et al. 1995, Stroke 26(6):982-9"),
+    ConditionNorm("gait-speed", "stroke", f"{GAIT_STROKE_MCID_M_S:g} m/s: minimal clinically important difference "
+                  "in comfortable gait speed in the first 60 days after stroke",
+                  "Tilson et al. 2010, Phys Ther 90(2):196-208"),
     ConditionNorm("timed-up-and-go", "ms", ">= 9 s: sensitivity 0.82, specificity 0.34 for fallers; the authors "
                   "found the TUG of insufficient clinical utility for falls risk in MS",
                   "Quinn et al. 2018, Clin Rehabil 33(2):317-26 (100 people, EDSS 3-6.5)"),

@@ -8,8 +8,9 @@ starts and stops (as the test's instructions ask).
     write_clip(clip, "out/gait.mp4")                                             # + out/gait.json
 
 ``view_m``: how much of the walking line the picture's width shows; less than the course (a
-camera too close) makes the walk leave the picture before the far mark, as in a badly placed
-recording. Frames where the hips are outside the picture have nobody in them, as a pose model
+camera too close), or ``camera_offset_m`` moving the camera along the walk, makes the walk leave
+the picture before the far mark, as in a badly placed recording; ``feet_y`` over 1 cuts the feet
+off (never seen whole). Frames where the hips are outside the picture have nobody in them, as a pose model
 reports.
 """
 from __future__ import annotations
@@ -27,13 +28,15 @@ VIEW_M = 7.6  # the picture's width at the walking line: the 6 m from start to s
 def gait_clip(speeds: tuple[float, ...] = (1.2, 1.6), course_m: float = COURSE_M, accel_m: float = ACCEL_M,
               fps: float = 30.0, size: tuple[int, int] = GAIT_SIZE, view_m: float = VIEW_M, facing: str = "right",
               seed: int = 0, height_m: float = 1.70, noise_sigma: float = 2.0, feet_y: float = 0.85,
-              start_rest_s: float = 1.0) -> ExtClip:
+              start_rest_s: float = 1.0, camera_offset_m: float = 0.0) -> ExtClip:
     """The rendered walk and its truth (see the script), plus ``marks_x`` (the marks in the picture,
-    fractions of its width, at the floor of the walking line) and ``m_per_px`` there."""
+    fractions of its width, at the floor of the walking line) and ``m_per_px`` there.
+    ``camera_offset_m``: the camera moved this far along the walk from the course's middle (toward
+    the first mark's side when negative), so one mark can be outside the picture."""
     tl, truth = script(speeds, height_m=height_m, course_m=course_m, accel_m=accel_m, start_rest_s=start_rest_s)
     w, h = size
     figure_scale = height_m * w / (view_m * h)  # standing height / frame height for that width
-    centre = accel_m + course_m / 2
+    centre = accel_m + course_m / 2 + camera_offset_m
     clip = generate_ext(tl, truth, "side", fps=fps, size=size, height_m=height_m, figure_scale=figure_scale,
                         facing=facing, centre_fwd_m=centre, drop_outside=True, feet_y=feet_y,
                         look=Look(seed=seed, height_m=height_m, noise_sigma=noise_sigma))
@@ -42,5 +45,6 @@ def gait_clip(speeds: tuple[float, ...] = (1.2, 1.6), course_m: float = COURSE_M
     px, depth = cam.project(place.to_world(marks))
     clip.truth.update(marks_x=[round(float(x) / w, 5) for x in px[:, 0]],
                       m_per_px=round(float(depth[0] / cam.focal_px), 6), view_m=view_m, frames=len(clip.poses),
-                      duration_s=round(clip.duration_s, 4), size=list(size), facing=facing)
+                      duration_s=round(clip.duration_s, 4), size=list(size), facing=facing,
+                      camera_offset_m=camera_offset_m)
     return clip

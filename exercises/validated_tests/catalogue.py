@@ -80,6 +80,17 @@ TESTS: dict[str, TestSpec] = {t.id: t for t in (
              "A chair with arms, a line 3 metres in front of it (tape or a shoe), your usual walking aid",
              norms.TUG_SOURCE, (0, 600), 15.0, 0.5,
              spotting="They stand up, walk, turn and sit down again. Walk beside them."),
+    TestSpec("gait-speed", "Gait speed (4-metre walk)", "stepping", "m/s", None, None,
+             ("Put two marks on the floor 4 metres apart (tape or a shoe). Leave a metre free before the first "
+              "mark and after the second.",
+              "Put the laptop to the side, facing the middle between the marks, far enough back to see both "
+              "marks and all of you, head to feet.",
+              "Stand a metre before the first mark. When you see Go, walk at your usual pace past the second "
+              "mark, and stop a metre after it.",
+              "Turn round. Then walk back past both marks as fast as you safely can, and stop."),
+             "Tape for two marks 4 metres apart, a metre free at each end, your usual walking aid",
+             norms.GAIT_SOURCE, (0, 3.0), 20.0, 0.25,
+             spotting="They walk as fast as they safely can. Walk beside them."),
 )}
 TEST_IDS = tuple(TESTS)
 # The plausible range of each test's score (60 stands in 30 s is one every half second).

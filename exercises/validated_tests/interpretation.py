@@ -24,6 +24,10 @@ def interpret(test: str, value: float | None, age: int | None = None, sex: str |
         return interpret_reach(value, parkinsons)
     if spec.id == "timed-up-and-go":
         return interpret_tug(value, age)
+    if spec.id == "gait-speed":
+        from exercises.validated_tests.gait_score import interpret_gait
+
+        return interpret_gait(value, age, sex)
     return TestResult(spec.id, float(value), spec.unit, norm_source=spec.norm_source, norm=spec.norm_source,
                       interpretation=f"{value:g} heel raises in 30 s. No published normal range in our reference; a "
                       f"change of a couple of raises is within measurement error (SEM {norms.CALF_RAISE_SEM_REPS:.0f}).")

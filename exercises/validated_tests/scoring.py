@@ -114,7 +114,8 @@ def calf_raise_30s(reps: list[Rep], start_s: float, end_s: float | None = None) 
 def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: float | None = None,
                age: int | None = None, sex: str | None = None, condition: str = "",
                timestamps_s=None, person_found=None, orientation_problem: str = "", poses=None,
-               walking_aid: str = "", brightness: float | None = None) -> TestResult:
+               walking_aid: str = "", brightness: float | None = None, height_m: float | None = None,
+               course_m: float = 4.0, marks_x: tuple[float, float] | None = None) -> TestResult:
     """Score a validated test on a finished recording (a file, or a guided test in the app).
 
     - ``test_id``: a canonical id (``TEST_IDS``) or an old spelling.
@@ -130,6 +131,8 @@ def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: flo
     - ``poses`` / ``walking_aid``: the Timed Up and Go is timed from the (smoothed) poses themselves,
       not from reps; the walking aid is recorded with it.
     - ``brightness``: the recording's median luminance (``coach.video_light``): too dark, no score.
+    - ``height_m`` / ``course_m`` / ``marks_x``: gait speed's scale (the person's height, or the two
+      marks' places across the picture) and the distance between the marks (``exercises.gait_speed``).
 
     Returns a ``TestResult``; ``value`` None with ``cannot_score`` set when it cannot be scored.
     """
@@ -144,6 +147,13 @@ def score_test(test_id: str, reps: list[Rep], duration_s: float, *, start_s: flo
         if poses is None:
             return cannot_score(spec.id, "the Timed Up and Go needs the recording's poses")
         return tug_checked(poses, age, walking_aid, timestamps_s, person_found, spec)
+    if spec.id == "gait-speed":
+        if poses is None:
+            return cannot_score(spec.id, "gait speed needs the recording's poses")
+        from exercises.validated_tests.gait_score import gait_speed
+
+        return gait_speed(poses, course_m=course_m, height_m=height_m, marks_x=marks_x, age=age, sex=sex,
+                          walking_aid=walking_aid, timestamps_s=timestamps_s)
     counted = [r for r in reps if r.counted]
     first = start_s if start_s is not None else min((r.start_s for r in reps), default=0.0)
     parkinsons = (condition or "").lower() in ("parkinsons", "parkinson's", "pd")

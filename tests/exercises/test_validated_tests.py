@@ -88,7 +88,7 @@ def test_the_one_catalogue_is_complete_and_every_reader_names_its_tests():
     from exercises.validated_tests import TEST_IDS, TESTS, interpret
 
     sources = {norms.CHAIR_STAND_SOURCE, norms.FTSTS_SOURCE, norms.FRT_SOURCE, norms.CALF_RAISE_SOURCE,
-               norms.TUG_SOURCE}
+               norms.TUG_SOURCE, norms.GAIT_SOURCE}
     for spec in TESTS.values():
         assert spec.label and spec.unit and spec.needs and len(spec.steps) >= 3, spec.id
         assert spec.exercise in EXERCISES and spec.norm_source in sources, spec.id
@@ -99,7 +99,8 @@ def test_the_one_catalogue_is_complete_and_every_reader_names_its_tests():
     # the protocols' own stop rules: 30 s; five stands; 2 practice + 3 reaches; the TUG ends when seated again
     stops = {t: (TESTS[t].duration_s, TESTS[t].stop_after) for t in TEST_IDS}
     assert stops == {"chair-stand-30s": (30.0, None), "five-times-sts": (None, 5), "functional-reach": (None, 5),
-                     "calf-raise-30s": (30.0, None), "timed-up-and-go": (None, None)}
+                     "calf-raise-30s": (30.0, None), "timed-up-and-go": (None, None), "gait-speed": (None, None)}
     assert guided_test.target(TESTS["five-times-sts"]) == 5
-    assert TEST_IDS == ("chair-stand-30s", "five-times-sts", "functional-reach", "calf-raise-30s", "timed-up-and-go")
+    assert TEST_IDS == ("chair-stand-30s", "five-times-sts", "functional-reach", "calf-raise-30s", "timed-up-and-go",
+                        "gait-speed")
     assert interpret("5xsts", 10.0, 65).test == "five-times-sts"  # an old spelling reads as the catalogue's id

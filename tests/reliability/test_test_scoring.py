@@ -97,7 +97,8 @@ def test_arms_used_to_push_up():
 
 
 def test_one_vocabulary():
-    assert vt.TEST_IDS == ("chair-stand-30s", "five-times-sts", "functional-reach", "calf-raise-30s", "timed-up-and-go")
+    assert vt.TEST_IDS == ("chair-stand-30s", "five-times-sts", "functional-reach", "calf-raise-30s", "timed-up-and-go",
+                           "gait-speed")
     for old, new in (("30s-chair-stand", "chair-stand-30s"), ("five_times_sts", "five-times-sts"),
                      ("5x-sit-to-stand", "five-times-sts"), ("30s-calf-raise", "calf-raise-30s")):
         assert vt.canonical_test_id(old) == new
