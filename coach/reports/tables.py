@@ -145,6 +145,12 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
     tables = [Table("Reps", ("Set", "Rep", "Start (s)", "Duration (s)", "Side",
                              *(labels.metric(k) for k in metric_names), "Tracking", "Faults"), tuple(rep_rows))] \
         if rep_rows else []
+    from coach.reports.per_side import physio_table
+
+    sides = physio_table(sm.exercise, rec.reps, rec.settings)  # sided exercises (issue 22): each side
+    if sides is not None:
+        tables.append(Table("Each side", sides.headers, sides.rows))
+        lines.extend(sides.lines)
     fault_rows = tuple((f"{f.time_s:.1f}", str(st.set_no), fault_info(f.code).label, f.detail)
                        for st in rec.sets for r in st.reps for f in r.faults)
     if fault_rows:
@@ -152,6 +158,11 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
     rated = {kind: detail for _, kind, detail in added_events if kind in RATINGS}  # asked after the exercise
     if rated:
         lines.append("The patient's rating: " + ", ".join(f"{RATINGS[k]} {rated[k]}" for k in RATINGS if k in rated))
+    from coach import caregiver
+
+    cared = caregiver.physio_words(caregiver.from_events(rec.events, added_events))
+    if cared:  # asked before and after an exercise that needs spotting
+        lines.append(f"Caregiver: {cared}")
     events = sorted([(e.time_s, e.kind, e.detail) for e in rec.events]
                     + [e for e in added_events if e[1] not in RATINGS])
     if events:

@@ -21,10 +21,12 @@ from coach.app.discard import discard_control
 from coach.app.live_camera import browser_camera
 from coach.app.live_words import caption, checklist, hold_summary_lines, set_line, summary_lines
 from coach.app.webrtc_coach import BrowserCoach, LiveStatus, build_coach
+from coach.caregiver import ALONE_ADVICE
 from coach.live.factory import LiveOptions
 from coach.live.holds import BALANCE_LOSS_CUE
 
 COACH_KEY = "live_coach"
+CAREGIVER_KEY = "live_caregiver"  # "Is someone with you?": "present" / "absent" (coach.app.pages.caregiver)
 EXTRA_SINK_KEY = "live_extra_sink"  # a factory for one more sink (the guided test's stopwatch)
 
 
@@ -35,6 +37,9 @@ def render(plan: LiveOptions, patient: str | None, title: str | None = None, on_
     coach: BrowserCoach | None = st.session_state.get(COACH_KEY)
     ui.title(title or ui.exercise_label(plan.exercise))
     if coach is None:
+        plan = _with_caregiver(plan)
+        if plan is None:  # waiting for "Is someone with you?"
+            return
         coach = _build(plan, patient if record else None)
         if coach is None:
             if st.button("Back", key="live_back_error", width="stretch"):
@@ -51,9 +56,32 @@ def leave() -> None:
     coach = st.session_state.pop(COACH_KEY, None)
     if coach is not None:
         coach.finish("stopped")
-    for key in ("live_plan", EXTRA_SINK_KEY):
+    for key in ("live_plan", EXTRA_SINK_KEY, CAREGIVER_KEY):
         st.session_state.pop(key, None)
     st.rerun()
+
+
+def _with_caregiver(plan: LiveOptions) -> LiveOptions | None:
+    """The plan with the caregiver's answer: "Is someone with you?" is asked once before an exercise
+    that needs spotting (None until answered); caregiver mode (or someone with them) calls the
+    caregiver aloud at a loss of balance."""
+    from coach.app.pages import caregiver
+    from coach.caregiver import exercise_spotting
+
+    mode = caregiver.mode_on()
+    if not exercise_spotting(plan.exercise):
+        return replace(plan, caregiver_mode=mode)
+    answer = st.session_state.get(CAREGIVER_KEY) or caregiver.ask_present("live_caregiver")
+    if answer is None:
+        return None
+    st.session_state[CAREGIVER_KEY] = answer
+    return replace(plan, caregiver=answer, caregiver_mode=mode or answer == "present")
+
+
+def _caregiver_alarm() -> bool:
+    from coach.app.pages import caregiver
+
+    return caregiver.mode_on() or st.session_state.get(CAREGIVER_KEY) == "present"
 
 
 def _build(plan: LiveOptions, patient: str | None) -> BrowserCoach | None:
@@ -114,24 +142,30 @@ def _coaching_layout(coach: BrowserCoach, plan: LiveOptions) -> None:
             st.rerun()
         with st.expander("Before you start", expanded=True):
             protocol = coach.watch.protocol if testing else None
-            st.markdown("\n".join(f"- {html.escape(i)}" for i in checklist(plan.exercise, protocol)))
+            alone = [ALONE_ADVICE] if st.session_state.get(CAREGIVER_KEY) == "absent" else []
+            st.markdown("\n".join(f"- {html.escape(i)}" for i in [*alone, *checklist(plan.exercise, protocol)]))
     watch = coach.watch
-    _show(board, coach.last_status, coach.started, watch)
+    alarm = _caregiver_alarm()
+    _show(board, coach.last_status, coach.started, watch, alarm)
     if not playing():
         return
     while playing():
         status = coach.latest(timeout_s=0.5)
         if status is None:
             continue
-        _show(board, status, True, watch)
+        _show(board, status, True, watch, alarm)
         if status.finished or status.error:
             break
     if coach.finished:
         st.rerun()
 
 
-def _show(board, status: LiveStatus, started: bool, watch=None) -> None:
+def _show(board, status: LiveStatus, started: bool, watch=None, caregiver_alarm: bool = False) -> None:
     with board.container():
+        if caregiver_alarm and (status.alert or status.pause_reason == "fall"):  # the caregiver: at once
+            from coach.app.pages.caregiver import alert_html
+
+            st.markdown(alert_html(), unsafe_allow_html=True)
         if status.error:
             st.error(status.error)
         if watch is not None and hasattr(watch, "counter_html"):  # a test with its own clock (the TUG)
@@ -171,17 +205,29 @@ def _summary(coach: BrowserCoach) -> None:
     else:
         head, words = hold_summary_lines(s.sets, s.status, holds.target_s)
     if any(e.kind == "balance_loss" for e in s.events):
+        if _caregiver_alarm():
+            from coach.app.pages.caregiver import alert_html
+
+            st.markdown(alert_html(), unsafe_allow_html=True)
         st.markdown(live_panels.alert_html(BALANCE_LOSS_CUE), unsafe_allow_html=True)
     st.markdown(f"<div class='coach-headline' data-testid='coach-summary'>{html.escape(head)}</div>",
                 unsafe_allow_html=True)
     st.markdown(f"<p class='coach-big'>{html.escape(words)}</p>", unsafe_allow_html=True)
     for x in s.sets:
         st.markdown(html.escape(set_line(x)))
+    sides = live_panels.side_lines(coach)
+    if sides:  # each side of a sided exercise (issue 22): steps per leg, shifts per foot
+        st.markdown("<div data-testid='coach-sides'>" + "".join(f"<p class='coach-big'>{html.escape(line)}</p>"
+                                                                  for line in sides) + "</div>", unsafe_allow_html=True)
     for w in s.warnings:
         st.warning(w)
     from coach.app import how_it_felt
 
     how_it_felt.ask(ui.store(), recorded_session_id(coach), "live_felt")
+    if st.session_state.get(CAREGIVER_KEY) == "present":  # "Did they help?"
+        from coach.app.pages.caregiver import ask_help
+
+        ask_help(ui.store(), recorded_session_id(coach), s.duration_s, "live_care")
     _discard(coach)
     if st.button("Back to today's list", type="primary", width="stretch", key="live_done"):
         leave()

@@ -97,6 +97,11 @@ def _session(store, sid: int) -> None:
     felt = how_it_felt.words(how_it_felt.ratings(store.session_events(sid)))
     if felt:
         st.markdown(f"**How it felt (the patient's rating):** {felt}", help="0-10, asked after the exercise")
+    from coach import caregiver
+
+    cared = caregiver.physio_words(caregiver.from_events(record.events, store.session_events(sid)))
+    if cared:  # "Is someone with you?" and "Did they help?", asked before and after an exercise that needs spotting
+        st.markdown(f"**Caregiver:** {plain(cared)}")
     _exclusion(store, sm)
     reps = [r for s in record.sets for r in s.reps] or list(record.reps)
     if is_test and not reps:
@@ -124,6 +129,7 @@ def _session(store, sid: int) -> None:
         _fault_buttons(record, video is not None, offset)
         st.subheader("Repetitions")
         st.dataframe(_rep_table(record, offset), hide_index=True, key=f"review_reps_{sid}")
+        _sides(sm.exercise, reps, record.settings)
     else:
         st.info("No repetitions were counted in this session.")
     events = event_lines(record.events, store.session_events(sid), offset)
@@ -131,6 +137,20 @@ def _session(store, sid: int) -> None:
         st.subheader("Events")
         st.markdown("\n".join(events))
     _fatigue(record, offset)
+
+
+def _sides(exercise: str, reps, settings: dict) -> None:
+    """Each side of a sided exercise (issue 22): per leg, per lead leg or per foot, with the lines
+    under it (symmetry, the target, cadence against the metronome, freezes)."""
+    from coach.reports.per_side import physio_table
+
+    table = physio_table(exercise, reps, settings)
+    if table is None:
+        return
+    st.subheader("Each side")
+    st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.headers)), hide_index=True)
+    if table.lines:
+        st.markdown("\n".join(f"- {plain(line)}" for line in table.lines))
 
 
 def _fatigue(record, offset: float) -> None:
