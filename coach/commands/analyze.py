@@ -82,6 +82,10 @@ def validate_choices(args) -> None:
         raise ValueError(f"unknown side '{args.side}': choose {', '.join(SIDES)}")
     if args.model not in MODELS:
         raise ValueError(f"unknown model '{args.model}': choose lite, full or heavy")
+
+
+def check_dual_task(args) -> None:
+    """``--dual-task`` names a task and a counted exercise; ``--single-task-video`` goes with it."""
     if getattr(args, "dual_task", None) is not None:
         from exercises.dual_task import get_task
 
@@ -98,6 +102,7 @@ def default_out_dir(video: Path) -> Path:
 
 def run_analysis(video: Path, args) -> tuple[AnalysisResult, dict[str, Path]]:
     validate_choices(args)
+    check_dual_task(args)
     overrides = {}
     if getattr(args, "patient", None):
         overrides = _check_patient(args)  # before the long part, not after it

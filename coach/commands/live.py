@@ -49,6 +49,11 @@ def register(subparsers) -> None:
     p.add_argument("--caregiver-help", choices=("none", "steadied", "lifted"), default=None,
                    help="did the caregiver help? (kept with the session; asked at the end when not given and "
                         "someone was with the patient)")
+    from exercises.dual_task import TASK_NAMES
+
+    p.add_argument("--dual-task", default=None, metavar="TASK",
+                   help=f"dual-task practice: a thinking task said at each set's start and shown while it runs "
+                   f"({', '.join(TASK_NAMES)}); the patient answers aloud, nothing of the voice is recorded")
     p.set_defaults(func=run_live)
 
 
@@ -58,6 +63,10 @@ def validate(args) -> None:
         raise ValueError("--fatigue-margin must be between 0.05 and 0.9 (e.g. 0.3 for 30%)")
     if args.hold is not None and not 1 <= args.hold <= 600:
         raise ValueError("--hold must be from 1 to 600 seconds")
+    if args.dual_task is not None:
+        from exercises.dual_task import get_task
+
+        get_task(args.dual_task)  # an unknown task is one line
     if args.record_video and not args.patient:
         raise ValueError("--record-video needs --patient (the video is kept with the patient's session)")
     if args.caregiver_help and args.caregiver != "present":
@@ -81,7 +90,8 @@ def run_live(args) -> int:
                        record_video=args.record_video,
                        overrides=threshold_range.check(args.exercise, parse_thresholds(args.threshold)),
                        tempo=choose_tempo(args.tempo, args.period), hold_s=args.hold, beat_sound=args.beat_sound,
-                       caregiver=args.caregiver or "", caregiver_mode=args.caregiver == "present")
+                       caregiver=args.caregiver or "", caregiver_mode=args.caregiver == "present",
+                       dual_task=args.dual_task)
     create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
     store = recorder = None

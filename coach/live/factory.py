@@ -19,6 +19,7 @@ from coach.sources import CameraSource, parse_camera
 
 from coach.live.beat_player import make_beat_player
 from coach.live.cues import CueEngine, CueRateLimiter
+from coach.live.dual_task import DualTaskPrompter
 from coach.live.fatigue import DEFAULT_MARGIN, FatigueMonitor, monitor_for
 from coach.live.grabber import LatestFrameGrabber, RealtimeFileSource
 from coach.live.holds import DEFAULT_TARGET_S
@@ -63,6 +64,8 @@ class LiveOptions:
     programme_version: int | None = None  # the programme version the session follows (the app's today list)
     setup_gate: bool = True  # False: no set-up check before the countdown (the TUG's camera must be far away)
     countdown_s: int = 3  # the TUG's is longer: time to walk from the laptop and sit down
+    dual_task: str | None = None  # a thinking task said at each set's start (``exercises.dual_task.TASKS``)
+    dual_task_seed: int | None = None  # its start numbers' random generator (tests); None: fresh each session
     # "Is someone with you?" before a set that needs spotting (``coach.caregiver``): "present",
     # "absent", or "" (not asked); recorded as the session's ``caregiver`` event.
     caregiver: str = ""
@@ -109,7 +112,8 @@ def build_session(opts: LiveOptions, estimator, recorder=None, video_writer=None
         fatigue=opts.fatigue or FatigueMonitor(margin=opts.fatigue_margin),
         cue_engine=CueEngine(CueRateLimiter(opts.cue_gap_s, opts.cue_global_gap_s), exercise=opts.exercise),
         renderer=LiveHud(mirror=True, exercise_label=spec.label, hints=BUTTON_HINTS if opts.browser else KEYBOARD_HINTS),
-        speech_name=speaker.name, hold_s=opts.hold_target_s, pacer=pacer)
+        speech_name=speaker.name, hold_s=opts.hold_target_s, pacer=pacer,
+        dual_task=DualTaskPrompter.named(opts.dual_task, opts.dual_task_seed) if opts.dual_task else None)
     session.sinks.append(SpeechSink(speaker, caregiver=opts.caregiver_mode or opts.caregiver == "present"))
     if pacer is not None and not opts.browser:  # the page plays the beat in the browser (coach.app.live_panels)
         player = make_beat_player(pacer.tempo.period_s, opts.beat_sound)
@@ -173,6 +177,8 @@ def session_settings(opts: LiveOptions) -> dict:
         settings["hold_s"] = opts.hold_target_s
     elif opts.tempo is not None:  # a hold has no beat
         settings["tempo_per_min"] = round(opts.tempo.per_min, 3)
+    if opts.dual_task:  # done with a thinking task: the dual-task cost compares it (coach.reports.dual_task)
+        settings["dual_task"] = opts.dual_task
     if opts.overrides:  # the thresholds the counting ran with (the programme's and the overrides)
         settings["thresholds"] = dict(opts.overrides)
     return settings

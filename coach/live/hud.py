@@ -26,6 +26,7 @@ WHITE, BLACK = (255, 255, 255), (0, 0, 0)
 GREEN, YELLOW, BLUE, RED, GREY = (40, 150, 40), (0, 210, 255), (150, 80, 20), (30, 30, 200), (45, 45, 45)
 CUE_COLOURS = {"count": GREEN, "praise": GREEN, "coach": YELLOW, "setup": BLUE, "announce": BLUE, "safety": RED}
 SAFETY_LINE = "Stop if you feel dizzy or in pain."
+TASK_COLOUR = (110, 40, 120)  # a dual-task set's thinking task: purple, unlike any cue
 
 
 OPEN_TARGET = 99  # a set plan this large counts without a target (the guided timed tests)
@@ -136,8 +137,20 @@ class LiveHud:
         if update.beat is not None and update.phase == ACTIVE:
             self._beat(out, update, u)
         self._centre(out, update, u)
+        if update.task_text and update.phase == ACTIVE:
+            self._task(out, update, u)
         self._bottom(out, update, u)
         return out
+
+    def _task(self, img, up: LiveUpdate, u: float) -> None:
+        """A dual-task set's thinking task in big words, under the counters (above the person's head
+        in a usual framing), for the whole set."""
+        w = img.shape[1]
+        lines, scale = _fit(up.task_text, w - int(40 * u), 1.4 * u, 3)
+        line_h = int(cv2.getTextSize("Ag", FONT, scale, 3)[0][1] * 1.7)
+        top = int(155 * u)
+        _panel(img, 0, top, w, top + len(lines) * line_h + int(14 * u), TASK_COLOUR, 0.8)
+        _centred_lines(img, lines, top + int(7 * u) + len(lines) * line_h // 2, scale, 3)
 
     def _reps(self, img, up: LiveUpdate, u: float) -> None:
         flash = up.time_s <= self._flash_until

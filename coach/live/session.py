@@ -19,6 +19,7 @@ from coach.pipeline import FrameResult, Pipeline
 from coach.sources import TimedFrame
 
 from coach.live.cues import SAFETY, Cue, CueEngine
+from coach.live.dual_task import EVENT_KIND as DUAL_TASK_EVENT, DualTaskPrompter
 from coach.live.fatigue import FatigueMonitor
 from coach.live.holds import BALANCE_LOSS_CUE, DEFAULT_TARGET_S, HoldCoach
 from coach.live.pacer import TRACE_S, LivePacer
@@ -63,6 +64,7 @@ class LiveSession:
     hold_s: float | None = None  # each hold's target (a hold exercise; default ``holds.DEFAULT_TARGET_S``)
     pacer: LivePacer | None = None  # a metronome tempo was prescribed
     wall_clock: Callable[[], float] = time.time  # the metronome's beat grid is on the wall clock
+    dual_task: DualTaskPrompter | None = None  # a thinking task said at each set's start (coach.live.dual_task)
 
     def __post_init__(self) -> None:
         self.sets = SetController(self.plan)
@@ -358,6 +360,8 @@ class LiveSession:
         self._storage(t, cues, events)
         for event in set_events:
             cues += self.cue_engine.on_set_event(event)
+        if self.dual_task is not None:
+            events += [self._record(DUAL_TASK_EVENT, at, said) for at, said in self.dual_task.on_set_events(set_events, cues)]
         if cues:
             self._cue = cues[-1]
         shown = self._cue if self._cue is not None and t - self._cue.time_s <= CUE_HOLD_S else None
@@ -370,7 +374,8 @@ class LiveSession:
             setup=self.setup, cue_text=shown.text if shown else "", cue_kind=shown.kind if shown else "",
             cues=tuple(cues), set_events=tuple(set_events), events=tuple(events), reps=tuple(reps),
             hold=self.holds.status() if self.holds is not None else None,
-            beat=self.pacer.status(t) if self.pacer is not None else None, alert=self._alert)
+            beat=self.pacer.status(t) if self.pacer is not None else None, alert=self._alert,
+            task_text=self.dual_task.shown if self.dual_task is not None else "")
         if self.renderer is not None:
             image = self.renderer.render(result.frame.image if result else None, result.pose if result else None, update)
             latency = None if captured_at is None else (self.clock() - captured_at) * 1000.0

@@ -53,6 +53,7 @@ class LiveUpdate:
     beat: BeatStatus | None = None  # with a metronome: where the beat is
     alert: str = ""  # a safety message that stays up until the patient carries on (balance loss)
     latency_ms: float | None = None  # capture to annotated frame ready
+    task_text: str = ""  # a dual-task set: the thinking task, shown in big words while the set runs
 
 
 @dataclass
