@@ -19,13 +19,14 @@ EXIT_CANNOT_SCORE = 1
 
 
 def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, parkinsons: bool,
-          condition: str = "", walking_aid: str = "", people=None) -> vt.TestResult:
+          condition: str = "", walking_aid: str = "", people=None, gait: dict | None = None) -> vt.TestResult:
     """Score ``test`` from an analysis. A video has no 'go': timed tests start at the first movement.
     The Timed Up and Go is timed from the smoothed poses themselves (rise to seat), not from reps.
     With ``people`` (every pose of every frame, ``coach.tug_video.tug_estimator``) a test that starts
     seated is scored on the patient picked among them (``coach.pose.patient``: timed, or its stands
     counted again on the patient alone), never on whoever else moves in view; with two people in
-    view and no ``people`` (or a test that starts standing) it is not scored."""
+    view and no ``people`` (or a test that starts standing) it is not scored. ``gait``: gait speed's
+    ``height_m``, ``course_m`` and ``marks_x`` (``exercises.gait_speed``)."""
     poses = result.poses
     timestamps = found = smoothed = None
     patient = None
@@ -49,7 +50,7 @@ def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, p
             # nothing tells the patient from the other person): never score the wrong one.
             return vt.cannot_score(test, f"two people were in view ({result.counted_person} was followed): "
                                          "record the test with only the patient in the picture")
-        elif vt.canonical_test_id(test) == "timed-up-and-go":
+        elif vt.canonical_test_id(test) in ("timed-up-and-go", "gait-speed"):
             from coach.smoothing import PoseSmoother
 
             smoother = PoseSmoother()
@@ -58,7 +59,7 @@ def score(test: str, result: AnalysisResult, age: int | None, sex: str | None, p
                             condition="parkinsons" if parkinsons else condition,
                             timestamps_s=timestamps, person_found=found,
                             orientation_problem=getattr(result, "orientation_problem", ""),
-                            poses=smoothed, walking_aid=walking_aid, brightness=_brightness(result))
+                            poses=smoothed, walking_aid=walking_aid, brightness=_brightness(result), **(gait or {}))
     if patient is not None:
         from dataclasses import replace
 
@@ -109,7 +110,7 @@ def _reps_of(poses, side: str):
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("test", help="score a validated test (30 s chair stand, 5xSTS, functional reach, calf raise, "
-                              "Timed Up and Go)",
+                              "Timed Up and Go, gait speed)",
                               description="Analyse a recording of a validated test and score it against its norm.")
     p.add_argument("test", help=", ".join(vt.TEST_IDS))
     p.add_argument("video", type=Path)
@@ -117,6 +118,12 @@ def register(subparsers) -> None:
     p.add_argument("--sex", default=None, help="f or m (for the chair-stand norm band; default: the patient's)")
     p.add_argument("--walking-aid", default="", metavar="AID",
                    help="Timed Up and Go: the walking aid used (stick, frame, ...); recorded with the time")
+    p.add_argument("--height-cm", type=float, default=None,
+                   help="gait speed: the person's height in cm (scales the picture; or give --marks)")
+    p.add_argument("--course-m", type=float, default=4.0, help="gait speed: the distance between the two marks (m)")
+    p.add_argument("--marks", default=None, metavar="X1,X2",
+                   help="gait speed: where the two marks are across the picture, as fractions of its width "
+                        "(e.g. 0.24,0.76); without it the course is centred on the picture")
     p.add_argument("--parkinsons", action="store_true", help="use Parkinson's disease cut-offs where published")
     p.add_argument("--patient", default=None, help="store the result for this patient")
     p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
@@ -142,6 +149,7 @@ def run_test(args) -> int:
     age = args.age if args.age is not None else getattr(patient, "age", None)
     sex = args.sex or getattr(patient, "sex", None)
     condition = getattr(patient, "condition", "") or ""
+    gait = _gait_setup(args, patient) if test == "gait-speed" else None
     from coach.commands.analyze import run_analysis
 
     estimator = None
@@ -160,7 +168,7 @@ def run_test(args) -> int:
         # A second person was in view: look again at everyone, and score the one seated at the start.
         result, people = _analyse_everyone(args.video, vt.TESTS[test].exercise, args.side, args.model, result)
     outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
-                    people=people)
+                    people=people, gait=gait)
     if people is not None and result.poses is not None and len(people) == len(result.poses):
         from coach.pose.frame import PoseSeries
         from coach.pose.patient import follow_patient
@@ -182,6 +190,28 @@ def run_test(args) -> int:
     return 0
 
 
+def _gait_setup(args, patient) -> dict:
+    """Gait speed's scale and course from the options (the height also from the patient's record,
+    where it keeps one); a clear error before the video is analysed when neither scale is given."""
+    height_cm = getattr(args, "height_cm", None) or getattr(patient, "height_cm", None)
+    if height_cm is not None and not 80 <= height_cm <= 250:
+        raise ValueError(f"--height-cm {height_cm:g} is outside 80-250")
+    course = getattr(args, "course_m", 4.0)
+    if not 1.0 <= course <= 30.0:
+        raise ValueError(f"--course-m {course:g} is outside 1-30")
+    marks = None
+    if getattr(args, "marks", None):
+        try:
+            marks = tuple(float(v) for v in args.marks.split(","))
+        except ValueError:
+            marks = ()
+        if len(marks) != 2 or marks[0] == marks[1] or not all(-0.5 <= m <= 1.5 for m in marks):
+            raise ValueError(f"--marks {args.marks!r}: give two different places across the picture, e.g. 0.24,0.76")
+    if height_cm is None and marks is None:
+        raise ValueError("gait-speed needs the person's height (--height-cm 170) or where the marks are (--marks X1,X2)")
+    return {"height_m": None if height_cm is None else height_cm / 100.0, "course_m": course, "marks_x": marks}
+
+
 def _print_human(test: str, outcome: vt.TestResult, result: AnalysisResult, paths: dict) -> None:
     if outcome.cannot_score:
         print(f"{test}: cannot score: {outcome.cannot_score}")
@@ -193,6 +223,14 @@ def _print_human(test: str, outcome: vt.TestResult, result: AnalysisResult, path
             print(f"Norm: {outcome.norm}")
         if outcome.flags:
             print(f"Flags: {', '.join(outcome.flags)}")
+        if test == "gait-speed":
+            d = outcome.details
+            for pace in ("usual", "fast"):
+                if d.get(f"{pace}_speed_m_s") is not None:
+                    print(f"{pace.capitalize()} pace: {d[f'{pace}_speed_m_s']:.2f} m/s ({d['course_m']:g} m in "
+                          f"{d[f'{pace}_time_s']:.2f} s, ±{d[f'{pace}_speed_error_m_s']:.2f} m/s from the timing)")
+            if d.get("fast_problem"):
+                print(f"Fast pace: not timed: {d['fast_problem']}")
         phases = outcome.details.get("phases") or {}
         if phases:
             print("Phases: " + ", ".join(f"{name.replace('_', ' ')} {'not seen' if s is None else f'{s:.1f} s'}"

@@ -4,6 +4,7 @@
         --partial 3 --fault 2:trunk_flexion --fault 4:hands_on_thighs,uncontrolled_sit
     python -m coach.synth --exercise single-leg-stance --view front --reps 2 --hold 8 --out DIR
     python -m coach.synth --test timed-up-and-go --view oblique --speed 0.8 --out DIR
+    python -m coach.synth --test gait-speed --walk-speeds 1.0,1.4 --out DIR   # usual, then fast (m/s)
 
 ``--view oblique``: a side view turned 30 deg (the TUG's walk then also goes away from the camera).
 ``--format y4m`` writes raw frames for Chromium's fake camera instead of an mp4.
@@ -16,7 +17,7 @@ from pathlib import Path
 from coach.synth.clip import generate, write_clip
 from coach.synth.spec import EXERCISES, VIEWS, ClipSpec
 
-TESTS = ("timed-up-and-go",)  # validated tests with a script of their own (not exercise specs)
+TESTS = ("timed-up-and-go", "gait-speed")  # validated tests with a script of their own (not exercise specs)
 OBLIQUE_YAW_DEG = 30.0
 TUG_SIZE = (960, 540)  # the chair and the whole 3 m path in view
 
@@ -72,6 +73,9 @@ def build_parser(prog: str = "python -m coach.synth") -> argparse.ArgumentParser
     ap.add_argument("--hold", type=float, default=0.0, help="balance holds: seconds per hold (default: the script's)")
     ap.add_argument("--speed", type=float, default=1.0, help="TUG: pace of every phase (0.8 = slower)")
     ap.add_argument("--walk-s", type=float, default=3.6, help="TUG: seconds for each 3 m walk at speed 1")
+    ap.add_argument("--walk-speeds", default="1.2,1.6", help="gait speed: m/s of each walk (usual, then fast)")
+    ap.add_argument("--course", type=float, default=4.0, help="gait speed: metres between the two marks")
+    ap.add_argument("--view-m", type=float, default=None, help="gait speed: metres of the walk the picture's width shows")
     ap.add_argument("--format", default="mp4", choices=("mp4", "y4m"))
     return ap
 
@@ -107,8 +111,29 @@ def _tug(args: argparse.Namespace) -> int:
     return 0
 
 
+def _gait(args: argparse.Namespace) -> int:
+    from coach.synth.gait import GAIT_SIZE, VIEW_M, gait_clip
+
+    try:
+        speeds = tuple(float(v) for v in args.walk_speeds.split(",") if v.strip())
+        clip = gait_clip(speeds, course_m=args.course, fps=args.fps, size=args.size or GAIT_SIZE,
+                         view_m=args.view_m or VIEW_M, facing=args.facing, seed=args.seed, height_m=args.height,
+                         noise_sigma=args.noise)
+    except ValueError as e:
+        print(f"error: {e}")
+        return 2
+    video, truth = write_clip(clip, args.out / f"{args.name or 'gait_speed_side'}.{args.format}")
+    walks = ", ".join(f"{p['pace']} {p['speed_m_s']:g} m/s ({p['time_s']:.2f}s between the marks)"
+                      for p in clip.truth["passes"])
+    print(f"wrote {video} ({len(clip.poses)} frames, {clip.duration_s:.1f}s: {walks}; marks at "
+          f"{', '.join(f'{x:.3f}' for x in clip.truth['marks_x'])} of the width) and {truth}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.test == "gait-speed":
+        return _gait(args)
     if args.test:
         return _tug(args)
     try:
