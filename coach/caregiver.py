@@ -83,11 +83,12 @@ class CaregiverRecord:
 
 def from_events(*event_lists) -> CaregiverRecord:
     """The caregiver record of a session from its events (the recorder's ``kind``/``detail`` and those
-    added later, either shape); the latest answer of each kind wins."""
+    added later, either shape, or (seconds, kind, detail) tuples as the report holds them); the latest
+    answer of each kind wins."""
     present = helped = None
     for events in event_lists:
         for e in events:
-            kind, detail = getattr(e, "kind", None), getattr(e, "detail", "")
+            kind, detail = (e[1], e[2]) if isinstance(e, tuple) else (getattr(e, "kind", None), getattr(e, "detail", ""))
             if kind == PRESENT_KIND and detail in PRESENCE:
                 present = detail == "present"
             elif kind == HELP_KIND and detail in HELP:

@@ -18,7 +18,8 @@ PATIENT_PAGES = (("today", "Today's exercises", ":material/directions_run:", "to
                  ("diary", "My diary", ":material/edit_calendar:", "diary"),
                  ("record", "Record a clip", ":material/videocam:", "record"),
                  ("upload", "Check a video", ":material/upload:", "upload"),
-                 ("share", "Share with my physio", ":material/send:", "share"))
+                 ("share", "Share with my physio", ":material/send:", "share"),
+                 ("caregiver", "For the person helping", ":material/volunteer_activism:", "caregiver"))
 PHYSIO_PAGES = (("patients", "Patients", ":material/group:", "patients"),
                 ("review", "Session review", ":material/play_circle:", "review"),
                 ("progress", "Progress and reports", ":material/monitoring:", "progress"),

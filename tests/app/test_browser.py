@@ -80,7 +80,7 @@ def test_patient_laptop_shows_patient_pages_only(home, shots, tmp_path):
         page.get_by_role("button", name=re.compile("Start: Sit to stand")).wait_for(timeout=60_000)
         links = _sidebar_links(page)
         assert links == ["Today's exercises", "Take a test", "My diary", "Record a clip",
-                         "Check a video", "Share with my physio"], links
+                         "Check a video", "Share with my physio", "For the person helping"], links
         assert "P009" not in page.content() and "P001" not in page.content()  # no codes, no picker
         snap(page, shots, "patient_today")
         for path, text, name in (("test", "Which test?", "patient_test_choice"),

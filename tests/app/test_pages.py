@@ -28,7 +28,7 @@ def test_patient_mode_shows_only_patient_pages_and_no_codes(seeded_store, monkey
     from streamlit.testing.v1 import AppTest
 
     assert _nav_titles(None) == {"Today's exercises", "Take a test", "My diary", "Record a clip",
-                                 "Check a video", "Share with my physio"}
+                                 "Check a video", "Share with my physio", "For the person helping"}
     at = AppTest.from_file(APP_FILE, default_timeout=30).run()  # two patients in the store, none chosen
     no_exception(at)
     assert not at.selectbox or all("P00" not in str(o) for sb in at.selectbox for o in sb.options)

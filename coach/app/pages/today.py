@@ -10,7 +10,7 @@ import streamlit as st
 from coach.app import ui
 from coach.app.pages import live
 from coach.live.factory import LiveOptions
-from exercises import EXERCISE_NAMES
+from exercises import EXERCISE_NAMES, get_spec
 
 PLAN_KEY = "live_plan"
 ICS_NAME = "my-exercises.ics"
@@ -117,7 +117,9 @@ def _card(slot, has_button: bool, programme_version: int | None) -> None:
                 f"<h3>{html.escape(ui.exercise_label(e.exercise))}</h3>"
                 f"<div class='coach-big'>{html.escape(detail)}</div>"
                 f"<div class='coach-status'>{html.escape(status)}</div>"
-                + (f"<div class='coach-note'>{html.escape(e.notes)}</div>" if e.notes else "") + "</div>",
+                + (f"<div class='coach-note'>{html.escape(e.notes)}</div>" if e.notes else "")
+                + ("<div class='coach-note' data-testid='today-spotting'><b>Have someone stand beside you for this "
+                   "one.</b></div>" if get_spec(e.exercise).needs_spotting else "") + "</div>",
                 unsafe_allow_html=True)
     if has_button:  # once per exercise, where its Start is (its other cards point up to it)
         read_aloud(e.exercise, f"{ui.exercise_label(e.exercise)}. {detail}. {status}.")
