@@ -53,6 +53,7 @@ class LiveStatus:
     holds_done: int = 0
     beat_period_s: float = 0.0  # > 0: a metronome tempo is set
     alert: str = ""  # a safety message that stays until the patient carries on
+    task_text: str = ""  # a dual-task set: the thinking task, in big words while the set runs
 
     @classmethod
     def from_update(cls, u: LiveUpdate, total_reps: int, frames: int) -> LiveStatus:
@@ -64,7 +65,8 @@ class LiveStatus:
                    target_reps=u.target_reps, total_reps=total_reps, time_left_s=u.time_left_s,
                    cue_text=u.cue_text, cue_kind=u.cue_kind, setup_instruction=u.setup.instruction,
                    pause_reason=u.pause_reason, frames=frames,
-                   beat_period_s=u.beat.period_s if u.beat is not None else 0.0, alert=u.alert, **hold)
+                   beat_period_s=u.beat.period_s if u.beat is not None else 0.0, alert=u.alert,
+                   task_text=u.task_text, **hold)
 
 
 class BrowserCoach:

@@ -5,7 +5,9 @@ Count back in sevens from 93. Say the numbers out loud. Go": one cue, so the spe
 mailbox never drops half of it), and the screen shows the task's short form in big words while
 the set runs (``LiveUpdate.task_text``). Each set gets a fresh start number or letter from this
 object's own random generator (seeded by the caller for tests). The prompt is recorded as a
-session event ("dual_task", detail the words said) for the physio.
+session event ("dual_task", detail "<task name>: <the words said>") for the physio; that event also
+marks the session as done with the task where the task was chosen after the recording began (the
+browser's page: ``attach`` before the first set), see ``coach.reports.dual_task.task_of``.
 
 Nothing of the patient's voice is recorded: the answers are said aloud to nobody; the coach never
 opens a microphone (no audio input anywhere in the live coach).
@@ -54,5 +56,15 @@ class DualTaskPrompter:
                 cues.append(Cue(words, ANNOUNCE, event.time_s))
             else:
                 cues[start] = Cue(words, ANNOUNCE, event.time_s)
-            out.append((event.time_s, self.current.spoken))
+            out.append((event.time_s, f"{self.task.name}: {self.current.spoken}"))
         return out
+
+
+def attach(session, name: str | None, seed: int | None = None) -> bool:
+    """Give a live session a thinking task (``name``; None or "" takes it away) while no set has
+    started yet; False (nothing changed) once a set has begun. The session reads it on the next
+    frame (one attribute set: safe from the page's thread)."""
+    if session.sets.results:
+        return False
+    session.dual_task = DualTaskPrompter.named(name, seed) if name else None
+    return True

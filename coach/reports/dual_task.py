@@ -15,15 +15,25 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from exercises import EXERCISES
-from exercises.dual_task import DualTaskCost, SetMeasures, amplitude_unit, dual_task_cost, get_task, measure_sets
+from exercises.dual_task import (TASK_NAMES, DualTaskCost, SetMeasures, amplitude_unit, dual_task_cost, get_task,
+                                 measure_sets)
 
 SETTING = "dual_task"  # the session settings' key: the thinking task's name
 
 
-def task_of(settings: dict | None) -> str:
-    """The thinking task a session was done with ("" for none)."""
+def task_of(settings: dict | None, events=()) -> str:
+    """The thinking task a session was done with ("" for none): its settings' ``dual_task``, else
+    the task of its first "dual_task" event ("<task name>: <words said>"; a task chosen on the
+    browser's page after the recording began)."""
     value = (settings or {}).get(SETTING) or ""
-    return value if isinstance(value, str) else ""
+    if isinstance(value, str) and value:
+        return value
+    for e in events:
+        if e.kind == SETTING and ":" in e.detail:
+            name = e.detail.split(":", 1)[0].strip()
+            if name in TASK_NAMES:
+                return name
+    return ""
 
 
 def task_label(name: str) -> str:
@@ -82,7 +92,7 @@ def single_task_partner(store, patient_id: str, exercise: str, started_at: datet
               if s.id != exclude_id and not s.excluded and s.status != "recording"]
     best = None
     for record in store.load_sessions(chosen):
-        if task_of(record.settings):
+        if task_of(record.settings, record.events):
             continue
         m = measures_of(exercise, [s.reps for s in record.sets])
         if m is None:
@@ -95,7 +105,7 @@ def single_task_partner(store, patient_id: str, exercise: str, started_at: datet
 
 def cost_for_record(store, record) -> SessionCost | None:
     """The cost of a stored session done with a task; None for a session without one."""
-    task = task_of(record.settings)
+    task = task_of(record.settings, record.events)
     if not task:
         return None
     info = record.summary

@@ -52,7 +52,7 @@ def test_the_task_is_said_at_each_set_start_and_shown_while_it_runs(sts_video, s
     assert said[0] == f"Set one. {want[0].spoken}. Go"
     assert "Count back in sevens from" in said[0]
     assert len(summary.sets) == 2 and f"Set two. {want[1].spoken}. Go" in said
-    assert [e.detail for e in summary.events if e.kind == "dual_task"] == [w.spoken for w in want]
+    assert [e.detail for e in summary.events if e.kind == "dual_task"] == [f"serial-7s: {w.spoken}" for w in want]
     # Shown in big words while a set runs, in its own colour; not before a set or during the rest.
     active = [(text, px) for phase, text, px in screen.seen if phase == ACTIVE]
     assert active and all(text in (want[0].shown, want[1].shown) for text, _ in active)
@@ -81,3 +81,20 @@ def test_the_live_coach_never_opens_a_microphone():
     found = [(p.name, w) for p in [*root.glob("live/*.py"), *root.glob("app/*.py"), *root.glob("app/pages/*.py")]
              for w in words if w in p.read_text(encoding="utf-8")]
     assert found == []
+
+
+def test_a_task_chosen_on_the_page_before_the_first_set_is_said_and_marks_the_session(sts_clip):
+    """The browser's "With a thinking task?" attaches the task to a coach already built (its recording
+    began without it): the prompt's event then marks the session as done with the task."""
+    from coach.live.dual_task import attach
+    from coach.reports.dual_task import task_of
+    from tests.live.test_recording import run_clip
+
+    opts = LiveOptions(exercise="sit-to-stand", sets=1, reps=10, rest_s=0, window=False, speech="none")
+    session = build_session(opts, TruthEstimator(sts_clip.poses, sts_clip.fps))
+    assert attach(session, "animals", seed=1)
+    summary = run_clip(session, sts_clip)
+    assert session.sinks[0].speaker.said[0] == "Set one. Name as many animals as you can. Say them out loud. Go"
+    assert not attach(session, "serial-3s")  # a set has begun: too late
+    assert task_of({}, summary.events) == "animals" and task_of({"dual_task": "serial-3s"}, summary.events) == "serial-3s"
+    assert task_of({}, []) == ""

@@ -28,6 +28,7 @@ from coach.live.holds import BALANCE_LOSS_CUE
 COACH_KEY = "live_coach"
 CAREGIVER_KEY = "live_caregiver"  # "Is someone with you?": "present" / "absent" (coach.app.pages.caregiver)
 EXTRA_SINK_KEY = "live_extra_sink"  # a factory for one more sink (the guided test's stopwatch)
+DUAL_TASK_KEY = "live_dual_task"  # "With a thinking task?": a task name, or "" (exercises.dual_task)
 
 
 def render(plan: LiveOptions, patient: str | None, title: str | None = None, on_summary=None,
@@ -56,7 +57,7 @@ def leave() -> None:
     coach = st.session_state.pop(COACH_KEY, None)
     if coach is not None:
         coach.finish("stopped")
-    for key in ("live_plan", EXTRA_SINK_KEY, CAREGIVER_KEY):
+    for key in ("live_plan", EXTRA_SINK_KEY, CAREGIVER_KEY, DUAL_TASK_KEY):
         st.session_state.pop(key, None)
     st.rerun()
 
@@ -144,6 +145,8 @@ def _coaching_layout(coach: BrowserCoach, plan: LiveOptions) -> None:
             protocol = coach.watch.protocol if testing else None
             alone = [ALONE_ADVICE] if st.session_state.get(CAREGIVER_KEY) == "absent" else []
             st.markdown("\n".join(f"- {html.escape(i)}" for i in [*alone, *checklist(plan.exercise, protocol)]))
+            if not testing:
+                _thinking_task(coach)
     watch = coach.watch
     alarm = _caregiver_alarm()
     _show(board, coach.last_status, coach.started, watch, alarm)
@@ -158,6 +161,23 @@ def _coaching_layout(coach: BrowserCoach, plan: LiveOptions) -> None:
             break
     if coach.finished:
         st.rerun()
+
+
+def _thinking_task(coach: BrowserCoach) -> None:
+    """"With a thinking task": before the first set, the patient may choose one (dual-task practice);
+    the coach says it at each set's start and shows it. They answer aloud; nothing is recorded."""
+    from coach.live.dual_task import attach
+    from exercises.dual_task import TASKS
+
+    if coach.session.sets.results:  # a set has begun: the choice is made
+        return
+    names = ["", *(t.name for t in TASKS)]
+    words = {"": "No, just the exercise", **{t.name: t.choice for t in TASKS}}
+    chosen = st.selectbox("With a thinking task?", names, format_func=words.get, key=DUAL_TASK_KEY,
+                          help="Practise moving while you think: say the answers out loud. Nothing is recorded.")
+    current = coach.session.dual_task.task.name if coach.session.dual_task is not None else ""
+    if chosen != current:
+        attach(coach.session, chosen)
 
 
 def _show(board, status: LiveStatus, started: bool, watch=None, caregiver_alarm: bool = False) -> None:
@@ -188,6 +208,9 @@ def _show(board, status: LiveStatus, started: bool, watch=None, caregiver_alarm:
             text = caption(status, started)
             kind = status.cue_kind if status.cue_text and status.phase != "setup" else "setup"
             st.markdown(ui.cue_html(text, kind) or "&nbsp;", unsafe_allow_html=True)
+        if status.task_text and status.phase == "active":  # dual-task practice: the task, big
+            st.markdown(f"<p class='coach-big' data-testid='coach-task' style='background:#7a2a78;color:#fff;"
+                        f"padding:0.3em'>{html.escape(status.task_text)}</p>", unsafe_allow_html=True)
         if status.beat_period_s > 0:
             st.markdown(live_panels.beat_marker_html(status.phase == "active"), unsafe_allow_html=True)
         if watch is None and status.hold_target_s <= 0:
