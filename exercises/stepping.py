@@ -14,6 +14,16 @@ Rep metrics: ``knee_lift_deg``, the angle between the two thighs at the top (hip
 lifted leg against the standing one, in 3D); ``step_time_s``. A step whose lift stays under ``target_lift_deg`` is counted
 (the person's own range decides) and labelled ``low_step``. Cadence, the beat and "Bigger!" come
 from ``exercises.pacing`` (``amplitude_metric``).
+
+Freezes (``freezes``, told with their moment among the warnings): a pause between steps much longer
+than the person's usual interval (a cadence collapse), and the legs trembling in place (festination:
+``trembles``, small fast side-to-side swings of the angle between the thighs, well above the person's
+own stepping rate, with hardly any lift, outside every step); a tremble inside a pause marks that
+freeze, one before the first step is a freeze of its own. The pose smoothing that steadies every
+count takes most of a fast tremble's swing out (the generator's 10 deg knee bobs at 3 a second read
+~2.5 deg), so ``tremble_min_deg`` is low and a tremble must also be well above the person's own
+quiet-standing wobble (``tremble_noise_share``); a tremble much faster than 3 a second may be
+smoothed away entirely (not measured).
 """
 from __future__ import annotations
 
@@ -47,6 +57,25 @@ class SteppingParams(Params):
         1.0, "s", "... and at least this much longer: a missed beat at a slow cadence is not a freeze", bounds=(0.3, 10))
     freeze_min_steps: float = param(
         4, "steps", "a usual interval needs a few steps before a pause can be judged against it", bounds=(3, 20))
+    tremble_min_hz: float = param(
+        2.0, "cycles a second (each leg)", "legs trembling in place (festination in a freeze) alternate 3-8 times "
+        "a second; a marching leg goes up and down at most ~1.3 times a second even at 150 steps a minute",
+        bounds=(1.0, 6.0))
+    tremble_rate_share: float = param(
+        2.5, "times the person's own stepping rate", "... and well above this person's own rate (a leg's cycles a "
+        "second from their usual step interval): a brisk march is never a tremble", bounds=(1.5, 10))
+    tremble_min_deg: float = param(
+        1.5, "deg (half the swing of the angle between the thighs)", "a tremble swings the thighs at least this "
+        "much after the pose smoothing (the generator's 10 deg knee bobs at 3 a second read ~2.5 deg)",
+        bounds=(0.5, 10))
+    tremble_noise_share: float = param(
+        3.0, "times the person's quiet-standing wobble", "... and this many times the wobble of this person's "
+        "thighs while they stand still (the pose model's own jitter is not a tremble)", bounds=(1.5, 10))
+    tremble_max_lift_share: float = param(
+        0.3, "share of the person's usual knee lift", "a tremble hardly lifts the knee: a swing more than this "
+        "share of their usual step (else of target_lift_deg) is stepping, not trembling", bounds=(0.1, 0.8))
+    tremble_min_s: float = param(
+        1.0, "s", "trembling this long is told as a freeze (shorter is a hesitation)", bounds=(0.3, 10))
     onset_share: float = param(
         0.1, "share of the step's top lead", "the step starts when the knee leaves its level with the other: "
         "the last moment before the top under this share of it (the metronome judges this moment)", bounds=(0.02, 0.5))
@@ -62,29 +91,123 @@ def thigh_vector(pose: PoseFrame, side: str) -> np.ndarray | None:
     return v if np.all(np.isfinite(v)) and np.linalg.norm(v) > 1e-6 else None
 
 
+# Estimation (not decisions): the window a tremble's rate and swing are read over (a few cycles of
+# a 2-8 Hz tremble), and the quietest share of the still moments that gives the person's own wobble.
+TREMBLE_WINDOW_S = 1.0
+QUIET_PERCENTILE = 20
+
+
 @dataclass(frozen=True)
 class Freeze:
-    """A pause in stepping much longer than the person's usual interval (a cadence collapse).
+    """A freeze: a pause in stepping much longer than the person's usual interval (a cadence
+    collapse), or the legs trembling in place (festination: small fast alternating knee bobs with
+    hardly any lift), or both. ``trembling``: when the legs trembled, (start, end) in s."""
 
-    Whether the legs trembled in place meanwhile (festination) is not told: the pose smoothing that
-    steadies every count takes out knee bobs of 3 a second and more."""
-
-    start_s: float  # when the next step was due
-    end_s: float  # the next step's onset
+    start_s: float  # when the next step was due (a tremble alone: when it started)
+    end_s: float  # the next step's onset (a tremble alone: when it stopped)
+    trembling: tuple[float, float] | None = None
 
     def words(self) -> str:
-        return f"Freezing at {self.start_s:.1f} s: {self.end_s - self.start_s:.1f} s without a step"
+        if self.trembling is None:
+            return f"Freezing at {self.start_s:.1f} s: {self.end_s - self.start_s:.1f} s without a step"
+        a, b = self.trembling
+        if self.end_s - self.start_s > b - a + 0.5:  # a longer pause with a tremble inside it
+            return (f"Freezing at {self.start_s:.1f} s: {self.end_s - self.start_s:.1f} s without a step, "
+                    f"the legs trembling in place from {a:.1f} s for {b - a:.1f} s")
+        return f"Freezing at {self.start_s:.1f} s: the legs trembling in place for {b - a:.1f} s"
 
 
-def freezes(reps, params: SteppingParams) -> list[Freeze]:
-    """Freezes between counted steps, judged against the person's own usual interval."""
+def usual_interval(reps, params: SteppingParams) -> float | None:
+    """The person's usual step interval (s): the median onset-to-onset gap, once there are enough steps."""
     onsets = sorted(r.start_s for r in reps if r.counted)
-    if len(onsets) < params.freeze_min_steps:
+    return float(np.median(np.diff(onsets))) if len(onsets) >= params.freeze_min_steps else None
+
+
+def freezes(reps, params: SteppingParams, trembling: list[tuple[float, float]] = ()) -> list[Freeze]:
+    """Freezes between counted steps, judged against the person's own usual interval, and the
+    trembling episodes (``trembles``) each joined to the pause it happened in, or on its own."""
+    onsets = sorted(r.start_s for r in reps if r.counted)
+    usual = usual_interval(reps, params)
+    out = []
+    if usual is not None:
+        out = [Freeze(round(a + usual, 2), round(b, 2)) for a, b, gap in zip(onsets, onsets[1:], np.diff(onsets))
+               if gap >= params.freeze_gap_share * usual and gap - usual >= params.freeze_min_s]
+    for a, b in trembling:
+        k = next((i for i, f in enumerate(out) if a < f.end_s and b > f.start_s - (usual or 0.0)), None)
+        if k is None:
+            out.append(Freeze(round(a, 2), round(b, 2), (round(a, 2), round(b, 2))))
+        else:  # the pause it happened in, from when the next step was due or the tremble began
+            out[k] = replace(out[k], start_s=min(out[k].start_s, round(a, 2)), trembling=(round(a, 2), round(b, 2)))
+    return sorted(out, key=lambda f: f.start_s)
+
+
+def trembles(times, swing_deg, reps, params: SteppingParams) -> list[tuple[float, float]]:
+    """(start, end) in s of each time the legs trembled in place: in a ``TREMBLE_WINDOW_S`` window,
+    the signed angle between the thighs (+: the left knee higher) swinging from side to side at least
+    ``tremble_min_hz`` (and ``tremble_rate_share`` times the person's own stepping rate) by at least
+    ``tremble_min_deg`` (and ``tremble_noise_share`` times their quiet-standing wobble), never more
+    than ``tremble_max_lift_share`` of their usual knee lift, outside every counted step; windows
+    like that joined, kept when ``tremble_min_s`` long."""
+    t, s = np.asarray(times, dtype=float), np.asarray(swing_deg, dtype=float)
+    ok = np.isfinite(s)
+    t, s = t[ok], s[ok]
+    if len(t) < 8 or t[-1] - t[0] < params.tremble_min_s:
         return []
-    gaps = np.diff(onsets)
-    usual = float(np.median(gaps))
-    return [Freeze(round(a + usual, 2), round(b, 2)) for a, b, gap in zip(onsets, onsets[1:], gaps)
-            if gap >= params.freeze_gap_share * usual and gap - usual >= params.freeze_min_s]
+    counted = [r for r in reps if r.counted]
+    lifts = [r.metrics["knee_lift_deg"] for r in counted if np.isfinite(r.metrics.get("knee_lift_deg", np.nan))]
+    ceiling = params.tremble_max_lift_share * (float(np.median(lifts)) if lifts else params.target_lift_deg)
+    usual = usual_interval(reps, params)
+    min_hz = max(params.tremble_min_hz, params.tremble_rate_share / (2.0 * usual) if usual else 0.0)
+    in_step = np.zeros(len(t), dtype=bool)
+    for r in counted:
+        in_step |= (t >= r.start_s) & (t <= r.end_s)
+    half = TREMBLE_WINDOW_S / 2
+    lo = np.searchsorted(t, t - half)
+    hi = np.searchsorted(t, t + half, side="right")
+    swing = np.full(len(t), np.nan)  # half the window's peak-to-peak
+    for i, (a, b) in enumerate(zip(lo, hi)):
+        if b - a >= 4 and not in_step[a:b].any():
+            swing[i] = 0.5 * float(np.ptp(s[a:b]))
+    still = swing[np.isfinite(swing)]
+    if not len(still):
+        return []
+    wobble = float(np.percentile(still, QUIET_PERCENTILE))
+    band = max(params.tremble_min_deg, params.tremble_noise_share * wobble)
+    flagged = np.zeros(len(t), dtype=bool)
+    for i, (a, b) in enumerate(zip(lo, hi)):
+        if not (np.isfinite(swing[i]) and band <= swing[i] <= ceiling):
+            continue
+        w = s[a:b] - np.median(s[a:b])
+        # Side-to-side changes past half the band each way (hysteresis: jitter around the middle is none).
+        sides = np.sign(w[np.abs(w) >= band / 2])
+        changes = int(np.count_nonzero(np.diff(sides)))
+        flagged[i] = changes / (2.0 * (t[b - 1] - t[a])) >= min_hz if t[b - 1] > t[a] else False
+    out = []
+    i = 0
+    while i < len(t):
+        if not flagged[i]:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(t) and flagged[j + 1]:
+            j += 1
+        # From the first bob to the last: the turning points of the swing (past half the band, outside
+        # the steps), widened by half their usual spacing (a bob starts that long before its top).
+        a, b = lo[i], hi[j]
+        w = s[a:b] - np.median(s[a:b])
+        d = np.diff(w)
+        turns = [k for k in range(1, len(w) - 1) if d[k - 1] * d[k] < 0 and abs(w[k]) >= band / 2
+                 and not in_step[a + k]]
+        if len(turns) < 3:
+            i = j + 1
+            continue
+        at = t[a:b][turns]
+        gap = float(np.median(np.diff(at)))
+        start, end = float(at[0]) - gap / 2, float(at[-1]) + gap / 2
+        if end - start >= params.tremble_min_s:
+            out.append((round(start, 2), round(end, 2)))
+        i = j + 1
+    return out
 
 
 class Stepping(RepExercise):
@@ -109,6 +232,7 @@ class Stepping(RepExercise):
         a, b = thighs["left"], thighs["right"]
         cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
         values["knee_lift_deg"] = float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+        self._swing.append((pose.timestamp_s, values["knee_lift_deg"] if lead >= 0 else -values["knee_lift_deg"]))
         return values["knee_lift_deg"] / self.params.target_lift_deg, values
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
@@ -134,8 +258,18 @@ class Stepping(RepExercise):
         # busy machine (or a slow camera) do not move the onset by a whole frame gap.
         return float(t[i] + (level - v[i]) / (v[i + 1] - v[i]) * (t[i + 1] - t[i]))
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._swing: list[tuple[float, float]] = []  # (s, signed angle between the thighs: + left knee higher)
+
+    def trembles(self) -> list[tuple[float, float]]:
+        if not self._swing:
+            return []
+        t, s = zip(*self._swing)
+        return trembles(t, s, self.reps, self.params)
+
     def freezes(self) -> list[Freeze]:
-        return freezes(self.reps, self.params)
+        return freezes(self.reps, self.params, self.trembles())
 
     def diagnosis(self) -> list[str]:
         """The counting notes, then each freeze with its moment (for the physio's review)."""

@@ -153,6 +153,58 @@ def test_a_freeze_is_told_with_its_moment_and_no_step_is_lost(trembling):
         assert seen.start_s == pytest.approx(true["start_s"], abs=0.15)
         assert seen.end_s == pytest.approx(true["end_s"], abs=0.15)
         assert any(w.startswith(f"Freezing at {seen.start_s:.1f} s") for w in ex.warnings)
+        if trembling:  # the legs trembled: told so, from when to when
+            assert seen.trembling[0] == pytest.approx(true["start_s"], abs=0.15)
+            assert seen.trembling[1] == pytest.approx(true["end_s"], abs=0.15)
+            assert any("the legs trembling in place" in w for w in ex.warnings)
+        else:
+            assert seen.trembling is None and not any("trembling" in w for w in ex.warnings)
+
+
+def _march(spec: ClipSpec, **build_kwargs):
+    """(truth notes, the live pass, the file pass) of a march built with ``build_kwargs``."""
+    from coach.synth.body import BodyDims
+    from coach.synth.extended import generate_ext
+    from coach.synth.scripts.stepping import build
+
+    motion = build(spec, BodyDims(spec.height_m), **build_kwargs)
+    clip = generate_ext(motion.timeline, {}, view=spec.view, fps=spec.fps)
+    ex = create_exercise("stepping")
+    smoother = PoseSmoother()
+    poses = [smoother.apply(p) for p in clip.poses]
+    for pose in poses:
+        ex.update(pose)
+    ex.finish(poses[-1].timestamp_s)
+    return motion.notes, ex, ex.second_pass(poses)
+
+
+@pytest.mark.parametrize("fps", [30.0, 15.0])
+def test_legs_trembling_before_the_first_step_are_a_freeze_of_their_own(fps):
+    """A freeze at the start (the legs tremble 2 s, 3 times a second, before the first step): told
+    with its moment where the generator put it, though no pause between steps can be judged yet.
+    Every step is counted per leg in the file pass; the live pass at 30 fps loses the first two steps
+    (its running levels restart the first step: a known weakness of live counting after a trembling
+    start, not of the freeze's reading), so only the freeze is checked there."""
+    notes, live, file = _march(ClipSpec(exercise="stepping", view="front", reps=6, tempo=1.6, fps=fps), trembles={0: 2.0})
+    (true,) = notes["freezes"]
+    assert per_leg(file.reps) == notes["per_side"] == {"left": 3, "right": 3}
+    for ex in (live, file):
+        (seen,) = ex.freezes()
+        assert seen.trembling is not None
+        assert seen.start_s == pytest.approx(true["start_s"], abs=0.15)
+        assert seen.end_s == pytest.approx(true["end_s"], abs=0.15)
+        assert seen.words() in ex.warnings
+        assert seen.words().startswith(f"Freezing at {seen.start_s:.1f} s: the legs trembling in place for ")
+
+
+def test_a_slow_small_sway_and_a_short_tremble_are_not_trembling():
+    """Knees bobbing in turn once a second (a leg's rate near the march's own) is not a tremble, nor
+    is half a second of fast bobbing (a hesitation): ``tremble_min_hz`` and ``tremble_min_s``."""
+    spec = ClipSpec(exercise="stepping", view="front", reps=6, tempo=1.6)
+    for kwargs in ({"trembles": {3: 2.0}, "tremble_hz": 1.0}, {"trembles": {3: 0.5}}):
+        notes, live, file = _march(spec, **kwargs)
+        assert live.trembles() == file.trembles() == [], kwargs
+        assert per_leg(file.reps) == notes["per_side"]
 
 
 def test_an_even_march_has_no_freeze():

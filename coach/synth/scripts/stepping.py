@@ -37,15 +37,16 @@ def standing() -> ExtPosture:
     return ExtPosture(trunk_flexion=1.0, stance_half=0.0, left_arm=arms, right_arm=arms)
 
 
-def _tremble(tl: Timeline, rest: ExtPosture, seconds: float) -> None:
-    """Legs trembling in place (a freeze with festination): the knees bob ``TREMBLE_DEG`` in turn,
-    ``TREMBLE_HZ`` times a second each, the feet never leaving the floor."""
-    half = 0.5 / TREMBLE_HZ
+def _tremble(tl: Timeline, rest: ExtPosture, seconds: float, hz: float = TREMBLE_HZ,
+             deg: float = TREMBLE_DEG) -> None:
+    """Legs trembling in place (a freeze with festination): the knees bob ``deg`` in turn,
+    ``hz`` times a second each, the feet never leaving the floor."""
+    half = 0.5 / hz
     leg = "left"
     end = tl.now + seconds
     while tl.now + half <= end + 1e-9:
-        bob = replace(rest, support=other_side(leg)).with_side(leg, leg={"hip_flex": TREMBLE_DEG,
-                                                                         "knee_flex": TREMBLE_DEG * KNEE_PER_HIP})
+        bob = replace(rest, support=other_side(leg)).with_side(leg, leg={"hip_flex": deg,
+                                                                         "knee_flex": deg * KNEE_PER_HIP})
         tl.current = replace(tl.current, support=other_side(leg))
         tl.move(half, [(0.5, bob), (1.0, replace(rest, support=other_side(leg)))])
         tl.current = rest
@@ -53,9 +54,11 @@ def _tremble(tl: Timeline, rest: ExtPosture, seconds: float) -> None:
     tl.hold(max(end - tl.now, 0.0))
 
 
-def build(spec: ClipSpec, dims: BodyDims, trembles: dict[int, float] | None = None) -> Motion:
+def build(spec: ClipSpec, dims: BodyDims, trembles: dict[int, float] | None = None,
+          tremble_hz: float = TREMBLE_HZ, tremble_deg: float = TREMBLE_DEG) -> Motion:
     """``trembles``: after step k, that many seconds of trembling in place before the next step
-    (a freeze; ``pauses_s`` makes a still one). Their times are in ``notes["freezes"]``."""
+    (a freeze; ``pauses_s`` makes a still one); k = 0: before the first step (a freeze at the start).
+    Each leg bobs ``tremble_deg`` ``tremble_hz`` times a second. Their times are in ``notes["freezes"]``."""
     trembles = trembles or {}
     freezes = []
     attempts = plan_attempts(spec, SUPPORTED, "low_step", fault_makes_partial=False)
@@ -63,6 +66,11 @@ def build(spec: ClipSpec, dims: BodyDims, trembles: dict[int, float] | None = No
     rest = standing()
     tl = Timeline(rest)
     tl.hold(spec.start_rest_s)
+    if 0 in trembles:
+        freezes.append({"after_step": 0, "start_s": round(tl.now, 4), "trembling": True})
+        _tremble(tl, rest, trembles[0], tremble_hz, tremble_deg)
+        freezes[-1]["end_s"] = round(tl.now, 4)
+        tl.hold(0.5)
     reps, sides, onsets = [], [], []
     leg = "left" if spec.side == "both" else spec.side
     for a in attempts:
@@ -84,7 +92,7 @@ def build(spec: ClipSpec, dims: BodyDims, trembles: dict[int, float] | None = No
             freezes.append({"after_step": a.index, "start_s": round(tl.now, 4), "trembling": a.index in trembles})
             tl.hold(a.pause_after_s)
             if a.index in trembles:
-                _tremble(tl, rest, trembles[a.index])
+                _tremble(tl, rest, trembles[a.index], tremble_hz, tremble_deg)
             freezes[-1]["end_s"] = round(tl.now, 4)
         if spec.side == "both":
             leg = other_side(leg)
