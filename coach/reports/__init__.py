@@ -20,7 +20,9 @@ def render_pdf(history: PatientHistory) -> bytes:
 def _sections(history: PatientHistory) -> list[tables.Section]:
     from coach.reports import adherence
 
-    extra = beyond_reps.sections(history)
+    from coach.reports import dual_task
+
+    extra = beyond_reps.sections(history) + dual_task.sections(history)
     week = adherence.section(history)
     return tables.build(history, plots.all_figures(history), ([week] if week else []) + extra)
 

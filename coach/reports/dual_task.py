@@ -83,28 +83,48 @@ def day_bounds(started_at: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def single_task_partner(store, patient_id: str, exercise: str, started_at: datetime,
-                        exclude_id: int | None = None):
-    """The same-day session of ``exercise`` without a task nearest to ``started_at``, with its
-    measures: (record, measures), or None."""
-    since, until = day_bounds(started_at)
-    chosen = [s for s in store.sessions(patient_id, since=since, until=until, exercise=exercise)
-              if s.id != exclude_id and not s.excluded and s.status != "recording"]
+def nearest_single(records, patient_id: str, exercise: str, started_at: datetime, exclude_id: int | None = None):
+    """Of ``records``, the session of ``exercise`` by ``patient_id`` without a task on the day of
+    ``started_at`` nearest to it in time, with its measures: (record, measures), or None."""
+    day = day_bounds(started_at)
     best = None
-    for record in store.load_sessions(chosen):
-        if task_of(record.settings, record.events):
+    for record in records:
+        s = record.summary
+        if (s.id == exclude_id or s.patient_id != patient_id or s.exercise != exercise or s.excluded
+                or s.status == "recording" or not day[0] <= s.started_at < day[1]
+                or task_of(record.settings, record.events)):
             continue
-        m = measures_of(exercise, [s.reps for s in record.sets])
+        m = measures_of(exercise, [x.reps for x in record.sets])
         if m is None:
             continue
-        gap = abs((record.summary.started_at - started_at).total_seconds())
+        gap = abs((s.started_at - started_at).total_seconds())
         if best is None or gap < best[0]:
             best = (gap, record, m)
     return None if best is None else best[1:]
 
 
+def single_task_partner(store, patient_id: str, exercise: str, started_at: datetime,
+                        exclude_id: int | None = None):
+    """``nearest_single`` among the store's sessions of that patient, exercise and day."""
+    since, until = day_bounds(started_at)
+    chosen = [s for s in store.sessions(patient_id, since=since, until=until, exercise=exercise)
+              if s.id != exclude_id and not s.excluded and s.status != "recording"]
+    return nearest_single(store.load_sessions(chosen), patient_id, exercise, started_at, exclude_id)
+
+
+def cost_among(record, records) -> SessionCost | None:
+    """The cost of a session done with a task against its partner among ``records`` (a report's
+    sessions); None for a session without a task."""
+    return _cost(record, lambda info: nearest_single(records, info.patient_id, info.exercise, info.started_at, info.id))
+
+
 def cost_for_record(store, record) -> SessionCost | None:
     """The cost of a stored session done with a task; None for a session without one."""
+    return _cost(record, lambda info: single_task_partner(store, info.patient_id, info.exercise, info.started_at,
+                                                          exclude_id=info.id))
+
+
+def _cost(record, find_partner) -> SessionCost | None:
     task = task_of(record.settings, record.events)
     if not task:
         return None
@@ -113,11 +133,55 @@ def cost_for_record(store, record) -> SessionCost | None:
     if dual is None:
         return SessionCost(info.id, task, reason="too few counted reps with the task to measure "
                            "(or a timed hold, which has no pace)")
-    partner = single_task_partner(store, info.patient_id, info.exercise, info.started_at, exclude_id=info.id)
+    partner = find_partner(info)
     if partner is None:
         return SessionCost(info.id, task, reason="no session of this exercise without the task that day to compare with")
     single_record, single = partner
     return SessionCost(info.id, task, single_record.summary.id, cost_between(info.exercise, task, dual, single))
+
+
+HEADERS = ("Measure", "Without the task", "With the task", "Change", "Cost", "Beyond own variation")
+
+
+def cost_rows(cost: DualTaskCost) -> list[tuple[str, ...]]:
+    """One row per measure (the review's table and the report's)."""
+    rows = []
+    for c in cost.costs:
+        if c.measure == "rhythm":
+            what, single, dual = "Rhythm (rep-time CV)", f"{c.single:.0%}", f"{c.dual:.0%}"
+        else:
+            what = "Pace" if c.measure == "pace" else "Amplitude"
+            unit = f" {c.unit}" if c.unit else ""
+            single, dual = f"{c.single:.1f}{unit}", f"{c.dual:.1f}{unit}"
+        rows.append((what, single, dual, f"{c.change_pct:+.0f}%", f"{c.cost_pct:+.0f}%", "yes" if c.clear else "no"))
+    return rows
+
+
+NOTE = ("Dual-task cost: (with - without) / without, signed so that a positive cost is worse with the task "
+        "(slower, smaller, less regular). Compared with the same exercise without the task the same day.")
+
+
+def sections(history) -> list:
+    """The report's "Dual-task practice" section (empty list when no session had a task)."""
+    from coach import labels
+    from coach.reports.tables import Section, Table
+
+    records = [s.record for s in history.sessions]
+    tables, lines = [], []
+    for record in records:
+        found = cost_among(record, records)
+        if found is None:
+            continue
+        head = (f"Session {record.summary.id}, {labels.when(record.summary.started_at)}: "
+                f"{labels.exercise(record.summary.exercise)} with {task_label(found.task).lower()}")
+        if found.cost is None:
+            lines.append(f"{head}: {found.reason}.")
+            continue
+        tables.append(Table(f"{head} (against session {found.single_session_id})", HEADERS,
+                            tuple(cost_rows(found.cost))))
+    if not tables and not lines:
+        return []
+    return [Section("Dual-task practice", (NOTE, *lines), tuple(tables))]
 
 
 def cost_for_session(store, session_id: int) -> SessionCost | None:

@@ -130,6 +130,7 @@ def _session(store, sid: int) -> None:
         st.subheader("Repetitions")
         st.dataframe(_rep_table(record, offset), hide_index=True, key=f"review_reps_{sid}")
         _sides(sm.exercise, reps, record.settings)
+        _dual_task(store, record)
     else:
         st.info("No repetitions were counted in this session.")
     events = event_lines(record.events, store.session_events(sid), offset)
@@ -151,6 +152,22 @@ def _sides(exercise: str, reps, settings: dict) -> None:
     st.dataframe(pd.DataFrame(list(table.rows), columns=list(table.headers)), hide_index=True)
     if table.lines:
         st.markdown("\n".join(f"- {plain(line)}" for line in table.lines))
+
+
+def _dual_task(store, record) -> None:
+    """A session done with a thinking task: its cost against the same exercise without it that day."""
+    from coach.reports.dual_task import HEADERS, NOTE, cost_for_record, cost_rows, task_label
+
+    found = cost_for_record(store, record)
+    if found is None:
+        return
+    st.subheader(f"Dual task: {task_label(found.task)}")
+    if found.cost is None:
+        st.caption(plain(found.reason[:1].upper() + found.reason[1:] + "."))
+        return
+    st.dataframe(pd.DataFrame(cost_rows(found.cost), columns=list(HEADERS)), hide_index=True,
+                 key=f"review_dual_{record.summary.id}")
+    st.caption(f"{NOTE} Without the task: session {found.single_session_id}.")
 
 
 def _fatigue(record, offset: float) -> None:
