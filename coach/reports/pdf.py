@@ -42,16 +42,16 @@ def render(title: str, sections: list[Section], generated: datetime) -> bytes:
     pdf = _ReportPDF(title, generated)
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
-    pdf.multi_cell(0, 8, _latin1(title), new_x="LMARGIN", new_y="NEXT")
+    _paragraph(pdf, 8, _latin1(title))
     pdf.ln(2)
     for s in sections:
         if pdf.get_y() > pdf.h - 60:
             pdf.add_page()
         pdf.set_font("Helvetica", "B", 12)
-        pdf.multi_cell(0, 7, _latin1(s.title), new_x="LMARGIN", new_y="NEXT")
+        _paragraph(pdf, 7, _latin1(s.title))
         pdf.set_font("Helvetica", "", 9)
         for line in s.lines:
-            pdf.multi_cell(0, 4.5, _latin1(line), new_x="LMARGIN", new_y="NEXT")
+            _paragraph(pdf, 4.5, _latin1(line))
         pdf.ln(1)
         for t in s.tables:
             _table(pdf, t)
@@ -65,6 +65,17 @@ def render(title: str, sections: list[Section], generated: datetime) -> bytes:
             pdf.ln(2)
         pdf.ln(3)
     return bytes(pdf.output())
+
+
+def _paragraph(pdf: FPDF, h: float, text: str) -> None:
+    """``multi_cell(0, h, text)`` to the next line: a text that fits on one line goes through ``cell``,
+    which writes the same line (a one-line paragraph is not justified) without ``multi_cell``'s
+    character-by-character line breaking (~3 ms a line; a year's report has ~150 lines)."""
+    room = pdf.w - pdf.r_margin - pdf.x - 2 * pdf.c_margin
+    if "\n" not in text and _text_width(pdf, text) < room - 0.01:
+        pdf.cell(0, h, text, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.multi_cell(0, h, text, new_x="LMARGIN", new_y="NEXT")
 
 
 def _baseline(cell_h: float, font_size: float) -> float:
@@ -95,7 +106,7 @@ def _table(pdf: FPDF, t: Table) -> None:
     _draw_table(pdf, t, _column_widths(pdf, t))
     if t.note:
         pdf.set_font("Helvetica", "I", 7)
-        pdf.multi_cell(0, 4, _latin1(t.note), new_x="LMARGIN", new_y="NEXT")
+        _paragraph(pdf, 4, _latin1(t.note))
     pdf.ln(2)
 
 

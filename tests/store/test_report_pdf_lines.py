@@ -32,3 +32,23 @@ def test_text_at_the_cell_baseline_writes_what_cell_writes():
     made = _page(by_cell)
     assert made.count(b" Tj") == len(LINES)
     assert _page(by_text) == made
+
+
+def test_a_paragraph_is_what_multi_cell_writes_short_or_long():
+    from coach.reports.pdf import _paragraph
+
+    texts = ("Patient P001: 72 years, female, stroke, affected side: right", "(a) \\ b  two spaces ",
+             "Left out of trends and suggestions: " + "; ".join(f"session {i} by anna (a visitor was counted)"
+                                                                for i in range(6)), "")
+
+    def page(write) -> bytes:
+        pdf = FPDF(format="A4")
+        pdf.add_page()
+        pdf.set_margins(12, 12, 12)
+        pdf.set_font("Helvetica", "", 9)
+        for text in texts:
+            write(pdf, text)
+        return bytes(pdf.pages[1].contents), pdf.get_y()
+
+    assert page(lambda pdf, text: _paragraph(pdf, 4.5, text)) == \
+        page(lambda pdf, text: pdf.multi_cell(0, 4.5, text, new_x="LMARGIN", new_y="NEXT"))
