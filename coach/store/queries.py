@@ -138,6 +138,25 @@ def load_poses(conn: Connection, session_id: int, set_no: int | None = None) -> 
     return poses.concat([poses.decode_chunk(bytes(d)) for (d,) in conn.execute(q)])
 
 
+def track_start(conn: Connection, session_id: int) -> float | None:
+    """The first timestamp of the session's landmark track (``load_poses(...).timestamps_s[0]``: its
+    first set's first chunk with frames), None when it has none. Read from the chunk's row, so a page
+    that only needs where the track starts decodes nothing."""
+    q = (select(t.pose_chunks.c.t_start_s).join(t.sets, t.sets.c.id == t.pose_chunks.c.set_id)
+         .where(t.sets.c.session_id == session_id, t.pose_chunks.c.n_frames > 0)
+         .order_by(t.sets.c.set_no, t.pose_chunks.c.seq).limit(1))
+    first = conn.execute(q).scalar()
+    return None if first is None else float(first)
+
+
+def session_settings(conn: Connection, session_ids: list[int]) -> dict[int, dict]:
+    """session id -> its settings (mode, test, side...), without its reps."""
+    if not session_ids:
+        return {}
+    q = select(t.sessions.c.id, t.sessions.c.settings).where(t.sessions.c.id.in_(session_ids))
+    return {sid: dict(settings or {}) for sid, settings in conn.execute(q)}
+
+
 def test_from_row(r) -> TestResult:
     return TestResult(r.test, r.value, r.unit, r.norm_low, r.norm_high, r.norm_source, r.interpretation,
                       r.norm or "", r.trust or "ok", tuple(r.flags or ()), dict(r.details or {}),

@@ -164,6 +164,19 @@ class SessionsMixin:
         with self.engine.connect() as conn:
             return queries.load_poses(conn, session_id, set_no)
 
+    @translated_method("read the landmark track")
+    def track_start(self, session_id: int) -> float | None:
+        """Where the session's landmark track starts (its first timestamp), None without one; nothing
+        is decoded (``load_poses`` decodes the whole track)."""
+        with self.engine.connect() as conn:
+            return queries.track_start(conn, session_id)
+
+    @translated_method("read the sessions")
+    def session_settings(self, session_ids: list[int]) -> dict[int, dict]:
+        """session id -> its settings, for many sessions in one read (``load_sessions`` reads their reps too)."""
+        with self.engine.connect() as conn:
+            return queries.session_settings(conn, list(session_ids))
+
 
 def _delete_session_rows(conn, session_id: int) -> None:
     """Children first: SQLite enforces ON DELETE CASCADE only with foreign_keys on, PostgreSQL always."""

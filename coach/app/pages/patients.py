@@ -56,9 +56,9 @@ def tests_by_session(store, patient_id: str, sessions=None) -> dict[int, list]:
         out.setdefault(t.session_id, []).append(t.result)
     if not out:
         return {}
-    scored = [s for s in (sessions if sessions is not None else store.sessions(patient_id)) if s.id in out]
-    return {r.summary.id: out[r.summary.id] for r in store.load_sessions(scored)  # one read for all of them
-            if labels.is_test_session(r.settings, out[r.summary.id])}
+    scored = [s.id for s in (sessions if sessions is not None else store.sessions(patient_id)) if s.id in out]
+    settings = store.session_settings(scored)  # one read for all of them, without their reps
+    return {sid: out[sid] for sid in scored if labels.is_test_session(settings.get(sid), out[sid])}
 
 
 def _sessions(store, patient_id: str) -> None:

@@ -356,18 +356,18 @@ def _media(store, record):
 
     if record.video_path and Path(record.video_path).exists():
         return Path(record.video_path), 0.0
-    series = store.load_poses(record.summary.id)
-    if len(series) == 0:
+    first = store.track_start(record.summary.id)  # the track is decoded only to draw the replay
+    if first is None:
         st.info("No video and no landmarks were kept for this session.")
         return None, 0.0
     from coach.app.replay import write_replay
 
     # the replay starts at the first rep when that began before the first kept landmarks, so video
     # time = session time - start for every rep (no negative times in the table)
-    start = min([float(series.timestamps_s[0])] + [r.start_s for s in record.sets for r in s.reps])
+    start = min([first] + [r.start_s for s in record.sets for r in s.reps])
     path = ui.settings().app_dir / "replays" / f"session-{record.summary.uuid}-{start:.2f}.mp4"
     if not path.exists():
         with st.spinner("Drawing the skeleton replay..."):
-            write_replay(series, path, start_s=start)
+            write_replay(store.load_poses(record.summary.id), path, start_s=start)
     st.caption("No video was kept for this session: this is a replay of the tracked skeleton.")
     return path, start
