@@ -197,10 +197,10 @@ def build_coach(opts: LiveOptions, store=None, estimator=None) -> BrowserCoach:
     patient's programme and recorded to ``store`` when ``opts.patient`` is given, as ``coach live``
     does. Raises ModelError/StoreError."""
     opts = prescribe(replace(opts, window=False, browser=True), store)
-    if estimator is None:
-        from coach.pose.estimator import PoseEstimator
+    if estimator is None:  # with a caregiver beside the patient: the patient's pose (coach.pose.follow)
+        from coach.live.factory import make_estimator
 
-        estimator = PoseEstimator(model=opts.model, mode="live")
+        estimator = make_estimator(opts)
     try:
         recorder = start_recording(opts, store) if opts.patient and store is not None else None
     except Exception:

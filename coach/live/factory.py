@@ -92,6 +92,20 @@ class LiveOptions:
         return (self.hold_s or DEFAULT_TARGET_S) if is_timed_hold(self.exercise) else None
 
 
+def make_estimator(opts: LiveOptions):
+    """The live pose model. With a caregiver beside the patient (caregiver mode, or "someone is with
+    me"), it finds up to two people and gives the coach the patient's pose (``coach.pose.follow``):
+    the caregiver in view is expected, and never counted or timed."""
+    from coach.pose.estimator import PoseEstimator
+
+    if not (opts.caregiver_mode or opts.caregiver == "present"):
+        return PoseEstimator(model=opts.model, mode="live")
+    from coach.pose.follow import FollowingEstimator
+
+    return FollowingEstimator(PoseEstimator(model=opts.model, mode="live", num_poses=2, keep_people=True,
+                                            people_check_interval_s=0))
+
+
 def open_source(camera: str):
     """A file path plays in real time as a stand-in camera; anything else is a camera device."""
     spec = parse_camera(camera)
@@ -206,9 +220,7 @@ def build_runner(opts: LiveOptions, estimator=None, recorder=None, store=None):
 
     source = open_source(opts.camera)
     if estimator is None:
-        from coach.pose.estimator import PoseEstimator
-
-        estimator = PoseEstimator(model=opts.model, mode="live")
+        estimator = make_estimator(opts)
     fps = getattr(source, "fps", 30.0)
     size = getattr(source, "size", None) or getattr(source, "requested_size", None) or (640, 480)
     writer = open_video_writer(opts, store, recorder, fps, size) if recorder is not None else None
