@@ -94,7 +94,7 @@ def run_live(args) -> int:
                        dual_task=args.dual_task)
     create_exercise(opts.exercise, opts.side, opts.overrides)  # an unknown threshold fails now
     opts.plan()  # one-line errors for bad --sets/--reps/--rest before anything opens
-    store = recorder = None
+    store = recorder = dual = None
     if args.patient:  # a store error is said by coach.cli.main, as every command's
         opts, store, recorder = open_recorder(opts)
     runner, estimator = build_runner(opts, recorder=recorder, store=store)
@@ -104,6 +104,11 @@ def run_live(args) -> int:
             summary.unsaved = "" if _keep_trying(recorder, summary.unsaved) else final_words(recorder)
         if not summary.unsaved and recorder is not None and args.caregiver == "present":
             _caregiver_help(args, store, recorder, summary)
+        if not summary.unsaved and isinstance(getattr(recorder, "session_id", None), int) and args.dual_task:
+            from coach.reports.dual_task import cost_for_session  # against today's set without the task
+
+            found = cost_for_session(store, recorder.session_id)
+            dual = found.to_dict() if found is not None else None
     finally:
         estimator.close()
         if store is not None:
@@ -113,9 +118,14 @@ def run_live(args) -> int:
     for warning in summary.warnings:
         print(f"coach: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps(summary.to_dict(), indent=2))
+        print(json.dumps({**summary.to_dict(), **({"dual_task": dual} if dual else {})}, indent=2))
     else:
         print_human(summary)
+        if dual:
+            from coach.commands.analyze import print_dual_task
+
+            print_dual_task({**dual, "single_task_source": f"session {dual['single_task_session_id']}"
+                             if dual.get("single_task_session_id") else ""})
     if summary.unsaved:
         print(f"coach: error: not saved: {summary.unsaved}", file=sys.stderr)
         return EXIT_NOT_SAVED

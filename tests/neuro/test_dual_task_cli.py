@@ -137,3 +137,36 @@ def test_bad_task_and_a_lone_single_task_video_are_one_line_errors(videos, tmp_p
     code, _, err = run_cli(["analyze", str(paths["dual"]), "-e", "single-leg-stance", "--dual-task", "animals", "-q"],
                            clips, monkeypatch, capsys)
     assert code == 2 and "counted exercises" in err
+
+
+def test_coach_live_with_a_patient_reports_the_cost_against_todays_set(videos, tmp_path, monkeypatch, capsys):
+    """``coach live --patient --dual-task`` with the videos as the camera (played 4x fast, the
+    generator's poses as the model): the set without the task first, then the one with it; the
+    second's JSON has the cost. Live reads onsets causally (the first turns dated late while it
+    learns the person's range), so pace and amplitude are checked against the truth, the rhythm
+    only for its sign."""
+    import coach.live.factory as factory
+    from coach.live.grabber import RealtimeFileSource
+    from coach.store import Store
+
+    clips, paths = videos
+    monkeypatch.setenv("COACH_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("COACH_DATABASE_URL", raising=False)
+    with Store.open() as store:
+        store.add_patient("P001")
+    real_build = factory.build_runner
+    monkeypatch.setattr(factory, "open_source", lambda camera: RealtimeFileSource(camera, speed=4.0))
+    monkeypatch.setattr(factory, "build_runner", lambda opts, estimator=None, recorder=None, store=None:
+                        real_build(opts, ClipModel(clips), recorder=recorder, store=store))
+    common = ["live", "-e", "head-turn", "--patient", "P001", "--no-window", "--json", "--voice", "none",
+              "--sets", "1", "--reps", "9"]
+    assert main([*common, "--camera", str(paths["single"])]) == 0
+    assert "dual_task" not in json.loads(capsys.readouterr().out)
+    assert main([*common, "--camera", str(paths["dual"]), "--dual-task", "serial-7s"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["reps"] == 9 and out["dual_task"]["task"] == "serial-7s"
+    assert [e["detail"].split(":")[0] for e in out["events"] if e["kind"] == "dual_task"] == ["serial-7s"]
+    want, costs = want_costs(), out["dual_task"]["costs"]
+    assert costs["pace"]["cost_pct"] == pytest.approx(want["pace"], abs=5.0)
+    assert costs["amplitude"]["cost_pct"] == pytest.approx(want["amplitude"], abs=5.0)
+    assert costs["rhythm"]["cost_pct"] > 0
