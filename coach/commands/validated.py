@@ -176,10 +176,13 @@ def run_test(args) -> int:
         # The landmarks stored with the session are the patient's, not the model's first pose.
         track = follow_patient(people, result.poses.timestamps_s)
         result.poses = PoseSeries.from_frames(track.poses, result.poses.size)
+    if test == "gait-speed":
+        result.warnings = recording_warnings(result.warnings)
     if args.patient and outcome.cannot_score == "":
         paths["session"] = _store(args, result, outcome)
     if args.json:
-        print(json.dumps({**outcome.to_dict(), "reps": len(result.counted), "pose_coverage": result.pose_coverage,
+        reps = None if test == "gait-speed" else len(result.counted)  # the walk has no reps
+        print(json.dumps({**outcome.to_dict(), "reps": reps, "pose_coverage": result.pose_coverage,
                           "warnings": result.warnings, "outputs": {k: str(v) for k, v in paths.items()}}, indent=2))
     else:
         _print_human(test, outcome, result, paths)
@@ -188,6 +191,21 @@ def run_test(args) -> int:
               file=sys.stderr)
         return EXIT_CANNOT_SCORE
     return 0
+
+
+# What ``coach.analysis`` says of the recording itself (``_warnings`` and the orientation check), as
+# opposed to what the exercise that tracked the poses says of its reps.
+RECORDING_WARNINGS = ("nobody was found", "a person was found in only", "two people were in view",
+                      "the video ended early", "the video was on its side")
+
+
+def recording_warnings(warnings: list[str]) -> list[str]:
+    """Gait speed is read from the poses, not from the reps of the exercise that tracked them (steps,
+    freezes, movements not counted say nothing of the walk's time): the recording's warnings only."""
+    from coach.analysis import ORIENTATION_PROBLEMS
+
+    known = RECORDING_WARNINGS + tuple(ORIENTATION_PROBLEMS.values())
+    return [w for w in warnings if w.startswith(known)]
 
 
 def _gait_setup(args, patient) -> dict:

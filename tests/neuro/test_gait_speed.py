@@ -138,3 +138,12 @@ def test_the_command_line_needs_a_scale_before_it_analyses():
                 Namespace(height_cm=170.0, course_m=0.2, marks=None)):
         with pytest.raises(ValueError):
             _gait_setup(bad, None)
+
+
+def test_the_command_line_keeps_the_recordings_warnings_not_the_tracking_exercises():
+    from coach.commands.validated import recording_warnings
+
+    said = ["two people were in view for about 3 s: only the reps of the person on the left were counted",
+            "Freezing at 4.1 s: 3.0 s without a step", "9 movements not counted (most often: a smaller movement)",
+            "the video ended early (100 of 120 frames): it may be truncated"]
+    assert recording_warnings(said) == [said[0], said[3]]
