@@ -26,6 +26,8 @@ STYLE = """<style>
 .coach-spot-why { font-size:1.3rem; margin:0.2rem 0 0.3rem 0; }
 .coach-care-plan .coach-card h3 { font-size:1.9rem; }
 .coach-care-line { font-size:1.4rem; line-height:1.5; }
+[class*="st-key-caregiver_mode"] p { font-size:1.6rem; font-weight:800; }
+[class*="st-key-caregiver_mode"] label > div:first-child { transform:scale(1.5); margin-right:0.8rem; }
 .coach-care-alert { font-size:2.6rem; font-weight:900; color:#fff; background:#b3261e; border:6px solid #600;
                     border-radius:14px; padding:1rem; text-align:center; margin:0.4rem 0 0.8rem 0; }
 </style>"""
@@ -39,7 +41,9 @@ def mode_on() -> bool:
 
 
 def render() -> None:
-    st.markdown(STYLE, unsafe_allow_html=True)
+    from coach.app.pages.today import STYLE as TODAY_STYLE  # the Today page's cards, headings and marks
+
+    st.markdown(TODAY_STYLE + STYLE, unsafe_allow_html=True)
     ui.title("For the person helping")
     st.markdown("<p class='coach-big'>Thank you for helping. This page shows today's exercises and when to "
                 "stand beside them.</p>", unsafe_allow_html=True)
