@@ -119,8 +119,9 @@ def for_patient(store, patient_id: str, today: date | None = None) -> list[Alert
                              f"(diary){note}", "Session review > Diary"))
     out += _balance(store, patient_id, since)
     out += _pain(store, patient_id, entries, since)
-    out += _inactive(store, patient_id, today)
-    out += _regress(store, patient_id)
+    sessions = store.sessions(patient_id)  # read once for both
+    out += _inactive(store, patient_id, today, sessions)
+    out += _regress(store, patient_id, sessions)
     seen = _seen(store, patient_id)
     out = [Alert(**{**a.__dict__, "seen_by": seen[a.key][0], "seen_at": seen[a.key][1]}) if a.key in seen else a
            for a in out]
@@ -185,9 +186,8 @@ def _pain(store, patient_id: str, entries, since: date) -> list[Alert]:
     return out
 
 
-def _inactive(store, patient_id: str, today: date) -> list[Alert]:
+def _inactive(store, patient_id: str, today: date, sessions) -> list[Alert]:
     n = inactive_days(store, patient_id)
-    sessions = store.sessions(patient_id)
     if sessions:
         last = max(_session_day(x.started_at) for x in sessions)
     else:
@@ -200,18 +200,17 @@ def _inactive(store, patient_id: str, today: date) -> list[Alert]:
                   f"No session for {gap} days ({what}; you asked to hear after {n})", "Patients > Sessions")]
 
 
-def _regress(store, patient_id: str) -> list[Alert]:
+def _regress(store, patient_id: str, sessions) -> list[Alert]:
     from coach import labels
     from coach.programme.progression import suggest
 
     programme = store.programme(patient_id)
     if programme is None:
         return []
-    summaries = [x for x in store.sessions(patient_id)
-                 if programme.created_at is None or x.started_at >= programme.created_at][-30:]
+    summaries = [x for x in sessions if programme.created_at is None or x.started_at >= programme.created_at][-30:]
     if not summaries:
         return []
-    records = [store.load_session(x.id) for x in summaries]
+    records = store.load_sessions(summaries)  # one read per table, not one load_session each
     out = []
     for sug in suggest(programme, records):
         if sug.kind != "regress":
