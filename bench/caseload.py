@@ -289,40 +289,56 @@ def fill(url: str, patients: int, full_track_days: int) -> dict:
 # --- timing: the pages' own calls ----------------------------------------------------------------
 
 def _timed(fn, repeat: int) -> dict:
-    times = []
+    """Wall time p50/p95 (ms) and this process's CPU time p50 (ms: the database server's time is not in
+    it; on a shared machine the wall time follows the load, the CPU time much less)."""
+    times, cpu = [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
     times.sort()
     return {"p50_ms": round(statistics.median(times), 1), "p95_ms": round(times[min(len(times) - 1,
                                                                                     int(0.95 * len(times)))], 1),
-            "n": repeat}
+            "cpu_p50_ms": round(statistics.median(cpu), 1), "n": repeat}
 
 
-def time_pages(url: str, repeat: int) -> dict:
+def time_pages(url: str, repeat: int, alerts_repeat: int = 1) -> dict:
     """p50/p95 in ms of each page's calls (patients and review ``repeat`` times, on random patients)."""
     from coach.app.charts import session_trends
     from coach.app.pages.patients import patient_rows, tests_by_session
+    from coach.app.replay import write_replay
+    from coach.progress.adherence import load as adherence
     from coach.reports import collect, render_pdf
     from coach.store import bundle
     from coach.store.store import Store
+    from coach.sync.alerts import needs_attention
 
     store = Store.open(url, recover=False, backup_every=None)
     patients = [p.id for p in store.patients()]
     rng = random.Random(1)
     picks = [rng.choice(patients) for _ in range(repeat)]
     it = iter(picks * 4)
+    today = NOW.date()
 
-    def review() -> None:  # coach/app/pages/review.py: render, _sessions, _session, the replay
+    def review() -> None:  # coach/app/pages/review.py: render, _sessions, _session, _media, adherence_table
         pid = next(it)
         store.diary_entries(pid)
         store.clips(pid)
         found = list(reversed(store.sessions(pid)))
         tests_by_session(store, pid, found)
         record = store.load_session(found[0].id)
-        store.session_events(record.summary.id)
-        store.load_poses(record.summary.id)
+        store.session_events(record.summary.id)  # how it felt
+        store.track_start(record.summary.id)  # the replay, drawn already (below: drawing it)
+        store.session_events(record.summary.id)  # the events' lines
+        adherence(store, pid, today - timedelta(weeks=5), today)
+        store.diary_history(pid)
+
+    def replay() -> None:  # the first opening of a session without video: its track decoded and drawn
+        pid = next(it)
+        newest = store.sessions(pid)[-1]
+        with tempfile.TemporaryDirectory() as tmp:
+            write_replay(store.load_poses(newest.id), Path(tmp) / "replay.mp4", start_s=store.track_start(newest.id))
 
     def progress() -> None:  # coach/app/pages/progress.py: collect, then the charts' frames
         session_trends(collect(store, next(it)))
@@ -332,10 +348,15 @@ def time_pages(url: str, repeat: int) -> dict:
     def pdf() -> None:  # coach report P --pdf / the progress page's PDF button
         render_pdf(collect(store, next(it), since=year_ago, until=NOW))
 
+    load = [round(v, 1) for v in os.getloadavg()]
     out = {"patients_list": _timed(lambda: patient_rows(store), repeat),
            "review": _timed(review, repeat),
+           "review_replay_first_draw": _timed(replay, 3),
            "progress_charts": _timed(progress, max(3, repeat // 4)),
-           "year_pdf": _timed(pdf, max(3, repeat // 4))}
+           "year_pdf": _timed(pdf, max(3, repeat // 4)),
+           # the Patients page draws 'Needs attention' (coach.sync.alerts) above the list: every patient's
+           # alerts, read patient by patient
+           "patients_page_alerts": _timed(lambda: needs_attention(store, today), alerts_repeat)}
     with tempfile.TemporaryDirectory() as tmp:  # a month of one patient, as a patient's share file
         pid = patients[0]
         month = {s.uuid for s in store.sessions(pid, since=NOW - timedelta(days=30))}
@@ -351,6 +372,7 @@ def time_pages(url: str, repeat: int) -> dict:
                                       "n": len(times)}
         out["bundle_import_month"]["sessions"] = len(month)
         out["bundle_import_month"]["mb"] = round(path.stat().st_size / 2**20, 1)
+    out["load_average"] = {"start": load, "end": [round(v, 1) for v in os.getloadavg()]}
     store.close()
     return out
 
@@ -362,12 +384,13 @@ def main(argv=None) -> int:
     ap.add_argument("--db", default=None, help="PostgreSQL URL (default coach_caseload_<patients> on the test server)")
     ap.add_argument("--full-track-days", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=20)
+    ap.add_argument("--alerts-repeat", type=int, default=1, help="times to draw 'Needs attention' (slow)")
     args = ap.parse_args(argv)
     url = args.db or default_url(args.patients)
     if args.what in ("fill", "both"):
         print(json.dumps({"fill": fill(url, args.patients, args.full_track_days)}, default=str), flush=True)
     if args.what in ("time", "both"):
-        print(json.dumps({"patients": args.patients, "times": time_pages(url, args.repeat)}), flush=True)
+        print(json.dumps({"patients": args.patients, "times": time_pages(url, args.repeat, args.alerts_repeat)}), flush=True)
     return 0
 
 
