@@ -1,7 +1,8 @@
 """The dual-task cost where the physio reads it (issue 22.4): the review page and the report (HTML and
 PDF) of a session done with a thinking task, against the same exercise without it that day.
 
-Truth: the reps are made here with known onsets and sizes. Without the task: onset gaps 2.0, 2.1,
+Truth: the reps are made here with known times and sizes (each 1.4 s long, so the gaps between their
+ends are those between their onsets). Without the task: gaps 2.0, 2.1,
 1.9, 2.1, 1.9 s (mean 2.0 s: 30 a minute), turns of 40 deg; with it: gaps 2.4, 2.8, 2.2, 2.9, 2.2 s
 (mean 2.5 s: 24 a minute), turns of 30 deg. Pace cost (30 - 24) / 30 = +20%, amplitude cost
 (40 - 30) / 40 = +25%."""

@@ -142,9 +142,8 @@ def test_bad_task_and_a_lone_single_task_video_are_one_line_errors(videos, tmp_p
 def test_coach_live_with_a_patient_reports_the_cost_against_todays_set(videos, tmp_path, monkeypatch, capsys):
     """``coach live --patient --dual-task`` with the videos as the camera (played 4x fast, the
     generator's poses as the model): the set without the task first, then the one with it; the
-    second's JSON has the cost. Live reads onsets causally (the first turns dated late while it
-    learns the person's range), so pace and amplitude are checked against the truth, the rhythm
-    only for its sign."""
+    second's JSON has the cost, within the same tolerances as file mode (measured: pace 29.3 for a
+    true 29.3, amplitude 29.8 for 29.6, rhythm 403% for 394%)."""
     import coach.live.factory as factory
     from coach.live.grabber import RealtimeFileSource
     from coach.store import Store
@@ -166,7 +165,4 @@ def test_coach_live_with_a_patient_reports_the_cost_against_todays_set(videos, t
     out = json.loads(capsys.readouterr().out)
     assert out["reps"] == 9 and out["dual_task"]["task"] == "serial-7s"
     assert [e["detail"].split(":")[0] for e in out["events"] if e["kind"] == "dual_task"] == ["serial-7s"]
-    want, costs = want_costs(), out["dual_task"]["costs"]
-    assert costs["pace"]["cost_pct"] == pytest.approx(want["pace"], abs=5.0)
-    assert costs["amplitude"]["cost_pct"] == pytest.approx(want["amplitude"], abs=5.0)
-    assert costs["rhythm"]["cost_pct"] > 0
+    check(out["dual_task"])
