@@ -148,7 +148,7 @@ class LiveHud:
         w = img.shape[1]
         lines, scale = _fit(up.task_text, w - int(40 * u), 1.4 * u, 3)
         line_h = int(cv2.getTextSize("Ag", FONT, scale, 3)[0][1] * 1.7)
-        top = int(155 * u)
+        top = int((180 if up.hold is not None else 155) * u)  # under the hold's taller panel
         _panel(img, 0, top, w, top + len(lines) * line_h + int(14 * u), TASK_COLOUR, 0.8)
         _centred_lines(img, lines, top + int(7 * u) + len(lines) * line_h // 2, scale, 3)
 
