@@ -214,7 +214,7 @@ def fatigue_chart(finding):
             ).properties(height=180)
 
 
-EVENT_WORDS = {"balance_loss": "Loss of balance", "fall_like": "Possible fall"}
+EVENT_WORDS = {"balance_loss": "Loss of balance", "fall_like": "Possible fall", "dual_task": "Thinking task"}
 DETAIL_WORDS = {"step": "a sudden step", "drop": "a fall-like drop", "support": "hands to the support"}
 
 
