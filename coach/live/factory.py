@@ -100,10 +100,11 @@ def make_estimator(opts: LiveOptions):
 
     if not (opts.caregiver_mode or opts.caregiver == "present"):
         return PoseEstimator(model=opts.model, mode="live")
-    from coach.pose.follow import FollowingEstimator
+    from coach.pose.follow import STARTS_SEATED, FollowingEstimator, PatientFollower
 
     return FollowingEstimator(PoseEstimator(model=opts.model, mode="live", num_poses=2, keep_people=True,
-                                            people_check_interval_s=0))
+                                            people_check_interval_s=0),
+                              PatientFollower(start="seated" if opts.exercise in STARTS_SEATED else "middle"))
 
 
 def open_source(camera: str):

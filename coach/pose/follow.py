@@ -10,7 +10,10 @@ How, in the person's own units (their torso: shoulders' to hips' midpoint, in pi
 
 1. the patient is chosen at the start as the person nearest the middle of the picture (the set-up
    check asks the patient to stand in the middle, facing or side-on to the camera; a caregiver
-   stands beside them, to one side), once they have been seen ``settle_s``;
+   stands beside them, to one side), once they have been seen ``settle_s``; for an exercise or a
+   test that starts seated (``start="seated"``: sit-to-stand, and the chair tests and the Timed Up and
+   Go that count it) the person seated (hips within ``seated_max_shank`` shank lengths above the lower
+   ankle, as ``coach.pose.patient`` judges it), the caregiver standing beside the chair never;
 2. from then on, each frame's patient is the pose whose body centre is nearest the patient's last
    one, within ``link_torso`` torsos plus ``link_torso_per_s`` for each second since last seen, up
    to ``max_link_torso`` (an exercise in place hardly moves the body's centre; a caregiver beside the
@@ -35,6 +38,8 @@ from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from exercises.spec import Params, param
 
+STARTS_SEATED = ("sit-to-stand",)  # exercises (and the tests counted by them) that begin seated
+LEGS = tuple((int(L[f"{s}_KNEE"]), int(L[f"{s}_ANKLE"])) for s in ("LEFT", "RIGHT"))
 SHOULDERS = (int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER))
 HIPS = (int(L.LEFT_HIP), int(L.RIGHT_HIP))
 MIN_VISIBILITY = 0.3  # a torso point below this is a guess (a visibility gate, not a decision)
@@ -51,6 +56,9 @@ class FollowParams(Params):
     max_link_torso: float = param(1.5, "torso lengths", "never further than this from where the patient "
                                   "was: a caregiver beside them stands two torsos or more away",
                                   bounds=(0.8, 4.0))
+    seated_max_shank: float = param(1.45, "shank lengths", "hips this high above the lower ankle or lower: seated "
+                                    "(about 1 seated, 2 standing; coach.pose.patient's SEATED_MAX_SHANK)",
+                                    bounds=(1.1, 1.8))
     size_ratio: float = param(1.5, "ratio", "the patient's torso changes size by less than this factor "
                               "(a caregiver nearer the camera looks bigger)", bounds=(1.1, 3.0))
 
@@ -68,9 +76,21 @@ def _torso(p: PoseFrame) -> tuple[np.ndarray, float] | None:
     return ((shoulders + hips) / 2.0, length) if length > 1.0 else None
 
 
+def _seated(p: PoseFrame, hips_y: float, max_shank: float) -> bool:
+    """Hips within ``max_shank`` shank lengths above the lower ankle (False when the legs are not seen)."""
+    xy, vis = p.xy_px, p.visibility
+    legs = [(k, a) for k, a in LEGS if vis[k] >= MIN_VISIBILITY and vis[a] >= MIN_VISIBILITY]
+    if not legs:
+        return False
+    shank = max(float(np.linalg.norm(xy[k] - xy[a])) for k, a in legs)
+    ankle = max(float(xy[a][1]) for _, a in legs)
+    return shank > 1.0 and (ankle - hips_y) / shank <= max_shank
+
+
 @dataclass
 class PatientFollower:
     params: FollowParams = field(default_factory=FollowParams)
+    start: str = "middle"  # "middle": the person nearest the picture's middle; "seated": the one seated
     _centre: np.ndarray | None = field(default=None, init=False)
     _torso: float = field(default=0.0, init=False)
     _seen_t: float = field(default=0.0, init=False)
@@ -109,7 +129,13 @@ class PatientFollower:
         return pose
 
     def _settle(self, found, t: float, size: tuple[int, int]) -> PoseFrame:
-        """Before the choice: the person nearest the middle, who must stay the nearest ``settle_s``."""
+        """Before the choice: the person nearest the middle (or the one seated), who must stay so ``settle_s``."""
+        if self.start == "seated":
+            found = [(p, m) for p, m in found
+                     if _seated(p, float(p.xy_px[list(HIPS)].mean(axis=0)[1]), self.params.seated_max_shank)]
+            if not found:  # nobody seated yet: nobody is the patient yet
+                self._centre, self._settling_since = None, None
+                return PoseFrame.empty(t, size)
         middle = size[0] / 2.0
         pose, (centre, torso) = min(found, key=lambda f: abs(f[1][0][0] - middle))
         if self._centre is None or np.linalg.norm(centre - self._centre) > self.params.link_torso * self._torso:

@@ -139,3 +139,27 @@ def test_the_patient_is_the_one_in_the_middle_and_is_never_swapped(marching):
         took_patient += got.has_person and got.image is p.image
         took_other += got.has_person and got.image is c.image
     assert took_other == 0 and took_patient == len(patient.poses) - 10
+
+
+def test_for_a_seated_start_the_patient_is_the_one_seated_not_the_one_in_the_middle(marching):
+    """Sit-to-stand (and the chair tests and the TUG that count it): the caregiver stands in the middle
+    of the picture beside the chair, marching; the patient sits to one side. The one seated at the
+    start is followed, and their stands are counted."""
+    patient = generate(ClipSpec(exercise="sit-to-stand", view="side", reps=3, size=(640, 480), center_x=0.3,
+                                seed=75, fps=15.0))
+    n = len(patient.poses)
+    carer = [PoseFrame(p.timestamp_s, p.image - np.array([0.28, 0, 0, 0]), p.world, p.size)
+             for p in _caregiver(marching, n)]  # centred at about 0.45: nearer the middle than the patient
+    seated = _run("sit-to-stand", FollowingEstimator(TwoPeople(patient.poses, carer, patient.fps),
+                                                     PatientFollower(start="seated")), patient.fps, n, False)
+    truth = [r for r in patient.truth.reps if r.counted]
+    counted = _counted(seated)
+    assert len(counted) == len(truth) == 3
+    for got, want in zip(counted, truth):
+        assert got.start_s == pytest.approx(want.start_s, abs=0.6)
+    middle = PatientFollower()  # the middle rule would have taken the caregiver
+    first = TwoPeople(patient.poses, carer, patient.fps)
+    for i in range(15):
+        first.estimate(None, i / patient.fps)
+        chosen = middle.choose(first.people_per_frame[-1], i / patient.fps, patient.size)
+    assert chosen.image is not None and abs(chosen.image[23, 0] - patient.poses[14].image[23, 0]) > 0.1
