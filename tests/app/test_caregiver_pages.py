@@ -140,3 +140,25 @@ def test_did_they_help_is_kept_and_the_physio_reads_both_answers(seeded_store):
     review = run_page("review", {"physio_patient_id": "P001", "review_session_id": sid}, timeout=60)
     no_exception(review)
     assert any("**Caregiver:** Caregiver present; they had to hold the patient up" in m.value for m in review.markdown)
+
+
+def test_a_test_that_needs_spotting_asks_too_and_one_that_does_not_does_not(patient_home, monkeypatch):
+    from coach.app.pages import live
+
+    monkeypatch.setattr(live, "camera", lambda coach: (lambda: False))
+    at = run_page("test")
+    at.radio(key="test_pick").set_value("timed-up-and-go").run()
+    at.button(key="test_start").click().run()
+    no_exception(at)
+    assert "caregiver-ask" in _html(at) and "live_coach" not in at.session_state
+    at.button(key="live_caregiver_present").click().run()
+    no_exception(at)
+    assert "live_coach" in at.session_state
+    at.button(key="live_stop").click().run()
+    at.button(key="test_done").click().run()
+    assert "live_caregiver" not in at.session_state
+    at.radio(key="test_pick").set_value("chair-stand-30s").run()
+    at.button(key="test_start").click().run()
+    no_exception(at)
+    assert "caregiver-ask" not in _html(at) and "live_coach" in at.session_state
+    at.button(key="live_stop").click().run()

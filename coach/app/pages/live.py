@@ -32,13 +32,13 @@ DUAL_TASK_KEY = "live_dual_task"  # "With a thinking task?": a task name, or "" 
 
 
 def render(plan: LiveOptions, patient: str | None, title: str | None = None, on_summary=None,
-           record: bool = True) -> None:
+           record: bool = True, spotting: str | None = None) -> None:
     """``record`` False: the coach keeps no session of its own (a guided test stores its score as
     a test session instead, so it never counts as a training session in trends or suggestions)."""
     coach: BrowserCoach | None = st.session_state.get(COACH_KEY)
     ui.title(title or ui.exercise_label(plan.exercise))
     if coach is None:
-        plan = _with_caregiver(plan)
+        plan = _with_caregiver(plan, spotting)
         if plan is None:  # waiting for "Is someone with you?"
             return
         coach = _build(plan, patient if record else None)
@@ -62,15 +62,15 @@ def leave() -> None:
     st.rerun()
 
 
-def _with_caregiver(plan: LiveOptions) -> LiveOptions | None:
+def _with_caregiver(plan: LiveOptions, spotting: str | None = None) -> LiveOptions | None:
     """The plan with the caregiver's answer: "Is someone with you?" is asked once before an exercise
-    that needs spotting (None until answered); caregiver mode (or someone with them) calls the
-    caregiver aloud at a loss of balance."""
+    (or a test: its ``spotting``) that needs spotting (None until answered); caregiver mode (or someone
+    with them) calls the caregiver aloud at a loss of balance."""
     from coach.app.pages import caregiver
     from coach.caregiver import exercise_spotting
 
     mode = caregiver.mode_on()
-    if not exercise_spotting(plan.exercise):
+    if not (exercise_spotting(plan.exercise) if spotting is None else spotting):
         return replace(plan, caregiver_mode=mode)
     answer = st.session_state.get(CAREGIVER_KEY) or caregiver.ask_present("live_caregiver")
     if answer is None:

@@ -29,7 +29,7 @@ def render() -> None:
         tug = chosen == "timed-up-and-go"
         plan = LiveOptions(protocol.exercise, side="both", sets=1, reps=gt.target(protocol), rest_s=0.0,
                            setup_gate=not tug, countdown_s=gt.TUG_COUNTDOWN_S if tug else 3)
-        live.render(plan, patient, title=protocol.label,
+        live.render(plan, patient, title=protocol.label, spotting=protocol.spotting,  # "Is someone with you?"
                     on_summary=lambda coach: _result(coach, protocol, patient), record=False)
         return
     ui.title("Take a test")
@@ -101,6 +101,10 @@ def _result(coach, protocol: TestSpec, patient: str | None) -> None:
         _delivery(patient)
     elif stored:
         st.warning(stored)
+    if stored == "saved" and st.session_state.get(live.CAREGIVER_KEY) == "present":  # "Did they help?"
+        from coach.app.pages.caregiver import ask_help
+
+        ask_help(ui.store(), st.session_state.get(SAVED_ID_KEY), 0.0, "test_care")
     _done_button()
 
 
@@ -124,6 +128,11 @@ def _store(result, patient: str | None) -> str:
     try:
         st.session_state[SAVED_ID_KEY] = store.save_test_result(patient, result,
                                                                 source="browser camera (guided test)")
+        answer = st.session_state.get(live.CAREGIVER_KEY)  # "Is someone with you?", kept with the test
+        if answer:
+            from coach.caregiver import PRESENT_KIND
+
+            store.add_session_event(st.session_state[SAVED_ID_KEY], 0.0, PRESENT_KIND, answer)
     except Exception as exc:  # noqa: BLE001 - database trouble: say so
         return f"The score could not be saved: {exc}"
     from coach.app import clinic_view
