@@ -144,7 +144,59 @@ class TugWatch(TestWatch):
         return vt.timed_up_and_go(self.poses, age=age, walking_aid=self.walking_aid)
 
 
-def make_watch(protocol: TestSpec, coach, walking_aid: str = "") -> TestWatch:
+GAIT_COUNTDOWN_S = 15  # from pressing Start at the laptop to standing ready before the first mark
+GAIT_MAX_S = 120.0  # walks not done by then: stopped (and scored on what was seen)
+GAIT_STILL_S = 1.5  # after the fast walk's far mark, this long: the test is over
+HEIGHT_CM_RANGE = (100, 220)  # the height a patient may enter for the gait speed's scale
+
+
+class GaitWatch(TugWatch):
+    """Gait speed: keeps the poses from "Go" and stops once ``exercises.gait_speed`` has timed both
+    walks (usual, then fast) and a moment has passed, or after ``GAIT_MAX_S``. The scale is the
+    patient's height (asked on the page); the walking aid is recorded."""
+
+    def __init__(self, protocol: TestSpec, coach, walking_aid: str = "", height_cm: float | None = None):
+        super().__init__(protocol, coach, walking_aid)
+        self.height_cm = height_cm
+
+    def over(self, t: float) -> bool:
+        if t - self.go_s >= GAIT_MAX_S:
+            return True
+        if t - self._checked_s < TUG_CHECK_EVERY_S or len(self.poses) < 10 or not self.height_cm:
+            return False
+        self._checked_s = t
+        from exercises.gait_speed import time_gait
+
+        timing = time_gait(list(self.poses), height_m=self.height_cm / 100.0)
+        fast = timing.trial("fast")
+        if fast is not None and fast.cross_s is not None and t - fast.cross_s[1] >= GAIT_STILL_S:
+            self.timing = timing
+            return True
+        return False
+
+    def counter_html(self) -> str:
+        import html
+
+        run = self.seconds_running()
+        clock = "Ready" if run is None else f"{int(run)} s"
+        return (f"<div class='coach-counter' data-testid='coach-test-counter'><div class='of'>"
+                f"{html.escape(self.protocol.label)}</div><div class='num' id='coach-clock'>{clock}</div>"
+                "<div class='of'>Walk past the far mark at your usual pace, turn, then walk back fast</div></div>")
+
+    def score(self, age: int | None = None, sex: str | None = None, condition: str = ""):
+        from exercises import validated_tests as vt
+
+        if self.go_s is None:
+            return vt.cannot_score(self.protocol.id, "The test did not start (the camera never saw you ready).")
+        if not self.height_cm:
+            return vt.cannot_score(self.protocol.id, "your height was not given, so the walk's distance is unknown")
+        return vt.gait_speed(self.poses, height_m=self.height_cm / 100.0, age=age, sex=sex or None,
+                             walking_aid=self.walking_aid)
+
+
+def make_watch(protocol: TestSpec, coach, walking_aid: str = "", height_cm: float | None = None) -> TestWatch:
+    if protocol.id == "gait-speed":
+        return GaitWatch(protocol, coach, walking_aid, height_cm)
     return TugWatch(protocol, coach, walking_aid) if protocol.id == "timed-up-and-go" else TestWatch(protocol, coach)
 
 
@@ -166,15 +218,17 @@ def tug_phase_rows(result) -> list[tuple[str, str]]:
 # the camera saw them; the norms (healthy adults' bands, condition cut-offs) are for the physio.
 SCORE_WORDS = {"chair-stand-30s": "You stood up {v} in 30 seconds.", "five-times-sts": "Five stands took you {v}.",
                "calf-raise-30s": "You rose onto your toes {v} in 30 seconds.", "functional-reach": "You reached {v}.",
-               "timed-up-and-go": "You took {v} from standing up to sitting back down."}
+               "timed-up-and-go": "You took {v} from standing up to sitting back down.",
+               "gait-speed": "You walked {v} at your usual pace."}
 UNIT_WORDS = {"stands": ("time", "times"), "raises": ("time", "times"), "s": ("second", "seconds"),
-              "cm": ("centimetre", "centimetres")}
-SAME_WITHIN = {"s": 0.5, "cm": 2.0}  # a change smaller than this is "about the same" (counts: 0)
+              "cm": ("centimetre", "centimetres"), "m/s": ("metre a second", "metres a second")}
+# A change smaller than this is "about the same" (counts: 0); gait speed: Perera 2006's small change.
+SAME_WITHIN = {"s": 0.5, "cm": 2.0, "m/s": 0.05}
 
 
 def _amount(value: float, unit: str) -> str:
     one, many = UNIT_WORDS.get(unit, (unit, unit))
-    value = round(value, 1)  # "11.8 seconds": tenths are as far as a camera's timing goes
+    value = round(value, 2 if unit == "m/s" else 1)  # "11.8 seconds": tenths are as far as a camera's timing goes
     return f"{value:g} {one if value == 1 else many}"
 
 

@@ -26,7 +26,8 @@ def render() -> None:
         protocol = TESTS[chosen]
         # The TUG's camera stands far back to see the chair and the 3 m line: the set-up check's
         # "come closer" would never let it start; a long countdown gives time to sit down.
-        tug = chosen == "timed-up-and-go"
+        # Gait speed's camera too stands back to see both marks; the countdown gives time to walk to the start.
+        tug = chosen in ("timed-up-and-go", "gait-speed")
         plan = LiveOptions(protocol.exercise, side="both", sets=1, reps=gt.target(protocol), rest_s=0.0,
                            setup_gate=not tug, countdown_s=gt.TUG_COUNTDOWN_S if tug else 3)
         live.render(plan, patient, title=protocol.label, spotting=protocol.spotting,  # "Is someone with you?"
@@ -44,15 +45,20 @@ def render() -> None:
                 + "".join(f"<li>{html.escape(s)}</li>" for s in p.steps) + "</ol>"
                 "<div>Someone should be nearby. Stop at once if you feel dizzy, short of breath or in pain.</div></div>",
                 unsafe_allow_html=True)
-    aid = ""
-    if pick == "timed-up-and-go":
+    aid, height = "", None
+    if pick in ("timed-up-and-go", "gait-speed"):
         aid = st.radio("Do you walk with an aid? Use it for the test if you do.", list(gt.WALKING_AIDS),
                        format_func=gt.WALKING_AIDS.get, key="test_walking_aid", horizontal=True)
-    if st.button(f"Start the test: {p.label}", type="primary", width="stretch", key="test_start"):
+    if pick == "gait-speed":  # the walk's distance in the picture comes from the person's height
+        lo, hi = gt.HEIGHT_CM_RANGE
+        height = st.number_input("How tall are you, in centimetres?", min_value=lo, max_value=hi, value=None,
+                                 step=1, key="test_height_cm")
+    ready = pick != "gait-speed" or height is not None
+    if st.button(f"Start the test: {p.label}", type="primary", width="stretch", key="test_start", disabled=not ready):
         st.session_state[TEST_KEY] = pick
         st.session_state.pop(SAVED_KEY, None)
         st.session_state.pop(SAVED_ID_KEY, None)
-        st.session_state[live.EXTRA_SINK_KEY] = lambda coach: gt.make_watch(p, coach, aid)
+        st.session_state[live.EXTRA_SINK_KEY] = lambda coach: gt.make_watch(p, coach, aid, height)
         st.rerun()
 
 
