@@ -79,7 +79,8 @@ def test_a_balance_hold_is_timed_from_the_fake_camera(home, clip, shots, tmp_pat
         page.goto(url)
         start = page.get_by_role("button", name=re.compile(r"(Start|Do it again): Standing on one leg"))
         start.wait_for(timeout=60_000)
-        start.click()  # the only press
+        start.click()  # the only press of the exercise ...
+        page.get_by_role("button", name="No, I am on my own").click(timeout=60_000)  # ... and "Is someone with you?"
         counter = page.locator("[data-testid='coach-hold-counter']")
         counter.wait_for(timeout=60_000)
         # While the foot is up the clock runs, in big whole seconds.
@@ -249,6 +250,7 @@ def test_the_timed_up_and_go_is_timed_from_the_fake_camera_and_stored(home, shot
         page.get_by_text("Timed Up and Go").first.click(timeout=60_000)
         page.get_by_text("A walking stick").click()
         page.get_by_role("button", name="Start the test: Timed Up and Go").click()
+        page.get_by_role("button", name="No, I am on my own").click(timeout=60_000)  # "Is someone with you?"
         page.locator("#coach-clock").wait_for(timeout=60_000)
         page.wait_for_function("() => /^[1-9]\\d* s$/.test((document.querySelector('#coach-clock') || {}).innerText || '')",
                                timeout=120_000)  # after Go: the stopwatch runs

@@ -19,6 +19,7 @@ import pytest
 
 from tests.app.browser import CHROMIUM, launch, make_clip, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
+from exercises import get_spec
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} not installed (apt-get install chromium)")
 playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright (python package) not installed")
@@ -130,6 +131,8 @@ def test_today_by_the_clock_and_every_start_in_view_and_nothing_fetched_outside(
             start.wait_for(timeout=60_000)
             start.scroll_into_view_if_needed()  # pressed where it is: low on the page for the later ones
             start.click()
+            if get_spec(name).needs_spotting:  # "Is someone with you?" first (coach.caregiver)
+                page.get_by_role("button", name="No, I am on my own").click(timeout=60_000)
             counter = "#coach-hold-seconds" if name == "single-leg-stance" else "#coach-reps"
             _start_screen_in_view(page, shots, f"live_start_{name}_{w}", counter)
             page.get_by_role("button", name="Finish").click()

@@ -162,3 +162,16 @@ def test_a_test_that_needs_spotting_asks_too_and_one_that_does_not_does_not(pati
     no_exception(at)
     assert "caregiver-ask" not in _html(at) and "live_coach" in at.session_state
     at.button(key="live_stop").click().run()
+
+
+def test_in_caregiver_mode_the_caregiver_is_taken_as_present_without_asking(patient_home, monkeypatch):
+    from coach.app.pages import live
+
+    monkeypatch.setattr(live, "camera", lambda coach: (lambda: False))
+    at = run_page("today", {"caregiver_mode": True})
+    at.button(key="start_single-leg-stance").click().run()
+    no_exception(at)
+    assert "caregiver-ask" not in _html(at) and at.session_state["live_caregiver"] == "present"
+    coach = at.session_state["live_coach"]
+    assert type(coach.session.pipeline.estimator).__name__ == "FollowingEstimator"  # the patient, not the caregiver
+    at.button(key="live_stop").click().run()

@@ -72,7 +72,8 @@ def _with_caregiver(plan: LiveOptions, spotting: str | None = None) -> LiveOptio
     mode = caregiver.mode_on()
     if not (exercise_spotting(plan.exercise) if spotting is None else spotting):
         return replace(plan, caregiver_mode=mode)
-    answer = st.session_state.get(CAREGIVER_KEY) or caregiver.ask_present("live_caregiver")
+    # In caregiver mode the caregiver has said they are beside them: not asked again.
+    answer = st.session_state.get(CAREGIVER_KEY) or ("present" if mode else caregiver.ask_present("live_caregiver"))
     if answer is None:
         return None
     st.session_state[CAREGIVER_KEY] = answer
