@@ -141,13 +141,14 @@ def freezes(reps, params: SteppingParams, trembling: list[tuple[float, float]] =
     return sorted(out, key=lambda f: f.start_s)
 
 
-def trembles(times, swing_deg, reps, params: SteppingParams) -> list[tuple[float, float]]:
+def trembles(times, swing_deg, reps, params: SteppingParams, wobble: float | None = None) -> list[tuple[float, float]]:
     """(start, end) in s of each time the legs trembled in place: in a ``TREMBLE_WINDOW_S`` window,
     the signed angle between the thighs (+: the left knee higher) swinging from side to side at least
     ``tremble_min_hz`` (and ``tremble_rate_share`` times the person's own stepping rate) by at least
     ``tremble_min_deg`` (and ``tremble_noise_share`` times their quiet-standing wobble), never more
     than ``tremble_max_lift_share`` of their usual knee lift, outside every counted step; windows
-    like that joined, kept when ``tremble_min_s`` long."""
+    like that joined, kept when ``tremble_min_s`` long. ``wobble``: the quiet-standing wobble (deg)
+    when known (else read from the quietest of these windows)."""
     t, s = np.asarray(times, dtype=float), np.asarray(swing_deg, dtype=float)
     ok = np.isfinite(s)
     t, s = t[ok], s[ok]
@@ -171,7 +172,7 @@ def trembles(times, swing_deg, reps, params: SteppingParams) -> list[tuple[float
     still = swing[np.isfinite(swing)]
     if not len(still):
         return []
-    wobble = float(np.percentile(still, QUIET_PERCENTILE))
+    wobble = float(np.percentile(still, QUIET_PERCENTILE)) if wobble is None else wobble
     band = max(params.tremble_min_deg, params.tremble_noise_share * wobble)
     flagged = np.zeros(len(t), dtype=bool)
     for i, (a, b) in enumerate(zip(lo, hi)):
@@ -233,6 +234,7 @@ class Stepping(RepExercise):
         cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
         values["knee_lift_deg"] = float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
         self._swing.append((pose.timestamp_s, values["knee_lift_deg"] if lead >= 0 else -values["knee_lift_deg"]))
+        self._quiet_block(pose.timestamp_s, self._swing[-1][1])
         return values["knee_lift_deg"] / self.params.target_lift_deg, values
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
@@ -261,12 +263,31 @@ class Stepping(RepExercise):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._swing: list[tuple[float, float]] = []  # (s, signed angle between the thighs: + left knee higher)
+        self._still_swings: list[float] = []  # half the swing of each still block (``_quiet_block``)
+        self._block_t0: float | None = None
+        self._block: list[float] = []
+        self._block_rest = True
+
+    def _quiet_block(self, t: float, swing: float) -> None:
+        """Half the swing of each ``TREMBLE_WINDOW_S`` block spent at rest (no step under way): the
+        person's own wobble standing still is the quietest of them (``wobble``)."""
+        if self._block_t0 is None:
+            self._block_t0, self._block = t, []
+        self._block.append(swing)
+        self._block_rest = self._block_rest and self.machine.phase in (REST, WAITING)
+        if t - self._block_t0 >= TREMBLE_WINDOW_S:
+            if self._block_rest and len(self._block) >= 4:
+                self._still_swings.append(0.5 * float(np.ptp(self._block)))
+            self._block_t0, self._block, self._block_rest = t, [], True
+
+    def wobble(self) -> float | None:
+        return float(np.percentile(self._still_swings, QUIET_PERCENTILE)) if self._still_swings else None
 
     def trembles(self) -> list[tuple[float, float]]:
         if not self._swing:
             return []
         t, s = zip(*self._swing)
-        return trembles(t, s, self.reps, self.params)
+        return trembles(t, s, self.reps, self.params, self.wobble())
 
     def freezes(self) -> list[Freeze]:
         return freezes(self.reps, self.params, self.trembles())
@@ -277,7 +298,17 @@ class Stepping(RepExercise):
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         _, lift = ctx.extreme("knee_lift_deg", "max")
-        return {"knee_lift_deg": lift, "step_time_s": ctx.end_s - ctx.start_s}
+        metrics = {"knee_lift_deg": lift, "step_time_s": ctx.end_s - ctx.start_s}
+        # A tremble since the last step goes with this step's record (``tremble_start_s``,
+        # ``tremble_s``): a live session's warnings are not stored, its reps are.
+        last = max((r.end_s for r in self.reps if r.counted), default=float("-inf"))
+        recent = [(t, v) for t, v in self._swing if last - TREMBLE_WINDOW_S <= t <= ctx.start_s]
+        if recent:
+            t, v = zip(*recent)
+            found = [(a, b) for a, b in trembles(t, v, self.reps, self.params, self.wobble()) if b > last]
+            if found:
+                metrics["tremble_start_s"], metrics["tremble_s"] = found[-1][0], round(found[-1][1] - found[-1][0], 2)
+        return metrics
 
 
 SPEC = ExerciseSpec(

@@ -146,13 +146,9 @@ def metronome_html(period_s: float) -> str:
 
 def side_lines(coach) -> list[str]:
     """A sided exercise's summary per side in the patient's words (``coach.reports.per_side``),
-    from the reps counted inside the session's sets (not those during the set-up or a rest)."""
+    from the reps of the session's sets as they were recorded (``BrowserCoach.reps``)."""
     from coach.reports.per_side import patient_lines
 
     session = coach.session
-    sets = coach.summary.sets if coach.summary is not None else []
-    reps = [r for r in getattr(session.pipeline.exercise, "reps", ())
-            if any(x.started_s - 1e-6 <= r.end_s <= (x.ended_s if x.ended_s is not None else float("inf")) + 1e-6
-                   for x in sets)]
     settings = {"tempo_per_min": session.pacer.tempo.per_min} if session.pacer is not None else {}
-    return patient_lines(session.exercise, reps, settings)
+    return patient_lines(session.exercise, coach.reps, settings)

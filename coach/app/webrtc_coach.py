@@ -86,6 +86,7 @@ class BrowserCoach:
         self.summary: LiveSummary | None = None
         self.end_status = ""  # the status a session ended by a rule (a test's bell) is saved with
         self.watch = None  # a guided test's stopwatch sink (coach.app.guided_test), added by the page
+        self.reps: list = []  # the reps and tries of the sets (as recorded: paced, none from set-up or rests)
         holds = session.holds  # the page's first board has the same parts as the later ones
         self.last_status = LiveStatus(sets_total=session.plan.sets, target_reps=session.plan.reps,
                                       hold_target_s=holds.target_s if holds is not None else 0.0)
@@ -112,6 +113,7 @@ class BrowserCoach:
                 log.exception("live coach failed on a frame")
                 self._publish(LiveStatus(error=f"The coach stopped working: {exc}"))
                 return image_bgr
+            self.reps.extend(update.reps)
             total = sum(s.reps for s in self.session.sets.results)
             status = LiveStatus.from_update(update, total, self.session.frames_processed)
             self._last_image = update.image if update.image is not None else image_bgr

@@ -118,7 +118,9 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
     if c.off_beat_s is not None:
         lines.append(f"Off the beat: {c.off_beat_s:.2f} s on average "
                      + ("(against the metronome)" if c.judged_live else "(against a beat started at the first step)"))
-    found = freezes(reps, _params("stepping", settings))
+    trembling = [(float(r.metrics["tremble_start_s"]), float(r.metrics["tremble_start_s"] + r.metrics["tremble_s"]))
+                 for r in reps if "tremble_start_s" in r.metrics and "tremble_s" in r.metrics]
+    found = freezes(reps, _params("stepping", settings), trembling)
     lines.append("Freezing: " + ("; ".join(f.words() for f in found) if found else "none between steps"))
     return SideTable(("Leg", "Steps", "Knee lift (deg)", "Low steps"), tuple(rows), tuple(lines))
 

@@ -94,3 +94,23 @@ def test_the_report_shows_each_side_of_a_stored_march(tmp_path):
     assert "<h3>Each side</h3>" in page
     assert "<td>Left leg</td><td>3</td>" in page and "<td>Right leg</td><td>3</td>" in page
     assert "Cadence: 96 steps a minute; metronome 96 a minute" in page
+
+
+@pytest.mark.parametrize("second_pass", [False, True], ids=["live", "file"])
+def test_a_trembling_freeze_goes_with_the_next_steps_record_and_shows_in_the_table(second_pass):
+    """The legs tremble 2.5 s in place after the 5th step: the 6th step's record carries the tremble
+    (a live session stores its reps, not its warnings), and the physio's lines tell it with its moment."""
+    from tests.exercises.test_stepping import _march
+
+    spec = ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6)
+    notes, live, file = _march(spec, trembles={5: 2.5})
+    ex = file if second_pass else live
+    (true,) = notes["freezes"]
+    marked = [r for r in ex.reps if "tremble_start_s" in r.metrics]
+    assert len(marked) == 1 and marked[0].start_s > true["end_s"] - 0.15
+    assert marked[0].metrics["tremble_start_s"] == pytest.approx(true["start_s"], abs=0.15)
+    assert marked[0].metrics["tremble_s"] == pytest.approx(true["end_s"] - true["start_s"], abs=0.3)
+    text = "\n".join(physio_table("stepping", ex.reps).lines)
+    said = re.search(r"Freezing at ([\d.]+) s: .*trembling in place", text)
+    assert said, text
+    assert float(said.group(1)) == pytest.approx(true["start_s"], abs=0.15)
