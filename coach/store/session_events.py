@@ -74,7 +74,10 @@ def for_sessions(conn: Connection, session_ids: list[int]) -> dict[int, list[Ses
     out: dict[int, list[SessionEvent]] = {}
     if not session_ids:
         return out
-    rows = conn.execute(select(t.session_events).where(t.session_events.c.session_id.in_(list(session_ids)))
+    from coach.store.queries import of_chosen
+
+    rows = conn.execute(of_chosen(select(t.session_events), t.session_events.c.session_id,
+                                  t.sessions.c.id.in_(list(session_ids)))
                         .order_by(t.session_events.c.session_id, t.session_events.c.t_s,
                                   t.session_events.c.id)).mappings().all()
     for r in rows:
