@@ -119,7 +119,10 @@ def _series(poses: list[PoseFrame], p: GaitParams):
         hips = [int(L[f"{s}_HIP"]) for s in SIDES]
         if max(vis[hips]) < p.min_visibility:
             continue
-        hip_x[i] = float(xy[hips, 0].mean())
+        x = float(xy[hips, 0].mean())
+        if not 0.0 <= x <= q.size[0]:  # the model's guess beyond the picture's edge is not a place seen
+            continue
+        hip_x[i] = x
         lengths = []
         for s in SIDES:
             idx = [int(L[f"{s}_{part}"]) for part in CHAIN]
@@ -152,9 +155,12 @@ def _crossings(t, x, seen, lo: float, hi: float, p: GaitParams) -> list[dict]:
             if r == 0:
                 if prev is None or region[prev] == 0:
                     # first seen already inside the course (a recording that starts mid-walk, or a
-                    # walker coming into the picture past the first mark)
+                    # walker coming into the picture past the first mark); seen again inside it after
+                    # being lost there: the same walk, already refused, not a new one
                     if prev is None:
-                        cur = {"from": 0, "enter_s": None, "first": i, "end": "", "start_seen": False}
+                        again = bool(walks) and walks[-1]["end"] == "lost"
+                        cur = {"from": 0, "enter_s": None, "first": i, "end": "", "start_seen": False,
+                               "again": again}
                 else:
                     cur = {"from": int(region[prev]), "first": i, "end": "", "start_seen": True,
                            "enter_s": _cross_time(t, x, prev, i, lo if region[prev] < 0 else hi)}
@@ -175,6 +181,8 @@ def _crossings(t, x, seen, lo: float, hi: float, p: GaitParams) -> list[dict]:
     course = hi - lo
     out = []
     for w in walks:
+        if w.get("again"):
+            continue
         if w["end"] == "back":  # out again by the mark it came in by: keep it only if it went well in
             inside = x[w["first"]:w["last"] + 1]
             inside = inside[np.isfinite(inside)]
@@ -233,6 +241,11 @@ def time_gait(poses: list[PoseFrame], course_m: float = 4.0, height_m: float | N
         lo, hi = sorted(float(m) * width for m in marks_x)
         if not hi - lo > 0:
             out.problem = "the two marks must be at different places in the picture"
+            return out
+        if lo < p.edge_margin * width or hi > (1 - p.edge_margin) * width:
+            out.calibration, out.m_per_px, out.course_px = "marks", course_m / (hi - lo), (lo, hi)
+            out.problem = ("a mark is outside the picture, so the walk leaves the picture before the far mark: the "
+                           "camera must see both marks and a metre past each (put it further back, facing the middle)")
             return out
         out.calibration, out.m_per_px = "marks", course_m / (hi - lo)
     elif height_m:

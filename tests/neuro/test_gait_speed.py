@@ -82,7 +82,21 @@ def test_a_walk_that_leaves_the_picture_before_the_far_mark_is_not_scored():
     c = clip(camera_offset_m=-2.5)
     assert max(c.truth["marks_x"]) > 1.0
     result = scored(c, marks_x=tuple(c.truth["marks_x"]))
-    assert result.value is None and "left the picture before the far mark" in result.cannot_score
+    assert result.value is None and "leaves the picture before the far mark" in result.cannot_score
+    # by height the course is centred on the picture, which here starts behind where the walk starts
+    assert "first seen past the first mark" in scored(c, height_m=1.70).cannot_score
+
+
+def test_a_walker_lost_between_the_marks_is_refused_and_the_next_walk_is_still_the_fast_one():
+    from coach.pose.frame import PoseFrame
+
+    c = clip()
+    a, b = c.truth["passes"][0]["cross_s"]
+    hidden = [PoseFrame.empty(p.timestamp_s, p.size) if a + 1.0 <= p.timestamp_s <= a + 2.0 else p for p in c.poses]
+    timing = time_gait(hidden, height_m=1.70)
+    usual, fast = timing.trials
+    assert usual.speed_m_s is None and "not seen before the far mark (for 1." in usual.problem
+    assert fast.speed_m_s == pytest.approx(c.truth["passes"][1]["speed_m_s"], abs=0.01)
 
 
 def test_a_camera_too_close_for_the_course_is_not_scored():
