@@ -94,12 +94,13 @@ def _session(store, sid: int) -> None:
         c[3].metric("Faults", sm.faults)
     from coach.app import how_it_felt
 
-    felt = how_it_felt.words(how_it_felt.ratings(store.session_events(sid)))
+    added = store.session_events(sid)  # events added after recording: read once for the lines below
+    felt = how_it_felt.words(how_it_felt.ratings(added))
     if felt:
         st.markdown(f"**How it felt (the patient's rating):** {felt}", help="0-10, asked after the exercise")
     from coach import caregiver
 
-    cared = caregiver.physio_words(caregiver.from_events(record.events, store.session_events(sid)))
+    cared = caregiver.physio_words(caregiver.from_events(record.events, added))
     if cared:  # "Is someone with you?" and "Did they help?", asked before and after an exercise that needs spotting
         st.markdown(f"**Caregiver:** {plain(cared)}")
     _exclusion(store, sm)
@@ -133,7 +134,7 @@ def _session(store, sid: int) -> None:
         _dual_task(store, record)
     else:
         st.info("No repetitions were counted in this session.")
-    events = event_lines(record.events, store.session_events(sid), offset)
+    events = event_lines(record.events, added, offset)
     if events:
         st.subheader("Events")
         st.markdown("\n".join(events))
