@@ -133,3 +133,26 @@ def test_a_share_file_with_another_caregiver_answer_is_refused_whole(stores, tmp
     with pytest.raises(Exception, match="maybe|present"):
         import_bundle(clinic, bad)
     assert clinic.sessions("P001") == []
+
+
+def test_coach_live_takes_the_caregiver_and_keeps_their_help(stores):
+    from types import SimpleNamespace
+
+    from coach.cli import build_parser
+    from coach.commands import live as cmd
+
+    parse = build_parser().parse_args
+    args = parse(["live", "-e", "single-leg-stance", "--patient", "P001", "--no-window", "--caregiver", "present",
+                  "--caregiver-help", "steadied"])
+    cmd.validate(args)
+    with pytest.raises(ValueError, match="--caregiver present"):
+        cmd.validate(parse(["live", "-e", "squat", "--caregiver-help", "lifted"]))
+    with pytest.raises(SystemExit):
+        parse(["live", "-e", "squat", "--caregiver", "maybe"])
+    home, _ = stores
+    sid = _hold_with_caregiver(home)
+    summary = SimpleNamespace(duration_s=9.0, warnings=[])
+    cmd._caregiver_help(args, home, SimpleNamespace(session_id=sid), summary)
+    assert summary.warnings == []
+    assert caregiver.from_events(home.load_session(sid).events, home.session_events(sid)) == \
+        caregiver.CaregiverRecord(present=True, helped="steadied")
