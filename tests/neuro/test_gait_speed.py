@@ -161,3 +161,17 @@ def test_the_command_line_keeps_the_recordings_warnings_not_the_tracking_exercis
             "Freezing at 4.1 s: 3.0 s without a step", "9 movements not counted (most often: a smaller movement)",
             "the video ended early (100 of 120 frames): it may be truncated"]
     assert recording_warnings(said) == [said[0], said[3]]
+
+
+def test_coach_synth_writes_the_walk_and_its_truth(tmp_path):
+    import json
+
+    from coach.synth.cli import main as synth_main
+
+    rc = synth_main(["--test", "gait-speed", "--walk-speeds", "1.0,1.5", "--size", "320x180", "--fps", "4",
+                     "--out", str(tmp_path)])
+    assert rc == 0 and (tmp_path / "gait_speed_side.mp4").stat().st_size > 0
+    truth = json.loads((tmp_path / "gait_speed_side.json").read_text())
+    assert truth["test"] == "gait-speed" and [p["speed_m_s"] for p in truth["passes"]] == [1.0, 1.5]
+    assert [p["pace"] for p in truth["passes"]] == ["usual", "fast"] and truth["course_m"] == 4.0
+    assert all(p["time_s"] == pytest.approx(4.0 / p["speed_m_s"], abs=0.002) for p in truth["passes"])
