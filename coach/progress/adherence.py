@@ -115,8 +115,9 @@ def load(store, patient_id: str, first: date, today: date) -> list[WeekAdherence
 
     since = datetime.combine(monday(first), time.min).astimezone()
     with store.engine.connect() as conn:
-        modes = dict(conn.execute(select(t.sessions.c.id, t.sessions.c.settings)
-                                  .where(t.sessions.c.patient_id == patient_id)).all())
+        modes = dict(conn.execute(select(t.sessions.c.id, t.sessions.c.settings)  # the weeks' sessions only
+                                  .where(t.sessions.c.patient_id == patient_id,
+                                         t.sessions.c.started_at >= since)).all())
     done = [Done(as_utc(s.started_at).astimezone().date(), s.exercise, s.reps)
             for s in store.sessions(patient_id, since=since)
             if ((modes.get(s.id) or {}).get("mode") != "test") and s.status != "recording" and not s.excluded]
