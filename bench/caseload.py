@@ -328,9 +328,8 @@ def time_pages(url: str, repeat: int, alerts_repeat: int = 1) -> dict:
         found = list(reversed(store.sessions(pid)))
         tests_by_session(store, pid, found)
         record = store.load_session(found[0].id)
-        store.session_events(record.summary.id)  # how it felt
+        store.session_events(record.summary.id)  # how it felt, the caregiver's answers, the events' lines
         store.track_start(record.summary.id)  # the replay, drawn already (below: drawing it)
-        store.session_events(record.summary.id)  # the events' lines
         adherence(store, pid, today - timedelta(weeks=5), today)
         store.diary_history(pid)
 
