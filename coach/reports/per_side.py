@@ -111,7 +111,9 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
         share = 100 * (1 - min(a, b) / max(a, b))
         low = "left" if a < b else "right"
         lines.append(f"Knee lift asymmetry: {share:.0f}% " + (
-            f"({low} knee lifts less: {min(a, b):.0f} deg against {max(a, b):.0f} deg)" if share >= 0.5 else "(even)"))
+            f"({low} knee lifts less: {min(a, b):.0f} deg against {max(a, b):.0f} deg; from a front camera the "
+            f"pose model's depth reads one leg lower: a rendered even 60 deg march read 20-37 against 40-53 deg, "
+            f"so judge it from the side)" if share >= 0.5 else "(even)"))
     if c.per_min is not None:
         beat = (f"; metronome {c.tempo_per_min:g} a minute" if c.tempo_per_min else "; no metronome")
         lines.append(f"Cadence: {c.per_min:.0f} steps a minute{beat}")
@@ -135,10 +137,11 @@ def _step_up(reps, settings, patient: bool) -> SideTable:
                      _num(_mean(mine, "step_up_s")), str(sum(1 for r in reps if r.side == side and not r.counted))))
     unnamed = [r for r in _counted(reps) if r.side not in SIDES]
     if patient:
-        line = " ".join(f"{side.capitalize()} foot first: {r[1]}." for side, r in zip(SIDES, rows))
+        line = " ".join(f"{side.capitalize()} foot up first: {_plural(int(r[1]), ('time', 'times'))}."
+                        for side, r in zip(SIDES, rows))
         return SideTable((), (), (line,) if not unnamed or any(int(r[1]) for r in rows) else ())
-    lines = (f"{len(unnamed)} step-up(s) with no lead leg named (filmed from the side: the lead leg is read "
-             f"from the front only)",) if unnamed else ()
+    lines = (f"{len(unnamed)} step-up(s) with no lead leg named (read from the front only, when one foot was "
+             f"seen clearly higher before the rise)",) if unnamed else ()
     return SideTable(("Lead leg", "Step-ups", "Rise (cm)", "Time up (s)", "Tries not counted"), tuple(rows), lines)
 
 

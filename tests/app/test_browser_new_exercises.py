@@ -32,7 +32,7 @@ CLIPS = {
 STEP_PERIOD_S = 1.0
 # What the summary's per-side line says for each (coach.reports.per_side.patient_lines).
 SIDE_WORDS = {"stepping": r"Left leg: {left} steps?\. Right leg: {right} steps?\.",
-              "step-up": r"Left foot first: {left}\. Right foot first: {right}\.",
+              "step-up": r"Left foot up first: {left} times?\. Right foot up first: {right} times?\.",
               "weight-shift": r"Over your left foot: {left} times?.*Over your right foot: {right} times?"}
 
 

@@ -47,7 +47,7 @@ def test_step_ups_per_lead_leg():
     for side in ("left", "right"):
         assert int(rows[side][1]) == clip.truth.notes["per_side"][side] == 2
         assert float(rows[side][2]) == pytest.approx(clip.truth.notes["step_cm"], abs=1.5)
-    assert patient_lines("step-up", ex.reps) == ["Left foot first: 2. Right foot first: 2."]
+    assert patient_lines("step-up", ex.reps) == ["Left foot up first: 2 times. Right foot up first: 2 times."]
 
 
 def test_weight_shift_range_hold_symmetry_and_the_physios_target():

@@ -237,8 +237,8 @@ def _summary(coach: BrowserCoach) -> None:
     st.markdown(f"<div class='coach-headline' data-testid='coach-summary'>{html.escape(head)}</div>",
                 unsafe_allow_html=True)
     st.markdown(f"<p class='coach-big'>{html.escape(words)}</p>", unsafe_allow_html=True)
-    for x in s.sets:
-        st.markdown(html.escape(set_line(x)))
+    for x in s.sets:  # big enough to read from the exercise spot
+        st.markdown(f"<p class='coach-big'>{html.escape(set_line(x).removeprefix('- '))}</p>", unsafe_allow_html=True)
     sides = live_panels.side_lines(coach)
     if sides:  # each side of a sided exercise (issue 22): steps per leg, shifts per foot
         st.markdown("<div data-testid='coach-sides'>" + "".join(f"<p class='coach-big'>{html.escape(line)}</p>"
