@@ -123,7 +123,7 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
     trembling = [(float(r.metrics["tremble_start_s"]), float(r.metrics["tremble_start_s"] + r.metrics["tremble_s"]))
                  for r in reps if "tremble_start_s" in r.metrics and "tremble_s" in r.metrics]
     found = freezes(reps, _params("stepping", settings), trembling)
-    lines.append("Freezing: " + ("; ".join(f.words() for f in found) if found else "none between steps"))
+    lines.extend([f.words() for f in found] or ["Freezing: none between steps"])
     return SideTable(("Leg", "Steps", "Knee lift (deg)", "Low steps"), tuple(rows), tuple(lines))
 
 

@@ -149,7 +149,7 @@ def session_section(s: SessionStats, added_events: tuple[tuple[float, str, str],
 
     sides = physio_table(sm.exercise, rec.reps, rec.settings)  # sided exercises (issue 22): each side
     if sides is not None:
-        tables.append(Table("Each side", sides.headers, sides.rows))
+        tables.insert(0, Table("Each side", sides.headers, sides.rows))  # the summary first, then each rep
         lines.extend(sides.lines)
     fault_rows = tuple((f"{f.time_s:.1f}", str(st.set_no), fault_info(f.code).label, f.detail)
                        for st in rec.sets for r in st.reps for f in r.faults)
