@@ -45,7 +45,7 @@ def test_the_caregiver_page_shows_the_day_and_where_to_stand_beside_them(patient
     at.toggle(key="caregiver_mode").set_value(True).run()
     no_exception(at)
     assert at.query_params.get("caregiver") in ("on", ["on"])
-    assert any("calls you at once" in s.value for s in at.success)
+    assert "caregiver-mode-on" in _html(at) and "calls you at once" in _html(at)
 
 
 def test_someone_with_you_is_asked_before_a_hold_and_kept_with_the_plan(patient_home, monkeypatch):

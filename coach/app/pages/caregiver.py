@@ -28,6 +28,8 @@ STYLE = """<style>
 .coach-care-line { font-size:1.4rem; line-height:1.5; }
 [class*="st-key-caregiver_mode"] p { font-size:1.6rem; font-weight:800; }
 [class*="st-key-caregiver_mode"] label > div:first-child { transform:scale(1.5); margin-right:0.8rem; }
+.coach-care-on { font-size:1.4rem; font-weight:700; color:#0d4a1f; background:#e6f4ea; border:3px solid #1b7f3b;
+                 border-radius:12px; padding:0.6rem 1rem; margin:0.3rem 0 0.8rem 0; }
 .coach-care-alert { font-size:2.6rem; font-weight:900; color:#fff; background:#b3261e; border:6px solid #600;
                     border-radius:14px; padding:1rem; text-align:center; margin:0.4rem 0 0.8rem 0; }
 </style>"""
@@ -69,8 +71,8 @@ def _mode_switch() -> None:
     on = st.toggle("Caregiver mode: I am beside them", key=MODE_KEY)
     if on:
         st.query_params[MODE_PARAM] = MODE_ON
-        st.success("Caregiver mode is on. If they lose their balance, the coach calls you at once: "
-                   "out loud and in red.")
+        st.markdown("<div class='coach-care-on' data-testid='caregiver-mode-on'>Caregiver mode is on. If they lose "
+                    "their balance, the coach calls you at once: out loud and in red.</div>", unsafe_allow_html=True)
     else:
         if MODE_PARAM in st.query_params:
             del st.query_params[MODE_PARAM]
