@@ -10,9 +10,10 @@ from exercises.spec import Params
 
 def _params_classes() -> list[type[Params]]:
     from coach.live.safety import SafetyParams
+    from coach.pose.follow import FollowParams
     from exercises.tug import TugParams
 
-    return [spec.params for spec in SPECS] + [TugParams, SafetyParams]
+    return [spec.params for spec in SPECS] + [TugParams, SafetyParams, FollowParams]
 
 
 @pytest.mark.parametrize("cls", _params_classes(), ids=lambda c: c.__name__)
