@@ -100,12 +100,18 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
     lines = []
     a, b = lifts["left"], lifts["right"]
     c = cadence(reps, settings)
+    trembling = [(float(r.metrics["tremble_start_s"]), float(r.metrics["tremble_start_s"] + r.metrics["tremble_s"]))
+                 for r in reps if "tremble_start_s" in r.metrics and "tremble_s" in r.metrics]
+    found = freezes(reps, _params("stepping", settings), trembling)
     if patient:
         lines.append(" ".join(f"{side.capitalize()} leg: {_plural(int(r[1]), ('step', 'steps'))}."
                               for side, r in zip(SIDES, rows)))
         if c.per_min is not None:
             lines.append(f"Your pace: {c.per_min:.0f} steps a minute."
                          + (f" The beat: {c.tempo_per_min:.0f}." if c.tempo_per_min else ""))
+        if found:  # the diary's own words for a freeze
+            lines.append(f"Your feet felt stuck to the floor {_plural(len(found), ('time', 'times'))}. "
+                         "It is kept with this session for your physiotherapist.")
         return SideTable((), (), tuple(lines))
     if np.isfinite(a) and np.isfinite(b) and max(a, b) > 0:
         share = 100 * (1 - min(a, b) / max(a, b))
@@ -120,9 +126,6 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
     if c.off_beat_s is not None:
         lines.append(f"Off the beat: {c.off_beat_s:.2f} s on average "
                      + ("(against the metronome)" if c.judged_live else "(against a beat started at the first step)"))
-    trembling = [(float(r.metrics["tremble_start_s"]), float(r.metrics["tremble_start_s"] + r.metrics["tremble_s"]))
-                 for r in reps if "tremble_start_s" in r.metrics and "tremble_s" in r.metrics]
-    found = freezes(reps, _params("stepping", settings), trembling)
     lines.extend([f.words() for f in found] or ["Freezing: none between steps"])
     return SideTable(("Leg", "Steps", "Knee lift (deg)", "Low steps"), tuple(rows), tuple(lines))
 

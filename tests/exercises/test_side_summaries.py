@@ -38,7 +38,8 @@ def test_marching_steps_lift_cadence_and_a_freeze_per_leg():
     assert said, text
     assert float(said.group(1)) == pytest.approx(freeze["start_s"], abs=0.15)
     assert patient_lines("stepping", ex.reps, {"tempo_per_min": 96.0}) == [
-        "Left leg: 5 steps. Right leg: 5 steps.", "Your pace: 96 steps a minute. The beat: 96."]
+        "Left leg: 5 steps. Right leg: 5 steps.", "Your pace: 96 steps a minute. The beat: 96.",
+        "Your feet felt stuck to the floor 1 time. It is kept with this session for your physiotherapist."]
 
 
 def test_step_ups_per_lead_leg():
@@ -114,3 +115,4 @@ def test_a_trembling_freeze_goes_with_the_next_steps_record_and_shows_in_the_tab
     said = re.search(r"Freezing at ([\d.]+) s: .*trembling in place", text)
     assert said, text
     assert float(said.group(1)) == pytest.approx(true["start_s"], abs=0.15)
+    assert patient_lines("stepping", ex.reps)[-1].startswith("Your feet felt stuck to the floor 1 time.")
