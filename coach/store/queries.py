@@ -72,11 +72,14 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
     return out
 
 
-def patient_activity(conn: Connection) -> dict[str, tuple[int, datetime | None]]:
+def patient_activity(conn: Connection, patient_id: str | None = None) -> dict[str, tuple[int, datetime | None]]:
     """patient id -> (number of sessions, when the last one started): the patient list's columns,
-    counted in the database (an index-only scan of ix_sessions_patient_started)."""
+    counted in the database (an index-only scan of ix_sessions_patient_started); one patient's only
+    when ``patient_id`` is given."""
     q = select(t.sessions.c.patient_id, func.count(), func.max(t.sessions.c.started_at)).group_by(
         t.sessions.c.patient_id)
+    if patient_id is not None:
+        q = q.where(t.sessions.c.patient_id == patient_id)
     return {pid: (int(n), as_utc(last)) for pid, n, last in conn.execute(q)}
 
 

@@ -136,10 +136,11 @@ class SessionsMixin:
             return queries.session_summaries(conn, patient_id, since, until, exercise)
 
     @translated_method("list patients' sessions")
-    def patient_activity(self) -> dict[str, tuple[int, datetime | None]]:
-        """patient id -> (sessions, start of the last one); patients without a session are absent."""
+    def patient_activity(self, patient_id: str | None = None) -> dict[str, tuple[int, datetime | None]]:
+        """patient id -> (sessions, start of the last one); patients without a session are absent. One
+        patient's only when ``patient_id`` is given."""
         with self.engine.connect() as conn:
-            return queries.patient_activity(conn)
+            return queries.patient_activity(conn, patient_id)
 
     @translated_method("read the session")
     def load_session(self, session_id: int) -> SessionRecord:

@@ -106,7 +106,8 @@ def for_patient(store, patient_id: str, today: date | None = None) -> list[Alert
     today = today or date.today()
     since = today - timedelta(days=WINDOW_DAYS)
     out: list[Alert] = []
-    entries = [e for e in diary.plausible(store.diary_entries(patient_id)) if e.day >= since]
+    written = store.diary_entries(patient_id)  # the whole diary: the pain check's baseline reads before the window
+    entries = [e for e in diary.plausible(written) if e.day >= since]
     for e in entries:
         note = f': "{e.note}"' if e.note else ""
         if e.falls:
@@ -118,10 +119,9 @@ def for_patient(store, patient_id: str, today: date | None = None) -> list[Alert
                              f"{e.near_falls} near-fall{'s' if e.near_falls > 1 else ''} on {day_words(e.day)} "
                              f"(diary){note}", "Session review > Diary"))
     out += _balance(store, patient_id, since)
-    out += _pain(store, patient_id, entries, since)
-    sessions = store.sessions(patient_id)  # read once for both
-    out += _inactive(store, patient_id, today, sessions)
-    out += _regress(store, patient_id, sessions)
+    out += _pain(store, patient_id, written, since)
+    out += _inactive(store, patient_id, today)
+    out += _regress(store, patient_id)
     seen = _seen(store, patient_id)
     out = [Alert(**{**a.__dict__, "seen_by": seen[a.key][0], "seen_at": seen[a.key][1]}) if a.key in seen else a
            for a in out]
@@ -158,9 +158,10 @@ def _balance(store, patient_id: str, since: date) -> list[Alert]:
     return out
 
 
-def _pain(store, patient_id: str, entries, since: date) -> list[Alert]:
-    points: list[tuple[date, int, str, int | None]] = [(e.day, e.pain, "diary", None) for e in
-                                                        store.diary_entries(patient_id) if e.pain is not None]
+def _pain(store, patient_id: str, written, since: date) -> list[Alert]:
+    """``written``: every diary entry of the patient (the baseline reaches back before ``since``)."""
+    points: list[tuple[date, int, str, int | None]] = [(e.day, e.pain, "diary", None) for e in written
+                                                        if e.pain is not None]
     with store.engine.connect() as conn:
         rows = conn.execute(select(t.sessions.c.id, t.sessions.c.started_at, t.session_events.c.detail)
                             .join(t.sessions, t.sessions.c.id == t.session_events.c.session_id)
@@ -186,10 +187,11 @@ def _pain(store, patient_id: str, entries, since: date) -> list[Alert]:
     return out
 
 
-def _inactive(store, patient_id: str, today: date, sessions) -> list[Alert]:
+def _inactive(store, patient_id: str, today: date) -> list[Alert]:
     n = inactive_days(store, patient_id)
+    sessions, newest = store.patient_activity(patient_id).get(patient_id, (0, None))  # counted in the database
     if sessions:
-        last = max(_session_day(x.started_at) for x in sessions)
+        last = _session_day(newest)
     else:
         last = _utc(store.patient(patient_id).created_at).astimezone().date()
     gap = (today - last).days
@@ -200,14 +202,14 @@ def _inactive(store, patient_id: str, today: date, sessions) -> list[Alert]:
                   f"No session for {gap} days ({what}; you asked to hear after {n})", "Patients > Sessions")]
 
 
-def _regress(store, patient_id: str, sessions) -> list[Alert]:
+def _regress(store, patient_id: str) -> list[Alert]:
     from coach import labels
     from coach.programme.progression import suggest
 
     programme = store.programme(patient_id)
     if programme is None:
         return []
-    summaries = [x for x in sessions if programme.created_at is None or x.started_at >= programme.created_at][-30:]
+    summaries = store.sessions(patient_id, since=programme.created_at)[-30:]  # since the programme (None: all)
     if not summaries:
         return []
     records = store.load_sessions(summaries)  # one read per table, not one load_session each
