@@ -264,6 +264,7 @@ def fill(url: str, patients: int, full_track_days: int) -> dict:
     ids = Ids()
     counts = {name: 0 for name, _ in TABLES}
     with psycopg.connect(conninfo(url)) as conn:
+        programmes_began(conn)
         for batch_start in range(0, patients, 25):  # 25 patients of rows at a time: memory stays flat
             rows = {name: [] for name, _ in TABLES}
             for i in range(batch_start, min(patients, batch_start + 25)):
@@ -285,6 +286,14 @@ def fill(url: str, patients: int, full_track_days: int) -> dict:
     counts["fill_s"] = round(time.perf_counter() - t0, 1)
     counts["database_size"] = size
     return counts
+
+
+def programmes_began(conn) -> None:
+    """Each programme written at the start of the year its sessions span (save_programme stamps the
+    fill's own time, after every session: the alerts' 'suggested easier' check and the weeks' adherence
+    then had no programme to read)."""
+    conn.execute("UPDATE programmes SET created_at = %s", (NOW - timedelta(days=366),))
+    conn.commit()
 
 
 # --- timing: the pages' own calls ----------------------------------------------------------------
