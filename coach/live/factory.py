@@ -94,17 +94,20 @@ class LiveOptions:
 
 def make_estimator(opts: LiveOptions):
     """The live pose model. With a caregiver beside the patient (caregiver mode, or "someone is with
-    me"), it finds up to two people and gives the coach the patient's pose (``coach.pose.follow``):
-    the caregiver in view is expected, and never counted or timed."""
+    me") the caregiver in view is expected (no "Only one person in the picture"), and the pose is
+    guarded (``coach.pose.follow``): the model's tracker stays on the person it found first, and a
+    jump to someone else (the caregiver stepping in front) is "patient not seen", never counted or
+    timed. One pose a frame: asked for two, the live model lost the patient for whole seconds at a time
+    in a rendered hold with a caregiver beside them (it re-detected the caregiver alone), where one
+    pose stayed on the patient throughout."""
     from coach.pose.estimator import PoseEstimator
 
     if not (opts.caregiver_mode or opts.caregiver == "present"):
         return PoseEstimator(model=opts.model, mode="live")
-    from coach.pose.follow import STARTS_SEATED, FollowingEstimator, PatientFollower
+    from coach.pose.follow import FollowingEstimator
 
-    return FollowingEstimator(PoseEstimator(model=opts.model, mode="live", num_poses=2, keep_people=True,
-                                            people_check_interval_s=0),
-                              PatientFollower(start="seated" if opts.exercise in STARTS_SEATED else "middle"))
+    return FollowingEstimator(PoseEstimator(model=opts.model, mode="live", keep_people=True,
+                                            people_check_interval_s=0))
 
 
 def open_source(camera: str):

@@ -25,8 +25,13 @@ Limits: a caregiver who stands in the middle at the start is taken for the patie
 the patient to stand in the middle first); a caregiver who steps in front of the patient, closer
 than ``max_link_torso``, can be taken for the patient while they overlap.
 
-``FollowingEstimator`` wraps a ``PoseEstimator`` made with ``num_poses=2, keep_people=True`` and gives
-the pipeline the patient's pose; a second person in view is then no set-up problem (it is expected).
+``FollowingEstimator`` wraps a ``PoseEstimator`` made with ``keep_people=True`` and gives the pipeline
+the patient's pose; a second person in view is then no set-up problem (it is expected). The live
+coach (``coach.live.factory.make_estimator``) asks the model for one pose a frame: its tracker stays
+on the person it found first, and the follower turns a jump to someone else into "not seen". Asked
+for two, the live model re-detected the caregiver alone for whole seconds in a rendered hold with a
+caregiver beside the patient (tests/app/test_caregiver_rendered.py's clip), so the choice among
+several poses (the middle, the seated) is for a caller whose model reliably returns everyone.
 """
 from __future__ import annotations
 
