@@ -145,6 +145,8 @@ def suggest(programme: Programme, records: list[SessionRecord]) -> list[Suggesti
         history = sorted((r for r in records if r.summary.exercise == item.exercise and counts_for_progression(r)),
                          key=lambda r: r.summary.started_at)
         mine = [r for r in history if programme.created_at is None or r.summary.started_at >= programme.created_at]
+        if rules.sessions_to_progress > 0:  # the rules read the latest outcomes only: judge just those
+            mine = mine[-max(rules.sessions_to_progress, rules.sessions_to_regress, 1):]  # (a year: ~300 sessions)
         when = {r.summary.id: r.summary.started_at for r in mine}
         outcomes = [outcome(r, item, rules, fatigue_baseline([h for h in history
                                                               if h.summary.started_at < r.summary.started_at]))
