@@ -18,6 +18,16 @@ patient's last ``--full-track-days`` (default 3) has its whole-length track (its
 older sessions have none. The review opens the newest session, so it reads a real-sized track;
 the progress page and the reports never read tracks.
 
+Each patient's programme begins at the start of that year (``programmes_began``), so the weeks'
+adherence and the alerts' 'suggested easier' check have a programme to read.
+
+``time`` prints, per page, the wall time p50/p95/max in ms and this process's CPU time p50 (the
+database server's work is not in it; on the shared machine the wall time follows the load average,
+printed too): the patient list; a patient's review (every read the page makes; the skeleton replay
+already drawn) and, apart, the first drawing of a replay (the track decoded and encoded); the
+progress charts; a year's PDF; the Patients page's 'Needs attention' (every patient's alerts); the
+import of a month's share file.
+
 The database is ``coach_caseload_<patients>`` on the server of ``COACH_TEST_POSTGRES_URL`` unless
 ``--db`` names one; ``fill`` empties it first.
 """
