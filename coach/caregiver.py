@@ -35,6 +35,10 @@ ALONE_ADVICE = ("Please ask someone to stand beside you for this one. If nobody 
 # Live events that call the caregiver: a loss of balance in a hold or a step, a possible fall, gone
 # from the picture right after a fast drop (``coach.live.safety``: its detail says so).
 ALARM_EVENTS = ("balance_loss", "fall_like")
+# After the call nothing else is said this long, so no later cue replaces it while it waits to be
+# spoken (the speaker keeps only the newest; "Please help: loss of balance. Stop. Hold on to your
+# support." takes about 4 s at 140 words a minute).
+ALERT_QUIET_S = 5.0
 
 
 def exercise_spotting(exercise: str) -> str:

@@ -30,14 +30,18 @@ class SpeechSink:
     # A caregiver is beside the patient (``coach.caregiver``): a loss of balance or a possible fall
     # is said for them first, at once ("Please help: loss of balance"), then the patient's safety cue.
     caregiver: bool = False
+    _quiet_until_s: float = field(default=float("-inf"), init=False)
 
     def on_update(self, update: LiveUpdate) -> None:
         if self.caregiver:
-            from coach.caregiver import ALERT, is_alarm
+            from coach.caregiver import ALERT, ALERT_QUIET_S, is_alarm
 
             if any(is_alarm(e.kind, e.detail) for e in update.events):
                 safety = [cue.text for cue in update.cues if cue.kind == "safety"]
                 self.speaker.say(" ".join([f"{ALERT}.", *safety]))  # one utterance: the newest wins
+                self._quiet_until_s = update.time_s + ALERT_QUIET_S  # no later cue may replace it
+                return
+            if update.time_s < self._quiet_until_s:
                 return
         for cue in update.cues:  # the speaker keeps only the newest if it is still talking
             self.speaker.say(cue.text)

@@ -156,3 +156,19 @@ def test_coach_live_takes_the_caregiver_and_keeps_their_help(stores):
     assert summary.warnings == []
     assert caregiver.from_events(home.load_session(sid).events, home.session_events(sid)) == \
         caregiver.CaregiverRecord(present=True, helped="steadied")
+
+
+def test_nothing_said_after_the_call_can_replace_it_while_it_waits():
+    from types import SimpleNamespace as LiveUpdate  # the sink reads time_s, cues and events only
+
+    from coach.live.cues import Cue
+    from coach.live.update import SessionEvent
+
+    speaker = SilentSpeaker()
+    sink = SpeechSink(speaker, caregiver=True)
+    loss = SessionEvent("balance_loss", 5.0, "step: the free foot went down")
+    sink.on_update(LiveUpdate(time_s=5.0, cues=(Cue(BALANCE_LOSS_CUE, "safety", 5.0),), events=(loss,)))
+    sink.on_update(LiveUpdate(time_s=6.0, cues=(Cue("The set is paused", "safety", 6.0),), events=()))
+    sink.on_update(LiveUpdate(time_s=5.0 + caregiver.ALERT_QUIET_S + 0.1, cues=(Cue("Well done", "praise", 10.2),),
+                              events=()))
+    assert speaker.said == [f"{caregiver.ALERT}. {BALANCE_LOSS_CUE}", "Well done"]
