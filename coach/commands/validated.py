@@ -123,7 +123,8 @@ def register(subparsers) -> None:
     p.add_argument("--course-m", type=float, default=4.0, help="gait speed: the distance between the two marks (m)")
     p.add_argument("--marks", default=None, metavar="X1,X2",
                    help="gait speed: where the two marks are across the picture, as fractions of its width "
-                        "(e.g. 0.24,0.76); without it the course is centred on the picture")
+                        "(e.g. 0.24,0.76), or 'auto' to find two strips of tape on the floor (falls back to "
+                        "--height-cm); without it the course is centred on the picture")
     p.add_argument("--parkinsons", action="store_true", help="use Parkinson's disease cut-offs where published")
     p.add_argument("--patient", default=None, help="store the result for this patient")
     p.add_argument("--db", default=None, help="database URL (default: COACH_DATABASE_URL or the local SQLite file)")
@@ -167,8 +168,21 @@ def run_test(args) -> int:
     if people is None and result.counted_person and starts_seated(test):
         # A second person was in view: look again at everyone, and score the one seated at the start.
         result, people = _analyse_everyone(args.video, vt.TESTS[test].exercise, args.side, args.model, result)
-    outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
-                    people=people, gait=gait)
+    unfound = ""
+    if gait is not None and gait["marks_x"] == "auto":  # the tape marks looked for in the picture
+        found = _found_marks(args.video, result)
+        gait = {**gait, "marks_x": found.marks_x}
+        unfound = found.why
+    if unfound and gait["height_m"] is None:
+        outcome = vt.cannot_score(test, f"the marks were not found in the picture ({unfound}): give your height "
+                                        "(--height-cm) or where the marks are (--marks X1,X2)")
+    else:
+        outcome = score(test, result, age, sex, args.parkinsons, condition, walking_aid=args.walking_aid.strip(),
+                        people=people, gait=gait)
+    if unfound and outcome.value is not None:
+        from dataclasses import replace
+
+        outcome = replace(outcome, details={**outcome.details, "marks_not_found": unfound})
     if people is not None and result.poses is not None and len(people) == len(result.poses):
         from coach.pose.frame import PoseSeries
         from coach.pose.patient import follow_patient
@@ -208,6 +222,14 @@ def recording_warnings(warnings: list[str]) -> list[str]:
     return [w for w in warnings if w.startswith(known)]
 
 
+def _found_marks(video, result):
+    """The two tape marks found in the recording's picture (``coach.gait_marks``)."""
+    from coach.gait_marks import find_marks, sample_frames
+
+    poses = list(result.poses) if result.poses is not None else []
+    return find_marks(sample_frames(video), poses)
+
+
 def _gait_setup(args, patient) -> dict:
     """Gait speed's scale and course from the options (the height also from the patient's record,
     where it keeps one); a clear error before the video is analysed when neither scale is given."""
@@ -218,7 +240,9 @@ def _gait_setup(args, patient) -> dict:
     if not 1.0 <= course <= 30.0:
         raise ValueError(f"--course-m {course:g} is outside 1-30")
     marks = None
-    if getattr(args, "marks", None):
+    if (getattr(args, "marks", None) or "").strip().lower() == "auto":
+        marks = "auto"  # found in the picture after the analysis (``coach.gait_marks``)
+    elif getattr(args, "marks", None):
         try:
             marks = tuple(float(v) for v in args.marks.split(","))
         except ValueError:

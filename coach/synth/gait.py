@@ -35,7 +35,8 @@ class GaitClip(ExtClip):
 
     marks_m: tuple[float, ...] = ()
 
-    def frames(self) -> Iterator[np.ndarray]:
+    def frames(self, only=None) -> Iterator[np.ndarray]:
+        """BGR pictures, every frame's (or those of the indices ``only``)."""
         import cv2
 
         from coach.synth.render import Renderer
@@ -46,8 +47,8 @@ class GaitClip(ExtClip):
             corners = np.array([[m - w, 0.0, -half], [m + w, 0.0, -half], [m + w, 0.0, half], [m - w, 0.0, half]])
             px, _ = renderer._project(corners)
             cv2.fillConvexPoly(renderer.background, np.round(px).astype(np.int32), TAPE_BGR, lineType=cv2.LINE_AA)
-        for i, (sk, far) in enumerate(zip(self.skeletons, self.far_sides)):
-            yield renderer.draw(sk, i, far)
+        for i in range(len(self.skeletons)) if only is None else only:
+            yield renderer.draw(self.skeletons[i], i, self.far_sides[i])
 
 
 GAIT_SIZE = (960, 540)

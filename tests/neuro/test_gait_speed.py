@@ -175,3 +175,33 @@ def test_coach_synth_writes_the_walk_and_its_truth(tmp_path):
     assert truth["test"] == "gait-speed" and [p["speed_m_s"] for p in truth["passes"]] == [1.0, 1.5]
     assert [p["pace"] for p in truth["passes"]] == ["usual", "fast"] and truth["course_m"] == 4.0
     assert all(p["time_s"] == pytest.approx(4.0 / p["speed_m_s"], abs=0.002) for p in truth["passes"])
+
+
+def _sampled(c, count: int = 25):
+    import numpy as np
+
+    return list(c.frames(only=np.linspace(0, len(c.poses) - 1, count).astype(int)))
+
+
+@pytest.mark.parametrize("kw", [{}, {"facing": "left", "seed": 4, "height_m": 1.55}, {"view_m": 9.0}],
+                         ids=["default", "left-short", "wider"])
+def test_the_tape_marks_are_found_where_the_generator_drew_them(kw):
+    from coach.gait_marks import find_marks
+
+    c = clip(**kw)
+    found = find_marks(_sampled(c), c.poses)
+    assert found.marks_x == pytest.approx(sorted(c.truth["marks_x"]), abs=0.002), found  # 2 px of 960
+    timing = time_gait(c.poses, marks_x=found.marks_x)
+    assert [t.speed_m_s for t in timing.trials] == pytest.approx([p["speed_m_s"] for p in c.truth["passes"]], abs=0.01)
+
+
+def test_a_floor_without_tape_says_no_mark_was_found():
+    from coach.gait_marks import find_marks
+    from coach.synth.render import Renderer
+
+    c = clip()
+    bare = Renderer(c.look, c.scene, c.chair)  # the same walk drawn without the tape
+    frames = [bare.draw(c.skeletons[i], i, c.far_sides[i]) for i in range(0, len(c.poses), len(c.poses) // 25)]
+    found = find_marks(frames, c.poses)
+    assert found.marks_x is None and "no mark found" in found.why
+    assert "not seen walking" in find_marks(frames, [p for p in c.poses if not p.has_person]).why
