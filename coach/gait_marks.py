@@ -21,7 +21,8 @@ from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 
 SAMPLES = 25  # frames whose median is the empty floor
-BAND_ABOVE, BAND_BELOW = 0.4, 0.4  # the floor band around the heels' line, in body lengths (knee to shoulder): a 60 cm strip spans ~0.35
+# The floor band around the heels' line, in body lengths (knee to shoulder): a 60 cm strip spans ~0.35.
+BAND_ABOVE, BAND_BELOW = 0.4, 0.4
 CONTRAST_MIN = 30.0  # grey levels a tape differs from its row's floor at least ...
 CONTRAST_MADS = 6.0  # ... and this many times the row's own spread (a plain floor's texture)
 MIN_AREA_BODY2 = 0.002  # a mark covers at least this share of (body length)^2 ...

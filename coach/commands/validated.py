@@ -250,7 +250,8 @@ def _gait_setup(args, patient) -> dict:
         if len(marks) != 2 or marks[0] == marks[1] or not all(-0.5 <= m <= 1.5 for m in marks):
             raise ValueError(f"--marks {args.marks!r}: give two different places across the picture, e.g. 0.24,0.76")
     if height_cm is None and marks is None:
-        raise ValueError("gait-speed needs the person's height (--height-cm 170) or where the marks are (--marks X1,X2)")
+        raise ValueError("gait-speed needs the person's height (--height-cm 170) or where the marks are "
+                         "(--marks X1,X2 or --marks auto)")
     return {"height_m": None if height_cm is None else height_cm / 100.0, "course_m": course, "marks_x": marks}
 
 
