@@ -60,6 +60,7 @@ SLOW_LIST = Path(__file__).with_name("slow_tests.txt")
 def pytest_configure(config) -> None:
     for name, what in _COSTS.items():
         config.addinivalue_line("markers", f"{name}: {what}")
+    _lower_priority_of_a_compute_lane()
 
 
 def _module_cost(path: Path, seen: dict) -> str:
@@ -78,7 +79,14 @@ def _measured_slow() -> set[str]:
     return {line.strip() for line in SLOW_LIST.read_text().splitlines() if line.strip() and not line.startswith("#")}
 
 
-# --- two workers (pytest-xdist: `-n 2` in pyproject.toml) -----------------------------------------
+# --- workers (pytest-xdist: `-n 4` in pyproject.toml) --------------------------------------------
+# Two kinds of lane. A browser test mostly waits: the fake camera plays in real time while Chromium,
+# the app's server and the pose model use about half a core; so does a live loop fed a clip in real
+# time. So with 3 or more workers the first half are real-time lanes (those tests first, then
+# anything left) and the rest are compute lanes (everything else first) at a lower CPU priority
+# (``os.nice``): they fill the cores the real-time lanes leave idle and give way the moment a
+# real-time test needs one, so a real-time test sees a machine about as quiet as with nothing else
+# running. With 2 workers or fewer: no lanes.
 # Tests go one by one to whichever worker is free, except:
 #   - every test that touches the shared test PostgreSQL server runs on one worker, one at a time
 #     (the store tests empty its one database; the hung-database test SIGSTOPs the whole server);
@@ -126,8 +134,43 @@ def pytest_xdist_make_scheduler(config, log):
         def _split_scope(self, nodeid: str) -> str:
             return _group(nodeid, self._seen)[1] or nodeid
 
+        def _assign_work_unit(self, node) -> None:
+            # The first unit of this node's kind (browser or not) goes next; any unit when none is left.
+            realtime = _is_realtime_lane(node.gateway.id, len(self.nodes))
+            for scope, unit in self.workqueue.items():
+                if _plays_in_real_time(next(iter(unit)), self._seen) == realtime:
+                    self.workqueue.move_to_end(scope, last=False)
+                    break
+            super()._assign_work_unit(node)
+
     config.option.loadscopereorder = False  # keep the order below: long groups first
     return ByGroup(config, log)
+
+
+# A module whose tests play a clip in real time (a fake camera, the live loop on a file) mostly waits.
+_REALTIME = ("RealtimeFileSource", "run_live_on_file", '"--camera"', "'--camera'")
+
+
+def _plays_in_real_time(nodeid: str, seen: dict) -> bool:
+    path = ROOT / nodeid.split("::", 1)[0]
+    return (_module_cost(path, seen.setdefault("cost", {})) == "browser"
+            or any(s in _text(path, seen) for s in _REALTIME))
+
+
+COMPUTE_LANE_NICE = 10  # the compute lanes' niceness: a real-time lane's process wins the CPU ~10:1
+
+
+def _is_realtime_lane(worker_id: str, workers: int) -> bool:
+    """gw0, gw1, ...: the first half of 3 or more workers are real-time lanes; every worker of 1 or 2."""
+    return workers < 3 or int(worker_id.removeprefix("gw")) < workers // 2
+
+
+def _lower_priority_of_a_compute_lane() -> None:
+    import os
+
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if worker and count and not _is_realtime_lane(worker, int(count)):
+        os.nice(COMPUTE_LANE_NICE)  # inherited by what the tests start (a coach process, a server)
 
 
 def _schedule(items) -> None:

@@ -89,7 +89,7 @@ def test_the_rise_and_the_trunk_match_the_generator_from_the_side():
 
 @pytest.fixture(scope="module")
 def rendered_step_ups(tmp_path_factory):
-    spec = ClipSpec(exercise="step-up", view="front", reps=6, fps=25, size=(480, 360), seed=5)
+    spec = ClipSpec(exercise="step-up", view="front", reps=4, fps=25, size=(480, 360), seed=5)
     return rendered(spec, tmp_path_factory.mktemp("step_up"))
 
 
@@ -100,7 +100,7 @@ def test_rendered_step_ups_are_counted_per_lead_leg(rendered_step_ups):
     require_model("full")
     clip, video = rendered_step_ups
     result = analyze_video(video, "step-up", model="full")
-    assert per_leg(result.reps) == clip.truth.notes["per_side"] == {"left": 3, "right": 3}
+    assert per_leg(result.reps) == clip.truth.notes["per_side"] == {"left": 2, "right": 2}
     assert not [r for r in result.reps if not r.counted]
 
 
@@ -134,7 +134,7 @@ def test_the_live_loop_counts_step_ups_played_as_the_camera(rendered_step_ups):
     from tests.live.conftest import TruthEstimator
 
     clip, video = rendered_step_ups
-    opts = LiveOptions(exercise="step-up", sets=1, reps=6, rest_s=0.0, window=False, speech="none")
+    opts = LiveOptions(exercise="step-up", sets=1, reps=4, rest_s=0.0, window=False, speech="none")
     session = build_session(opts, TruthEstimator(clip.poses, clip.fps))
     summary = LiveRunner(session, LatestFrameGrabber(RealtimeFileSource(video))).run()
-    assert summary.reps == clip.truth.true_reps == 6, summary.warnings
+    assert summary.reps == clip.truth.true_reps == 4, summary.warnings
