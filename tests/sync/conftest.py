@@ -4,17 +4,12 @@ its own data folder) for the sync tests. The clinic runs on SQLite always and on
 database of its own in that server, dropped afterwards, so it never meets another test's tables."""
 from __future__ import annotations
 
-import os
-import uuid
-
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from coach.store import Store
+from tests.postgres_db import POSTGRES_URL, own_database
 from tests.sync.api_server import ApiServer
 
-POSTGRES_URL = os.environ.get("COACH_TEST_POSTGRES_URL")
 BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
@@ -30,16 +25,8 @@ def clinic_url(request, tmp_path):
         (tmp_path / "clinic").mkdir()
         yield f"sqlite:///{tmp_path / 'clinic' / 'coach.db'}"
         return
-    name = f"coach_sync_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with own_database("coach_sync") as url:
+        yield url
 
 
 @pytest.fixture
