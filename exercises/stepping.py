@@ -17,7 +17,7 @@ from ``exercises.pacing`` (``amplitude_metric``).
 
 Freezes (``freezes``, told with their moment among the warnings): a pause between steps much longer
 than the person's usual interval (a cadence collapse), and the legs trembling in place (festination:
-``trembles``, small fast side-to-side swings of the angle between the thighs, well above the person's
+``trembles``, small fast side-to-side swings of the thighs' angles from upright, well above the person's
 own stepping rate, with hardly any lift, outside every step); a tremble inside a pause marks that
 freeze, one before the first step is a freeze of its own. The pose smoothing that steadies every
 count takes most of a fast tremble's swing out (the generator's 10 deg knee bobs at 3 a second read
@@ -92,7 +92,8 @@ def thigh_vector(pose: PoseFrame, side: str) -> np.ndarray | None:
 
 
 # Estimation (not decisions): the window a tremble's rate and swing are read over (a few cycles of
-# a 2-8 Hz tremble), and the quietest share of the still moments that gives the person's own wobble.
+# a 2-8 Hz tremble), and the quietest share of the still moments that gives the person's own wobble
+# (a real moment's value, not one interpolated toward a tremble when there are few still moments).
 TREMBLE_WINDOW_S = 1.0
 QUIET_PERCENTILE = 20
 
@@ -143,7 +144,7 @@ def freezes(reps, params: SteppingParams, trembling: list[tuple[float, float]] =
 
 def trembles(times, swing_deg, reps, params: SteppingParams, wobble: float | None = None) -> list[tuple[float, float]]:
     """(start, end) in s of each time the legs trembled in place: in a ``TREMBLE_WINDOW_S`` window,
-    the signed angle between the thighs (+: the left knee higher) swinging from side to side at least
+    the thighs' angles from upright, left minus right (+: the left knee higher), swinging from side to side at least
     ``tremble_min_hz`` (and ``tremble_rate_share`` times the person's own stepping rate) by at least
     ``tremble_min_deg`` (and ``tremble_noise_share`` times their quiet-standing wobble), never more
     than ``tremble_max_lift_share`` of their usual knee lift, outside every counted step; windows
@@ -172,7 +173,7 @@ def trembles(times, swing_deg, reps, params: SteppingParams, wobble: float | Non
     still = swing[np.isfinite(swing)]
     if not len(still):
         return []
-    wobble = float(np.percentile(still, QUIET_PERCENTILE)) if wobble is None else wobble
+    wobble = float(np.percentile(still, QUIET_PERCENTILE, method="lower")) if wobble is None else wobble
     band = max(params.tremble_min_deg, params.tremble_noise_share * wobble)
     flagged = np.zeros(len(t), dtype=bool)
     for i, (a, b) in enumerate(zip(lo, hi)):
@@ -233,7 +234,11 @@ class Stepping(RepExercise):
         a, b = thighs["left"], thighs["right"]
         cos = float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b)))
         values["knee_lift_deg"] = float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
-        self._swing.append((pose.timestamp_s, values["knee_lift_deg"] if lead >= 0 else -values["knee_lift_deg"]))
+        # The tremble's signal: each thigh's angle from upright, left minus right (+: the left knee
+        # higher). Zero standing, whatever the stance width (the angle between the thighs is not:
+        # its sign flips with noise while standing, adding the stance to every swing).
+        upright = {side: float(np.degrees(np.arccos(np.clip(values[f"{side}_drop"], -1.0, 1.0)))) for side in SIDES}
+        self._swing.append((pose.timestamp_s, upright["left"] - upright["right"]))
         self._quiet_block(pose.timestamp_s, self._swing[-1][1])
         return values["knee_lift_deg"] / self.params.target_lift_deg, values
 
@@ -262,7 +267,7 @@ class Stepping(RepExercise):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self._swing: list[tuple[float, float]] = []  # (s, signed angle between the thighs: + left knee higher)
+        self._swing: list[tuple[float, float]] = []  # (s, left thigh's angle from upright minus the right's)
         self._still_swings: list[float] = []  # half the swing of each still block (``_quiet_block``)
         self._block_t0: float | None = None
         self._block: list[float] = []
@@ -281,7 +286,7 @@ class Stepping(RepExercise):
             self._block_t0, self._block, self._block_rest = t, [], True
 
     def wobble(self) -> float | None:
-        return float(np.percentile(self._still_swings, QUIET_PERCENTILE)) if self._still_swings else None
+        return float(np.percentile(self._still_swings, QUIET_PERCENTILE, method="lower")) if self._still_swings else None
 
     def trembles(self) -> list[tuple[float, float]]:
         if not self._swing:

@@ -4,6 +4,7 @@ steps per leg, low steps, knee lift, cadence and seconds off the beat against th
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -210,3 +211,31 @@ def test_a_slow_small_sway_and_a_short_tremble_are_not_trembling():
 def test_an_even_march_has_no_freeze():
     clip, ex = count(ClipSpec(exercise="stepping", view="front", reps=10, tempo=1.6, pauses_s={3: 0.3}))
     assert ex.freezes() == [] and not any("Freezing" in w for w in ex.warnings)
+
+
+def test_a_rendered_trembling_freeze_is_told_through_the_pose_model(tmp_path):
+    """The legs tremble 2 s in place after the 3rd step of a rendered march (front view): through
+    MediaPipe full, one freeze with the legs trembling, where the generator put it, every step
+    counted per leg; the pose model's own jitter while standing still is no tremble."""
+    pytest.importorskip("mediapipe")
+    from coach.analysis import analyze_video
+    from coach.synth import write_clip
+    from coach.synth.body import BodyDims
+    from coach.synth.extended import generate_ext
+    from coach.synth.scripts.stepping import build
+    from tests.conftest import require_model
+
+    require_model("full")
+    spec = ClipSpec(exercise="stepping", view="front", reps=6, tempo=1.6, fps=20, size=(480, 360), seed=5,
+                    start_rest_s=1.5, end_rest_s=1.0)
+    motion = build(spec, BodyDims(spec.height_m), trembles={3: 2.0})
+    video, _ = write_clip(generate_ext(motion.timeline, {}, view="front", fps=spec.fps, size=spec.size),
+                          tmp_path / "tremble.mp4")
+    result = analyze_video(video, "stepping", model="full")
+    assert per_leg(result.reps) == motion.notes["per_side"] == {"left": 3, "right": 3}
+    (true,) = motion.notes["freezes"]
+    told = [w for w in result.warnings if w.startswith("Freezing at")]
+    assert len(told) == 1 and "the legs trembling in place" in told[0], result.warnings
+    said = re.search(r"Freezing at ([\d.]+) s: the legs trembling in place for ([\d.]+) s", told[0])
+    assert float(said.group(1)) == pytest.approx(true["start_s"], abs=0.2)
+    assert float(said.group(2)) == pytest.approx(true["end_s"] - true["start_s"], abs=0.3)
