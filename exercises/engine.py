@@ -408,7 +408,7 @@ class RepExercise:
         if not counted:
             faults.append(Fault(self.incomplete_fault, ctx.end_s,
                                 f"{min(relative_peak, 1.0):.0%} of your usual movement"))
-        elif ctx.peak < self.clinical_target:
+        elif self.clinical_target > 0 and ctx.peak < self.clinical_target:  # 0: no target on this signal (reach)
             at = ctx.target_s if ctx.target_s is not None else ctx.end_s
             faults.append(Fault(self.incomplete_fault, at, f"reached {ctx.peak / self.clinical_target:.0%} of the target"))
         view = ctx.view if ctx.view != UNKNOWN else "any"

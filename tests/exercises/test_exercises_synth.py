@@ -67,3 +67,17 @@ def test_sit_to_stand_metrics_and_five_times_timing():
     # Known bias: onset from the lean and re-seat at hip contact run ~0.5 s short of the
     # synthetic truth (which ends when the trunk is back upright).
     assert abs(result.score - clip.truth.test_time_s) < 0.8
+
+
+def test_a_rep_below_zero_progress_on_an_exercise_without_a_progress_target_is_labelled_not_divided_by_zero():
+    """Reach has no target on its arm signal (``clinical_target`` 0: its short range comes from the reach
+    distance); a counted rep whose progress peak reads below zero (walking poses fed to it) must not
+    divide by that target."""
+    from exercises import create_exercise
+    from exercises.rep_context import RepContext
+
+    ex = create_exercise("reach")
+    assert ex.clinical_target == 0
+    ctx = RepContext(samples=[], start_s=0.0, target_s=None, end_s=1.0, reached=False, peak=-0.2, view="side")
+    faults, _ = ex._run_checks(ctx, counted=True)
+    assert not [f for f in faults if "of the target" in f.detail]  # the arm signal's target is not used
