@@ -24,7 +24,8 @@ def as_utc(value: datetime | None) -> datetime | None:
 
 def session_summaries(conn: Connection, patient_id: str | None = None, since: datetime | None = None,
                       until: datetime | None = None, exercise: str | None = None,
-                      session_id: int | None = None) -> list[SessionSummary]:
+                      session_id: int | None = None, last: int | None = None) -> list[SessionSummary]:
+    """The sessions asked for, oldest first, with their counts; ``last``: only the newest so many."""
     s = t.sessions
     conds = []
     if patient_id is not None:
@@ -37,6 +38,9 @@ def session_summaries(conn: Connection, patient_id: str | None = None, since: da
         conds.append(s.c.exercise == exercise)
     if session_id is not None:
         conds.append(s.c.id == session_id)
+    if last is not None:  # the newest ``last`` of them: counted alone, not the whole record then cut
+        newest = select(s.c.id).order_by(s.c.started_at.desc(), s.c.id.desc()).limit(last)
+        conds = [s.c.id.in_(newest.where(and_(*conds)) if conds else newest)]
     # The counts are taken over the chosen sessions' sets only (not the whole record's reps: a
     # clinic's year holds millions; bench/caseload.py).
     chosen = select(s.c.id).where(and_(*conds)) if conds else None

@@ -131,9 +131,11 @@ class SessionsMixin:
 
     @translated_method("list sessions")
     def sessions(self, patient_id: str | None = None, since: datetime | None = None,
-                 until: datetime | None = None, exercise: str | None = None) -> list[SessionSummary]:
+                 until: datetime | None = None, exercise: str | None = None,
+                 last: int | None = None) -> list[SessionSummary]:
+        """Oldest first; ``last``: only the newest so many (counted in the database without the rest)."""
         with self.engine.connect() as conn:
-            return queries.session_summaries(conn, patient_id, since, until, exercise)
+            return queries.session_summaries(conn, patient_id, since, until, exercise, last=last)
 
     @translated_method("list patients' sessions")
     def patient_activity(self, patient_id: str | None = None) -> dict[str, tuple[int, datetime | None]]:

@@ -209,7 +209,7 @@ def _regress(store, patient_id: str) -> list[Alert]:
     programme = store.programme(patient_id)
     if programme is None:
         return []
-    summaries = store.sessions(patient_id, since=programme.created_at)[-30:]  # since the programme (None: all)
+    summaries = store.sessions(patient_id, since=programme.created_at, last=30)  # since the programme (None: all)
     if not summaries:
         return []
     records = store.load_sessions(summaries)  # one read per table, not one load_session each

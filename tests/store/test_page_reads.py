@@ -33,3 +33,21 @@ def test_session_settings_of_many_sessions(store):
         made[rec.session_id] = settings
     assert store.session_settings(list(made)) == made
     assert store.session_settings([]) == {}
+
+
+def test_the_newest_sessions_alone(store):
+    from datetime import datetime, timedelta, timezone
+
+    start = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+    for day, exercise in enumerate(("squat", "sit-to-stand", "squat", "squat", "sit-to-stand")):
+        rec = store.start_session("P001", exercise, started_at=start + timedelta(days=day))
+        rec.start_set(2)
+        for i in range(1, day + 2):  # day + 1 reps: each session's count is its own
+            rec.add_rep(make_rep(i, faults=("trunk_flexion",) if i == 1 else ()))
+        rec.finish()
+    every = store.sessions("P001")
+    assert store.sessions("P001", last=2) == every[-2:]
+    assert [s.reps for s in store.sessions("P001", last=2)] == [4, 5] and store.sessions("P001", last=2)[0].faults == 1
+    assert store.sessions("P001", exercise="squat", last=2) == [s for s in every if s.exercise == "squat"][-2:]
+    assert store.sessions("P001", since=start + timedelta(days=3), last=9) == every[3:]
+    assert store.sessions(last=1) == every[-1:]
