@@ -175,7 +175,7 @@ def _pain(store, patient_id: str, written, since: date) -> list[Alert]:
     points.sort(key=lambda p: p[0])
     out, flagged = [], set()
     for i, (day, pain, source, sid) in enumerate(points):
-        before = [p[1] for p in points[:i]][-PAIN_BASELINE:]
+        before = [p[1] for p in points[max(0, i - PAIN_BASELINE):i]]  # the last PAIN_BASELINE before it
         if day < since or len(before) < 2 or day in flagged:
             continue
         usual = median(before)
