@@ -16,11 +16,12 @@ from coach.pose.landmarks import Landmark
 from coach.views import UNKNOWN, ViewTracker, check_applies
 from exercises.base import Event, ExerciseState, Fault, Rep
 from exercises.calibration import BodyCalibration
-from exercises.counting import BOTH_MOVING, MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
+from exercises.counting import MAX_HOLE_S, FixedLevels, RunningLevels, SignalTrace, combine, fixed_levels
 from exercises.measures import Measures, per_side
 from exercises.notices import ProblemNotices, replay
 from exercises.phases import ACTIVE, BACK, OUT, REST, SETTLE, TARGET, WAITING, PhaseConfig, PhaseMachine, Transition
 from exercises.rep_context import Check, RepContext, Sample  # noqa: F401 (exercises import them from here)
+from exercises.rep_sides import rep_confidence, side_label, sides_reaching, sides_still
 
 if TYPE_CHECKING:
     from exercises.spec import ExerciseSpec, Params
@@ -36,12 +37,6 @@ RELATIVE_PHASES = PhaseConfig(start=0.35, rest=0.3, target=0.7, target_exit=0.55
                               min_rest_s=0.0, min_rep_s=0.4, max_gap_s=MAX_HOLE_S, onset_level=0.05,
                               mid_rep_start=True)
 MIN_VISIBILITY = 0.5  # MediaPipe's own presence cut-off; below it positions are guesses
-LOW_CONFIDENCE_VISIBILITY = 0.7  # a rep whose key joints dip below this is flagged "low"
-MAX_UNSEEN_FRACTION = 0.2  # more than this share of a rep without a confident pose -> "low"
-# ... or more than this share of its samples below LOW_CONFIDENCE_VISIBILITY. A share, not the
-# minimum: MediaPipe's visibility dips for a frame or two in clean views (the near knee at full
-# standing in a side view reads 0.6 for one frame), which is no reason to distrust the rep.
-LOW_VISIBILITY_SHARE = 0.15
 REASON_SHOWN_S = 4.0  # the live screen says why a movement did not count for this long
 # What the engine itself adds to every frame's measurements: progress along the person's own
 # range per counting signal ("left"/"right", "body", a head turn's "up"/"down").
@@ -376,31 +371,14 @@ class RepExercise:
         return events
 
     def _moved_sides(self, samples: list[Sample]) -> tuple[str, ...]:
-        """Sides whose own signal reached the top of their range during the rep."""
-        moved = []
-        for side in self.side_names:
-            rel = [s.values.get(f"rel_{side}", np.nan) for s in samples]
-            rel = [r for r in rel if np.isfinite(r)]
-            if rel and max(rel) >= self.config.target:
-                moved.append(side)
-        return tuple(moved)
+        """Sides whose own signal reached the top of their range during the rep (a hook)."""
+        return sides_reaching(samples, self.side_names, self.config.target)
 
     def _still_sides(self, samples: list[Sample]) -> tuple[str, ...]:
-        """Seen sides that never got ``BOTH_MOVING`` out of their own rest during the rep."""
-        still = []
-        for side in self.side_names:
-            rel = [s.values.get(f"rel_{side}", np.nan) for s in samples]
-            seen = [r for r in rel if np.isfinite(r)]
-            if seen and max(seen) < BOTH_MOVING:
-                still.append(side)
-        return tuple(still)
+        return sides_still(samples, self.side_names)
 
     def _side_label(self, moved: tuple[str, ...]) -> str:
-        if not self.sided:
-            return "both" if self.side == "auto" else self.side
-        if set(moved) == {"left", "right"}:
-            return "both"
-        return "+".join(moved) if moved else (self.side if self.side in ("left", "right") else "")
+        return side_label(moved, self.sided, self.side)
 
     def _run_checks(self, ctx: RepContext, counted: bool, relative_peak: float = 1.0) -> tuple[list[Fault], list[str]]:
         faults, skipped = [], []
@@ -422,17 +400,7 @@ class RepExercise:
         return faults, skipped
 
     def _confidence(self, samples: list[Sample], aborted: bool) -> str:
-        if aborted or self._gap_in_rep or not samples:
-            return "low"
-        total = self._seen + self._unseen
-        if total and self._unseen / total > MAX_UNSEEN_FRACTION:
-            return "low"
-        # Sample visibility is that of the best-seen landmark set (``_visibility``): in a side view
-        # the near leg/arm, whose far-side twin is naturally hidden.
-        low = sum(s.visibility < LOW_CONFIDENCE_VISIBILITY for s in samples)
-        if low > LOW_VISIBILITY_SHARE * len(samples):
-            return "low"
-        return "ok"
+        return rep_confidence(samples, aborted, self._gap_in_rep, self._seen, self._unseen)
 
     # ---- read-only views -----------------------------------------------------------------
     @property
