@@ -150,8 +150,8 @@ def ask_help(store, session_id: int | None, t_s: float, key: str) -> None:
         return
     st.markdown(f"<div class='coach-question' data-testid='caregiver-help-ask' style='font-size:1.6rem;"
                 f"font-weight:800'>{html.escape(care.ASK_HELP)}</div>", unsafe_allow_html=True)
-    for column, answer in zip(st.columns(len(care.HELP)), care.HELP):
-        if column.button(care.HELP_WORDS[answer], key=f"{key}_{answer}_{session_id}", width="stretch"):
+    for answer in care.HELP:  # one full-width button a line: side by side, 800 px cut their words short
+        if st.button(care.HELP_WORDS[answer], key=f"{key}_{answer}_{session_id}", width="stretch"):
             try:
                 store.add_session_event(session_id, max(0.0, t_s), care.HELP_KIND, answer)
             except Exception as exc:  # noqa: BLE001 - say so; the session itself is kept
