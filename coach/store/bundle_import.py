@@ -199,6 +199,8 @@ def _session(bz: BundleZip, name: str, names: list[str], source_id: str, target_
 # --- writing, in one transaction ------------------------------------------------------------
 
 def _write(store, bz: BundleZip, plan: _Plan, path: Path, written: list[Path]) -> ImportReport:
+    from coach.sync.alerts import refresh
+
     report = ImportReport(plan.target_id, imported_from=plan.source_id if plan.target_id != plan.source_id else "")
     now = datetime.now(timezone.utc)
     p = plan.patient
@@ -217,6 +219,7 @@ def _write(store, bz: BundleZip, plan: _Plan, path: Path, written: list[Path]) -
         for s in plan.sessions:
             _session_in(conn, store, bz, s, plan, consent, report, written, now)
         added = bundle_week.add(conn, store, bz, plan.target_id, plan.week, consent, written)
+        refresh(conn, plan.target_id)  # the patient's stored alerts, once for the whole file
     report.diary_days_added, report.clips_added = added["diary_days"], added["clips"]
     report.clip_videos_added = added["clip_videos"]
     return report
@@ -269,7 +272,7 @@ def _session_in(conn, store, bz: BundleZip, s: _Session, plan: _Plan, consent: b
         ts = decode_track(blob, name).timestamps_s
         poses.append(ops.PosesAdded(set_no, seq, float(ts[0]) if len(ts) else 0.0,
                                     float(ts[-1]) if len(ts) else 0.0, len(ts), blob))
-    new_id = ops.apply(conn, uuid, s.ops + poses, now)
+    new_id = ops.apply(conn, uuid, s.ops + poses, now, alerts=False)  # refreshed once, after every session
     conn.execute(update(t.sessions).where(t.sessions.c.id == new_id).values(
         status=data["status"], ended_at=s.times["ended_at"], last_write_at=s.times["last_write_at"] or now,
         notes=data["notes"], excluded=bool(data.get("excluded")), excluded_by=clean(data.get("excluded_by")),

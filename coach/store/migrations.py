@@ -84,6 +84,17 @@ def _v6_diary_history(conn: Connection) -> None:
     schema.diary_history.create(conn, checkfirst=True)
 
 
+def _v7_stored_alerts(conn: Connection) -> None:
+    """New tables: each patient's current alerts and when they were worked out, filled for every patient
+    (``coach.sync.alerts.refresh``; ~0.1 s a patient with a year of sessions)."""
+    from coach.sync import alerts
+
+    for table in schema.V7_TABLES:
+        table.create(conn, checkfirst=True)
+    for pid in conn.execute(select(schema.patients.c.id).order_by(schema.patients.c.id)).scalars().all():
+        alerts.refresh(conn, pid)
+
+
 # Append new steps here; each must work on a database at the previous version, on SQLite and PostgreSQL.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_v1),
@@ -92,6 +103,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(4, "clinic sync: devices, pairing, outbox, physio accounts, audit log, alerts", _v4_clinic_sync),
     Migration(5, "indexes for a clinic's caseload", _v5_caseload_indexes),
     Migration(6, "diary history", _v6_diary_history),
+    Migration(7, "each patient's current alerts, kept up to date", _v7_stored_alerts),
 )
 
 

@@ -20,6 +20,9 @@ from coach.store.repcodec import rep_columns, rep_from_json, rep_to_json
 from exercises.base import Rep
 
 
+ALERT_EVENTS = ("balance_loss", "fall_like")  # coach.sync.alerts.BALANCE_KINDS: events that raise an alert
+
+
 @dataclass(frozen=True)
 class SessionStart:
     uuid: str
@@ -103,10 +106,14 @@ _OP_TYPES = {cls.__name__: cls for cls in (Heartbeat, SessionStart, SetStart, Se
                                              TestAdded, VideoAttached, SessionEnd)}
 
 
-def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime, revive: bool = False) -> int:
+def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime, revive: bool = False,
+          alerts: bool = True) -> int:
     """Apply ``ops`` (inside the caller's transaction); return the session's id. ``revive``: the
     recording process is alive and writing, so a session marked "interrupted" meanwhile (the
-    database hung past ``Store.mark_stale``'s limit) is "recording" again."""
+    database hung past ``Store.mark_stale``'s limit) is "recording" again. With ``alerts``, a session
+    started or ended, or a loss of balance, refreshes the patient's stored alerts in the same
+    transaction (``coach.sync.alerts.refresh``; reps alone do not: a session counts for the
+    programme's rules once ended); a caller writing many sessions refreshes once itself."""
     session_id = conn.execute(select(t.sessions.c.id).where(t.sessions.c.uuid == session_uuid)).scalar()
     set_ids: dict[int, int] = {}
 
@@ -167,6 +174,11 @@ def apply(conn: Connection, session_uuid: str, ops: list[Op], now: datetime, rev
     if revive and not any(isinstance(op, SessionEnd) for op in ops):
         conn.execute(update(t.sessions).where(t.sessions.c.id == session_id, t.sessions.c.status == "interrupted")
                      .values(status="recording", ended_at=None))
+    if alerts and any(isinstance(op, (SessionStart, SessionEnd)) or (isinstance(op, EventAdded) and op.kind in
+                                                                     ALERT_EVENTS) for op in ops):
+        from coach.sync.alerts import refresh_session_patient
+
+        refresh_session_patient(conn, session_id)
     return session_id
 
 

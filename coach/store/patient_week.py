@@ -18,6 +18,16 @@ from coach.store.errors import NotFound, StoreError, StoreWriteError, translated
 from coach.store.session_events import SessionEvent
 from coach.store.versions import app_version
 
+ALERT_KINDS = ("balance_loss", "fall_like", "pain")  # session events that coach.sync.alerts reads
+
+
+def _with_alerts(conn, patient_id: str, result):
+    """``result``, after refreshing the patient's stored alerts in the same transaction."""
+    from coach.sync.alerts import refresh
+
+    refresh(conn, patient_id)
+    return result
+
 
 class PatientWeekMixin:
     """Needs ``engine``, ``media_dir``, ``patient()`` and ``_require_writable()`` from ``Store``."""
@@ -27,7 +37,16 @@ class PatientWeekMixin:
     def add_session_event(self, session_id: int, t_s: float, kind: str, detail: str = "") -> SessionEvent:
         """Record an event at ``t_s`` seconds into a stored session (e.g. "balance_loss", "step")."""
         self._require_writable("record the event")
-        return self._write("record the event", lambda conn: session_events.add(conn, session_id, t_s, kind, detail))
+
+        def work(conn):
+            added = session_events.add(conn, session_id, t_s, kind, detail)
+            if kind in ALERT_KINDS:  # a loss of balance, an "Any pain?" answer: the patient's alerts, same transaction
+                from coach.sync.alerts import refresh_session_patient
+
+                refresh_session_patient(conn, session_id)
+            return added
+
+        return self._write("record the event", work)
 
     def session_events(self, session_id: int) -> list[SessionEvent]:
         return self._read("read the session's events", lambda conn: session_events.for_session(conn, session_id))
@@ -43,7 +62,7 @@ class PatientWeekMixin:
         its history)."""
         self._require_writable("save the diary")
         self.patient(entry.patient_id)
-        return self._write("save the diary", lambda conn: diary.save(conn, entry))
+        return self._write("save the diary", lambda conn: _with_alerts(conn, entry.patient_id, diary.save(conn, entry)))
 
     def diary_entries(self, patient_id: str, since: date | None = None, until: date | None = None) -> list[DiaryEntry]:
         return self._read("read the diary", lambda conn: diary.load(conn, patient_id, since, until))
@@ -58,7 +77,8 @@ class PatientWeekMixin:
 
     def remove_diary_entry(self, patient_id: str, day: date) -> bool:
         self._require_writable("remove the diary entry")
-        return self._write("remove the diary entry", lambda conn: diary.remove(conn, patient_id, day))
+        return self._write("remove the diary entry",
+                           lambda conn: _with_alerts(conn, patient_id, diary.remove(conn, patient_id, day)))
 
     # --- clips for the physio -----------------------------------------------------------------
 

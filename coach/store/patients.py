@@ -19,6 +19,8 @@ class PatientsMixin:
 
     def add_patient(self, patient_id: str, *, age: int | None = None, sex: str = "", condition: str = "",
                     affected_side: str = "", notes: str = "", video_opt_in: bool = False) -> Patient:
+        from coach.sync.alerts import refresh
+
         self._require_writable(f"save patient {patient_id!r}")
         validate_patient_id(patient_id)
         validate_notes(notes)
@@ -26,6 +28,7 @@ class PatientsMixin:
         try:
             with self.engine.begin() as conn:
                 conn.execute(t.patients.insert().values(**asdict(p)))
+                refresh(conn, patient_id)  # none yet: "no session yet" is worked out when read
         except IntegrityError as e:
             raise StoreError(f"Patient {patient_id!r} already exists") from e
         except SQLAlchemyError as e:

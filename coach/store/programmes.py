@@ -80,8 +80,12 @@ class ProgrammesMixin:
         if not programme.exercises:
             raise ValueError(f"a programme needs at least one exercise (patient {programme.patient_id})")
         validate_notes(programme.note)
+        from coach.sync.alerts import refresh
+
         with self.engine.begin() as conn:
-            return save(conn, programme)
+            saved = save(conn, programme)
+            refresh(conn, programme.patient_id)  # the 'suggested easier' check reads the programme
+            return saved
 
     @translated_method("read the programme")
     def programme(self, patient_id: str, version: int | None = None) -> Programme | None:

@@ -107,18 +107,24 @@ class SessionsMixin:
         self._set_exclusion(session_id, excluded=False, excluded_by="", excluded_reason="", excluded_at=None)
 
     def _set_exclusion(self, session_id: int, **values) -> None:
+        from coach.sync.alerts import refresh_session_patient
+
         self._require_writable("change the session")
         with translated(f"change session {session_id}", error=StoreWriteError), self.engine.begin() as conn:
             done = conn.execute(update(t.sessions).where(t.sessions.c.id == session_id).values(**values))
+            refresh_session_patient(conn, session_id)  # the programme's rules leave excluded sessions out
         if done.rowcount == 0:
             raise NotFound(f"No session {session_id}")
 
     def discard_session(self, session_id: int) -> None:
         """Delete a session the patient made by mistake, with its reps, landmarks and video."""
+        from coach.sync.alerts import refresh
+
         self._require_writable("discard the session")
         record = self.load_session(session_id)
         with translated(f"discard session {session_id}", error=StoreWriteError), self.engine.begin() as conn:
             _delete_session_rows(conn, session_id)
+            refresh(conn, record.summary.patient_id)  # its alerts go with it
         if record.video_path:
             Path(record.video_path).unlink(missing_ok=True)
 
