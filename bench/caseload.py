@@ -25,8 +25,11 @@ adherence and the alerts' 'suggested easier' check have a programme to read.
 database server's work is not in it; on the shared machine the wall time follows the load average,
 printed too): the patient list; a patient's review (every read the page makes; the skeleton replay
 already drawn) and, apart, the first drawing of a replay (the track decoded and encoded); the
-progress charts; a year's PDF; the Patients page's 'Needs attention' (every patient's alerts); the
-import of a month's share file.
+progress charts; a year's PDF; the Patients page ('Needs attention', every patient's stored alerts, and
+the list), and 'Needs attention' alone; one patient's alerts refreshed (what each write adds); the
+alerts computed patient by patient as before schema v7 (``--alerts-repeat`` times) and whether the
+stored ones are the same; the import of a month's share file. A database from before v7 is upgraded
+when first opened (every patient's alerts stored: ``schema_upgrade``).
 
 The database is ``coach_caseload_<patients>`` on the server of ``COACH_TEST_POSTGRES_URL`` unless
 ``--db`` names one; ``fill`` empties it first.
@@ -330,10 +333,20 @@ def time_pages(url: str, repeat: int, alerts_repeat: int = 1) -> dict:
     from coach.progress.adherence import load as adherence
     from coach.reports import collect, render_pdf
     from coach.store import bundle
+    from sqlalchemy import create_engine
+
+    from coach.store.migrations import current_version
     from coach.store.store import Store
+    from coach.sync import alerts
     from coach.sync.alerts import needs_attention
 
-    store = Store.open(url, recover=False, backup_every=None)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        version = current_version(conn)
+    engine.dispose()
+    t_open = time.perf_counter()
+    store = Store.open(url, recover=False, backup_every=None)  # a database before v7: every patient's alerts stored
+    opened_s = time.perf_counter() - t_open
     patients = [p.id for p in store.patients()]
     rng = random.Random(1)
     picks = [rng.choice(patients) for _ in range(repeat)]
@@ -366,15 +379,27 @@ def time_pages(url: str, repeat: int, alerts_repeat: int = 1) -> dict:
     def pdf() -> None:  # coach report P --pdf / the progress page's PDF button
         render_pdf(collect(store, next(it), since=year_ago, until=NOW))
 
+    def refresh_one() -> None:  # what each write (a session ended, a diary day, ...) adds: one patient's alerts
+        with store.engine.begin() as conn:
+            alerts.refresh(conn, next(it))
+
     load = [round(v, 1) for v in os.getloadavg()]
-    out = {"patients_list": _timed(lambda: patient_rows(store), repeat),
+    out = {"schema_upgrade": {"from_version": version, "open_s": round(opened_s, 1)},
+           # the Patients page: 'Needs attention' (the stored alerts, coach.sync.alerts) above the list
+           "patients_page": _timed(lambda: (needs_attention(store, today), patient_rows(store)), repeat),
+           "patients_page_alerts": _timed(lambda: needs_attention(store, today), repeat),
+           "alerts_refresh_one_patient": _timed(refresh_one, repeat),
+           "patients_list": _timed(lambda: patient_rows(store), repeat),
            "review": _timed(review, repeat),
            "review_replay_first_draw": _timed(replay, 3),
            "progress_charts": _timed(progress, max(3, repeat // 4)),
-           "year_pdf": _timed(pdf, max(3, repeat // 4)),
-           # the Patients page draws 'Needs attention' (coach.sync.alerts) above the list: every patient's
-           # alerts, read patient by patient
-           "patients_page_alerts": _timed(lambda: needs_attention(store, today), alerts_repeat)}
+           "year_pdf": _timed(pdf, max(3, repeat // 4))}
+    if alerts_repeat:  # the alerts computed patient by patient, as the page did before v7 (slow), and the same?
+        out["patients_page_alerts_computed"] = _timed(lambda: alerts.needs_attention_computed(store, today),
+                                                      alerts_repeat)
+        stored, computed = needs_attention(store, today), alerts.needs_attention_computed(store, today)
+        out["alerts_stored_equal_computed"] = {"equal": stored == computed, "alerts": len(computed),
+                                               "by_kind": {k: sum(a.kind == k for a in computed) for k in alerts.ORDER}}
     with tempfile.TemporaryDirectory() as tmp:  # a month of one patient, as a patient's share file
         pid = patients[0]
         month = {s.uuid for s in store.sessions(pid, since=NOW - timedelta(days=30))}
@@ -402,7 +427,8 @@ def main(argv=None) -> int:
     ap.add_argument("--db", default=None, help="PostgreSQL URL (default coach_caseload_<patients> on the test server)")
     ap.add_argument("--full-track-days", type=int, default=3)
     ap.add_argument("--repeat", type=int, default=20)
-    ap.add_argument("--alerts-repeat", type=int, default=1, help="times to draw 'Needs attention' (slow)")
+    ap.add_argument("--alerts-repeat", type=int, default=1,
+                    help="times to compute 'Needs attention' patient by patient, as before v7 (slow; 0: not at all)")
     args = ap.parse_args(argv)
     url = args.db or default_url(args.patients)
     if args.what in ("fill", "both"):
