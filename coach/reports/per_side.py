@@ -98,7 +98,11 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
         rows.append((side.capitalize() + " leg", str(len(mine)), _num(lifts[side], "{:.0f}"),
                      str(sum(1 for r in reps if r.side == side and "low_step" in r.fault_codes))))
     lines = []
-    a, b = lifts["left"], lifts["right"]
+    # The asymmetry only from steps seen from the side: from a front camera the knee comes toward it
+    # and the pose model's depth reads one leg's lift lower than the other's (a rendered even 60 deg
+    # march through the full model: 31-37 deg left against 53-56 right, a false 40% asymmetry).
+    side_view = [r for r in reps if r.view == "side"]
+    a, b = (_mean(_counted(side_view, side), "knee_lift_deg") for side in SIDES)
     c = cadence(reps, settings)
     trembling = [(float(r.metrics["tremble_start_s"]), float(r.metrics["tremble_start_s"] + r.metrics["tremble_s"]))
                  for r in reps if "tremble_start_s" in r.metrics and "tremble_s" in r.metrics]
@@ -117,9 +121,11 @@ def _stepping(reps, settings, patient: bool) -> SideTable:
         share = 100 * (1 - min(a, b) / max(a, b))
         low = "left" if a < b else "right"
         lines.append(f"Knee lift asymmetry: {share:.0f}% " + (
-            f"({low} knee lifts less: {min(a, b):.0f} deg against {max(a, b):.0f} deg; from a front camera the "
-            f"pose model's depth reads one leg lower: a rendered even 60 deg march read 20-37 against 40-53 deg, "
-            f"so judge it from the side)" if share >= 0.5 else "(even)"))
+            f"({low} knee lifts less: {min(a, b):.0f} deg against {max(a, b):.0f} deg, seen from the side)"
+            if share >= 0.5 else "(even)"))
+    elif np.isfinite(lifts["left"]) and np.isfinite(lifts["right"]):
+        lines.append("Knee lift asymmetry: not judged, no steps seen from the side (from the front the pose "
+                     "model reads one knee's lift lower than the other's); film from the side to judge it")
     if c.per_min is not None:
         beat = (f"; metronome {c.tempo_per_min:g} a minute" if c.tempo_per_min else "; no metronome")
         lines.append(f"Cadence: {c.per_min:.0f} steps a minute{beat}")
