@@ -136,3 +136,16 @@ def test_the_upgrade_to_version_7_stores_every_patients_alerts(clinic_url, tmp_p
     store.close()
     with Store.open(clinic_url, fallback_dirs=[tmp_path / "unsaved"]) as store:
         assert _keys(current(store), "near_fall") == {f"near_fall:{TODAY - timedelta(days=3)}"}
+
+
+def test_a_failing_rule_does_not_lose_the_diary_day_and_the_next_read_catches_up(clinic, current, monkeypatch):
+    def broken(conn, patient_id):
+        raise RuntimeError("a bug in a rule")
+
+    with monkeypatch.context() as m:
+        m.setattr(alerts, "_regress", broken)
+        clinic.save_diary_entry(DiaryEntry("P001", TODAY - timedelta(days=1), falls=1))
+    assert [e.falls for e in clinic.diary_entries("P001")] == [1]  # saved all the same
+    found = alerts.needs_attention(clinic, TODAY)  # the stale patient refreshed when read
+    assert _keys(found, "fall") == {f"fall:{TODAY - timedelta(days=1)}"}
+    assert current(clinic) == found
