@@ -43,6 +43,11 @@ class SignalScale:
 
 BOTH_MOVING = 0.25  # side="both": each side got at least this far out of its own rest during the rep
 PRIOR_SHARE = 0.6  # live, first rep: the count needs 0.6 x 0.7 = 42% of a typical full excursion
+# Live: a side whose signal stays at least ``min_range`` beyond its rest (the window's low) this long
+# is moving, though the window's high percentile has not seen it yet. After a long quiet start the
+# percentile needs 5% of the window out of rest (1 s of a 20-s window): a quick first step, ~0.3 s
+# out, ended before it, and was lost. A wild frame or two of the pose model (0.03-0.07 s) is shorter.
+EXCURSION_HOLD_S = 0.1
 
 
 @dataclass(frozen=True)
@@ -70,10 +75,14 @@ class RunningLevels:
         self.window_s = window_s
         self._buf: dict[str, deque[tuple[float, float]]] = {}
         self._stats: dict[str, Levels | None] = {}
+        self._out_since: dict[str, float] = {}  # when the present excursion past min_range began
+        self._moved_at: dict[str, float] = {}  # when an excursion last held EXCURSION_HOLD_S
 
     def reset(self) -> None:
         self._buf.clear()
         self._stats.clear()
+        self._out_since.clear()
+        self._moved_at.clear()
 
     def observe(self, t: float, side: str, value: float) -> None:
         if not np.isfinite(value):
@@ -83,6 +92,13 @@ class RunningLevels:
         while buf and buf[0][0] < t - self.window_s:
             buf.popleft()
         self._stats.pop(side, None)
+        seen = self._seen(side)
+        if seen is not None and value - seen.low >= self.scale.min_range:
+            since = self._out_since.setdefault(side, t)
+            if t - since >= EXCURSION_HOLD_S - 1e-9:
+                self._moved_at[side] = t
+        else:
+            self._out_since.pop(side, None)
 
     def _seen(self, side: str) -> Levels | None:
         """The percentiles of the window, computed once per new sample."""
@@ -98,8 +114,12 @@ class RunningLevels:
         return Levels(seen.low, seen.low + max(seen.range, PRIOR_SHARE * self.scale.expected_range))
 
     def moving(self, t: float, side: str) -> bool:
+        """The window's own range is at least ``min_range``, or an excursion that large held
+        ``EXCURSION_HOLD_S`` within the window (a first quick rep after a long rest)."""
         seen = self._seen(side)
-        return seen is not None and seen.range >= self.scale.min_range
+        if seen is None:
+            return False
+        return seen.range >= self.scale.min_range or t - self._moved_at.get(side, -np.inf) <= self.window_s
 
 
 class FixedLevels:
