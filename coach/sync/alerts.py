@@ -48,7 +48,7 @@ PAIN_JUMP = 3  # points on the 0-10 scale above the patient's usual
 PAIN_BASELINE = 5
 BALANCE_KINDS = {"balance_loss": "Loss of balance", "fall_like": "Possible fall"}
 ORDER = {"fall": 0, "balance": 1, "near_fall": 2, "pain": 3, "regress": 4, "inactive": 5}
-LOGIC = 1  # the stored alerts' logic: raise it when what an alert says or when it is raised changes (rows refresh on read)
+LOGIC = 1  # the stored alerts' logic: raise it when what an alert says or when one is raised changes
 
 
 @dataclass(frozen=True)
