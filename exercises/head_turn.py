@@ -42,6 +42,12 @@ class HeadTurnParams(Params):
         4.0, "deg", "a turn within this of the target meets it: the turn is read from the nose's offset between "
         "the ears in one camera view, whose error is several degrees (CLINICAL.md: single-camera angle errors "
         "of 6-15 deg); without it turns at 80-99% of the target were labelled short", bounds=(0, 20))
+    learn_middle_after_s: float = param(
+        2.0, "s", "the person's straight ahead (and head carriage) is learned from still moments only after this "
+        "long: a recording or camera that starts mid-turn makes the first pause the far end of a turn, and "
+        "learned there every later turn to that side read as facing ahead (a real clip seen at 14 frames a "
+        "second: 4 of 10 turns counted live, its right turns all lost); by then turns to both sides have "
+        "centred the median that stands in until the middle is learned", bounds=(0, 10))
 
 
 # The nose tip sits ~10 cm ahead of the ear axis; shoulders are ~37 cm apart: seen from the front,
@@ -129,6 +135,7 @@ class HeadTurn(RepExercise):
         self._yaws: deque[float] = deque(maxlen=SHARE_FRAMES)  # until the middle is learned: their median
         self._all_yaws: list[float] = []  # the whole recording's (file mode hands them to its second pass)
         self._recording_middle: float | None = None  # file mode's second pass: the whole recording's median
+        self._first_t: float | None = None  # the first sample's time (learn_middle_after_s counts from it)
 
     def landmark_sets(self):
         return [FACE]
@@ -185,6 +192,9 @@ class HeadTurn(RepExercise):
         return self._quiet and sample.progress < self.config.start
 
     def after_sample(self, sample: Sample, phase: str) -> None:
+        self._first_t = sample.t if self._first_t is None else self._first_t
+        if sample.t - self._first_t < self.params.learn_middle_after_s:
+            return
         if self._quiet and phase in (WAITING, REST) and sample.progress < self.config.start:
             self.middle.update(sample.t, sample.values["yaw_deg"])
             if np.isfinite(sample.values.get("pitch_deg", float("nan"))):
