@@ -34,13 +34,23 @@ def words(found: dict[str, int]) -> str:
     return ", ".join(f"{k} {found[k]}/10" for k in KINDS if k in found)
 
 
-def ask(store, session_id: int | None, key: str) -> None:
-    """The two questions under the live summary; saved once per session."""
+def still_to_ask(store, session_id: int | None, key: str) -> str | None:
+    """The session-state key that marks ``key``'s answers saved for this session; None when there is
+    nothing to ask (no session, a store without session events, or answered already: then the thanks
+    are shown). Each question under the live summary is saved once per session."""
     if session_id is None or not hasattr(store, "add_session_event"):
-        return
+        return None
     done = f"{key}_saved_{session_id}"
     if st.session_state.get(done):
         st.success("Thank you. It is kept with this session for your physiotherapist.")
+        return None
+    return done
+
+
+def ask(store, session_id: int | None, key: str) -> None:
+    """The two questions under the live summary; saved once per session."""
+    done = still_to_ask(store, session_id, key)
+    if done is None:
         return
     answers = {}
     st.markdown(STYLE, unsafe_allow_html=True)

@@ -16,6 +16,7 @@ import streamlit as st
 
 from coach import caregiver as care
 from coach.app import ui
+from coach.app.how_it_felt import still_to_ask
 
 MODE_KEY = "caregiver_mode"
 MODE_PARAM, MODE_ON = "caregiver", "on"
@@ -142,11 +143,8 @@ def ask_present(key: str) -> str | None:
 
 def ask_help(store, session_id: int | None, t_s: float, key: str) -> None:
     """"Did they help?" under the live summary; saved once with the session (its ``caregiver_help``)."""
-    if session_id is None or not hasattr(store, "add_session_event"):
-        return
-    done = f"{key}_saved_{session_id}"
-    if st.session_state.get(done):
-        st.success("Thank you. It is kept with this session for your physiotherapist.")
+    done = still_to_ask(store, session_id, key)
+    if done is None:
         return
     st.markdown(f"<div class='coach-question' data-testid='caregiver-help-ask' style='font-size:1.6rem;"
                 f"font-weight:800'>{html.escape(care.ASK_HELP)}</div>", unsafe_allow_html=True)
