@@ -108,11 +108,16 @@ def test_a_timed_up_and_go_that_leaves_the_picture_is_refused(tmp_path):
     assert json.loads(whole.stdout)["value"] is not None
 
 
+@pytest.fixture(scope="module")  # one clip for both spoils (and the module's tests on one worker)
+def holds_clip(tmp_path_factory) -> tuple[Path, dict]:
+    folder = tmp_path_factory.mktemp("holds")
+    clip = _synth(folder, "--exercise", "single-leg-stance", "--view", "side", "--reps", "3", "--size", "480x270")
+    return clip, json.loads(next(folder.glob("*.json")).read_text())
+
+
 @pytest.mark.parametrize("spoil", ["five_fps", "blank_6s"])
-def test_holds_the_recording_cannot_time_are_not_timed(tmp_path, spoil):
-    clip = _synth(tmp_path / "s", "--exercise", "single-leg-stance", "--view", "side", "--reps", "3",
-                  "--size", "480x270")
-    truth = json.loads(next((tmp_path / "s").glob("*.json")).read_text())
+def test_holds_the_recording_cannot_time_are_not_timed(tmp_path, spoil, holds_clip):
+    clip, truth = holds_clip
     if spoil == "five_fps":
         bad = _spoil(clip, tmp_path / "bad.mp4", lambda f, t: f, every=6)
     else:
