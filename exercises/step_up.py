@@ -18,7 +18,9 @@ front view), ``hand_support`` (a hand that does not rise with the body held on t
 a rail, a counter, a thigh; any view). ``incomplete_step``: the body rose less than
 ``full_rise_share`` of the step (``step_height_cm``, the physio's step).
 
-Rep metrics: ``rise_cm`` (how far the body rose), ``step_up_s``, ``peak_trunk_deg`` (image plane:
+Rep metrics: ``rise_cm`` (how far the body rose: standing on the step, both feet level, each
+frame scaled by its own shank, as the body on a step in front of the camera is nearer it and looks
+bigger; a try that never got both feet up: its highest), ``step_up_s``, ``peak_trunk_deg`` (image plane:
 forward in a side view, sideways in a front view), ``knee_valgus_deg`` (front view),
 ``hand_support`` (1 seen, 0 not) and ``alternated`` (1 when the lead leg changed from the
 previous step-up, 0 when it did not; absent for the first).
@@ -52,6 +54,11 @@ LEAD_WINDOW_S = 0.6
 UP_SHARE = 0.3
 FEET_KEPT_S = 8.0  # s of the feet's history kept: the lead foot's lift, ~1 s before the rise, a whole step-up before the rep closes
 FLOOR_BAND = 0.04  # shank lengths (~1.7 cm): still on the floor (landmark jitter), not on a step
+# Estimation: standing on the step is both feet level (under half ``lead_foot_thigh`` apart) with the
+# body over half its highest rise in this rep (level feet on the floor are at ~0). Not the highest
+# frame: through the pose model the hips jump up while the trailing thigh swings up (rendered front
+# view: the highest frame read 16.5-20 cm on a 10 cm step, standing on it 12-15).
+TOP_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -101,7 +108,7 @@ class StepUp(RepExercise):
                    BACK: "stepping down"}
     side_names = SIDES
     not_counted_reason = "led with the other leg"
-    measure_names = ("rise", "rise_cm", "feet_diff", "trunk_deg", "shank_px",
+    measure_names = ("rise", "rise_cm", "rise_cm_here", "feet_diff", "trunk_deg", "shank_px",
                      *per_side("valgus_deg", "wrist_up", fmt="{side}_{stem}"))
 
     def __init__(self, *args, **kwargs) -> None:
@@ -131,6 +138,8 @@ class StepUp(RepExercise):
             return float("nan"), values
         values["rise"] = float((floor - hip_y) / shank)
         values["rise_cm"] = float((values["rise"] - self.standing.value(values["rise"])) * SHANK_CM)
+        if values["shank_px"] > 1e-6:  # the same rise in this frame's own shank lengths
+            values["rise_cm_here"] = values["rise_cm"] * shank / values["shank_px"]
         for side in SIDES:
             values[f"{side}_valgus_deg"] = _knee_fppa(xy, side)
             values[f"{side}_wrist_up"] = float((floor - xy[L[f"{side.upper()}_WRIST"]][1]) / shank)
@@ -205,9 +214,15 @@ class StepUp(RepExercise):
             return ()
         t_up = self._up_time(ctx)
         diff = np.array([d for t, d in self._feet if t_up - LEAD_WINDOW_S <= t <= t_up])
-        if not len(diff) or np.max(np.abs(diff)) < self.params.lead_foot_thigh:
+        if len(diff) and np.max(np.abs(diff)) >= self.params.lead_foot_thigh:
+            return ("left",) if float(np.mean(diff)) > 0 else ("right",)
+        # No frame of that window saw a foot up (live frames dropped while the foot went up, the
+        # window left with the standing ones): the first foot seen that far up before the top.
+        t_top = self._top_time(ctx)
+        later = [d for t, d in self._feet if t_up < t <= t_top and abs(d) >= self.params.lead_foot_thigh]
+        if not later:
             return ()
-        return ("left",) if float(np.mean(diff)) > 0 else ("right",)
+        return ("left",) if later[0] > 0 else ("right",)
 
     def refine_start(self, ctx: RepContext) -> float:
         """The lead foot leaving the floor: the last moment before the rise that its lead over the
@@ -235,7 +250,7 @@ class StepUp(RepExercise):
 
     def rep_metrics(self, ctx: RepContext) -> dict[str, float]:
         t_top = self._top_time(ctx)
-        m = {"rise_cm": ctx.extreme("rise_cm", "max", ctx.start_s, ctx.end_s)[1],
+        m = {"rise_cm": self._rise_cm(ctx),
              "step_up_s": ctx.end_s - ctx.start_s,
              "peak_trunk_deg": ctx.extreme("trunk_deg", "max", ctx.start_s, t_top)[1],
              "hand_support": 1.0 if self._hand_support(ctx) else 0.0}
@@ -247,6 +262,18 @@ class StepUp(RepExercise):
                 m["alternated"] = 1.0 if lead != self._last_lead else 0.0
             self._last_lead = lead
         return m
+
+    def _rise_cm(self, ctx: RepContext) -> float:
+        """How far the body rose standing on the step: the median of the frames with both feet level
+        and the body over ``TOP_SHARE`` of its highest, each in its own shank lengths; a try that
+        never had both feet up (or no 3D feet): its highest frame."""
+        highest = ctx.extreme("rise_cm", "max", ctx.start_s, ctx.end_s)[1]
+        inside = [s.values for s in ctx.samples if ctx.start_s <= s.t <= ctx.end_s]
+        top = [v.get("rise_cm_here", np.nan) for v in inside
+               if abs(v.get("feet_diff", np.nan)) < self.params.lead_foot_thigh / 2
+               and v.get("rise_cm", np.nan) >= TOP_SHARE * highest]
+        top = [x for x in top if np.isfinite(x)]
+        return float(np.median(top)) if top and highest > 0 else highest
 
     def _valgus(self, ctx: RepContext, lead: str) -> tuple[float, float]:
         """The lead knee's largest inward angle while it lifts the body (rise on its way to the top)."""
