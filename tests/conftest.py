@@ -79,7 +79,7 @@ def _measured_slow() -> set[str]:
     return {line.strip() for line in SLOW_LIST.read_text().splitlines() if line.strip() and not line.startswith("#")}
 
 
-# --- workers (pytest-xdist: `-n 4` in pyproject.toml) --------------------------------------------
+# --- workers (pytest-xdist: `-n 2` in pyproject.toml) --------------------------------------------
 # Two kinds of lane. A browser test mostly waits: the fake camera plays in real time while Chromium,
 # the app's server and the pose model use about half a core; so does a live loop fed a clip in real
 # time. So with 3 or more workers the first half are real-time lanes (those tests first, then
@@ -88,7 +88,8 @@ def _measured_slow() -> set[str]:
 # real-time test needs one. Not all the way: at nice 10 a compute lane starved for over 10 s while
 # two browser modules ran (a store test's write timed out), so the weight is about 3:1. With 2
 # workers or fewer: no lanes. (Measured: the whole run is CPU-bound, ~40 CPU-minutes of tests on 2
-# cores; lanes cut the wall time about 15%, they cannot take it below ~20 minutes.)
+# cores; at -n 4 with lanes two full runs took 24 and 25 minutes, and in each two real-time browser
+# tests missed their timing, so -n 2 stays the default.)
 # Tests go one by one to whichever worker is free, except:
 #   - every test that touches the shared test PostgreSQL server runs on one worker, one at a time
 #     (the store tests empty its one database; the hung-database test SIGSTOPs the whole server);
