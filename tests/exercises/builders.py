@@ -62,18 +62,26 @@ def rendered(spec, folder):
 def run_clip(spec, second_pass: bool = False, **exercise_kwargs):
     """(the generated clip, the exercise after its smoothed true poses): the causal (live) pass, or
     with ``second_pass`` the file mode's second pass over the same poses."""
-    from coach.smoothing import PoseSmoother
     from coach.synth import generate
-    from exercises import create_exercise
 
     clip = generate(spec)
-    ex = create_exercise(spec.exercise, **exercise_kwargs)
+    ex, poses = live_pass(spec.exercise, clip.poses, **exercise_kwargs)
+    return clip, (ex.second_pass(poses) if second_pass else ex)
+
+
+def live_pass(exercise: str, true_poses, **exercise_kwargs):
+    """(the exercise after one causal pass over the smoothed poses, those smoothed poses): the live
+    coach's reading; ``ex.second_pass(poses)`` is the file mode's."""
+    from coach.smoothing import PoseSmoother
+    from exercises import create_exercise
+
+    ex = create_exercise(exercise, **exercise_kwargs)
     smoother = PoseSmoother()
-    poses = [smoother.apply(p) for p in clip.poses]
+    poses = [smoother.apply(p) for p in true_poses]
     for pose in poses:
         ex.update(pose)
     ex.finish(poses[-1].timestamp_s)
-    return clip, (ex.second_pass(poses) if second_pass else ex)
+    return ex, poses
 
 
 def counted_by_side(reps) -> dict[str, int]:

@@ -9,10 +9,8 @@ import re
 import numpy as np
 import pytest
 
-from coach.smoothing import PoseSmoother
 from coach.synth import ClipSpec, generate
-from exercises import create_exercise
-from tests.exercises.builders import counted_by_side, rendered, run_clip
+from tests.exercises.builders import counted_by_side, live_pass, rendered, run_clip
 from exercises.pacing import Tempo, pacing_metrics
 
 
@@ -141,12 +139,7 @@ def test_a_freeze_is_told_with_its_moment_and_no_step_is_lost(trembling):
     motion = build(spec, BodyDims(spec.height_m), {5: 2.5} if trembling else None)
     clip = generate_ext(motion.timeline, {}, view="front")
     for second_pass in (False, True):
-        ex = create_exercise("stepping")
-        smoother = PoseSmoother()
-        poses = [smoother.apply(p) for p in clip.poses]
-        for pose in poses:
-            ex.update(pose)
-        ex.finish(poses[-1].timestamp_s)
+        ex, poses = live_pass("stepping", clip.poses)
         ex = ex.second_pass(poses) if second_pass else ex
         assert per_leg(ex.reps) == motion.notes["per_side"] == {"left": 5, "right": 5}
         (true,) = motion.notes["freezes"]
@@ -170,12 +163,7 @@ def _march(spec: ClipSpec, **build_kwargs):
 
     motion = build(spec, BodyDims(spec.height_m), **build_kwargs)
     clip = generate_ext(motion.timeline, {}, view=spec.view, fps=spec.fps)
-    ex = create_exercise("stepping")
-    smoother = PoseSmoother()
-    poses = [smoother.apply(p) for p in clip.poses]
-    for pose in poses:
-        ex.update(pose)
-    ex.finish(poses[-1].timestamp_s)
+    ex, poses = live_pass("stepping", clip.poses)
     return motion.notes, ex, ex.second_pass(poses)
 
 
