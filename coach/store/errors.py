@@ -4,7 +4,14 @@ from __future__ import annotations
 import functools
 from contextlib import contextmanager
 
-from sqlalchemy.exc import SQLAlchemyError
+
+
+def _driver_error() -> type[BaseException]:
+    """SQLAlchemy's error class, imported when an error is being matched (an ``except`` clause's
+    type is evaluated only then): a process that never opens the store never loads SQLAlchemy."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    return SQLAlchemyError
 
 
 class StoreError(Exception):
@@ -53,7 +60,7 @@ def translated(action: str, where: str = "", *, error: type[StoreError] = StoreE
     """Inside the block a driver error becomes ``in_words(...)``."""
     try:
         yield
-    except SQLAlchemyError as e:
+    except _driver_error() as e:
         raise in_words(e, action, where, error) from e
 
 
@@ -64,7 +71,7 @@ def translated_method(action: str, *, error: type[StoreError] = StoreError):
         def inner(self, *args, **kwargs):
             try:
                 return method(self, *args, **kwargs)
-            except SQLAlchemyError as e:
+            except _driver_error() as e:
                 raise in_words(e, action, masked(self.url), error) from e
         return inner
     return wrap
