@@ -11,11 +11,12 @@ from typing import Callable
 
 import cv2
 
+from coach import file_poses
 from coach.overlay import Overlay
 from coach.pipeline import Pipeline
 from coach.pose.estimator import PoseEstimator
 from coach.pose.frame import PoseFrame, PoseSeries
-from coach.pose.sampling import AdaptiveSampler, counting_signal, hold, interpolate
+from coach.pose.sampling import AdaptiveSampler, counting_signal
 from coach.sources import TimedFrame, VideoFileSource
 from coach.threads import WriteBehind, read_ahead
 from coach.video_writer import BrowserVideoWriter, VideoWriteError
@@ -90,6 +91,9 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     coach's own estimator; a caller's estimator gets a warning instead). ``rotate`` (90 = clockwise,
     180, 270) turns every frame first.
 
+    Without an annotated video the exercise logic runs beside the pose model: the model works on a
+    thread that reads ahead (its results, in order, are the same).
+
     Raises SourceError / ModelError / ValueError (unknown exercise) before any work is done.
     """
     source = VideoFileSource(path)
@@ -115,10 +119,15 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     adaptive = not every_frame and not getattr(estimator, "keep_people", False)
     counter = [0]  # frames sent to the pose model
     if adaptive:
-        sampler = AdaptiveSampler(source.fps, signal=counting_signal(exercise, side))
-        frames = sampled_poses(source, pipeline, sampler, decode_all=writer is not None, turn=turn, counter=counter)
+        depth = 8 if writer is not None else 1  # an annotated video needs every picture
+        frames = file_poses.sampled(
+            lambda wanted: read_ahead(source if writer is not None else source.frames(decode=wanted), depth),
+            file_poses.estimate_with(estimator), AdaptiveSampler(source.fps, signal=counting_signal(exercise, side)),
+            source.declared_frames - 1 if source.declared_frames else -1, turn, counter)
     else:
-        frames = _every_frame(read_ahead(source), pipeline, turn, counter)
+        frames = file_poses.every_frame(read_ahead(source), file_poses.estimate_with(estimator), turn, counter)
+    if writer is None:  # the exercise logic (this thread) runs beside the pose model (that one's)
+        frames = read_ahead(frames, depth=8)
     try:
         for frame, raw, people in frames:
             poses.append(raw)
@@ -249,62 +258,6 @@ def _where_in_picture(series: PoseSeries) -> str:
     mid = float(np.median(x.mean(axis=1)))
     side = "on the left" if mid < 0.4 else "on the right" if mid > 0.6 else "in the middle"
     return f"{side} of the picture"
-
-
-def _every_frame(frames, pipeline: Pipeline, turn, counter: list[int]):
-    """(frame, raw pose, people in view) with the pose model on every frame."""
-    try:
-        for frame in frames:
-            if turn is not None:
-                frame = TimedFrame(frame.index, frame.timestamp_s, cv2.rotate(frame.image, turn))
-            counter[0] += 1
-            yield (frame, *pipeline.estimate(frame))
-    finally:
-        frames.close()
-
-
-def sampled_poses(source: VideoFileSource, pipeline: Pipeline, sampler: AdaptiveSampler, decode_all: bool,
-                  turn=None, counter: list[int] | None = None):
-    """(frame, raw pose, people in view) for every frame of ``source``, in order, with the pose model
-    run only where ``sampler`` asks (always on the first and, when the header says which, the last
-    frame); the frames between get interpolated poses, and when the file ends before the next sample
-    the last one's pose is held. Frames the model skips are not decoded unless ``decode_all`` (an
-    annotated video needs their pictures): held back until the next sample, at most one step. The
-    frames sampled depend only on the poses (never on the reader thread's timing)."""
-    counter = counter if counter is not None else [0]
-    last_index = source.declared_frames - 1 if source.declared_frames else -1
-    due = [0]  # the next frame to sample
-
-    def wanted(index: int) -> bool:
-        return index >= due[0] or index == last_index
-
-    # A reader thread decodes ahead (beside the pose model) but passes over undecoded the frames before
-    # the next sample: the frames it cannot know about yet are decoded, in case (one or two a step).
-    frames = read_ahead(source if decode_all else source.frames(decode=wanted), depth=8 if decode_all else 1)
-    pending: list[TimedFrame] = []
-    last: PoseFrame | None = None
-    people = 0
-    try:
-        for frame in frames:
-            if turn is not None and frame.image is not None:
-                frame = TimedFrame(frame.index, frame.timestamp_s, cv2.rotate(frame.image, turn))
-            if not wanted(frame.index) or frame.image is None:
-                pending.append(frame)
-                continue
-            raw, people = pipeline.estimate(frame)
-            counter[0] += 1
-            if pending:
-                between = interpolate(last, raw, [f.timestamp_s for f in pending]) if last is not None else \
-                    [PoseFrame.empty(f.timestamp_s, raw.size) for f in pending]
-                yield from ((f, p, people) for f, p in zip(pending, between))
-                pending = []
-            yield frame, raw, people
-            last = raw
-            due[0] = frame.index + sampler.observe(raw)
-        if pending and last is not None:
-            yield from ((f, p, people) for f, p in zip(pending, hold(last, [f.timestamp_s for f in pending])))
-    finally:
-        frames.close()
 
 
 def _frame_handler(pipeline: Pipeline, writer: BrowserVideoWriter | None, overlay: Overlay):

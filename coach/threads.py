@@ -33,6 +33,10 @@ def read_ahead(items: Iterable[T], depth: int = 8) -> Iterator[T]:
             q.put(_DONE)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             q.put(exc)
+        finally:  # a generator read here is closed here (its own clean-up: threads, files)
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
 
     thread = threading.Thread(target=produce, name="read-ahead", daemon=True)
     thread.start()

@@ -159,7 +159,8 @@ def test_step_never_exceeds_max_gap_at_any_frame_rate():
 
 
 def test_sampled_frame_loop_yields_every_frame_in_order_and_decodes_only_the_samples(tmp_path):
-    from coach.analysis import sampled_poses
+    from coach.file_poses import sampled
+    from coach.threads import read_ahead
     from coach.sources import VideoFileSource
     from tests.conftest import write_noise_video
 
@@ -176,8 +177,8 @@ def test_sampled_frame_loop_yields_every_frame_in_order_and_decodes_only_the_sam
 
     source = VideoFileSource(video)
     counter = [0]
-    out = list(sampled_poses(source, SimpleNamespace(estimate=estimate), AdaptiveSampler(source.fps),
-                             decode_all=False, counter=counter))
+    out = list(sampled(lambda wanted: read_ahead(source.frames(decode=wanted), 1), estimate,
+                       AdaptiveSampler(source.fps), source.declared_frames - 1, counter=counter))
     assert [f.index for f, _, _ in out] == list(range(90))
     assert counter[0] == len(sent) < 45 and sent[0] == 0 and sent[-1] == 89
     skipped = [f for f, _, _ in out if f.index not in sent]
