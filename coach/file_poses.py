@@ -15,24 +15,23 @@ landmarks still differed by 0.075 of the picture 30 frames after a one-second wa
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable, Iterator
 
 import cv2
 
+from coach.pipeline import estimate_frame
 from coach.pose.frame import PoseFrame
 from coach.pose.sampling import AdaptiveSampler, hold, interpolate
 from coach.sources import TimedFrame
-from coach.threads import read_ahead
 
 PoseItem = tuple[TimedFrame, PoseFrame, int]  # (frame, raw pose, people in view)
 Estimate = Callable[[TimedFrame], tuple[PoseFrame, int]]
 
+
 def estimate_with(estimator) -> Estimate:
-    """``frame -> (raw pose, people in view)`` with ``estimator`` (RGB in, as MediaPipe wants)."""
-    def estimate(frame: TimedFrame) -> tuple[PoseFrame, int]:
-        raw = estimator.estimate(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB), frame.timestamp_s)
-        return raw, max(int(raw.has_person), getattr(estimator, "people_at_last_check", 0))
-    return estimate
+    """``frame -> (raw pose, people in view)`` with ``estimator`` (``coach.pipeline.estimate_frame``)."""
+    return functools.partial(estimate_frame, estimator)
 
 
 def _turned(frame: TimedFrame, turn) -> TimedFrame:

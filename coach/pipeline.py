@@ -25,6 +25,13 @@ class FrameResult:
     state: ExerciseState
 
 
+def estimate_frame(estimator, frame: TimedFrame) -> tuple[PoseFrame, int]:
+    """(raw pose, people in view) of a BGR frame by ``estimator`` (it wants RGB): this frame's
+    person, or more when the estimator's last second-person check saw more."""
+    raw = estimator.estimate(cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB), frame.timestamp_s)
+    return raw, max(int(raw.has_person), getattr(estimator, "people_at_last_check", 0))
+
+
 class Pipeline:
     """Feeds frames to an estimator (anything with ``estimate(rgb, t) -> PoseFrame``) and an exercise.
 
@@ -57,9 +64,7 @@ class Pipeline:
     def estimate(self, frame: TimedFrame) -> tuple[PoseFrame, int]:
         """The pose model's part: (raw pose, people in view). Separate so a caller can run the
         model for the next frame while the exercise logic handles this one."""
-        rgb = cv2.cvtColor(frame.image, cv2.COLOR_BGR2RGB)
-        raw = self.estimator.estimate(rgb, frame.timestamp_s)
-        return raw, max(int(raw.has_person), getattr(self.estimator, "people_at_last_check", 0))
+        return estimate_frame(self.estimator, frame)
 
     def process_pose(self, frame: TimedFrame, raw: PoseFrame, people: int = 1) -> FrameResult:
         pose = self.smoother.apply(raw)

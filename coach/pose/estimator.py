@@ -6,6 +6,8 @@ newest frame, because the capture loop already drops stale frames and wants the 
 """
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
+
 import numpy as np
 
 from coach.pose.frame import PoseFrame
@@ -23,6 +25,9 @@ class PoseEstimator:
     person; so the check greys out the tracked person first and looks at the rest of the picture:
     anyone found there is a second person. Every 0.5 s (~24 ms each) a person in view for more than
     a second is seen at least twice; ``two_people_seconds`` adds up how long two were in view.
+    In "video" mode a check runs on its own thread beside the tracker (a second core hides its
+    cost): its answer counts from the first ``estimate`` after it is done, and ``close`` waits for
+    the last one. In "live" mode it answers for the frame it ran on.
 
     ``keep_people``: keep every pose of every frame in ``people_per_frame`` (a list per frame), for
     a caller that must pick the patient among several people itself (``coach.pose.patient``; the
@@ -57,6 +62,9 @@ class PoseEstimator:
                 min_pose_detection_confidence=min_detection_confidence,
                 min_pose_presence_confidence=min_detection_confidence))
         self.people_check_interval_s = people_check_interval_s
+        self._checks = ThreadPoolExecutor(max_workers=1, thread_name_prefix="people-check") \
+            if self._people_checker is not None and mode == "video" else None
+        self._check: Future | None = None  # the check in flight, if any
         self._next_people_check_s = 0.0
         self._last_ms = -1
         self.people_last_frame = 0  # people the tracker returned for the last frame (0 or 1)
@@ -77,20 +85,33 @@ class PoseEstimator:
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=np.ascontiguousarray(rgb))
         result = self._landmarker.detect_for_video(image, ms)
         self.people_last_frame = len(result.pose_landmarks)
+        if self._check is not None and self._check.done():
+            self._count_check()
         if self._people_checker is not None and timestamp_s >= self._next_people_check_s:
             self._next_people_check_s = timestamp_s + self.people_check_interval_s
-            seen = self._count_people(rgb, image, result.pose_landmarks[0] if result.pose_landmarks else None)
-            self.people_checks += 1
-            self.checks_with_two_people += seen >= 2
-            if seen >= 2:
-                self.two_people_seconds += self.people_check_interval_s
-            self.people_at_last_check = seen
+            if self._check is not None:  # one in flight at a time (a slow machine waits here)
+                self._count_check()
+            tracked = result.pose_landmarks[0] if result.pose_landmarks else None
+            if self._checks is not None:
+                self._check = self._checks.submit(self._count_people, rgb, image, tracked)
+            else:  # live: this frame's answer now (the set-up check and the safety monitor read it)
+                self._check = _done(self._count_people(rgb, image, tracked))
+                self._count_check()
         if self.keep_people:
             self.people_per_frame.append([self._frame(result, k, timestamp_s, (w, h))
                                           for k in range(len(result.pose_landmarks))])
         if not result.pose_landmarks:
             return PoseFrame.empty(timestamp_s, (w, h))
         return self._frame(result, 0, timestamp_s, (w, h))
+
+    def _count_check(self) -> None:
+        seen = self._check.result()  # re-raises the check's error
+        self._check = None
+        self.people_checks += 1
+        self.checks_with_two_people += seen >= 2
+        if seen >= 2:
+            self.two_people_seconds += self.people_check_interval_s
+        self.people_at_last_check = seen
 
     @staticmethod
     def _frame(result, k: int, timestamp_s: float, size: tuple[int, int]) -> PoseFrame:
@@ -121,12 +142,24 @@ class PoseEstimator:
         return 1 + min(others, 1)
 
     def close(self) -> None:
-        self._landmarker.close()
-        if self._people_checker is not None:
-            self._people_checker.close()
+        try:
+            if self._check is not None:
+                self._count_check()
+        finally:
+            if self._checks is not None:
+                self._checks.shutdown(wait=True)
+            self._landmarker.close()
+            if self._people_checker is not None:
+                self._people_checker.close()
 
     def __enter__(self) -> "PoseEstimator":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def _done(value) -> Future:
+    future: Future = Future()
+    future.set_result(value)
+    return future
