@@ -278,7 +278,8 @@ def _warnings(source: VideoFileSource, coverage: float, two_people_share: float,
     elif coverage < LOW_COVERAGE_WARN:
         out.append(f"a person was found in only {coverage:.0%} of frames: counts may be incomplete")
     if counted_person:
-        seen = f"for about {two_people_s:.0f} s" if two_people_s else f"in {two_people_share:.0%} of checks"
+        # Under a second (one or two checks) would read "for about 0 s": the share of checks then.
+        seen = f"for about {two_people_s:.0f} s" if two_people_s >= 1.0 else f"in {two_people_share:.0%} of checks"
         out.append(f"two people were in view {seen}: only the reps of {counted_person} were counted")
     if source.truncated:
         out.append(f"the video ended early ({source.frames_read} of {source.declared_frames} frames): it may be truncated")
