@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from exercises.window_stats import SortedWindow
+
 LOW_PCT, HIGH_PCT = 5.0, 95.0  # the person's rest and top: robust to a few wild frames
 LEVEL_WINDOW_S = 6.0  # file mode: levels from the recording within 6 s either side
 LEVEL_STEP_S = 0.1
@@ -74,12 +76,14 @@ class RunningLevels:
         self.scale = scale
         self.window_s = window_s
         self._buf: dict[str, deque[tuple[float, float]]] = {}
+        self._sorted: dict[str, SortedWindow] = {}  # the window's values, sorted (levels read in O(1))
         self._stats: dict[str, Levels | None] = {}
         self._out_since: dict[str, float] = {}  # when the present excursion past min_range began
         self._moved_at: dict[str, float] = {}  # when an excursion last held EXCURSION_HOLD_S
 
     def reset(self) -> None:
         self._buf.clear()
+        self._sorted.clear()
         self._stats.clear()
         self._out_since.clear()
         self._moved_at.clear()
@@ -88,9 +92,11 @@ class RunningLevels:
         if not np.isfinite(value):
             return
         buf = self._buf.setdefault(side, deque())
+        window = self._sorted.setdefault(side, SortedWindow())
         buf.append((t, value))
+        window.add(value)
         while buf and buf[0][0] < t - self.window_s:
-            buf.popleft()
+            window.remove(buf.popleft()[1])
         self._stats.pop(side, None)
         seen = self._seen(side)
         if seen is not None and value - seen.low >= self.scale.min_range:
@@ -103,8 +109,12 @@ class RunningLevels:
     def _seen(self, side: str) -> Levels | None:
         """The percentiles of the window, computed once per new sample."""
         if side not in self._stats:
-            buf = self._buf.get(side, ())
-            self._stats[side] = levels_of(np.fromiter((v for _, v in buf), float, len(buf)))
+            window = self._sorted.get(side)
+            # = levels_of(the window's values): every value is finite (observe skips the rest)
+            if window is None or len(window) < 3:
+                self._stats[side] = None
+            else:
+                self._stats[side] = Levels(float(window.percentile(LOW_PCT)), float(window.percentile(HIGH_PCT)))
         return self._stats[side]
 
     def levels(self, t: float, side: str) -> Levels | None:
