@@ -27,6 +27,7 @@ import numpy as np
 
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
+from exercises.window_stats import SortedWindow
 
 # Points that rise rigidly with the ankles in a heel raise (not the heels and toes, which turn
 # about the ball of the foot, nor the hands, which may hold a wall or a weight).
@@ -52,12 +53,17 @@ class BodyRise:
     jump_frame_shank: float = 0.15
     _offsets: dict[int, deque] = field(default_factory=dict, init=False)  # point -> (t, y - reference)
     _shank: deque = field(default_factory=deque, init=False)
+    # The same windows' values sorted, so their medians are read without sorting them each frame.
+    _offsets_sorted: dict[int, SortedWindow] = field(default_factory=dict, init=False)
+    _shank_sorted: SortedWindow = field(default_factory=SortedWindow, init=False)
     _anchor: float | None = field(default=None, init=False)  # reference height when this picture began, px
     _last: tuple[float, float] | None = field(default=None, init=False)  # (t, reference height) of the last frame
 
     def reset(self) -> None:
         self._offsets.clear()
         self._shank.clear()
+        self._offsets_sorted.clear()
+        self._shank_sorted.clear()
         self._anchor = self._last = None
 
     def update(self, pose: PoseFrame) -> float:
@@ -83,9 +89,12 @@ class BodyRise:
         self._last = (t, ref)
         for i in seen:
             buf = self._offsets.setdefault(i, deque())
-            buf.append((t, float(xy[i, 1] - ref)))
+            window = self._offsets_sorted.setdefault(i, SortedWindow())
+            d = float(xy[i, 1] - ref)
+            buf.append((t, d))
+            window.add(d)
             while buf[0][0] < t - self.window_s:
-                buf.popleft()
+                window.remove(buf.popleft()[1])
         if len(known) < self.min_points or not shank > 0:
             return float("nan")
         if self._anchor is None:
@@ -95,7 +104,7 @@ class BodyRise:
         return (self._anchor - ref) / shank  # image y grows downwards: up is positive
 
     def _offset(self, i: int) -> float:
-        return float(np.median([d for _, d in self._offsets[i]]))
+        return self._offsets_sorted[i].median()  # = np.median of the window's distances
 
     def _shank_px(self, t: float, xy: np.ndarray, vis: np.ndarray) -> float:
         for knee, ankle in SHANKS:
@@ -103,9 +112,10 @@ class BodyRise:
                 length = float(np.hypot(*(xy[knee] - xy[ankle])))
                 if np.isfinite(length) and length > 1.0:
                     self._shank.append((t, length))
+                    self._shank_sorted.add(length)
         while self._shank and self._shank[0][0] < t - self.window_s:
-            self._shank.popleft()
-        return float(np.median([v for _, v in self._shank])) if self._shank else float("nan")
+            self._shank_sorted.remove(self._shank.popleft()[1])
+        return self._shank_sorted.median() if self._shank else float("nan")
 
 
 def weighted_median(values: np.ndarray, weights: np.ndarray) -> float:
