@@ -46,10 +46,20 @@ class PoseFrame:
 
     @property
     def xy_px(self) -> np.ndarray:
-        """(33, 2) image positions in pixels (NaN when nobody was found)."""
-        if self.image is None:
-            return np.full((NUM_LANDMARKS, 2), np.nan)
-        return self.image[:, :2] * np.asarray(self.size, dtype=float)
+        """(33, 2) image positions in pixels (NaN when nobody was found). Read-only: computed once
+        per frame (the exercise logic asks for it several times a frame)."""
+        xy = self.__dict__.get("_xy_px")
+        if xy is None:
+            if self.image is None:
+                xy = np.full((NUM_LANDMARKS, 2), np.nan)
+            else:
+                xy = self.image[:, :2] * np.asarray(self.size, dtype=float)
+            xy.flags.writeable = False
+            self.__dict__["_xy_px"] = xy  # frozen: set past __setattr__; not a field (eq, repr, pickle skip it)
+        return xy
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_xy_px"}
 
     @property
     def visibility(self) -> np.ndarray:
