@@ -6,6 +6,8 @@ Every function returns ``nan`` instead of raising when a landmark is missing.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from coach.pose.frame import PoseFrame
@@ -14,13 +16,41 @@ from coach.pose.landmarks import ANGLES, Landmark, side_landmark
 DOWN = np.array([0.0, 1.0])  # image y grows downwards; MediaPipe world y also points down
 
 
+_FLOAT = np.dtype(float)
+_RAD_TO_DEG = 180.0 / math.pi  # what np.degrees multiplies by
+
+
+def _plain(v) -> bool:
+    """A contiguous 1-D float64 array: the vectors the fast paths below take."""
+    return type(v) is np.ndarray and v.ndim == 1 and v.dtype is _FLOAT and v.flags.c_contiguous
+
+
+def norm(v: np.ndarray) -> float:
+    """``float(np.linalg.norm(v))`` of a vector, without its overhead (this is how it computes a
+    vector's norm: the square root of ``v.dot(v)``, so the result is the same bit for bit)."""
+    if _plain(v):
+        return math.sqrt(v.dot(v))
+    return float(np.linalg.norm(v))
+
+
 def angle_between(u: np.ndarray, v: np.ndarray) -> float:
     """Unsigned angle between two vectors in degrees (0..180); NaN for a zero/NaN vector."""
-    nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    if not (_plain(u) and _plain(v)):
+        nu, nv = float(np.linalg.norm(u)), float(np.linalg.norm(v))
+        if not (nu > 1e-9 and nv > 1e-9):  # also catches NaN
+            return float("nan")
+        cos = float(np.dot(u, v)) / (nu * nv)
+        return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+    # The same steps on Python floats (numpy's own dot and arccos kept: their results depend on the CPU).
+    nu, nv = math.sqrt(u.dot(u)), math.sqrt(v.dot(v))
     if not (nu > 1e-9 and nv > 1e-9):  # also catches NaN
         return float("nan")
-    cos = float(np.dot(u, v)) / (nu * nv)
-    return float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0))))
+    cos = float(u.dot(v)) / (nu * nv)
+    if cos > 1.0:
+        cos = 1.0
+    elif cos < -1.0:
+        cos = -1.0
+    return float(np.arccos(cos)) * _RAD_TO_DEG
 
 
 def _points(pose: PoseFrame, space: str) -> np.ndarray:
@@ -50,7 +80,7 @@ def joint_angle(pose: PoseFrame, name: str, space: str = "image") -> float:
 
 def distance(pose: PoseFrame, a: Landmark, b: Landmark, space: str = "image") -> float:
     pts = _points(pose, space)
-    return float(np.linalg.norm(pts[int(a)] - pts[int(b)]))
+    return norm(pts[int(a)] - pts[int(b)])
 
 
 def segment_length(pose: PoseFrame, side: str, a: str, b: str, space: str = "image") -> float:
@@ -94,17 +124,29 @@ def visibility_of(pose: PoseFrame, landmarks: tuple[Landmark, ...]) -> float:
     """Lowest visibility among ``landmarks`` (0 when nobody is there)."""
     if not pose.has_person:
         return 0.0
-    vis = pose.visibility[[int(lm) for lm in landmarks]]
-    if np.any(np.isnan(vis)):
-        return 0.0
-    return float(np.min(vis))
+    if not landmarks:
+        return float(np.min(pose.visibility[[]]))  # numpy's error for an empty set
+    # = np.min of the values, 0 when one is NaN; element by element (a handful per call, every frame).
+    vis = pose.image[:, 3]
+    low = None
+    for lm in landmarks:
+        v = vis[int(lm)]
+        if v != v:
+            return 0.0
+        if low is None or v < low:
+            low = v
+    return float(low)
 
 
 def in_frame(pose: PoseFrame, landmarks: tuple[Landmark, ...], margin: float = 0.0) -> bool:
     """True when every landmark lies inside the frame (normalised coords within [-margin, 1+margin])."""
     if pose.image is None:
         return False
-    xy = pose.image[[int(lm) for lm in landmarks], :2]
-    if np.any(np.isnan(xy)):
-        return False
-    return bool(np.all((xy >= -margin) & (xy <= 1.0 + margin)))
+    lo, hi = -margin, 1.0 + margin
+    image = pose.image
+    for lm in landmarks:  # a NaN fails the comparisons too
+        i = int(lm)
+        x, y = image[i, 0], image[i, 1]
+        if not (lo <= x <= hi and lo <= y <= hi):
+            return False
+    return True
