@@ -22,7 +22,7 @@ _RAD_TO_DEG = 180.0 / math.pi  # what np.degrees multiplies by
 
 def _plain(v) -> bool:
     """A contiguous 1-D float64 array: the vectors the fast paths below take."""
-    return type(v) is np.ndarray and v.ndim == 1 and v.dtype is _FLOAT and v.flags.c_contiguous
+    return type(v) is np.ndarray and v.ndim == 1 and v.dtype == _FLOAT and v.flags.c_contiguous
 
 
 def norm(v: np.ndarray) -> float:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import math
+
 import numpy as np
 
-from coach.geometry import angle_between, joint_angle, midpoint, trunk_lean_deg
+from coach import small_stats
+from coach.geometry import angle_between, joint_angle, midpoint, norm, trunk_lean_deg
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE
@@ -45,7 +48,8 @@ def hip_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("
     ``shank_ref_px``: the shank's image length when upright (learned at rest). A shank tilting
     toward the camera (front view squat) only ever looks shorter, so the larger of the two is
     the true scale."""
-    return _height_in_shanks(pose, side, shank_ref_px, lambda xy, sides: np.nanmean([xy[LEG[s][0]][1] for s in sides]))
+    return _height_in_shanks(pose, side, shank_ref_px,
+                             lambda xy, sides: small_stats.nanmean([xy[LEG[s][0]][1] for s in sides]))
 
 
 def shoulder_ratio(pose: PoseFrame, side: str = "both", shank_ref_px: float = float("nan")) -> float:
@@ -59,13 +63,13 @@ def _height_in_shanks(pose: PoseFrame, side: str, shank_ref_px: float, point_y) 
     xy = pose.xy_px
     sides = _good_sides(pose, side)
     ankles = [xy[LEG[s][2]][1] for s in sides]
-    shanks = [np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in sides]
-    shank = float(np.nanmean(shanks)) if shanks else float("nan")
-    if np.isfinite(shank_ref_px) and shank_ref_px > shank:
+    shanks = [norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in sides]
+    shank = small_stats.nanmean(shanks) if shanks else float("nan")
+    if math.isfinite(shank_ref_px) and shank_ref_px > shank:
         shank = shank_ref_px
     if not shank > 1e-6:
         return float("nan")
-    return float((np.nanmax(ankles) - point_y(xy, sides)) / shank)
+    return float((small_stats.nanmax(ankles) - point_y(xy, sides)) / shank)
 
 
 def trunk_tilt_deg(pose: PoseFrame, view: str) -> float:
@@ -84,8 +88,8 @@ def mean_joint_angle(pose: PoseFrame, joint: str, side: str, view: str) -> float
     """Mean over the readable sides; image angles in a side view, world angles otherwise."""
     space = "image" if view == SIDE else "world"
     values = [joint_angle(pose, f"{s}_{joint}", space) for s in _good_sides(pose, side)]
-    values = [v for v in values if np.isfinite(v)]
-    return float(np.mean(values)) if values else float("nan")
+    values = [v for v in values if math.isfinite(v)]
+    return small_stats.mean(values) if values else float("nan")
 
 
 def hand_to_thigh(pose: PoseFrame, off_chest_trunk: float) -> float:
@@ -100,16 +104,16 @@ def hand_to_thigh(pose: PoseFrame, off_chest_trunk: float) -> float:
     best = float("nan")
     shoulders = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
     hips = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
-    trunk = float(np.linalg.norm(shoulders - hips))
+    trunk = norm(shoulders - hips)
     for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST):
-        near_chest = min(np.linalg.norm(xy[wrist] - xy[L.LEFT_SHOULDER]),
-                         np.linalg.norm(xy[wrist] - xy[L.RIGHT_SHOULDER]),
-                         np.linalg.norm(xy[wrist] - shoulders))
+        near_chest = min(norm(xy[wrist] - xy[L.LEFT_SHOULDER]),
+                         norm(xy[wrist] - xy[L.RIGHT_SHOULDER]),
+                         norm(xy[wrist] - shoulders))
         if trunk > 1e-6 and near_chest < off_chest_trunk * trunk:
             continue
         for side in ("left", "right"):
             hip, knee = xy[LEG[side][0]], xy[LEG[side][1]]
-            d = _point_to_segment(xy[wrist], hip, knee) / max(np.linalg.norm(knee - hip), 1e-6)
+            d = _point_to_segment(xy[wrist], hip, knee) / max(norm(knee - hip), 1e-6)
             best = d if not np.isfinite(best) or d < best else best
     return float(best) if np.isfinite(best) else 9.0
 
@@ -117,8 +121,12 @@ def hand_to_thigh(pose: PoseFrame, off_chest_trunk: float) -> float:
 def _point_to_segment(p: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
     ab = b - a
     denom = float(np.dot(ab, ab))
-    u = 0.0 if denom < 1e-9 else float(np.clip(np.dot(p - a, ab) / denom, 0.0, 1.0))
-    return float(np.linalg.norm(p - (a + u * ab)))
+    if denom < 1e-9:
+        u = 0.0
+    else:  # np.clip on a scalar, NaN kept
+        u = float(np.dot(p - a, ab)) / denom
+        u = 0.0 if u < 0.0 else 1.0 if u > 1.0 else u
+    return norm(p - (a + u * ab))
 
 
 def knee_width_ratio(pose: PoseFrame) -> float:
@@ -186,7 +194,7 @@ def feet_x_px(pose: PoseFrame) -> float:
 
 def shank_px(pose: PoseFrame) -> float:
     xy = pose.xy_px
-    return float(np.nanmean([np.linalg.norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in ("left", "right")]))
+    return small_stats.nanmean([norm(xy[LEG[s][1]] - xy[LEG[s][2]]) for s in ("left", "right")])
 
 
 def feet_travel(x_px: np.ndarray, shank: np.ndarray) -> float:
