@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import math
+
 import numpy as np
 
+from coach import small_stats
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 
@@ -31,11 +34,15 @@ def body_yaw_deg(pose: PoseFrame) -> float:
     if pose.world is None:
         return float("nan")
     yaws = []
-    for a, b in ((L.LEFT_SHOULDER, L.RIGHT_SHOULDER), (L.LEFT_HIP, L.RIGHT_HIP)):
-        d = pose.world[int(a)] - pose.world[int(b)]
-        if np.all(np.isfinite(d)) and np.hypot(d[0], d[2]) > 1e-6:
-            yaws.append(np.degrees(np.arctan2(abs(d[2]), abs(d[0]))))
-    return float(np.mean(yaws)) if yaws else float("nan")
+    for a, b in _YAW_PAIRS:  # on Python floats (every frame); numpy's hypot and arctan2 kept
+        dx, dy, dz = (pose.world[a] - pose.world[b]).tolist()
+        if math.isfinite(dx) and math.isfinite(dy) and math.isfinite(dz) and np.hypot(dx, dz) > 1e-6:
+            yaws.append(float(np.arctan2(abs(dz), abs(dx))) * _RAD_TO_DEG)
+    return small_stats.mean(yaws) if yaws else float("nan")
+
+
+_YAW_PAIRS = ((int(L.LEFT_SHOULDER), int(L.RIGHT_SHOULDER)), (int(L.LEFT_HIP), int(L.RIGHT_HIP)))
+_RAD_TO_DEG = 180.0 / math.pi  # what np.degrees multiplies by
 
 
 def width_ratio(pose: PoseFrame) -> float:
