@@ -24,6 +24,7 @@ lift (see ``low_vs_own``). CLINICAL.md has no published lift height; these are s
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -39,6 +40,7 @@ from exercises.engine import RELATIVE_PHASES, Check, RepContext, RepExercise, Sa
 from exercises.measures import per_side
 from exercises.phases import BACK, OUT, REST, TARGET, WAITING
 from exercises.spec import ExerciseSpec, Params, SetupNeeds, param
+from exercises.window_stats import SortedWindow
 
 FOOT = {s: tuple(L[f"{s.upper()}_{p}"] for p in ("KNEE", "ANKLE", "HEEL", "FOOT_INDEX")) for s in ("left", "right")}
 # Which numbers stay module constants: body proportions (unit conversions), how the floor, the rest
@@ -105,7 +107,9 @@ class HeelRaise(RepExercise):
         self.quiet = QuietWindow(window_s=0.4, tolerance=0.02)  # 2% of knee height (~1 cm): still
         self.knee_height = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # px, at rest
         self.floor = {s: RestBaseline(tau_s=4.0) for s in ("left", "right")}  # toe image y at rest
-        self._toe_history: dict[str, list[tuple[float, float, float]]] = {}
+        self._toe_history: dict[str, deque[tuple[float, float, float]]] = {}
+        # The same windows' toe x and y, sorted: their median and percentile without sorting each frame.
+        self._toe_sorted: dict[str, tuple[SortedWindow, SortedWindow]] = {}
         self._peaks: list[float] = []  # peak progress of the counted reps so far
         self._lowers: list[float] = []  # lowering times of the earlier reps
         self.body = BodyRise()
@@ -196,14 +200,22 @@ class HeelRaise(RepExercise):
         often rises with the heel (it follows the foot's outline), so the toe of this very frame
         would cancel the raise; a camera that drifts is followed. Planted: the toe is within
         ``max_feet_travel_shank`` of its median position sideways."""
-        buf = self._toe_history.setdefault(side, [])
+        buf = self._toe_history.setdefault(side, deque())
+        xs, ys = self._toe_sorted.setdefault(side, (SortedWindow(), SortedWindow()))
         if buf and np.hypot(toe[0] - buf[-1][1], toe[1] - buf[-1][2]) > CAMERA_JUMP_SHANK * shank_px:
             buf.clear()  # the whole picture jumped (camera knocked): a new floor
-        buf.append((t, float(toe[0]), float(toe[1])))
+            xs.clear()
+            ys.clear()
+        entry = (t, float(toe[0]), float(toe[1]))
+        buf.append(entry)
+        xs.add(entry[1])
+        ys.add(entry[2])
         while buf and buf[0][0] < t - FLOOR_WINDOW_S:
-            buf.pop(0)
-        x_mid = float(np.median([x for _, x, _ in buf]))
-        floor = float(np.percentile([y for _, _, y in buf], FLOOR_PERCENTILE))
+            _, x, y = buf.popleft()
+            xs.remove(x)
+            ys.remove(y)
+        x_mid = xs.median()  # = np.median / np.percentile of the window, bit for bit
+        floor = ys.percentile(FLOOR_PERCENTILE)
         return floor, abs(toe[0] - x_mid) <= self.params.max_feet_travel_shank * shank_px
 
     def signals(self, values: dict[str, float]) -> dict[str, float]:
