@@ -17,6 +17,7 @@ jitter never becomes a rep, and the coach says so ("only your left arm moved").
 """
 from __future__ import annotations
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -89,7 +90,7 @@ class RunningLevels:
         self._moved_at.clear()
 
     def observe(self, t: float, side: str, value: float) -> None:
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             return
         buf = self._buf.setdefault(side, deque())
         window = self._sorted.setdefault(side, SortedWindow())
@@ -156,7 +157,7 @@ class FixedLevels:
         col = self._levels.get(side)
         if col is None or len(self.times) == 0:
             return None
-        i = int(np.clip(np.searchsorted(self.times, t), 0, len(self.times) - 1))
+        i = min(max(int(np.searchsorted(self.times, t)), 0), len(self.times) - 1)  # = np.clip
         if i > 0 and abs(self.times[i - 1] - t) < abs(self.times[i] - t):
             i -= 1
         return col[i]
@@ -256,7 +257,7 @@ def combine(normalised: dict[str, float], mode: str) -> float:
     moves less than the other, or less than its own usual, is a finding, not a missing rep);
     a named side: that side only.
     """
-    finite = {s: v for s, v in normalised.items() if np.isfinite(v)}
+    finite = {s: v for s, v in normalised.items() if math.isfinite(v)}
     if mode in ("left", "right"):
         return finite.get(mode, float("nan"))
     return max(finite.values(), default=float("nan"))

@@ -6,6 +6,7 @@ measurements, the rep metrics, and its fault checks (each declaring the view it 
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -177,11 +178,11 @@ class RepExercise:
             progress, values = self.measure(pose, view)
             if self._measure_names is not None and not isinstance(values, Measures):
                 values = self.new_measures(values)
-            if np.isfinite(progress):
+            if math.isfinite(progress):
                 relative = self._relative(t, view, values)
             else:
                 problem = "Hold still where the camera can see you"
-        if problem is not None or not np.isfinite(relative):
+        if problem is not None or not math.isfinite(relative):
             if problem is not None:
                 events += self._note_problem(t, problem)
             if self.machine.phase in ACTIVE:
@@ -191,9 +192,10 @@ class RepExercise:
         self._note_problem(t, None)
         vis = self._visibility(pose)
         sample = Sample(t, float(progress), vis, values, float(relative))
-        self._progress = float(np.clip(progress, 0.0, 1.0))
+        p = float(progress)  # np.clip(progress, 0, 1) on a float
+        self._progress = 0.0 if p < 0.0 else 1.0 if p > 1.0 else p
         key = values.get(self.key_angle_name) if self.key_angle_name else None
-        self._key_angle = float(key) if key is not None and np.isfinite(key) else None
+        self._key_angle = float(key) if key is not None and math.isfinite(key) else None
         before = self.machine.phase
         if self.machine._last_t is not None and t - self.machine._last_t > self.config.max_gap_s and before in ACTIVE:
             self._gap_in_rep = True
@@ -214,7 +216,7 @@ class RepExercise:
 
     def _relative(self, t: float, view: str, values: dict[str, float]) -> float:
         """Progress along the person's own range; stores per-side values in ``values``."""
-        signals = {k: v for k, v in self.signals(values).items() if np.isfinite(v)}
+        signals = {k: v for k, v in self.signals(values).items() if math.isfinite(v)}
         if not signals:
             return float("nan")
         # A new camera set-up (view change, long hole) is relearned, never judged by the old one.
@@ -241,7 +243,7 @@ class RepExercise:
             return 0.0  # both must move: one side seen still (the summary says which moved)
         mode = self.side if self.sided else "auto"
         relative = combine(normalised, mode)
-        return relative if np.isfinite(relative) else 0.0
+        return relative if math.isfinite(relative) else 0.0
 
     def second_pass(self, poses) -> "RepExercise":
         """File mode: the same exercise re-run over the same (smoothed) poses with the person's
