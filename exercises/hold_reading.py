@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach.geometry import trunk_lean_deg
+from coach.geometry import norm, trunk_lean_deg
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
+from exercises.window_stats import SortedWindow
 
 SIDES = ("left", "right")
 ANKLE = {"left": L.LEFT_ANKLE, "right": L.RIGHT_ANKLE}
@@ -58,6 +59,9 @@ class HoldReader:
         self.history: deque[Reading] = deque()
         self._shanks: deque[float] = deque(maxlen=SHANK_WINDOW)
         self._ankle_y: dict[str, deque[tuple[float, float]]] = {s: deque() for s in SIDES}
+        # The same windows' values sorted: their percentiles without sorting them each frame.
+        self._shanks_sorted = SortedWindow()
+        self._ankle_y_sorted: dict[str, SortedWindow] = {s: SortedWindow() for s in SIDES}
         self._still_since: float | None = None
 
     @staticmethod
@@ -70,18 +74,21 @@ class HoldReader:
         have stood still long enough outside a hold for the floor to be where they are now)."""
         xy = pose.xy_px
         t = pose.timestamp_s
-        shank = max(float(np.linalg.norm(xy[int(KNEE[s])] - xy[int(ANKLE[s])])) for s in SIDES)
+        shank = max(norm(xy[int(KNEE[s])] - xy[int(ANKLE[s])]) for s in SIDES)
         if not shank > 1e-6:
             return None, False
+        if len(self._shanks) == self._shanks.maxlen:
+            self._shanks_sorted.remove(self._shanks[0])  # the one append drops
         self._shanks.append(shank)
-        ref = float(np.percentile(self._shanks, 90))
+        self._shanks_sorted.add(shank)
+        ref = self._shanks_sorted.percentile(90)  # = np.percentile(self._shanks, 90)
         ankle = {s: xy[int(ANKLE[s])].copy() for s in SIDES}
         # Ankle speed over the last ~0.2 s, not frame to frame: landmark jitter over one frame
         # interval reads as speed.
         prev = next((h for h in reversed(self.history) if h.t <= t - SPEED_WINDOW_S),
                     self.history[0] if self.history else None)
         dt = t - prev.t if prev is not None else 0.0
-        speed = {s: float(np.linalg.norm(ankle[s] - prev.ankle[s]) / ref / dt) if prev is not None and dt > 0 else 0.0
+        speed = {s: norm(ankle[s] - prev.ankle[s]) / ref / dt if prev is not None and dt > 0 else 0.0
                  for s in SIDES}
         # Standing still on both feet outside a hold: this is where the floor is now (a foot put
         # down nearer or further from the camera sits lower or higher in the picture).
@@ -91,15 +98,18 @@ class HoldReader:
         if settled:
             for s in SIDES:
                 self._ankle_y[s] = deque([(t, float(ankle[s][1]))])
+                self._ankle_y_sorted[s].clear()
+                self._ankle_y_sorted[s].add(float(ankle[s][1]))
         lift = {}
         for s in SIDES:
-            ys = self._ankle_y[s]
-            floor = float(np.percentile([y for _, y in ys], FLOOR_PERCENTILE)) if ys else float(ankle[s][1])
+            ys, sorted_ys = self._ankle_y[s], self._ankle_y_sorted[s]
+            floor = sorted_ys.percentile(FLOOR_PERCENTILE) if ys else float(ankle[s][1])  # = np.percentile
             lift[s] = (floor - ankle[s][1]) / ref  # image y grows downwards
             if not ys or lift[s] < FLOOR_LEARN_SHANK:  # a foot held up teaches nothing about the floor
                 ys.append((t, float(ankle[s][1])))
+                sorted_ys.add(float(ankle[s][1]))
             while len(ys) > FLOOR_KEEP and ys[0][0] < t - FLOOR_WINDOW_S:
-                ys.popleft()
+                sorted_ys.remove(ys.popleft()[1])
         hip = (xy[int(L.LEFT_HIP)] + xy[int(L.RIGHT_HIP)]) / 2
         shoulder = (xy[int(L.LEFT_SHOULDER)] + xy[int(L.RIGHT_SHOULDER)]) / 2
         r = Reading(t, ankle, lift, ref, hip, shoulder, trunk_lean_deg(pose, "image"), view, speed)
