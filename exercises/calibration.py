@@ -6,11 +6,12 @@ the same rules.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from coach.geometry import segment_length
+from coach.geometry import distance
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark
 
@@ -27,6 +28,9 @@ SEGMENTS: dict[str, tuple[str, str]] = {
 # Adult proportions used until a segment has been seen (metres; Winter, Biomechanics and Motor
 # Control of Human Movement, segment lengths for a 1.70 m person).
 DEFAULT_LENGTHS_M = {"shank": 0.42, "thigh": 0.42, "upper_arm": 0.31, "forearm": 0.26, "foot": 0.26, "trunk": 0.50}
+# (segment, its two landmarks) in observe's order, looked up once (observe runs every frame at first).
+_SEGMENT_ENDS = tuple((name, Landmark[f"{side}_{a}".upper()], Landmark[f"{side}_{b}".upper()])
+                      for name, (a, b) in SEGMENTS.items() for side in ("left", "right"))
 
 
 @dataclass
@@ -46,13 +50,11 @@ class BodyCalibration:
             self._t0 = pose.timestamp_s
         if pose.timestamp_s - self._t0 > self.window_s and all(len(v) >= 5 for v in self._lengths.values()):
             return
-        for name, (a, b) in SEGMENTS.items():
-            for side in ("left", "right"):
-                lms = (f"{side}_{a}".upper(), f"{side}_{b}".upper())
-                if pose.visible(Landmark[lms[0]], Landmark[lms[1]], threshold=self.min_visibility):
-                    value = segment_length(pose, side, a, b, space="world")
-                    if np.isfinite(value) and value > 0.02:
-                        self._lengths.setdefault(name, []).append(value)
+        for name, a, b in _SEGMENT_ENDS:
+            if pose.visible(a, b, threshold=self.min_visibility):
+                value = distance(pose, a, b, space="world")  # = segment_length(pose, side, a, b, "world")
+                if math.isfinite(value) and value > 0.02:
+                    self._lengths.setdefault(name, []).append(value)
 
     def length_m(self, name: str) -> float:
         values = self._lengths.get(name)
