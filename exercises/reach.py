@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from coach import small_stats
+from coach.geometry import norm
 from coach.pose.frame import PoseFrame
 from coach.pose.landmarks import Landmark as L
 from coach.views import SIDE
@@ -120,13 +122,14 @@ class Reach(RepExercise):
         for s in ("left", "right"):
             pts = [xy[int(L[f"{s.upper()}_{j}"])] for j in ("SHOULDER", "HIP", "KNEE", "ANKLE")]
             if pose.visible(*(L[f"{s.upper()}_{j}"] for j in ("SHOULDER", "HIP", "KNEE", "ANKLE")), threshold=0.5):
-                chains.append(sum(float(np.linalg.norm(b - a)) for a, b in zip(pts, pts[1:])))
-        out["body_px"] = float(np.mean(chains)) if chains else float("nan")
+                chains.append(sum(norm(b - a) for a, b in zip(pts, pts[1:])))
+        # small_stats.mean: np.mean of a few values, same floats without numpy's overhead
+        out["body_px"] = small_stats.mean(chains) if chains else float("nan")
         for s in ("left", "right"):
             lms = [L[f"{s.upper()}_{j}"] for j in ("HEEL", "ANKLE", "FOOT_INDEX")]
-            out[f"foot_vis_{s}"] = float(np.mean([pose.visibility[int(lm)] for lm in lms]))
-            out[f"foot_x_{s}"] = float(np.mean([xy[int(lm)][0] for lm in lms]))
-            out[f"foot_y_{s}"] = float(np.mean([xy[int(lm)][1] for lm in lms]))
+            out[f"foot_vis_{s}"] = small_stats.mean([pose.visibility[int(lm)] for lm in lms])
+            out[f"foot_x_{s}"] = small_stats.mean([xy[int(lm)][0] for lm in lms])
+            out[f"foot_y_{s}"] = small_stats.mean([xy[int(lm)][1] for lm in lms])
             out[f"heel_y_{s}"] = float((xy[int(lms[0])][1] + xy[int(lms[1])][1]) / 2)  # heel and ankle
         if view != SIDE and pose.world is not None:
             w = pose.world
