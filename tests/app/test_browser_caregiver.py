@@ -43,6 +43,9 @@ def test_the_caregiver_page_in_a_browser(tmp_path_factory, tmp_path, shots):
         link.click()
         page.get_by_text("Caregiver mode: I am beside them").wait_for(timeout=60_000)
         items = page.locator("[data-testid='caregiver-item']")
+        # the list renders after the heading (it failed once under load reading an empty page)
+        page.wait_for_function("() => document.querySelectorAll(\"[data-testid='caregiver-item']\").length >= 3",
+                               timeout=60_000)
         spotted = {" ".join(t.split()).split(" ")[0]: s for t, s in zip(
             items.evaluate_all("els => els.map(e => e.querySelector('h3').textContent)"),
             items.evaluate_all("els => els.map(e => e.dataset.spotting)"))}
