@@ -55,13 +55,7 @@ class OneEuroFilter:
         smooth = valid & ~fresh & (dt > 0)
         out = np.where(valid, value, np.nan)
         if np.any(smooth):
-            d = np.where(smooth, dt, 1.0)
-            dx = (value - self._x) / d
-            a_d = _alpha(self.d_cutoff_hz, d)
-            dx_hat = a_d * dx + (1 - a_d) * self._dx
-            cutoff = self.min_cutoff_hz + self.beta * np.abs(dx_hat)
-            a = _alpha(cutoff, d)
-            x_hat = a * value + (1 - a) * self._x
+            x_hat, dx_hat = self._step(value, np.where(smooth, dt, 1.0))
             out = np.where(smooth, x_hat, out)
             self._dx = np.where(smooth, dx_hat, self._dx)
         self._dx = np.where(fresh, 0.0, self._dx)
@@ -70,17 +64,20 @@ class OneEuroFilter:
         self._t_all = t if valid.all() else None
         return out
 
-    def _all_smooth(self, value: np.ndarray, t: float) -> np.ndarray:
-        """``__call__`` when every element is seen now and was last seen at one time within the gap
-        (nearly every frame): the same arithmetic element by element, with that one time step as a
-        scalar instead of the masks and ``np.where``s (the result is equal bit for bit)."""
-        d = t - self._t_all
+    def _step(self, value: np.ndarray, d) -> tuple[np.ndarray, np.ndarray]:
+        """One One Euro step over time step(s) ``d`` (a scalar or per element): (x_hat, dx_hat)."""
         dx = (value - self._x) / d
         a_d = _alpha(self.d_cutoff_hz, d)
         dx_hat = a_d * dx + (1 - a_d) * self._dx
         cutoff = self.min_cutoff_hz + self.beta * np.abs(dx_hat)
         a = _alpha(cutoff, d)
-        x_hat = a * value + (1 - a) * self._x
+        return a * value + (1 - a) * self._x, dx_hat
+
+    def _all_smooth(self, value: np.ndarray, t: float) -> np.ndarray:
+        """``__call__`` when every element is seen now and was last seen at one time within the gap
+        (nearly every frame): the same arithmetic element by element, with that one time step as a
+        scalar instead of the masks and ``np.where``s (the result is equal bit for bit)."""
+        x_hat, dx_hat = self._step(value, t - self._t_all)
         self._dx = dx_hat
         self._x = x_hat.copy()  # the caller keeps the returned array
         self._t.fill(t)
