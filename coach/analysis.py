@@ -119,7 +119,9 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
     adaptive = not every_frame and not getattr(estimator, "keep_people", False)
     counter = [0]  # frames sent to the pose model
     if adaptive:
-        depth = 8 if writer is not None else 1  # an annotated video needs every picture
+        # An annotated video needs every picture; otherwise the reader passes over undecoded the
+        # frames before the next sample (reading one ahead: it decodes those it cannot know about yet).
+        depth = 8 if writer is not None else 1
         frames = file_poses.sampled(
             lambda wanted: read_ahead(source if writer is not None else source.frames(decode=wanted), depth),
             file_poses.estimate_with(estimator), AdaptiveSampler(source.fps, signal=counting_signal(exercise, side)),
