@@ -145,13 +145,25 @@ def test_the_player_writes_the_beat_and_stops_outside_active_sets(tmp_path):
         def terminate(self):
             pass
 
-    player = PipeBeatPlayer(["cat"], 0.5, popen=lambda *a, **k: Proc())
+    # The player's clock advances 20 ms each time it looks and starts between two beats. On the real
+    # clock a start within a click's length after a beat begins the stream with that click's tail
+    # (by design: the grid is the wall clock's), read here as a first onset too early; one full run
+    # failed so.
+    clock = {"t": 0.1}
+
+    def wall_clock() -> float:
+        clock["t"] += 0.02
+        return clock["t"]
+
+    player = PipeBeatPlayer(["cat"], 0.5, popen=lambda *a, **k: Proc(), wall_clock=wall_clock)
     sink = MetronomeSink(player)
     from types import SimpleNamespace
     sink.on_update(SimpleNamespace(phase="active"))
     assert player.playing
     import time
-    time.sleep(1.3)
+    deadline = time.monotonic() + 30
+    while clock["t"] < 1.4 and time.monotonic() < deadline:
+        time.sleep(0.01)
     sink.on_update(SimpleNamespace(phase="rest"))
     assert not player.playing
     audio = np.concatenate(written)
