@@ -95,8 +95,7 @@ class PoseEstimator:
             if self._checks is not None:
                 self._check = self._checks.submit(self._count_people, rgb, image, tracked)
             else:  # live: this frame's answer now (the set-up check and the safety monitor read it)
-                self._check = _done(self._count_people(rgb, image, tracked))
-                self._count_check()
+                self._tally(self._count_people(rgb, image, tracked))
         if self.keep_people:
             self.people_per_frame.append([self._frame(result, k, timestamp_s, (w, h))
                                           for k in range(len(result.pose_landmarks))])
@@ -105,8 +104,11 @@ class PoseEstimator:
         return self._frame(result, 0, timestamp_s, (w, h))
 
     def _count_check(self) -> None:
-        seen = self._check.result()  # re-raises the check's error
-        self._check = None
+        """The check in flight, waited for and counted."""
+        check, self._check = self._check, None
+        self._tally(check.result())  # re-raises the check's error
+
+    def _tally(self, seen: int) -> None:
         self.people_checks += 1
         self.checks_with_two_people += seen >= 2
         if seen >= 2:
@@ -157,9 +159,3 @@ class PoseEstimator:
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-
-def _done(value) -> Future:
-    future: Future = Future()
-    future.set_result(value)
-    return future
