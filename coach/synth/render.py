@@ -62,31 +62,6 @@ def _camouflaged(pal: Palette, wall_bgr, amount: float) -> Palette:
     return Palette(toward(pal.shirt, 0.94), toward(pal.trousers, 0.88), pal.skin, pal.hair)
 
 
-class _NoiseBank:
-    """Sensor noise for frame ``index``: a window of a few pre-drawn Gaussian fields at an offset
-    drawn from ``(seed, index)``. Drawing a fresh full-frame Gaussian field cost ~10 ms a 640x480
-    frame (most of the renderer's time); a window is a view, and neighbouring frames still get
-    unrelated noise at each pixel. Deterministic per (seed, index) like the rest of the clip."""
-
-    FIELDS, MARGIN = 4, 64
-
-    def __init__(self, seed: int, sigma: float):
-        self.seed, self.sigma = seed, sigma
-        self._fields: list[np.ndarray] = []
-        self._shape: tuple[int, ...] | None = None
-
-    def frame(self, index: int, shape: tuple[int, ...]) -> np.ndarray:
-        if shape != self._shape:
-            rng = np.random.default_rng((self.seed, 0x5E4))  # not a frame index's stream
-            big = (shape[0] + self.MARGIN, shape[1] + self.MARGIN, *shape[2:])
-            self._fields = [rng.standard_normal(big, dtype=np.float32) * np.float32(self.sigma)
-                            for _ in range(self.FIELDS)]
-            self._shape = shape
-        k, dy, dx = np.random.default_rng((self.seed, index)).integers(
-            (0, 0, 0), (self.FIELDS, self.MARGIN + 1, self.MARGIN + 1))
-        return self._fields[k][dy:dy + shape[0], dx:dx + shape[1]]
-
-
 class Renderer:
     """Draws skeletons (figure frame, extras already applied: ``coach.synth.extended.ext_skeleton``)
     into the scene's camera. Stateless between frames apart from the still background."""
@@ -102,7 +77,6 @@ class Renderer:
             draw_chair(self.background, chair, scene.placement, scene.camera)
         self.h = look.height_m / 1.70
         self._far = scene.far_side
-        self._noise = _NoiseBank(look.seed, look.noise_sigma) if look.noise_sigma > 0 else None
 
     # -- projection helpers -------------------------------------------------------------
     def _project(self, pts_fig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -272,12 +246,10 @@ class Renderer:
             draw(img)
         img = cv2.GaussianBlur(img, (0, 0), 0.7)
         look = self.look
-        if self._noise is not None or look.brightness != 1.0:
-            f = img.astype(np.float32)
-            if look.brightness != 1.0:
-                f *= look.brightness
-            if self._noise is not None:
-                f += self._noise.frame(index, img.shape)
-            np.clip(f, 0, 255, out=f)
-            img = f.astype(np.uint8)
+        if look.noise_sigma > 0 or look.brightness != 1.0:
+            rng = np.random.default_rng((look.seed, index))
+            f = img.astype(np.float32) * look.brightness
+            if look.noise_sigma > 0:
+                f += rng.normal(0.0, look.noise_sigma, img.shape).astype(np.float32)
+            img = np.clip(f, 0, 255).astype(np.uint8)
         return img
