@@ -16,15 +16,14 @@ def main() -> None:
     rows = [json.loads(line) for line in open(args.log, encoding="utf-8") if line.strip()]
     if not rows:
         raise SystemExit(f"{args.log}: no tests logged")
-    cpu = {r["id"]: r["cpu_s"] + r["children_cpu_s"] for r in rows}
     by_cost, by_module, wall_by_module = Counter(), Counter(), Counter()
     for r in rows:
-        by_cost[r["cost"] or "?"] += cpu[r["id"]]
-        module = r["id"].split("::", 1)[0]
-        by_module[module] += cpu[r["id"]]
+        spent, module = r["cpu_s"] + r["children_cpu_s"], r["id"].split("::", 1)[0]
+        by_cost[r["cost"] or "?"] += spent
+        by_module[module] += spent
         wall_by_module[module] += r["wall_s"]
     span = max(r["end"] for r in rows) - min(r["end"] - r["wall_s"] for r in rows)
-    seen = sum(cpu.values())
+    seen = sum(by_cost.values())
     print(f"{len(rows)} tests; {span:.0f} s from the first start to the last end; CPU the log sees: {seen:.0f} s "
           f"of the {span * args.cores:.0f} core-seconds {args.cores} cores give in that time "
           f"(the rest: Chromium, idle waits for real time)")

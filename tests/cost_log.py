@@ -31,7 +31,9 @@ def pytest_runtest_protocol(item, nextitem):
     start, (own0, reaped0) = time.monotonic(), _cpu_s()
     yield
     own1, reaped1 = _cpu_s()
-    cost = next((m for m in ("browser", "model", "postgres", "slow", "fast") if item.get_closest_marker(m)), "")
+    from tests.conftest import _COSTS  # the cost markers, as conftest gives them (loaded by now)
+
+    cost = next((m for m in _COSTS if item.get_closest_marker(m)), "")
     line = {"id": item.nodeid, "cost": cost, "wall_s": round(time.monotonic() - start, 3),
             "cpu_s": round(own1 - own0, 3), "children_cpu_s": round(reaped1 - reaped0, 3),
             "worker": os.environ.get("PYTEST_XDIST_WORKER", "main"), "end": time.time()}
