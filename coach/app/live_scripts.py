@@ -5,7 +5,11 @@ camera component's frame appears a moment after the page, and React may redraw i
 
 AUTO_START_JS = """<script>
 // One press: the patient's "Start" already asked for the camera, so press the camera component's
-// own start button for them (same-origin iframe), once, as soon as it is there.
+// own start button for them (same-origin iframe), once, as soon as it is there. Each rerun before
+// the stream plays adds this script again; the press is marked on the component's own window so a
+// second copy, reading a label React has not redrawn yet (a busy machine), does not press "start"
+// twice (a second press stops the stream it just started). A later press is allowed after 10 s:
+// a stream that failed to start is tried again.
 (function () {
   let tries = 0;
   const timer = setInterval(function () {
@@ -13,8 +17,14 @@ AUTO_START_JS = """<script>
     try {
       const frame = [...window.parent.document.querySelectorAll("iframe")]
         .find(f => (f.title || "").includes("streamlit_webrtc"));
+      const win = frame && frame.contentWindow;
       const button = frame && frame.contentDocument && frame.contentDocument.querySelector("button");
-      if (button && /start/i.test(button.innerText || "")) { button.click(); clearInterval(timer); }
+      if (win && win.coachPressedAt && Date.now() - win.coachPressedAt < 10000) { clearInterval(timer); return; }
+      if (button && /start/i.test(button.innerText || "")) {
+        win.coachPressedAt = Date.now();
+        button.click();
+        clearInterval(timer);
+      }
     } catch (e) { /* not ready yet */ }
     if (tries > 120) clearInterval(timer);
   }, 250);

@@ -39,6 +39,8 @@ def caption(status: LiveStatus, started: bool) -> str:
 def summary_lines(reps: int, sets: list, status: str) -> tuple[str, str]:
     """(headline, encouragement): no praise for a session with nothing in it."""
     head = f"You did {reps} repetition{'s' if reps != 1 else ''}" + (f" in {len(sets)} sets." if len(sets) > 1 else ".")
+    if reps == 0 and status == "interrupted" and not sets:  # the stream ended during the set-up or countdown
+        return head, "The camera stopped before the exercise began. Press Start to try again."
     if reps == 0:
         return head, ("Nothing was counted this time. Check that the camera can see your whole body, "
                       "and try again when you are ready.")

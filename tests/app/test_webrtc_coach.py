@@ -122,3 +122,6 @@ def test_finish_pressed_after_the_last_rep_is_not_stopping_early():
     done = SimpleNamespace(reps=5, target=5)
     assert "Well done" in summary_lines(5, [done], "stopped")[1]
     assert "stopped early" in summary_lines(3, [SimpleNamespace(reps=3, target=5)], "stopped")[1]
+    # the camera cut off before any set began: that, not "check the camera can see you", is the reason
+    assert "camera stopped before the exercise began" in summary_lines(0, [], "interrupted")[1]
+    assert "whole body" in summary_lines(0, [SimpleNamespace(reps=0, target=5)], "interrupted")[1]
