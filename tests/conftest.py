@@ -79,17 +79,19 @@ def _measured_slow() -> set[str]:
     return {line.strip() for line in SLOW_LIST.read_text().splitlines() if line.strip() and not line.startswith("#")}
 
 
-# --- workers (pytest-xdist: `-n 2` in pyproject.toml) --------------------------------------------
+# --- workers (pytest-xdist: `-n auto` in pyproject.toml, which is the usable cores + 1) -------------
 # Two kinds of lane. A browser test mostly waits: the fake camera plays in real time while Chromium,
 # the app's server and the pose model use about half a core; so does a live loop fed a clip in real
-# time. So with 3 or more workers the first half are real-time lanes (those tests first, then
-# anything left) and the rest are compute lanes (everything else first) at a lower CPU priority
-# (``os.nice``): they fill the cores the real-time lanes leave idle and mostly give way when a
-# real-time test needs one. Not all the way: at nice 10 a compute lane starved for over 10 s while
-# two browser modules ran (a store test's write timed out), so the weight is about 3:1. With 2
-# workers or fewer: no lanes. (Measured: the whole run is CPU-bound, ~40 CPU-minutes of tests on 2
-# cores; at -n 4 with lanes two full runs took 24 and 25 minutes, and in each two real-time browser
-# tests missed their timing, so -n 2 stays the default.)
+# time. So with 3 or more workers the first half (rounded down) are real-time lanes (those tests
+# first, then anything left) and the rest are compute lanes (everything else first) at a lower CPU
+# priority (``os.nice``): they fill the cores the real-time lanes leave idle and mostly give way when
+# a real-time test needs one. Not all the way: at nice 10 a compute lane starved for over 10 s while
+# two browser modules ran (a store test's write timed out), so the weight is about 3:1.
+# Measured on 2 cores (fresh clones, whole `.ci/run`, 2026-12-04): -n 2 (no lanes; both workers ran
+# browser modules side by side, the machine ~25% idle) 862 s with one real-time browser test failing;
+# -n 3 (one real-time lane, two compute lanes) 734 s, green, ~10% idle (set-up and the last minute).
+# Earlier, on a slower 2-core machine, -n 4 (two real-time lanes) took 24-25 min and two browser tests
+# missed their timing in each of two runs: one real-time lane per two cores is the rule.
 # Tests go one by one to whichever worker is free, except:
 #   - every test that touches the shared test PostgreSQL server runs on one worker, one at a time
 #     (the store tests empty its one database; the hung-database test SIGSTOPs the whole server);
@@ -121,6 +123,26 @@ def _group(nodeid: str, seen: dict) -> tuple[int, str | None]:
     if cost == "browser" or (cost == "model" and 'scope="module"' in _text(path, seen)):
         return _RANK[cost], module
     return len(_RANK), None
+
+
+def usable_cores() -> int:
+    """Cores this process may run on: its CPU affinity, capped by a cgroup v2 CPU quota when one is set."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+        if quota != "max":
+            cores = min(cores, max(1, int(int(quota) / int(period))))
+    except (OSError, ValueError):
+        pass
+    return cores
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config) -> int:
+    """``-n auto``: one worker more than the cores, so a real-time lane's waits are filled (see above)."""
+    return usable_cores() + 1
 
 
 @pytest.hookimpl(optionalhook=True)

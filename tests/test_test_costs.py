@@ -28,3 +28,13 @@ def test_every_slow_list_line_names_a_test_module_that_exists():
     assert listed
     assert [line for line in listed if not (ROOT / line.split("::", 1)[0]).is_file()] == []
     assert all(Path(line.split("::", 1)[0]).name.startswith("test_") for line in listed)
+
+
+def test_auto_workers_are_one_more_than_the_usable_cores():
+    import os
+
+    from tests.conftest import pytest_xdist_auto_num_workers, usable_cores
+
+    cores = usable_cores()
+    assert 1 <= cores <= (os.cpu_count() or 1)
+    assert pytest_xdist_auto_num_workers(None) == cores + 1
