@@ -110,12 +110,9 @@ class RunningLevels:
     def _seen(self, side: str) -> Levels | None:
         """The percentiles of the window, computed once per new sample."""
         if side not in self._stats:
-            window = self._sorted.get(side)
-            # = levels_of(the window's values): every value is finite (observe skips the rest)
-            if window is None or len(window) < 3:
-                self._stats[side] = None
-            else:
-                self._stats[side] = Levels(float(window.percentile(LOW_PCT)), float(window.percentile(HIGH_PCT)))
+            window = self._sorted.get(side)  # every value finite: observe skips the rest
+            self._stats[side] = None if window is None else levels_from(
+                len(window), lambda pcts: [window.percentile(p) for p in pcts])
         return self._stats[side]
 
     def levels(self, t: float, side: str) -> Levels | None:
@@ -218,12 +215,18 @@ def split_stretches(trace: SignalTrace) -> list[tuple[int, int]]:
     return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
+def levels_from(count: int, percentiles) -> Levels | None:
+    """The person's levels from ``count`` finite values and their ``percentiles((low, high))``; None
+    below 3 values (the one rule for the running window and the recording's)."""
+    if count < 3:
+        return None
+    low, high = percentiles((LOW_PCT, HIGH_PCT))
+    return Levels(float(low), float(high))
+
+
 def levels_of(values: np.ndarray) -> Levels | None:
     v = values[np.isfinite(values)]
-    if len(v) < 3:
-        return None
-    low, high = np.percentile(v, (LOW_PCT, HIGH_PCT))
-    return Levels(float(low), float(high))
+    return levels_from(len(v), lambda pcts: np.percentile(v, pcts))
 
 
 def fixed_levels(trace: SignalTrace, scale: SignalScale) -> FixedLevels:
