@@ -109,3 +109,22 @@ def snap(page, folder: Path, name: str, height: int = 2200, settle_ms: int = 700
         page.screenshot(path=str(folder / f"{name}_{w}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 1000})
     assert not page.locator("[data-testid='stException']").count()
+
+
+def press_until(button, expected, wait_ms: int = 20_000, presses: int = 2, last_wait_ms: int = 60_000) -> None:
+    """Press ``button`` until ``expected`` (a locator) shows, as a patient presses again when nothing
+    happens: pressed again (at most ``presses`` in all) only while ``button`` is still there after
+    ``wait_ms``, i.e. the press was dropped (Streamlit redrawing the page it belongs to on a busy
+    machine: seen once in a full CI run); a page that is slow to change gets ``last_wait_ms``, and one
+    that never shows ``expected`` fails with playwright's timeout."""
+    for _ in range(presses - 1):
+        button.click()
+        try:
+            expected.wait_for(timeout=wait_ms)
+            return
+        except Exception:  # noqa: BLE001 - playwright's TimeoutError
+            if not button.is_visible():  # the press was taken: the page is slow, not deaf
+                expected.wait_for(timeout=last_wait_ms)
+                return
+    button.click()
+    expected.wait_for(timeout=last_wait_ms)

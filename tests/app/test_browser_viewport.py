@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.app.browser import CHROMIUM, launch, make_clip, sqlite_url, streamlit_server
+from tests.app.browser import CHROMIUM, launch, make_clip, press_until, sqlite_url, streamlit_server
 from tests.app.conftest import APP_FILE
 from exercises import get_spec
 
@@ -130,10 +130,13 @@ def test_today_by_the_clock_and_every_start_in_view_and_nothing_fetched_outside(
             start = page.get_by_role("button", name=re.compile(rf"(Start|Do it again): {LABELS[name]}$"))
             start.wait_for(timeout=60_000)
             start.scroll_into_view_if_needed()  # pressed where it is: low on the page for the later ones
-            start.click()
-            if get_spec(name).needs_spotting:  # "Is someone with you?" first (coach.caregiver)
-                page.get_by_role("button", name="No, I am on my own").click(timeout=60_000)
             counter = "#coach-hold-seconds" if name == "single-leg-stance" else "#coach-reps"
+            alone = page.get_by_role("button", name="No, I am on my own")
+            if get_spec(name).needs_spotting:  # "Is someone with you?" first (coach.caregiver)
+                press_until(start, alone)
+                alone.click(timeout=60_000)
+            else:
+                press_until(start, page.locator(counter))
             _start_screen_in_view(page, shots, f"live_start_{name}_{w}", counter)
             page.get_by_role("button", name="Finish").click()
             page.get_by_test_id("coach-summary").wait_for(timeout=60_000)
