@@ -148,7 +148,8 @@ def write_browser_webm(clip: ExtClip, path, keep: int = 3) -> list[float]:
     """``clip`` as a browser recorder writes it: WebM (VP8, libvpx in its real-time mode, as a
     browser's MediaRecorder encodes: 4 CPU-s for a 267-frame clip against 17 in libvpx's default
     "good" mode) with a variable frame rate (of every ``keep`` + 1 frames the last is dropped), no
-    duration and a header frame rate of 1000 (the clock's tick). Returns the kept frames' timestamps (s). Needs imageio-ffmpeg's ffmpeg."""
+    duration and a header frame rate of 1000 (the clock's tick). Returns the kept frames' timestamps
+    (s). Needs imageio-ffmpeg's ffmpeg."""
     import subprocess
 
     import imageio_ffmpeg
