@@ -159,7 +159,8 @@ def write_browser_webm(clip: ExtClip, path, keep: int = 3) -> list[float]:
     pts = f"floor((N+floor(N/{keep}))*1000/{clip.fps:g})/1000/TB"
     cmd = [imageio_ffmpeg.get_ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "rawvideo",
            "-pix_fmt", "bgr24", "-s", f"{w}x{h}", "-r", "1000", "-i", "-", "-vf", f"settb=1/1000,setpts='{pts}'",
-           "-fps_mode", "passthrough", "-enc_time_base", "1/1000", "-c:v", "libvpx", "-b:v", "2M", "-deadline", "realtime", "-cpu-used", "8", "-f", "webm", "-"]
+           "-fps_mode", "passthrough", "-enc_time_base", "1/1000", "-c:v", "libvpx", "-b:v", "2M",
+           "-deadline", "realtime", "-cpu-used", "8", "-f", "webm", "-"]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     import threading
 
