@@ -34,7 +34,7 @@ SYNTH = {
 }
 
 
-def clips(truth: Path, tmp: Path, only: str | None) -> list[tuple[str, Path, str, int | None]]:
+def clips(truth: Path, tmp: Path, only: str | None, synth: bool = True) -> list[tuple[str, Path, str, int | None]]:
     out = []
     if truth.exists():
         from coach.evaluation import read_manifest
@@ -46,7 +46,7 @@ def clips(truth: Path, tmp: Path, only: str | None) -> list[tuple[str, Path, str
         out.append((video.name, video, meta["exercise"], meta.get("true_reps")))
     from coach.synth import ClipSpec, generate, write_clip
 
-    for name, spec in SYNTH.items():
+    for name, spec in SYNTH.items() if synth else ():
         if only and not any(w in name for w in only.split(",")):
             continue
         path = tmp / f"{name}.mp4"
