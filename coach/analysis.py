@@ -125,7 +125,8 @@ def analyze_video(path: str | Path, exercise: str, side: str = "auto", model: st
         frames = file_poses.sampled(
             lambda wanted: read_ahead(source if writer is not None else source.frames(decode=wanted), depth),
             file_poses.estimate_with(estimator), AdaptiveSampler(source.fps, signal=counting_signal(exercise, side)),
-            source.declared_frames - 1 if source.declared_frames else -1, turn, counter)
+            source.declared_frames - 1 if source.declared_frames else -1, turn, counter,
+            costly=lambda: source.conversion_is_costly)
     else:
         frames = file_poses.every_frame(read_ahead(source), file_poses.estimate_with(estimator), turn, counter)
     if writer is None:  # the exercise logic (this thread) runs beside the pose model (that one's)

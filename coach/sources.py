@@ -64,6 +64,7 @@ class VideoFileSource:
             self._cap.release()
             raise SourceError(f"{self.path} contains no video frames")
         self._ahead: list[tuple[float, np.ndarray]] = []
+        self._cost = _ReadCost()
         if not self.fps_from_header:
             self._measure_fps()
         self.frames_read = 0
@@ -93,24 +94,40 @@ class VideoFileSource:
         """True when the file ended well before the frame count its header declares."""
         return self.declared_frames > 0 and self.frames_read < 0.95 * self.declared_frames - 1
 
-    def _grab_one(self) -> tuple[float, None] | None:
-        """The next frame's timestamp, its picture left undecoded (OpenCV's grab without retrieve:
-        no colour conversion, which costs more than decoding for a 10-bit phone video)."""
-        if not self._cap.grab():
-            return None
-        return self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0, None
-
-    def _next(self, decode: bool = True) -> tuple[float, np.ndarray | None] | None:
+    def _next(self, index: int, decode: Callable[[int], bool] | None) -> tuple[float, np.ndarray | None] | None:
+        """Frame ``index``: its timestamp, and its picture unless ``decode(index)``, asked once the
+        frame is grabbed, says False (OpenCV's grab without retrieve: no colour conversion, which
+        costs ten times the decoding for a 10-bit phone video). Asked that late, a reader running
+        beside the pose model knows as much as it can about the frames the model still wants."""
         if self._ahead:
             return self._ahead.pop(0)
-        return self._read_one() if decode else self._grab_one()
+        if decode is None:
+            return self._read_one()
+        start = time.perf_counter()
+        if not self._cap.grab():
+            return None
+        grabbed = time.perf_counter()
+        t = self._cap.get(cv2.CAP_PROP_POS_MSEC) / 1000.0
+        if not decode(index):
+            self._cost.grabbed(grabbed - start)
+            return t, None
+        asked = time.perf_counter()
+        ok, image = self._cap.retrieve()
+        self._cost.grabbed(grabbed - start, time.perf_counter() - asked)
+        return (t, image) if ok and image is not None else None
+
+    @property
+    def conversion_is_costly(self) -> bool:
+        """Converting a grabbed frame to a picture costs several times grabbing it (a 10-bit video:
+        ten times), measured on the frames read so far; False until a few were converted."""
+        return self._cost.costly()
 
     def __iter__(self) -> Iterator[TimedFrame]:
         return self.frames()
 
     def frames(self, decode: Callable[[int], bool] | None = None) -> Iterator[TimedFrame]:
-        """Every frame in order; ``decode(index)``, asked just before frame ``index`` is read, False:
-        that frame comes with ``image`` None (its timestamp still read). Default: all decoded."""
+        """Every frame in order; ``decode(index)``, asked once frame ``index`` is grabbed, False: that
+        frame comes with ``image`` None (its timestamp still read). Default: all decoded."""
         item, index, last_t = self._first, 0, -1.0
         while item is not None:
             container_t, image = item
@@ -121,11 +138,33 @@ class VideoFileSource:
             yield TimedFrame(index, t, image)
             last_t, index = t, index + 1
             self.frames_read = index
-            item = self._next(decode is None or decode(index))
+            item = self._next(index, decode)
         self._cap.release()
 
     def close(self) -> None:
         self._cap.release()
+
+
+class _ReadCost:
+    """Running means of the seconds a frame's grab (decoding) and its conversion to a picture take."""
+
+    COSTLY = 3.0  # a conversion this many grabs long is costly
+    WEIGHT = 0.1
+
+    def __init__(self):
+        self.grab_s = self.convert_s = 0.0
+        self.grabs = self.conversions = 0
+
+    def grabbed(self, grab_s: float, convert_s: float | None = None) -> None:
+        self.grab_s = grab_s if not self.grabs else self.grab_s + self.WEIGHT * (grab_s - self.grab_s)
+        self.grabs += 1
+        if convert_s is not None:
+            self.convert_s = convert_s if not self.conversions else \
+                self.convert_s + self.WEIGHT * (convert_s - self.convert_s)
+            self.conversions += 1
+
+    def costly(self) -> bool:
+        return self.conversions >= 3 and self.convert_s > self.COSTLY * self.grab_s
 
 
 def parse_camera(spec: str | int) -> int | str:
