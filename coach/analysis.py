@@ -68,7 +68,9 @@ ProgressFn = Callable[[int, int], None]  # (frames done, frames expected or 0)
 # differently on frames it reaches after a skip, and with the real model that flips borderline decisions:
 # hands_on_thighs on the bundled 5xSTS sample (which fails the test's protocol), heel_low on
 # calf_raise_fitnesscontent_1, an uncounted attempt's times on the barbell squat (bench/compare_sampling.py;
-# counts stayed the same on 9 visible clips with 53% of frames to the model).
+# counts stayed the same on 9 visible clips with 53% of frames to the model). Every frame is no steadier
+# against other inputs: starting one frame later or a +-1 grey-level grain flips the same two faults and
+# moves rep times as far (bench/tracker_noise.py: 7 and 8 of 23 clips changed, adaptive 6; counts never).
 EVERY_FRAME_BY_DEFAULT = True
 ORIENTATION_CHECK_FRAMES = 45  # frames with a person before the picture's orientation is judged
 _TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}

@@ -11,7 +11,10 @@ Not done, measured: cutting a recording into time segments, each with its own po
 core. MediaPipe's tracker carries state from frame to frame (its crop follows the last pose), so a
 segment's second start follows a different track for the rest of the segment, however long its
 warm-up: on the squat and heel-raise clips of ../shared/eval a rep's start moved by 0.5 s (the
-landmarks still differed by 0.075 of the picture 30 frames after a one-second warm-up).
+landmarks still differed by 0.075 of the picture 30 frames after a one-second warm-up). That is
+the size of change any imperceptible difference in the input makes (bench/tracker_noise.py: the
+model starting one frame later moves rep starts by up to 0.86 s); on 2 cores it would not pay
+anyway, the coach's CPU seconds already near the bare loop's wall time (bench_pipeline's ceiling).
 """
 from __future__ import annotations
 
