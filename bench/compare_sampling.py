@@ -59,13 +59,12 @@ def clips(truth: Path, tmp: Path, only: str | None, synth: bool = True) -> list[
 
 def compare(path: Path, exercise: str, model: str, cache: Path | None = None) -> dict:
     from coach.analysis import analyze_video
+    from coach.evaluation import completion_time
 
     dense = _every_frame(path, exercise, model, cache)
     adaptive = analyze_video(path, exercise, model=model, every_frame=False)
     d, a = dense.reps, adaptive.reps
     same_shape = len(d) == len(a) and all(x.counted == y.counted for x, y in zip(d, a))
-    from coach.evaluation import completion_time
-
     def most(values) -> float:
         return max(values, default=0.0) if same_shape else float("nan")
 
@@ -76,8 +75,33 @@ def compare(path: Path, exercise: str, model: str, cache: Path | None = None) ->
     return dict(frames=dense.frames, dense=len(dense.counted), adaptive=len(adaptive.counted), reps_match=same_shape,
                 max_dt=dt, max_dstart=dstart, max_dend=dend, faults_same=faults_same,
                 model_dense=dense.model_frames, model_adaptive=adaptive.model_frames,
+                dense_done=[completion_time(r) for r in d if r.counted],
+                adaptive_done=[completion_time(r) for r in a if r.counted],
                 dense_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in d if r.counted],
                 adaptive_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in a if r.counted])
+
+
+def truth_times(path: Path, manifest: Path) -> tuple[float, ...]:
+    """The true completion moments of the counted reps: the human's (GROUND_TRUTH.tsv's rep_times_s)
+    for a real clip, the generator's (stand time for sit-to-stand, else the end) for a made one."""
+    meta = path.with_suffix(".json")
+    if meta.exists():
+        reps = json.loads(meta.read_text()).get("reps", [])
+        return tuple(r["stand_s"] if r.get("stand_s") is not None else r["end_s"] for r in reps if r.get("counted"))
+    if manifest.exists():
+        from coach.evaluation import read_manifest
+
+        for row in read_manifest(manifest):
+            if row.path.name == path.name:
+                return tuple(row.rep_times_s)
+    return ()
+
+
+def time_error(true_times: tuple[float, ...], got: list[float]) -> float:
+    """Mean distance from each true completion moment to the nearest one found (as coach eval)."""
+    if not true_times or not got:
+        return float("nan")
+    return float(sum(min(abs(g - t) for g in got) for t in true_times) / len(true_times))
 
 
 def _every_frame(path: Path, exercise: str, model: str, cache: Path | None):
@@ -113,8 +137,11 @@ def main() -> None:
     args = ap.parse_args()
     print("dt: largest difference of a rep's time (completion: full standing for sit-to-stand, the end"
           " otherwise), start and end, adaptive against every frame")
+    print("vs truth: mean distance of the true completion moments to the found ones (the human's on real"
+          " clips, the generator's on made ones), every frame / adaptive")
     print(f"{'clip':40s} {'truth':>5s} {'every':>5s} {'adapt':>5s} {'dt':>6s} {'start':>6s} {'end':>6s} "
-          f"{'faults':>6s}  model frames adaptive/every")
+          f"{'faults':>6s}  {'vs truth':>11s}  model frames adaptive/every")
+    errors: list[tuple[float, float]] = []
     total = sent = 0
     worst = 0.0
     changed = []
@@ -128,13 +155,21 @@ def main() -> None:
             worst = max(worst, r["max_dt"]) if r["reps_match"] else worst
             if not ok:
                 changed.append(name)
+            true_times = truth_times(path, args.truth)
+            err = (time_error(true_times, r["dense_done"]), time_error(true_times, r["adaptive_done"]))
+            if all(e == e for e in err):  # both measured (NaN: no truth times)
+                errors.append(err)
             print(f"{name[:40]:40s} {truth if truth is not None else '-':>5} {r['dense']:5d} {r['adaptive']:5d} "
                   f"{r['max_dt']:6.2f} {r['max_dstart']:6.2f} {r['max_dend']:6.2f} "
-                  f"{'same' if r['faults_same'] else 'DIFF':>6s}  "
+                  f"{'same' if r['faults_same'] else 'DIFF':>6s}  {err[0]:5.2f}/{err[1]:5.2f}  "
                   f"{r['model_adaptive']:5d}/{r['model_dense']:5d} ({r['model_adaptive'] / r['model_dense']:4.0%})"
                   f"{'' if ok else '  CHANGED'}", flush=True)
             if args.times:
                 print(f"    every frame {r['dense_times']}\n    adaptive    {r['adaptive_times']}")
+    if errors:
+        every, adaptive = (sum(e[k] for e in errors) / len(errors) for k in (0, 1))
+        print(f"\nrep times against the truth, mean over {len(errors)} clips: every frame {every:.3f} s, "
+              f"adaptive {adaptive:.3f} s")
     print(f"\nmodel frames: {sent} of {total} ({sent / max(total, 1):.0%}); largest rep-time difference "
           f"{worst:.3f} s; clips changed (count, counted flags, faults or rep time > 0.1 s): {changed or 'none'}")
 
