@@ -92,6 +92,12 @@ def mean_joint_angle(pose: PoseFrame, joint: str, side: str, view: str) -> float
     return small_stats.mean(values) if values else float("nan")
 
 
+# MediaPipe still places a wrist it cannot see at all (the far arm in a side view, hidden behind
+# the body), at visibility 0.01-0.04 on rendered 5xSTS clips, and often over the thigh: a guess,
+# no evidence of a hand there. A pushing hand is seen (the near one read at 0.52-0.59 there).
+WRIST_UNSEEN = 0.1
+
+
 def hand_to_thigh(pose: PoseFrame, off_chest_trunk: float) -> float:
     """Smallest distance from either wrist to either thigh segment, in thigh lengths (image).
 
@@ -99,13 +105,16 @@ def hand_to_thigh(pose: PoseFrame, off_chest_trunk: float) -> float:
     shoulder) does not count (returns no distance for it): with the
     arms crossed on the chest and the trunk flexed well forward, a side view puts the wrists
     over the thighs in the image though they never touch them. A wrist pushing on the thigh is
-    at least half a trunk length from the shoulders (the arm hangs down to it)."""
+    at least half a trunk length from the shoulders (the arm hangs down to it). Nor does a wrist
+    the pose model did not see (``WRIST_UNSEEN``): its place is a guess."""
     xy = pose.xy_px
     best = float("nan")
     shoulders = (xy[L.LEFT_SHOULDER] + xy[L.RIGHT_SHOULDER]) / 2
     hips = (xy[L.LEFT_HIP] + xy[L.RIGHT_HIP]) / 2
     trunk = norm(shoulders - hips)
     for wrist in (L.LEFT_WRIST, L.RIGHT_WRIST):
+        if pose.visibility[wrist] < WRIST_UNSEEN:
+            continue
         near_chest = min(norm(xy[wrist] - xy[L.LEFT_SHOULDER]),
                          norm(xy[wrist] - xy[L.RIGHT_SHOULDER]),
                          norm(xy[wrist] - shoulders))
