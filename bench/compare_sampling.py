@@ -57,28 +57,40 @@ def clips(truth: Path, tmp: Path, only: str | None, synth: bool = True) -> list[
     return [c for c in out if not wanted or any(w in c[0] for w in wanted)]
 
 
+def differences(dense, other) -> dict:
+    """How ``other``'s reps differ from ``dense``'s (two analyses of one clip): the counts, whether the
+    reps line up (same number, same counted flags), the largest difference of a rep's time
+    (completion), start and end (NaN when they do not line up), and whether every rep's faults match."""
+    from coach.evaluation import completion_time
+
+    d, a = dense.reps, other.reps
+    same_shape = len(d) == len(a) and all(x.counted == y.counted for x, y in zip(d, a))
+
+    def most(values) -> float:
+        return max(values, default=0.0) if same_shape else float("nan")
+
+    return dict(
+        counts=(len(dense.counted), len(other.counted)), reps_match=same_shape,
+        dt=most(abs(completion_time(x) - completion_time(y)) for x, y in zip(d, a)),
+        dstart=most(abs(x.start_s - y.start_s) for x, y in zip(d, a)),
+        dend=most(abs(x.end_s - y.end_s) for x, y in zip(d, a)),
+        faults_same=same_shape and all(sorted(x.fault_codes) == sorted(y.fault_codes) for x, y in zip(d, a)))
+
+
 def compare(path: Path, exercise: str, model: str, cache: Path | None = None) -> dict:
     from coach.analysis import analyze_video
     from coach.evaluation import completion_time
 
     dense = _every_frame(path, exercise, model, cache)
     adaptive = analyze_video(path, exercise, model=model, every_frame=False)
-    d, a = dense.reps, adaptive.reps
-    same_shape = len(d) == len(a) and all(x.counted == y.counted for x, y in zip(d, a))
-    def most(values) -> float:
-        return max(values, default=0.0) if same_shape else float("nan")
-
-    dt = most(abs(completion_time(x) - completion_time(y)) for x, y in zip(d, a))
-    dstart = most(abs(x.start_s - y.start_s) for x, y in zip(d, a))
-    dend = most(abs(x.end_s - y.end_s) for x, y in zip(d, a))
-    faults_same = same_shape and all(sorted(x.fault_codes) == sorted(y.fault_codes) for x, y in zip(d, a))
-    return dict(frames=dense.frames, dense=len(dense.counted), adaptive=len(adaptive.counted), reps_match=same_shape,
-                max_dt=dt, max_dstart=dstart, max_dend=dend, faults_same=faults_same,
-                model_dense=dense.model_frames, model_adaptive=adaptive.model_frames,
-                dense_done=[completion_time(r) for r in d if r.counted],
-                adaptive_done=[completion_time(r) for r in a if r.counted],
-                dense_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in d if r.counted],
-                adaptive_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in a if r.counted])
+    diff = differences(dense, adaptive)
+    return dict(frames=dense.frames, dense=diff["counts"][0], adaptive=diff["counts"][1],
+                reps_match=diff["reps_match"], max_dt=diff["dt"], max_dstart=diff["dstart"], max_dend=diff["dend"],
+                faults_same=diff["faults_same"], model_dense=dense.model_frames, model_adaptive=adaptive.model_frames,
+                dense_done=[completion_time(r) for r in dense.counted],
+                adaptive_done=[completion_time(r) for r in adaptive.counted],
+                dense_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in dense.counted],
+                adaptive_times=[(round(r.start_s, 2), round(r.end_s, 2)) for r in adaptive.counted])
 
 
 def truth_times(path: Path, manifest: Path) -> tuple[float, ...]:
@@ -95,13 +107,6 @@ def truth_times(path: Path, manifest: Path) -> tuple[float, ...]:
             if row.path.name == path.name:
                 return tuple(row.rep_times_s)
     return ()
-
-
-def time_error(true_times: tuple[float, ...], got: list[float]) -> float:
-    """Mean distance from each true completion moment to the nearest one found (as coach eval)."""
-    if not true_times or not got:
-        return float("nan")
-    return float(sum(min(abs(g - t) for g in got) for t in true_times) / len(true_times))
 
 
 def _every_frame(path: Path, exercise: str, model: str, cache: Path | None):
@@ -135,6 +140,8 @@ def main() -> None:
                     help="keep the every-frame analyses here (synthetic clips are made again each run: not kept)")
     ap.add_argument("--times", action="store_true", help="also print every counted rep's start-end in both modes")
     args = ap.parse_args()
+    from coach.evaluation import rep_time_error_s
+
     print("dt: largest difference of a rep's time (completion: full standing for sit-to-stand, the end"
           " otherwise), start and end, adaptive against every frame")
     print("vs truth: mean distance of the true completion moments to the found ones (the human's on real"
@@ -156,9 +163,10 @@ def main() -> None:
             if not ok:
                 changed.append(name)
             true_times = truth_times(path, args.truth)
-            err = (time_error(true_times, r["dense_done"]), time_error(true_times, r["adaptive_done"]))
-            if all(e == e for e in err):  # both measured (NaN: no truth times)
+            err = tuple(rep_time_error_s(true_times, r[k]) for k in ("dense_done", "adaptive_done"))
+            if None not in err:  # both measured (None: no truth times or nothing counted)
                 errors.append(err)
+            err = tuple(float("nan") if e is None else e for e in err)
             print(f"{name[:40]:40s} {truth if truth is not None else '-':>5} {r['dense']:5d} {r['adaptive']:5d} "
                   f"{r['max_dt']:6.2f} {r['max_dstart']:6.2f} {r['max_dend']:6.2f} "
                   f"{'same' if r['faults_same'] else 'DIFF':>6s}  {err[0]:5.2f}/{err[1]:5.2f}  "

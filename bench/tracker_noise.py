@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from compare_sampling import DEFAULT_TRUTH, _every_frame, clips  # noqa: E402
+from compare_sampling import DEFAULT_TRUTH, _every_frame, clips, differences  # noqa: E402
 
 
 class Perturbed:
@@ -57,23 +57,6 @@ class Perturbed:
 
     def __getattr__(self, name):  # people checks and the like: the real estimator's
         return getattr(self._inner, name)
-
-
-def differences(dense, other) -> dict:
-    from coach.evaluation import completion_time
-
-    d, a = dense.reps, other.reps
-    same_shape = len(d) == len(a) and all(x.counted == y.counted for x, y in zip(d, a))
-
-    def most(values) -> float:
-        return max(values, default=0.0) if same_shape else float("nan")
-
-    return dict(
-        counts=(len(dense.counted), len(other.counted)), reps_match=same_shape,
-        dt=most(abs(completion_time(x) - completion_time(y)) for x, y in zip(d, a)),
-        dstart=most(abs(x.start_s - y.start_s) for x, y in zip(d, a)),
-        dend=most(abs(x.end_s - y.end_s) for x, y in zip(d, a)),
-        faults_same=same_shape and all(sorted(x.fault_codes) == sorted(y.fault_codes) for x, y in zip(d, a)))
 
 
 def main() -> None:

@@ -67,11 +67,15 @@ class ClipScore:
 
     @property
     def mean_rep_time_error_s(self) -> float | None:
-        """Mean distance from each true completion moment to the nearest predicted one."""
-        if not self.row.rep_times_s or not self.predicted_rep_times_s:
-            return None
-        pred = np.asarray(self.predicted_rep_times_s)
-        return float(np.mean([np.min(np.abs(pred - t)) for t in self.row.rep_times_s]))
+        return rep_time_error_s(self.row.rep_times_s, self.predicted_rep_times_s)
+
+
+def rep_time_error_s(true_times_s, predicted_s) -> float | None:
+    """Mean distance from each true completion moment to the nearest predicted one (None: either empty)."""
+    if not len(true_times_s) or not len(predicted_s):
+        return None
+    pred = np.asarray(predicted_s)
+    return float(np.mean([np.min(np.abs(pred - t)) for t in true_times_s]))
 
 
 @dataclass
