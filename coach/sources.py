@@ -156,12 +156,15 @@ class _ReadCost:
         self.grabs = self.conversions = 0
 
     def grabbed(self, grab_s: float, convert_s: float | None = None) -> None:
-        self.grab_s = grab_s if not self.grabs else self.grab_s + self.WEIGHT * (grab_s - self.grab_s)
+        self.grab_s = self._mean(self.grab_s, grab_s, self.grabs)
         self.grabs += 1
         if convert_s is not None:
-            self.convert_s = convert_s if not self.conversions else \
-                self.convert_s + self.WEIGHT * (convert_s - self.convert_s)
+            self.convert_s = self._mean(self.convert_s, convert_s, self.conversions)
             self.conversions += 1
+
+    @classmethod
+    def _mean(cls, mean: float, value: float, seen: int) -> float:
+        return value if not seen else mean + cls.WEIGHT * (value - mean)
 
     def costly(self) -> bool:
         return self.conversions >= 3 and self.convert_s > self.COSTLY * self.grab_s
